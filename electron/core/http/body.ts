@@ -1,0 +1,62 @@
+// Request bodies read with a hard size limit and checked before any state is touched.
+import type { IncomingMessage } from 'node:http';
+import type { z } from 'zod';
+import { describeZodError } from '../../../shared/schemas.ts';
+import { HttpError } from './errors.ts';
+
+/** Reads the whole body, refusing (413) anything over `limit` bytes without buffering it all. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(413, `request body exceeds the limit of ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export function requireJsonType(req: IncomingMessage): void {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, `content-type must be application/json (got ${type ? `"${type}"` : 'none'})`);
+  }
+}
+
+/** Parses JSON bytes; an empty body counts as `{}` so body-less POSTs work. */
+export function parseJson(bytes: Buffer): unknown {
+  if (bytes.length === 0) return {};
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, `malformed JSON body: ${(err as Error).message}`);
+  }
+}
+
+export function validate<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, describeZodError(result.error));
+  return result.data;
+}
+
+/** Reads, type-checks, parses and validates a JSON body in one step. */
+export async function readJson<S extends z.ZodType>(req: IncomingMessage, limit: number, schema: S): Promise<z.output<S>> {
+  const bytes = await readBody(req, limit);
+  if (bytes.length > 0) requireJsonType(req);
+  return validate(schema, parseJson(bytes));
+}
+
+export function bearerToken(req: IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,84 @@
+// A loopback HTTP server with a route table, JSON errors and a stop that closes every connection.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError, sendError } from './errors.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
+export interface Route { method: string; pattern: RegExp; handler: Handler }
+
+/** Builds a route from a path with `:param` segments (matched as one URL-decoded segment each). */
+export function route(method: string, path: string, handler: Handler): Route {
+  const pattern = new RegExp('^' + path.replace(/:[a-z]+/g, '([^/]+)') + '$');
+  return { method, pattern, handler };
+}
+
+export class HttpService {
+  readonly name: string;
+  private server: Server | null = null;
+  private readonly routes: Route[];
+  private readonly fallback: Handler | null;
+
+  constructor(name: string, routes: Route[], fallback: Handler | null = null) {
+    this.name = name;
+    this.routes = routes;
+    this.fallback = fallback;
+  }
+
+  async start(host: string, port: number): Promise<{ host: string; port: number; url: string }> {
+    const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.dispatch(req, res));
+    server.headersTimeout = 30_000;
+    server.requestTimeout = 0; // streamed turns may run for minutes; per-route timeouts bound them
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.server = server;
+    const addr = server.address() as AddressInfo;
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return { host: addr.address, port: addr.port, url: `http://${shownHost}:${addr.port}` };
+  }
+
+  get httpServer(): Server | null {
+    return this.server;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const path = (req.url ?? '/').split('?')[0]!;
+      let pathMatched = false;
+      for (const r of this.routes) {
+        const m = r.pattern.exec(path);
+        if (!m) continue;
+        pathMatched = true;
+        if (r.method !== req.method) continue;
+        const params = m.slice(1).map((p) => {
+          try {
+            return decodeURIComponent(p);
+          } catch {
+            throw new HttpError(400, `malformed path segment: ${p}`);
+          }
+        });
+        await r.handler(req, res, params);
+        return;
+      }
+      if (this.fallback) return void (await this.fallback(req, res, []));
+      throw pathMatched ? new HttpError(405, `method ${req.method} not allowed on ${path}`, 'method_not_allowed')
+        : new HttpError(404, `no route for ${req.method} ${path}`);
+    } catch (err) {
+      sendError(res, err);
+    }
+  }
+
+  /** Stops listening and closes every connection, idle or not. Idempotent. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = null;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+}

@@ -1,0 +1,99 @@
+// DirectRuntime: no agent process at all. It sends the replayed history and the new message to
+// the upstream recorder with the episode key, and closes any tool loop with stub results, so the
+// whole pipeline runs (and is tested) without OpenClaw.
+import type { ToolCall } from '../../../shared/domain.ts';
+import type { ChatMessage } from '../../../shared/wire/openai.ts';
+import type { HttpError } from '../http/errors.ts';
+import type { Forwarder } from '../upstream/forward.ts';
+import { ChatAccumulator, SseParser } from './sse.ts';
+import { RuntimeError, type AgentRuntime, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
+
+export class DirectRuntime implements AgentRuntime {
+  readonly kind = 'direct' as const;
+  private readonly forwarder: Forwarder;
+  private readonly maxSteps: number;
+
+  constructor(forwarder: Forwarder, maxSteps = 8) {
+    this.forwarder = forwarder;
+    this.maxSteps = maxSteps;
+  }
+
+  async run(req: TurnRequest, emitter: TurnEmitter): Promise<TurnResult> {
+    const messages: ChatMessage[] = [...req.history.map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: req.message }];
+    const texts: string[] = [];
+    const toolCalls: ToolCall[] = [];
+    const events: Array<Record<string, unknown>> = [];
+    for (let step = 0; step < this.maxSteps; step++) {
+      // Steps' texts are joined by a newline in the reply; the live stream shows the same.
+      let first = true;
+      const stepEmitter: TurnEmitter = {
+        delta: (t) => {
+          if (first && texts.length > 0) emitter.delta('\n');
+          first = false;
+          emitter.delta(t);
+        },
+        toolCall: emitter.toolCall,
+      };
+      const acc = await this.call(req, messages, stepEmitter);
+      if (acc.text) texts.push(acc.text);
+      events.push({ type: 'llm_call', step, finish_reason: acc.finishReason, usage: acc.usage });
+      const calls = acc.toolCalls;
+      if (calls.length === 0) return { text: texts.join('\n'), toolCalls, events };
+      messages.push({
+        role: 'assistant', content: acc.text || null,
+        tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+      });
+      for (const c of calls) {
+        const call = { ...c, index: toolCalls.length };
+        toolCalls.push(call);
+        emitter.toolCall(call);
+        events.push({ type: 'tool_call', name: c.name, arguments: c.arguments });
+        // DirectRuntime executes no tools; a deterministic stub result lets the model finish.
+        messages.push({ role: 'tool', tool_call_id: c.id, content: JSON.stringify({ tool: c.name, arguments: c.arguments, result: 'DirectRuntime executes no tools' }) });
+      }
+    }
+    texts.push(`(stopped after ${this.maxSteps} model calls)`);
+    return { text: texts.join('\n'), toolCalls, events };
+  }
+
+  private async call(req: TurnRequest, messages: ChatMessage[], emitter: TurnEmitter): Promise<ChatAccumulator> {
+    const body = Buffer.from(JSON.stringify({ model: req.upstream.model, messages, stream: true, stream_options: { include_usage: true } }));
+    let res;
+    try {
+      res = await this.forwarder.request(req.upstream, 'POST', '/chat/completions', body, req.signal);
+    } catch (err) {
+      const e = err as HttpError;
+      throw new RuntimeError(e.status === 504 ? 504 : 502, `the upstream recorder could not be reached: ${e.message}`);
+    }
+    if (res.statusCode !== 200) {
+      const text = await res.body.text().catch(() => '');
+      let message = text.slice(0, 500);
+      try {
+        message = JSON.parse(text)?.error?.message ?? message;
+      } catch { /* not JSON: keep the text */ }
+      throw new RuntimeError(res.statusCode === 504 ? 504 : 502, `upstream answered ${res.statusCode}: ${message}`);
+    }
+    const parser = new SseParser();
+    const acc = new ChatAccumulator();
+    const feed = (data: string) => {
+      const d = acc.pushData(data);
+      if (d.text) emitter.delta(d.text);
+    };
+    try {
+      for await (const chunk of res.body) for (const ev of parser.push(chunk)) feed(ev.data);
+      for (const ev of parser.end()) feed(ev.data);
+    } catch (err) {
+      throw new RuntimeError(502, `the upstream stream broke: ${(err as Error).message}`);
+    }
+    if (acc.error) throw new RuntimeError(acc.error.type === 'upstream_timeout' ? 504 : 502, `upstream stream failed: ${acc.error.message}`);
+    if (!acc.complete) {
+      throw new RuntimeError(502, acc.chunkCount === 0
+        ? `upstream sent a malformed stream (${acc.malformed} unreadable chunks, none valid)`
+        : 'upstream stream ended before the reply was complete');
+    }
+    return acc;
+  }
+
+  async closeSession(): Promise<void> {}
+  async closeAll(): Promise<void> {}
+}

@@ -1,0 +1,149 @@
+// Server-sent events: a tolerant line parser and an accumulator that rebuilds one chat
+// completion from its streamed chunks (text kept whole, tool calls accumulated by index).
+import type { ToolCall, UpstreamResponseSummary } from '../../../shared/domain.ts';
+import type { ChatCompletionChunk } from '../../../shared/wire/openai.ts';
+
+export interface SseEvent { event: string | null; data: string }
+
+/** Splits a byte stream into SSE events; `data:` with or without a space, LF or CRLF. */
+export class SseParser {
+  private buffer = '';
+  private event: string | null = null;
+  private data: string[] = [];
+  private readonly decoder = new TextDecoder();
+
+  push(chunk: Uint8Array | string): SseEvent[] {
+    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const out: SseEvent[] = [];
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) !== -1) {
+      let line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      this.line(line, out);
+    }
+    return out;
+  }
+
+  /** Flushes a final event that was not followed by a blank line. */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    if (this.buffer) this.line(this.buffer, out);
+    this.buffer = '';
+    this.line('', out);
+    return out;
+  }
+
+  private line(line: string, out: SseEvent[]): void {
+    if (line === '') {
+      if (this.data.length > 0) out.push({ event: this.event, data: this.data.join('\n') });
+      this.data = [];
+      this.event = null;
+      return;
+    }
+    if (line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.event = value;
+  }
+}
+
+/** Rebuilds a chat completion from chunks; malformed chunks are skipped and counted. */
+export class ChatAccumulator {
+  id: string | null = null;
+  model: string | null = null;
+  text = '';
+  reasoning = '';
+  finishReason: string | null = null;
+  usage: Record<string, unknown> | null = null;
+  logprobs: unknown[] | null = null;
+  tokenIds: number[] | null = null;
+  chunkCount = 0;
+  malformed = 0;
+  done = false;
+  error: { message: string; type: string } | null = null;
+  private readonly calls = new Map<number, ToolCall>();
+
+  /** Feeds one SSE data payload; returns the text delta it carried (for live display). */
+  pushData(data: string): { text: string; toolCall: boolean } {
+    if (data.trim() === '[DONE]') {
+      this.done = true;
+      return { text: '', toolCall: false };
+    }
+    let chunk: ChatCompletionChunk;
+    try {
+      chunk = JSON.parse(data);
+      if (!chunk || typeof chunk !== 'object') throw new Error('not an object');
+    } catch {
+      this.malformed++;
+      return { text: '', toolCall: false };
+    }
+    this.chunkCount++;
+    if (chunk.error) {
+      this.error = { message: String(chunk.error.message ?? 'upstream error'), type: String(chunk.error.type ?? 'upstream_error') };
+      return { text: '', toolCall: false };
+    }
+    return this.absorb(chunk);
+  }
+
+  /** Absorbs a non-streamed completion body. */
+  pushCompletion(body: { id?: string; model?: string; usage?: Record<string, unknown>; choices?: Array<Record<string, unknown>> }): void {
+    this.id = body.id ?? null;
+    this.model = body.model ?? null;
+    this.usage = body.usage ?? null;
+    const choice = body.choices?.[0] as { message?: { content?: string | null; reasoning_content?: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> }; finish_reason?: string | null; logprobs?: { content?: unknown[] } | null } | undefined;
+    this.text = choice?.message?.content ?? '';
+    this.reasoning = choice?.message?.reasoning_content ?? '';
+    this.finishReason = choice?.finish_reason ?? null;
+    this.logprobs = choice?.logprobs?.content ?? null;
+    (choice?.message?.tool_calls ?? []).forEach((c, index) => this.calls.set(index, { index, id: c.id, name: c.function.name, arguments: c.function.arguments }));
+    this.done = true;
+  }
+
+  private absorb(chunk: ChatCompletionChunk): { text: string; toolCall: boolean } {
+    this.id ??= chunk.id ?? null;
+    this.model ??= chunk.model ?? null;
+    if (chunk.usage) this.usage = chunk.usage;
+    let text = '';
+    let toolCall = false;
+    for (const choice of chunk.choices ?? []) {
+      const d = choice.delta ?? {};
+      if (typeof d.content === 'string') text += d.content;
+      if (typeof d.reasoning_content === 'string') this.reasoning += d.reasoning_content;
+      for (const tc of d.tool_calls ?? []) {
+        toolCall = true;
+        const index = typeof tc.index === 'number' ? tc.index : this.calls.size;
+        const call = this.calls.get(index) ?? { index, id: '', name: '', arguments: '' };
+        if (tc.id) call.id = tc.id;
+        if (tc.function?.name) call.name += tc.function.name;
+        if (tc.function?.arguments) call.arguments += tc.function.arguments;
+        this.calls.set(index, call);
+      }
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+      if (choice.logprobs?.content) (this.logprobs ??= []).push(...choice.logprobs.content);
+      if (Array.isArray(choice.token_ids)) (this.tokenIds ??= []).push(...choice.token_ids);
+    }
+    this.text += text;
+    return { text, toolCall };
+  }
+
+  get toolCalls(): ToolCall[] {
+    return [...this.calls.values()].sort((a, b) => a.index - b.index);
+  }
+
+  /** True when the stream ended properly: [DONE] or a finish reason, and no error chunk. */
+  get complete(): boolean {
+    return !this.error && (this.done || this.finishReason !== null);
+  }
+
+  summary(streamed: boolean): UpstreamResponseSummary {
+    return {
+      id: this.id, model: this.model, text: this.text, reasoning: this.reasoning, toolCalls: this.toolCalls,
+      finishReason: this.finishReason, usage: this.usage, logprobs: this.logprobs, tokenIds: this.tokenIds,
+      chunkCount: this.chunkCount, malformedChunks: this.malformed, streamed,
+    };
+  }
+}

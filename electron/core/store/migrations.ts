@@ -1,0 +1,117 @@
+// Versioned schema migrations; each runs once, in order, inside a transaction.
+
+export interface Migration { version: number; name: string; sql: string }
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'core tables',
+    sql: `
+      CREATE TABLE sessions (
+        key TEXT PRIMARY KEY,
+        runtime TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        closed_at INTEGER
+      );
+      CREATE TABLE episodes (
+        id TEXT PRIMARY KEY,
+        session_key TEXT NOT NULL REFERENCES sessions(key),
+        idx INTEGER NOT NULL,
+        task_id TEXT,
+        metadata TEXT NOT NULL DEFAULT '{}',
+        upstream_key TEXT NOT NULL UNIQUE,
+        upstream_override TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open','ended')),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        UNIQUE (session_key, idx)
+      );
+      CREATE TABLE turns (
+        id TEXT PRIMARY KEY,
+        episode_id TEXT NOT NULL REFERENCES episodes(id),
+        session_key TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running','ok','failed')),
+        message TEXT NOT NULL,
+        reply TEXT,
+        history_length INTEGER NOT NULL,
+        tool_calls TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        UNIQUE (episode_id, idx)
+      );
+      CREATE TABLE history_messages (
+        episode_id TEXT NOT NULL REFERENCES episodes(id),
+        seq INTEGER NOT NULL,
+        turn_id TEXT NOT NULL REFERENCES turns(id),
+        role TEXT NOT NULL CHECK (role IN ('user','assistant')),
+        content TEXT NOT NULL,
+        PRIMARY KEY (episode_id, seq)
+      );
+      CREATE TABLE upstream_calls (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        upstream_key TEXT NOT NULL,
+        session_key TEXT NOT NULL,
+        episode_id TEXT NOT NULL REFERENCES episodes(id),
+        turn_id TEXT REFERENCES turns(id),
+        outside_turn INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        request_headers TEXT NOT NULL,
+        request_body BLOB NOT NULL,
+        status INTEGER,
+        error TEXT,
+        response TEXT,
+        raw_response TEXT,
+        started_at INTEGER NOT NULL,
+        first_byte_at INTEGER,
+        ended_at INTEGER
+      );
+      CREATE INDEX upstream_calls_episode ON upstream_calls (episode_id, seq);
+      CREATE INDEX upstream_calls_turn ON upstream_calls (turn_id, seq);
+      CREATE TABLE rewards (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,
+        episode_id TEXT NOT NULL REFERENCES episodes(id),
+        turn_id TEXT REFERENCES turns(id),
+        call_id TEXT REFERENCES upstream_calls(id),
+        value REAL NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('human','api','default')),
+        labeler TEXT,
+        note TEXT,
+        rubric TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX rewards_episode ON rewards (episode_id, seq);
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        session_key TEXT,
+        episode_id TEXT,
+        turn_id TEXT,
+        call_id TEXT,
+        message TEXT NOT NULL,
+        evidence TEXT NOT NULL DEFAULT '[]',
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX alerts_session ON alerts (session_key, created_at);
+      CREATE TABLE log_chunks (
+        id INTEGER PRIMARY KEY,
+        gateway_id TEXT NOT NULL,
+        session_key TEXT,
+        stream TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        file_offset INTEGER NOT NULL,
+        length INTEGER NOT NULL
+      );
+      CREATE INDEX log_chunks_time ON log_chunks (gateway_id, at);
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,71 @@
+// Outbound HTTP to model servers: one pooled undici connection set per origin, explicit timeouts,
+// and failures mapped to the status a caller should see (502 unreachable, 504 too slow).
+import { Pool, errors, type Dispatcher } from 'undici';
+import { HttpError } from '../http/errors.ts';
+
+export interface UpstreamTarget { baseUrl: string; apiKey: string; model: string }
+
+export interface ForwardTimeouts {
+  connectMs: number;
+  /** Time allowed until the response headers arrive. */
+  headersMs: number;
+  /** Longest allowed silence between two body chunks. */
+  bodyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ForwardTimeouts = { connectMs: 10_000, headersMs: 300_000, bodyMs: 300_000 };
+
+export class Forwarder {
+  private readonly pools = new Map<string, Pool>();
+  private readonly timeouts: ForwardTimeouts;
+
+  constructor(timeouts: ForwardTimeouts = DEFAULT_TIMEOUTS) {
+    this.timeouts = timeouts;
+  }
+
+  private pool(origin: string): Pool {
+    let p = this.pools.get(origin);
+    if (!p) {
+      p = new Pool(origin, {
+        connections: 256,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: this.timeouts.connectMs },
+        headersTimeout: this.timeouts.headersMs,
+        bodyTimeout: this.timeouts.bodyMs,
+      });
+      this.pools.set(origin, p);
+    }
+    return p;
+  }
+
+  /** Sends a request to `baseUrl + path`; the response body is left to the caller to consume. */
+  async request(target: UpstreamTarget, method: 'GET' | 'POST', path: string, body: Buffer | null, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Dispatcher.ResponseData> {
+    const url = new URL(target.baseUrl.replace(/\/+$/, '') + path);
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...extraHeaders };
+    if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+    if (body) headers['content-type'] = 'application/json';
+    try {
+      return await this.pool(url.origin).request({ method, path: url.pathname + url.search, headers, body, signal });
+    } catch (err) {
+      throw toHttpError(err, url.origin);
+    }
+  }
+
+  async close(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map((p) => p.destroy()));
+  }
+}
+
+/** Maps a transport failure to 504 (too slow) or 502 (unreachable or broken). */
+export function toHttpError(err: unknown, origin: string): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError) {
+    return new HttpError(504, `upstream ${origin} timed out (${(err as Error).message})`, 'upstream_timeout');
+  }
+  const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
+  if (code === 'ECONNREFUSED') return new HttpError(502, `upstream ${origin} refused the connection`, 'upstream_unreachable');
+  return new HttpError(502, `upstream ${origin} failed: ${(err as Error).message}`, 'upstream_error');
+}

@@ -1,0 +1,125 @@
+// The embedded OpenAI-compatible model: deterministic replies from a scenario, streamed or not,
+// on loopback behind its own token. The recorder forwards to it when no real upstream is set.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeZodError, scenarioFile, type Scenario } from '../../../../shared/schemas.ts';
+import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
+import { bearerToken, parseJson, readBody } from '../../http/body.ts';
+import { HttpError, sendJson } from '../../http/errors.ts';
+import { HttpService, route } from '../../http/server.ts';
+import { DEFAULT_SCENARIO, nextReply } from './scenario.ts';
+
+/** Loads and validates a scenario file; the error names the file and the bad field. */
+export function loadScenario(path: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read scenario ${path}: ${(err as Error).message}`);
+  }
+  const parsed = scenarioFile.safeParse(raw);
+  if (!parsed.success) throw new Error(`invalid scenario ${path}: ${describeZodError(parsed.error)}`);
+  for (const rule of parsed.data.rules) {
+    if (rule.match && 'regex' in rule.match) {
+      const src = rule.match.regex.replace(/^\(\?i\)/, '');
+      try {
+        new RegExp(src);
+      } catch (err) {
+        throw new Error(`invalid scenario ${path}: rule ${rule.name ?? '(unnamed)'}: ${(err as Error).message}`);
+      }
+    }
+  }
+  return parsed.data;
+}
+
+function approxTokens(text: string): number {
+  return Math.max(1, Math.ceil(text.length / 4));
+}
+
+export class ScriptedModel {
+  readonly token: string;
+  readonly scenario: Scenario;
+  private readonly service: HttpService;
+  private url = '';
+
+  constructor(scenario: Scenario = DEFAULT_SCENARIO, token: string) {
+    this.scenario = scenario;
+    this.token = token;
+    this.service = new HttpService('scripted-model', [
+      route('GET', '/v1/models', (req, res) => {
+        this.auth(req);
+        sendJson(res, 200, { object: 'list', data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'clawbench' }] });
+      }),
+      route('POST', '/v1/chat/completions', (req, res) => this.complete(req, res)),
+    ]);
+  }
+
+  /** Base URL including /v1, as OpenAI clients expect. */
+  get baseUrl(): string {
+    return `${this.url}/v1`;
+  }
+
+  async start(host = '127.0.0.1', port = 0): Promise<void> {
+    this.url = (await this.service.start(host, port)).url;
+  }
+
+  stop(): Promise<void> {
+    return this.service.stop();
+  }
+
+  private auth(req: IncomingMessage): void {
+    if (bearerToken(req) !== this.token) throw new HttpError(401, 'invalid API key for the scripted model');
+  }
+
+  private async complete(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.auth(req);
+    const bytes = await readBody(req, 64 * 1024 * 1024);
+    const body = parseJson(bytes) as ChatRequestBody;
+    if (!body || !Array.isArray(body.messages)) throw new HttpError(400, 'messages must be an array');
+    const reply = nextReply(this.scenario, body);
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    const id = `chatcmpl-${digest.slice(0, 24)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const model = typeof body.model === 'string' ? body.model : this.scenario.model;
+    const toolCall = reply.toolCall ? { id: `call_${digest.slice(24, 40)}`, type: 'function' as const, function: reply.toolCall } : null;
+    const usage = {
+      prompt_tokens: approxTokens(bytes.toString('utf8')),
+      completion_tokens: approxTokens(reply.text + (reply.toolCall?.arguments ?? '')),
+      total_tokens: 0,
+    };
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    const finish = toolCall ? 'tool_calls' : 'stop';
+
+    if (body.stream !== true) {
+      sendJson(res, 200, {
+        id, object: 'chat.completion', created, model,
+        choices: [{ index: 0, message: { role: 'assistant', content: reply.text || (toolCall ? null : ''), ...(toolCall ? { tool_calls: [toolCall] } : {}) }, finish_reason: finish }],
+        usage,
+      });
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const frame = (choice: Record<string, unknown> | null, extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: choice ? [{ index: 0, ...choice }] : [], ...extra })}\n\n`;
+    const out: string[] = [frame({ delta: { role: 'assistant', content: '' }, finish_reason: null })];
+    const size = this.scenario.chunkSize;
+    for (let i = 0; i < reply.text.length; i += size) {
+      out.push(frame({ delta: { content: reply.text.slice(i, i + size) }, finish_reason: null }));
+    }
+    if (toolCall) {
+      out.push(frame({ delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, finish_reason: null }));
+      const args = toolCall.function.arguments;
+      for (let i = 0; i < args.length; i += size) {
+        out.push(frame({ delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + size) } }] }, finish_reason: null }));
+      }
+    }
+    out.push(frame({ delta: {}, finish_reason: finish }));
+    const opts = body.stream_options as { include_usage?: boolean } | undefined;
+    if (opts?.include_usage) out.push(frame(null, { usage }));
+    out.push('data: [DONE]\n\n');
+    // One write per chunk so clients see a real stream, not one buffered blob.
+    for (const chunk of out) res.write(chunk);
+    res.end();
+  }
+}

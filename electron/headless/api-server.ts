@@ -1,0 +1,124 @@
+// The headless host's UI server: the built renderer, the invoke channels over HTTP and the event
+// channels over a WebSocket, all behind a per-run token and bound to loopback by default.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EVENT_CHANNELS, type EventBatch } from '../../shared/api.ts';
+import { createApiHandlers, invokeChannel } from '../core/api.ts';
+import { bearerToken, readJson } from '../core/http/body.ts';
+import { HttpError, sendJson } from '../core/http/errors.ts';
+import { HttpService, route } from '../core/http/server.ts';
+import type { Workbench } from '../core/workbench.ts';
+import { z } from 'zod';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+};
+
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/** Batches events per ~16 ms so a burst of log chunks is one WebSocket frame, not thousands. */
+class EventBatcher {
+  private pending = new Map<string, unknown[]>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly send: (batches: EventBatch[]) => void;
+  constructor(send: (batches: EventBatch[]) => void) {
+    this.send = send;
+  }
+  push(channel: EventBatch['channel'], payload: unknown): void {
+    const list = this.pending.get(channel) ?? [];
+    list.push(payload);
+    this.pending.set(channel, list);
+    this.timer ??= setTimeout(() => this.flush(), 16);
+  }
+  flush(): void {
+    this.timer = null;
+    if (this.pending.size === 0) return;
+    const batches = [...this.pending].map(([channel, payloads]) => ({ channel, payloads }) as EventBatch);
+    this.pending = new Map();
+    this.send(batches);
+  }
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
+
+export class ApiServer {
+  readonly token: string;
+  private readonly wb: Workbench;
+  private readonly rendererDir: string | null;
+  private readonly service: HttpService;
+  private wss: WebSocketServer | null = null;
+  url = '';
+
+  constructor(wb: Workbench, token: string, rendererDir: string | null) {
+    this.wb = wb;
+    this.token = token;
+    this.rendererDir = rendererDir && existsSync(join(rendererDir, 'index.html')) ? rendererDir : null;
+    const handlers = createApiHandlers(wb);
+    this.service = new HttpService('api', [
+      route('POST', '/api/invoke/:channel', async (req, res, [channel]) => {
+        this.auth(req);
+        const payload = await readJson(req, 16 * 1024 * 1024, z.unknown());
+        sendJson(res, 200, { ok: true, result: await invokeChannel(handlers, channel!, payload) });
+      }),
+    ], (req, res) => this.serveStatic(req, res));
+  }
+
+  private auth(req: IncomingMessage): void {
+    if (bearerToken(req) !== this.token) throw new HttpError(401, 'missing or wrong UI token');
+  }
+
+  async start(host: string, port: number): Promise<void> {
+    this.url = (await this.service.start(host, port)).url;
+    const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+    this.wss = wss;
+    this.service.httpServer!.on('upgrade', (req, socket, head) => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      const origin = req.headers.origin;
+      const sameOrigin = !origin || origin === this.url || origin.replace('localhost', '127.0.0.1') === this.url;
+      if (u.pathname !== '/api/events' || u.searchParams.get('token') !== this.token || !sameOrigin) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws));
+    });
+  }
+
+  private attach(ws: WebSocket): void {
+    const batcher = new EventBatcher((batches) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(batches)));
+    const offs = EVENT_CHANNELS.map((ch) => this.wb.events.on(ch, (p) => batcher.push(ch, p)));
+    ws.on('close', () => {
+      offs.forEach((off) => off());
+      batcher.stop();
+    });
+  }
+
+  private serveStatic(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed', 'method_not_allowed');
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    if (path.startsWith('/api/')) throw new HttpError(404, `no route for ${path}`);
+    const headers = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    if (!this.rendererDir) {
+      res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Clawbench engine is running. The UI is not built in this checkout: run `npm run build`.\n');
+      return;
+    }
+    const root = this.rendererDir;
+    let file = normalize(join(root, path));
+    if (!file.startsWith(root + sep) && file !== root) throw new HttpError(404, 'not found');
+    if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html'); // client-side routes
+    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.wss?.clients ?? []) c.terminate();
+    this.wss?.close();
+    this.wss = null;
+    await this.service.stop();
+  }
+}

@@ -1,0 +1,124 @@
+// The one typed contract between the engine and any UI: invoke channels (request → response)
+// and event channels (engine → UI). Preload, Electron main and the headless server derive their
+// allow-lists from these maps, so a channel that is not declared here cannot be called.
+import { z } from 'zod';
+import type {
+  Alert, Episode, LogChunk, Reward, RuntimeKind, SessionInfo, Turn, TurnDetail, UpstreamCall, UpstreamCallDetail,
+} from './domain.ts';
+import { rewardValue, sessionKey } from './schemas.ts';
+
+export interface AppInfo {
+  version: string;
+  dataDir: string;
+  defaultRuntime: RuntimeKind;
+  runtimes: RuntimeKind[];
+  openclaw: { available: boolean; version: string | null; problem: string | null };
+  proxyUrl: string;
+  upstreamUrl: string;
+  upstream: { kind: 'scripted' | 'remote'; url: string | null; model: string };
+}
+
+export interface Settings {
+  rewardScale: number[];
+  theme: 'dark' | 'light' | 'system';
+  labeler: string;
+}
+
+const empty = z.strictObject({});
+const id = z.string().min(1).max(100);
+
+/** Request schemas, one per invoke channel. */
+export const invokeRequests = {
+  'app:info': empty,
+  'settings:get': empty,
+  'settings:set': z.strictObject({
+    rewardScale: z.array(rewardValue).min(1).max(10).optional(),
+    theme: z.enum(['dark', 'light', 'system']).optional(),
+    labeler: z.string().min(1).max(200).optional(),
+  }),
+  'sessions:list': empty,
+  'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(['direct', 'openclaw']).optional() }),
+  'sessions:close': z.strictObject({ key: sessionKey }),
+  'episodes:list': z.strictObject({ sessionKey: sessionKey.optional(), status: z.enum(['open', 'ended']).optional() }),
+  'episodes:start': z.strictObject({ sessionKey, taskId: z.string().max(500).optional() }),
+  'episodes:end': z.strictObject({ sessionKey, reward: rewardValue.optional() }),
+  'turns:list': z.strictObject({ episodeId: id }),
+  'turns:get': z.strictObject({ turnId: id }),
+  'turns:send': z.strictObject({ sessionKey, message: z.string().min(1).max(10_000_000) }),
+  'calls:list': z.strictObject({ turnId: id.optional(), episodeId: id.optional() }),
+  'calls:get': z.strictObject({ callId: id }),
+  'rewards:list': z.strictObject({ episodeId: id }),
+  'rewards:set': z.strictObject({
+    episodeId: id,
+    turnId: id.optional(),
+    value: rewardValue,
+    note: z.string().max(10_000).optional(),
+    rubric: z.string().max(200).optional(),
+  }),
+  'rewards:undo': z.strictObject({ episodeId: id }),
+  'alerts:list': z.strictObject({ sessionKey: sessionKey.optional(), episodeId: id.optional() }),
+} as const;
+
+/** Response types, one per invoke channel. */
+export interface InvokeResponses {
+  'app:info': AppInfo;
+  'settings:get': Settings;
+  'settings:set': Settings;
+  'sessions:list': SessionInfo[];
+  'sessions:create': SessionInfo;
+  'sessions:close': { ok: true };
+  'episodes:list': Episode[];
+  'episodes:start': Episode;
+  'episodes:end': Episode;
+  'turns:list': Turn[];
+  'turns:get': TurnDetail;
+  'turns:send': Turn;
+  'calls:list': UpstreamCall[];
+  'calls:get': UpstreamCallDetail;
+  'rewards:list': Reward[];
+  'rewards:set': Reward;
+  'rewards:undo': { removed: Reward | null };
+  'alerts:list': Alert[];
+}
+
+export type InvokeChannel = keyof typeof invokeRequests;
+export type InvokeRequest<K extends InvokeChannel> = z.input<(typeof invokeRequests)[K]>;
+export type InvokeResponse<K extends InvokeChannel> = InvokeResponses[K];
+
+/** Events the engine pushes; payloads are batched per channel on the wire. */
+export interface EventPayloads {
+  'sessions:changed': SessionInfo;
+  'episodes:changed': Episode;
+  'turns:changed': Turn;
+  'calls:recorded': UpstreamCall;
+  'rewards:changed': Reward;
+  'alerts:raised': Alert;
+  'logs:chunk': LogChunk;
+}
+export type EventChannel = keyof EventPayloads;
+
+export const INVOKE_CHANNELS = Object.keys(invokeRequests) as InvokeChannel[];
+export const EVENT_CHANNELS = [
+  'sessions:changed', 'episodes:changed', 'turns:changed', 'calls:recorded', 'rewards:changed', 'alerts:raised', 'logs:chunk',
+] as const satisfies readonly EventChannel[];
+
+// Fails the build if an event channel is declared but not listed (or listed twice under another name).
+type Missing = Exclude<EventChannel, (typeof EVENT_CHANNELS)[number]>;
+const _allEventsListed: Missing extends never ? true : never = true;
+void _allEventsListed;
+
+/** One batch of events as it crosses IPC or the WebSocket. */
+export interface EventBatch {
+  channel: EventChannel;
+  payloads: unknown[];
+}
+
+/** What the renderer talks to, whichever host it runs in. */
+export interface WorkbenchApi {
+  invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>>;
+  on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void;
+}
+
+export function isInvokeChannel(name: string): name is InvokeChannel {
+  return Object.hasOwn(invokeRequests, name);
+}

@@ -1,0 +1,166 @@
+// The workbench's domain objects, as the engine stores them and every view reads them.
+
+export type RuntimeKind = 'direct' | 'openclaw';
+export type SessionState = 'idle' | 'spawning' | 'ready' | 'busy' | 'crashed' | 'closed';
+export type EpisodeStatus = 'open' | 'ended';
+export type TurnStatus = 'running' | 'ok' | 'failed';
+export type RewardSource = 'human' | 'api' | 'default';
+export type Severity = 'info' | 'warning' | 'error';
+
+/** One message of a session's history, as the DataProxy replays it. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** A tool call as an agent made it, arguments kept as the raw JSON text the model produced. */
+export interface ToolCall {
+  index: number;
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export interface GatewayInfo {
+  pid: number | null;
+  port: number | null;
+  state: SessionState;
+  rssBytes: number | null;
+  cpuPercent: number | null;
+  startedAt: number | null;
+  restarts: number;
+  exitCode: number | null;
+}
+
+export interface SessionInfo {
+  key: string;
+  runtime: RuntimeKind;
+  state: SessionState;
+  createdAt: number;
+  closedAt: number | null;
+  episodeCount: number;
+  openEpisodeId: string | null;
+  turnCount: number;
+  lastReward: number | null;
+  alertCount: number;
+  gateway: GatewayInfo | null;
+}
+
+export interface Episode {
+  id: string;
+  sessionKey: string;
+  index: number;
+  taskId: string | null;
+  metadata: Record<string, unknown>;
+  upstreamKey: string;
+  status: EpisodeStatus;
+  startedAt: number;
+  endedAt: number | null;
+  reward: number | null;
+  rewardSource: RewardSource | null;
+  turnCount: number;
+  callCount: number;
+}
+
+export interface Turn {
+  id: string;
+  episodeId: string;
+  sessionKey: string;
+  index: number;
+  status: TurnStatus;
+  message: string;
+  reply: string | null;
+  /** How many history messages were replayed into this turn (the episode's first N). */
+  historyLength: number;
+  toolCalls: ToolCall[];
+  error: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  callCount: number;
+}
+
+/** A turn with the exact history the DataProxy replayed into it. */
+export interface TurnDetail extends Turn {
+  history: HistoryMessage[];
+}
+
+export interface UpstreamResponseSummary {
+  id: string | null;
+  model: string | null;
+  text: string;
+  reasoning: string;
+  toolCalls: ToolCall[];
+  finishReason: string | null;
+  usage: Record<string, unknown> | null;
+  logprobs: unknown[] | null;
+  tokenIds: number[] | null;
+  chunkCount: number;
+  malformedChunks: number;
+  streamed: boolean;
+}
+
+export interface UpstreamCall {
+  id: string;
+  seq: number;
+  upstreamKey: string;
+  sessionKey: string;
+  episodeId: string;
+  turnId: string | null;
+  outsideTurn: boolean;
+  path: string;
+  status: number | null;
+  error: string | null;
+  startedAt: number;
+  firstByteAt: number | null;
+  endedAt: number | null;
+  requestBytes: number;
+  response: UpstreamResponseSummary | null;
+}
+
+/** An upstream call with its request exactly as received. */
+export interface UpstreamCallDetail extends UpstreamCall {
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+  rawResponse: string | null;
+}
+
+export interface Reward {
+  id: string;
+  episodeId: string;
+  turnId: string | null;
+  callId: string | null;
+  value: number;
+  source: RewardSource;
+  labeler: string | null;
+  note: string | null;
+  rubric: string | null;
+  createdAt: number;
+}
+
+export interface AlertEvidence {
+  text: string;
+  sourceEpisodeId?: string | null;
+  sourceTurnId?: string | null;
+  detail?: string;
+}
+
+export interface Alert {
+  id: string;
+  kind: string;
+  severity: Severity;
+  sessionKey: string | null;
+  episodeId: string | null;
+  turnId: string | null;
+  callId: string | null;
+  message: string;
+  evidence: AlertEvidence[];
+  createdAt: number;
+}
+
+export interface LogChunk {
+  gatewayId: string;
+  sessionKey: string | null;
+  stream: 'stdout' | 'stderr' | 'system';
+  at: number;
+  text: string;
+}

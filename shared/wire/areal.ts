@@ -1,0 +1,29 @@
+// AReaL agent-service and inference-proxy shapes that Clawbench keeps wire-compatible.
+
+export interface EpisodeStartAnswer {
+  session_key: string;
+  episode_id: string;
+  episode_index: number;
+  session_api_key: string;
+}
+
+export interface TurnAnswer {
+  summary: string;
+  metadata: {
+    turn_id: string;
+    episode_id: string;
+    tool_calls: Array<{ name: string; input: unknown }>;
+    [key: string]: unknown;
+  };
+  events: Array<Record<string, unknown>>;
+}
+
+export interface EpisodeEndAnswer {
+  episode_id: string;
+  reward: number | null;
+  turns: number;
+}
+
+export interface ErrorBody {
+  error: { message: string; type: string };
+}
