@@ -1,0 +1,68 @@
+// A stand-in for a remote model server (the one edge that cannot exist here: a GPU server).
+// Its behaviour is chosen by the newest user message, so one server covers every fault.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUpstream {
+  url: string;
+  requests: Array<{ headers: Record<string, unknown>; body: string }>;
+  /** Responses held open by "hang"; released on stop. */
+  stop(): Promise<void>;
+}
+
+function lastUser(body: string): string {
+  try {
+    const msgs = JSON.parse(body).messages as Array<{ role: string; content: string }>;
+    return [...msgs].reverse().find((m) => m.role === 'user')?.content ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export async function startFakeUpstream(): Promise<FakeUpstream> {
+  const requests: FakeUpstream['requests'] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    requests.push({ headers: req.headers, body });
+    if (req.url?.endsWith('/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+      return;
+    }
+    const msg = lastUser(body);
+    if (msg.includes('hang')) return; // never answers
+    if (msg.includes('fail500')) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'model crashed', type: 'server_error' } }));
+      return;
+    }
+    if (msg.includes('slow')) await new Promise((r) => setTimeout(r, 3000));
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    if (msg.includes('garble')) {
+      res.end('data: {not json\n\ndata: <<<>>>\n\nevent: nonsense\n\n');
+      return;
+    }
+    if (msg.includes('truncate')) {
+      res.end(`data: ${JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: 'half' } }] })}\n\n`);
+      return;
+    }
+    const frame = (o: unknown) => `data:${JSON.stringify(o)}\n\n`; // no space after "data:" on purpose
+    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [{ index: 0, delta: { role: 'assistant', content: 'Echo: ' }, logprobs: { content: [{ token: 'Echo', logprob: -0.1 }] }, token_ids: [11, 12] }] }));
+    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [{ index: 0, delta: { content: msg }, logprobs: { content: [{ token: 'msg', logprob: -0.2 }] }, token_ids: [13] }] }));
+    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
+    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } }));
+    res.end('data: [DONE]\n\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests,
+    stop: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}

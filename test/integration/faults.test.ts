@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { Store } from '../../electron/core/store/store.ts';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { request, snapshot, startBench, tempDir, type TestBench } from '../helpers/workbench.ts';
+
+describe('upstream faults reach the caller as clear 502/504 and the turn is recorded as failed', () => {
+  let b: TestBench;
+  let fake: FakeUpstream;
+  before(async () => {
+    fake = await startFakeUpstream();
+    b = await startBench({ upstreamUrl: fake.url, upstreamModel: 'fake-model', upstreamTimeouts: { connectMs: 1000, headersMs: 500, bodyMs: 500 } });
+  });
+  after(async () => {
+    await b.stop();
+    await fake.stop();
+  });
+
+  async function failingTurn(session: string, message: string, status: number, pattern: RegExp) {
+    await b.proxy('POST', `/session/${session}/turn`, { message: 'fine first' });
+    const historyBefore = (await b.proxy('GET', `/session/${session}/history`)).body.history;
+    const r = await b.proxy('POST', `/session/${session}/turn`, { message });
+    assert.equal(r.status, status, JSON.stringify(r.body));
+    assert.match(r.body.error.message, pattern);
+    const ep = b.wb.store.openEpisode(session)!;
+    const turn = b.wb.store.listTurns(ep.id).at(-1)!;
+    assert.equal(turn.status, 'failed');
+    assert.match(turn.error!, pattern);
+    assert.deepEqual((await b.proxy('GET', `/session/${session}/history`)).body.history, historyBefore, 'a failed turn adds nothing to history');
+    const call = b.wb.store.listCalls({ turnId: turn.id }).at(-1)!;
+    assert.ok(call.endedAt !== null && call.error !== null, 'the failed call is recorded with its error');
+    return call;
+  }
+
+  test('upstream answers 500 → 502', async () => {
+    const call = await failingTurn('f500', 'please fail500', 502, /500/);
+    assert.equal(call.status, 500);
+  });
+  test('upstream too slow → 504', async () => {
+    const call = await failingTurn('slow', 'be slow', 504, /timed out/);
+    assert.equal(call.status, 504);
+  });
+  test('garbled SSE → 502', async () => void (await failingTurn('garbled', 'garble it', 502, /malformed|no valid chunk/)));
+  test('stream cut short → 502', async () => void (await failingTurn('trunc', 'truncate it', 502, /before .*complete/)));
+
+  test('upstream down → 502', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const down = await startBench({ upstreamUrl: `http://127.0.0.1:${port}/v1` });
+    try {
+      const r = await down.proxy('POST', '/session/down/turn', { message: 'anyone?' });
+      assert.equal(r.status, 502);
+      assert.match(r.body.error.message, /refused/);
+      assert.equal(down.wb.store.listTurns(down.wb.store.openEpisode('down')!.id)[0]!.status, 'failed');
+    } finally {
+      await down.stop();
+    }
+  });
+
+  test('the OpenAI front doors return the same clear status when the turn fails before any output', async () => {
+    const before = snapshot(b.wb);
+    const r = await b.proxy('POST', '/v1/chat/completions', { model: 'm', stream: true, messages: [{ role: 'user', content: 'fail500' }] }, { 'x-areal-session-key': 'door-fail' });
+    assert.equal(r.status, 502);
+    assert.notEqual(snapshot(b.wb), before, 'the failed turn itself is recorded');
+  });
+});
+
+function serveHost(dataDir: string, upstreamUrl: string): { child: ChildProcess; ready: Promise<{ proxy: string; adminKey: string; api: string; ui: string }> } {
+  const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dataDir, '--upstream-url', upstreamUrl, '--runtime', 'direct'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ready = new Promise<{ proxy: string; adminKey: string; api: string; ui: string }>((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /CLAWBENCH_READY (\{.*\})\n/.exec(out);
+      if (m) resolve(JSON.parse(m[1]!));
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.once('exit', (code) => reject(new Error(`host exited ${code}: ${err}`)));
+  });
+  return { child, ready };
+}
+
+test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowledged work is there, the half turn failed', async () => {
+  const fake = await startFakeUpstream();
+  const dir = tempDir();
+  let host = serveHost(dir.path, fake.url);
+  try {
+    const r1 = await host.ready;
+    const auth = { authorization: `Bearer ${r1.adminKey}` };
+    const t1 = await request(`${r1.proxy}/session/k/turn`, 'POST', { message: 'first' }, auth);
+    assert.equal(t1.status, 200);
+    const rw = await request(`${r1.proxy}/session/k/reward`, 'POST', { reward: 0.75, note: 'acknowledged' }, auth);
+    assert.equal(rw.status, 200);
+    const seen = fake.requests.length;
+    const hanging = request(`${r1.proxy}/session/k/turn`, 'POST', { message: 'hang here' }, auth).catch((e) => e);
+    while (fake.requests.length === seen) await new Promise((r) => setTimeout(r, 20)); // the call reached the upstream
+    host.child.kill('SIGKILL');
+    await once(host.child, 'exit');
+    await hanging;
+
+    host = serveHost(dir.path, fake.url);
+    const r2 = await host.ready;
+    const auth2 = { authorization: `Bearer ${r2.adminKey}` };
+    const hist = await request(`${r2.proxy}/session/k/history`, 'GET', undefined, auth2);
+    assert.deepEqual(hist.body.history.map((m: { content: string }) => m.content), ['first', 'Echo: first']);
+    host.child.kill('SIGTERM');
+    const [code] = await once(host.child, 'exit');
+    assert.equal(code, 0, 'SIGTERM stops cleanly with exit 0');
+
+    const store = new Store(dir.path);
+    try {
+      const ep = store.openEpisode('k')!;
+      const turns = store.listTurns(ep.id);
+      assert.deepEqual(turns.map((t) => t.status), ['ok', 'failed']);
+      assert.match(turns[1]!.error!, /host stopped/);
+      const rewards = store.listRewards(ep.id);
+      assert.deepEqual(rewards.map((r) => [r.value, r.note]), [[0.75, 'acknowledged']]);
+      const calls = store.listCalls({ turnId: turns[1]!.id });
+      assert.equal(calls.length, 1);
+      assert.match(calls[0]!.error!, /host stopped/);
+    } finally {
+      store.close();
+    }
+  } finally {
+    if (host.child.exitCode === null) host.child.kill('SIGKILL');
+    await fake.stop();
+    dir.remove();
+  }
+});
