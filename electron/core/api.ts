@@ -29,7 +29,11 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
       return next;
     },
     'sessions:list': () => sessions.list(),
-    'sessions:create': (req) => sessions.ensure(req.key ?? `session-${Date.now().toString(36)}`, req.runtime),
+    'sessions:create': (req) => {
+      const key = req.key ?? `session-${Date.now().toString(36)}`;
+      sessions.ensure(key, req.runtime);
+      return sessions.info(key)!;
+    },
     'sessions:close': async (req) => {
       await sessions.close(req.key);
       return { ok: true as const };

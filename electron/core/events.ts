@@ -13,6 +13,11 @@ export class EngineEvents {
     this.emitter.emit(channel, payload);
   }
 
+  /** Whether anyone listens: lets producers skip building payloads nobody will read. */
+  has(channel: EventChannel): boolean {
+    return this.emitter.listenerCount(channel) > 0;
+  }
+
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
     this.emitter.on(channel, listener);
     return () => this.emitter.off(channel, listener);

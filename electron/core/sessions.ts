@@ -33,7 +33,7 @@ export interface TurnInput {
   inf_model?: string;
 }
 
-export interface TurnOutcome { turn: Turn; result: TurnResult; episode: Episode }
+export interface TurnOutcome { turn: Turn; result: TurnResult; episode: { id: string; index: number } }
 
 export class SessionManager {
   private readonly deps: SessionDeps;
@@ -84,7 +84,7 @@ export class SessionManager {
   }
 
   /** Creates the session (or reopens a closed one) with the given or default runtime. */
-  ensure(key: string, runtime?: RuntimeKind): SessionInfo {
+  ensure(key: string, runtime?: RuntimeKind): void {
     const kind = runtime ?? this.deps.store.getSession(key)?.runtime ?? this.deps.defaultRuntime();
     this.runtimeFor(kind);
     const existing = this.deps.store.getSession(key);
@@ -93,7 +93,7 @@ export class SessionManager {
       if (existing && existing.runtime !== kind) this.deps.store.setSessionRuntime(key, kind);
     }
     this.liveState(key);
-    return this.emitSession(key);
+    if (!existing || existing.closed_at !== null || existing.runtime !== kind) this.emitSession(key);
   }
 
   info(key: string): SessionInfo | null {
@@ -113,10 +113,9 @@ export class SessionManager {
     return this.deps.store.listSessions().map((r) => this.info(r.key)!);
   }
 
-  private emitSession(key: string): SessionInfo {
-    const info = this.info(key)!;
-    this.deps.events.emit('sessions:changed', info);
-    return info;
+  /** Tells listeners the session changed; builds the snapshot only when someone listens. */
+  private emitSession(key: string): void {
+    if (this.deps.events.has('sessions:changed')) this.deps.events.emit('sessions:changed', this.info(key)!);
   }
 
   private context(ep: Episode): TrainingContext {
@@ -211,7 +210,7 @@ export class SessionManager {
     this.ensure(key);
     return this.withLock(key, async () => {
       const { store, events } = this.deps;
-      const episode = store.openEpisode(key) ?? (await this.startEpisodeLocked(key, {}));
+      const episode = store.openEpisodeRef(key) ?? (await this.startEpisodeLocked(key, {}));
       if (input.inf_base_url && input.session_api_key) {
         store.setUpstreamOverride(episode.id, { baseUrl: input.inf_base_url, apiKey: input.session_api_key, model: input.inf_model ?? null });
       }
@@ -220,7 +219,6 @@ export class SessionManager {
       const live = this.liveState(key);
       live.currentTurn = turn.id;
       events.emit('turns:changed', turn);
-      this.emitSession(key);
       const rt = this.runtimeFor(store.getSession(key)!.runtime);
       const model = input.inf_model ?? this.deps.model;
       let result: TurnResult;
@@ -241,7 +239,7 @@ export class SessionManager {
       live.currentTurn = null;
       events.emit('turns:changed', done);
       this.emitSession(key);
-      return { turn: done, result, episode: store.getEpisode(episode.id)! };
+      return { turn: done, result, episode: { id: episode.id, index: episode.index } };
     });
   }
 

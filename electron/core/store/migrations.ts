@@ -114,4 +114,12 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'indexes for per-session lookups on the turn path',
+    sql: `
+      CREATE INDEX turns_session ON turns (session_key);
+      CREATE INDEX episodes_open ON episodes (session_key, status);
+    `,
+  },
 ];

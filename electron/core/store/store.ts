@@ -88,7 +88,7 @@ export class Store {
         (SELECT COUNT(*) FROM episodes WHERE session_key = ?1) AS episode_count,
         (SELECT COUNT(*) FROM turns WHERE session_key = ?1) AS turn_count,
         (SELECT id FROM episodes WHERE session_key = ?1 AND status = 'open') AS open_episode_id,
-        (SELECT r.value FROM rewards r JOIN episodes e ON e.id = r.episode_id WHERE e.session_key = ?1 ORDER BY r.seq DESC LIMIT 1) AS last_reward,
+        (SELECT r.value FROM rewards r WHERE r.episode_id IN (SELECT id FROM episodes WHERE session_key = ?1) ORDER BY r.seq DESC LIMIT 1) AS last_reward,
         (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alert_count`, key)!;
   }
 
@@ -135,6 +135,11 @@ export class Store {
   /** The episode an upstream key belongs to, without the aggregate columns (hot path). */
   keyInfo(upstreamKey: string): { id: string; session_key: string; status: 'open' | 'ended'; task_id: string | null } | undefined {
     return this.db.get('SELECT id, session_key, status, task_id FROM episodes WHERE upstream_key = ?', upstreamKey);
+  }
+
+  /** The open episode's identity only, without aggregates: what the turn path needs. */
+  openEpisodeRef(sessionKey: string): { id: string; index: number; upstreamKey: string; taskId: string | null } | undefined {
+    return this.db.get(`SELECT id, idx AS "index", upstream_key AS upstreamKey, task_id AS taskId FROM episodes WHERE session_key = ? AND status = 'open'`, sessionKey);
   }
 
   openEpisode(sessionKey: string): Episode | undefined {

@@ -75,3 +75,22 @@ test('with the default OpenClaw config the trailing internal context does not re
   assert.equal(r.toolCall, null);
   assert.match(r.text, /^Done\./);
 });
+
+test('the documented example scenario loads; a broken one is refused with the file and field named', async () => {
+  const { loadScenario } = await import('../../../electron/core/upstream/scripted/server.ts');
+  const { writeFileSync } = await import('node:fs');
+  const { tempDir } = await import('../../helpers/workbench.ts');
+  const example = loadScenario('test/fixtures/scenarios/example.json');
+  assert.equal(example.rules.length, 3);
+  const r = nextReply(example, { messages: [{ role: 'user', content: 'What is the weather in Oslo?' }] });
+  assert.equal(r.toolCall?.name, 'get_weather');
+  const dir = tempDir();
+  try {
+    writeFileSync(`${dir.path}/bad.json`, JSON.stringify({ rules: [{ steps: [] }] }));
+    assert.throws(() => loadScenario(`${dir.path}/bad.json`), /invalid scenario .*bad\.json: rules\.0\.steps/);
+    writeFileSync(`${dir.path}/re.json`, JSON.stringify({ rules: [{ match: { regex: '(' }, steps: [{ text: 'x' }] }] }));
+    assert.throws(() => loadScenario(`${dir.path}/re.json`), /invalid scenario/);
+  } finally {
+    dir.remove();
+  }
+});

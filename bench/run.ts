@@ -1,0 +1,15 @@
+// `npm run bench`: runs each benchmark (or those named on the command line) and prints Markdown
+// ready for bench/RESULTS.md.
+import { benchEngine } from './engine.ts';
+
+const benches: Record<string, () => Promise<string>> = { engine: benchEngine };
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
+for (const name of chosen) {
+  const bench = benches[name];
+  if (!bench) {
+    process.stderr.write(`unknown benchmark "${name}"; choose from ${Object.keys(benches).join(', ')}\n`);
+    process.exit(2);
+  }
+  process.stdout.write((await bench()) + '\n\n');
+}
+process.exit(0);
