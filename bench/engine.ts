@@ -31,12 +31,12 @@ async function directTurn(h: Host, messages: unknown[]): Promise<string> {
   return text;
 }
 
-async function proxyCall(h: Host, path: string, body: unknown): Promise<any> {
+async function proxyCall(h: Host, path: string, body: unknown): Promise<{ summary: string }> {
   const res = await request(`${h.proxy}${path}`, {
     method: 'POST', dispatcher: agent,
     headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
-  const json = await res.body.json();
+  const json = (await res.body.json()) as { summary: string };
   if (res.statusCode !== 200) throw new Error(`proxy ${res.statusCode} ${JSON.stringify(json)}`);
   return json;
 }
