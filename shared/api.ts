@@ -39,6 +39,10 @@ export const invokeRequests = {
   'sessions:list': empty,
   'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(['direct', 'openclaw']).optional() }),
   'sessions:close': z.strictObject({ key: sessionKey }),
+  'sessions:restart': z.strictObject({ key: sessionKey }),
+  'gateways:config': z.strictObject({ sessionKey }),
+  'logs:recent': z.strictObject({ sessionKey }),
+  'logs:range': z.strictObject({ sessionKey, from: z.number().int().min(0), to: z.number().int().min(0), limit: z.number().int().min(1).max(20_000).optional() }),
   'episodes:list': z.strictObject({ sessionKey: sessionKey.optional(), status: z.enum(['open', 'ended']).optional() }),
   'episodes:start': z.strictObject({ sessionKey, taskId: z.string().max(500).optional() }),
   'episodes:end': z.strictObject({ sessionKey, reward: rewardValue.optional() }),
@@ -67,6 +71,10 @@ export interface InvokeResponses {
   'sessions:list': SessionInfo[];
   'sessions:create': SessionInfo;
   'sessions:close': { ok: true };
+  'sessions:restart': SessionInfo;
+  'gateways:config': { config: Record<string, unknown> | null; binary: AppInfo['openclaw'] };
+  'logs:recent': LogChunk[];
+  'logs:range': LogChunk[];
   'episodes:list': Episode[];
   'episodes:start': Episode;
   'episodes:end': Episode;

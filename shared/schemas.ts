@@ -59,6 +59,8 @@ export const scenarioStep = z.union([
 export const scenarioRule = z.strictObject({
   name: z.string().optional(),
   match: z.union([z.strictObject({ regex: z.string() }), z.strictObject({ contains: z.string() })]).optional(),
+  /** Wait this long before answering (to reproduce slow models and to kill things mid-turn). */
+  delayMs: z.number().int().min(0).max(600_000).optional(),
   steps: z.array(scenarioStep).min(1),
 });
 export const scenarioFile = z.strictObject({

@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import { invokeRequests, type InvokeChannel, type InvokeResponse, type Settings } from '../../shared/api.ts';
 import { HttpError } from './http/errors.ts';
+import { readChunks } from './gateways/logs.ts';
+import type { OpenClawRuntime } from './runtime/openclaw.ts';
 import { NO_EMITTER } from './runtime/types.ts';
 import type { Workbench } from './workbench.ts';
 
@@ -19,6 +21,12 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     const ep = store.getEpisode(id);
     if (!ep) throw new HttpError(404, `unknown episode ${id}`);
     return ep;
+  };
+  const openclaw = () => wb.runtimes.openclaw as OpenClawRuntime | undefined;
+  const session = (key: string) => {
+    const info = sessions.info(key);
+    if (!info) throw new HttpError(404, `unknown session ${key}`);
+    return info;
   };
   return {
     'app:info': () => wb.info(),
@@ -37,6 +45,25 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     'sessions:close': async (req) => {
       await sessions.close(req.key);
       return { ok: true as const };
+    },
+    'sessions:restart': async (req) => {
+      if (session(req.key).runtime !== 'openclaw' || !openclaw()) throw new HttpError(409, `session ${req.key} has no gateway to restart`);
+      await openclaw()!.restart(req.key);
+      return session(req.key);
+    },
+    'gateways:config': (req) => {
+      session(req.sessionKey);
+      return { config: openclaw()?.gatewayOf(req.sessionKey)?.effectiveConfig() ?? null, binary: wb.info().openclaw };
+    },
+    'logs:recent': (req) => {
+      session(req.sessionKey);
+      const gw = openclaw()?.gatewayOf(req.sessionKey);
+      return gw ? gw.log.recent() : readChunks(store.logChunks(req.sessionKey, 0, Date.now() + 1, 2000));
+    },
+    'logs:range': (req) => {
+      session(req.sessionKey);
+      openclaw()?.gatewayOf(req.sessionKey)?.log.flushIndex();
+      return readChunks(store.logChunks(req.sessionKey, req.from, req.to, req.limit));
     },
     'episodes:list': (req) => store.listEpisodes(req),
     'episodes:start': (req) => sessions.startEpisode(req.sessionKey, { taskId: req.taskId }),

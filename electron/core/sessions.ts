@@ -113,6 +113,11 @@ export class SessionManager {
     return this.deps.store.listSessions().map((r) => this.info(r.key)!);
   }
 
+  /** Tells listeners the session changed (runtimes call this when a gateway's state or stats move). */
+  notify(key: string): void {
+    this.emitSession(key);
+  }
+
   /** Tells listeners the session changed; builds the snapshot only when someone listens. */
   private emitSession(key: string): void {
     if (this.deps.events.has('sessions:changed')) this.deps.events.emit('sessions:changed', this.info(key)!);
@@ -235,7 +240,12 @@ export class SessionManager {
         this.emitSession(key);
         throw new HttpError(e.status, e.message, e.type);
       }
-      const done = store.finishTurn(turn.id, { ok: true, reply: result.text, toolCalls: result.toolCalls, error: null });
+      // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
+      // stream shows few of them); the runtime's own list when nothing went through the recorder.
+      const recorded = store.listCalls({ turnId: turn.id }).flatMap((c) => c.response?.toolCalls ?? []).map((c, index) => ({ ...c, index }));
+      const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
+      result = { ...result, toolCalls };
+      const done = store.finishTurn(turn.id, { ok: true, reply: result.text, toolCalls, error: null });
       live.currentTurn = null;
       events.emit('turns:changed', done);
       this.emitSession(key);

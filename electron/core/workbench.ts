@@ -5,7 +5,12 @@ import type { RuntimeKind } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
 import { EngineEvents } from './events.ts';
 import type { HttpService } from './http/server.ts';
+import { detectOpenClaw, type OpenClawBinary } from './gateways/binary.ts';
+import type { JsonObject } from './gateways/config.ts';
+import { GatewayPool } from './gateways/pool.ts';
+import { GatewaySupervisor } from './gateways/supervisor.ts';
 import { createDataProxy } from './proxy/server.ts';
+import { OpenClawRuntime, type Isolation } from './runtime/openclaw.ts';
 import { DirectRuntime } from './runtime/direct.ts';
 import type { AgentRuntime } from './runtime/types.ts';
 import { SessionManager } from './sessions.ts';
@@ -33,8 +38,23 @@ export interface WorkbenchOptions {
   bodyLimit?: number;
   /** Timeouts of calls from the recorder to the model upstream. */
   upstreamTimeouts?: ForwardTimeouts;
-  /** Extra runtimes (OpenClaw) built against this engine. */
-  extraRuntimes?: (wb: Workbench) => Promise<Partial<Record<RuntimeKind, AgentRuntime>>>;
+  /** OpenClaw settings; `enabled: false` skips detecting it (DirectRuntime only). */
+  openclaw?: OpenClawOptions;
+}
+
+export interface OpenClawOptions {
+  enabled?: boolean;
+  /** Path to openclaw.mjs or an openclaw executable; default: the pinned install. */
+  bin?: string;
+  /** Warm gateways kept ready for new sessions (default 1; 0 = start on demand). */
+  poolSize?: number;
+  /** rebind: one gateway per session, re-keyed per episode by hot reload; fresh: a new gateway per episode. */
+  isolation?: Isolation;
+  /** Merged over Clawbench's safe gateway config (the provider binding always wins). */
+  overlay?: JsonObject;
+  readyTimeoutMs?: number;
+  /** Test/leak-lab switch: one OpenClaw session key per session instead of one per turn. */
+  stableSessionKey?: boolean;
 }
 
 export class Workbench {
@@ -45,6 +65,11 @@ export class Workbench {
   sessions!: SessionManager;
   recorder!: UpstreamRecorder;
   scripted: ScriptedModel | null = null;
+  /** Always running: the gateways' warm-up model (and the upstream when none is configured). */
+  warmupModel!: ScriptedModel;
+  openclaw: OpenClawBinary | null = null;
+  supervisor: GatewaySupervisor | null = null;
+  pool: GatewayPool | null = null;
   upstream!: UpstreamTarget;
   proxyUrl = '';
   runtimes: Partial<Record<RuntimeKind, AgentRuntime>> = {};
@@ -75,12 +100,13 @@ export class Workbench {
     this.stops.push(() => this.store.close());
     this.store.recoverInterrupted();
 
+    const scripted = new ScriptedModel(o.scenario ?? DEFAULT_SCENARIO, mintToken());
+    this.stops.push(() => scripted.stop());
+    await scripted.start(host, 0);
+    this.warmupModel = scripted;
     if (o.upstreamUrl) {
       this.upstream = { baseUrl: o.upstreamUrl, apiKey: o.upstreamKey ?? '', model: o.upstreamModel ?? 'default' };
     } else {
-      const scripted = new ScriptedModel(o.scenario ?? DEFAULT_SCENARIO, mintToken());
-      this.stops.push(() => scripted.stop());
-      await scripted.start(host, 0);
       this.scripted = scripted;
       this.upstream = { baseUrl: scripted.baseUrl, apiKey: scripted.token, model: o.upstreamModel ?? scripted.scenario.model };
     }
@@ -103,21 +129,58 @@ export class Workbench {
     this.stops.push(() => this.recorder.stop());
     await this.recorder.start(host, o.upstreamPort ?? 0);
 
-    if (o.extraRuntimes) Object.assign(this.runtimes, await o.extraRuntimes(this));
     this.stops.push(() => this.sessions.closeAll());
+    await this.startOpenClaw(runtimeForwarder);
     this.defaultRuntime = o.runtime ?? (this.runtimes.openclaw ? 'openclaw' : 'direct');
-    if (!this.runtimes[this.defaultRuntime]) throw new Error(`runtime "${this.defaultRuntime}" is not available`);
+    if (!this.runtimes[this.defaultRuntime]) {
+      throw new Error(this.defaultRuntime === 'openclaw' && this.openclaw?.problem ? this.openclaw.problem : `runtime "${this.defaultRuntime}" is not available`);
+    }
 
     const proxy: HttpService = createDataProxy({ sessions: this.sessions, adminKey: this.adminKey, bodyLimit });
     this.stops.push(() => proxy.stop());
     this.proxyUrl = (await proxy.start(host, o.proxyPort ?? 0)).url;
+    this.fillPool();
+  }
+
+  private async startOpenClaw(forwarder: Forwarder): Promise<void> {
+    const oc = this.options.openclaw ?? {};
+    if (oc.enabled === false) return;
+    this.openclaw = await detectOpenClaw(oc.bin);
+    const settings = () => this.store.getSetting<{ overlay?: JsonObject; isolation?: Isolation }>('openclaw') ?? {};
+    const supervisor = new GatewaySupervisor({
+      dataDir: this.options.dataDir, events: this.events, store: this.store, binary: this.openclaw,
+      overlay: () => ({ ...(oc.overlay ?? {}), ...(settings().overlay ?? {}) }),
+      readyTimeoutMs: oc.readyTimeoutMs,
+      onChange: (gw) => gw.log.sessionKey && this.sessions.notify(gw.log.sessionKey),
+    });
+    // gateways a crashed earlier run left behind are reaped even when OpenClaw is now missing
+    const reaped = supervisor.reapOrphans();
+    if (reaped > 0) process.emitWarning(`clawbench: stopped ${reaped} gateway(s) left running by an earlier run`);
+    if (this.openclaw.problem) return;
+    this.supervisor = supervisor;
+    const warmup = { baseUrl: this.warmupModel.baseUrl, apiKey: this.warmupModel.token, model: this.warmupModel.scenario.model };
+    const pool = new GatewayPool(supervisor, warmup, 0);
+    this.pool = pool;
+    this.stops.push(() => supervisor.stopAll(), () => pool.stop());
+    this.runtimes.openclaw = new OpenClawRuntime({
+      supervisor, pool, forwarder, stableSessionKey: oc.stableSessionKey,
+      upstream: () => ({ baseUrl: this.recorder.url, model: this.upstream.model }),
+      isolation: () => settings().isolation ?? oc.isolation ?? 'rebind',
+      onChange: (key) => this.sessions.notify(key),
+    });
+  }
+
+  /** Starts filling the warm pool when OpenClaw is the default runtime (or a size is asked for). */
+  private fillPool(): void {
+    const size = this.options.openclaw?.poolSize ?? (this.defaultRuntime === 'openclaw' ? 1 : 0);
+    if (this.pool && size > 0) this.pool.setSize(size);
   }
 
   info(): AppInfo {
     return {
       version: VERSION, dataDir: this.options.dataDir, defaultRuntime: this.defaultRuntime,
       runtimes: Object.keys(this.runtimes) as RuntimeKind[],
-      openclaw: { available: Boolean(this.runtimes.openclaw), version: null, problem: null },
+      openclaw: { available: Boolean(this.runtimes.openclaw), version: this.openclaw?.version ?? null, problem: this.openclaw?.problem ?? (this.openclaw ? null : 'OpenClaw is disabled for this run') },
       proxyUrl: this.proxyUrl, upstreamUrl: this.recorder.url,
       upstream: this.scripted ? { kind: 'scripted', url: null, model: this.upstream.model } : { kind: 'remote', url: this.upstream.baseUrl, model: this.upstream.model },
     };

@@ -1,12 +1,13 @@
 // The `clawbench` command line: `serve` runs the engine headless with its UI on loopback,
 // `export` writes the JSONL of recorded interactions. Errors are one line, never a stack trace.
-import { chmodSync, closeSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RuntimeKind } from '../../shared/domain.ts';
 import { exportLines } from '../core/export.ts';
+import type { JsonObject } from '../core/gateways/config.ts';
 import { Store } from '../core/store/store.ts';
 import { mintToken } from '../core/upstream/keys.ts';
 import { loadScenario } from '../core/upstream/scripted/server.ts';
@@ -21,7 +22,8 @@ const USAGE = `usage: clawbench <command> [flags]
   serve    run the engine and its UI on loopback
            --data-dir D --runtime openclaw|direct --host H --port P --proxy-port P --upstream-port P
            --admin-key K --upstream-url U --upstream-key K --upstream-model M --scenario FILE
-           --openclaw-bin PATH --body-limit BYTES --no-ui
+           --openclaw-bin PATH --openclaw-config FILE --pool-size N --isolation rebind|fresh
+           --body-limit BYTES --no-ui
   export   write recorded interactions as JSON Lines
            --data-dir D [--out FILE] [--episodes id,id] [--discount G]
 Every flag can also be set as CLAWBENCH_<FLAG> (e.g. CLAWBENCH_DATA_DIR).`;
@@ -30,7 +32,8 @@ const FLAGS = {
   'data-dir': { type: 'string' }, runtime: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
   'proxy-port': { type: 'string' }, 'upstream-port': { type: 'string' }, 'admin-key': { type: 'string' },
   'upstream-url': { type: 'string' }, 'upstream-key': { type: 'string' }, 'upstream-model': { type: 'string' },
-  scenario: { type: 'string' }, 'openclaw-bin': { type: 'string' }, 'body-limit': { type: 'string' }, 'no-ui': { type: 'boolean' },
+  scenario: { type: 'string' }, 'openclaw-bin': { type: 'string' }, 'openclaw-config': { type: 'string' },
+  'pool-size': { type: 'string' }, isolation: { type: 'string' }, 'body-limit': { type: 'string' }, 'no-ui': { type: 'boolean' },
   out: { type: 'string' }, episodes: { type: 'string' }, discount: { type: 'string' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -75,12 +78,27 @@ async function serve(flags: Flags): Promise<void> {
   const bodyLimit = str(flags, 'body-limit') === undefined ? undefined : Number(str(flags, 'body-limit'));
   if (bodyLimit !== undefined && (!Number.isInteger(bodyLimit) || bodyLimit < 1024)) throw new UsageError('--body-limit must be a whole number of bytes, at least 1024');
   const scenarioPath = str(flags, 'scenario');
+  const isolation = str(flags, 'isolation');
+  if (isolation !== undefined && isolation !== 'rebind' && isolation !== 'fresh') throw new UsageError(`--isolation must be rebind or fresh, got "${isolation}"`);
+  const poolSize = str(flags, 'pool-size') === undefined ? undefined : Number(str(flags, 'pool-size'));
+  if (poolSize !== undefined && (!Number.isInteger(poolSize) || poolSize < 0 || poolSize > 16)) throw new UsageError('--pool-size must be a whole number from 0 to 16');
+  const overlayPath = str(flags, 'openclaw-config');
+  let overlay: JsonObject | undefined;
+  if (overlayPath) {
+    try {
+      overlay = JSON.parse(readFileSync(overlayPath, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`--openclaw-config ${overlayPath}: ${(err as Error).message}`);
+    }
+    if (!overlay || typeof overlay !== 'object' || Array.isArray(overlay)) throw new UsageError(`--openclaw-config ${overlayPath} must hold a JSON object`);
+  }
   const host = str(flags, 'host') ?? '127.0.0.1';
   const wb = new Workbench({
     dataDir, host, runtime: runtime as RuntimeKind | undefined, bodyLimit,
     proxyPort: port(flags, 'proxy-port'), upstreamPort: port(flags, 'upstream-port'),
     adminKey: str(flags, 'admin-key'), upstreamUrl: str(flags, 'upstream-url'), upstreamKey: str(flags, 'upstream-key'),
     upstreamModel: str(flags, 'upstream-model'), scenario: scenarioPath ? loadScenario(scenarioPath) : undefined,
+    openclaw: { bin: str(flags, 'openclaw-bin'), poolSize, isolation: isolation as 'rebind' | 'fresh' | undefined, overlay },
   });
   let api: ApiServer | null = null;
   const runtimeFile = join(dataDir, 'runtime.json');
@@ -97,6 +115,7 @@ async function serve(flags: Flags): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
   try {
     await wb.start();
+    if (wb.openclaw?.problem) process.stderr.write(`clawbench: ${wb.openclaw.problem}; sessions use DirectRuntime.\n`);
     if (!flags['no-ui']) {
       api = new ApiServer(wb, mintToken(), join(ROOT, 'out/renderer'));
       await api.start(host, port(flags, 'port'));

@@ -19,7 +19,7 @@ export interface TestBench {
 
 export async function startBench(opts: Partial<WorkbenchOptions> = {}): Promise<TestBench> {
   const dir = opts.dataDir ? { path: opts.dataDir, remove: () => {} } : tempDir();
-  const wb = new Workbench({ runtime: 'direct', ...opts, dataDir: dir.path });
+  const wb = new Workbench({ runtime: 'direct', openclaw: { enabled: false }, ...opts, dataDir: dir.path });
   try {
     await wb.start();
   } catch (err) {

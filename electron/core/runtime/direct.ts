@@ -3,10 +3,10 @@
 // whole pipeline runs (and is tested) without OpenClaw.
 import type { ToolCall } from '../../../shared/domain.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
-import type { HttpError } from '../http/errors.ts';
 import type { Forwarder } from '../upstream/forward.ts';
-import { ChatAccumulator, SseParser } from './sse.ts';
-import { RuntimeError, type AgentRuntime, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
+import type { ChatAccumulator } from './sse.ts';
+import { streamChat } from './stream-chat.ts';
+import { type AgentRuntime, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
 
 export class DirectRuntime implements AgentRuntime {
   readonly kind = 'direct' as const;
@@ -56,42 +56,9 @@ export class DirectRuntime implements AgentRuntime {
     return { text: texts.join('\n'), toolCalls, events };
   }
 
-  private async call(req: TurnRequest, messages: ChatMessage[], emitter: TurnEmitter): Promise<ChatAccumulator> {
-    const body = Buffer.from(JSON.stringify({ model: req.upstream.model, messages, stream: true, stream_options: { include_usage: true } }));
-    let res;
-    try {
-      res = await this.forwarder.request(req.upstream, 'POST', '/chat/completions', body, req.signal);
-    } catch (err) {
-      const e = err as HttpError;
-      throw new RuntimeError(e.status === 504 ? 504 : 502, `the upstream recorder could not be reached: ${e.message}`);
-    }
-    if (res.statusCode !== 200) {
-      const text = await res.body.text().catch(() => '');
-      let message = text.slice(0, 500);
-      try {
-        message = JSON.parse(text)?.error?.message ?? message;
-      } catch { /* not JSON: keep the text */ }
-      throw new RuntimeError(res.statusCode === 504 ? 504 : 502, `upstream answered ${res.statusCode}: ${message}`);
-    }
-    const parser = new SseParser();
-    const acc = new ChatAccumulator();
-    const feed = (data: string) => {
-      const d = acc.pushData(data);
-      if (d.text) emitter.delta(d.text);
-    };
-    try {
-      for await (const chunk of res.body) for (const ev of parser.push(chunk)) feed(ev.data);
-      for (const ev of parser.end()) feed(ev.data);
-    } catch (err) {
-      throw new RuntimeError(502, `the upstream stream broke: ${(err as Error).message}`);
-    }
-    if (acc.error) throw new RuntimeError(acc.error.type === 'upstream_timeout' ? 504 : 502, `upstream stream failed: ${acc.error.message}`);
-    if (!acc.complete) {
-      throw new RuntimeError(502, acc.chunkCount === 0
-        ? `upstream sent a malformed stream (${acc.malformed} unreadable chunks, none valid)`
-        : 'upstream stream ended before the reply was complete');
-    }
-    return acc;
+  private call(req: TurnRequest, messages: ChatMessage[], emitter: TurnEmitter): Promise<ChatAccumulator> {
+    const body = { model: req.upstream.model, messages, stream: true, stream_options: { include_usage: true } };
+    return streamChat(this.forwarder, req.upstream, body, emitter, { signal: req.signal, what: 'the upstream' });
   }
 
   async closeSession(): Promise<void> {}

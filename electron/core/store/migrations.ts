@@ -120,6 +120,7 @@ export const MIGRATIONS: Migration[] = [
     sql: `
       CREATE INDEX turns_session ON turns (session_key);
       CREATE INDEX episodes_open ON episodes (session_key, status);
+      CREATE INDEX log_chunks_session ON log_chunks (session_key, at);
     `,
   },
 ];

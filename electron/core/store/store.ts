@@ -271,6 +271,23 @@ export class Store {
       .map(toAlert);
   }
 
+  // ---- gateway log index
+  insertLogChunks(rows: Array<{ gatewayId: string; sessionKey: string | null; stream: string; at: number; file: string; offset: number; length: number }>): void {
+    this.db.tx(() => {
+      for (const r of rows) {
+        this.db.run('INSERT INTO log_chunks (gateway_id, session_key, stream, at, file, file_offset, length) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          r.gatewayId, r.sessionKey, r.stream, r.at, r.file, r.offset, r.length);
+      }
+    });
+  }
+
+  /** Indexed log chunks of a session between two times, oldest first. */
+  logChunks(sessionKey: string, from: number, to: number, limit = 5000) {
+    return this.db.all<{ gateway_id: string; session_key: string | null; stream: string; at: number; file: string; file_offset: number; length: number }>(
+      'SELECT gateway_id, session_key, stream, at, file, file_offset, length FROM log_chunks WHERE session_key = ? AND at >= ? AND at <= ? ORDER BY id LIMIT ?',
+      sessionKey, from, to, limit);
+  }
+
   // ---- settings
   getSetting<T>(key: string): T | undefined {
     const r = this.db.get<{ value: string }>('SELECT value FROM settings WHERE key = ?', key);

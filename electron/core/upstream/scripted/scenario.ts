@@ -8,6 +8,7 @@ export interface ScriptedReply {
   text: string;
   toolCall: { name: string; arguments: string } | null;
   rule: string;
+  delayMs: number;
 }
 
 /** The scenario used when none is given: text, a tool_search step, and a client-tool step. */
@@ -26,6 +27,12 @@ export const DEFAULT_SCENARIO: Scenario = {
       name: 'search',
       match: { regex: '(?i)\\b(search|find|look up)\\b' },
       steps: [{ text: 'Let me look that up.' }, { tool: 'tool_search', args: { query: '{message}' } }, { text: 'I searched for "{message}".' }],
+    },
+    {
+      name: 'slow',
+      match: { regex: '(?i)\\btake your time\\b' },
+      delayMs: 20_000,
+      steps: [{ text: 'That took a while.' }],
     },
     {
       name: 'echo',
@@ -72,7 +79,7 @@ export function nextReply(scenario: Scenario, body: ChatRequestBody): ScriptedRe
   const seen = summarizeSeen(parsed);
   const vars = { message, prior: String(seen.priorUserMessages), repeated: String(seen.repeatedMessages) };
   const report = scenario.report ? `\n\n[seen: ${seen.priorUserMessages} earlier user messages, ${seen.repeatedMessages} repeated]` : '';
-  const final = (text: string, rule: string): ScriptedReply => ({ text: fill(text, vars) + report, toolCall: null, rule });
+  const final = (text: string, rule: string, delayMs = 0): ScriptedReply => ({ text: fill(text, vars) + report, toolCall: null, rule, delayMs });
 
   const rule = scenario.rules.find((r) => !r.match
     || ('regex' in r.match ? compileRegex(r.match.regex).test(message) : message.includes(r.match.contains)));
@@ -89,10 +96,11 @@ export function nextReply(scenario: Scenario, body: ChatRequestBody): ScriptedRe
 
   const segs = segments(rule.steps);
   const seg = segs[k];
-  if (!seg) return final('Done.', name);
+  const delayMs = rule.delayMs ?? 0;
+  if (!seg) return final('Done.', name, delayMs);
   const text = seg.text.map((t) => fill(t, vars)).join('\n');
-  if (!seg.tool || k >= scenario.maxToolSteps) return final(seg.text.join('\n') || 'Done.', name);
-  return { text, toolCall: toolCallFor(body, seg.tool.tool, fillArgs(seg.tool.args, vars)), rule: name };
+  if (!seg.tool || k >= scenario.maxToolSteps) return final(seg.text.join('\n') || 'Done.', name, delayMs);
+  return { text, toolCall: toolCallFor(body, seg.tool.tool, fillArgs(seg.tool.args, vars)), rule: name, delayMs };
 }
 
 /** Calls a tool by name when the request offers it, else through OpenClaw's tool_call wrapper. */

@@ -78,6 +78,8 @@ export class ScriptedModel {
     const body = parseJson(bytes) as ChatRequestBody;
     if (!body || !Array.isArray(body.messages)) throw new HttpError(400, 'messages must be an array');
     const reply = nextReply(this.scenario, body);
+    if (reply.delayMs > 0) await new Promise((r) => setTimeout(r, reply.delayMs));
+    if (res.destroyed || req.socket.destroyed) return; // the caller gave up while we waited
     const digest = createHash('sha256').update(bytes).digest('hex');
     const id = `chatcmpl-${digest.slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);

@@ -1,0 +1,96 @@
+// The OpenClaw gateway config Clawbench writes: safe by default (loopback, token, minimal tools,
+// no host exec, loop detection on, no background work, logs and state inside the gateway dir),
+// with a user overlay merged on top. Written atomically so hot reload never sees half a file.
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const PROVIDER = 'clawbench';
+
+export interface ProviderBinding {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+}
+
+export interface GatewayConfigInput {
+  dir: string;
+  port: number;
+  token: string;
+  provider: ProviderBinding;
+}
+
+export type JsonObject = { [key: string]: unknown };
+
+/** Clawbench's safe default config for one gateway. */
+export function safeConfig(c: GatewayConfigInput): JsonObject {
+  return {
+    gateway: {
+      mode: 'local',
+      port: c.port,
+      bind: 'loopback',
+      auth: { mode: 'token', token: c.token },
+      http: { endpoints: { chatCompletions: { enabled: true }, responses: { enabled: true } } },
+      controlUi: { enabled: false },
+      terminal: { enabled: false },
+    },
+    update: { checkOnStart: false },
+    models: {
+      mode: 'merge',
+      providers: {
+        [PROVIDER]: {
+          baseUrl: c.provider.baseUrl,
+          apiKey: c.provider.apiKey,
+          api: 'openai-completions',
+          models: [{ id: c.provider.model, name: c.provider.model, contextWindow: 128_000, maxTokens: 4096 }],
+        },
+      },
+    },
+    agents: {
+      defaults: {
+        model: { primary: `${PROVIDER}/${c.provider.model}` },
+        skipBootstrap: true,
+        heartbeat: { every: '0m' },
+      },
+    },
+    tools: {
+      profile: 'minimal',
+      deny: ['group:runtime', 'group:fs', 'gateway', 'sessions_spawn'],
+      loopDetection: { enabled: true },
+    },
+    commands: { restart: false, bash: false, config: false },
+    skills: { workshop: { autonomous: { mode: 'off' } } },
+    plugins: { enabled: false },
+    cron: { enabled: false },
+    logging: { file: join(c.dir, 'logs', 'openclaw.log') },
+  };
+}
+
+function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep-merges `overlay` onto `base`: objects merge, everything else (arrays too) replaces. */
+export function mergeConfig(base: JsonObject, overlay: JsonObject): JsonObject {
+  const out: JsonObject = { ...base };
+  for (const [k, v] of Object.entries(overlay)) {
+    out[k] = isObject(v) && isObject(out[k]) ? mergeConfig(out[k] as JsonObject, v) : v;
+  }
+  return out;
+}
+
+/** The provider binding must win over any overlay: it is what ties the gateway to its episode. */
+export function effectiveConfig(c: GatewayConfigInput, overlay: JsonObject = {}): JsonObject {
+  const merged = mergeConfig(safeConfig(c), overlay);
+  const safe = safeConfig(c);
+  return mergeConfig(merged, {
+    gateway: { port: c.port, auth: { mode: 'token', token: c.token } },
+    models: { providers: { [PROVIDER]: (safe.models as JsonObject).providers && ((safe.models as { providers: JsonObject }).providers[PROVIDER]) } },
+  });
+}
+
+/** Atomic write: temp file + rename, so the gateway's watcher never reads a partial file. */
+export function writeConfig(path: string, config: JsonObject): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, path);
+}

@@ -1,0 +1,227 @@
+// One OpenClaw gateway process: spawned with execa into its own dir (config, state, HOME, TMPDIR),
+// waited on until /health and /readyz answer, rebound to a new upstream key by config hot
+// reload, and stopped with SIGTERM then SIGKILL of its whole process tree. Any failure during
+// start stops and removes everything the start created.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { request } from 'undici';
+import type { GatewayInfo, SessionState } from '../../../shared/domain.ts';
+import type { OpenClawBinary } from './binary.ts';
+import { effectiveConfig, writeConfig, type JsonObject, type ProviderBinding } from './config.ts';
+import type { GatewayLog } from './logs.ts';
+import { processTree, signalTree } from './procfs.ts';
+
+export interface GatewaySpec {
+  id: string;
+  dir: string;
+  port: number;
+  token: string;
+  provider: ProviderBinding;
+  overlay: JsonObject;
+  binary: OpenClawBinary;
+  compileCacheDir: string;
+  readyTimeoutMs: number;
+  nodeOptions: string;
+}
+
+export class GatewayStartError extends Error {}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Gateway {
+  readonly id: string;
+  readonly dir: string;
+  readonly port: number;
+  readonly token: string;
+  readonly log: GatewayLog;
+  readonly configPath: string;
+  private readonly spec: GatewaySpec;
+  state: SessionState = 'spawning';
+  pid: number | null = null;
+  startedAt: number | null = null;
+  exitCode: number | null = null;
+  exitSignal: string | null = null;
+  binding: ProviderBinding;
+  rssBytes: number | null = null;
+  cpuPercent: number | null = null;
+  /** Called once when the process exits without being asked to. */
+  onCrash: ((gw: Gateway) => void) | null = null;
+  private sub: ResultPromise | null = null;
+  private exited: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+
+  constructor(spec: GatewaySpec, log: GatewayLog) {
+    this.spec = spec;
+    this.id = spec.id;
+    this.dir = spec.dir;
+    this.port = spec.port;
+    this.token = spec.token;
+    this.log = log;
+    this.binding = spec.provider;
+    this.configPath = join(spec.dir, 'openclaw.json');
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get isRunning(): boolean {
+    return this.state !== 'crashed' && this.state !== 'closed' && this.pid !== null;
+  }
+
+  /** The config as written (token redacted), for the settings view. */
+  effectiveConfig(redact = true): JsonObject {
+    const cfg = effectiveConfig({ dir: this.dir, port: this.port, token: redact ? '<redacted>' : this.token, provider: this.binding }, this.spec.overlay);
+    if (redact) (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.clawbench!.apiKey = `${this.binding.apiKey.slice(0, 12)}…`;
+    return cfg;
+  }
+
+  info(restarts: number): GatewayInfo {
+    return {
+      pid: this.pid, port: this.port, state: this.state, rssBytes: this.rssBytes, cpuPercent: this.cpuPercent,
+      startedAt: this.startedAt, restarts, exitCode: this.exitCode,
+    };
+  }
+
+  /** Spawns the process and waits until it is ready; on any failure everything is stopped and removed. */
+  async start(): Promise<void> {
+    try {
+      for (const d of ['state', 'home', 'tmp', 'logs']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
+      writeConfig(this.configPath, effectiveConfig({ dir: this.dir, port: this.port, token: this.token, provider: this.binding }, this.spec.overlay));
+      this.spawn();
+      await this.waitReady();
+      this.state = 'ready';
+    } catch (err) {
+      await this.stop();
+      throw err instanceof GatewayStartError ? err : new GatewayStartError((err as Error).message);
+    }
+  }
+
+  private spawn(): void {
+    const b = this.spec.binary;
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      OPENCLAW_CONFIG_PATH: this.configPath,
+      OPENCLAW_STATE_DIR: join(this.dir, 'state'),
+      OPENCLAW_NO_AUTO_UPDATE: '1',
+      OPENCLAW_DISABLE_BONJOUR: '1',
+      HOME: join(this.dir, 'home'),
+      TMPDIR: join(this.dir, 'tmp'),
+      NODE_COMPILE_CACHE: this.spec.compileCacheDir,
+      NODE_OPTIONS: this.spec.nodeOptions,
+      FORCE_COLOR: '1',
+    };
+    const args = [...b.args, 'gateway', 'run', '--bind', 'loopback', '--port', String(this.port), '--auth', 'token', '--token', this.token];
+    this.log.write('system', `$ openclaw gateway run --bind loopback --port ${this.port} --auth token --token <redacted>\n`);
+    const sub = execa(b.command, args, {
+      env, extendEnv: false, cwd: this.dir, detached: true, reject: false, buffer: false, stdin: 'ignore', cleanup: true,
+    });
+    this.sub = sub;
+    this.pid = sub.pid ?? null;
+    this.startedAt = Date.now();
+    sub.stdout?.on('data', (d: Buffer) => this.log.write('stdout', d));
+    sub.stderr?.on('data', (d: Buffer) => this.log.write('stderr', d));
+    this.exited = sub.then((r) => {
+      this.exitCode = r.exitCode ?? null;
+      this.exitSignal = r.signal ?? null;
+      const why = r.failed && r.exitCode === undefined && !r.signal ? ` (${(r.message ?? '').split('\n')[0]})` : '';
+      this.log.write('system', `\n[clawbench] gateway process exited: ${this.exitCode !== null ? `code ${this.exitCode}` : `signal ${this.exitSignal}`}${why}\n`);
+      if (!this.stopping && this.state !== 'closed') {
+        this.state = 'crashed';
+        this.onCrash?.(this);
+      }
+    });
+  }
+
+  /** Resolves when the process has exited, or after `ms`, whichever comes first. */
+  async waitExit(ms: number): Promise<void> {
+    await Promise.race([this.exited, sleep(ms)]);
+  }
+
+  /** What happened to the process, for error messages. */
+  describeExit(): string {
+    const how = this.exitCode !== null ? `exit code ${this.exitCode}` : this.exitSignal ? `signal ${this.exitSignal}` : 'unknown cause';
+    return `OpenClaw gateway ${this.id} (pid ${this.pid}) exited with ${how}`;
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + this.spec.readyTimeoutMs;
+    let exited = false;
+    void this.exited.then(() => (exited = true));
+    for (const path of ['/health', '/readyz']) {
+      for (;;) {
+        if (exited || this.pid === null) {
+          await this.exited;
+          const tail = this.log.lastLines(8).join('\n  ');
+          throw new GatewayStartError(`${this.describeExit()} while starting; last log lines:\n  ${tail}`);
+        }
+        if (Date.now() > deadline) {
+          throw new GatewayStartError(`OpenClaw gateway ${this.id} was not ready within ${Math.round(this.spec.readyTimeoutMs / 1000)} s (waiting for ${path}); last log lines:\n  ${this.log.lastLines(8).join('\n  ')}`);
+        }
+        try {
+          const r = await request(`${this.url}${path}`, { headersTimeout: 2000, bodyTimeout: 2000 });
+          await r.body.dump();
+          if (r.statusCode === 200) break;
+        } catch { /* not listening yet */ }
+        await sleep(200);
+      }
+    }
+  }
+
+  /**
+   * Points the gateway's provider at a new upstream key (or URL or model) by rewriting its config,
+   * and returns only once the gateway logged that the reload was applied: a request sent before
+   * that would still go out with the old key.
+   */
+  async rebind(binding: ProviderBinding, timeoutMs = 15_000): Promise<void> {
+    if (!this.isRunning) throw new Error(`${this.id} is not running`);
+    if (binding.apiKey === this.binding.apiKey && binding.baseUrl === this.binding.baseUrl && binding.model === this.binding.model) return;
+    let unwatch = () => {};
+    const applied = new Promise<void>((resolve, reject) => {
+      let seen = '';
+      unwatch = this.log.watch((c) => {
+        seen = (seen + c.text).slice(-4000);
+        if (/config hot reload applied/.test(seen)) resolve();
+        else if (/config reload skipped/.test(seen)) reject(new Error(`${this.id} refused the new config (config reload skipped)`));
+      });
+    });
+    const timer = sleep(timeoutMs).then(() => Promise.reject(new Error(`${this.id} did not apply the new config within ${timeoutMs / 1000} s`)));
+    const previous = this.binding;
+    this.binding = binding;
+    try {
+      writeConfig(this.configPath, effectiveConfig({ dir: this.dir, port: this.port, token: this.token, provider: binding }, this.spec.overlay));
+      await Promise.race([applied, timer, this.exited.then(() => Promise.reject(new Error(this.describeExit())))]);
+    } catch (err) {
+      this.binding = previous;
+      throw err;
+    } finally {
+      unwatch();
+      timer.catch(() => {});
+    }
+  }
+
+  /** SIGTERM, then SIGKILL of the whole tree after `deadlineMs`; closes the log and removes the dir. Idempotent. */
+  stop(deadlineMs = 5000): Promise<void> {
+    this.stopping ??= (async () => {
+      const pid = this.pid;
+      if (pid !== null && this.sub && this.exitCode === null && this.exitSignal === null) {
+        const tree = processTree(pid);
+        signalTree(pid, 'SIGTERM', tree);
+        const done = await Promise.race([this.exited.then(() => true), sleep(deadlineMs).then(() => false)]);
+        const left = [...new Set([...tree, ...processTree(pid)])];
+        if (!done) this.log.write('system', `\n[clawbench] no exit ${deadlineMs} ms after SIGTERM; sending SIGKILL to ${left.length} processes\n`);
+        signalTree(pid, 'SIGKILL', left);
+        await this.exited;
+      } else if (pid !== null) {
+        // the main process is gone (crash); its children may not be
+        signalTree(pid, 'SIGKILL');
+      }
+      this.state = 'closed';
+      this.log.close();
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });
+    })();
+    return this.stopping;
+  }
+}

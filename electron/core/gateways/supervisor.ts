@@ -1,0 +1,175 @@
+// GatewaySupervisor: allocates ports and dirs, records pids, starts and stops gateways, samples
+// their RSS/CPU about once a second, and on start reaps gateways a crashed earlier run left.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { EngineEvents } from '../events.ts';
+import type { Store } from '../store/store.ts';
+import type { OpenClawBinary } from './binary.ts';
+import type { JsonObject, ProviderBinding } from './config.ts';
+import { Gateway } from './gateway.ts';
+import { GatewayLog } from './logs.ts';
+import { isAlive, processTree, signalTree, TreeSampler } from './procfs.ts';
+
+export interface SupervisorOptions {
+  dataDir: string;
+  events: EngineEvents;
+  store: Store;
+  binary: OpenClawBinary;
+  overlay: () => JsonObject;
+  readyTimeoutMs?: number;
+  /** NODE_OPTIONS for gateways: a 384 MB heap cap saves ≈190 MB per gateway at no measured cost. */
+  nodeOptions?: string;
+  /** Called when a gateway's stats or state change. */
+  onChange?: (gw: Gateway) => void;
+}
+
+interface PidRecord { id: string; pid: number; dir: string; port: number; startedAt: number }
+
+// Each gateway derives helper ports up to base+110, so bases are spaced 120 apart.
+const PORT_LOW = 20_040;
+const PORT_SLOTS = 330;
+const PORT_STEP = 120;
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+export class GatewaySupervisor {
+  readonly options: SupervisorOptions;
+  private readonly gateways = new Map<string, Gateway>();
+  private readonly usedPorts = new Set<number>();
+  private readonly sampler = new TreeSampler();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly gatewaysDir: string;
+  private readonly pidDir: string;
+  private readonly logDir: string;
+
+  constructor(options: SupervisorOptions) {
+    this.options = options;
+    this.gatewaysDir = join(options.dataDir, 'gateways');
+    this.pidDir = join(this.gatewaysDir, 'pids');
+    this.logDir = join(options.dataDir, 'logs');
+    for (const d of [this.gatewaysDir, this.pidDir, this.logDir, join(this.gatewaysDir, 'compile-cache')]) mkdirSync(d, { recursive: true, mode: 0o700 });
+  }
+
+  get running(): Gateway[] {
+    return [...this.gateways.values()];
+  }
+
+  /** Kills gateways a previous run recorded but never stopped, and removes their dirs. */
+  reapOrphans(): number {
+    let reaped = 0;
+    for (const name of readdirSync(this.pidDir)) {
+      const file = join(this.pidDir, name);
+      let rec: PidRecord;
+      try {
+        rec = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {
+        unlinkSync(file);
+        continue;
+      }
+      if (isAlive(rec.pid) && this.isOurGateway(rec)) {
+        signalTree(rec.pid, 'SIGKILL', processTree(rec.pid));
+        reaped++;
+      }
+      rmSync(rec.dir, { recursive: true, force: true });
+      unlinkSync(file);
+    }
+    return reaped;
+  }
+
+  /** A recorded pid may have been reused by an unrelated process: check its environment. */
+  private isOurGateway(rec: PidRecord): boolean {
+    try {
+      return readFileSync(`/proc/${rec.pid}/environ`, 'utf8').includes(`OPENCLAW_STATE_DIR=${join(rec.dir, 'state')}`);
+    } catch {
+      return false;
+    }
+  }
+
+  private async allocatePort(): Promise<number> {
+    const start = Math.floor(Math.random() * PORT_SLOTS);
+    for (let i = 0; i < PORT_SLOTS; i++) {
+      const port = PORT_LOW + ((start + i) % PORT_SLOTS) * PORT_STEP;
+      if (this.usedPorts.has(port)) continue;
+      if (await portFree(port)) {
+        this.usedPorts.add(port);
+        return port;
+      }
+    }
+    throw new Error('no free loopback port for a gateway');
+  }
+
+  /** Starts a gateway bound to `provider`; throws with a clear message and leaks nothing on failure. */
+  async spawn(provider: ProviderBinding, sessionKey: string | null, opts: { port?: number } = {}): Promise<Gateway> {
+    const id = `gw-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+    const port = opts.port ?? (await this.allocatePort());
+    this.usedPorts.add(port);
+    const dir = join(this.gatewaysDir, id);
+    const log = new GatewayLog(join(this.logDir, `${id}.log`), id, this.options.events, this.options.store);
+    log.sessionKey = sessionKey;
+    const gw = new Gateway({
+      id, dir, port, token: randomBytes(24).toString('base64url'), provider, overlay: this.options.overlay(),
+      binary: this.options.binary, compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
+      readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
+      nodeOptions: this.options.nodeOptions ?? '--max-old-space-size=384 --max-semi-space-size=2',
+    }, log);
+    this.gateways.set(id, gw);
+    const pidFile = join(this.pidDir, `${id}.json`);
+    const started = gw.start();
+    // the pid exists right after spawn: record it before waiting, so a crash of ours mid-start is reapable
+    if (gw.pid !== null) writeFileSync(pidFile, JSON.stringify({ id, pid: gw.pid, dir, port, startedAt: Date.now() } satisfies PidRecord), { mode: 0o600 });
+    try {
+      await started;
+    } catch (err) {
+      this.forget(gw);
+      throw err;
+    }
+    this.ensureSampling();
+    this.options.onChange?.(gw);
+    return gw;
+  }
+
+  async stop(gw: Gateway, deadlineMs?: number): Promise<void> {
+    await gw.stop(deadlineMs);
+    this.forget(gw);
+    this.options.onChange?.(gw);
+  }
+
+  private forget(gw: Gateway): void {
+    this.gateways.delete(gw.id);
+    this.usedPorts.delete(gw.port);
+    const pidFile = join(this.pidDir, `${gw.id}.json`);
+    if (existsSync(pidFile)) unlinkSync(pidFile);
+    if (this.gateways.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private ensureSampling(): void {
+    this.timer ??= setInterval(() => this.sample(), 1000);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const live = this.running.filter((g) => g.pid !== null && g.isRunning);
+    const stats = this.sampler.sample(live.map((g) => g.pid!));
+    for (const gw of live) {
+      const s = stats.get(gw.pid!);
+      gw.rssBytes = s ? s.rssBytes : null;
+      gw.cpuPercent = s ? s.cpuPercent : null;
+      this.options.onChange?.(gw);
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.running.map((g) => this.stop(g)));
+  }
+}

@@ -1,0 +1,178 @@
+// OpenClawRuntime: each session gets its own supervised gateway, bound to the open episode's
+// upstream key before any turn uses it. Each turn is one streamed chat completion to that gateway
+// with the replayed history and a fresh x-openclaw-session-key, so OpenClaw's own per-key
+// transcript never feeds an earlier turn a second time.
+import { randomUUID } from 'node:crypto';
+import type { GatewayInfo } from '../../../shared/domain.ts';
+import type { ChatMessage } from '../../../shared/wire/openai.ts';
+import type { ProviderBinding } from '../gateways/config.ts';
+import type { Gateway } from '../gateways/gateway.ts';
+import type { GatewayPool } from '../gateways/pool.ts';
+import type { GatewaySupervisor } from '../gateways/supervisor.ts';
+import type { Forwarder } from '../upstream/forward.ts';
+import { streamChat } from './stream-chat.ts';
+import { RuntimeError, type AgentRuntime, type TrainingContext, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
+
+export type Isolation = 'rebind' | 'fresh';
+
+export interface OpenClawRuntimeOptions {
+  supervisor: GatewaySupervisor;
+  pool: GatewayPool;
+  forwarder: Forwarder;
+  /** The recorder's URL and the model name gateways are bound with. */
+  upstream(): { baseUrl: string; model: string };
+  isolation(): Isolation;
+  /** Test and leak-lab switch: reuse one OpenClaw session key per session (causes double feed). */
+  stableSessionKey?: boolean;
+  onChange(sessionKey: string): void;
+}
+
+interface Slot {
+  gateway: Gateway | null;
+  starting: Promise<Gateway> | null;
+  binding: ProviderBinding | null;
+  restarts: number;
+}
+
+export class OpenClawRuntime implements AgentRuntime {
+  readonly kind = 'openclaw' as const;
+  private readonly o: OpenClawRuntimeOptions;
+  private readonly slots = new Map<string, Slot>();
+  private readonly stableKeys = new Set<string>();
+
+  constructor(options: OpenClawRuntimeOptions) {
+    this.o = options;
+  }
+
+  private slot(key: string): Slot {
+    let s = this.slots.get(key);
+    if (!s) {
+      s = { gateway: null, starting: null, binding: null, restarts: 0 };
+      this.slots.set(key, s);
+    }
+    return s;
+  }
+
+  /** Test and leak-lab switch for one session: reuse one OpenClaw session key (reproduces double feed). */
+  setStableSessionKey(key: string, on: boolean): void {
+    if (on) this.stableKeys.add(key);
+    else this.stableKeys.delete(key);
+  }
+
+  gatewayOf(key: string): Gateway | null {
+    return this.slots.get(key)?.gateway ?? null;
+  }
+
+  /** The session's running gateway, bound to `binding`: from the warm pool, else freshly spawned. */
+  private async acquire(key: string, binding: ProviderBinding): Promise<Gateway> {
+    const s = this.slot(key);
+    if (s.gateway && s.gateway.state === 'crashed') {
+      throw new RuntimeError(502, `${s.gateway.describeExit()}; the session is crashed: restart its gateway`, 'gateway_crashed');
+    }
+    if (!s.gateway?.isRunning) {
+      s.starting ??= this.startFor(key, s, binding).finally(() => (s.starting = null));
+      await s.starting;
+    }
+    const gw = s.gateway!;
+    await gw.rebind(binding);
+    s.binding = binding;
+    return gw;
+  }
+
+  private async startFor(key: string, s: Slot, binding: ProviderBinding): Promise<Gateway> {
+    let gw = this.o.pool.take();
+    if (gw) {
+      gw.log.sessionKey = key;
+      try {
+        await gw.rebind(binding);
+      } catch (err) {
+        await this.o.supervisor.stop(gw);
+        throw err;
+      }
+    } else {
+      gw = await this.o.supervisor.spawn(binding, key);
+    }
+    gw.onCrash = () => this.o.onChange(key);
+    s.gateway = gw;
+    s.binding = binding;
+    this.o.onChange(key);
+    return gw;
+  }
+
+  private bindingFor(apiKey: string): ProviderBinding {
+    const up = this.o.upstream();
+    return { baseUrl: up.baseUrl, apiKey, model: up.model };
+  }
+
+  async onEpisodeStart(key: string, ctx: TrainingContext): Promise<void> {
+    const s = this.slot(key);
+    if (this.o.isolation() === 'fresh' && s.gateway) {
+      // a new process for every episode: nothing in memory, state or workspace carries over
+      const old = s.gateway;
+      s.gateway = null;
+      await this.o.supervisor.stop(old);
+    }
+    await this.acquire(key, this.bindingFor(ctx.upstreamKey));
+  }
+
+  async run(req: TurnRequest, emitter: TurnEmitter): Promise<TurnResult> {
+    const gw = await this.acquire(req.sessionKey, { baseUrl: req.upstream.baseUrl, apiKey: req.upstream.apiKey, model: req.upstream.model });
+    const messages: ChatMessage[] = [...req.history.map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: req.message }];
+    const sessionKey = this.o.stableSessionKey || this.stableKeys.has(req.sessionKey) ? req.sessionKey : `${req.sessionKey}:${randomUUID()}`;
+    gw.state = 'busy';
+    this.o.onChange(req.sessionKey);
+    try {
+      const acc = await streamChat(this.o.forwarder, { baseUrl: `${gw.url}/v1`, apiKey: gw.token, model: 'openclaw/default' },
+        { model: 'openclaw/default', messages, stream: true }, emitter,
+        { signal: req.signal, headers: { 'x-openclaw-session-key': sessionKey }, what: `gateway ${gw.id}` });
+      for (const c of acc.toolCalls) emitter.toolCall(c);
+      return {
+        text: acc.text, toolCalls: acc.toolCalls,
+        events: [{ type: 'gateway_turn', gateway: gw.id, openclaw_session_key: sessionKey, finish_reason: acc.finishReason }],
+        metadata: { gateway_id: gw.id, openclaw_session_key: sessionKey },
+      };
+    } catch (err) {
+      // a broken stream is often the process dying: give the exit a moment to be seen, then name it
+      await gw.waitExit(1000);
+      if ((gw.state as GatewayInfo['state']) === 'crashed') throw new RuntimeError(502, `${gw.describeExit()} during the turn`, 'gateway_crashed');
+      throw err;
+    } finally {
+      if (gw.state === 'busy') gw.state = 'ready';
+      this.o.onChange(req.sessionKey);
+    }
+  }
+
+  describe(key: string): GatewayInfo | null {
+    const s = this.slots.get(key);
+    if (!s) return null;
+    if (s.gateway) return s.gateway.info(s.restarts);
+    return s.starting ? { pid: null, port: null, state: 'spawning', rssBytes: null, cpuPercent: null, startedAt: null, restarts: s.restarts, exitCode: null } : null;
+  }
+
+  /** Replaces the session's gateway with a new one bound to the same key (after a crash, or on demand). */
+  async restart(key: string): Promise<Gateway> {
+    const s = this.slot(key);
+    if (s.starting) await s.starting.catch(() => {});
+    const old = s.gateway;
+    s.gateway = null;
+    if (old) await this.o.supervisor.stop(old);
+    s.restarts++;
+    const binding = s.binding ?? this.bindingFor('sk-sess-unbound');
+    s.starting = this.startFor(key, s, binding).finally(() => (s.starting = null));
+    return s.starting;
+  }
+
+  async closeSession(key: string): Promise<void> {
+    const s = this.slots.get(key);
+    if (!s) return;
+    this.slots.delete(key);
+    await s.starting?.catch(() => {});
+    if (s.gateway) await this.o.supervisor.stop(s.gateway);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.slots.keys()].map((k) => this.closeSession(k)));
+    await this.o.pool.stop();
+    await this.o.supervisor.stopAll();
+  }
+}
