@@ -10,7 +10,7 @@ import type { GatewayInfo, SessionState } from '../../../shared/domain.ts';
 import type { OpenClawBinary } from './binary.ts';
 import { effectiveConfig, writeConfig, type JsonObject, type ProviderBinding } from './config.ts';
 import type { GatewayLog } from './logs.ts';
-import { processTree, signalTree } from './procfs.ts';
+import { findInTree, processesWithEnv, processTree, signalTree } from './procfs.ts';
 
 export interface GatewaySpec {
   id: string;
@@ -135,6 +135,16 @@ export class Gateway {
     });
   }
 
+  /** The environment entry every process of this gateway carries. */
+  get envMarker(): string {
+    return `OPENCLAW_STATE_DIR=${join(this.dir, 'state')}`;
+  }
+
+  /** The gateway server itself: `openclaw.mjs` is a launcher that runs it as a child process. */
+  serverPid(): number | null {
+    return this.pid === null ? null : findInTree(this.pid, 'openclaw-gateway');
+  }
+
   /** Resolves when the process has exited, or after `ms`, whichever comes first. */
   async waitExit(ms: number): Promise<void> {
     await Promise.race([this.exited, sleep(ms)]);
@@ -214,9 +224,14 @@ export class Gateway {
         if (!done) this.log.write('system', `\n[clawbench] no exit ${deadlineMs} ms after SIGTERM; sending SIGKILL to ${left.length} processes\n`);
         signalTree(pid, 'SIGKILL', left);
         await this.exited;
-      } else if (pid !== null) {
-        // the main process is gone (crash); its children may not be
-        signalTree(pid, 'SIGKILL');
+      }
+      // Whatever is left of this gateway (children of a crashed server, a broker in its own
+      // process group) still carries the gateway's state dir in its environment.
+      for (let i = 0; i < 20; i++) {
+        const stragglers = processesWithEnv(this.envMarker);
+        if (stragglers.length === 0) break;
+        for (const p of stragglers) signalTree(p, 'SIGKILL', [p]);
+        await sleep(50);
       }
       this.state = 'closed';
       this.log.close();

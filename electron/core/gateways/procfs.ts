@@ -50,6 +50,34 @@ export function processTree(root: number, procs: ProcStat[] = allProcesses()): n
   return [...seen].filter((pid) => procs.some((p) => p.pid === pid));
 }
 
+/**
+ * Every process whose environment holds `entry` (e.g. OPENCLAW_STATE_DIR=<dir>/state). Children
+ * inherit it, so this finds a gateway's processes even after they were re-parented or left its
+ * process group (OpenClaw's spawn broker runs in a group of its own).
+ */
+export function processesWithEnv(entry: string): number[] {
+  const needle = Buffer.from(`\0${entry}\0`);
+  const out: number[] = [];
+  for (const p of allProcesses()) {
+    try {
+      const env = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${p.pid}/environ`), Buffer.from([0])]);
+      if (env.includes(needle)) out.push(p.pid);
+    } catch { /* gone, or not ours to read */ }
+  }
+  return out;
+}
+
+/** The pid of the named process in a tree (OpenClaw's launcher runs the server as a child). */
+export function findInTree(root: number, name: string): number | null {
+  for (const pid of processTree(root)) {
+    try {
+      // cmdline, not comm: comm is cut at 15 characters and the server renames itself via process.title
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === name) return pid;
+    } catch { /* gone */ }
+  }
+  return null;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

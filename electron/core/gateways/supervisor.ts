@@ -10,7 +10,7 @@ import type { OpenClawBinary } from './binary.ts';
 import type { JsonObject, ProviderBinding } from './config.ts';
 import { Gateway } from './gateway.ts';
 import { GatewayLog } from './logs.ts';
-import { isAlive, processTree, signalTree, TreeSampler } from './procfs.ts';
+import { isAlive, processesWithEnv, processTree, signalTree, TreeSampler } from './procfs.ts';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -74,8 +74,10 @@ export class GatewaySupervisor {
         unlinkSync(file);
         continue;
       }
-      if (isAlive(rec.pid) && this.isOurGateway(rec)) {
-        signalTree(rec.pid, 'SIGKILL', processTree(rec.pid));
+      const marker = `OPENCLAW_STATE_DIR=${join(rec.dir, 'state')}`;
+      const ours = processesWithEnv(marker);
+      if (ours.length > 0 || (isAlive(rec.pid) && this.isOurGateway(rec))) {
+        signalTree(rec.pid, 'SIGKILL', [...processTree(rec.pid), ...ours]);
         reaped++;
       }
       rmSync(rec.dir, { recursive: true, force: true });
