@@ -1,8 +1,9 @@
 // `npm run bench`: runs each benchmark (or those named on the command line) and prints Markdown
 // ready for bench/RESULTS.md.
 import { benchEngine } from './engine.ts';
+import { benchOpenClaw } from './openclaw.ts';
 
-const benches: Record<string, () => Promise<string>> = { engine: benchEngine };
+const benches: Record<string, () => Promise<string>> = { engine: benchEngine, openclaw: benchOpenClaw };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {
   const bench = benches[name];

@@ -136,8 +136,9 @@ export class SessionManager {
     const { store, events } = this.deps;
     const previous = store.openEpisode(key);
     if (previous) await this.endEpisodeLocked(key, previous, undefined);
-    const episode = store.insertEpisode({ sessionKey: key, taskId: opts.taskId ?? null, metadata: opts.metadata ?? {}, upstreamKey: opts.upstreamKey ?? mintEpisodeKey() });
     const rt = this.runtimeFor(store.getSession(key)!.runtime);
+    const upstreamKey = opts.upstreamKey ?? rt.proposeEpisodeKey?.(key) ?? mintEpisodeKey();
+    const episode = store.insertEpisode({ sessionKey: key, taskId: opts.taskId ?? null, metadata: opts.metadata ?? {}, upstreamKey });
     try {
       await rt.onEpisodeStart?.(key, this.context(episode));
     } catch (err) {

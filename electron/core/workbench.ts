@@ -16,7 +16,7 @@ import type { AgentRuntime } from './runtime/types.ts';
 import { SessionManager } from './sessions.ts';
 import { Store } from './store/store.ts';
 import { DEFAULT_TIMEOUTS, Forwarder, type ForwardTimeouts, type UpstreamTarget } from './upstream/forward.ts';
-import { mintToken } from './upstream/keys.ts';
+import { mintEpisodeKey, mintToken } from './upstream/keys.ts';
 import { UpstreamRecorder } from './upstream/recorder.ts';
 import { DEFAULT_SCENARIO } from './upstream/scripted/scenario.ts';
 import { ScriptedModel } from './upstream/scripted/server.ts';
@@ -159,7 +159,7 @@ export class Workbench {
     if (this.openclaw.problem) return;
     this.supervisor = supervisor;
     const warmup = { baseUrl: this.warmupModel.baseUrl, apiKey: this.warmupModel.token, model: this.warmupModel.scenario.model };
-    const pool = new GatewayPool(supervisor, warmup, 0);
+    const pool = new GatewayPool(supervisor, warmup, () => ({ baseUrl: this.recorder.url, apiKey: mintEpisodeKey(), model: this.upstream.model }), 0);
     this.pool = pool;
     this.stops.push(() => supervisor.stopAll(), () => pool.stop());
     this.runtimes.openclaw = new OpenClawRuntime({

@@ -17,6 +17,8 @@ export interface GatewayConfigInput {
   port: number;
   token: string;
   provider: ProviderBinding;
+  /** safe: Clawbench's hardened config; openclaw-defaults: only what a gateway needs to serve (benchmarks compare the two). */
+  base?: 'safe' | 'openclaw-defaults';
 }
 
 export type JsonObject = { [key: string]: unknown };
@@ -78,14 +80,27 @@ export function mergeConfig(base: JsonObject, overlay: JsonObject): JsonObject {
   return out;
 }
 
-/** The provider binding must win over any overlay: it is what ties the gateway to its episode. */
+/** OpenClaw's own defaults plus the few keys a local gateway needs to serve our provider. */
+export function openclawDefaultsConfig(c: GatewayConfigInput): JsonObject {
+  return {
+    gateway: {
+      mode: 'local', port: c.port, bind: 'loopback', auth: { mode: 'token', token: c.token },
+      http: { endpoints: { chatCompletions: { enabled: true }, responses: { enabled: true } } },
+    },
+    models: (safeConfig(c).models as JsonObject),
+    agents: { defaults: { model: { primary: `${PROVIDER}/${c.provider.model}` } } },
+    logging: { file: join(c.dir, 'logs', 'openclaw.log') },
+  };
+}
+
+/** The config written for a gateway: base, then the user's overlay, then the binding, which always wins. */
 export function effectiveConfig(c: GatewayConfigInput, overlay: JsonObject = {}): JsonObject {
-  const merged = mergeConfig(safeConfig(c), overlay);
-  const safe = safeConfig(c);
-  return mergeConfig(merged, {
+  const base = c.base === 'openclaw-defaults' ? openclawDefaultsConfig(c) : safeConfig(c);
+  const binding: JsonObject = {
     gateway: { port: c.port, auth: { mode: 'token', token: c.token } },
-    models: { providers: { [PROVIDER]: (safe.models as JsonObject).providers && ((safe.models as { providers: JsonObject }).providers[PROVIDER]) } },
-  });
+    models: { providers: { [PROVIDER]: ((base.models as JsonObject).providers as JsonObject)[PROVIDER] } },
+  };
+  return mergeConfig(mergeConfig(base, overlay), binding);
 }
 
 /** Atomic write: temp file + rename, so the gateway's watcher never reads a partial file. */

@@ -23,6 +23,7 @@ export interface GatewaySpec {
   compileCacheDir: string;
   readyTimeoutMs: number;
   nodeOptions: string;
+  base?: 'safe' | 'openclaw-defaults';
 }
 
 export class GatewayStartError extends Error {}
@@ -72,9 +73,13 @@ export class Gateway {
 
   /** The config as written (token redacted), for the settings view. */
   effectiveConfig(redact = true): JsonObject {
-    const cfg = effectiveConfig({ dir: this.dir, port: this.port, token: redact ? '<redacted>' : this.token, provider: this.binding }, this.spec.overlay);
+    const cfg = this.configFor(this.binding, redact ? '<redacted>' : this.token);
     if (redact) (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.clawbench!.apiKey = `${this.binding.apiKey.slice(0, 12)}…`;
     return cfg;
+  }
+
+  private configFor(provider: ProviderBinding, token = this.token): JsonObject {
+    return effectiveConfig({ dir: this.dir, port: this.port, token, provider, base: this.spec.base }, this.spec.overlay);
   }
 
   info(restarts: number): GatewayInfo {
@@ -88,7 +93,7 @@ export class Gateway {
   async start(): Promise<void> {
     try {
       for (const d of ['state', 'home', 'tmp', 'logs']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
-      writeConfig(this.configPath, effectiveConfig({ dir: this.dir, port: this.port, token: this.token, provider: this.binding }, this.spec.overlay));
+      writeConfig(this.configPath, this.configFor(this.binding));
       this.spawn();
       await this.waitReady();
       this.state = 'ready';
@@ -201,7 +206,7 @@ export class Gateway {
     const previous = this.binding;
     this.binding = binding;
     try {
-      writeConfig(this.configPath, effectiveConfig({ dir: this.dir, port: this.port, token: this.token, provider: binding }, this.spec.overlay));
+      writeConfig(this.configPath, this.configFor(binding));
       await Promise.race([applied, timer, this.exited.then(() => Promise.reject(new Error(this.describeExit())))]);
     } catch (err) {
       this.binding = previous;

@@ -1,6 +1,7 @@
 // A warm pool of pre-started gateways. Cold start plus the first request cost seconds, so pooled
-// gateways are started bound to a warm-up model, warmed with one throwaway request, and handed
-// out ready; the caller then rebinds them to the episode's key (≈0.2 s).
+// gateways are started bound to a warm-up model, warmed with one throwaway request, then parked:
+// rebound (in the background) to the recorder with a fresh, not yet issued episode key. A new
+// session's first episode is then given that very key, so handing a gateway out needs no reload.
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { ProviderBinding } from './config.ts';
@@ -10,15 +11,17 @@ import type { GatewaySupervisor } from './supervisor.ts';
 export class GatewayPool {
   private readonly supervisor: GatewaySupervisor;
   private readonly warmup: ProviderBinding;
+  private readonly park: () => ProviderBinding;
   private size: number;
   private readonly ready: Gateway[] = [];
   private filling: Promise<void> | null = null;
   private stopped = false;
   lastError: string | null = null;
 
-  constructor(supervisor: GatewaySupervisor, warmup: ProviderBinding, size: number) {
+  constructor(supervisor: GatewaySupervisor, warmup: ProviderBinding, park: () => ProviderBinding, size: number) {
     this.supervisor = supervisor;
     this.warmup = warmup;
+    this.park = park;
     this.size = size;
   }
 
@@ -40,6 +43,7 @@ export class GatewayPool {
           const gw = await this.supervisor.spawn(this.warmup, null);
           try {
             await warm(gw);
+            await gw.rebind(this.park());
           } catch (err) {
             await this.supervisor.stop(gw);
             throw err;

@@ -21,6 +21,8 @@ export interface SupervisorOptions {
   readyTimeoutMs?: number;
   /** NODE_OPTIONS for gateways: a 384 MB heap cap saves ≈190 MB per gateway at no measured cost. */
   nodeOptions?: string;
+  /** Which config gateways start from (benchmarks compare OpenClaw's defaults with the safe one). */
+  base?: 'safe' | 'openclaw-defaults';
   /** Called when a gateway's stats or state change. */
   onChange?: (gw: Gateway) => void;
 }
@@ -121,6 +123,7 @@ export class GatewaySupervisor {
       binary: this.options.binary, compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
       readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
       nodeOptions: this.options.nodeOptions ?? '--max-old-space-size=384 --max-semi-space-size=2',
+      base: this.options.base,
     }, log);
     this.gateways.set(id, gw);
     const pidFile = join(this.pidDir, `${id}.json`);

@@ -104,9 +104,23 @@ export class OpenClawRuntime implements AgentRuntime {
     return { baseUrl: up.baseUrl, apiKey, model: up.model };
   }
 
+  /** A session with no gateway yet takes a pooled one now and uses the key it is parked with. */
+  proposeEpisodeKey(key: string): string | null {
+    const s = this.slot(key);
+    if (s.gateway || s.starting) return null;
+    const gw = this.o.pool.take();
+    if (!gw) return null;
+    gw.log.sessionKey = key;
+    gw.onCrash = () => this.o.onChange(key);
+    s.gateway = gw;
+    s.binding = gw.binding;
+    this.o.onChange(key);
+    return gw.binding.apiKey;
+  }
+
   async onEpisodeStart(key: string, ctx: TrainingContext): Promise<void> {
     const s = this.slot(key);
-    if (this.o.isolation() === 'fresh' && s.gateway) {
+    if (this.o.isolation() === 'fresh' && s.gateway && s.gateway.binding.apiKey !== ctx.upstreamKey) {
       // a new process for every episode: nothing in memory, state or workspace carries over
       const old = s.gateway;
       s.gateway = null;

@@ -37,6 +37,8 @@ export interface TrainingContext {
 export interface AgentRuntime {
   readonly kind: RuntimeKind;
   run(request: TurnRequest, emitter: TurnEmitter): Promise<TurnResult>;
+  /** An upstream key the runtime is already bound to, for the session's next episode (saves a rebind). */
+  proposeEpisodeKey?(sessionKey: string): string | null;
   onEpisodeStart?(sessionKey: string, ctx: TrainingContext): Promise<void>;
   onEpisodeEnd?(sessionKey: string, ctx: TrainingContext): Promise<void>;
   /** Process facts for the sessions rail; runtimes without a process return null. */

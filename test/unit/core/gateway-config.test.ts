@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { effectiveConfig, mergeConfig } from '../../../electron/core/gateways/config.ts';
+
+const input = { dir: '/g', port: 20040, token: 'T', provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-sess-a', model: 'm' } };
+
+test('the safe config: loopback, token auth, minimal tools, loop detection, no background work, logs inside the dir', () => {
+  const c = effectiveConfig(input) as any;
+  assert.equal(c.gateway.bind, 'loopback');
+  assert.deepEqual(c.gateway.auth, { mode: 'token', token: 'T' });
+  assert.equal(c.tools.profile, 'minimal');
+  assert.ok(c.tools.deny.includes('group:runtime') && c.tools.deny.includes('group:fs'));
+  assert.equal(c.tools.loopDetection.enabled, true);
+  assert.equal(c.agents.defaults.heartbeat.every, '0m');
+  assert.equal(c.skills.workshop.autonomous.mode, 'off');
+  assert.equal(c.plugins.enabled, false);
+  assert.equal(c.logging.file, '/g/logs/openclaw.log');
+  assert.equal(c.models.providers.clawbench.apiKey, 'sk-sess-a');
+  assert.equal(c.agents.defaults.model.primary, 'clawbench/m');
+});
+
+test('an overlay changes the config, but never the port, token or provider binding', () => {
+  const c = effectiveConfig(input, {
+    tools: { profile: 'coding' },
+    gateway: { port: 1, auth: { token: 'stolen' } },
+    models: { providers: { clawbench: { apiKey: 'other', baseUrl: 'http://evil/v1' } } },
+  }) as any;
+  assert.equal(c.tools.profile, 'coding');
+  assert.equal(c.tools.loopDetection.enabled, true, 'untouched keys stay');
+  assert.equal(c.gateway.port, 20040);
+  assert.equal(c.gateway.auth.token, 'T');
+  assert.equal(c.models.providers.clawbench.apiKey, 'sk-sess-a');
+  assert.equal(c.models.providers.clawbench.baseUrl, 'http://127.0.0.1:1/v1');
+});
+
+test('mergeConfig merges objects and replaces arrays and scalars', () => {
+  assert.deepEqual(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: { e: 1 } }), { a: { b: 1, c: [3] }, d: { e: 1 } });
+});
