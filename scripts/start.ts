@@ -1,21 +1,10 @@
 // `npm start`: the Electron window where the Electron binary is present; otherwise one line
 // saying why, then the headless host with its UI URL.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { main } from '../electron/headless/cli.ts';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The Electron binary's path, or why there is none. */
-export function electronBinary(): { path: string | null; reason: string } {
-  const pkg = join(root, 'node_modules/electron');
-  if (!existsSync(pkg)) return { path: null, reason: 'the electron package is not installed' };
-  const pathFile = join(pkg, 'path.txt');
-  if (!existsSync(pathFile)) return { path: null, reason: "Electron's binary could not be downloaded (its release host is unreachable from this machine)" };
-  const bin = join(pkg, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? { path: bin, reason: '' } : { path: null, reason: `the Electron binary is missing at ${bin}` };
-}
+import { electronBinary, ROOT } from './electron-binary.ts';
 
 const electron = electronBinary();
 if (!electron.path) {
@@ -23,8 +12,9 @@ if (!electron.path) {
   const code = await main(['serve', ...process.argv.slice(2)]);
   if (code >= 0) process.exit(code);
 } else {
-  const { execa } = await import('execa');
-  const child = execa(electron.path, [join(root, 'out/main/index.js'), ...process.argv.slice(2)], { stdio: 'inherit', reject: false });
-  const result = await child;
+  if (!existsSync(join(ROOT, 'out/main/index.cjs'))) await execa('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  // The gateways need a Node >= 24.16; under Electron that is the project's own.
+  const env = { CLAWBENCH_NODE: process.execPath };
+  const result = await execa(electron.path, [ROOT, ...process.argv.slice(2)], { stdio: 'inherit', reject: false, env });
   process.exit(result.exitCode ?? 1);
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type {
   Alert, Episode, LogChunk, Reward, RuntimeKind, SessionInfo, Turn, TurnDetail, UpstreamCall, UpstreamCallDetail,
 } from './domain.ts';
+import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import { rewardValue, sessionKey } from './schemas.ts';
 
 export interface AppInfo {
@@ -22,6 +23,9 @@ export interface Settings {
   rewardScale: number[];
   theme: 'dark' | 'light' | 'system';
   labeler: string;
+  /** OpenClaw: per-episode isolation, and the overlay merged over the safe gateway config. */
+  isolation: 'rebind' | 'fresh';
+  openclawOverlay: Record<string, unknown>;
 }
 
 const empty = z.strictObject({});
@@ -35,6 +39,8 @@ export const invokeRequests = {
     rewardScale: z.array(rewardValue).min(1).max(10).optional(),
     theme: z.enum(['dark', 'light', 'system']).optional(),
     labeler: z.string().min(1).max(200).optional(),
+    isolation: z.enum(['rebind', 'fresh']).optional(),
+    openclawOverlay: z.record(z.string(), z.unknown()).optional(),
   }),
   'sessions:list': empty,
   'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(['direct', 'openclaw']).optional() }),
@@ -105,15 +111,16 @@ export interface EventPayloads {
 }
 export type EventChannel = keyof EventPayloads;
 
-export const INVOKE_CHANNELS = Object.keys(invokeRequests) as InvokeChannel[];
-export const EVENT_CHANNELS = [
-  'sessions:changed', 'episodes:changed', 'turns:changed', 'calls:recorded', 'rewards:changed', 'alerts:raised', 'logs:chunk',
-] as const satisfies readonly EventChannel[];
+export const INVOKE_CHANNELS = INVOKE_CHANNEL_NAMES satisfies readonly InvokeChannel[];
+export const EVENT_CHANNELS = EVENT_CHANNEL_NAMES satisfies readonly EventChannel[];
 
-// Fails the build if an event channel is declared but not listed (or listed twice under another name).
-type Missing = Exclude<EventChannel, (typeof EVENT_CHANNELS)[number]>;
-const _allEventsListed: Missing extends never ? true : never = true;
-void _allEventsListed;
+// These fail the build when the name lists in channels.ts and the maps above drift apart.
+type MissingInvoke = Exclude<InvokeChannel, (typeof INVOKE_CHANNEL_NAMES)[number]>;
+type MissingEvent = Exclude<EventChannel, (typeof EVENT_CHANNEL_NAMES)[number]>;
+const _invokeListed: MissingInvoke extends never ? true : never = true;
+const _eventsListed: MissingEvent extends never ? true : never = true;
+void _invokeListed;
+void _eventsListed;
 
 /** One batch of events as it crosses IPC or the WebSocket. */
 export interface EventBatch {

@@ -12,11 +12,20 @@ export type ApiHandlers = {
   [K in InvokeChannel]: (req: z.output<(typeof invokeRequests)[K]>) => Promise<InvokeResponse<K>> | InvokeResponse<K>;
 };
 
-export const DEFAULT_SETTINGS: Settings = { rewardScale: [0, 0.25, 0.5, 0.75, 1], theme: 'system', labeler: 'me' };
+export const DEFAULT_SETTINGS: Settings = { rewardScale: [0, 0.25, 0.5, 0.75, 1], theme: 'system', labeler: 'me', isolation: 'rebind', openclawOverlay: {} };
+
+/** OpenClaw settings live under their own key, where the gateway supervisor reads them. */
+interface OpenClawSettings { overlay?: Record<string, unknown>; isolation?: 'rebind' | 'fresh' }
 
 export function createApiHandlers(wb: Workbench): ApiHandlers {
   const { store, sessions, events } = wb;
-  const settings = (): Settings => ({ ...DEFAULT_SETTINGS, ...store.getSetting<Partial<Settings>>('ui') });
+  const settings = (): Settings => {
+    const oc = store.getSetting<OpenClawSettings>('openclaw') ?? {};
+    return {
+      ...DEFAULT_SETTINGS, ...store.getSetting<Partial<Settings>>('ui'),
+      isolation: oc.isolation ?? wb.options.openclaw?.isolation ?? 'rebind', openclawOverlay: oc.overlay ?? {},
+    };
+  };
   const episode = (id: string) => {
     const ep = store.getEpisode(id);
     if (!ep) throw new HttpError(404, `unknown episode ${id}`);
@@ -32,9 +41,15 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     'app:info': () => wb.info(),
     'settings:get': () => settings(),
     'settings:set': (req) => {
-      const next = { ...settings(), ...Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) };
-      store.setSetting('ui', next);
-      return next;
+      const { isolation, openclawOverlay, ...ui } = req;
+      store.db.tx(() => {
+        const current = settings();
+        store.setSetting('ui', { rewardScale: ui.rewardScale ?? current.rewardScale, theme: ui.theme ?? current.theme, labeler: ui.labeler ?? current.labeler });
+        if (isolation !== undefined || openclawOverlay !== undefined) {
+          store.setSetting('openclaw', { isolation: isolation ?? current.isolation, overlay: openclawOverlay ?? current.openclawOverlay });
+        }
+      });
+      return settings();
     },
     'sessions:list': () => sessions.list(),
     'sessions:create': (req) => {

@@ -1,0 +1,29 @@
+// What the preload exposes as window.clawbench: invoke on allow-listed channels only, and one
+// event subscription. Built from shared/api.ts, so a channel not declared there cannot be called.
+import type { EventBatch } from '../../shared/api.ts';
+import { INVOKE_CHANNEL_NAMES } from '../../shared/channels.ts';
+
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
+}
+
+const ALLOWED = new Set<string>(INVOKE_CHANNEL_NAMES);
+
+export function createBridge(ipc: IpcRendererLike) {
+  return {
+    invoke(channel: string, request: unknown) {
+      if (typeof channel !== 'string' || !ALLOWED.has(channel)) {
+        return Promise.resolve({ ok: false, error: { status: 404, type: 'not_found', message: `unknown channel ${String(channel)}` } });
+      }
+      // structured clone drops anything that is not plain data before it leaves the renderer
+      return ipc.invoke('clawbench:invoke', channel, structuredClone(request ?? {}));
+    },
+    onEvents(listener: (batches: EventBatch[]) => void): () => void {
+      const wrapped = (_event: unknown, batches: unknown) => listener(batches as EventBatch[]);
+      ipc.on('clawbench:events', wrapped);
+      return () => ipc.removeListener('clawbench:events', wrapped);
+    },
+  };
+}

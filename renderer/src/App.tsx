@@ -1,0 +1,76 @@
+// The workbench frame: top bar, sessions rail, the current view, and the global keys
+// (Ctrl/Cmd+K palette, ? cheatsheet, N new session, g then l/s/a for views).
+import { useEffect } from 'react';
+import { CommandPalette } from './components/CommandPalette.tsx';
+import { Cheatsheet } from './components/Cheatsheet.tsx';
+import { AlertsView } from './features/leaks/AlertsView.tsx';
+import { LabelQueue } from './features/rewards/LabelQueue.tsx';
+import { SessionsRail } from './features/sessions/SessionsRail.tsx';
+import { createSession } from './features/sessions/actions.ts';
+import { SettingsView } from './features/settings/SettingsView.tsx';
+import { SessionView } from './features/turns/SessionView.tsx';
+import { isTyping } from './keys.ts';
+import { useStore, useStoreApi } from './store/use-store.ts';
+
+export function App() {
+  const store = useStoreApi();
+  const view = useStore((s) => s.route.view);
+  const notice = useStore((s) => s.notice);
+  const theme = useStore((s) => s.settings?.theme ?? 'system');
+  const info = useStore((s) => s.info);
+
+  useEffect(() => {
+    const dark = theme === 'dark' || (theme === 'system' && window.matchMedia?.('(prefers-color-scheme: dark)').matches);
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  }, [theme]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const st = store.getState();
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        st.setPalette(!st.paletteOpen);
+        return;
+      }
+      if (isTyping(e) || st.paletteOpen) return;
+      if (e.key === '?') st.setCheatsheet(!st.cheatsheetOpen);
+      else if (e.key === 'Escape') st.setCheatsheet(false);
+      else if (e.key === 'N' || (e.key === 'n' && st.route.view === 'sessions' && !e.ctrlKey && !e.metaKey)) void createSession(store);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+
+  const tab = (v: typeof view, label: string) => (
+    <button type="button" className={view === v ? 'tab active' : 'tab'} onClick={() => store.getState().navigate({ view: v })}>{label}</button>
+  );
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">Clawbench</span>
+        <nav>{tab('sessions', 'Sessions')}{tab('label', 'Label')}{tab('leaks', 'Leaks')}{tab('settings', 'Settings')}</nav>
+        <span className="spacer" />
+        {info && <span className="muted small" title={info.dataDir}>{info.upstream.kind === 'scripted' ? 'scripted model' : info.upstream.model} · runtime {info.defaultRuntime}</span>}
+        <button type="button" className="ghost" onClick={() => store.getState().setPalette(true)} title="Command palette (Ctrl/Cmd+K)">⌘K</button>
+        <button type="button" className="ghost" onClick={() => store.getState().setCheatsheet(true)} title="Keyboard shortcuts (?)">?</button>
+      </header>
+      <div className="body">
+        {view === 'sessions' && <SessionsRail />}
+        <main className="main">
+          {view === 'sessions' && <SessionView />}
+          {view === 'label' && <LabelQueue />}
+          {view === 'settings' && <SettingsView />}
+          {view === 'leaks' && <AlertsView />}
+        </main>
+      </div>
+      {notice && (
+        <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+          <span>{notice.text}</span>
+          <button type="button" className="ghost" onClick={() => store.getState().setNotice(null)}>×</button>
+        </div>
+      )}
+      <CommandPalette />
+      <Cheatsheet />
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// The browser transport: invoke channels over HTTP, events over one WebSocket (reconnecting),
+// both with the per-run token the headless host printed in the UI URL.
+import type { EventBatch, EventChannel, EventPayloads, InvokeChannel, InvokeRequest, InvokeResponse, WorkbenchApi } from '../../../shared/api.ts';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly type: string;
+  constructor(status: number, message: string, type: string) {
+    super(message);
+    this.status = status;
+    this.type = type;
+  }
+}
+
+type Listener = (payload: unknown) => void;
+
+/** Dispatches event batches to listeners by channel; shared by both transports. */
+export class EventHub {
+  private readonly listeners = new Map<string, Set<Listener>>();
+
+  on<K extends EventChannel>(channel: K, listener: (p: EventPayloads[K]) => void): () => void {
+    const set = this.listeners.get(channel) ?? new Set();
+    set.add(listener as Listener);
+    this.listeners.set(channel, set);
+    return () => set.delete(listener as Listener);
+  }
+
+  dispatch(batches: EventBatch[]): void {
+    for (const b of batches) {
+      const set = this.listeners.get(b.channel);
+      if (!set) continue;
+      for (const p of b.payloads) for (const l of set) l(p);
+    }
+  }
+}
+
+export interface HttpTransportOptions {
+  base: string;
+  token: string;
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+}
+
+export class HttpTransport implements WorkbenchApi {
+  private readonly o: Required<HttpTransportOptions>;
+  private readonly hub = new EventHub();
+  private ws: WebSocket | null = null;
+  private closed = false;
+  private retry = 250;
+  /** Called when the event stream (re)connects, so views can refetch what they missed. */
+  onReconnect: (() => void) | null = null;
+
+  constructor(o: HttpTransportOptions) {
+    this.o = { fetch: globalThis.fetch.bind(globalThis), WebSocket: globalThis.WebSocket, ...o };
+  }
+
+  async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>> {
+    const res = await this.o.fetch(`${this.o.base}/api/invoke/${channel}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.o.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(request ?? {}),
+    });
+    const body = await res.json().catch(() => null) as { ok?: boolean; result?: unknown; error?: { message: string; type: string } } | null;
+    if (!res.ok || !body?.ok) throw new ApiError(res.status, body?.error?.message ?? `request failed with ${res.status}`, body?.error?.type ?? 'error');
+    return body.result as InvokeResponse<K>;
+  }
+
+  on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
+    this.connect();
+    return this.hub.on(channel, listener);
+  }
+
+  private connect(): void {
+    if (this.ws || this.closed) return;
+    const url = `${this.o.base.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(this.o.token)}`;
+    const ws = new this.o.WebSocket(url);
+    this.ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.retry = 250;
+      this.onReconnect?.();
+    };
+    ws.onmessage = (m) => this.hub.dispatch(JSON.parse(String(m.data)) as EventBatch[]);
+    ws.onclose = () => {
+      this.ws = null;
+      if (this.closed) return;
+      setTimeout(() => this.connect(), opened ? 250 : (this.retry = Math.min(this.retry * 2, 5000)));
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.ws?.close();
+  }
+}

@@ -1,0 +1,29 @@
+// The Electron transport: the preload's allow-listed bridge (window.clawbench).
+import type { EventBatch, EventChannel, EventPayloads, InvokeChannel, InvokeRequest, InvokeResponse, WorkbenchApi } from '../../../shared/api.ts';
+import { ApiError, EventHub } from './http.ts';
+
+/** What the preload exposes; nothing else of Electron reaches the renderer. */
+export interface ClawbenchBridge {
+  invoke(channel: string, request: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { message: string; type: string; status: number } }>;
+  onEvents(listener: (batches: EventBatch[]) => void): () => void;
+}
+
+export class IpcTransport implements WorkbenchApi {
+  private readonly bridge: ClawbenchBridge;
+  private readonly hub = new EventHub();
+
+  constructor(bridge: ClawbenchBridge) {
+    this.bridge = bridge;
+    bridge.onEvents((batches) => this.hub.dispatch(batches));
+  }
+
+  async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>> {
+    const r = await this.bridge.invoke(channel, request ?? {});
+    if (!r.ok) throw new ApiError(r.error.status, r.error.message, r.error.type);
+    return r.result as InvokeResponse<K>;
+  }
+
+  on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
+    return this.hub.on(channel, listener);
+  }
+}

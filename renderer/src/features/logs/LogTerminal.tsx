@@ -1,0 +1,148 @@
+// The gateway log terminal (xterm.js): live output with ANSI colours, search (/ then n / N),
+// follow/pause, clear, copy, and a jump from a log line's time to the turn that was in flight.
+// Log chunks never pass through the store: they are batched per animation frame into xterm.
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Terminal } from '@xterm/xterm';
+import { useEffect, useRef, useState } from 'react';
+import type { LogChunk } from '../../../../shared/domain.ts';
+import { useStoreApi } from '../../store/use-store.ts';
+import { turnAt } from './turn-at.ts';
+
+export function LogTerminal({ sessionKey }: { sessionKey: string }) {
+  const store = useStoreApi();
+  const host = useRef<HTMLDivElement>(null);
+  const termRef = useRef<Terminal | null>(null);
+  const searchRef = useRef<SearchAddon | null>(null);
+  const pausedRef = useRef(false);
+  const heldRef = useRef<string[]>([]);
+  const marksRef = useRef<Array<{ row: number; at: number }>>([]);
+  const [paused, setPaused] = useState(false);
+  const [held, setHeld] = useState(0);
+  const [query, setQuery] = useState<string | null>(null);
+  const [lines, setLines] = useState(0);
+
+  useEffect(() => {
+    const term = new Terminal({ convertEol: true, scrollback: 200_000, disableStdin: true, fontSize: 12, allowProposedApi: false, theme: { background: '#0d1117' } });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.open(host.current!);
+    fit.fit();
+    termRef.current = term;
+    searchRef.current = search;
+    let pending: string[] = [];
+    let frame = 0;
+    const flush = () => {
+      frame = 0;
+      const text = pending.join('');
+      pending = [];
+      term.write(text, () => setLines(term.buffer.active.length));
+    };
+    const push = (c: LogChunk) => {
+      marksRef.current.push({ row: term.buffer.active.length + pending.length, at: c.at });
+      if (pausedRef.current) {
+        heldRef.current.push(c.text);
+        setHeld(heldRef.current.length);
+        return;
+      }
+      pending.push(c.text);
+      frame ||= requestAnimationFrame(flush);
+    };
+    const api = store.getState().api;
+    let live: LogChunk[] = [];
+    let loaded = false;
+    const off = api.on('logs:chunk', (c) => {
+      if (c.sessionKey !== sessionKey) return;
+      if (loaded) push(c);
+      else live.push(c);
+    });
+    void api.invoke('logs:recent', { sessionKey }).then((recent) => {
+      const last = recent.at(-1)?.at ?? 0;
+      for (const c of recent) push(c);
+      for (const c of live) if (c.at > last) push(c);
+      live = [];
+      loaded = true;
+    }).catch(() => (loaded = true));
+    const onResize = () => fit.fit();
+    window.addEventListener('resize', onResize);
+    return () => {
+      off();
+      cancelAnimationFrame(frame);
+      window.removeEventListener('resize', onResize);
+      term.dispose();
+      termRef.current = null;
+      marksRef.current = [];
+    };
+  }, [sessionKey, store]);
+
+  const togglePause = () => {
+    const next = !pausedRef.current;
+    pausedRef.current = next;
+    setPaused(next);
+    if (!next && heldRef.current.length) {
+      termRef.current?.write(heldRef.current.join(''));
+      heldRef.current = [];
+      setHeld(0);
+    }
+    if (!next) termRef.current?.scrollToBottom();
+  };
+  const copy = () => {
+    const t = termRef.current;
+    if (!t) return;
+    let text = t.getSelection();
+    if (!text) {
+      t.selectAll();
+      text = t.getSelection();
+      t.clearSelection();
+    }
+    void navigator.clipboard?.writeText(text);
+  };
+  const jump = async (which: 'selection' | 'in-flight') => {
+    const st = store.getState();
+    const episodes = await st.api.invoke('episodes:list', { sessionKey });
+    const turns = (await Promise.all(episodes.map((e) => st.api.invoke('turns:list', { episodeId: e.id })))).flat();
+    let target = null;
+    if (which === 'in-flight') target = turns.find((t) => t.status === 'running') ?? null;
+    else {
+      const pos = termRef.current?.getSelectionPosition();
+      const row = pos ? pos.start.y : termRef.current?.buffer.active.viewportY ?? 0;
+      const mark = [...marksRef.current].reverse().find((m) => m.row <= row);
+      target = mark ? turnAt(turns, mark.at) : null;
+    }
+    if (target) st.navigate({ view: 'sessions', sessionKey, episodeId: target.episodeId, turnId: target.id, callId: null });
+    else st.setNotice(which === 'in-flight' ? 'No turn is in flight.' : 'No turn was in flight at that line.');
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    if (e.target instanceof HTMLInputElement) return;
+    if (e.key === '/') {
+      e.preventDefault();
+      setQuery('');
+    } else if (e.key === 'n' && query) searchRef.current?.findNext(query);
+    else if (e.key === 'N' && query) searchRef.current?.findPrevious(query);
+  };
+  return (
+    <section className="log-pane" aria-label="Gateway logs" onKeyDown={onKey} tabIndex={-1}>
+      <div className="row log-bar">
+        <strong>Gateway logs</strong>
+        <span className="muted small" data-testid="log-lines">{lines} lines{held ? ` · ${held} held while paused` : ''}</span>
+        <span className="spacer" />
+        {query !== null && (
+          <input autoFocus aria-label="Search logs" placeholder="search, Enter = next" value={query} onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') searchRef.current?.[e.shiftKey ? 'findPrevious' : 'findNext'](query);
+              if (e.key === 'Escape') setQuery(null);
+            }} />
+        )}
+        <button type="button" onClick={() => setQuery(query === null ? '' : null)} title="Search (/), then n / N">Search</button>
+        <button type="button" onClick={togglePause} aria-pressed={paused}>{paused ? 'Follow' : 'Pause'}</button>
+        <button type="button" onClick={() => termRef.current?.clear()}>Clear view</button>
+        <button type="button" onClick={copy}>Copy</button>
+        <button type="button" onClick={() => void jump('selection')} title="Open the turn in flight when the selected line was written">Turn at line</button>
+        <button type="button" onClick={() => void jump('in-flight')}>Turn in flight</button>
+      </div>
+      <div className="terminal" ref={host} data-testid="log-terminal" />
+    </section>
+  );
+}

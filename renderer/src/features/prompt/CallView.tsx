@@ -1,0 +1,87 @@
+// One upstream call exactly as received: rendered (system prompt, tools, messages with tool calls
+// and results) or raw JSON, with the reassembled response and "copy as curl". The body loads
+// only when the call is opened.
+import { useEffect, useState } from 'react';
+import type { UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
+import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
+import { useStore, useStoreApi } from '../../store/use-store.ts';
+
+interface Msg { role: string; content?: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }
+
+function text(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p: { text?: string }) => p?.text ?? '').join('');
+  return content === null || content === undefined ? '' : JSON.stringify(content);
+}
+
+export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall; ordinal: number; initiallyOpen: boolean }) {
+  const store = useStoreApi();
+  const upstreamUrl = useStore((s) => s.info?.upstreamUrl ?? '');
+  const [chosen, setOpen] = useState<boolean | null>(null);
+  const open = chosen ?? initiallyOpen;
+  const [raw, setRaw] = useState(false);
+  const [detail, setDetail] = useState<UpstreamCallDetail | null>(null);
+  useEffect(() => {
+    if (open && (!detail || detail.endedAt !== call.endedAt)) {
+      void store.getState().api.invoke('calls:get', { callId: call.id }).then(setDetail).catch((e: Error) => store.getState().setNotice(e.message, 'error'));
+    }
+  }, [open, call.id, call.endedAt, detail, store]);
+  const body = detail ? tryJson(detail.requestBody) as { model?: string; messages?: Msg[]; tools?: Array<{ function?: { name: string; description?: string } }> } | null : null;
+  const r = call.response;
+  return (
+    <div className={`call ${call.error ? 'failed' : ''}`} data-testid="upstream-call">
+      <button type="button" className="call-head" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <span>{open ? '▾' : '▸'} Call {ordinal + 1}</span>
+        <span className="muted small">{call.status ?? '…'} · {bytes(call.requestBytes)} · {call.endedAt ? duration(call.endedAt - call.startedAt) : 'in flight'}{call.outsideTurn ? ' · outside any turn' : ''}</span>
+        {r?.toolCalls.length ? <span className="badge">{r.toolCalls.map((t) => t.name).join(', ')}</span> : null}
+        {call.error && <span className="badge warn">{call.error.slice(0, 80)}</span>}
+      </button>
+      {open && !detail && <p className="muted">Loading request…</p>}
+      {open && detail && (
+        <div className="call-body">
+          <div className="row">
+            <button type="button" className={raw ? 'tab' : 'tab active'} onClick={() => setRaw(false)}>Rendered</button>
+            <button type="button" className={raw ? 'tab active' : 'tab'} onClick={() => setRaw(true)}>Raw JSON</button>
+            <span className="spacer" />
+            <button type="button" onClick={() => void navigator.clipboard?.writeText(curlFor(`${upstreamUrl}/chat/completions`, detail.requestHeaders, detail.requestBody))}>Copy as curl</button>
+          </div>
+          {raw || !body?.messages ? (
+            <>
+              <h4>Request (as received{body ? ', pretty-printed' : ''})</h4>
+              <pre className="json">{body ? JSON.stringify(body, null, 2) : detail.requestBody}</pre>
+              <h4>Response</h4>
+              <pre className="json">{detail.rawResponse ?? pretty(r)}</pre>
+            </>
+          ) : (
+            <>
+              <p className="muted small">model {body.model ?? '–'} · {body.tools?.length ?? 0} tools · {body.messages.length} messages</p>
+              {(body.tools?.length ?? 0) > 0 && (
+                <details><summary>Tools ({body.tools!.length})</summary>
+                  <ul>{body.tools!.map((t, i) => <li key={i}><code>{t.function?.name}</code> <span className="muted small">{t.function?.description?.slice(0, 200)}</span></li>)}</ul>
+                </details>
+              )}
+              <div className="messages">
+                {body.messages.map((m, i) => m.role === 'system' ? (
+                  <details key={i} className="message system"><summary><span className="role">system</span> <span className="muted small">{bytes(text(m.content).length)}</span></summary><pre>{text(m.content)}</pre></details>
+                ) : (
+                  <div key={i} className={`message ${m.role}`}>
+                    <span className="role">{m.role}{m.tool_call_id ? ` → ${m.tool_call_id}` : ''}</span>
+                    {text(m.content) && <pre>{text(m.content)}</pre>}
+                    {m.tool_calls?.map((c) => <pre key={c.id} className="tool-call">tool_call {c.function.name} ({c.id}){'\n'}{pretty(c.function.arguments)}</pre>)}
+                  </div>
+                ))}
+              </div>
+              <h4>Response</h4>
+              <div className="message assistant">
+                <span className="role">assistant · {r?.finishReason ?? '…'}</span>
+                {r?.text && <pre>{r.text}</pre>}
+                {r?.toolCalls.map((c) => <pre key={c.index} className="tool-call">tool_call {c.name} ({c.id}){'\n'}{pretty(c.arguments)}</pre>)}
+                {r?.usage && <p className="muted small">usage {JSON.stringify(r.usage)}</p>}
+              </div>
+            </>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// User actions that span several API calls. Errors become a notice, never an uncaught throw.
+import type { StoreApi } from 'zustand/vanilla';
+import type { State } from '../../store/store.ts';
+
+async function attempt<T>(store: StoreApi<State>, what: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    store.getState().setNotice(`${what} failed: ${(err as Error).message}`, 'error');
+    return null;
+  }
+}
+
+export function createSession(store: StoreApi<State>, key?: string): Promise<string | null> {
+  return attempt(store, 'New session', async () => {
+    const { api } = store.getState();
+    const s = await api.invoke('sessions:create', key ? { key } : {});
+    store.getState().upsertSession(s);
+    store.getState().navigate({ view: 'sessions', sessionKey: s.key, episodeId: null, turnId: null, callId: null });
+    return s.key;
+  });
+}
+
+export async function loadEpisodes(store: StoreApi<State>, sessionKey: string): Promise<void> {
+  await attempt(store, 'Loading episodes', async () => {
+    const list = await store.getState().api.invoke('episodes:list', { sessionKey });
+    store.getState().setEpisodes(sessionKey, list);
+  });
+}
+
+export async function loadTurns(store: StoreApi<State>, episodeId: string): Promise<void> {
+  await attempt(store, 'Loading turns', async () => {
+    const list = await store.getState().api.invoke('turns:list', { episodeId });
+    store.getState().setTurns(episodeId, list);
+  });
+}
+
+export function sendMessage(store: StoreApi<State>, sessionKey: string, message: string) {
+  return attempt(store, 'Sending', async () => {
+    const turn = await store.getState().api.invoke('turns:send', { sessionKey, message });
+    store.getState().upsertTurn(turn);
+    store.getState().navigate({ sessionKey, episodeId: turn.episodeId, turnId: turn.id, callId: null });
+    return turn;
+  });
+}
+
+export function startEpisode(store: StoreApi<State>, sessionKey: string, taskId?: string) {
+  return attempt(store, 'Episode start', async () => {
+    const ep = await store.getState().api.invoke('episodes:start', { sessionKey, ...(taskId ? { taskId } : {}) });
+    store.getState().upsertEpisode(ep);
+    store.getState().navigate({ sessionKey, episodeId: ep.id, turnId: null, callId: null });
+    return ep;
+  });
+}
+
+export function endEpisode(store: StoreApi<State>, sessionKey: string) {
+  return attempt(store, 'Episode end', async () => {
+    const ep = await store.getState().api.invoke('episodes:end', { sessionKey });
+    store.getState().upsertEpisode(ep);
+    return ep;
+  });
+}
+
+export const SAMPLE_MESSAGES = ['My name is Ada.', 'What is the weather in Paris?', 'Please search for otter facts.', 'What is my name?'];
+
+/** Drives a scripted multi-turn episode so a new user sees every view fill within a minute. */
+export async function runSampleTask(store: StoreApi<State>): Promise<void> {
+  const key = await createSession(store, `sample-${Date.now().toString(36)}`);
+  if (!key) return;
+  store.getState().setNotice(`Running the sample task in ${key}…`);
+  if (!(await startEpisode(store, key, 'sample-task'))) return;
+  for (const m of SAMPLE_MESSAGES) if (!(await sendMessage(store, key, m))) return;
+  if (await endEpisode(store, key)) store.getState().setNotice(`Sample task done in ${key}: label it in the Label view (press 1–9, then Enter).`);
+}

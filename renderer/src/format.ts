@@ -1,0 +1,99 @@
+// Formatting helpers for views. Everything here returns plain strings: recorded content is only
+// ever rendered as text.
+import type { HistoryMessage, Turn } from '../../shared/domain.ts';
+import { diffLines } from 'diff';
+
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '–';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(0)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+export function reward(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '–';
+  return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/0+$/, '');
+}
+
+export function clock(at: number | null | undefined): string {
+  if (!at) return '–';
+  return new Date(at).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+export function turnDuration(t: Pick<Turn, 'startedAt' | 'endedAt'>): string {
+  return t.endedAt ? duration(t.endedAt - t.startedAt) : 'running';
+}
+
+/** Parses a JSON string for display; returns null instead of throwing. */
+export function tryJson(text: string): unknown | null {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function pretty(value: unknown): string {
+  if (typeof value === 'string') {
+    const parsed = tryJson(value);
+    return parsed === null ? value : JSON.stringify(parsed, null, 2);
+  }
+  return JSON.stringify(value, null, 2);
+}
+
+/** One line per message: what the diff view compares between two prompts. */
+export function promptText(messages: Array<{ role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: string }>): string {
+  return messages.map((m) => {
+    const content = typeof m.content === 'string' ? m.content
+      : Array.isArray(m.content) ? m.content.map((p: { text?: string }) => p?.text ?? '').join('') : '';
+    const calls = m.tool_calls ? ` ${JSON.stringify(m.tool_calls)}` : '';
+    return `[${m.role}${m.tool_call_id ? ` ${m.tool_call_id}` : ''}] ${content}${calls}`;
+  }).join('\n') + '\n';
+}
+
+export function historyText(history: HistoryMessage[]): string {
+  return promptText(history);
+}
+
+export interface DiffPart { kind: 'same' | 'added' | 'removed'; text: string }
+
+/**
+ * Compares a prompt with the previous one. A clean next turn only appends; anything removed or
+ * changed in between (a repeated message, a rewritten one, a new system prompt) is flagged.
+ */
+export function comparePrompts(previous: string, current: string): { parts: DiffPart[]; pureAppend: boolean } {
+  const parts: DiffPart[] = diffLines(previous, current).map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
+  let seenChange = false;
+  let pureAppend = true;
+  for (const p of parts) {
+    if (p.kind === 'removed') pureAppend = false;
+    if (p.kind === 'added') seenChange = true;
+    else if (p.kind === 'same' && seenChange && p.text.trim()) pureAppend = false;
+  }
+  return { parts, pureAppend };
+}
+
+/** Removes terminal escape sequences for plain-text views (the log terminal keeps them). */
+export function stripAnsi(text: string): string {
+  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g, '');
+}
+
+/** The curl command that replays a recorded request against the recorder. */
+export function curlFor(url: string, headers: Record<string, string>, body: string): string {
+  const h = Object.entries(headers)
+    .filter(([k]) => ['authorization', 'content-type'].includes(k.toLowerCase()))
+    .map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`).join(' ');
+  return `curl -sS ${shellQuote(url)} ${h} --data-binary ${shellQuote(body)}`;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,2 @@
+// Vite resolves CSS imports at build time.
+declare module '*.css';

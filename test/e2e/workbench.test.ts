@@ -1,0 +1,116 @@
+// End to end in real Chromium against the headless host on a temp data dir: what a user does on
+// day one, waiting only on what the user would see. Screenshots go to test-results/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium, startHost, type Host } from '../helpers/browser.ts';
+import { request, tempDir } from '../helpers/workbench.ts';
+
+const ARTIFACTS = 'test-results';
+const openclaw = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
+
+describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
+  const dir = tempDir();
+  let browser: Browser;
+  let host: Host;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: false });
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    host = await startHost(dir.path, ['--runtime', openclaw ? 'openclaw' : 'direct', '--pool-size', '0']);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+    dir.remove();
+  });
+
+  test('create a session, run two turns, see history, calls with a tool call and gateway logs, label it, and find the label after a restart', { timeout: 240_000 }, async () => {
+    await page.goto(host.ready.ui);
+    await page.getByText('No sessions yet').waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the token leaves the address bar');
+
+    await page.keyboard.press('N');
+    const session = page.locator('.rail-item.selected .key');
+    await session.waitFor();
+    const key = (await session.textContent())!;
+
+    const composer = page.getByLabel('Message');
+    await composer.fill('My name is Ada.');
+    await composer.press('Control+Enter');
+    await page.locator('.turn', { hasText: 'My name is Ada.' }).waitFor({ timeout: 120_000 });
+    await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
+    await composer.fill('What is the weather in Paris?');
+    await composer.press('Control+Enter');
+    await page.locator('.turn.selected', { hasText: 'What is the weather in Paris?' }).waitFor({ timeout: 120_000 });
+    await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
+
+    await page.getByRole('tab', { name: /Replayed history \(2\)/ }).click();
+    const history = page.getByLabel('Replayed history');
+    await history.getByText('My name is Ada.', { exact: true }).waitFor();
+    await history.getByText(/You said: "My name is Ada\."/).waitFor();
+
+    await page.getByRole('tab', { name: /Upstream calls/ }).click();
+    await page.locator('[data-testid=upstream-call]').nth(1).waitFor();
+    await page.locator('[data-testid=upstream-call] .badge', { hasText: /get_weather|tool_call/ }).first().waitFor();
+    await page.locator('.call-body .tool-call', { hasText: /get_weather/ }).first().waitFor();
+    await shot('1-turn-with-tool-call');
+
+    if (openclaw) {
+      // xterm draws only the rows in view: wait for log lines (timestamped) and a non-zero line count
+      await page.locator('[data-testid=log-terminal] .xterm-rows', { hasText: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/ }).waitFor({ timeout: 60_000 });
+      await page.getByTestId('log-lines').getByText(/^[1-9]\d* lines/).waitFor();
+      await shot('2-gateway-logs');
+    }
+
+    await page.getByRole('button', { name: 'End episode' }).click();
+    await page.locator('.episode .badge', { hasText: 'ended' }).waitFor();
+    await page.getByRole('button', { name: 'Label', exact: true }).click();
+    await page.getByTestId('label-queue').waitFor();
+    await page.getByText(key).first().waitFor();
+    await page.keyboard.press('5');
+    await page.getByTestId('pending-reward').getByText('1').waitFor();
+    await page.keyboard.press('n');
+    await page.getByLabel('Note').fill('remembered the name');
+    await page.getByLabel('Note').press('Enter');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('saved-label').getByText(/saved 1 by me .* — remembered the name/).waitFor();
+    await shot('3-labeled');
+
+    assert.equal(await host.stop(), 0);
+    host = await startHost(dir.path, ['--runtime', 'direct']);
+    await page.goto(`${host.ready.ui.replace('/?', '/?')}#/label`);
+    await page.getByTestId('saved-label').getByText(/saved 1 by me .* — remembered the name/).waitFor();
+    await shot('4-label-after-restart');
+  });
+
+  test('hostile content renders as inert text', { timeout: 60_000 }, async () => {
+    const hostile = `<img src=x onerror="window.__pwned=1"> \x1b[31mred\x1b[0m <script>window.__pwned=2</script>`;
+    const big = 'x'.repeat(1024 * 1024);
+    const api = (ch: string, body: unknown) => request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${new URL(host.ready.ui).searchParams.get('token')}` });
+    // DirectRuntime: a megabyte is far past any agent's context window, and this is about rendering
+    assert.equal((await api('sessions:create', { key: 'hostile', runtime: 'direct' })).status, 200);
+    const t1 = await api('turns:send', { sessionKey: 'hostile', message: hostile });
+    assert.equal(t1.status, 200, JSON.stringify(t1.body));
+    const t2 = await api('turns:send', { sessionKey: 'hostile', message: big });
+    assert.equal(t2.status, 200);
+    const t3 = await api('turns:send', { sessionKey: 'hostile', message: 'after' });
+    const { episodeId, id } = t3.body.result;
+    await page.goto(`${host.ready.ui}#/session/hostile/episode/${episodeId}/turn/${id}`);
+    await page.getByRole('tab', { name: /Replayed history \(4\)/ }).click();
+    const history = page.getByLabel('Replayed history');
+    await history.getByText('<img src=x onerror="window.__pwned=1">', { exact: false }).first().waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await page.locator('.turn-view img, .turn-view script').count(), 0);
+    const shown = await history.locator('pre').first().textContent();
+    assert.ok(shown!.includes('\x1b[31mred'), 'escape sequences are shown as characters, not interpreted');
+    const bigShown = await history.locator('pre', { hasText: 'xxxxxxxx' }).first().evaluate((el) => el.textContent!.length);
+    assert.equal(bigShown, big.length, 'the megabyte is rendered whole, as text');
+    await shot('5-hostile-content');
+  });
+});

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { EventChannel, EventPayloads, InvokeChannel, WorkbenchApi } from '../../../shared/api.ts';
+import type { Episode, SessionInfo } from '../../../shared/domain.ts';
+import { createWorkbenchStore, labelQueue, syncStore, visibleSessions } from '../../../renderer/src/store/store.ts';
+
+function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
+  const listeners = new Map<string, Array<(p: unknown) => void>>();
+  const api: WorkbenchApi = {
+    invoke: async (ch) => responses[ch] as never,
+    on: <K extends EventChannel>(ch: K, l: (p: EventPayloads[K]) => void) => {
+      listeners.set(ch, [...(listeners.get(ch) ?? []), l as (p: unknown) => void]);
+      return () => {};
+    },
+  };
+  return { api, emit: (ch: EventChannel, p: unknown) => listeners.get(ch)?.forEach((l) => l(p)) };
+}
+
+const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}): SessionInfo => ({
+  key, runtime: 'direct', state: 'idle', createdAt, closedAt: null, episodeCount: 0, openEpisodeId: null, turnCount: 0, lastReward: null, alertCount: 0, gateway: null, ...over,
+});
+const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
+  id, sessionKey: 's', index: 0, taskId: null, metadata: {}, upstreamKey: 'k', status: 'ended', startedAt: 0, endedAt: 1, reward: null, rewardSource: null, turnCount: 1, callCount: 1, ...over,
+});
+
+test('the store loads a snapshot, then mirrors engine events', async () => {
+  const { api, emit } = fakeApi({ 'app:info': { version: 'x' }, 'settings:get': { theme: 'dark' }, 'sessions:list': [session('a', 1)] });
+  const store = createWorkbenchStore(api);
+  await syncStore(store);
+  assert.deepEqual(Object.keys(store.getState().sessions), ['a']);
+  emit('sessions:changed', session('b', 2, { state: 'busy' }));
+  emit('sessions:changed', session('a', 1, { turnCount: 3 }));
+  assert.equal(store.getState().sessions.a!.turnCount, 3);
+  emit('episodes:changed', episode('e2', { index: 1 }));
+  emit('episodes:changed', episode('e1', { index: 0 }));
+  emit('episodes:changed', episode('e2', { index: 1, reward: 1 }));
+  assert.deepEqual(store.getState().episodes.s!.map((e) => [e.id, e.reward]), [['e1', null], ['e2', 1]]);
+});
+
+test('visible sessions: newest first, filtered by key or state', () => {
+  const sessions = { a: session('alpha', 1), b: session('beta', 2, { state: 'crashed' }) };
+  assert.deepEqual(visibleSessions({ sessions, filter: '' }).map((s) => s.key), ['beta', 'alpha']);
+  assert.deepEqual(visibleSessions({ sessions, filter: 'ALP' }).map((s) => s.key), ['alpha']);
+  assert.deepEqual(visibleSessions({ sessions, filter: 'crash' }).map((s) => s.key), ['beta']);
+});
+
+test('the labeling queue holds ended episodes, unlabeled first, oldest first', () => {
+  const q = labelQueue({ s: [
+    episode('labeled', { startedAt: 1, rewardSource: 'human', reward: 1 }),
+    episode('open', { status: 'open', startedAt: 0 }),
+    episode('late', { startedAt: 5 }),
+    episode('early', { startedAt: 2, rewardSource: 'api', reward: 0 }),
+  ] });
+  assert.deepEqual(q.map((e) => e.id), ['early', 'late', 'labeled']);
+});
