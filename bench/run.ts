@@ -2,8 +2,9 @@
 // ready for bench/RESULTS.md.
 import { benchEngine } from './engine.ts';
 import { benchOpenClaw } from './openclaw.ts';
+import { benchUi } from './ui.ts';
 
-const benches: Record<string, () => Promise<string>> = { engine: benchEngine, openclaw: benchOpenClaw };
+const benches: Record<string, () => Promise<string>> = { engine: benchEngine, openclaw: benchOpenClaw, ui: benchUi };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {
   const bench = benches[name];

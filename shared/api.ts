@@ -56,7 +56,8 @@ export const invokeRequests = {
   'turns:get': z.strictObject({ turnId: id }),
   'turns:send': z.strictObject({ sessionKey, message: z.string().min(1).max(10_000_000) }),
   'calls:list': z.strictObject({ turnId: id.optional(), episodeId: id.optional() }),
-  'calls:get': z.strictObject({ callId: id }),
+  /** The raw response text (a stream can be many MB) comes only with `withRaw`. */
+  'calls:get': z.strictObject({ callId: id, withRaw: z.boolean().optional() }),
   'rewards:list': z.strictObject({ episodeId: id }),
   'rewards:set': z.strictObject({
     episodeId: id,

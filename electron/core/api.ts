@@ -94,7 +94,7 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     'calls:get': (req) => {
       const call = store.getCallDetail(req.callId);
       if (!call) throw new HttpError(404, `unknown call ${req.callId}`);
-      return call;
+      return req.withRaw ? call : { ...call, rawResponse: null };
     },
     'rewards:list': (req) => store.listRewards(episode(req.episodeId).id),
     'rewards:set': (req) => {

@@ -19,10 +19,14 @@ const TYPES: Record<string, string> = {
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/** Batches events per ~16 ms so a burst of log chunks is one WebSocket frame, not thousands. */
+/**
+ * Batches events per ~16 ms so a burst of log chunks is one WebSocket frame, not thousands; a
+ * frame is also cut at ~256 KB of log text so the page never parses one huge message at once.
+ */
 class EventBatcher {
   private pending = new Map<string, unknown[]>();
   private timer: NodeJS.Timeout | null = null;
+  private bytes = 0;
   private readonly send: (batches: EventBatch[]) => void;
   constructor(send: (batches: EventBatch[]) => void) {
     this.send = send;
@@ -31,10 +35,14 @@ class EventBatcher {
     const list = this.pending.get(channel) ?? [];
     list.push(payload);
     this.pending.set(channel, list);
-    this.timer ??= setTimeout(() => this.flush(), 16);
+    if (channel === 'logs:chunk') this.bytes += (payload as { text: string }).text.length;
+    if (this.bytes > 256 * 1024) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 16);
   }
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.bytes = 0;
     if (this.pending.size === 0) return;
     const batches = [...this.pending].map(([channel, payloads]) => ({ channel, payloads }) as EventBatch);
     this.pending = new Map();

@@ -32,13 +32,19 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
     fit.fit();
     termRef.current = term;
     searchRef.current = search;
+    // At most ~128 KB reach xterm per animation frame, so a burst never blocks the page.
     let pending: string[] = [];
     let frame = 0;
+    const FRAME_BUDGET = 128 * 1024;
     const flush = () => {
       frame = 0;
-      const text = pending.join('');
-      pending = [];
+      let size = 0;
+      let n = 0;
+      while (n < pending.length && size < FRAME_BUDGET) size += pending[n++]!.length;
+      const text = pending.slice(0, n).join('');
+      pending = pending.slice(n);
       term.write(text, () => setLines(term.buffer.active.length));
+      if (pending.length) frame = requestAnimationFrame(flush);
     };
     const push = (c: LogChunk) => {
       marksRef.current.push({ row: term.buffer.active.length + pending.length, at: c.at });

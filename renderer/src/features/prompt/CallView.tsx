@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { LongText } from '../../components/LongText.tsx';
 
 interface Msg { role: string; content?: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }
 
@@ -22,10 +23,10 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
   const [raw, setRaw] = useState(false);
   const [detail, setDetail] = useState<UpstreamCallDetail | null>(null);
   useEffect(() => {
-    if (open && (!detail || detail.endedAt !== call.endedAt)) {
-      void store.getState().api.invoke('calls:get', { callId: call.id }).then(setDetail).catch((e: Error) => store.getState().setNotice(e.message, 'error'));
+    if (open && (!detail || detail.endedAt !== call.endedAt || (raw && detail.rawResponse === null && call.endedAt))) {
+      void store.getState().api.invoke('calls:get', { callId: call.id, withRaw: raw }).then(setDetail).catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     }
-  }, [open, call.id, call.endedAt, detail, store]);
+  }, [open, raw, call.id, call.endedAt, detail, store]);
   const body = detail ? tryJson(detail.requestBody) as { model?: string; messages?: Msg[]; tools?: Array<{ function?: { name: string; description?: string } }> } | null : null;
   const r = call.response;
   return (
@@ -48,9 +49,9 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
           {raw || !body?.messages ? (
             <>
               <h4>Request (as received{body ? ', pretty-printed' : ''})</h4>
-              <pre className="json">{body ? JSON.stringify(body, null, 2) : detail.requestBody}</pre>
-              <h4>Response</h4>
-              <pre className="json">{detail.rawResponse ?? pretty(r)}</pre>
+              <LongText className="json" text={body ? JSON.stringify(body, null, 2) : detail.requestBody} />
+              <h4>Response (as relayed)</h4>
+              <LongText className="json" text={detail.rawResponse ?? pretty(r)} />
             </>
           ) : (
             <>
@@ -62,11 +63,11 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
               )}
               <div className="messages">
                 {body.messages.map((m, i) => m.role === 'system' ? (
-                  <details key={i} className="message system"><summary><span className="role">system</span> <span className="muted small">{bytes(text(m.content).length)}</span></summary><pre>{text(m.content)}</pre></details>
+                  <details key={i} className="message system"><summary><span className="role">system</span> <span className="muted small">{bytes(text(m.content).length)}</span></summary><LongText text={text(m.content)} /></details>
                 ) : (
                   <div key={i} className={`message ${m.role}`}>
                     <span className="role">{m.role}{m.tool_call_id ? ` → ${m.tool_call_id}` : ''}</span>
-                    {text(m.content) && <pre>{text(m.content)}</pre>}
+                    {text(m.content) && <LongText text={text(m.content)} />}
                     {m.tool_calls?.map((c) => <pre key={c.id} className="tool-call">tool_call {c.function.name} ({c.id}){'\n'}{pretty(c.function.arguments)}</pre>)}
                   </div>
                 ))}
@@ -74,7 +75,7 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
               <h4>Response</h4>
               <div className="message assistant">
                 <span className="role">assistant · {r?.finishReason ?? '…'}</span>
-                {r?.text && <pre>{r.text}</pre>}
+                {r?.text && <LongText text={r.text} />}
                 {r?.toolCalls.map((c) => <pre key={c.index} className="tool-call">tool_call {c.name} ({c.id}){'\n'}{pretty(c.arguments)}</pre>)}
                 {r?.usage && <p className="muted small">usage {JSON.stringify(r.usage)}</p>}
               </div>

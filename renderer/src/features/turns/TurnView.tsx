@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Episode, LogChunk, TurnDetail, UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { comparePrompts, duration, historyText, promptText, stripAnsi, tryJson, turnDuration } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { LongText } from '../../components/LongText.tsx';
 import { CallView } from '../prompt/CallView.tsx';
 
 type Tab = 'history' | 'calls' | 'diff' | 'tools' | 'logs';
@@ -57,9 +58,9 @@ export function TurnView({ turnId }: { turnId: string }) {
       {tab === 'history' && (
         <section aria-label="Replayed history" className="messages">
           {t.history.length === 0 && <p className="muted">Nothing replayed: this is the episode's first turn.</p>}
-          {t.history.map((m, i) => <div key={i} className={`message ${m.role}`}><span className="role">{m.role}</span><pre>{m.content}</pre></div>)}
-          <div className="message user current"><span className="role">user (this turn)</span><pre>{t.message}</pre></div>
-          {t.reply !== null && <div className="message assistant"><span className="role">reply</span><pre>{t.reply}</pre></div>}
+          {t.history.map((m, i) => <div key={i} className={`message ${m.role}`}><span className="role">{m.role}</span><LongText text={m.content} /></div>)}
+          <div className="message user current"><span className="role">user (this turn)</span><LongText text={t.message} /></div>
+          {t.reply !== null && <div className="message assistant"><span className="role">reply</span><LongText text={t.reply} /></div>}
         </section>
       )}
       {tab === 'calls' && (
