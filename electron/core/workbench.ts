@@ -3,6 +3,7 @@
 import type { AppInfo } from '../../shared/api.ts';
 import type { RuntimeKind } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
+import { LeakAnalyzer } from './analysis/analyzer.ts';
 import { EngineEvents } from './events.ts';
 import type { HttpService } from './http/server.ts';
 import { detectOpenClaw, type OpenClawBinary } from './gateways/binary.ts';
@@ -70,6 +71,7 @@ export class Workbench {
   openclaw: OpenClawBinary | null = null;
   supervisor: GatewaySupervisor | null = null;
   pool: GatewayPool | null = null;
+  analyzer!: LeakAnalyzer;
   upstream!: UpstreamTarget;
   proxyUrl = '';
   runtimes: Partial<Record<RuntimeKind, AgentRuntime>> = {};
@@ -99,6 +101,8 @@ export class Workbench {
     this.store = new Store(o.dataDir);
     this.stops.push(() => this.store.close());
     this.store.recoverInterrupted();
+    this.analyzer = new LeakAnalyzer(this.store, this.events);
+    this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey));
 
     const scripted = new ScriptedModel(o.scenario ?? DEFAULT_SCENARIO, mintToken());
     this.stops.push(() => scripted.stop());
@@ -125,6 +129,7 @@ export class Workbench {
       currentTurn: (key) => this.sessions.currentTurn(key),
       startRlSession: (taskId, apiKey) => this.sessions.startEpisode(`rl-${mintToken(6)}`, { taskId, upstreamKey: apiKey }),
       endEpisode: (id) => this.sessions.endEpisodeById(id),
+      analyzer: this.analyzer,
     });
     this.stops.push(() => this.recorder.stop());
     await this.recorder.start(host, o.upstreamPort ?? 0);
@@ -167,6 +172,11 @@ export class Workbench {
       upstream: () => ({ baseUrl: this.recorder.url, model: this.upstream.model }),
       isolation: () => settings().isolation ?? oc.isolation ?? 'rebind',
       onChange: (key) => this.sessions.notify(key),
+      onCarryover: (key, episodeId, files) => this.analyzer.raise({
+        kind: 'state_carryover', severity: 'error', sessionKey: key, episodeId, turnId: null, callId: null,
+        message: `${files.length} workspace file(s) written during the previous episode are still there as episode starts`,
+        evidence: files.map((f) => ({ text: `${f.path}: ${f.preview}`, detail: f.change })),
+      }, `carryover:${episodeId}`),
     });
   }
 

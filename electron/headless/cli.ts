@@ -26,6 +26,7 @@ const USAGE = `usage: clawbench <command> [flags]
            --body-limit BYTES --no-ui
   export   write recorded interactions as JSON Lines
            --data-dir D [--out FILE] [--episodes id,id] [--discount G]
+  lab      leak lab: \`lab list [--json]\`, \`lab run <scenario> [--json]\` (real gateways, scripted model)
 Every flag can also be set as CLAWBENCH_<FLAG> (e.g. CLAWBENCH_DATA_DIR).`;
 
 const FLAGS = {
@@ -35,11 +36,12 @@ const FLAGS = {
   scenario: { type: 'string' }, 'openclaw-bin': { type: 'string' }, 'openclaw-config': { type: 'string' },
   'pool-size': { type: 'string' }, isolation: { type: 'string' }, 'body-limit': { type: 'string' }, 'no-ui': { type: 'boolean' },
   out: { type: 'string' }, episodes: { type: 'string' }, discount: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
 } as const;
 
 type Flags = Partial<Record<keyof typeof FLAGS, string | boolean>>;
 
-function parse(argv: string[]): { command: string; flags: Flags } {
+function parse(argv: string[]): { command: string; args: string[]; flags: Flags } {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
@@ -51,7 +53,7 @@ function parse(argv: string[]): { command: string; flags: Flags } {
     const env = process.env[`CLAWBENCH_${name.toUpperCase().replace(/-/g, '_')}`];
     if (flags[name] === undefined && env !== undefined && env !== '') flags[name] = FLAGS[name].type === 'boolean' ? env !== '0' && env !== 'false' : env;
   }
-  return { command: parsed.positionals[0] ?? (flags.help ? 'help' : ''), flags };
+  return { command: parsed.positionals[0] ?? (flags.help ? 'help' : ''), args: parsed.positionals.slice(1), flags };
 }
 
 function str(flags: Flags, name: keyof typeof FLAGS): string | undefined {
@@ -168,9 +170,27 @@ function exportCommand(flags: Flags): void {
   }
 }
 
+async function labCommand(args: string[], flags: Flags): Promise<number> {
+  const { runScenario, SCENARIOS } = await import('../core/analysis/lab.ts');
+  if (args[0] === 'list') {
+    if (flags.json) process.stdout.write(JSON.stringify(SCENARIOS.map((s) => s.name)) + '\n');
+    else for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(22)} expects ${s.expected.length ? s.expected.join(', ') : 'no alert'} — ${s.description}\n`);
+    return 0;
+  }
+  if (args[0] !== 'run' || !args[1]) throw new UsageError('lab takes `list` or `run <scenario>`');
+  if (!SCENARIOS.some((s) => s.name === args[1])) throw new UsageError(`unknown scenario "${args[1]}"; choose from ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const verdict = await runScenario(args[1], { openclaw: { bin: str(flags, 'openclaw-bin') } });
+  if (flags.json) process.stdout.write(JSON.stringify(verdict) + '\n');
+  else {
+    process.stdout.write(`${verdict.pass ? 'PASS' : 'FAIL'} ${verdict.scenario}: expected ${verdict.expected.join(', ') || 'no alert'}; raised ${verdict.alerts.map((a) => a.kind).join(', ') || 'nothing'}\n`);
+    for (const a of verdict.alerts) process.stdout.write(`  ${a.kind} (${a.severity}) turn ${a.turnId ?? '–'}: ${JSON.stringify(a.evidence).slice(0, 300)}\n`);
+  }
+  return verdict.pass ? 0 : 1;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { command, flags } = parse(argv);
+    const { command, args, flags } = parse(argv);
     if (command === 'help' || flags.help) {
       process.stdout.write(USAGE + '\n');
       return 0;
@@ -183,6 +203,7 @@ export async function main(argv: string[]): Promise<number> {
       exportCommand(flags);
       return 0;
     }
+    if (command === 'lab') return await labCommand(args, flags);
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   } catch (err) {
     if (err instanceof UsageError) {

@@ -114,4 +114,22 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(bigShown, big.length, 'the megabyte is rendered whole, as text, on request');
     await shot('5-hostile-content');
   });
+
+  test('a leak alert shows in the Leaks view with its evidence, and as a badge on the session', { timeout: 60_000 }, async () => {
+    const token = new URL(host.ready.ui).searchParams.get('token');
+    const api = (ch: string, body: unknown) => request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token}` });
+    await api('sessions:create', { key: 'leaky', runtime: 'direct' });
+    const ep = (await api('episodes:start', { sessionKey: 'leaky' })).body.result;
+    // a call with the open episode's key while no turn is in flight: what background work looks like
+    const r = await request(`${host.ready.upstream}/chat/completions`, 'POST', { messages: [{ role: 'user', content: 'distill durable learning' }] }, { authorization: `Bearer ${ep.upstreamKey}` });
+    assert.equal(r.status, 200);
+    await page.goto(`${host.ready.ui}#/leaks`);
+    const card = page.locator('[data-testid=alert][data-kind=background_call]');
+    await card.waitFor();
+    await card.locator('mark', { hasText: 'distill durable learning' }).waitFor();
+    await card.getByRole('button', { name: /open episode/ }).click();
+    await page.locator('.episode .badge.warn').first().waitFor();
+    await page.locator('.rail-item[data-key=leaky] .badge.warn').waitFor();
+    await shot('6-leak-alert');
+  });
 });

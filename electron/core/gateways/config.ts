@@ -71,11 +71,12 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep-merges `overlay` onto `base`: objects merge, everything else (arrays too) replaces. */
+/** Deep-merges `overlay` onto `base`: objects merge, `null` removes a key, anything else (arrays too) replaces. */
 export function mergeConfig(base: JsonObject, overlay: JsonObject): JsonObject {
   const out: JsonObject = { ...base };
   for (const [k, v] of Object.entries(overlay)) {
-    out[k] = isObject(v) && isObject(out[k]) ? mergeConfig(out[k] as JsonObject, v) : v;
+    if (v === null) delete out[k];
+    else out[k] = isObject(v) && isObject(out[k]) ? mergeConfig(out[k] as JsonObject, v) : v;
   }
   return out;
 }

@@ -10,6 +10,8 @@ import type { Gateway } from '../gateways/gateway.ts';
 import type { GatewayPool } from '../gateways/pool.ts';
 import type { GatewaySupervisor } from '../gateways/supervisor.ts';
 import type { Forwarder } from '../upstream/forward.ts';
+import { join } from 'node:path';
+import { changedSince, snapshot, type Carried, type Snapshot } from '../gateways/workspace.ts';
 import { streamChat } from './stream-chat.ts';
 import { RuntimeError, type AgentRuntime, type TrainingContext, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
 
@@ -25,10 +27,14 @@ export interface OpenClawRuntimeOptions {
   /** Test and leak-lab switch: reuse one OpenClaw session key per session (causes double feed). */
   stableSessionKey?: boolean;
   onChange(sessionKey: string): void;
+  /** Workspace files an episode left behind that the next episode starts with. */
+  onCarryover?(sessionKey: string, episodeId: string, files: Carried[]): void;
 }
 
 interface Slot {
   gateway: Gateway | null;
+  /** The workspace as the previous episode found it, on the same gateway. */
+  workspace: { gatewayId: string; snap: Snapshot } | null;
   starting: Promise<Gateway> | null;
   binding: ProviderBinding | null;
   restarts: number;
@@ -47,7 +53,7 @@ export class OpenClawRuntime implements AgentRuntime {
   private slot(key: string): Slot {
     let s = this.slots.get(key);
     if (!s) {
-      s = { gateway: null, starting: null, binding: null, restarts: 0 };
+      s = { gateway: null, starting: null, binding: null, restarts: 0, workspace: null };
       this.slots.set(key, s);
     }
     return s;
@@ -126,7 +132,14 @@ export class OpenClawRuntime implements AgentRuntime {
       s.gateway = null;
       await this.o.supervisor.stop(old);
     }
-    await this.acquire(key, this.bindingFor(ctx.upstreamKey));
+    const gw = await this.acquire(key, this.bindingFor(ctx.upstreamKey));
+    const dir = join(gw.dir, 'state', 'workspace');
+    const now = snapshot(dir);
+    if (s.workspace && s.workspace.gatewayId === gw.id) {
+      const carried = changedSince(dir, s.workspace.snap, now);
+      if (carried.length > 0) this.o.onCarryover?.(key, ctx.episodeId, carried);
+    }
+    s.workspace = { gatewayId: gw.id, snap: now };
   }
 
   async run(req: TurnRequest, emitter: TurnEmitter): Promise<TurnResult> {

@@ -13,6 +13,7 @@ import type { Store } from '../store/store.ts';
 import type { Forwarder, UpstreamTarget } from './forward.ts';
 import { toHttpError } from './forward.ts';
 import { interactionRewards } from './trajectories.ts';
+import type { LeakAnalyzer } from '../analysis/analyzer.ts';
 
 export interface RecorderDeps {
   store: Store;
@@ -28,6 +29,8 @@ export interface RecorderDeps {
   startRlSession(taskId: string, apiKey: string | undefined): Promise<Episode>;
   /** Ends an episode started anywhere (DataProxy or /rl). */
   endEpisode(episodeId: string): Promise<void>;
+  /** Leak detectors, run on every call as it is recorded. */
+  analyzer?: LeakAnalyzer;
 }
 
 // Headers worth keeping with a recorded request; hop-by-hop ones say nothing about the call.
@@ -71,7 +74,10 @@ export class UpstreamRecorder {
     const key = bearerToken(req);
     const info = key ? this.deps.store.keyInfo(key) : undefined;
     if (!key || !info) throw new HttpError(401, 'unknown upstream key: use the sk-sess-… key of an open episode');
-    if (requireOpen && info.status !== 'open') throw new HttpError(401, 'this episode has ended; its upstream key is no longer valid');
+    if (requireOpen && info.status !== 'open') {
+      this.deps.analyzer?.staleKey(info.id, info.session_key);
+      throw new HttpError(401, 'this episode has ended; its upstream key is no longer valid');
+    }
     return { ...info, key };
   }
 
@@ -107,6 +113,12 @@ export class UpstreamRecorder {
       path: '/v1/chat/completions', headers, body: bytes, startedAt: Date.now(),
     });
     events.emit('calls:recorded', call);
+    try {
+      this.deps.analyzer?.analyzeCall(call, bytes);
+    } catch (err) {
+      // a detector fault must never cost a recording
+      process.emitWarning(`clawbench: leak analysis failed for ${call.id}: ${(err as Error).message}`);
+    }
 
     const abort = new AbortController();
     res.on('close', () => !res.writableFinished && abort.abort(new Error('the caller disconnected')));

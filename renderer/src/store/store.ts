@@ -86,11 +86,26 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('sessions:changed', (s) => store.getState().upsertSession(s)),
     api.on('episodes:changed', (e) => store.getState().upsertEpisode(e)),
     api.on('turns:changed', (t) => store.getState().upsertTurn(t)),
-    api.on('alerts:raised', (a) => store.setState((st) => ({ alerts: [...st.alerts, a] }))),
+    api.on('alerts:raised', (a) => store.setState((st) => ({ alerts: mergeAlerts(st.alerts, [a]) }))),
   ];
-  const [info, settings, sessions] = await Promise.all([api.invoke('app:info', {}), api.invoke('settings:get', {}), api.invoke('sessions:list', {})]);
-  store.setState({ info, settings, sessions: Object.fromEntries(sessions.map((s) => [s.key, s])) });
+  const [info, settings, sessions, alerts] = await Promise.all([api.invoke('app:info', {}), api.invoke('settings:get', {}), api.invoke('sessions:list', {}), api.invoke('alerts:list', {})]);
+  store.setState((st) => ({ info, settings, sessions: Object.fromEntries(sessions.map((s) => [s.key, s])), alerts: mergeAlerts(alerts, st.alerts) }));
   return () => offs.forEach((off) => off());
+}
+
+function mergeAlerts(a: Alert[], b: Alert[]): Alert[] {
+  return [...new Map([...a, ...b].map((x) => [x.id, x])).values()];
+}
+
+/** How many alerts concern each episode and each turn (for badges). */
+export function alertCounts(alerts: Alert[]): { byEpisode: Map<string, number>; byTurn: Map<string, number> } {
+  const byEpisode = new Map<string, number>();
+  const byTurn = new Map<string, number>();
+  for (const a of alerts) {
+    if (a.episodeId) byEpisode.set(a.episodeId, (byEpisode.get(a.episodeId) ?? 0) + 1);
+    if (a.turnId) byTurn.set(a.turnId, (byTurn.get(a.turnId) ?? 0) + 1);
+  }
+  return { byEpisode, byTurn };
 }
 
 /** Sessions in rail order: filter by key substring, newest first. */

@@ -1,7 +1,8 @@
 // One session: its facts and actions, the episode timeline, the selected turn, the composer and
 // (for OpenClaw sessions) the gateway log terminal.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { bytes, clock, duration, reward, turnDuration } from '../../format.ts';
+import { alertCounts } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LogTerminal } from '../logs/LogTerminal.tsx';
 import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from '../sessions/actions.ts';
@@ -15,6 +16,8 @@ export function SessionView() {
   const episodeId = useStore((s) => s.route.episodeId);
   const turnId = useStore((s) => s.route.turnId);
   const turns = useStore((s) => (episodeId ? s.turns[episodeId] : undefined));
+  const alerts = useStore((s) => s.alerts);
+  const counts = useMemo(() => alertCounts(alerts), [alerts]);
 
   useEffect(() => {
     if (key) void loadEpisodes(store, key);
@@ -61,6 +64,7 @@ export function SessionView() {
                 <span>Episode {e.index}</span>
                 <span className="muted small">{e.taskId ?? ''}</span>
                 <span className="spacer" />
+                {counts.byEpisode.get(e.id) ? <span className="badge warn" title="leak alerts">⚠ {counts.byEpisode.get(e.id)}</span> : null}
                 <span className={`badge ${e.status}`}>{e.status}</span>
                 <span className={`badge ${e.rewardSource === 'human' ? 'ok' : ''}`} title={e.rewardSource ?? 'unlabeled'}>r {reward(e.reward)}</span>
               </button>
@@ -69,7 +73,7 @@ export function SessionView() {
                   {(turns ?? []).map((t) => (
                     <li key={t.id}>
                       <button type="button" className={`turn ${t.id === turnId ? 'selected' : ''} ${t.status}`} onClick={() => store.getState().navigate({ turnId: t.id, callId: null })}>
-                        <span className="muted">#{t.index}</span> <span className="msg">{t.message.slice(0, 80)}</span>
+                        <span className="muted">#{t.index}</span> {counts.byTurn.get(t.id) ? <span className="badge warn">⚠ {counts.byTurn.get(t.id)}</span> : null} <span className="msg">{t.message.slice(0, 80)}</span>
                         <span className="muted small"> {turnDuration(t)} · {t.callCount} calls · {t.toolCalls.length} tools</span>
                       </button>
                     </li>

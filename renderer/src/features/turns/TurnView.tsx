@@ -1,7 +1,8 @@
 // One turn: the history exactly as replayed, every upstream call exactly as received, the diff
 // against another turn, the tool calls, and the gateway logs written during the turn.
 import { useEffect, useMemo, useState } from 'react';
-import type { Episode, LogChunk, TurnDetail, UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
+import type { Alert, Episode, LogChunk, TurnDetail, UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
+import { AlertCard } from '../leaks/AlertCard.tsx';
 import { comparePrompts, duration, historyText, promptText, stripAnsi, tryJson, turnDuration } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LongText } from '../../components/LongText.tsx';
@@ -48,6 +49,7 @@ export function TurnView({ turnId }: { turnId: string }) {
         <span className="muted small">{turnDuration(t)} · {calls.length} upstream calls · {t.toolCalls.length} tool calls · {tokens} tokens</span>
         {t.error && <pre className="error-text">{t.error}</pre>}
       </header>
+      <TurnAlerts turnId={t.id} />
       <div className="tabs" role="tablist">
         {tabButton('history', `Replayed history (${t.history.length})`)}
         {tabButton('calls', `Upstream calls (${calls.length})`)}
@@ -84,6 +86,16 @@ export function TurnView({ turnId }: { turnId: string }) {
       {tab === 'logs' && <TurnLogs sessionKey={t.sessionKey} from={t.startedAt} to={t.endedAt ?? Date.now()} />}
     </article>
   );
+}
+
+const NO_ALERTS: Alert[] = [];
+
+/** The leak alerts of this turn, with the offending spans and links to where they came from. */
+function TurnAlerts({ turnId }: { turnId: string }) {
+  const all = useStore((s) => s.alerts ?? NO_ALERTS);
+  const alerts = useMemo(() => all.filter((a) => a.turnId === turnId), [all, turnId]);
+  if (alerts.length === 0) return null;
+  return <section className="turn-alerts" aria-label="Leak alerts">{alerts.map((a) => <AlertCard key={a.id} alert={a} />)}</section>;
 }
 
 function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; to: number }) {

@@ -1,0 +1,169 @@
+// The leak lab: reproducible scenarios against real gateways and the scripted model, one fresh
+// engine each, ending with a verdict. The clean scenario must raise nothing; each leaky one must
+// raise the alert kinds it plants.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import type { Scenario } from '../../../shared/schemas.ts';
+import type { OpenClawRuntime } from '../runtime/openclaw.ts';
+import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
+import { Workbench, type WorkbenchOptions } from '../workbench.ts';
+import type { AlertKind } from './analyzer.ts';
+
+export interface Verdict {
+  scenario: string;
+  expected: AlertKind[];
+  alerts: Array<{ kind: string; severity: string; sessionKey: string | null; episodeId: string | null; turnId: string | null; evidence: unknown[] }>;
+  pass: boolean;
+}
+
+interface Lab {
+  wb: Workbench;
+  rt: OpenClawRuntime;
+  start(session: string): Promise<void>;
+  end(session: string): Promise<void>;
+  turn(session: string, message: string): Promise<void>;
+  /** What a misbehaving client or OpenClaw's own background work does: a call straight to the gateway. */
+  direct(session: string, message: string): Promise<number>;
+}
+
+interface LabScenario {
+  name: string;
+  description: string;
+  expected: AlertKind[];
+  scenario?: Scenario;
+  overlay?: Record<string, unknown>;
+  run(lab: Lab): Promise<void>;
+}
+
+const CODEWORD_SCENARIO: Scenario = {
+  ...DEFAULT_SCENARIO,
+  rules: [
+    { name: 'remember', match: { contains: 'remember the codeword' }, steps: [
+      { tool: 'write', args: { path: 'AGENTS.md', content: '# Notes\nThe codeword agreed with the user is PELICAN-7431 from the first episode.\n' } },
+      { text: 'Noted the codeword.' },
+    ] },
+    ...DEFAULT_SCENARIO.rules,
+  ],
+};
+
+export const SCENARIOS: LabScenario[] = [
+  {
+    name: 'clean',
+    description: 'two episodes of two turns with fresh session keys and a rebind between them: nothing may be flagged',
+    expected: [],
+    async run(l) {
+      await l.start('lab');
+      await l.turn('lab', 'My name is Ada and I study lighthouses.');
+      await l.turn('lab', 'What is the weather in Paris?');
+      await l.end('lab');
+      await l.start('lab');
+      await l.turn('lab', 'Hello, Grace here, asking about tide tables.');
+      await l.turn('lab', 'Please search for otter facts.');
+      await l.end('lab');
+    },
+  },
+  {
+    name: 'stable-session-key',
+    description: 'one x-openclaw-session-key for every turn: OpenClaw replays its transcript and the DataProxy history again (double feed)',
+    expected: ['double_feed'],
+    async run(l) {
+      l.rt.setStableSessionKey('lab', true);
+      await l.start('lab');
+      await l.turn('lab', 'My name is Ada and I study lighthouses.');
+      await l.turn('lab', 'What did I say I study?');
+    },
+  },
+  {
+    name: 'episode-without-reset',
+    description: 'the stable key also spans the episode boundary: the new episode starts with the old transcript',
+    expected: ['history_not_reset', 'cross_episode'],
+    async run(l) {
+      l.rt.setStableSessionKey('lab', true);
+      await l.start('lab');
+      await l.turn('lab', 'My name is Ada and I study lighthouses.');
+      await l.end('lab');
+      await l.start('lab');
+      await l.turn('lab', 'Who am I?');
+    },
+  },
+  {
+    name: 'stale-key',
+    description: 'after episode/end the gateway still holds the ended key and is called anyway',
+    expected: ['stale_key'],
+    async run(l) {
+      await l.start('lab');
+      await l.turn('lab', 'First and only turn.');
+      await l.end('lab');
+      await l.direct('lab', 'one more thing');
+    },
+  },
+  {
+    name: 'state-dir-carryover',
+    description: 'a permissive tool profile lets the model write AGENTS.md; the next episode\'s system prompt picks it up',
+    expected: ['state_carryover', 'cross_episode'],
+    scenario: CODEWORD_SCENARIO,
+    overlay: { tools: { profile: null, deny: [] } },
+    async run(l) {
+      await l.start('lab');
+      await l.turn('lab', 'Please remember the codeword for later.');
+      await l.end('lab');
+      await l.start('lab');
+      await l.turn('lab', 'What do you know about me?');
+    },
+  },
+  {
+    name: 'background-call',
+    description: 'an upstream call with the open episode\'s key while no turn is in flight (what background work looks like)',
+    expected: ['background_call'],
+    async run(l) {
+      await l.start('lab');
+      await l.turn('lab', 'A normal turn.');
+      await l.direct('lab', 'distill durable learning from this session');
+    },
+  },
+];
+
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+/** Runs one scenario on a fresh engine in a temp dir; everything it starts is stopped and removed. */
+export async function runScenario(name: string, opts: Partial<WorkbenchOptions> = {}): Promise<Verdict> {
+  const sc = SCENARIOS.find((s) => s.name === name);
+  if (!sc) throw new Error(`unknown scenario "${name}"; choose from ${scenarioNames().join(', ')}`);
+  const dir = mkdtempSync(join(tmpdir(), 'clawbench-lab-'));
+  const wb = new Workbench({
+    ...opts, dataDir: dir, runtime: 'openclaw', scenario: sc.scenario,
+    openclaw: { ...opts.openclaw, poolSize: 0, isolation: 'rebind', overlay: { ...opts.openclaw?.overlay, ...sc.overlay } },
+  });
+  try {
+    await wb.start();
+    const rt = wb.runtimes.openclaw as OpenClawRuntime;
+    const lab: Lab = {
+      wb, rt,
+      start: async (s) => void (await wb.sessions.startEpisode(s, {})),
+      end: async (s) => void (await wb.sessions.endEpisode(s, undefined)),
+      turn: async (s, message) => void (await wb.sessions.turn(s, { message }, { delta: () => {}, toolCall: () => {} })),
+      direct: async (s, message) => {
+        const gw = rt.gatewayOf(s)!;
+        const res = await request(`${gw.url}/v1/chat/completions`, {
+          method: 'POST', headersTimeout: 120_000, bodyTimeout: 120_000,
+          headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', 'x-openclaw-session-key': `${s}:direct` },
+          body: JSON.stringify({ model: 'openclaw/default', messages: [{ role: 'user', content: message }] }),
+        });
+        await res.body.dump();
+        return res.statusCode;
+      },
+    };
+    await sc.run(lab);
+    const alerts = wb.store.listAlerts().map((a) => ({ kind: a.kind, severity: a.severity, sessionKey: a.sessionKey, episodeId: a.episodeId, turnId: a.turnId, evidence: a.evidence }));
+    const kinds = new Set(alerts.map((a) => a.kind));
+    const pass = sc.expected.length === 0 ? alerts.length === 0 : sc.expected.every((k) => kinds.has(k));
+    return { scenario: sc.name, expected: sc.expected, alerts, pass };
+  } finally {
+    await wb.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,36 @@
+// One alert: what was found, the offending spans (highlighted, as text), and links to the turn it
+// concerns and to the episode and turn the content came from.
+import type { Alert } from '../../../../shared/domain.ts';
+import { clock } from '../../format.ts';
+import { useStoreApi } from '../../store/use-store.ts';
+
+const KIND_LABEL: Record<string, string> = {
+  double_feed: 'double feed', cross_episode: 'cross-episode content', history_not_reset: 'history not reset', stale_key: 'stale key',
+  key_mismatch: "another session's key", background_call: 'call outside any turn', system_prompt_drift: 'system prompt drift', state_carryover: 'state carried over',
+};
+
+export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
+  const store = useStoreApi();
+  const go = (episodeId: string | null | undefined, turnId: string | null | undefined, callId: string | null = null) => {
+    if (!a.sessionKey || !episodeId) return;
+    store.getState().navigate({ view: 'sessions', sessionKey: a.sessionKey, episodeId, turnId: turnId ?? null, callId });
+  };
+  return (
+    <div className={`alert ${a.severity}`} data-testid="alert" data-kind={a.kind}>
+      <div className="row">
+        <span className={`badge ${a.severity === 'error' ? 'warn' : ''}`}>{KIND_LABEL[a.kind] ?? a.kind}</span>
+        <span>{a.message}</span>
+        <span className="spacer" />
+        <span className="muted small">{clock(a.createdAt)}</span>
+        {showOpen && a.episodeId && <button type="button" className="link" onClick={() => go(a.episodeId, a.turnId, a.callId)}>open {a.turnId ? 'turn' : 'episode'}</button>}
+      </div>
+      {a.evidence.map((e, i) => (
+        <div key={i} className="evidence">
+          <mark>{e.text}</mark>
+          {e.detail && <span className="muted small"> — {e.detail}</span>}
+          {e.sourceEpisodeId && <> <button type="button" className="link small" onClick={() => go(e.sourceEpisodeId, e.sourceTurnId)}>from {e.sourceTurnId ? 'turn' : 'episode'} {(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…</button></>}
+        </div>
+      ))}
+    </div>
+  );
+}
