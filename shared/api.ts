@@ -68,6 +68,8 @@ export const invokeRequests = {
   }),
   'rewards:undo': z.strictObject({ episodeId: id }),
   'alerts:list': z.strictObject({ sessionKey: sessionKey.optional(), episodeId: id.optional() }),
+  'lab:list': empty,
+  'lab:run': z.strictObject({ scenario: z.string().min(1).max(100) }),
 } as const;
 
 /** Response types, one per invoke channel. */
@@ -94,6 +96,16 @@ export interface InvokeResponses {
   'rewards:set': Reward;
   'rewards:undo': { removed: Reward | null };
   'alerts:list': Alert[];
+  'lab:list': Array<{ name: string; description: string; expected: string[] }>;
+  'lab:run': LabVerdict;
+}
+
+/** What a leak-lab scenario ended with (also the JSON of `clawbench lab run --json`). */
+export interface LabVerdict {
+  scenario: string;
+  expected: string[];
+  alerts: Array<{ kind: string; severity: string; sessionKey: string | null; episodeId: string | null; turnId: string | null; evidence: unknown[] }>;
+  pass: boolean;
 }
 
 export type InvokeChannel = keyof typeof invokeRequests;

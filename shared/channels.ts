@@ -4,7 +4,7 @@
 export const INVOKE_CHANNEL_NAMES = [
   'app:info', 'settings:get', 'settings:set', 'sessions:list', 'sessions:create', 'sessions:close', 'sessions:restart',
   'gateways:config', 'logs:recent', 'logs:range', 'episodes:list', 'episodes:start', 'episodes:end', 'turns:list', 'turns:get',
-  'turns:send', 'calls:list', 'calls:get', 'rewards:list', 'rewards:set', 'rewards:undo', 'alerts:list',
+  'turns:send', 'calls:list', 'calls:get', 'rewards:list', 'rewards:set', 'rewards:undo', 'alerts:list', 'lab:list', 'lab:run',
 ] as const;
 
 export const EVENT_CHANNEL_NAMES = [

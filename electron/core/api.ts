@@ -121,6 +121,13 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
       return { removed: last };
     },
     'alerts:list': (req) => store.listAlerts(req),
+    'lab:list': async () => (await import('./analysis/lab.ts')).SCENARIOS.map((s) => ({ name: s.name, description: s.description, expected: s.expected })),
+    'lab:run': async (req) => {
+      const lab = await import('./analysis/lab.ts');
+      if (!lab.SCENARIOS.some((s) => s.name === req.scenario)) throw new HttpError(404, `unknown scenario ${req.scenario}`);
+      if (!wb.openclaw || wb.openclaw.problem) throw new HttpError(409, `the leak lab needs OpenClaw: ${wb.openclaw?.problem ?? 'disabled for this run'}`);
+      return lab.runScenario(req.scenario, { openclaw: { bin: wb.options.openclaw?.bin } });
+    },
   };
 }
 

@@ -132,4 +132,12 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     await page.locator('.rail-item[data-key=leaky] .badge.warn').waitFor();
     await shot('6-leak-alert');
   });
+
+  test('the leak lab runs a scenario from the Leaks view and shows its verdict', { timeout: 180_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' }, async () => {
+    await page.goto(`${host.ready.ui}#/leaks`);
+    const row = page.locator('.lab tr', { hasText: 'background-call' });
+    await row.getByRole('button', { name: 'Run' }).click();
+    await page.getByTestId('verdict-background-call').getByText(/pass: .*background_call/).waitFor({ timeout: 170_000 });
+    await shot('7-leak-lab');
+  });
 });

@@ -16,6 +16,8 @@ interface EpisodePrint { index: number; shingles: Map<number, { turnId: string |
 
 interface SessionPrints {
   episodes: Map<string, EpisodePrint>;
+  /** Shingles of texts seen before (system prompts, replayed messages): each text is shingled once. */
+  cache: Map<string, Shingles>;
   /** Shingles of the gateway's static system prompt: never evidence of a leak. */
   baseline: Set<number> | null;
   /** The system prompt each episode started with, for drift between episodes. */
@@ -47,7 +49,7 @@ export class LeakAnalyzer {
   private prints(sessionKey: string): SessionPrints {
     let p = this.sessions.get(sessionKey);
     if (!p) {
-      p = { episodes: new Map(), baseline: null, systemByEpisode: new Map() };
+      p = { episodes: new Map(), cache: new Map(), baseline: null, systemByEpisode: new Map() };
       this.sessions.set(sessionKey, p);
       // after a restart: rebuild what earlier episodes said from the store
       for (const ep of this.store.listEpisodes({ sessionKey })) for (const t of this.store.listTurns(ep.id)) if (t.status === 'ok') this.learnTurn(t, p);
@@ -127,17 +129,24 @@ export class LeakAnalyzer {
       }
     }
 
-    // cross-episode: the prompt's content that is not this episode's own, matched against earlier episodes
+    // cross-episode: the prompt's content that is not this episode's own, matched against earlier
+    // episodes. A prior message equal to one the DataProxy replayed is the episode's own and is
+    // skipped whole; only what is left (and the system prompt beyond its baseline) is shingled.
     const system = parsed.system;
-    const systemShingles = new Shingles(system);
+    const systemShingles = this.cached(p, system);
     p.baseline ??= new Set(systemShingles.starts.keys());
     if (!p.systemByEpisode.has(call.episodeId)) {
       out.push(this.drift(base, p, system, episode.index));
       p.systemByEpisode.set(call.episodeId, system);
     }
+    const current = turn?.message ?? parsed.current?.text ?? '';
+    const replayed = new Set([...history.map((h) => normalizeText(h.content)), normalizeText(current)]);
+    const unexplained = prior.filter((m) => !replayed.has(normalizeText(m.text)));
+    const systemNew = [...systemShingles.starts.keys()].some((h) => !p.baseline!.has(h));
+    if (unexplained.length === 0 && !systemNew) return out.filter((a): a is Alert => a !== null);
     const own = new Set<number>();
-    for (const text of [...history.map((h) => h.content), turn?.message ?? parsed.current?.text ?? '']) for (const h of new Shingles(text).starts.keys()) own.add(h);
-    const candidates: Shingles[] = [systemShingles, ...prior.map((m) => new Shingles(m.text))];
+    for (const text of [...history.map((h) => h.content), current]) for (const h of this.cached(p, text).starts.keys()) own.add(h);
+    const candidates: Shingles[] = [systemShingles, ...unexplained.map((m) => new Shingles(m.text))];
     const bySource = new Map<string, { turnId: string | null; hashes: Map<Shingles, number[]> }>();
     for (const [epId, ep] of p.episodes) {
       if (epId === call.episodeId || ep.index >= episode.index) continue;
@@ -159,6 +168,16 @@ export class LeakAnalyzer {
         message: `content of episode ${p.episodes.get(epId)!.index} reached episode ${episode.index}'s prompt`, evidence }, `cross:${call.turnId ?? call.id}:${epId}`));
     }
     return out.filter((a): a is Alert => a !== null);
+  }
+
+  private cached(p: SessionPrints, text: string): Shingles {
+    let s = p.cache.get(text);
+    if (!s) {
+      s = new Shingles(text);
+      if (p.cache.size > 4096) p.cache.delete(p.cache.keys().next().value!);
+      p.cache.set(text, s);
+    }
+    return s;
   }
 
   /** A logical message present twice, or prior content the DataProxy did not replay. */

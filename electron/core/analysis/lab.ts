@@ -5,18 +5,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import type { LabVerdict } from '../../../shared/api.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
 import type { OpenClawRuntime } from '../runtime/openclaw.ts';
 import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
 import { Workbench, type WorkbenchOptions } from '../workbench.ts';
 import type { AlertKind } from './analyzer.ts';
 
-export interface Verdict {
-  scenario: string;
-  expected: AlertKind[];
-  alerts: Array<{ kind: string; severity: string; sessionKey: string | null; episodeId: string | null; turnId: string | null; evidence: unknown[] }>;
-  pass: boolean;
-}
+export type Verdict = LabVerdict;
 
 interface Lab {
   wb: Workbench;

@@ -24,7 +24,7 @@ const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
 });
 
 test('the store loads a snapshot, then mirrors engine events', async () => {
-  const { api, emit } = fakeApi({ 'app:info': { version: 'x' }, 'settings:get': { theme: 'dark' }, 'sessions:list': [session('a', 1)] });
+  const { api, emit } = fakeApi({ 'app:info': { version: 'x' }, 'settings:get': { theme: 'dark' }, 'sessions:list': [session('a', 1)], 'alerts:list': [] });
   const store = createWorkbenchStore(api);
   await syncStore(store);
   assert.deepEqual(Object.keys(store.getState().sessions), ['a']);

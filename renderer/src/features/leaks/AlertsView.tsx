@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { Alert } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from './AlertCard.tsx';
+import { LeakLab } from './LeakLab.tsx';
 
 export function AlertsView() {
   const store = useStoreApi();
@@ -22,6 +23,7 @@ export function AlertsView() {
       </header>
       {shown.length === 0 && <p className="empty">No alerts. Prompts that repeat a turn or carry an earlier episode's content show up here.</p>}
       {shown.map((a) => <AlertCard key={a.id} alert={a} showOpen />)}
+      <LeakLab />
     </div>
   );
 }
