@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, startHost, type Host } from '../helpers/browser.ts';
+import { chromiumMissing, launchChromium } from '../helpers/browser.ts';
+import { startHost, type Host } from '../helpers/host.ts';
 import { request, tempDir } from '../helpers/workbench.ts';
 
 const ARTIFACTS = 'test-results';

@@ -1,6 +1,4 @@
-// Real Chromium (Debian's package) driven by playwright-core, and a headless host to point it at.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+// Real Chromium (Debian's package) driven by playwright-core.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -13,31 +11,4 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
-}
-
-export interface Host { child: ChildProcess; ready: { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }; stop(): Promise<number | null> }
-
-/** Starts `clawbench serve` on a data dir and waits for its READY line. */
-export async function startHost(dataDir: string, args: string[] = []): Promise<Host> {
-  const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => (err += d));
-  const ready = await new Promise<Host['ready']>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /CLAWBENCH_READY (\{.*\})\n/.exec(out);
-      if (m) resolve(JSON.parse(m[1]!));
-    });
-    child.once('exit', (c) => reject(new Error(`host exited ${c}: ${err}`)));
-  });
-  return {
-    child, ready,
-    stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
-      return code as number | null;
-    },
-  };
 }

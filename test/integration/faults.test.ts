@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Store } from '../../electron/core/store/store.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { startHost } from '../helpers/host.ts';
 import { request, snapshot, startBench, tempDir, type TestBench } from '../helpers/workbench.ts';
 
 describe('upstream faults reach the caller as clear 502/504 and the turn is recorded as failed', () => {
@@ -72,30 +72,12 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
   });
 });
 
-function serveHost(dataDir: string, upstreamUrl: string): { child: ChildProcess; ready: Promise<{ proxy: string; adminKey: string; api: string; ui: string }> } {
-  const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dataDir, '--upstream-url', upstreamUrl, '--runtime', 'direct'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const ready = new Promise<{ proxy: string; adminKey: string; api: string; ui: string }>((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /CLAWBENCH_READY (\{.*\})\n/.exec(out);
-      if (m) resolve(JSON.parse(m[1]!));
-    });
-    child.stderr!.on('data', (d) => (err += d));
-    child.once('exit', (code) => reject(new Error(`host exited ${code}: ${err}`)));
-  });
-  return { child, ready };
-}
-
 test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowledged work is there, the half turn failed', async () => {
   const fake = await startFakeUpstream();
   const dir = tempDir();
-  let host = serveHost(dir.path, fake.url);
+  let host = await startHost(dir.path, ['--upstream-url', fake.url, '--runtime', 'direct']);
   try {
-    const r1 = await host.ready;
+    const r1 = host.ready;
     const auth = { authorization: `Bearer ${r1.adminKey}` };
     const t1 = await request(`${r1.proxy}/session/k/turn`, 'POST', { message: 'first' }, auth);
     assert.equal(t1.status, 200);
@@ -108,8 +90,8 @@ test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowl
     await once(host.child, 'exit');
     await hanging;
 
-    host = serveHost(dir.path, fake.url);
-    const r2 = await host.ready;
+    host = await startHost(dir.path, ['--upstream-url', fake.url, '--runtime', 'direct']);
+    const r2 = host.ready;
     const auth2 = { authorization: `Bearer ${r2.adminKey}` };
     const hist = await request(`${r2.proxy}/session/k/history`, 'GET', undefined, auth2);
     assert.deepEqual(hist.body.history.map((m: { content: string }) => m.content), ['first', 'Echo: first']);

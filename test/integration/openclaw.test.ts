@@ -1,7 +1,6 @@
 // Real OpenClaw gateways against the scripted model. Gateways are shared across cases (each costs
 // ≈1 GB and seconds to start), so the cases run in order on one engine.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +10,7 @@ import type { OpenClawRuntime } from '../../electron/core/runtime/openclaw.ts';
 import { parsePrompt, summarizeSeen, normalizeText } from '../../shared/openclaw/prompt.ts';
 import { alive, gatewayDirs, pidRecords, treeOf } from '../helpers/processes.ts';
 import { allProcesses } from '../../electron/core/gateways/procfs.ts';
+import { startHost } from '../helpers/host.ts';
 import { request, startBench, tempDir, type TestBench } from '../helpers/workbench.ts';
 
 const available = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
@@ -190,17 +190,10 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
 
 test('clawbench serve with OpenClaw: SIGTERM leaves no gateway process behind', { skip: available ? false : 'OpenClaw is not installed (run npm ci)' }, async () => {
   const dir = tempDir();
-  const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dir.path, '--runtime', 'openclaw', '--pool-size', '0', '--no-ui'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = await startHost(dir.path, ['--runtime', 'openclaw', '--pool-size', '0', '--no-ui']);
+  const child = host.child;
   try {
-    const ready = await new Promise<{ proxy: string; adminKey: string }>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /CLAWBENCH_READY (\{.*\})\n/.exec(out);
-        if (m) resolve(JSON.parse(m[1]!));
-      });
-      child.once('exit', (c) => reject(new Error(`exited ${c}`)));
-    });
+    const ready = host.ready;
     const r = await request(`${ready.proxy}/session/host/turn`, 'POST', { message: 'hi' }, { authorization: `Bearer ${ready.adminKey}` });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const marker = `OPENCLAW_STATE_DIR=${dir.path}/gateways/`;
