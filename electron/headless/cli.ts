@@ -134,6 +134,7 @@ async function serve(flags: Flags): Promise<void> {
   writeFileSync(runtimeFile, JSON.stringify(ready, null, 2) + '\n', { mode: 0o600 });
   chmodSync(runtimeFile, 0o600);
   process.stdout.write(`CLAWBENCH_READY ${JSON.stringify(ready)}\n`);
+  if (ready.ui) process.stderr.write(`clawbench: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
 }
 
 function exportCommand(flags: Flags): void {
