@@ -1,9 +1,10 @@
 // The real Electron window, where the Electron binary exists. Where it cannot be downloaded the
 // test is reported as skipped with the reason; everything behind the window is covered without it.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { _electron } from 'playwright-core';
+import { allProcesses } from '../../electron/core/gateways/procfs.ts';
 import { electronBinary, ROOT } from '../../scripts/electron-binary.ts';
 import { tempDir } from '../helpers/workbench.ts';
 
@@ -20,9 +21,22 @@ test('Electron: the window opens sandboxed, talks to the engine over IPC, and qu
     assert.deepEqual(await page.evaluate(() => Object.keys((window as unknown as { clawbench: object }).clawbench)), ['invoke', 'onEvents']);
     await page.keyboard.press('N');
     await page.locator('.rail-item.selected').waitFor();
+    // a turn starts the session's gateway (OpenClaw is the default runtime where it is installed)
+    await page.getByLabel('Message').fill('hello from Electron');
+    await page.getByLabel('Message').press('Control+Enter');
+    await page.locator('.turn-view .state.ok').waitFor({ timeout: 90_000 });
     await page.screenshot({ path: 'test-results/electron-window.png' });
-  } finally {
     await app.close();
+    const left = allProcesses().filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/environ`, 'utf8').includes(`OPENCLAW_STATE_DIR=${dir.path}`);
+      } catch {
+        return false;
+      }
+    });
+    assert.deepEqual(left, [], 'quitting stopped every gateway');
+  } finally {
+    await app.close().catch(() => {});
     dir.remove();
   }
 });
