@@ -62,6 +62,11 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     await page.locator('.call-body .tool-call', { hasText: /get_weather/ }).first().waitFor();
     await shot('1-turn-with-tool-call');
 
+    await page.getByRole('tab', { name: 'Diff' }).click();
+    await page.getByTestId('diff-verdict').getByText('pure append').waitFor();
+    await page.getByLabel('side by side').check();
+    await page.getByLabel('After').getByText('What is the weather in Paris?').first().waitFor();
+
     if (openclaw) {
       // xterm draws only the rows in view: wait for log lines (timestamped) and a non-zero line count
       await page.locator('[data-testid=log-terminal] .xterm-rows', { hasText: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/ }).waitFor({ timeout: 60_000 });

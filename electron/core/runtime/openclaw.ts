@@ -50,6 +50,12 @@ export class OpenClawRuntime implements AgentRuntime {
     this.o = options;
   }
 
+  /** Stops a gateway and drops the pooled connections to its port. */
+  private async stopGateway(gw: Gateway): Promise<void> {
+    await this.o.supervisor.stop(gw);
+    this.o.forwarder.forget(gw.url);
+  }
+
   private slot(key: string): Slot {
     let s = this.slots.get(key);
     if (!s) {
@@ -92,7 +98,7 @@ export class OpenClawRuntime implements AgentRuntime {
       try {
         await gw.rebind(binding);
       } catch (err) {
-        await this.o.supervisor.stop(gw);
+        await this.stopGateway(gw);
         throw err;
       }
     } else {
@@ -130,7 +136,7 @@ export class OpenClawRuntime implements AgentRuntime {
       // a new process for every episode: nothing in memory, state or workspace carries over
       const old = s.gateway;
       s.gateway = null;
-      await this.o.supervisor.stop(old);
+      await this.stopGateway(old);
     }
     const gw = await this.acquire(key, this.bindingFor(ctx.upstreamKey));
     const dir = join(gw.dir, 'state', 'workspace');
@@ -182,7 +188,7 @@ export class OpenClawRuntime implements AgentRuntime {
     if (s.starting) await s.starting.catch(() => {});
     const old = s.gateway;
     s.gateway = null;
-    if (old) await this.o.supervisor.stop(old);
+    if (old) await this.stopGateway(old);
     s.restarts++;
     const binding = s.binding ?? this.bindingFor('sk-sess-unbound');
     s.starting = this.startFor(key, s, binding).finally(() => (s.starting = null));
@@ -194,7 +200,7 @@ export class OpenClawRuntime implements AgentRuntime {
     if (!s) return;
     this.slots.delete(key);
     await s.starting?.catch(() => {});
-    if (s.gateway) await this.o.supervisor.stop(s.gateway);
+    if (s.gateway) await this.stopGateway(s.gateway);
   }
 
   async closeAll(): Promise<void> {

@@ -52,6 +52,14 @@ export class Forwarder {
     }
   }
 
+  /** Drops the pool of an origin that is gone for good (a stopped gateway's port). */
+  forget(origin: string): void {
+    const p = this.pools.get(origin);
+    if (!p) return;
+    this.pools.delete(origin);
+    void p.destroy().catch(() => {});
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();

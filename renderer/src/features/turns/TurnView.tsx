@@ -7,6 +7,8 @@ import { comparePrompts, duration, historyText, promptText, stripAnsi, tryJson, 
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LongText } from '../../components/LongText.tsx';
 import { CallView } from '../prompt/CallView.tsx';
+import { parsePrompt } from '../../../../shared/openclaw/prompt.ts';
+import type { ChatMessage } from '../../../../shared/wire/openai.ts';
 
 type Tab = 'history' | 'calls' | 'diff' | 'tools' | 'logs';
 
@@ -116,7 +118,14 @@ function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) 
   const turnsByEpisode = useStore((s) => s.turns);
   const candidates = useMemo(() => episodes.flatMap((e) => (turnsByEpisode[e.id] ?? []).map((t) => ({ id: t.id, label: `episode ${e.index} · turn ${t.index}` }))).filter((c) => c.id !== turn.id), [episodes, turnsByEpisode, turn.id]);
   const [otherId, setOtherId] = useState<string | null>(null);
+  const [sideBySide, setSideBySide] = useState(false);
   const [texts, setTexts] = useState<{ before: string; after: string; label: string } | null>(null);
+
+  // every episode's turns are candidates, so a turn can be compared with any other episode's
+  useEffect(() => {
+    const st = store.getState();
+    for (const e of episodes) if (!st.turns[e.id]) void st.api.invoke('turns:list', { episodeId: e.id }).then((list) => store.getState().setTurns(e.id, list)).catch(() => {});
+  }, [episodes, store]);
 
   useEffect(() => {
     let stale = false;
@@ -125,9 +134,13 @@ function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) 
       const list = turnId === turn.id ? calls : await api.invoke('calls:list', { turnId });
       return list[0] ? api.invoke('calls:get', { callId: list[0].id }) : null;
     };
+    // Compared as logical messages (OpenClaw's flattened history, timestamps and Runtime line
+    // read the way the model reads them), so a clean next turn is a pure append.
     const promptOf = (c: UpstreamCallDetail | null) => {
-      const body = c ? tryJson(c.requestBody) as { messages?: Array<{ role: string }> } | null : null;
-      return body?.messages ? promptText(body.messages) : '';
+      const body = c ? tryJson(c.requestBody) as { messages?: ChatMessage[] } | null : null;
+      if (!body?.messages) return '';
+      const parsed = parsePrompt(body.messages);
+      return promptText([...(parsed.system ? [{ role: 'system', content: parsed.system }] : []), ...parsed.logical.map((m) => ({ role: m.role, content: m.text }))]);
     };
     void (async () => {
       const siblings = store.getState().turns[turn.episodeId] ?? [];
@@ -154,10 +167,18 @@ function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) 
           {candidates.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
         </select></label>
         {diff && <span className={`badge ${diff.pureAppend ? 'ok' : 'warn'}`} data-testid="diff-verdict">{diff.pureAppend ? 'pure append' : 'changed: not a pure append'}</span>}
-        {texts && <span className="muted small">{texts.label} · first upstream request of each turn</span>}
+        {texts && <span className="muted small">{texts.label} · first upstream request of each turn, as logical messages</span>}
+        <span className="spacer" />
+        <label className="inline small"><input type="checkbox" checked={sideBySide} onChange={(e) => setSideBySide(e.target.checked)} /> side by side</label>
       </div>
-      {diff && (
+      {diff && !sideBySide && (
         <pre className="diff-body">{diff.parts.map((p, i) => <span key={i} className={`d-${p.kind}`}>{p.text}</span>)}</pre>
+      )}
+      {diff && sideBySide && (
+        <div className="diff-sides">
+          <pre className="diff-body" aria-label="Before">{diff.parts.filter((p) => p.kind !== 'added').map((p, i) => <span key={i} className={`d-${p.kind}`}>{p.text}</span>)}</pre>
+          <pre className="diff-body" aria-label="After">{diff.parts.filter((p) => p.kind !== 'removed').map((p, i) => <span key={i} className={`d-${p.kind}`}>{p.text}</span>)}</pre>
+        </div>
       )}
     </section>
   );
