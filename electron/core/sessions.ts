@@ -96,6 +96,11 @@ export class SessionManager {
     if (!existing || existing.closed_at !== null || existing.runtime !== kind) this.emitSession(key);
   }
 
+  /** The runtime a turn of this session would use (the default for a new session). */
+  runtimeOf(key: string): RuntimeKind {
+    return this.deps.store.getSession(key)?.runtime ?? this.deps.defaultRuntime();
+  }
+
   info(key: string): SessionInfo | null {
     const row = this.deps.store.getSession(key);
     if (!row) return null;

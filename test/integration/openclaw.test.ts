@@ -60,6 +60,21 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
     await assert.rejects(bad.responses.create({ model: 'openclaw', input: 'x' }, { headers }), (e: { status?: number }) => e.status === 401);
   });
 
+  test('the /v1/chat/completions front door passes the gateway\'s stream through unchanged', async () => {
+    const client = new OpenAI({ baseURL: `${b.wb.proxyUrl}/v1`, apiKey: b.wb.adminKey, maxRetries: 0, timeout: 120_000 });
+    const stream = await client.chat.completions.create({ model: 'openclaw', stream: true, messages: [{ role: 'user', content: 'Streaming through, please.' }] }, { headers: { 'X-AReaL-Session-Key': 'main' } });
+    const models = new Set<string>();
+    let text = '';
+    for await (const c of stream) {
+      models.add(c.model);
+      text += c.choices[0]?.delta?.content ?? '';
+    }
+    assert.deepEqual([...models], ['openclaw/default'], 'the chunks are the gateway\'s own');
+    const ep = b.wb.store.openEpisode('main')!;
+    assert.equal(b.wb.store.listTurns(ep.id).at(-1)!.reply, text);
+    assert.match(text, /You said: "Streaming through, please\."/);
+  });
+
   test('no double feed: turn 2\'s upstream request holds turn 1\'s message and reply exactly once', () => {
     const ep = b.wb.store.openEpisode('main')!;
     const [t1, t2] = b.wb.store.listTurns(ep.id);

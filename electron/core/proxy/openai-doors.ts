@@ -52,7 +52,7 @@ class LazyStream {
   get isStarted(): boolean {
     return this.started;
   }
-  write(text: string): void {
+  write(text: string | Uint8Array): void {
     if (!this.started) {
       this.started = true;
       this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
@@ -93,12 +93,22 @@ export async function chatCompletionsDoor(sessions: SessionManager, limit: numbe
   const id = `chatcmpl-${created}-${Math.random().toString(36).slice(2, 10)}`;
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-  const stream = new LazyStream(res, () => res.write(chunk({ role: 'assistant', content: '' }, null)));
-  const outcome = await runStreamed(sessions, key, message, res, stream, {
+  // An OpenClaw session's reply is the gateway's own stream, passed through byte for byte.
+  const passThrough = sessions.runtimeOf(key) === 'openclaw';
+  const stream = new LazyStream(res, () => !passThrough && res.write(chunk({ role: 'assistant', content: '' }, null)));
+  const outcome = await runStreamed(sessions, key, message, res, stream, passThrough ? {
+    delta: () => {},
+    toolCall: () => {},
+    raw: (bytes) => stream.write(bytes),
+  } : {
     delta: (text) => stream.write(chunk({ content: text }, null)),
     toolCall: () => {},
   }, (err) => res.write(`data: ${JSON.stringify({ error: { message: err.message, type: err.type } })}\n\n`));
   if (!outcome) return;
+  if (passThrough && stream.isStarted) {
+    res.end();
+    return;
+  }
   if (!stream.isStarted) stream.write(chunk({ content: outcome.result.text }, null));
   stream.write(chunk({}, 'stop'));
   stream.write('data: [DONE]\n\n');

@@ -33,6 +33,7 @@ export class DirectRuntime implements AgentRuntime {
           emitter.delta(t);
         },
         toolCall: emitter.toolCall,
+        // several model calls make one turn here: their raw streams are not one valid stream
       };
       const acc = await this.call(req, messages, stepEmitter);
       if (acc.text) texts.push(acc.text);

@@ -30,7 +30,10 @@ export async function streamChat(forwarder: Forwarder, target: UpstreamTarget, b
     if (d.text) emitter.delta(d.text);
   };
   try {
-    for await (const chunk of res.body) for (const ev of parser.push(chunk)) feed(ev.data);
+    for await (const chunk of res.body) {
+      emitter.raw?.(chunk);
+      for (const ev of parser.push(chunk)) feed(ev.data);
+    }
     for (const ev of parser.end()) feed(ev.data);
   } catch (err) {
     throw new RuntimeError(502, `the stream from ${opts.what} broke: ${(err as Error).message}`);

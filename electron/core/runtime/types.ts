@@ -18,6 +18,8 @@ export interface TurnRequest {
 export interface TurnEmitter {
   delta(text: string): void;
   toolCall(call: ToolCall): void;
+  /** The runtime's own SSE bytes, for a front door that passes them through unchanged. */
+  raw?(chunk: Uint8Array): void;
 }
 
 export interface TurnResult {
