@@ -203,18 +203,24 @@ export class Store {
   insertCall(c: NewCall): UpstreamCall {
     const id = `call_${randomUUID()}`;
     const seq = ++this.callSeq;
+    const outsideTurn = c.turnId === null;
     this.db.run(
       `INSERT INTO upstream_calls (id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, request_headers, request_body, started_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      id, seq, c.upstreamKey, c.sessionKey, c.episodeId, c.turnId, c.turnId ? 0 : 1, c.path, JSON.stringify(c.headers), c.body, c.startedAt,
+      id, seq, c.upstreamKey, c.sessionKey, c.episodeId, c.turnId, outsideTurn ? 1 : 0, c.path, JSON.stringify(c.headers), c.body, c.startedAt,
     );
-    return this.getCall(id)!;
+    // built here rather than read back: this runs for every upstream call
+    return {
+      id, seq, upstreamKey: c.upstreamKey, sessionKey: c.sessionKey, episodeId: c.episodeId, turnId: c.turnId, outsideTurn, path: c.path,
+      status: null, error: null, startedAt: c.startedAt, firstByteAt: null, endedAt: null, requestBytes: c.body.length, response: null,
+    };
   }
 
-  finishCall(id: string, r: CallResult): UpstreamCall {
+  /** Completes a call; returns the call as stored (`call` is what insertCall returned). */
+  finishCall(call: UpstreamCall, r: CallResult): UpstreamCall {
     this.db.run('UPDATE upstream_calls SET status = ?, error = ?, response = ?, raw_response = ?, first_byte_at = ?, ended_at = ? WHERE id = ?',
-      r.status, r.error, r.response === null ? null : JSON.stringify(r.response), r.rawResponse, r.firstByteAt, r.endedAt, id);
-    return this.getCall(id)!;
+      r.status, r.error, r.response === null ? null : JSON.stringify(r.response), r.rawResponse, r.firstByteAt, r.endedAt, call.id);
+    return { ...call, status: r.status, error: r.error, firstByteAt: r.firstByteAt, endedAt: r.endedAt, response: (r.response as UpstreamCall['response']) ?? null };
   }
 
   getCall(id: string): UpstreamCall | undefined {

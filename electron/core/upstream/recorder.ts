@@ -186,7 +186,7 @@ export class UpstreamRecorder {
   }
 
   private finish(call: UpstreamCall, r: { status: number; error: string | null; response: unknown; rawResponse: string | null; firstByteAt: number | null }): void {
-    const done = this.deps.store.finishCall(call.id, { ...r, endedAt: Date.now() });
+    const done = this.deps.store.finishCall(call, { ...r, endedAt: Date.now() });
     this.deps.events.emit('calls:recorded', done);
   }
 
