@@ -1,6 +1,6 @@
 // The engine's typed event bus: every state change the UI mirrors goes through here.
 import { EventEmitter } from 'node:events';
-import type { EventChannel, EventPayloads } from '../../shared/api.ts';
+import { EVENT_CHANNELS, type EventBatch, type EventChannel, type EventPayloads } from '../../shared/api.ts';
 
 export class EngineEvents {
   private readonly emitter = new EventEmitter();
@@ -22,4 +22,35 @@ export class EngineEvents {
     this.emitter.on(channel, listener);
     return () => this.emitter.off(channel, listener);
   }
+}
+
+/**
+ * Forwards every engine event to `send` in batches: one message per ~16 ms, cut early at ~256 KB
+ * of log text so a burst never becomes one huge message. Used by both hosts (IPC and WebSocket).
+ */
+export function batchEvents(events: EngineEvents, send: (batches: EventBatch[]) => void, maxLogChars = 256 * 1024): () => void {
+  let pending = new Map<EventChannel, unknown[]>();
+  let timer: NodeJS.Timeout | null = null;
+  let chars = 0;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    chars = 0;
+    if (pending.size === 0) return;
+    const batches = [...pending].map(([channel, payloads]) => ({ channel, payloads }));
+    pending = new Map();
+    send(batches);
+  };
+  const offs = EVENT_CHANNELS.map((ch) => events.on(ch, (p) => {
+    const list = pending.get(ch) ?? [];
+    list.push(p);
+    pending.set(ch, list);
+    if (ch === 'logs:chunk') chars += (p as EventPayloads['logs:chunk']).text.length;
+    if (chars > maxLogChars) flush();
+    else timer ??= setTimeout(flush, 16);
+  }));
+  return () => {
+    offs.forEach((off) => off());
+    if (timer) clearTimeout(timer);
+  };
 }

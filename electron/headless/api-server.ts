@@ -4,8 +4,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EVENT_CHANNELS, type EventBatch } from '../../shared/api.ts';
 import { createApiHandlers, invokeChannel } from '../core/api.ts';
+import { batchEvents } from '../core/events.ts';
 import { bearerToken, readJson } from '../core/http/body.ts';
 import { HttpError, sendJson } from '../core/http/errors.ts';
 import { HttpService, route } from '../core/http/server.ts';
@@ -18,41 +18,6 @@ const TYPES: Record<string, string> = {
 };
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-
-/**
- * Batches events per ~16 ms so a burst of log chunks is one WebSocket frame, not thousands; a
- * frame is also cut at ~256 KB of log text so the page never parses one huge message at once.
- */
-class EventBatcher {
-  private pending = new Map<string, unknown[]>();
-  private timer: NodeJS.Timeout | null = null;
-  private bytes = 0;
-  private readonly send: (batches: EventBatch[]) => void;
-  constructor(send: (batches: EventBatch[]) => void) {
-    this.send = send;
-  }
-  push(channel: EventBatch['channel'], payload: unknown): void {
-    const list = this.pending.get(channel) ?? [];
-    list.push(payload);
-    this.pending.set(channel, list);
-    if (channel === 'logs:chunk') this.bytes += (payload as { text: string }).text.length;
-    if (this.bytes > 256 * 1024) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), 16);
-  }
-  flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    this.bytes = 0;
-    if (this.pending.size === 0) return;
-    const batches = [...this.pending].map(([channel, payloads]) => ({ channel, payloads }) as EventBatch);
-    this.pending = new Map();
-    this.send(batches);
-  }
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-}
 
 export class ApiServer {
   readonly token: string;
@@ -97,12 +62,8 @@ export class ApiServer {
   }
 
   private attach(ws: WebSocket): void {
-    const batcher = new EventBatcher((batches) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(batches)));
-    const offs = EVENT_CHANNELS.map((ch) => this.wb.events.on(ch, (p) => batcher.push(ch, p)));
-    ws.on('close', () => {
-      offs.forEach((off) => off());
-      batcher.stop();
-    });
+    const stop = batchEvents(this.wb.events, (batches) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(batches)));
+    ws.on('close', stop);
   }
 
   private serveStatic(req: IncomingMessage, res: ServerResponse): void {

@@ -2,10 +2,10 @@
 // call is checked for its sender (our window's main frame, loaded from our files) and its payload
 // (the channel's schema) before the engine sees it. Events go out batched.
 import type { EventBatch } from '../../shared/api.ts';
-import { EVENT_CHANNELS, isInvokeChannel } from '../../shared/api.ts';
+import { isInvokeChannel } from '../../shared/api.ts';
 import type { ApiHandlers } from '../core/api.ts';
 import { invokeChannel } from '../core/api.ts';
-import type { EngineEvents } from '../core/events.ts';
+import { batchEvents, type EngineEvents } from '../core/events.ts';
 import { HttpError } from '../core/http/errors.ts';
 
 export const INVOKE = 'clawbench:invoke';
@@ -47,24 +47,5 @@ export function registerIpc(ipcMain: IpcMainLike, handlers: ApiHandlers, trusted
   return () => ipcMain.removeHandler(INVOKE);
 }
 
-/** Forwards engine events to the window, batched per ~16 ms. */
-export function forwardEvents(events: EngineEvents, send: (batches: EventBatch[]) => void): () => void {
-  let pending = new Map<string, unknown[]>();
-  let timer: NodeJS.Timeout | null = null;
-  const flush = () => {
-    timer = null;
-    const batches = [...pending].map(([channel, payloads]) => ({ channel, payloads }) as EventBatch);
-    pending = new Map();
-    if (batches.length) send(batches);
-  };
-  const offs = EVENT_CHANNELS.map((ch) => events.on(ch, (p) => {
-    const list = pending.get(ch) ?? [];
-    list.push(p);
-    pending.set(ch, list);
-    timer ??= setTimeout(flush, 16);
-  }));
-  return () => {
-    offs.forEach((off) => off());
-    if (timer) clearTimeout(timer);
-  };
-}
+/** Forwards engine events to the window, batched (the same batching as the WebSocket host). */
+export const forwardEvents = (events: EngineEvents, send: (batches: EventBatch[]) => void): (() => void) => batchEvents(events, send);

@@ -81,10 +81,8 @@ export function comparePrompts(previous: string, current: string): { parts: Diff
   return { parts, pureAppend };
 }
 
-/** Removes terminal escape sequences for plain-text views (the log terminal keeps them). */
-export function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g, '');
-}
+/** Plain-text views drop terminal escapes (the log terminal keeps them). */
+export { stripAnsi } from '../../shared/text.ts';
 
 /** The curl command that replays a recorded request against the recorder. */
 export function curlFor(url: string, headers: Record<string, string>, body: string): string {

@@ -2,15 +2,12 @@
 // bounded ring for the live view, indexed by time in SQLite, and pushed as log events.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { LogChunk } from '../../../shared/domain.ts';
+import { stripAnsi } from '../../../shared/text.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 
 const RING_BYTES = 2 * 1024 * 1024;
 const INDEX_FLUSH_MS = 250;
-
-export function stripAnsi(text: string): string {
-  return text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07/g, '');
-}
 
 export class GatewayLog {
   readonly file: string;

@@ -54,6 +54,17 @@ test('events cross IPC in batches', async () => {
   stop();
 });
 
+test('a burst of log text is cut into frames of about 256 KB', () => {
+  const events = new EngineEvents();
+  const sizes: number[] = [];
+  const stop = forwardEvents(events, (batches) => sizes.push(batches.flatMap((b) => b.payloads as Array<{ text: string }>).reduce((n, p) => n + p.text.length, 0)));
+  const line = 'x'.repeat(1023) + '\n';
+  for (let i = 0; i < 1000; i++) events.emit('logs:chunk', { gatewayId: 'g', sessionKey: 's', stream: 'stdout', at: i, text: line });
+  stop();
+  assert.equal(sizes.length, 3, 'three full frames went out at once; the rest waits for the timer');
+  assert.ok(sizes.every((n) => n > 256 * 1024 && n <= 256 * 1024 + 1024));
+});
+
 test('the preload exposes exactly the declared channels', async () => {
   const calls: unknown[][] = [];
   const ipc = { invoke: async (...a: unknown[]) => { calls.push(a); return { ok: true, result: 1 }; }, on: () => {}, removeListener: () => {} };
