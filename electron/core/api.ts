@@ -6,7 +6,7 @@ import { HttpError } from './http/errors.ts';
 import { readChunks } from './gateways/logs.ts';
 import type { OpenClawRuntime } from './runtime/openclaw.ts';
 import { NO_EMITTER } from './runtime/types.ts';
-import type { Workbench } from './workbench.ts';
+import type { OpenClawSettings, Workbench } from './workbench.ts';
 
 export type ApiHandlers = {
   [K in InvokeChannel]: (req: z.output<(typeof invokeRequests)[K]>) => Promise<InvokeResponse<K>> | InvokeResponse<K>;
@@ -14,16 +14,13 @@ export type ApiHandlers = {
 
 export const DEFAULT_SETTINGS: Settings = { rewardScale: [0, 0.25, 0.5, 0.75, 1], theme: 'system', labeler: 'me', isolation: 'rebind', openclawOverlay: {} };
 
-/** OpenClaw settings live under their own key, where the gateway supervisor reads them. */
-interface OpenClawSettings { overlay?: Record<string, unknown>; isolation?: 'rebind' | 'fresh' }
-
 export function createApiHandlers(wb: Workbench): ApiHandlers {
   const { store, sessions, events } = wb;
   const settings = (): Settings => {
-    const oc = store.getSetting<OpenClawSettings>('openclaw') ?? {};
+    const saved = store.getSetting<OpenClawSettings>('openclaw') ?? {};
     return {
       ...DEFAULT_SETTINGS, ...store.getSetting<Partial<Settings>>('ui'),
-      isolation: oc.isolation ?? wb.options.openclaw?.isolation ?? 'rebind', openclawOverlay: oc.overlay ?? {},
+      isolation: wb.openclawSettings().isolation, openclawOverlay: saved.overlay ?? {},
     };
   };
   const episode = (id: string) => {
@@ -46,7 +43,8 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
         const current = settings();
         store.setSetting('ui', { rewardScale: ui.rewardScale ?? current.rewardScale, theme: ui.theme ?? current.theme, labeler: ui.labeler ?? current.labeler });
         if (isolation !== undefined || openclawOverlay !== undefined) {
-          store.setSetting('openclaw', { isolation: isolation ?? current.isolation, overlay: openclawOverlay ?? current.openclawOverlay });
+          const next: OpenClawSettings = { isolation: isolation ?? current.isolation, overlay: openclawOverlay ?? current.openclawOverlay };
+          store.setSetting('openclaw', next);
         }
       });
       return settings();

@@ -7,7 +7,7 @@ import { LeakAnalyzer } from './analysis/analyzer.ts';
 import { EngineEvents } from './events.ts';
 import type { HttpService } from './http/server.ts';
 import { detectOpenClaw, type OpenClawBinary } from './gateways/binary.ts';
-import type { JsonObject } from './gateways/config.ts';
+import { mergeConfig, type JsonObject } from './gateways/config.ts';
 import { GatewayPool } from './gateways/pool.ts';
 import { GatewaySupervisor } from './gateways/supervisor.ts';
 import { createDataProxy } from './proxy/server.ts';
@@ -42,6 +42,9 @@ export interface WorkbenchOptions {
   /** OpenClaw settings; `enabled: false` skips detecting it (DirectRuntime only). */
   openclaw?: OpenClawOptions;
 }
+
+/** What the UI saves under the `openclaw` settings key. */
+export interface OpenClawSettings { overlay?: JsonObject; isolation?: Isolation }
 
 export interface OpenClawOptions {
   enabled?: boolean;
@@ -147,14 +150,20 @@ export class Workbench {
     this.fillPool();
   }
 
+  /** OpenClaw settings saved from the UI, over this run's options. */
+  openclawSettings(): { isolation: Isolation; overlay: JsonObject } {
+    const saved = this.store.getSetting<OpenClawSettings>('openclaw') ?? {};
+    const oc = this.options.openclaw ?? {};
+    return { isolation: saved.isolation ?? oc.isolation ?? 'rebind', overlay: mergeConfig(oc.overlay ?? {}, saved.overlay ?? {}) };
+  }
+
   private async startOpenClaw(forwarder: Forwarder): Promise<void> {
     const oc = this.options.openclaw ?? {};
     if (oc.enabled === false) return;
     this.openclaw = await detectOpenClaw(oc.bin);
-    const settings = () => this.store.getSetting<{ overlay?: JsonObject; isolation?: Isolation }>('openclaw') ?? {};
     const supervisor = new GatewaySupervisor({
       dataDir: this.options.dataDir, events: this.events, store: this.store, binary: this.openclaw,
-      overlay: () => ({ ...(oc.overlay ?? {}), ...(settings().overlay ?? {}) }),
+      overlay: () => this.openclawSettings().overlay,
       readyTimeoutMs: oc.readyTimeoutMs,
       onChange: (gw) => gw.log.sessionKey && this.sessions.notify(gw.log.sessionKey),
     });
@@ -170,7 +179,7 @@ export class Workbench {
     this.runtimes.openclaw = new OpenClawRuntime({
       supervisor, pool, forwarder, stableSessionKey: oc.stableSessionKey,
       upstream: () => ({ baseUrl: this.recorder.url, model: this.upstream.model }),
-      isolation: () => settings().isolation ?? oc.isolation ?? 'rebind',
+      isolation: () => this.openclawSettings().isolation,
       onChange: (key) => this.sessions.notify(key),
       onCarryover: (key, episodeId, files) => this.analyzer.raise({
         kind: 'state_carryover', severity: 'error', sessionKey: key, episodeId, turnId: null, callId: null,

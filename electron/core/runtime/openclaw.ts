@@ -104,9 +104,15 @@ export class OpenClawRuntime implements AgentRuntime {
     } else {
       gw = await this.o.supervisor.spawn(binding, key);
     }
+    return this.adopt(key, s, gw);
+  }
+
+  /** Makes `gw` the session's gateway: its logs, crashes and stats now belong to the session. */
+  private adopt(key: string, s: Slot, gw: Gateway): Gateway {
+    gw.log.sessionKey = key;
     gw.onCrash = () => this.o.onChange(key);
     s.gateway = gw;
-    s.binding = binding;
+    s.binding = gw.binding;
     this.o.onChange(key);
     return gw;
   }
@@ -121,13 +127,7 @@ export class OpenClawRuntime implements AgentRuntime {
     const s = this.slot(key);
     if (s.gateway || s.starting) return null;
     const gw = this.o.pool.take();
-    if (!gw) return null;
-    gw.log.sessionKey = key;
-    gw.onCrash = () => this.o.onChange(key);
-    s.gateway = gw;
-    s.binding = gw.binding;
-    this.o.onChange(key);
-    return gw.binding.apiKey;
+    return gw ? this.adopt(key, s, gw).binding.apiKey : null;
   }
 
   async onEpisodeStart(key: string, ctx: TrainingContext): Promise<void> {

@@ -113,29 +113,38 @@ export class UpstreamRecorder {
       path: '/v1/chat/completions', headers, body: bytes, startedAt: Date.now(),
     });
     events.emit('calls:recorded', call);
-    try {
-      this.deps.analyzer?.analyzeCall(call, bytes);
-    } catch (err) {
-      // a detector fault must never cost a recording
-      process.emitWarning(`clawbench: leak analysis failed for ${call.id}: ${(err as Error).message}`);
-    }
+    // The detectors run right after the request is on its way, not before: they must not delay it.
+    setImmediate(() => {
+      try {
+        this.deps.analyzer?.analyzeCall(call, bytes);
+      } catch (err) {
+        // a detector fault must never cost a recording
+        process.emitWarning(`clawbench: leak analysis failed for ${call.id}: ${(err as Error).message}`);
+      }
+    });
 
     const abort = new AbortController();
     res.on('close', () => !res.writableFinished && abort.abort(new Error('the caller disconnected')));
     const target = this.target(ep.id);
     let firstByteAt: number | null = null;
+    let finished = false;
+    const finish = (r: Parameters<UpstreamRecorder['finish']>[1]) => {
+      finished = true;
+      this.finish(call, r);
+    };
     try {
       const up = await this.deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
       firstByteAt = Date.now();
       const type = String(up.headers['content-type'] ?? '');
       if (up.statusCode !== 200) {
         const text = await up.body.text();
-        this.finish(call, { status: up.statusCode, error: `upstream answered ${up.statusCode}: ${text.slice(0, 500)}`, response: null, rawResponse: text, firstByteAt });
+        finish({ status: up.statusCode, error: `upstream answered ${up.statusCode}: ${text.slice(0, 500)}`, response: null, rawResponse: text, firstByteAt });
         res.writeHead(up.statusCode, { 'content-type': type.includes('json') ? 'application/json' : 'text/plain' });
         res.end(text);
         return;
       }
       if (type.includes('text/event-stream')) {
+        finished = true; // passStream always records the outcome itself
         await this.passStream(call, up.body, res, firstByteAt);
         return;
       }
@@ -147,13 +156,13 @@ export class UpstreamRecorder {
       } catch {
         error = 'upstream sent a body that is not JSON';
       }
-      this.finish(call, { status: error ? 502 : 200, error, response: error ? null : acc.summary(false), rawResponse: text, firstByteAt });
+      finish({ status: error ? 502 : 200, error, response: error ? null : acc.summary(false), rawResponse: text, firstByteAt });
       if (error) throw new HttpError(502, error);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(text);
     } catch (err) {
       const e = toHttpError(err, new URL(target.baseUrl).origin);
-      if (store.getCall(call.id)?.endedAt == null) this.finish(call, { status: e.status, error: e.message, response: null, rawResponse: null, firstByteAt });
+      if (!finished) finish({ status: e.status, error: e.message, response: null, rawResponse: null, firstByteAt });
       throw e;
     }
   }

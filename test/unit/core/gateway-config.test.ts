@@ -36,3 +36,14 @@ test('an overlay changes the config, but never the port, token or provider bindi
 test('mergeConfig merges objects and replaces arrays and scalars', () => {
   assert.deepEqual(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: { e: 1 } }), { a: { b: 1, c: [3] }, d: { e: 1 } });
 });
+
+test('the overlay saved from the UI merges deeply over the run\'s overlay', async () => {
+  const { startBench } = await import('../../helpers/workbench.ts');
+  const b = await startBench({ openclaw: { enabled: false, overlay: { tools: { profile: 'coding' } } } });
+  try {
+    b.wb.store.setSetting('openclaw', { overlay: { tools: { deny: [] } }, isolation: 'fresh' });
+    assert.deepEqual(b.wb.openclawSettings(), { isolation: 'fresh', overlay: { tools: { profile: 'coding', deny: [] } } });
+  } finally {
+    await b.stop();
+  }
+});
