@@ -2,6 +2,7 @@
 // their RSS/CPU about once a second, and on start reaps gateways a crashed earlier run left.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineEvents } from '../events.ts';
@@ -40,6 +41,32 @@ function portFree(port: number): Promise<boolean> {
     s.once('error', () => resolve(false));
     s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+// A gateway binds its port seconds after the check that found it free; another Clawbench process
+// (a second workbench, a parallel test) could pick the same port meanwhile. A claim file per port,
+// created exclusively and naming its owner pid, closes that window across processes.
+const CLAIMS = join(tmpdir(), `clawbench-port-claims-${process.getuid?.() ?? 0}`);
+
+export function claimPort(port: number): boolean {
+  mkdirSync(CLAIMS, { recursive: true, mode: 0o700 });
+  const file = join(CLAIMS, String(port));
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (owner === process.pid || isAlive(owner)) return false;
+    writeFileSync(file, String(process.pid)); // the owner died without releasing it
+    return true;
+  }
+}
+
+export function releasePort(port: number): void {
+  const file = join(CLAIMS, String(port));
+  try {
+    if (Number(readFileSync(file, 'utf8')) === process.pid) unlinkSync(file);
+  } catch { /* never claimed (an explicit port) or already gone */ }
 }
 
 export class GatewaySupervisor {
@@ -102,7 +129,7 @@ export class GatewaySupervisor {
     for (let i = 0; i < PORT_SLOTS; i++) {
       const port = PORT_LOW + ((start + i) % PORT_SLOTS) * PORT_STEP;
       if (this.usedPorts.has(port)) continue;
-      if (await portFree(port)) {
+      if (await portFree(port) && claimPort(port)) {
         this.usedPorts.add(port);
         return port;
       }
@@ -150,6 +177,7 @@ export class GatewaySupervisor {
   private forget(gw: Gateway): void {
     this.gateways.delete(gw.id);
     this.usedPorts.delete(gw.port);
+    releasePort(gw.port);
     const pidFile = join(this.pidDir, `${gw.id}.json`);
     if (existsSync(pidFile)) unlinkSync(pidFile);
     if (this.gateways.size === 0 && this.timer) {
