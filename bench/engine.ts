@@ -81,7 +81,7 @@ function peakRssMb(pid: number): number {
 }
 
 export async function benchEngine(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'clawbench-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-'));
   const child = spawn(process.execPath, [join(import.meta.dirname, 'engine-host.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [line] = await once(child.stdout!, 'data');

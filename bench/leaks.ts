@@ -21,7 +21,7 @@ function texts(seed: number) {
 }
 
 async function cleanEpisodes(count: number): Promise<{ alerts: number; kinds: string[]; turns: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'clawbench-bench-leaks-'));
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-leaks-'));
   const wb = await new Workbench({ dataDir: dir, runtime: 'openclaw', openclaw: { poolSize: 0 } }).start();
   try {
     const say = texts(7);
@@ -44,7 +44,7 @@ async function cleanEpisodes(count: number): Promise<{ alerts: number; kinds: st
 }
 
 export function detectorCost(): { p50: number; p99: number; bytes: number } {
-  const dir = mkdtempSync(join(tmpdir(), 'clawbench-bench-cost-'));
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-cost-'));
   const store = new Store(dir);
   const events = new EngineEvents();
   const analyzer = new LeakAnalyzer(store, events);

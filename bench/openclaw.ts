@@ -1,6 +1,6 @@
 // OpenClaw gateways: the cold path (spawn → /health → /readyz → first turn) against a session
 // start from the warm pool and an episode rebind by hot reload; RSS of idle and busy gateways
-// with OpenClaw's default config against Clawbench's. One run, one machine, side by side.
+// with OpenClaw's default config against Trajscope's. One run, one machine, side by side.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -82,7 +82,7 @@ async function proxy(wb: Workbench, path: string, body: unknown): Promise<void> 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchOpenClaw(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'clawbench-bench-oc-'));
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-oc-'));
   const wb = await new Workbench({ dataDir: dir, runtime: 'openclaw', openclaw: { poolSize: 0 } }).start();
   try {
     if (!wb.supervisor) throw new Error(`OpenClaw is not available: ${wb.openclaw?.problem}`);
@@ -120,11 +120,11 @@ export async function benchOpenClaw(): Promise<string> {
     const pooled = (p2 - p0) / 1000;
     const rebind = median(rebinds);
     return [
-      '### OpenClaw gateways: cold path vs. warm pool vs. hot-reload rebind; default vs. Clawbench config',
+      '### OpenClaw gateways: cold path vs. warm pool vs. hot-reload rebind; default vs. Trajscope config',
       '',
       table(['config', '/health s', '/readyz s', 'first turn done s', 'next turn s', 'idle RSS MB', 'busy RSS MB (after 5 tool turns)'], [
         ['OpenClaw defaults (no heap cap)', fmt(dflt.health, 1), fmt(dflt.ready, 1), fmt(dflt.firstTurn, 1), fmt(dflt.secondTurn, 2), fmt(dflt.idleMb, 0), fmt(dflt.busyMb, 0)],
-        ['Clawbench safe config + 384 MB heap cap', fmt(safe.health, 1), fmt(safe.ready, 1), fmt(safe.firstTurn, 1), fmt(safe.secondTurn, 2), fmt(safe.idleMb, 0), fmt(safe.busyMb, 0)],
+        ['Trajscope safe config + 384 MB heap cap', fmt(safe.health, 1), fmt(safe.ready, 1), fmt(safe.firstTurn, 1), fmt(safe.secondTurn, 2), fmt(safe.idleMb, 0), fmt(safe.busyMb, 0)],
       ]),
       '',
       table(['path', 'seconds', 'vs. cold (safe config)'], [
@@ -134,7 +134,7 @@ export async function benchOpenClaw(): Promise<string> {
         ['rebind by hot reload (median of 5 episode starts)', fmt(rebind, 2), fmt(rebind / safe.firstTurn, 3)],
       ]),
       '',
-      `Idle RSS, Clawbench config vs. OpenClaw defaults: ${fmt(safe.idleMb / dflt.idleMb, 2)}×; busy: ${fmt(safe.busyMb / dflt.busyMb, 2)}×. RSS is the whole process tree (launcher, gateway, spawn broker, SQLite worker).`,
+      `Idle RSS, Trajscope config vs. OpenClaw defaults: ${fmt(safe.idleMb / dflt.idleMb, 2)}×; busy: ${fmt(safe.busyMb / dflt.busyMb, 2)}×. RSS is the whole process tree (launcher, gateway, spawn broker, SQLite worker).`,
     ].join('\n');
   } finally {
     await wb.stop();

@@ -49,7 +49,7 @@ async function scrollFrames(page: Page): Promise<number[]> {
 }
 
 export async function benchUi(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'clawbench-bench-ui-'));
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-ui-'));
   const wb = await new Workbench({ dataDir: dir, runtime: 'direct', openclaw: { poolSize: 0 } }).start();
   const api = new ApiServer(wb, 'bench-token', join(import.meta.dirname, '../out/renderer'));
   await api.start('127.0.0.1', 0);

@@ -100,7 +100,7 @@ export interface InvokeResponses {
   'lab:run': LabVerdict;
 }
 
-/** What a leak-lab scenario ended with (also the JSON of `clawbench lab run --json`). */
+/** What a leak-lab scenario ended with (also the JSON of `trajscope lab run --json`). */
 export interface LabVerdict {
   scenario: string;
   expected: string[];

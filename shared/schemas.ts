@@ -64,7 +64,7 @@ export const scenarioRule = z.strictObject({
   steps: z.array(scenarioStep).min(1),
 });
 export const scenarioFile = z.strictObject({
-  model: z.string().min(1).default('clawbench-scripted'),
+  model: z.string().min(1).default('trajscope-scripted'),
   report: z.boolean().default(true),
   maxToolSteps: z.number().int().min(0).max(50).default(6),
   chunkSize: z.number().int().min(1).max(10_000).default(16),

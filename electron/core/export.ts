@@ -1,4 +1,4 @@
-// `clawbench export`: one JSON line per successful upstream interaction, with its discounted
+// `trajscope export`: one JSON line per successful upstream interaction, with its discounted
 // reward. Deterministic: the same data always gives the same bytes.
 import type { Store } from './store/store.ts';
 import { interactionRewards } from './upstream/trajectories.ts';

@@ -54,7 +54,7 @@ export interface OpenClawOptions {
   poolSize?: number;
   /** rebind: one gateway per session, re-keyed per episode by hot reload; fresh: a new gateway per episode. */
   isolation?: Isolation;
-  /** Merged over Clawbench's safe gateway config (the provider binding always wins). */
+  /** Merged over Trajscope's safe gateway config (the provider binding always wins). */
   overlay?: JsonObject;
   readyTimeoutMs?: number;
   /** Test/leak-lab switch: one OpenClaw session key per session instead of one per turn. */
@@ -169,7 +169,7 @@ export class Workbench {
     });
     // gateways a crashed earlier run left behind are reaped even when OpenClaw is now missing
     const reaped = supervisor.reapOrphans();
-    if (reaped > 0) process.emitWarning(`clawbench: stopped ${reaped} gateway(s) left running by an earlier run`);
+    if (reaped > 0) process.emitWarning(`trajscope: stopped ${reaped} gateway(s) left running by an earlier run`);
     if (this.openclaw.problem) return;
     this.supervisor = supervisor;
     const warmup = { baseUrl: this.warmupModel.baseUrl, apiKey: this.warmupModel.token, model: this.warmupModel.scenario.model };
@@ -213,7 +213,7 @@ export class Workbench {
         try {
           await stop();
         } catch (err) {
-          process.emitWarning(`clawbench: a part failed to stop: ${(err as Error).message}`);
+          process.emitWarning(`trajscope: a part failed to stop: ${(err as Error).message}`);
         }
       }
     })();

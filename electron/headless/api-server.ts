@@ -73,7 +73,7 @@ export class ApiServer {
     const headers = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
     if (!this.rendererDir) {
       res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Clawbench engine is running. The UI is not built in this checkout: run `npm run build`.\n');
+      res.end('Trajscope engine is running. The UI is not built in this checkout: run `npm run build`.\n');
       return;
     }
     const root = this.rendererDir;

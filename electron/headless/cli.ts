@@ -1,4 +1,4 @@
-// The `clawbench` command line: `serve` runs the engine headless with its UI on loopback,
+// The `trajscope` command line: `serve` runs the engine headless with its UI on loopback,
 // `export` writes the JSONL of recorded interactions. Errors are one line, never a stack trace.
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -18,7 +18,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 class UsageError extends Error {}
 
-const USAGE = `usage: clawbench <command> [flags]
+const USAGE = `usage: trajscope <command> [flags]
   serve    run the engine and its UI on loopback
            --data-dir D --runtime openclaw|direct --host H --port P --proxy-port P --upstream-port P
            --admin-key K --upstream-url U --upstream-key K --upstream-model M --scenario FILE
@@ -27,7 +27,7 @@ const USAGE = `usage: clawbench <command> [flags]
   export   write recorded interactions as JSON Lines
            --data-dir D [--out FILE] [--episodes id,id] [--discount G]
   lab      leak lab: \`lab list [--json]\`, \`lab run <scenario> [--json]\` (real gateways, scripted model)
-Every flag can also be set as CLAWBENCH_<FLAG> (e.g. CLAWBENCH_DATA_DIR).`;
+Every flag can also be set as TRAJSCOPE_<FLAG> (e.g. TRAJSCOPE_DATA_DIR).`;
 
 const FLAGS = {
   'data-dir': { type: 'string' }, runtime: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
@@ -50,7 +50,7 @@ function parse(argv: string[]): { command: string; args: string[]; flags: Flags 
   }
   const flags: Flags = { ...parsed.values };
   for (const name of Object.keys(FLAGS) as Array<keyof typeof FLAGS>) {
-    const env = process.env[`CLAWBENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+    const env = process.env[`TRAJSCOPE_${name.toUpperCase().replace(/-/g, '_')}`];
     if (flags[name] === undefined && env !== undefined && env !== '') flags[name] = FLAGS[name].type === 'boolean' ? env !== '0' && env !== 'false' : env;
   }
   return { command: parsed.positionals[0] ?? (flags.help ? 'help' : ''), args: parsed.positionals.slice(1), flags };
@@ -70,7 +70,7 @@ function port(flags: Flags, name: keyof typeof FLAGS): number {
 }
 
 export function defaultDataDir(): string {
-  return join(homedir(), '.clawbench');
+  return join(homedir(), '.trajscope');
 }
 
 async function serve(flags: Flags): Promise<void> {
@@ -117,7 +117,7 @@ async function serve(flags: Flags): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
   try {
     await wb.start();
-    if (wb.openclaw?.problem) process.stderr.write(`clawbench: ${wb.openclaw.problem}; sessions use DirectRuntime.\n`);
+    if (wb.openclaw?.problem) process.stderr.write(`trajscope: ${wb.openclaw.problem}; sessions use DirectRuntime.\n`);
     if (!flags['no-ui']) {
       api = new ApiServer(wb, mintToken(), join(ROOT, 'out/renderer'));
       await api.start(host, port(flags, 'port'));
@@ -133,8 +133,8 @@ async function serve(flags: Flags): Promise<void> {
   };
   writeFileSync(runtimeFile, JSON.stringify(ready, null, 2) + '\n', { mode: 0o600 });
   chmodSync(runtimeFile, 0o600);
-  process.stdout.write(`CLAWBENCH_READY ${JSON.stringify(ready)}\n`);
-  if (ready.ui) process.stderr.write(`clawbench: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
+  process.stdout.write(`TRAJSCOPE_READY ${JSON.stringify(ready)}\n`);
+  if (ready.ui) process.stderr.write(`trajscope: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
 }
 
 function exportCommand(flags: Flags): void {
@@ -151,7 +151,7 @@ function exportCommand(flags: Flags): void {
       return;
     }
     // Written beside the target and renamed into place: a failed export never leaves half a file.
-    const tmpDir = mkdtempSync(join(dirname(resolve(out)), '.clawbench-export-'));
+    const tmpDir = mkdtempSync(join(dirname(resolve(out)), '.trajscope-export-'));
     const tmp = join(tmpDir, 'export.jsonl');
     const fd = openSync(tmp, 'w', 0o600);
     let count = 0;
@@ -208,12 +208,12 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`clawbench: ${err.message}\n${USAGE}\n`);
+      process.stderr.write(`trajscope: ${err.message}\n${USAGE}\n`);
       return 2;
     }
     const e = err as NodeJS.ErrnoException;
     const hint = e.code === 'EADDRINUSE' ? ' (the port is taken: choose another or use 0)' : '';
-    process.stderr.write(`clawbench: ${e.message}${hint}\n`);
+    process.stderr.write(`trajscope: ${e.message}${hint}\n`);
     return 1;
   }
 }

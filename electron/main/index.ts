@@ -12,10 +12,10 @@ let wb: Workbench | null = null;
 
 async function main(): Promise<void> {
   await app.whenReady();
-  const dataDir = process.env.CLAWBENCH_DATA_DIR ?? join(app.getPath('userData'), 'data');
+  const dataDir = process.env.TRAJSCOPE_DATA_DIR ?? join(app.getPath('userData'), 'data');
   wb = await new Workbench({ dataDir }).start();
   applyCsp(session.defaultSession);
-  const win = new BrowserWindow({ width: 1400, height: 900, show: false, title: 'Clawbench', webPreferences: secureWebPreferences(join(__dirname, '../preload/index.cjs')) });
+  const win = new BrowserWindow({ width: 1400, height: 900, show: false, title: 'Trajscope', webPreferences: secureWebPreferences(join(__dirname, '../preload/index.cjs')) });
   const appUrl = `file://${join(__dirname, '../renderer/index.html')}`;
   lockNavigation(win.webContents, appUrl, (url) => void shell.openExternal(url));
   const stopIpc = registerIpc(ipcMain as never, createApiHandlers(wb), (e: SenderInfo) => isTrustedSender(e, win.webContents.id, ['file://']));
@@ -38,6 +38,6 @@ app.on('before-quit', (event) => {
 app.on('window-all-closed', () => app.quit());
 
 main().catch((err: Error) => {
-  process.stderr.write(`clawbench: ${err.message}\n`);
+  process.stderr.write(`trajscope: ${err.message}\n`);
   app.exit(1);
 });

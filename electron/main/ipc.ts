@@ -8,8 +8,8 @@ import { invokeChannel } from '../core/api.ts';
 import { batchEvents, type EngineEvents } from '../core/events.ts';
 import { HttpError } from '../core/http/errors.ts';
 
-export const INVOKE = 'clawbench:invoke';
-export const EVENTS = 'clawbench:events';
+export const INVOKE = 'trajscope:invoke';
+export const EVENTS = 'trajscope:events';
 
 /** The sender facts the check needs (a subset of Electron's IpcMainInvokeEvent). */
 export interface SenderInfo {

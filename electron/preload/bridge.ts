@@ -1,4 +1,4 @@
-// What the preload exposes as window.clawbench: invoke on allow-listed channels only, and one
+// What the preload exposes as window.trajscope: invoke on allow-listed channels only, and one
 // event subscription. Built from shared/api.ts, so a channel not declared there cannot be called.
 import type { EventBatch } from '../../shared/api.ts';
 import { INVOKE_CHANNEL_NAMES } from '../../shared/channels.ts';
@@ -18,12 +18,12 @@ export function createBridge(ipc: IpcRendererLike) {
         return Promise.resolve({ ok: false, error: { status: 404, type: 'not_found', message: `unknown channel ${String(channel)}` } });
       }
       // structured clone drops anything that is not plain data before it leaves the renderer
-      return ipc.invoke('clawbench:invoke', channel, structuredClone(request ?? {}));
+      return ipc.invoke('trajscope:invoke', channel, structuredClone(request ?? {}));
     },
     onEvents(listener: (batches: EventBatch[]) => void): () => void {
       const wrapped = (_event: unknown, batches: unknown) => listener(batches as EventBatch[]);
-      ipc.on('clawbench:events', wrapped);
-      return () => ipc.removeListener('clawbench:events', wrapped);
+      ipc.on('trajscope:events', wrapped);
+      return () => ipc.removeListener('trajscope:events', wrapped);
     },
   };
 }

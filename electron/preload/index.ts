@@ -2,4 +2,4 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { createBridge } from './bridge.ts';
 
-contextBridge.exposeInMainWorld('clawbench', createBridge(ipcRenderer));
+contextBridge.exposeInMainWorld('trajscope', createBridge(ipcRenderer));

@@ -47,7 +47,7 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <span className="brand">Clawbench</span>
+        <span className="brand">Trajscope</span>
         <nav>{tab('sessions', 'Sessions')}{tab('label', 'Label')}{tab('leaks', 'Leaks')}{tab('settings', 'Settings')}</nav>
         <span className="spacer" />
         {info && <span className="muted small" title={info.dataDir}>{info.upstream.kind === 'scripted' ? 'scripted model' : info.upstream.model} · runtime {info.defaultRuntime}</span>}

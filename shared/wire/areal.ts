@@ -1,4 +1,4 @@
-// AReaL agent-service and inference-proxy shapes that Clawbench keeps wire-compatible.
+// AReaL agent-service and inference-proxy shapes that Trajscope keeps wire-compatible.
 
 export interface EpisodeStartAnswer {
   session_key: string;

@@ -13,12 +13,12 @@ const electron = electronBinary();
 test('Electron: the window opens sandboxed, talks to the engine over IPC, and quitting stops everything', { skip: electron.path ? false : electron.reason, timeout: 120_000 }, async () => {
   const dir = tempDir();
   mkdirSync('test-results', { recursive: true });
-  const app = await _electron.launch({ executablePath: electron.path!, args: [ROOT], env: { ...process.env, CLAWBENCH_DATA_DIR: dir.path, CLAWBENCH_NODE: process.execPath } as Record<string, string> });
+  const app = await _electron.launch({ executablePath: electron.path!, args: [ROOT], env: { ...process.env, TRAJSCOPE_DATA_DIR: dir.path, TRAJSCOPE_NODE: process.execPath } as Record<string, string> });
   try {
     const page = await app.firstWindow();
     await page.getByText('No sessions yet').waitFor();
     assert.equal(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require), 'undefined', 'no Node in the renderer');
-    assert.deepEqual(await page.evaluate(() => Object.keys((window as unknown as { clawbench: object }).clawbench)), ['invoke', 'onEvents']);
+    assert.deepEqual(await page.evaluate(() => Object.keys((window as unknown as { trajscope: object }).trajscope)), ['invoke', 'onEvents']);
     await page.keyboard.press('N');
     await page.locator('.rail-item.selected').waitFor();
     // a turn starts the session's gateway (OpenClaw is the default runtime where it is installed)

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = process.env.CLAWBENCH_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.TRAJSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumMissing = existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM} (.ci/run installs Debian's chromium)`;
 
 export function launchChromium(): Promise<Browser> {

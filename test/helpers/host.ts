@@ -1,10 +1,10 @@
-// `clawbench serve` as a child process on a data dir, up when its READY line is printed.
+// `trajscope serve` as a child process on a data dir, up when its READY line is printed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
 export interface Host { child: ChildProcess; ready: { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }; stop(): Promise<number | null> }
 
-/** Starts `clawbench serve` on a data dir and waits for its READY line. */
+/** Starts `trajscope serve` on a data dir and waits for its READY line. */
 export async function startHost(dataDir: string, args: string[] = []): Promise<Host> {
   const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -13,7 +13,7 @@ export async function startHost(dataDir: string, args: string[] = []): Promise<H
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const m = /CLAWBENCH_READY (\{.*\})\n/.exec(out);
+      const m = /TRAJSCOPE_READY (\{.*\})\n/.exec(out);
       if (m) resolve(JSON.parse(m[1]!));
     });
     child.once('exit', (c) => reject(new Error(`host exited ${c}: ${err}`)));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workbench, type WorkbenchOptions } from '../../electron/core/workbench.ts';
 
-export function tempDir(prefix = 'clawbench-test-'): { path: string; remove: () => void } {
+export function tempDir(prefix = 'trajscope-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }

@@ -8,7 +8,7 @@ import { request, tempDir } from '../helpers/workbench.ts';
 
 interface Ready { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }
 
-describe('clawbench serve: READY line, runtime.json, the token-protected workbench API and events, export', () => {
+describe('trajscope serve: READY line, runtime.json, the token-protected workbench API and events, export', () => {
   const dir = tempDir();
   let child: ChildProcess;
   let ready: Ready;
@@ -21,7 +21,7 @@ describe('clawbench serve: READY line, runtime.json, the token-protected workben
       let out = '';
       child.stdout!.on('data', (d) => {
         out += d;
-        const m = /^CLAWBENCH_READY (\{.*\})$/m.exec(out);
+        const m = /^TRAJSCOPE_READY (\{.*\})$/m.exec(out);
         if (m) resolve(JSON.parse(m[1]!));
       });
       child.once('exit', (c) => reject(new Error(`exited ${c}`)));

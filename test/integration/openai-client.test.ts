@@ -67,8 +67,8 @@ describe('the official openai client against the DataProxy front doors', () => {
     const ep = await b.proxy('POST', '/session/provider/episode/start', {});
     const provider = new OpenAI({ baseURL: b.wb.recorder.url, apiKey: ep.body.session_api_key, maxRetries: 0 });
     const models = await provider.models.list();
-    assert.equal(models.data[0]!.id, 'clawbench-scripted');
-    const stream = await provider.chat.completions.create({ model: 'clawbench-scripted', stream: true, messages: [{ role: 'user', content: 'weather?' }] });
+    assert.equal(models.data[0]!.id, 'trajscope-scripted');
+    const stream = await provider.chat.completions.create({ model: 'trajscope-scripted', stream: true, messages: [{ role: 'user', content: 'weather?' }] });
     const args: string[] = [];
     for await (const c of stream) for (const tc of c.choices[0]?.delta?.tool_calls ?? []) args.push(tc.function?.arguments ?? '');
     assert.deepEqual(JSON.parse(args.join('')), { city: 'Paris' });

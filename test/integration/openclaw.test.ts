@@ -43,7 +43,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
     const gw = remember('main');
     assert.equal(gw.binding.apiKey, start.body.session_api_key);
     assert.equal(b.wb.sessions.info('main')!.gateway!.state, 'ready');
-    assert.match(gw.log.recent().map((c) => c.text).join(''), /config hot reload applied \(.*models\.providers\.clawbench\.apiKey/);
+    assert.match(gw.log.recent().map((c) => c.text).join(''), /config hot reload applied \(.*models\.providers\.trajscope\.apiKey/);
   });
 
   test('a two-turn /v1/responses conversation completes; an invalid bearer gets 401', async () => {
@@ -203,7 +203,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
   });
 });
 
-test('clawbench serve with OpenClaw: SIGTERM leaves no gateway process behind', { skip: available ? false : 'OpenClaw is not installed (run npm ci)' }, async () => {
+test('trajscope serve with OpenClaw: SIGTERM leaves no gateway process behind', { skip: available ? false : 'OpenClaw is not installed (run npm ci)' }, async () => {
   const dir = tempDir();
   const host = await startHost(dir.path, ['--runtime', 'openclaw', '--pool-size', '0', '--no-ui']);
   const child = host.child;

@@ -13,7 +13,7 @@ describe('upstream recorder with the scripted model', () => {
     const ep = await b.proxy('POST', '/session/raw/episode/start', {});
     const key = ep.body.session_api_key;
     // odd spacing and key order must survive exactly as sent
-    const raw = '{ "stream" : true,"model":"clawbench-scripted",\n "messages":[{"role":"user","content":"search for \\u00e9clairs"}] }';
+    const raw = '{ "stream" : true,"model":"trajscope-scripted",\n "messages":[{"role":"user","content":"search for \\u00e9clairs"}] }';
     const res = await fetch(`${b.wb.recorder.url}/chat/completions`, {
       method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-extra': 'kept' }, body: raw,
     });
@@ -50,7 +50,7 @@ describe('upstream recorder with the scripted model', () => {
     const ep = await b.proxy('POST', '/session/plain/episode/start', {});
     const auth = { authorization: `Bearer ${ep.body.session_api_key}` };
     const models = await request(`${b.wb.recorder.url}/models`, 'GET', undefined, auth);
-    assert.equal(models.body.data[0].id, 'clawbench-scripted');
+    assert.equal(models.body.data[0].id, 'trajscope-scripted');
     const r = await request(`${b.wb.recorder.url}/chat/completions`, 'POST', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, auth);
     assert.equal(r.status, 200);
     assert.match(r.body.choices[0].message.content, /You said: "hi"/);

@@ -129,7 +129,7 @@ export function scenarioNames(): string[] {
 export async function runScenario(name: string, opts: Partial<WorkbenchOptions> = {}): Promise<Verdict> {
   const sc = SCENARIOS.find((s) => s.name === name);
   if (!sc) throw new Error(`unknown scenario "${name}"; choose from ${scenarioNames().join(', ')}`);
-  const dir = mkdtempSync(join(tmpdir(), 'clawbench-lab-'));
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-lab-'));
   const wb = new Workbench({
     ...opts, dataDir: dir, runtime: 'openclaw', scenario: sc.scenario,
     openclaw: { ...opts.openclaw, poolSize: 0, isolation: 'rebind', overlay: { ...opts.openclaw?.overlay, ...sc.overlay } },

@@ -1,10 +1,10 @@
-// The OpenClaw gateway config Clawbench writes: safe by default (loopback, token, minimal tools,
+// The OpenClaw gateway config Trajscope writes: safe by default (loopback, token, minimal tools,
 // no host exec, loop detection on, no background work, logs and state inside the gateway dir),
 // with a user overlay merged on top. Written atomically so hot reload never sees half a file.
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PROVIDER = 'clawbench';
+export const PROVIDER = 'trajscope';
 
 export interface ProviderBinding {
   baseUrl: string;
@@ -17,13 +17,13 @@ export interface GatewayConfigInput {
   port: number;
   token: string;
   provider: ProviderBinding;
-  /** safe: Clawbench's hardened config; openclaw-defaults: only what a gateway needs to serve (benchmarks compare the two). */
+  /** safe: Trajscope's hardened config; openclaw-defaults: only what a gateway needs to serve (benchmarks compare the two). */
   base?: 'safe' | 'openclaw-defaults';
 }
 
 export type JsonObject = { [key: string]: unknown };
 
-/** Clawbench's safe default config for one gateway. */
+/** Trajscope's safe default config for one gateway. */
 export function safeConfig(c: GatewayConfigInput): JsonObject {
   return {
     gateway: {

@@ -74,7 +74,7 @@ export class Gateway {
   /** The config as written (token redacted), for the settings view. */
   effectiveConfig(redact = true): JsonObject {
     const cfg = this.configFor(this.binding, redact ? '<redacted>' : this.token);
-    if (redact) (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.clawbench!.apiKey = `${this.binding.apiKey.slice(0, 12)}…`;
+    if (redact) (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.trajscope!.apiKey = `${this.binding.apiKey.slice(0, 12)}…`;
     return cfg;
   }
 
@@ -132,7 +132,7 @@ export class Gateway {
       this.exitCode = r.exitCode ?? null;
       this.exitSignal = r.signal ?? null;
       const why = r.failed && r.exitCode === undefined && !r.signal ? ` (${(r.message ?? '').split('\n')[0]})` : '';
-      this.log.write('system', `\n[clawbench] gateway process exited: ${this.exitCode !== null ? `code ${this.exitCode}` : `signal ${this.exitSignal}`}${why}\n`);
+      this.log.write('system', `\n[trajscope] gateway process exited: ${this.exitCode !== null ? `code ${this.exitCode}` : `signal ${this.exitSignal}`}${why}\n`);
       if (!this.stopping && this.state !== 'closed') {
         this.state = 'crashed';
         this.onCrash?.(this);
@@ -226,7 +226,7 @@ export class Gateway {
         signalTree(pid, 'SIGTERM', tree);
         const done = await Promise.race([this.exited.then(() => true), sleep(deadlineMs).then(() => false)]);
         const left = [...new Set([...tree, ...processTree(pid)])];
-        if (!done) this.log.write('system', `\n[clawbench] no exit ${deadlineMs} ms after SIGTERM; sending SIGKILL to ${left.length} processes\n`);
+        if (!done) this.log.write('system', `\n[trajscope] no exit ${deadlineMs} ms after SIGTERM; sending SIGKILL to ${left.length} processes\n`);
         signalTree(pid, 'SIGKILL', left);
         await this.exited;
       }

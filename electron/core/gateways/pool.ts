@@ -91,7 +91,7 @@ export class GatewayPool {
 export async function warm(gw: Gateway): Promise<void> {
   const res = await request(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', 'x-openclaw-session-key': `clawbench-warmup:${randomUUID()}` },
+    headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', 'x-openclaw-session-key': `trajscope-warmup:${randomUUID()}` },
     body: JSON.stringify({ model: 'openclaw/default', messages: [{ role: 'user', content: 'warm-up' }] }),
     headersTimeout: 120_000, bodyTimeout: 120_000,
   });

@@ -43,10 +43,10 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-// A gateway binds its port seconds after the check that found it free; another Clawbench process
+// A gateway binds its port seconds after the check that found it free; another Trajscope process
 // (a second workbench, a parallel test) could pick the same port meanwhile. A claim file per port,
 // created exclusively and naming its owner pid, closes that window across processes.
-const CLAIMS = join(tmpdir(), `clawbench-port-claims-${process.getuid?.() ?? 0}`);
+const CLAIMS = join(tmpdir(), `trajscope-port-claims-${process.getuid?.() ?? 0}`);
 
 export function claimPort(port: number): boolean {
   mkdirSync(CLAIMS, { recursive: true, mode: 0o700 });

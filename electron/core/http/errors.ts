@@ -32,7 +32,7 @@ export function errorBody(message: string, type: string): ErrorBody {
 /** Writes an error as JSON; unexpected errors become a plain 500 with no stack in the body. */
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = err instanceof HttpError ? err : new HttpError(500, 'internal error', 'server_error');
-  if (!(err instanceof HttpError)) process.emitWarning(`clawbench: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  if (!(err instanceof HttpError)) process.emitWarning(`trajscope: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
   if (res.headersSent) {
     res.destroy();
     return;

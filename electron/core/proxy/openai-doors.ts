@@ -78,11 +78,11 @@ export async function chatCompletionsDoor(sessions: SessionManager, limit: numbe
   const body = await readJson(req, limit, chatBody);
   const key = sessionFrom(req, 'chat', body.model, body.user);
   const message = lastUserText(body.messages);
-  const model = body.model ?? 'clawbench';
+  const model = body.model ?? 'trajscope';
   const created = Math.floor(Date.now() / 1000);
   if (!body.stream) {
     const { turn, result } = await sessions.turn(key, { message }, { delta: () => {}, toolCall: () => {} });
-    res.setHeader('x-clawbench-turn-id', turn.id);
+    res.setHeader('x-trajscope-turn-id', turn.id);
     sendJson(res, 200, {
       id: `chatcmpl-${turn.id}`, object: 'chat.completion', created, model,
       choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop', logprobs: null }],
@@ -119,7 +119,7 @@ export async function responsesDoor(sessions: SessionManager, limit: number, req
   const body = await readJson(req, limit, responsesBody);
   const key = sessionFrom(req, 'agent', body.model, body.user);
   const message = typeof body.input === 'string' ? body.input : lastUserText(body.input);
-  const model = body.model ?? 'clawbench';
+  const model = body.model ?? 'trajscope';
   const createdAt = Math.floor(Date.now() / 1000);
   const respId = `resp_${createdAt}${Math.random().toString(36).slice(2, 10)}`;
   const msgId = `msg_${respId.slice(5)}`;
@@ -136,7 +136,7 @@ export async function responsesDoor(sessions: SessionManager, limit: number, req
   });
   if (!body.stream) {
     const { turn, result } = await sessions.turn(key, { message }, { delta: () => {}, toolCall: () => {} });
-    res.setHeader('x-clawbench-turn-id', turn.id);
+    res.setHeader('x-trajscope-turn-id', turn.id);
     sendJson(res, 200, response('completed', result.text));
     return;
   }

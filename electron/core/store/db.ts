@@ -15,7 +15,7 @@ export class Db {
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    this.path = join(dataDir, 'clawbench.sqlite');
+    this.path = join(dataDir, 'trajscope.sqlite');
     this.db = new DatabaseSync(this.path);
     // WAL + synchronous=NORMAL: a commit survives the process being killed at any point
     // (tested with SIGKILL); only an OS crash or power loss can drop the last commits.

@@ -119,7 +119,7 @@ export class UpstreamRecorder {
         this.deps.analyzer?.analyzeCall(call, bytes);
       } catch (err) {
         // a detector fault must never cost a recording
-        process.emitWarning(`clawbench: leak analysis failed for ${call.id}: ${(err as Error).message}`);
+        process.emitWarning(`trajscope: leak analysis failed for ${call.id}: ${(err as Error).message}`);
       }
     });
 

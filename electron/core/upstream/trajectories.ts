@@ -1,5 +1,5 @@
 // Rewards per upstream interaction and their discounted propagation, shared by the recorder's
-// /export_trajectories and the `clawbench export` file.
+// /export_trajectories and the `trajscope export` file.
 import type { Reward, RewardSource, UpstreamCallDetail } from '../../../shared/domain.ts';
 
 export interface InteractionReward {

@@ -1,18 +1,18 @@
-// The Electron transport: the preload's allow-listed bridge (window.clawbench).
+// The Electron transport: the preload's allow-listed bridge (window.trajscope).
 import type { EventBatch, EventChannel, EventPayloads, InvokeChannel, InvokeRequest, InvokeResponse, WorkbenchApi } from '../../../shared/api.ts';
 import { ApiError, EventHub } from './http.ts';
 
 /** What the preload exposes; nothing else of Electron reaches the renderer. */
-export interface ClawbenchBridge {
+export interface TrajscopeBridge {
   invoke(channel: string, request: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { message: string; type: string; status: number } }>;
   onEvents(listener: (batches: EventBatch[]) => void): () => void;
 }
 
 export class IpcTransport implements WorkbenchApi {
-  private readonly bridge: ClawbenchBridge;
+  private readonly bridge: TrajscopeBridge;
   private readonly hub = new EventHub();
 
-  constructor(bridge: ClawbenchBridge) {
+  constructor(bridge: TrajscopeBridge) {
     this.bridge = bridge;
     bridge.onEvents((batches) => this.hub.dispatch(batches));
   }

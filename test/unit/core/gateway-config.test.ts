@@ -15,22 +15,22 @@ test('the safe config: loopback, token auth, minimal tools, loop detection, no b
   assert.equal(c.skills.workshop.autonomous.mode, 'off');
   assert.equal(c.plugins.enabled, false);
   assert.equal(c.logging.file, '/g/logs/openclaw.log');
-  assert.equal(c.models.providers.clawbench.apiKey, 'sk-sess-a');
-  assert.equal(c.agents.defaults.model.primary, 'clawbench/m');
+  assert.equal(c.models.providers.trajscope.apiKey, 'sk-sess-a');
+  assert.equal(c.agents.defaults.model.primary, 'trajscope/m');
 });
 
 test('an overlay changes the config, but never the port, token or provider binding', () => {
   const c = effectiveConfig(input, {
     tools: { profile: 'coding' },
     gateway: { port: 1, auth: { token: 'stolen' } },
-    models: { providers: { clawbench: { apiKey: 'other', baseUrl: 'http://evil/v1' } } },
+    models: { providers: { trajscope: { apiKey: 'other', baseUrl: 'http://evil/v1' } } },
   }) as any;
   assert.equal(c.tools.profile, 'coding');
   assert.equal(c.tools.loopDetection.enabled, true, 'untouched keys stay');
   assert.equal(c.gateway.port, 20040);
   assert.equal(c.gateway.auth.token, 'T');
-  assert.equal(c.models.providers.clawbench.apiKey, 'sk-sess-a');
-  assert.equal(c.models.providers.clawbench.baseUrl, 'http://127.0.0.1:1/v1');
+  assert.equal(c.models.providers.trajscope.apiKey, 'sk-sess-a');
+  assert.equal(c.models.providers.trajscope.baseUrl, 'http://127.0.0.1:1/v1');
 });
 
 test('mergeConfig merges objects and replaces arrays and scalars', () => {

@@ -13,7 +13,7 @@ test('a gateway port is claimed once across processes; a dead owner\'s claim is 
   releasePort(port);
   assert.equal(claimPort(port), true, 'free again after release');
   releasePort(port);
-  const file = join(tmpdir(), `clawbench-port-claims-${process.getuid?.() ?? 0}`, String(port));
+  const file = join(tmpdir(), `trajscope-port-claims-${process.getuid?.() ?? 0}`, String(port));
   writeFileSync(file, '1'); // pid 1 is alive: another owner
   assert.equal(claimPort(port), false);
   writeFileSync(file, '999999999'); // no such process

@@ -71,7 +71,7 @@ test('the preload exposes exactly the declared channels', async () => {
   const bridge = createBridge(ipc);
   for (const ch of INVOKE_CHANNELS) await bridge.invoke(ch, {});
   assert.equal(calls.length, INVOKE_CHANNELS.length);
-  assert.deepEqual(calls[0], ['clawbench:invoke', INVOKE_CHANNELS[0], {}]);
+  assert.deepEqual(calls[0], ['trajscope:invoke', INVOKE_CHANNELS[0], {}]);
   const refused = await bridge.invoke('shell:exec', { cmd: 'rm -rf /' });
   assert.deepEqual(refused, { ok: false, error: { status: 404, type: 'not_found', message: 'unknown channel shell:exec' } });
   assert.equal(calls.length, INVOKE_CHANNELS.length, 'a refused channel never reaches IPC');

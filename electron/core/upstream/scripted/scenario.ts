@@ -13,7 +13,7 @@ export interface ScriptedReply {
 
 /** The scenario used when none is given: text, a tool_search step, and a client-tool step. */
 export const DEFAULT_SCENARIO: Scenario = {
-  model: 'clawbench-scripted',
+  model: 'trajscope-scripted',
   report: true,
   maxToolSteps: 6,
   chunkSize: 16,

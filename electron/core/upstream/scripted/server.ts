@@ -49,7 +49,7 @@ export class ScriptedModel {
     this.service = new HttpService('scripted-model', [
       route('GET', '/v1/models', (req, res) => {
         this.auth(req);
-        sendJson(res, 200, { object: 'list', data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'clawbench' }] });
+        sendJson(res, 200, { object: 'list', data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }] });
       }),
       route('POST', '/v1/chat/completions', (req, res) => this.complete(req, res)),
     ]);
