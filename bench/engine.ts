@@ -114,8 +114,8 @@ export async function benchEngine(): Promise<string> {
     child.kill('SIGTERM');
     await once(child, 'exit');
     const store = new Store(dir);
-    const stored = store.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM turns WHERE status = 'ok'")!.n;
-    const calls = store.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM upstream_calls WHERE status = 200')!.n;
+    const stored = store.turns.count({ status: 'ok' });
+    const calls = store.calls.count({ status: 200 });
     store.close();
     return [
       '### Engine: scripted model direct vs. DataProxy + DirectRuntime + recorder + SQLite',

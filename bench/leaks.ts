@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LeakAnalyzer } from '../electron/core/analysis/analyzer.ts';
-import { runScenario, SCENARIOS } from '../electron/core/analysis/lab.ts';
+import { labEngineFactory } from '../electron/core/api/lab-engine.ts';
+import { ConfigService } from '../electron/core/config/service.ts';
+import { runScenario, SCENARIOS } from '../electron/core/lab/scenarios.ts';
 import { EngineEvents } from '../electron/core/events.ts';
 import { Store } from '../electron/core/store/store.ts';
 import { Workbench } from '../electron/core/workbench.ts';
@@ -22,7 +24,7 @@ function texts(seed: number) {
 
 async function cleanEpisodes(count: number): Promise<{ alerts: number; kinds: string[]; turns: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-leaks-'));
-  const wb = await new Workbench({ dataDir: dir, runtime: 'openclaw', openclaw: { poolSize: 0 } }).start();
+  const wb = await new Workbench(ConfigService.of({ dataDir: dir, runtime: 'openclaw', poolSize: 0 })).start();
   try {
     const say = texts(7);
     let turns = 0;
@@ -35,7 +37,7 @@ async function cleanEpisodes(count: number): Promise<{ alerts: number; kinds: st
       }
       await wb.sessions.endEpisode('clean-bench', 1);
     }
-    const alerts = wb.store.listAlerts();
+    const alerts = wb.store.alerts.list({ limit: 1000 }).items;
     return { alerts: alerts.length, kinds: [...new Set(alerts.map((a) => a.kind))], turns };
   } finally {
     await wb.stop();
@@ -50,30 +52,30 @@ export function detectorCost(): { p50: number; p99: number; bytes: number } {
   const analyzer = new LeakAnalyzer(store, events);
   const say = texts(11);
   try {
-    store.ensureSession('cost', 'openclaw');
+    store.sessions.ensure('cost', 'openclaw');
     // three earlier episodes with content to match against
     for (let e = 0; e < 3; e++) {
-      const ep = store.insertEpisode({ sessionKey: 'cost', taskId: null, metadata: {}, upstreamKey: `sk-sess-cost-${e}` });
+      const ep = store.episodes.insert({ sessionKey: 'cost', taskId: null, metadata: {}, upstreamKey: `sk-sess-cost-${e}`, upstreamId: null });
       for (let t = 0; t < 10; t++) {
-        const turn = store.insertTurn({ episodeId: ep.id, sessionKey: 'cost', message: say(60), historyLength: t * 2 });
-        events.emit('turns:changed', store.finishTurn(turn.id, { ok: true, reply: say(120), toolCalls: [], error: null }));
+        const turn = store.turns.insert({ episodeId: ep.id, sessionKey: 'cost', message: say(60), historyLength: t * 2 });
+        events.emit('turns:changed', store.turns.finish(turn.id, { ok: true, reply: say(120), toolCalls: [], error: null }));
       }
-      store.endEpisode(ep.id);
+      store.episodes.end(ep.id);
     }
-    const ep = store.insertEpisode({ sessionKey: 'cost', taskId: null, metadata: {}, upstreamKey: 'sk-sess-cost-now' });
+    const ep = store.episodes.insert({ sessionKey: 'cost', taskId: null, metadata: {}, upstreamKey: 'sk-sess-cost-now', upstreamId: null });
     const history: Array<{ role: string; content: string }> = [];
     for (let t = 0; t < 40; t++) {
-      const turn = store.insertTurn({ episodeId: ep.id, sessionKey: 'cost', message: say(100), historyLength: t * 2 });
-      const done = store.finishTurn(turn.id, { ok: true, reply: say(200), toolCalls: [], error: null });
+      const turn = store.turns.insert({ episodeId: ep.id, sessionKey: 'cost', message: say(100), historyLength: t * 2 });
+      const done = store.turns.finish(turn.id, { ok: true, reply: say(200), toolCalls: [], error: null });
       events.emit('turns:changed', done);
       history.push({ role: 'user', content: done.message }, { role: 'assistant', content: done.reply! });
     }
-    const turn = store.insertTurn({ episodeId: ep.id, sessionKey: 'cost', message: 'and now?', historyLength: history.length });
+    const turn = store.turns.insert({ episodeId: ep.id, sessionKey: 'cost', message: 'and now?', historyLength: history.length });
     const flattened = `[Tue 2026-11-24 09:27 UTC] [Chat messages since your last reply - for context]\n${history.map((h) => `${h.role === 'user' ? 'User' : 'Assistant'}: ${h.content}`).join('\n')}\n\n[Current message - respond to this]\nUser: and now?\n\nRuntime: agent=main | session=agent:main:cost:1 | host=vm`;
     const body = Buffer.from(JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'system', content: say(1500) }, { role: 'user', content: flattened }] }));
     const samples: number[] = [];
     for (let i = 0; i < 220; i++) {
-      const call = store.insertCall({ upstreamKey: 'sk-sess-cost-now', sessionKey: 'cost', episodeId: ep.id, turnId: turn.id, path: '/v1/chat/completions', headers: {}, body, startedAt: Date.now() });
+      const call = store.calls.insert({ upstreamKey: 'sk-sess-cost-now', sessionKey: 'cost', episodeId: ep.id, turnId: turn.id, path: '/v1/chat/completions', headers: {}, body, startedAt: Date.now() });
       const t0 = performance.now();
       analyzer.analyzeCall(call, body);
       if (i >= 20) samples.push(performance.now() - t0); // the first calls warm the JIT
@@ -89,7 +91,7 @@ export function detectorCost(): { p50: number; p99: number; bytes: number } {
 export async function benchLeaks(): Promise<string> {
   const rows: Array<Array<string | number>> = [];
   for (const sc of SCENARIOS) {
-    const v = await runScenario(sc.name);
+    const v = await runScenario(sc.name, labEngineFactory());
     rows.push([sc.name, sc.expected.join(', ') || 'none', [...new Set(v.alerts.map((a) => a.kind))].join(', ') || 'none', v.pass ? 'yes' : 'NO']);
   }
   const clean = await cleanEpisodes(50);

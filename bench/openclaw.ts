@@ -10,6 +10,7 @@ import { request } from 'undici';
 import { GatewaySupervisor } from '../electron/core/gateways/supervisor.ts';
 import type { Gateway } from '../electron/core/gateways/gateway.ts';
 import { TreeSampler } from '../electron/core/gateways/procfs.ts';
+import { ConfigService } from '../electron/core/config/service.ts';
 import { Workbench } from '../electron/core/workbench.ts';
 import { fmt, table } from './stats.ts';
 
@@ -54,7 +55,7 @@ async function coldPath(wb: Workbench, sup: GatewaySupervisor, key: string): Pro
   let done = false;
   const health = pollUntil(`http://127.0.0.1:${port}/health`, () => done);
   const ready = pollUntil(`http://127.0.0.1:${port}/readyz`, () => done);
-  const gw = await sup.spawn({ baseUrl: wb.recorder.url, apiKey: key, model: wb.upstream.model }, null, { port });
+  const gw = await sup.spawn({ baseUrl: wb.recorder.url, apiKey: key, model: wb.upstreams.modelOf(null) }, null, { port });
   const [h, r] = await Promise.all([health, ready]);
   done = true;
   await chat(gw, 'hello');
@@ -83,7 +84,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function benchOpenClaw(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-oc-'));
-  const wb = await new Workbench({ dataDir: dir, runtime: 'openclaw', openclaw: { poolSize: 0 } }).start();
+  const wb = await new Workbench(ConfigService.of({ dataDir: dir, runtime: 'openclaw', poolSize: 0 })).start();
   try {
     if (!wb.supervisor) throw new Error(`OpenClaw is not available: ${wb.openclaw?.problem}`);
     const ep = await (async () => {

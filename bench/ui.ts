@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createApiHandlers } from '../electron/core/api.ts';
+import { createApiHandlers } from '../electron/core/api/handlers.ts';
+import { ConfigService } from '../electron/core/config/service.ts';
 import { Workbench } from '../electron/core/workbench.ts';
 import { ApiServer } from '../electron/headless/api-server.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
@@ -50,7 +51,7 @@ async function scrollFrames(page: Page): Promise<number[]> {
 
 export async function benchUi(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-ui-'));
-  const wb = await new Workbench({ dataDir: dir, runtime: 'direct', openclaw: { poolSize: 0 } }).start();
+  const wb = await new Workbench(ConfigService.of({ dataDir: dir, runtime: 'direct', poolSize: 0 })).start();
   const api = new ApiServer(wb, 'bench-token', join(import.meta.dirname, '../out/renderer'));
   await api.start('127.0.0.1', 0);
   const handlers = createApiHandlers(wb);
@@ -63,7 +64,7 @@ export async function benchUi(): Promise<string> {
     // 1) a turn whose upstream request is 1 MB vs one of 1 KB, alternated, 5 rounds each
     const small = await handlers['turns:send']({ sessionKey: 'render-small', message: 'k'.repeat(1024) });
     const big = await handlers['turns:send']({ sessionKey: 'render-big', message: 'm'.repeat(1024 * 1024) });
-    const bigBytes = wb.store.listCalls({ turnId: big.id })[0]!.requestBytes;
+    const bigBytes = wb.store.calls.list({ turnId: big.id })[0]!.requestBytes;
     const tSmall: number[] = [];
     const tBig: number[] = [];
     for (let i = 0; i < 5; i++) {

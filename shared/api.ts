@@ -2,8 +2,22 @@
 // and event channels (engine → UI). Preload, Electron main and the headless server derive their
 // allow-lists from these maps, so a channel that is not declared here cannot be called.
 import { z } from 'zod';
-import type {
-  Alert, Episode, LogChunk, Reward, RuntimeKind, SessionInfo, Turn, TurnDetail, UpstreamCall, UpstreamCallDetail,
+import { configPatch, type ConfigView } from './config.ts';
+import {
+  ALERT_KINDS,
+  RUNTIME_KINDS,
+  type Alert,
+  type AlertKind,
+  type Episode,
+  type LogChunk,
+  type Page,
+  type Reward,
+  type RuntimeKind,
+  type SessionInfo,
+  type Turn,
+  type TurnDetail,
+  type UpstreamCall,
+  type UpstreamCallDetail,
 } from './domain.ts';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import { rewardValue, sessionKey } from './schemas.ts';
@@ -13,23 +27,45 @@ export interface AppInfo {
   dataDir: string;
   defaultRuntime: RuntimeKind;
   runtimes: RuntimeKind[];
-  openclaw: { available: boolean; version: string | null; problem: string | null };
+  openclaw: {
+    available: boolean;
+    version: string | null;
+    path: string | null;
+    problem: string | null;
+    /** Why the warm pool could not start a gateway, if it could not. */
+    poolError: string | null;
+  };
   proxyUrl: string;
   upstreamUrl: string;
+  /** Where new episodes' model calls go. */
   upstream: { kind: 'scripted' | 'remote'; url: string | null; model: string };
 }
 
+/** What the UI itself keeps: labeling scale, theme, labeler name. Engine settings are config. */
 export interface Settings {
   rewardScale: number[];
   theme: 'dark' | 'light' | 'system';
   labeler: string;
-  /** OpenClaw: per-episode isolation, and the overlay merged over the safe gateway config. */
-  isolation: 'rebind' | 'fresh';
-  openclawOverlay: Record<string, unknown>;
+}
+
+/** The answer of "Test connection": the models the upstream lists, or exactly why it cannot. */
+export interface UpstreamProbe {
+  ok: boolean;
+  models: string[];
+  message: string;
+}
+
+/** A notice from the engine about something that failed with no caller to answer. */
+export interface Notice {
+  level: 'warning' | 'error';
+  message: string;
+  at: number;
 }
 
 const empty = z.strictObject({});
 const id = z.string().min(1).max(100);
+const cursor = z.string().min(1).max(1000);
+const limit = z.number().int().min(1).max(1000);
 
 /** Request schemas, one per invoke channel. */
 export const invokeRequests = {
@@ -39,23 +75,39 @@ export const invokeRequests = {
     rewardScale: z.array(rewardValue).min(1).max(10).optional(),
     theme: z.enum(['dark', 'light', 'system']).optional(),
     labeler: z.string().min(1).max(200).optional(),
-    isolation: z.enum(['rebind', 'fresh']).optional(),
-    openclawOverlay: z.record(z.string(), z.unknown()).optional(),
   }),
-  'sessions:list': empty,
-  'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(['direct', 'openclaw']).optional() }),
+  'config:get': empty,
+  'config:set': configPatch,
+  'config:test-upstream': z.strictObject({
+    upstreamUrl: z.string().max(2048).optional(),
+    upstreamKey: z.string().max(4096).optional(),
+    upstreamModel: z.string().max(500).optional(),
+  }),
+  'sessions:list': z.strictObject({ limit: limit.optional(), cursor: cursor.optional() }),
+  'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(RUNTIME_KINDS).optional() }),
   'sessions:close': z.strictObject({ key: sessionKey }),
   'sessions:restart': z.strictObject({ key: sessionKey }),
   'gateways:config': z.strictObject({ sessionKey }),
   'logs:recent': z.strictObject({ sessionKey }),
-  'logs:range': z.strictObject({ sessionKey, from: z.number().int().min(0), to: z.number().int().min(0), limit: z.number().int().min(1).max(20_000).optional() }),
-  'episodes:list': z.strictObject({ sessionKey: sessionKey.optional(), status: z.enum(['open', 'ended']).optional() }),
+  'logs:range': z.strictObject({
+    sessionKey,
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    limit: z.number().int().min(1).max(20_000).optional(),
+  }),
+  'episodes:list': z.strictObject({
+    sessionKey: sessionKey.optional(),
+    status: z.enum(['open', 'ended']).optional(),
+    order: z.enum(['asc', 'desc']).optional(),
+    limit: limit.optional(),
+    cursor: cursor.optional(),
+  }),
   'episodes:start': z.strictObject({ sessionKey, taskId: z.string().max(500).optional() }),
   'episodes:end': z.strictObject({ sessionKey, reward: rewardValue.optional() }),
   'turns:list': z.strictObject({ episodeId: id }),
   'turns:get': z.strictObject({ turnId: id }),
   'turns:send': z.strictObject({ sessionKey, message: z.string().min(1).max(10_000_000) }),
-  'calls:list': z.strictObject({ turnId: id.optional(), episodeId: id.optional() }),
+  'calls:list': z.union([z.strictObject({ turnId: id }), z.strictObject({ episodeId: id })]),
   /** The raw response text (a stream can be many MB) comes only with `withRaw`. */
   'calls:get': z.strictObject({ callId: id, withRaw: z.boolean().optional() }),
   'rewards:list': z.strictObject({ episodeId: id }),
@@ -67,7 +119,14 @@ export const invokeRequests = {
     rubric: z.string().max(200).optional(),
   }),
   'rewards:undo': z.strictObject({ episodeId: id }),
-  'alerts:list': z.strictObject({ sessionKey: sessionKey.optional(), episodeId: id.optional() }),
+  'alerts:list': z.strictObject({
+    sessionKey: sessionKey.optional(),
+    episodeId: id.optional(),
+    turnId: id.optional(),
+    kind: z.enum(Object.keys(ALERT_KINDS) as [AlertKind, ...AlertKind[]]).optional(),
+    limit: limit.optional(),
+    cursor: cursor.optional(),
+  }),
   'lab:list': empty,
   'lab:run': z.strictObject({ scenario: z.string().min(1).max(100) }),
 } as const;
@@ -77,14 +136,17 @@ export interface InvokeResponses {
   'app:info': AppInfo;
   'settings:get': Settings;
   'settings:set': Settings;
-  'sessions:list': SessionInfo[];
+  'config:get': ConfigView;
+  'config:set': ConfigView;
+  'config:test-upstream': UpstreamProbe;
+  'sessions:list': Page<SessionInfo>;
   'sessions:create': SessionInfo;
   'sessions:close': { ok: true };
   'sessions:restart': SessionInfo;
   'gateways:config': { config: Record<string, unknown> | null; binary: AppInfo['openclaw'] };
   'logs:recent': LogChunk[];
   'logs:range': LogChunk[];
-  'episodes:list': Episode[];
+  'episodes:list': Page<Episode>;
   'episodes:start': Episode;
   'episodes:end': Episode;
   'turns:list': Turn[];
@@ -95,18 +157,35 @@ export interface InvokeResponses {
   'rewards:list': Reward[];
   'rewards:set': Reward;
   'rewards:undo': { removed: Reward | null };
-  'alerts:list': Alert[];
-  'lab:list': Array<{ name: string; description: string; expected: string[] }>;
+  'alerts:list': Page<Alert>;
+  'lab:list': Array<{ name: string; description: string; expected: AlertKind[] }>;
   'lab:run': LabVerdict;
 }
 
 /** What a leak-lab scenario ended with (also the JSON of `trajscope lab run --json`). */
 export interface LabVerdict {
   scenario: string;
-  expected: string[];
-  alerts: Array<{ kind: string; severity: string; sessionKey: string | null; episodeId: string | null; turnId: string | null; evidence: unknown[] }>;
+  expected: AlertKind[];
+  alerts: Array<{
+    kind: AlertKind;
+    severity: string;
+    sessionKey: string | null;
+    episodeId: string | null;
+    turnId: string | null;
+    evidence: unknown[];
+  }>;
   pass: boolean;
 }
+
+/** The error of a failed invoke, the same over IPC and HTTP. */
+export interface InvokeError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+/** How every invoke answer travels (IPC reply, HTTP body). */
+export type InvokeEnvelope<T = unknown> = { ok: true; result: T } | { ok: false; error: InvokeError };
 
 export type InvokeChannel = keyof typeof invokeRequests;
 export type InvokeRequest<K extends InvokeChannel> = z.input<(typeof invokeRequests)[K]>;
@@ -121,6 +200,8 @@ export interface EventPayloads {
   'rewards:changed': Reward;
   'alerts:raised': Alert;
   'logs:chunk': LogChunk;
+  'config:changed': ConfigView;
+  'notices:raised': Notice;
 }
 export type EventChannel = keyof EventPayloads;
 

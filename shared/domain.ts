@@ -1,11 +1,35 @@
 // The workbench's domain objects, as the engine stores them and every view reads them.
 
-export type RuntimeKind = 'direct' | 'openclaw';
-export type SessionState = 'idle' | 'spawning' | 'ready' | 'busy' | 'crashed' | 'closed';
+// Each closed set of names is spelled once, as a const list; schemas and views derive from it.
+export const RUNTIME_KINDS = ['direct', 'openclaw'] as const;
+export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+export const ISOLATION_MODES = ['rebind', 'fresh'] as const;
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+export const SESSION_STATES = ['idle', 'spawning', 'ready', 'busy', 'crashed', 'closed'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
 export type EpisodeStatus = 'open' | 'ended';
 export type TurnStatus = 'running' | 'ok' | 'failed';
 export type RewardSource = 'human' | 'api' | 'default';
 export type Severity = 'info' | 'warning' | 'error';
+
+/** What the leak detectors can raise, with the label the UI shows for each. */
+export const ALERT_KINDS = {
+  double_feed: 'double feed',
+  cross_episode: 'cross-episode content',
+  history_not_reset: 'history not reset',
+  stale_key: 'stale key',
+  key_mismatch: "another session's key",
+  background_call: 'call outside any turn',
+  system_prompt_drift: 'system prompt drift',
+  state_carryover: 'state carried over',
+} as const;
+export type AlertKind = keyof typeof ALERT_KINDS;
+
+/** One page of a list; `next` is the cursor of the following page (null: this was the last). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
 
 /** One message of a session's history, as the DataProxy replays it. */
 export interface HistoryMessage {
@@ -53,6 +77,8 @@ export interface Episode {
   taskId: string | null;
   metadata: Record<string, unknown>;
   upstreamKey: string;
+  /** The upstream connection the episode is bound to (null: the embedded scripted model). */
+  upstreamId: string | null;
   status: EpisodeStatus;
   startedAt: number;
   endedAt: number | null;
@@ -146,7 +172,7 @@ export interface AlertEvidence {
 
 export interface Alert {
   id: string;
-  kind: string;
+  kind: AlertKind;
   severity: Severity;
   sessionKey: string | null;
   episodeId: string | null;

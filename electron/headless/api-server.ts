@@ -4,7 +4,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createApiHandlers, invokeChannel } from '../core/api.ts';
+import { createApiHandlers, invokeEnvelope, type ApiHandlers } from '../core/api/handlers.ts';
 import { batchEvents } from '../core/events.ts';
 import { bearerToken, readJson } from '../core/http/body.ts';
 import { HttpError, sendJson } from '../core/http/errors.ts';
@@ -24,6 +24,7 @@ export class ApiServer {
   private readonly wb: Workbench;
   private readonly rendererDir: string | null;
   private readonly service: HttpService;
+  private readonly handlers: ApiHandlers;
   private wss: WebSocketServer | null = null;
   url = '';
 
@@ -31,12 +32,13 @@ export class ApiServer {
     this.wb = wb;
     this.token = token;
     this.rendererDir = rendererDir && existsSync(join(rendererDir, 'index.html')) ? rendererDir : null;
-    const handlers = createApiHandlers(wb);
+    this.handlers = createApiHandlers(wb);
     this.service = new HttpService('api', [
       route('POST', '/api/invoke/:channel', async (req, res, [channel]) => {
         this.auth(req);
         const payload = await readJson(req, 16 * 1024 * 1024, z.unknown());
-        sendJson(res, 200, { ok: true, result: await invokeChannel(handlers, channel!, payload) });
+        const answer = await invokeEnvelope(this.handlers, channel!, payload, (m) => wb.warn(m));
+        sendJson(res, answer.ok ? 200 : answer.error.status, answer);
       }),
     ], (req, res) => this.serveStatic(req, res));
   }

@@ -1,12 +1,10 @@
 // The IPC bridge on the main side: one handler for every invoke channel of shared/api.ts. Each
 // call is checked for its sender (our window's main frame, loaded from our files) and its payload
 // (the channel's schema) before the engine sees it. Events go out batched.
-import type { EventBatch } from '../../shared/api.ts';
+import type { EventBatch, InvokeEnvelope } from '../../shared/api.ts';
 import { isInvokeChannel } from '../../shared/api.ts';
-import type { ApiHandlers } from '../core/api.ts';
-import { invokeChannel } from '../core/api.ts';
+import { invokeEnvelope, type ApiHandlers } from '../core/api/handlers.ts';
 import { batchEvents, type EngineEvents } from '../core/events.ts';
-import { HttpError } from '../core/http/errors.ts';
 
 export const INVOKE = 'trajscope:invoke';
 export const EVENTS = 'trajscope:events';
@@ -33,16 +31,19 @@ export function isTrustedSender(e: SenderInfo, webContentsId: number, allowedOri
   }
 }
 
-export function registerIpc(ipcMain: IpcMainLike, handlers: ApiHandlers, trusted: (e: SenderInfo) => boolean): () => void {
-  ipcMain.handle(INVOKE, async (event, channel, payload) => {
+/** Handles every invoke: sender check, channel check, payload check, then the engine; errors are logged by `log`. */
+export function registerIpc(
+  ipcMain: IpcMainLike,
+  handlers: ApiHandlers,
+  trusted: (e: SenderInfo) => boolean,
+  log: (message: string) => void,
+): () => void {
+  ipcMain.handle(INVOKE, async (event, channel, payload): Promise<InvokeEnvelope> => {
     if (!trusted(event)) return { ok: false, error: { status: 403, type: 'forbidden', message: 'untrusted sender' } };
-    if (typeof channel !== 'string' || !isInvokeChannel(channel)) return { ok: false, error: { status: 404, type: 'not_found', message: `unknown channel ${String(channel)}` } };
-    try {
-      return { ok: true, result: await invokeChannel(handlers, channel, payload) };
-    } catch (err) {
-      const e = err instanceof HttpError ? err : new HttpError(500, 'internal error', 'server_error');
-      return { ok: false, error: { status: e.status, type: e.type, message: e.message } };
+    if (typeof channel !== 'string' || !isInvokeChannel(channel)) {
+      return { ok: false, error: { status: 404, type: 'not_found', message: `unknown channel ${String(channel)}` } };
     }
+    return invokeEnvelope(handlers, channel, payload, log);
   });
   return () => ipcMain.removeHandler(INVOKE);
 }

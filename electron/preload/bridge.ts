@@ -1,6 +1,6 @@
 // What the preload exposes as window.trajscope: invoke on allow-listed channels only, and one
 // event subscription. Built from shared/api.ts, so a channel not declared there cannot be called.
-import type { EventBatch } from '../../shared/api.ts';
+import type { EventBatch, InvokeEnvelope } from '../../shared/api.ts';
 import { INVOKE_CHANNEL_NAMES } from '../../shared/channels.ts';
 
 export interface IpcRendererLike {
@@ -13,12 +13,13 @@ const ALLOWED = new Set<string>(INVOKE_CHANNEL_NAMES);
 
 export function createBridge(ipc: IpcRendererLike) {
   return {
-    invoke(channel: string, request: unknown) {
+    invoke(channel: string, request: unknown): Promise<InvokeEnvelope> {
       if (typeof channel !== 'string' || !ALLOWED.has(channel)) {
-        return Promise.resolve({ ok: false, error: { status: 404, type: 'not_found', message: `unknown channel ${String(channel)}` } });
+        const message = `unknown channel ${String(channel)}`;
+        return Promise.resolve({ ok: false, error: { status: 404, type: 'not_found', message } });
       }
       // structured clone drops anything that is not plain data before it leaves the renderer
-      return ipc.invoke('trajscope:invoke', channel, structuredClone(request ?? {}));
+      return ipc.invoke('trajscope:invoke', channel, structuredClone(request ?? {})) as Promise<InvokeEnvelope>;
     },
     onEvents(listener: (batches: EventBatch[]) => void): () => void {
       const wrapped = (_event: unknown, batches: unknown) => listener(batches as EventBatch[]);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../helpers/browser.ts';
+import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost, type Host } from '../helpers/host.ts';
 import { request, tempDir } from '../helpers/workbench.ts';
 
@@ -93,6 +94,55 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     await page.goto(`${host.ready.ui.replace('/?', '/?')}#/label`);
     await page.getByTestId('saved-label').getByText(/saved 1 by me .* — remembered the name/).waitFor();
     await shot('4-label-after-restart');
+  });
+
+  test('Settings → Connections: a new upstream takes effect on the next episode and survives a restart', { timeout: 90_000 }, async () => {
+    const KEY = 'sk-e2e-upstream-4b9d2f';
+    const fake = await startFakeUpstream({ key: KEY });
+    const token = () => new URL(host.ready.ui).searchParams.get('token');
+    const api = (ch: string, body: unknown) =>
+      request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token()}` });
+    try {
+      await api('sessions:create', { key: 'conn', runtime: 'direct' });
+      await api('episodes:start', { sessionKey: 'conn' });
+      await page.goto(`${host.ready.ui}#/settings`);
+      const connections = page.getByRole('region', { name: 'Connections' });
+      await connections.getByLabel('Upstream URL').fill(fake.url);
+      await connections.getByLabel('Upstream key').fill(KEY);
+      await connections.getByLabel('Upstream model').fill('fake-model');
+      await connections.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
+      await connections.getByRole('button', { name: 'Save connection' }).click();
+      await page.getByText('Connection saved').waitFor();
+      await connections.getByText('(saved key …9d2f; leave empty to keep it)').waitFor();
+      await shot('8-connections');
+
+      // the episode that was open keeps the scripted model
+      const before = await api('turns:send', { sessionKey: 'conn', message: 'same episode' });
+      assert.match(before.body.result.reply, /You said: "same episode"/);
+      // the next episode, started from the UI, talks to the new upstream
+      await page.goto(`${host.ready.ui}#/session/conn`);
+      await page.getByRole('button', { name: 'Start episode' }).click();
+      await page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
+      await page.getByLabel('Message').fill('next episode');
+      await page.getByLabel('Message').press('Control+Enter');
+      await page.getByRole('tab', { name: /Replayed history/ }).click();
+      await page.getByLabel('Replayed history').getByText('Echo: next episode').waitFor();
+      const last = fake.requests.at(-1)!;
+      assert.equal(last.headers.authorization, `Bearer ${KEY}`);
+      assert.equal(JSON.parse(last.body).model, 'fake-model');
+
+      assert.equal(await host.stop(), 0);
+      host = await startHost(dir.path, ['--runtime', 'direct']);
+      await page.goto(`${host.ready.ui}#/settings`);
+      await page.getByLabel('Upstream URL').and(page.locator(`[value="${fake.url}"]`)).waitFor();
+      const after = await api('turns:send', { sessionKey: 'conn-2', message: 'after restart' });
+      assert.equal(after.body.result.reply, 'Echo: after restart');
+      assert.ok(!(await page.content()).includes(KEY), 'the saved key is never sent to the page');
+      await api('config:set', { upstreamUrl: null, upstreamKey: null, upstreamModel: null });
+    } finally {
+      await fake.stop();
+    }
   });
 
   test('hostile content renders as inert text', { timeout: 60_000 }, async () => {

@@ -19,13 +19,19 @@ function lastUser(body: string): string {
   }
 }
 
-export async function startFakeUpstream(): Promise<FakeUpstream> {
+/** `key`: when set, requests without `Authorization: Bearer <key>` get a 401 like a real server's. */
+export async function startFakeUpstream(opts: { key?: string } = {}): Promise<FakeUpstream> {
   const requests: FakeUpstream['requests'] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     requests.push({ headers: req.headers, body });
+    if (opts.key && req.headers.authorization !== `Bearer ${opts.key}`) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
+      return;
+    }
     if (req.url?.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));

@@ -2,11 +2,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
-export interface Host { child: ChildProcess; ready: { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }; stop(): Promise<number | null> }
+export interface Host { child: ChildProcess; stderr(): string; ready: { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }; stop(): Promise<number | null> }
 
-/** Starts `trajscope serve` on a data dir and waits for its READY line. */
-export async function startHost(dataDir: string, args: string[] = []): Promise<Host> {
-  const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dataDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `trajscope serve` on a data dir and waits for its READY line; `stderr` collects what it said. */
+export async function startHost(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Host> {
+  const child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dataDir, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   const ready = await new Promise<Host['ready']>((resolve, reject) => {
@@ -19,7 +22,7 @@ export async function startHost(dataDir: string, args: string[] = []): Promise<H
     child.once('exit', (c) => reject(new Error(`host exited ${c}: ${err}`)));
   });
   return {
-    child, ready,
+    child, ready, stderr: () => err,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Workbench, type WorkbenchOptions } from '../../electron/core/workbench.ts';
+import type { ConfigLayer } from '../../shared/config.ts';
+import { ConfigService } from '../../electron/core/config/service.ts';
+import { Workbench, type EngineExtras } from '../../electron/core/workbench.ts';
 
 export function tempDir(prefix = 'trajscope-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -17,9 +19,17 @@ export interface TestBench {
   stop(): Promise<void>;
 }
 
-export async function startBench(opts: Partial<WorkbenchOptions> = {}): Promise<TestBench> {
-  const dir = opts.dataDir ? { path: opts.dataDir, remove: () => {} } : tempDir();
-  const wb = new Workbench({ runtime: 'direct', openclaw: { enabled: false }, ...opts, dataDir: dir.path });
+/**
+ * A started engine. `config` is what a user could configure (as flags); DirectRuntime unless
+ * another runtime is asked for, and OpenClaw is not even looked for unless something needs it.
+ */
+export async function startBench(config: ConfigLayer & { dataDir?: string } = {}, extras: EngineExtras = {}): Promise<TestBench> {
+  const dir = config.dataDir ? { path: config.dataDir, remove: () => {} } : tempDir();
+  const wantsOpenClaw = config.runtime === 'openclaw' || config.openclawBin !== undefined || 'runtime' in config;
+  const wb = new Workbench(ConfigService.of({ runtime: 'direct', ...config, dataDir: dir.path }), {
+    ...(wantsOpenClaw ? {} : { openclaw: { enabled: false } }),
+    ...extras,
+  });
   try {
     await wb.start();
   } catch (err) {
@@ -49,20 +59,32 @@ export async function request(url: string, method: string, body?: unknown, heade
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);
-  } catch { /* not JSON */ }
+  } catch {
+    /* not JSON: the text itself */
+  }
   return { status: res.status, body: parsed };
 }
 
 /** Everything a test may compare to prove a failed request changed nothing. */
 export function snapshot(wb: Workbench): string {
   const s = wb.store;
-  const episodes = s.listEpisodes();
+  const episodes = s.episodes.list({ limit: 1000 }).items;
   return JSON.stringify({
-    sessions: s.listSessions(),
+    sessions: s.sessions.list({ limit: 1000 }).items,
     episodes,
-    turns: episodes.map((e) => s.listTurns(e.id)),
-    history: episodes.map((e) => s.history(e.id)),
-    rewards: episodes.map((e) => s.listRewards(e.id)),
-    calls: s.listCalls({}).length,
+    turns: episodes.map((e) => s.turns.list(e.id)),
+    history: episodes.map((e) => s.turns.history(e.id)),
+    rewards: episodes.map((e) => s.rewards.list(e.id)),
+    calls: s.calls.count(),
   });
+}
+
+/** Waits until `check` holds, polling; fails with `what` after `ms` (no test sleeps to order things). */
+export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000, every = 20): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
 }

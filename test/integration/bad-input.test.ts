@@ -9,7 +9,7 @@ describe('bad input gets the exact status, a JSON error, and changes nothing', (
     b = await startBench({ bodyLimit: 4096 });
     await b.proxy('POST', '/session/s/episode/start', { task_id: 't' });
     await b.proxy('POST', '/session/s/turn', { message: 'hello' });
-    key = b.wb.store.openEpisode('s')!.upstreamKey;
+    key = b.wb.store.episodes.open('s')!.upstreamKey;
   });
   after(() => b.stop());
 
@@ -37,10 +37,10 @@ describe('bad input gets the exact status, a JSON error, and changes nothing', (
   test('Infinity reward → 400', () => expectUnchanged(400, () => b.proxy('POST', '/session/s/reward', '{"reward": 1e999}')));
   test('string reward → 400', () => expectUnchanged(400, () => b.proxy('POST', '/session/s/reward', { reward: '1' })));
   test('inf_base_url without session_api_key → 400, runtime never called', async () => {
-    const calls = b.wb.store.listCalls({}).length;
+    const calls = b.wb.store.calls.count();
     await expectUnchanged(400, () => b.proxy('POST', '/session/s/turn', { message: 'x', inf_base_url: 'http://127.0.0.1:9/v1' }), /together/);
     await expectUnchanged(400, () => b.proxy('POST', '/session/s/turn', { message: 'x', session_api_key: 'k' }), /together/);
-    assert.equal(b.wb.store.listCalls({}).length, calls);
+    assert.equal(b.wb.store.calls.count(), calls);
   });
   test('missing or wrong admin bearer on the DataProxy → 401', async () => {
     await expectUnchanged(401, () => b.proxy('POST', '/session/s/turn', { message: 'x' }, { authorization: '' }));

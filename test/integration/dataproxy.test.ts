@@ -26,9 +26,9 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     }
     // the scripted model says how many earlier user messages it saw: 0, 1, 2
     assert.deepEqual(replies.map((s) => /seen: (\d+) earlier user messages, (\d+) repeated/.exec(s)!.slice(1)), [['0', '0'], ['1', '0'], ['2', '0']]);
-    const turns = b.wb.store.listTurns(start.body.episode_id);
+    const turns = b.wb.store.turns.list(start.body.episode_id);
     for (const [i, t] of turns.entries()) {
-      const calls = b.wb.store.callDetails(start.body.episode_id).filter((c) => c.turnId === t.id);
+      const calls = b.wb.store.calls.details(start.body.episode_id).filter((c) => c.turnId === t.id);
       const sent = JSON.parse(calls[0]!.requestBody).messages;
       const expected = [];
       for (let j = 0; j < i; j++) expected.push({ role: 'user', content: ['one', 'two', 'three'][j] }, { role: 'assistant', content: replies[j] });
@@ -48,24 +48,24 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     assert.notEqual(e2.body.session_api_key, e1.body.session_api_key);
     assert.equal(e2.body.episode_index, e1.body.episode_index + 1);
     assert.deepEqual((await b.proxy('GET', '/session/ep/history')).body.history, []);
-    assert.equal(b.wb.store.getEpisode(e2.body.episode_id)!.reward, null);
-    assert.equal(b.wb.store.getEpisode(e1.body.episode_id)!.status, 'ended');
+    assert.equal(b.wb.store.episodes.get(e2.body.episode_id)!.reward, null);
+    assert.equal(b.wb.store.episodes.get(e1.body.episode_id)!.status, 'ended');
     const t = await b.proxy('POST', '/session/ep/turn', { message: 'from episode two' });
     assert.match(t.body.summary, /seen: 0 earlier user messages/);
-    const req = JSON.parse(b.wb.store.callDetails(e2.body.episode_id)[0]!.requestBody);
+    const req = JSON.parse(b.wb.store.calls.details(e2.body.episode_id)[0]!.requestBody);
     assert.ok(!JSON.stringify(req).includes('from episode one'), 'nothing of episode one reaches episode two');
-    assert.equal(b.wb.store.callDetails(e2.body.episode_id)[0]!.upstreamKey, e2.body.session_api_key);
+    assert.equal(b.wb.store.calls.details(e2.body.episode_id)[0]!.upstreamKey, e2.body.session_api_key);
     const end = await b.proxy('POST', '/session/ep/episode/end', { reward: 1.5 });
     assert.deepEqual(end.body, { episode_id: e2.body.episode_id, reward: 1.5, turns: 1 });
     assert.deepEqual((await b.proxy('GET', '/session/ep/history')).body.history, []);
-    assert.equal(b.wb.store.openEpisode('ep'), undefined);
-    assert.equal(b.wb.store.getEpisode(e2.body.episode_id)!.reward, 1.5);
+    assert.equal(b.wb.store.episodes.open('ep'), undefined);
+    assert.equal(b.wb.store.episodes.get(e2.body.episode_id)!.reward, 1.5);
   });
 
   test('a turn with no open episode opens one implicitly', async () => {
     const r = await b.proxy('POST', '/session/implicit/turn', { message: 'hi' });
     assert.equal(r.status, 200);
-    const ep = b.wb.store.getEpisode(r.body.metadata.episode_id)!;
+    const ep = b.wb.store.episodes.get(r.body.metadata.episode_id)!;
     assert.equal(ep.status, 'open');
     assert.equal(ep.sessionKey, 'implicit');
     assert.match(ep.upstreamKey, /^sk-sess-/);
@@ -94,7 +94,7 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     assert.equal(r1.body.source, 'api');
     const r2 = await b.proxy('POST', '/session/rw/reward', { reward: -1, turn_id: t.body.metadata.turn_id });
     assert.equal(r2.body.turn_id, t.body.metadata.turn_id);
-    assert.equal(b.wb.store.listRewards(t.body.metadata.episode_id).length, 2);
+    assert.equal(b.wb.store.rewards.list(t.body.metadata.episode_id).length, 2);
   });
 
   test('close is idempotent, drops the session state and ends its episode', async () => {
@@ -103,7 +103,7 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     assert.deepEqual((await b.proxy('POST', '/session/closing/close')).body, { status: 'ok' });
     assert.equal((await b.proxy('GET', '/health')).body.active_sessions, active - 1);
     assert.deepEqual((await b.proxy('POST', '/session/closing/close')).body, { status: 'ok' });
-    assert.equal(b.wb.store.getEpisode(t.body.metadata.episode_id)!.status, 'ended');
+    assert.equal(b.wb.store.episodes.get(t.body.metadata.episode_id)!.status, 'ended');
     assert.deepEqual((await b.proxy('GET', '/session/closing/history')).body.history, []);
   });
 
@@ -113,7 +113,7 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
       message: 'routed', inf_base_url: b.wb.scripted!.baseUrl, session_api_key: b.wb.scripted!.token, inf_model: 'routed-model',
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    const call = b.wb.store.callDetails(r.body.metadata.episode_id)[0]!;
+    const call = b.wb.store.calls.details(r.body.metadata.episode_id)[0]!;
     assert.equal(JSON.parse(call.requestBody).model, 'routed-model');
     const bad = await b.proxy('POST', '/session/inf2/turn', { message: 'x', inf_base_url: 'http://127.0.0.1:1/v1', session_api_key: 'k' });
     assert.equal(bad.status, 502);
@@ -122,7 +122,7 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
   test('a tool step appears as a tool call then its tool result in the next upstream request', async () => {
     const r = await b.proxy('POST', '/session/tools/turn', { message: 'what is the weather?' });
     assert.deepEqual(r.body.metadata.tool_calls, [{ name: 'get_weather', input: { city: 'Paris' } }]);
-    const calls = b.wb.store.callDetails(r.body.metadata.episode_id);
+    const calls = b.wb.store.calls.details(r.body.metadata.episode_id);
     assert.equal(calls.length, 2);
     assert.equal(calls[0]!.response!.toolCalls[0]!.name, 'get_weather');
     const second = JSON.parse(calls[1]!.requestBody).messages;

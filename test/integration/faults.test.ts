@@ -12,7 +12,10 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
   let fake: FakeUpstream;
   before(async () => {
     fake = await startFakeUpstream();
-    b = await startBench({ upstreamUrl: fake.url, upstreamModel: 'fake-model', upstreamTimeouts: { connectMs: 1000, headersMs: 500, bodyMs: 500 } });
+    b = await startBench(
+      { upstreamUrl: fake.url, upstreamModel: 'fake-model' },
+      { upstreamTimeouts: { connectMs: 1000, headersMs: 500, bodyMs: 500 } },
+    );
   });
   after(async () => {
     await b.stop();
@@ -25,12 +28,12 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
     const r = await b.proxy('POST', `/session/${session}/turn`, { message });
     assert.equal(r.status, status, JSON.stringify(r.body));
     assert.match(r.body.error.message, pattern);
-    const ep = b.wb.store.openEpisode(session)!;
-    const turn = b.wb.store.listTurns(ep.id).at(-1)!;
+    const ep = b.wb.store.episodes.open(session)!;
+    const turn = b.wb.store.turns.list(ep.id).at(-1)!;
     assert.equal(turn.status, 'failed');
     assert.match(turn.error!, pattern);
     assert.deepEqual((await b.proxy('GET', `/session/${session}/history`)).body.history, historyBefore, 'a failed turn adds nothing to history');
-    const call = b.wb.store.listCalls({ turnId: turn.id }).at(-1)!;
+    const call = b.wb.store.calls.list({ turnId: turn.id }).at(-1)!;
     assert.ok(call.endedAt !== null && call.error !== null, 'the failed call is recorded with its error');
     return call;
   }
@@ -58,7 +61,7 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
       const r = await down.proxy('POST', '/session/down/turn', { message: 'anyone?' });
       assert.equal(r.status, 502);
       assert.match(r.body.error.message, /refused/);
-      assert.equal(down.wb.store.listTurns(down.wb.store.openEpisode('down')!.id)[0]!.status, 'failed');
+      assert.equal(down.wb.store.turns.list(down.wb.store.episodes.open('down')!.id)[0]!.status, 'failed');
     } finally {
       await down.stop();
     }
@@ -101,13 +104,13 @@ test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowl
 
     const store = new Store(dir.path);
     try {
-      const ep = store.openEpisode('k')!;
-      const turns = store.listTurns(ep.id);
+      const ep = store.episodes.open('k')!;
+      const turns = store.turns.list(ep.id);
       assert.deepEqual(turns.map((t) => t.status), ['ok', 'failed']);
       assert.match(turns[1]!.error!, /host stopped/);
-      const rewards = store.listRewards(ep.id);
+      const rewards = store.rewards.list(ep.id);
       assert.deepEqual(rewards.map((r) => [r.value, r.note]), [[0.75, 'acknowledged']]);
-      const calls = store.listCalls({ turnId: turns[1]!.id });
+      const calls = store.calls.list({ turnId: turns[1]!.id });
       assert.equal(calls.length, 1);
       assert.match(calls[0]!.error!, /host stopped/);
     } finally {

@@ -25,7 +25,7 @@ test('a missing or broken OpenClaw binary gives one clear line, and the workbenc
     writeFileSync(broken, 'throw new Error("kaput")\n');
     const b = await detectOpenClaw(broken);
     assert.match(b.problem!, /^OpenClaw at .*openclaw\.mjs does not run \(.*\); install it/);
-    const bench = await startBench({ runtime: undefined, openclaw: { bin: broken } });
+    const bench = await startBench({ runtime: undefined, openclawBin: broken });
     try {
       assert.equal(bench.wb.defaultRuntime, 'direct');
       assert.equal(bench.wb.info().openclaw.available, false);

@@ -73,7 +73,7 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
   });
 
   test('hand labels: rewards:set stores a human reward, rewards:undo removes it; turns:get replays history', async () => {
-    const sessions = (await invoke('sessions:list', {})).body.result;
+    const sessions = (await invoke('sessions:list', {})).body.result.items;
     const s = sessions.find((x: { key: string }) => x.key === 'ui-session');
     const episodeId = s.openEpisodeId;
     await invoke('turns:send', { sessionKey: 'ui-session', message: 'second' });
@@ -83,11 +83,11 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
     const set = await invoke('rewards:set', { episodeId, value: 0.5, note: 'decent' });
     assert.equal(set.body.result.source, 'human');
     assert.equal(set.body.result.labeler, 'me');
-    const ep = (await invoke('episodes:list', { sessionKey: 'ui-session' })).body.result[0];
+    const ep = (await invoke('episodes:list', { sessionKey: 'ui-session' })).body.result.items[0];
     assert.equal(ep.reward, 0.5);
     const undo = await invoke('rewards:undo', { episodeId });
     assert.equal(undo.body.result.removed.id, set.body.result.id);
-    assert.equal((await invoke('episodes:list', { sessionKey: 'ui-session' })).body.result[0].reward, null);
+    assert.equal((await invoke('episodes:list', { sessionKey: 'ui-session' })).body.result.items[0].reward, null);
     await invoke('rewards:set', { episodeId, value: 1, rubric: 'helpful' });
     const call = (await invoke('calls:list', { episodeId })).body.result[0];
     const full = (await invoke('calls:get', { callId: call.id })).body.result;
@@ -110,7 +110,7 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
     assert.deepEqual(lines.map((l) => [l.turn_index, l.reward, l.reward_source, l.rubric]), [[0, 1, 'human', 'helpful'], [1, 1, 'human', 'helpful']]);
     const bad = spawnSync(process.execPath, ['electron/headless/cli.ts', 'export'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /export needs --data-dir/);
+    assert.match(bad.stderr, /^trajscope: required option '--data-dir <dir>' not specified/);
   });
 
   test('SIGINT stops every server, exits 0 and removes runtime.json', async () => {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { runScenario, SCENARIOS } from '../../electron/core/analysis/lab.ts';
+import { labEngineFactory } from '../../electron/core/api/lab-engine.ts';
+import { runScenario, SCENARIOS } from '../../electron/core/lab/scenarios.ts';
 
 const available = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
 
@@ -30,7 +31,7 @@ describe('leak lab scenarios against real gateways', { skip: available ? false :
 
   for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) {
     test(`${sc.name}: raises ${sc.expected.join(' + ')}`, { timeout: 180_000 }, async () => {
-      const v = await runScenario(sc.name);
+      const v = await runScenario(sc.name, labEngineFactory());
       const kinds = new Set(v.alerts.map((a) => a.kind));
       for (const k of sc.expected) assert.ok(kinds.has(k), `${k} raised (got ${[...kinds].join(', ') || 'nothing'})`);
       assert.equal(v.pass, true);

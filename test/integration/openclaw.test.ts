@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { createApiHandlers } from '../../electron/core/api.ts';
+import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import type { OpenClawRuntime } from '../../electron/core/runtime/openclaw.ts';
 import { parsePrompt, summarizeSeen, normalizeText } from '../../shared/openclaw/prompt.ts';
 import { alive, gatewayDirs, pidRecords, treeOf } from '../helpers/processes.ts';
@@ -24,10 +24,10 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
     if (gw?.pid) for (const p of treeOf(gw.pid)) everyPid.add(p);
     return gw!;
   };
-  const firstCallOf = (turnId: string) => b.wb.store.getCallDetail(b.wb.store.listCalls({ turnId })[0]!.id)!;
+  const firstCallOf = (turnId: string) => b.wb.store.calls.detail(b.wb.store.calls.list({ turnId })[0]!.id)!;
 
   before(async () => {
-    b = await startBench({ runtime: 'openclaw', openclaw: { poolSize: 1 } });
+    b = await startBench({ runtime: 'openclaw', poolSize: 1 });
     rt = b.wb.runtimes.openclaw as OpenClawRuntime;
     await b.wb.pool!.settle();
   });
@@ -70,14 +70,14 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
       text += c.choices[0]?.delta?.content ?? '';
     }
     assert.deepEqual([...models], ['openclaw/default'], 'the chunks are the gateway\'s own');
-    const ep = b.wb.store.openEpisode('main')!;
-    assert.equal(b.wb.store.listTurns(ep.id).at(-1)!.reply, text);
+    const ep = b.wb.store.episodes.open('main')!;
+    assert.equal(b.wb.store.turns.list(ep.id).at(-1)!.reply, text);
     assert.match(text, /You said: "Streaming through, please\."/);
   });
 
   test('no double feed: turn 2\'s upstream request holds turn 1\'s message and reply exactly once', () => {
-    const ep = b.wb.store.openEpisode('main')!;
-    const [t1, t2] = b.wb.store.listTurns(ep.id);
+    const ep = b.wb.store.episodes.open('main')!;
+    const [t1, t2] = b.wb.store.turns.list(ep.id);
     const parsed = parsePrompt(JSON.parse(firstCallOf(t2!.id).requestBody).messages);
     const count = (role: string, text: string) => parsed.logical.filter((m) => m.role === role && normalizeText(m.text) === normalizeText(text)).length;
     assert.equal(count('user', t1!.message), 1);
@@ -105,7 +105,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
     const r = await b.proxy('POST', '/session/main/turn', { message: 'please search for otters' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body.metadata.tool_calls.map((t: { name: string }) => t.name), ['tool_search']);
-    const calls = b.wb.store.listCalls({ turnId: r.body.metadata.turn_id }).map((c) => b.wb.store.getCallDetail(c.id)!);
+    const calls = b.wb.store.calls.list({ turnId: r.body.metadata.turn_id }).map((c) => b.wb.store.calls.detail(c.id)!);
     assert.ok(calls.length >= 2);
     const call = calls[0]!.response!.toolCalls[0]!;
     assert.equal(call.name, 'tool_search');
@@ -118,7 +118,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
   });
 
   test('episode boundary: the next request carries the new key and nothing of the previous episode', async () => {
-    const oldKey = b.wb.store.openEpisode('main')!.upstreamKey;
+    const oldKey = b.wb.store.episodes.open('main')!.upstreamKey;
     await b.proxy('POST', '/session/main/episode/end', { reward: 1 });
     const start = await b.proxy('POST', '/session/main/episode/start', {});
     const r = await b.proxy('POST', '/session/main/turn', { message: 'Who am I?' });
@@ -135,7 +135,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
   test('isolation "fresh" gives each episode a new gateway and stops the old one', async () => {
     const before = remember('main');
     const oldPids = treeOf(before.pid!);
-    b.wb.store.setSetting('openclaw', { isolation: 'fresh' });
+    b.wb.config.update({ isolation: 'fresh' });
     try {
       await b.proxy('POST', '/session/main/episode/start', {});
       const after = remember('main');
@@ -145,15 +145,15 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
       const r = await b.proxy('POST', '/session/main/turn', { message: 'fresh start' });
       assert.equal(r.status, 200);
     } finally {
-      b.wb.store.setSetting('openclaw', {});
+      b.wb.config.update({ isolation: null });
     }
   });
 
   test('SIGKILL of a gateway mid-turn: clear 502, session crashed, logs kept, restart works', async () => {
     const gw = remember('main');
-    const ep = b.wb.store.openEpisode('main')!;
+    const ep = b.wb.store.episodes.open('main')!;
     const pending = b.proxy('POST', '/session/main/turn', { message: 'please take your time' });
-    while (!b.wb.store.listCalls({ episodeId: ep.id }).some((c) => c.endedAt === null)) await new Promise((r) => setTimeout(r, 50));
+    while (!b.wb.store.calls.list({ episodeId: ep.id }).some((c) => c.endedAt === null)) await new Promise((r) => setTimeout(r, 50));
     const server = gw.serverPid();
     assert.ok(server, 'the openclaw-gateway server process is found under the launcher');
     process.kill(server!, 'SIGKILL');
@@ -174,7 +174,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
     remember('main');
     const ok = await b.proxy('POST', '/session/main/turn', { message: 'back again' });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.equal(b.wb.store.listTurns(ep.id).at(-1)!.status, 'ok');
+    assert.equal(b.wb.store.turns.list(ep.id).at(-1)!.status, 'ok');
   });
 
   test('the effective config is the safe one, with the overlay applied, and logs are indexed by time', async () => {
@@ -185,7 +185,7 @@ describe('OpenClaw runtime with real gateways', { skip: available ? false : 'Ope
     assert.deepEqual(c.gateway.auth, { mode: 'token', token: '<redacted>' });
     assert.equal(c.tools.profile, 'minimal');
     assert.equal(c.tools.loopDetection.enabled, true);
-    const turn = b.wb.store.listTurns(b.wb.store.openEpisode('main')!.id).at(-1)!;
+    const turn = b.wb.store.turns.list(b.wb.store.episodes.open('main')!.id).at(-1)!;
     const during = await api['logs:range']({ sessionKey: 'main', from: turn.startedAt, to: turn.endedAt! });
     assert.ok(during.length > 0, 'log lines written during the turn are found by its time range');
     assert.ok(during.every((c) => c.at >= turn.startedAt && c.at <= turn.endedAt!));

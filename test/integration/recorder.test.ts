@@ -26,7 +26,7 @@ describe('upstream recorder with the scripted model', () => {
     }
     assert.ok(pieces >= 1);
     assert.match(text, /data: \[DONE\]/);
-    const [call] = b.wb.store.callDetails(ep.body.episode_id);
+    const [call] = b.wb.store.calls.details(ep.body.episode_id);
     assert.equal(call!.requestBody, raw);
     assert.equal(call!.requestHeaders['x-extra'], 'kept');
     assert.equal(call!.outsideTurn, true, 'no turn was in flight: kept and marked outside any turn');
@@ -41,7 +41,7 @@ describe('upstream recorder with the scripted model', () => {
 
   test('calls during a turn are attributed to that turn', async () => {
     const t = await b.proxy('POST', '/session/attr/turn', { message: 'weather?' });
-    const calls = b.wb.store.listCalls({ turnId: t.body.metadata.turn_id });
+    const calls = b.wb.store.calls.list({ turnId: t.body.metadata.turn_id });
     assert.equal(calls.length, 2);
     assert.ok(calls.every((c) => !c.outsideTurn && c.sessionKey === 'attr' && c.episodeId === t.body.metadata.episode_id));
   });
@@ -54,7 +54,7 @@ describe('upstream recorder with the scripted model', () => {
     const r = await request(`${b.wb.recorder.url}/chat/completions`, 'POST', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, auth);
     assert.equal(r.status, 200);
     assert.match(r.body.choices[0].message.content, /You said: "hi"/);
-    const [call] = b.wb.store.callDetails(ep.body.episode_id);
+    const [call] = b.wb.store.calls.details(ep.body.episode_id);
     assert.equal(call!.response!.streamed, false);
     assert.equal(call!.response!.text, r.body.choices[0].message.content);
   });
@@ -77,7 +77,7 @@ describe('upstream recorder with the scripted model', () => {
       const r = await request(`${b.wb.recorder.url}/chat/completions`, 'POST', { messages: [{ role: 'user', content }] }, auth);
       assert.equal(r.status, 200);
     }
-    const calls = b.wb.store.listCalls({ episodeId: start.body.session_id });
+    const calls = b.wb.store.calls.list({ episodeId: start.body.session_id });
     const bad = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 1, interaction_id: 'nope' }, auth);
     assert.equal(bad.status, 400);
     const nan = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 'high' }, auth);
@@ -138,7 +138,7 @@ describe('upstream recorder with a remote upstream that returns token ids and lo
     assert.equal(t.status, 200, JSON.stringify(t.body));
     assert.equal(t.body.summary, 'Echo: hello');
     assert.equal(fake.requests.at(-1)!.headers.authorization, 'Bearer real-key');
-    const [call] = b.wb.store.callDetails(t.body.metadata.episode_id);
+    const [call] = b.wb.store.calls.details(t.body.metadata.episode_id);
     assert.deepEqual(call!.response!.tokenIds, [11, 12, 13]);
     assert.deepEqual(call!.response!.logprobs, [{ token: 'Echo', logprob: -0.1 }, { token: 'msg', logprob: -0.2 }]);
     assert.deepEqual(call!.response!.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });

@@ -3,14 +3,12 @@
 // content in a later episode's prompt), and the boundary invariants (history not reset at an
 // episode's first turn, stale or foreign keys, calls outside any turn, system prompt drift, state
 // files carried over). Each alert names its turn and call and carries the offending spans.
-import type { Alert, AlertEvidence, Severity, Turn, UpstreamCall } from '../../../shared/domain.ts';
+import type { Alert, AlertEvidence, AlertKind, Severity, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { normalizeText, parsePrompt, type LogicalMessage } from '../../../shared/openclaw/prompt.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 import { Shingles } from './fingerprint.ts';
-
-export type AlertKind = 'double_feed' | 'cross_episode' | 'history_not_reset' | 'stale_key' | 'key_mismatch' | 'background_call' | 'system_prompt_drift' | 'state_carryover';
 
 interface EpisodePrint { index: number; shingles: Map<number, { turnId: string | null; text: string }> }
 
@@ -41,7 +39,7 @@ export class LeakAnalyzer {
   raise(a: { kind: AlertKind; severity: Severity; sessionKey: string | null; episodeId: string | null; turnId: string | null; callId: string | null; message: string; evidence: AlertEvidence[] }, dedupe: string): Alert | null {
     if (this.raised.has(dedupe)) return null;
     this.raised.add(dedupe);
-    const alert = this.store.insertAlert({ ...a, evidence: a.evidence.slice(0, MAX_EVIDENCE) });
+    const alert = this.store.alerts.insert({ ...a, evidence: a.evidence.slice(0, MAX_EVIDENCE) });
     this.events.emit('alerts:raised', alert);
     return alert;
   }
@@ -52,7 +50,9 @@ export class LeakAnalyzer {
       p = { episodes: new Map(), cache: new Map(), baseline: null, systemByEpisode: new Map() };
       this.sessions.set(sessionKey, p);
       // after a restart: rebuild what earlier episodes said from the store
-      for (const ep of this.store.listEpisodes({ sessionKey })) for (const t of this.store.listTurns(ep.id)) if (t.status === 'ok') this.learnTurn(t, p);
+      for (const ep of this.store.episodes.each({ sessionKey })) {
+        for (const t of this.store.turns.list(ep.id)) if (t.status === 'ok') this.learnTurn(t, p);
+      }
     }
     return p;
   }
@@ -60,7 +60,7 @@ export class LeakAnalyzer {
   private episodePrint(p: SessionPrints, episodeId: string): EpisodePrint {
     let e = p.episodes.get(episodeId);
     if (!e) {
-      e = { index: this.store.getEpisode(episodeId)?.index ?? 0, shingles: new Map() };
+      e = { index: this.store.episodes.get(episodeId)?.index ?? 0, shingles: new Map() };
       p.episodes.set(episodeId, e);
     }
     return e;
@@ -79,7 +79,7 @@ export class LeakAnalyzer {
 
   /** A call with the key of an ended episode: the recorder refuses it (401) and says so here. */
   staleKey(episodeId: string, sessionKey: string): void {
-    const ep = this.store.getEpisode(episodeId);
+    const ep = this.store.episodes.get(episodeId);
     this.raise({
       kind: 'stale_key', severity: 'error', sessionKey, episodeId, turnId: null, callId: null,
       message: `an upstream call used the key of episode ${ep?.index ?? '?'}, which has ended`,
@@ -118,8 +118,8 @@ export class LeakAnalyzer {
 
     const currentIndex = parsed.current ? parsed.logical.indexOf(parsed.current) : parsed.logical.length;
     const prior = parsed.logical.slice(0, currentIndex).filter((m) => (m.role === 'user' || m.role === 'assistant') && normalizeText(m.text));
-    const turn = call.turnId ? this.store.getTurn(call.turnId) : undefined;
-    const history = turn ? this.store.history(turn.episodeId, turn.historyLength) : [];
+    const turn = call.turnId ? this.store.turns.get(call.turnId) : undefined;
+    const history = turn ? this.store.turns.history(turn.episodeId, turn.historyLength) : [];
     if (turn) {
       out.push(...this.doubleFeed(base, prior, history, turn));
       if (turn.index === 0 && prior.some((m) => m.role === 'user')) {

@@ -213,7 +213,7 @@ export class Gateway {
       throw err;
     } finally {
       unwatch();
-      timer.catch(() => {});
+      timer.catch(() => {}); // the race is over: the timer's later rejection has no reader
     }
   }
 

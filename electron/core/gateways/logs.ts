@@ -71,7 +71,7 @@ export class GatewayLog {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    this.store.insertLogChunks(rows.map((r) => ({ ...r, gatewayId: this.gatewayId, sessionKey: this.sessionKey, file: this.file })));
+    this.store.logs.insert(rows.map((r) => ({ ...r, gatewayId: this.gatewayId, sessionKey: this.sessionKey, file: this.file })));
   }
 
   /** Flushes the index and closes the file; the file itself stays for later reading. */

@@ -12,17 +12,19 @@ export class GatewayPool {
   private readonly supervisor: GatewaySupervisor;
   private readonly warmup: ProviderBinding;
   private readonly park: () => ProviderBinding;
-  private size: number;
+  private size = 0;
   private readonly ready: Gateway[] = [];
   private filling: Promise<void> | null = null;
   private stopped = false;
+  /** Why the last fill failed (shown in Settings), cleared by the next fill that succeeds. */
   lastError: string | null = null;
+  /** Told when a fill fails: a background failure has no caller, so it is reported here. */
+  onError: ((message: string) => void) | null = null;
 
-  constructor(supervisor: GatewaySupervisor, warmup: ProviderBinding, park: () => ProviderBinding, size: number) {
+  constructor(supervisor: GatewaySupervisor, warmup: ProviderBinding, park: () => ProviderBinding) {
     this.supervisor = supervisor;
     this.warmup = warmup;
     this.park = park;
-    this.size = size;
   }
 
   get available(): number {
@@ -54,6 +56,7 @@ export class GatewayPool {
         this.lastError = null;
       } catch (err) {
         this.lastError = (err as Error).message;
+        this.onError?.(this.lastError);
       } finally {
         this.filling = null;
       }

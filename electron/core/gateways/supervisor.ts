@@ -71,6 +71,8 @@ export function releasePort(port: number): void {
 
 export class GatewaySupervisor {
   readonly options: SupervisorOptions;
+  /** The OpenClaw binary new gateways run (Settings may change it while the engine runs). */
+  binary: OpenClawBinary;
   private readonly gateways = new Map<string, Gateway>();
   private readonly usedPorts = new Set<number>();
   private readonly sampler = new TreeSampler();
@@ -81,6 +83,7 @@ export class GatewaySupervisor {
 
   constructor(options: SupervisorOptions) {
     this.options = options;
+    this.binary = options.binary;
     this.gatewaysDir = join(options.dataDir, 'gateways');
     this.pidDir = join(this.gatewaysDir, 'pids');
     this.logDir = join(options.dataDir, 'logs');
@@ -147,7 +150,7 @@ export class GatewaySupervisor {
     log.sessionKey = sessionKey;
     const gw = new Gateway({
       id, dir, port, token: randomBytes(24).toString('base64url'), provider, overlay: this.options.overlay(),
-      binary: this.options.binary, compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
+      binary: this.binary, compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
       readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
       nodeOptions: this.options.nodeOptions ?? '--max-old-space-size=384 --max-semi-space-size=2',
       base: this.options.base,

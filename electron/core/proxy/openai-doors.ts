@@ -7,7 +7,7 @@ import { messageText, type ChatMessage } from '../../../shared/wire/openai.ts';
 import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { TurnEmitter } from '../runtime/types.ts';
-import type { SessionManager, TurnOutcome } from '../sessions.ts';
+import type { SessionManager, TurnOutcome } from '../sessions/manager.ts';
 import { checkSessionKey } from './keys.ts';
 
 const chatBody = z.looseObject({

@@ -7,7 +7,8 @@ import { bearerToken, readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import { HttpService, route, type Handler } from '../http/server.ts';
 import { NO_EMITTER } from '../runtime/types.ts';
-import { toolCallSummary, type SessionManager } from '../sessions.ts';
+import type { ToolCall } from '../../../shared/domain.ts';
+import type { SessionManager } from '../sessions/manager.ts';
 import { checkSessionKey } from './keys.ts';
 import { chatCompletionsDoor, responsesDoor } from './openai-doors.ts';
 
@@ -66,4 +67,17 @@ export function createDataProxy(opts: ProxyOptions): HttpService {
     route('POST', '/v1/chat/completions', authed((req, res) => chatCompletionsDoor(sessions, bodyLimit, req, res))),
     route('POST', '/v1/responses', authed((req, res) => responsesDoor(sessions, bodyLimit, req, res))),
   ]);
+}
+
+/** AReaL's view of the tool calls a turn made: name and parsed input. */
+export function toolCallSummary(calls: ToolCall[]): Array<{ name: string; input: unknown }> {
+  return calls.map((c) => {
+    let input: unknown = c.arguments;
+    try {
+      input = JSON.parse(c.arguments);
+    } catch {
+      /* keep the raw text */
+    }
+    return { name: c.name, input };
+  });
 }

@@ -3,27 +3,25 @@
 // with the replayed history and a fresh x-openclaw-session-key, so OpenClaw's own per-key
 // transcript never feeds an earlier turn a second time.
 import { randomUUID } from 'node:crypto';
-import type { GatewayInfo } from '../../../shared/domain.ts';
+import type { GatewayInfo, IsolationMode } from '../../../shared/domain.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { ProviderBinding } from '../gateways/config.ts';
 import type { Gateway } from '../gateways/gateway.ts';
 import type { GatewayPool } from '../gateways/pool.ts';
 import type { GatewaySupervisor } from '../gateways/supervisor.ts';
-import type { Forwarder } from '../upstream/forward.ts';
+import type { Forwarder } from '../openai/forward.ts';
 import { join } from 'node:path';
 import { changedSince, snapshot, type Carried, type Snapshot } from '../gateways/workspace.ts';
-import { streamChat } from './stream-chat.ts';
+import { streamChat } from '../openai/stream-chat.ts';
 import { RuntimeError, type AgentRuntime, type TrainingContext, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
-
-export type Isolation = 'rebind' | 'fresh';
 
 export interface OpenClawRuntimeOptions {
   supervisor: GatewaySupervisor;
   pool: GatewayPool;
   forwarder: Forwarder;
-  /** The recorder's URL and the model name gateways are bound with. */
-  upstream(): { baseUrl: string; model: string };
-  isolation(): Isolation;
+  /** The recorder's URL (with /v1): every gateway's provider. */
+  recorderUrl(): string;
+  isolation(): IsolationMode;
   /** Test and leak-lab switch: reuse one OpenClaw session key per session (causes double feed). */
   stableSessionKey?: boolean;
   onChange(sessionKey: string): void;
@@ -117,9 +115,8 @@ export class OpenClawRuntime implements AgentRuntime {
     return gw;
   }
 
-  private bindingFor(apiKey: string): ProviderBinding {
-    const up = this.o.upstream();
-    return { baseUrl: up.baseUrl, apiKey, model: up.model };
+  private bindingFor(apiKey: string, model: string): ProviderBinding {
+    return { baseUrl: this.o.recorderUrl(), apiKey, model };
   }
 
   /** A session with no gateway yet takes a pooled one now and uses the key it is parked with. */
@@ -138,7 +135,7 @@ export class OpenClawRuntime implements AgentRuntime {
       s.gateway = null;
       await this.stopGateway(old);
     }
-    const gw = await this.acquire(key, this.bindingFor(ctx.upstreamKey));
+    const gw = await this.acquire(key, this.bindingFor(ctx.upstreamKey, ctx.model));
     const dir = join(gw.dir, 'state', 'workspace');
     const now = snapshot(dir);
     if (s.workspace && s.workspace.gatewayId === gw.id) {
@@ -185,12 +182,13 @@ export class OpenClawRuntime implements AgentRuntime {
   /** Replaces the session's gateway with a new one bound to the same key (after a crash, or on demand). */
   async restart(key: string): Promise<Gateway> {
     const s = this.slot(key);
+    // only to let a start in progress settle; its failure already reached whoever awaited it
     if (s.starting) await s.starting.catch(() => {});
     const old = s.gateway;
     s.gateway = null;
     if (old) await this.stopGateway(old);
     s.restarts++;
-    const binding = s.binding ?? this.bindingFor('sk-sess-unbound');
+    const binding = s.binding ?? this.bindingFor('sk-sess-unbound', 'default');
     s.starting = this.startFor(key, s, binding).finally(() => (s.starting = null));
     return s.starting;
   }
@@ -199,7 +197,7 @@ export class OpenClawRuntime implements AgentRuntime {
     const s = this.slots.get(key);
     if (!s) return;
     this.slots.delete(key);
-    await s.starting?.catch(() => {});
+    await s.starting?.catch(() => {}); // settled only; its failure was reported to its caller
     if (s.gateway) await this.stopGateway(s.gateway);
   }
 

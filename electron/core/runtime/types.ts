@@ -1,6 +1,7 @@
 // The AgentRuntime contract the DataProxy drives: one call per turn, plus optional episode hooks.
 import type { GatewayInfo, HistoryMessage, RuntimeKind, ToolCall } from '../../../shared/domain.ts';
-import type { UpstreamTarget } from '../upstream/forward.ts';
+import type { UpstreamTarget } from '../openai/forward.ts';
+import { ChatError, type ChatSink } from '../openai/stream-chat.ts';
 
 /** What a runtime needs to run one turn. `upstream` is the recorder, keyed by the episode. */
 export interface TurnRequest {
@@ -15,11 +16,8 @@ export interface TurnRequest {
 }
 
 /** Live output of a turn, for streaming front doors and the UI. */
-export interface TurnEmitter {
-  delta(text: string): void;
+export interface TurnEmitter extends ChatSink {
   toolCall(call: ToolCall): void;
-  /** The runtime's own SSE bytes, for a front door that passes them through unchanged. */
-  raw?(chunk: Uint8Array): void;
 }
 
 export interface TurnResult {
@@ -34,6 +32,8 @@ export interface TrainingContext {
   episodeId: string;
   upstreamKey: string;
   taskId: string | null;
+  /** The model the episode's calls ask the recorder for. */
+  model: string;
 }
 
 export interface AgentRuntime {
@@ -50,14 +50,6 @@ export interface AgentRuntime {
 }
 
 /** A turn failure with the status the DataProxy should answer (502 broken, 504 too slow). */
-export class RuntimeError extends Error {
-  readonly status: 502 | 504;
-  readonly type: string;
-  constructor(status: 502 | 504, message: string, type = status === 504 ? 'upstream_timeout' : 'upstream_error') {
-    super(message);
-    this.status = status;
-    this.type = type;
-  }
-}
+export class RuntimeError extends ChatError {}
 
 export const NO_EMITTER: TurnEmitter = { delta: () => {}, toolCall: () => {} };

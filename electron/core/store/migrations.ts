@@ -123,4 +123,35 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX log_chunks_session ON log_chunks (session_key, at);
     `,
   },
+  {
+    version: 3,
+    name: 'upstream connections: each episode is bound to the upstream it started with',
+    sql: `
+      CREATE TABLE upstreams (
+        id TEXT PRIMARY KEY,
+        base_url TEXT NOT NULL,
+        api_key TEXT NOT NULL,
+        model TEXT NOT NULL DEFAULT '',
+        origin TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (base_url, api_key, model)
+      );
+      INSERT OR IGNORE INTO upstreams (id, base_url, api_key, model, origin, created_at)
+        SELECT 'up_' || lower(hex(randomblob(8))), json_extract(upstream_override, '$.baseUrl'),
+          json_extract(upstream_override, '$.apiKey'), coalesce(json_extract(upstream_override, '$.model'), ''),
+          'turn', started_at
+        FROM episodes WHERE upstream_override IS NOT NULL;
+      ALTER TABLE episodes ADD COLUMN upstream_id TEXT REFERENCES upstreams(id);
+      UPDATE episodes SET upstream_id = (
+        SELECT u.id FROM upstreams u WHERE u.base_url = json_extract(episodes.upstream_override, '$.baseUrl')
+          AND u.api_key = json_extract(episodes.upstream_override, '$.apiKey')
+          AND u.model = coalesce(json_extract(episodes.upstream_override, '$.model'), ''))
+        WHERE upstream_override IS NOT NULL;
+      ALTER TABLE episodes DROP COLUMN upstream_override;
+      CREATE INDEX episodes_started ON episodes (started_at, id);
+      CREATE INDEX sessions_created ON sessions (created_at, key);
+      CREATE INDEX alerts_created ON alerts (created_at, id);
+      CREATE INDEX alerts_episode ON alerts (episode_id);
+    `,
+  },
 ];

@@ -1,11 +1,11 @@
 // Row → domain mappers: the only place that knows column names and JSON-encoded columns.
 import type {
-  Alert, Episode, Reward, RewardSource, Severity, Turn, UpstreamCall, UpstreamCallDetail,
+  Alert, AlertKind, Episode, Reward, RewardSource, Severity, Turn, UpstreamCall, UpstreamCallDetail,
 } from '../../../shared/domain.ts';
 
 export interface EpisodeRow {
   id: string; session_key: string; idx: number; task_id: string | null; metadata: string; upstream_key: string;
-  upstream_override: string | null; status: 'open' | 'ended'; started_at: number; ended_at: number | null;
+  upstream_id: string | null; status: 'open' | 'ended'; started_at: number; ended_at: number | null;
   turn_count: number; call_count: number; reward: number | null; reward_source: RewardSource | null;
 }
 
@@ -28,14 +28,14 @@ export interface RewardRow {
 }
 
 export interface AlertRow {
-  id: string; kind: string; severity: Severity; session_key: string | null; episode_id: string | null;
+  id: string; kind: AlertKind; severity: Severity; session_key: string | null; episode_id: string | null;
   turn_id: string | null; call_id: string | null; message: string; evidence: string; created_at: number;
 }
 
 export function toEpisode(r: EpisodeRow): Episode {
   return {
     id: r.id, sessionKey: r.session_key, index: r.idx, taskId: r.task_id, metadata: JSON.parse(r.metadata),
-    upstreamKey: r.upstream_key, status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
+    upstreamKey: r.upstream_key, upstreamId: r.upstream_id, status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
     reward: r.reward, rewardSource: r.reward_source, turnCount: r.turn_count, callCount: r.call_count,
   };
 }

@@ -1,6 +1,15 @@
 // The browser transport: invoke channels over HTTP, events over one WebSocket (reconnecting),
 // both with the per-run token the headless host printed in the UI URL.
-import type { EventBatch, EventChannel, EventPayloads, InvokeChannel, InvokeRequest, InvokeResponse, WorkbenchApi } from '../../../shared/api.ts';
+import type {
+  EventBatch,
+  EventChannel,
+  EventPayloads,
+  InvokeChannel,
+  InvokeEnvelope,
+  InvokeRequest,
+  InvokeResponse,
+  WorkbenchApi,
+} from '../../../shared/api.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -60,9 +69,11 @@ export class HttpTransport implements WorkbenchApi {
       headers: { authorization: `Bearer ${this.o.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(request ?? {}),
     });
-    const body = await res.json().catch(() => null) as { ok?: boolean; result?: unknown; error?: { message: string; type: string } } | null;
-    if (!res.ok || !body?.ok) throw new ApiError(res.status, body?.error?.message ?? `request failed with ${res.status}`, body?.error?.type ?? 'error');
-    return body.result as InvokeResponse<K>;
+    // an invoke answers with the envelope; a refusal before it (a wrong token) with a bare error body
+    const body = (await res.json().catch(() => null)) as InvokeEnvelope | { error?: { message: string; type: string } } | null;
+    if (body && 'ok' in body && body.ok) return body.result as InvokeResponse<K>;
+    const error = body && 'error' in body ? body.error : undefined;
+    throw new ApiError(res.status, error?.message ?? `request failed with ${res.status}`, error?.type ?? 'error');
   }
 
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {

@@ -1,10 +1,19 @@
 // The Electron transport: the preload's allow-listed bridge (window.trajscope).
-import type { EventBatch, EventChannel, EventPayloads, InvokeChannel, InvokeRequest, InvokeResponse, WorkbenchApi } from '../../../shared/api.ts';
+import type {
+  EventBatch,
+  EventChannel,
+  EventPayloads,
+  InvokeChannel,
+  InvokeEnvelope,
+  InvokeRequest,
+  InvokeResponse,
+  WorkbenchApi,
+} from '../../../shared/api.ts';
 import { ApiError, EventHub } from './http.ts';
 
 /** What the preload exposes; nothing else of Electron reaches the renderer. */
 export interface TrajscopeBridge {
-  invoke(channel: string, request: unknown): Promise<{ ok: true; result: unknown } | { ok: false; error: { message: string; type: string; status: number } }>;
+  invoke(channel: string, request: unknown): Promise<InvokeEnvelope>;
   onEvents(listener: (batches: EventBatch[]) => void): () => void;
 }
 

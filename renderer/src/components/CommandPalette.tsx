@@ -20,7 +20,15 @@ export function CommandPalette() {
       { id: 'label', label: 'Go to labeling queue', run: () => st().navigate({ view: 'label' }) },
       { id: 'leaks', label: 'Go to leak alerts', run: () => st().navigate({ view: 'leaks' }) },
       { id: 'settings', label: 'Open settings', run: () => st().navigate({ view: 'settings' }) },
-      { id: 'theme', label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`, run: () => void st().api.invoke('settings:set', { theme: theme === 'dark' ? 'light' : 'dark' }).then((s) => store.setState({ settings: s })) },
+      {
+        id: 'theme',
+        label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`,
+        run: () =>
+          void st()
+            .api.invoke('settings:set', { theme: theme === 'dark' ? 'light' : 'dark' })
+            .then((s) => store.setState({ settings: s }))
+            .catch((e: Error) => st().setNotice(`Switching the theme failed: ${e.message}`, 'error')),
+      },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => st().setCheatsheet(true) },
       ...Object.keys(sessions).map((k) => ({ id: `s:${k}`, label: `Session ${k}`, run: () => st().navigate({ view: 'sessions', sessionKey: k, episodeId: null, turnId: null, callId: null }) })),
     ];

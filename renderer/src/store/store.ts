@@ -1,12 +1,15 @@
 // The renderer's one store (zustand, slices): it mirrors engine snapshots and applies engine
 // events; the engine stays the source of truth. Logs bypass it (they go straight to xterm).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, Settings, WorkbenchApi } from '../../../shared/api.ts';
-import type { Alert, Episode, SessionInfo, Turn } from '../../../shared/domain.ts';
+import type { AppInfo, Notice, Settings, WorkbenchApi } from '../../../shared/api.ts';
+import type { ConfigView } from '../../../shared/config.ts';
+import type { Alert, Episode, Reward, SessionInfo, Turn } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
 
 export interface SessionsSlice {
   sessions: Record<string, SessionInfo>;
+  /** Cursor of the next page of older sessions (null: all loaded). */
+  sessionsNext: string | null;
   filter: string;
   upsertSession(s: SessionInfo): void;
   setFilter(f: string): void;
@@ -21,21 +24,41 @@ export interface TimelineSlice {
   setTurns(episodeId: string, list: Turn[]): void;
 }
 
-export interface UiSlice {
+/** The labeling queue: a stable order of ended episodes, the reward rows read so far, the draft label. */
+export interface LabelSlice {
+  queue: string[];
+  labelIndex: number;
+  rewards: Record<string, Reward[]>;
+  draft: { value: number | null; note: string };
+  setRewards(episodeId: string, list: Reward[]): void;
+  setLabelIndex(i: number): void;
+  setDraft(d: Partial<LabelSlice['draft']>): void;
+}
+
+export interface AlertsSlice {
+  alerts: Alert[];
+  alertsNext: string | null;
+  mergeAlerts(list: Alert[]): void;
+}
+
+export interface ConfigSlice {
   info: AppInfo | null;
   settings: Settings | null;
+  config: ConfigView | null;
+}
+
+export interface UiSlice {
   route: Route;
   paletteOpen: boolean;
   cheatsheetOpen: boolean;
   notice: { text: string; kind: 'info' | 'error' } | null;
-  alerts: Alert[];
   navigate(route: Partial<Route>): void;
   setNotice(text: string | null, kind?: 'info' | 'error'): void;
   setPalette(open: boolean): void;
   setCheatsheet(open: boolean): void;
 }
 
-export type State = SessionsSlice & TimelineSlice & UiSlice & { api: WorkbenchApi };
+export type State = SessionsSlice & TimelineSlice & LabelSlice & AlertsSlice & ConfigSlice & UiSlice & { api: WorkbenchApi };
 
 type Set = StoreApi<State>['setState'];
 
@@ -47,6 +70,7 @@ function upsertBy<T extends { id: string }>(list: T[] | undefined, item: T, orde
 
 const sessionsSlice = (set: Set): SessionsSlice => ({
   sessions: {},
+  sessionsNext: null,
   filter: '',
   upsertSession: (s) => set((st) => ({ sessions: { ...st.sessions, [s.key]: s } })),
   setFilter: (filter) => set({ filter }),
@@ -55,20 +79,45 @@ const sessionsSlice = (set: Set): SessionsSlice => ({
 const timelineSlice = (set: Set): TimelineSlice => ({
   episodes: {},
   turns: {},
-  upsertEpisode: (e) => set((st) => ({ episodes: { ...st.episodes, [e.sessionKey]: upsertBy(st.episodes[e.sessionKey], e, (a, b) => a.index - b.index) } })),
-  upsertTurn: (t) => set((st) => ({ turns: { ...st.turns, [t.episodeId]: upsertBy(st.turns[t.episodeId], t, (a, b) => a.index - b.index) } })),
+  upsertEpisode: (e) =>
+    set((st) => ({
+      episodes: { ...st.episodes, [e.sessionKey]: upsertBy(st.episodes[e.sessionKey], e, (a, b) => a.index - b.index) },
+      // a newly ended episode joins the end of the labeling queue; the order never reshuffles under the labeler
+      queue: e.status === 'ended' && !st.queue.includes(e.id) ? [...st.queue, e.id] : st.queue,
+    })),
+  upsertTurn: (t) =>
+    set((st) => ({ turns: { ...st.turns, [t.episodeId]: upsertBy(st.turns[t.episodeId], t, (a, b) => a.index - b.index) } })),
   setEpisodes: (sessionKey, list) => set((st) => ({ episodes: { ...st.episodes, [sessionKey]: list } })),
   setTurns: (episodeId, list) => set((st) => ({ turns: { ...st.turns, [episodeId]: list } })),
 });
 
-const uiSlice = (set: Set): UiSlice => ({
+const labelSlice = (set: Set): LabelSlice => ({
+  queue: [],
+  labelIndex: 0,
+  rewards: {},
+  draft: { value: null, note: '' },
+  setRewards: (episodeId, list) => set((st) => ({ rewards: { ...st.rewards, [episodeId]: list } })),
+  setLabelIndex: (labelIndex) => set({ labelIndex, draft: { value: null, note: '' } }),
+  setDraft: (d) => set((st) => ({ draft: { ...st.draft, ...d } })),
+});
+
+const alertsSlice = (set: Set): AlertsSlice => ({
+  alerts: [],
+  alertsNext: null,
+  mergeAlerts: (list) =>
+    set((st) => ({
+      alerts: [...new Map([...st.alerts, ...list].map((a) => [a.id, a])).values()].sort((a, b) => b.createdAt - a.createdAt),
+    })),
+});
+
+const uiSlice = (set: Set): UiSlice & ConfigSlice => ({
   info: null,
   settings: null,
+  config: null,
   route: EMPTY_ROUTE,
   paletteOpen: false,
   cheatsheetOpen: false,
   notice: null,
-  alerts: [],
   navigate: (r) => set((st) => ({ route: { ...st.route, ...r } })),
   setNotice: (text, kind = 'info') => set({ notice: text === null ? null : { text, kind } }),
   setPalette: (paletteOpen) => set({ paletteOpen }),
@@ -76,25 +125,52 @@ const uiSlice = (set: Set): UiSlice => ({
 });
 
 export function createWorkbenchStore(api: WorkbenchApi): StoreApi<State> {
-  return createStore<State>()((set) => ({ api, ...sessionsSlice(set), ...timelineSlice(set), ...uiSlice(set) }));
+  return createStore<State>()((set) => ({
+    api,
+    ...sessionsSlice(set),
+    ...timelineSlice(set),
+    ...labelSlice(set),
+    ...alertsSlice(set),
+    ...uiSlice(set),
+  }));
 }
 
 /** Loads the first snapshot and keeps the store in step with engine events. Returns an unsubscribe. */
 export async function syncStore(store: StoreApi<State>): Promise<() => void> {
   const { api } = store.getState();
+  const refetchRewards = (episodeId: string) => {
+    if (!store.getState().rewards[episodeId]) return; // nobody has looked at them yet
+    void api
+      .invoke('rewards:list', { episodeId })
+      .then((list) => store.getState().setRewards(episodeId, list))
+      .catch((e: Error) => store.getState().setNotice(`Reloading labels failed: ${e.message}`, 'error'));
+  };
   const offs = [
     api.on('sessions:changed', (s) => store.getState().upsertSession(s)),
     api.on('episodes:changed', (e) => store.getState().upsertEpisode(e)),
     api.on('turns:changed', (t) => store.getState().upsertTurn(t)),
-    api.on('alerts:raised', (a) => store.setState((st) => ({ alerts: mergeAlerts(st.alerts, [a]) }))),
+    api.on('alerts:raised', (a) => store.getState().mergeAlerts([a])),
+    api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
+    api.on('config:changed', (config) => store.setState({ config })),
+    api.on('notices:raised', (n: Notice) => store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info')),
   ];
-  const [info, settings, sessions, alerts] = await Promise.all([api.invoke('app:info', {}), api.invoke('settings:get', {}), api.invoke('sessions:list', {}), api.invoke('alerts:list', {})]);
-  store.setState((st) => ({ info, settings, sessions: Object.fromEntries(sessions.map((s) => [s.key, s])), alerts: mergeAlerts(alerts, st.alerts) }));
+  const [info, settings, config, sessions, alerts] = await Promise.all([
+    api.invoke('app:info', {}),
+    api.invoke('settings:get', {}),
+    api.invoke('config:get', {}),
+    api.invoke('sessions:list', {}),
+    api.invoke('alerts:list', {}),
+  ]);
+  store.setState((st) => ({
+    info,
+    settings,
+    config,
+    sessions: { ...Object.fromEntries(sessions.items.map((s) => [s.key, s])), ...st.sessions },
+    sessionsNext: sessions.next,
+    alertsNext: alerts.next,
+  }));
+  store.getState().mergeAlerts(alerts.items);
   return () => offs.forEach((off) => off());
-}
-
-function mergeAlerts(a: Alert[], b: Alert[]): Alert[] {
-  return [...new Map([...a, ...b].map((x) => [x.id, x])).values()];
 }
 
 /** How many alerts concern each episode and each turn (for badges). */
@@ -116,8 +192,14 @@ export function visibleSessions(st: Pick<State, 'sessions' | 'filter'>): Session
     .sort((a, b) => b.createdAt - a.createdAt || a.key.localeCompare(b.key));
 }
 
-/** The labeling queue: ended episodes, unlabeled first, then oldest first. */
-export function labelQueue(episodes: Record<string, Episode[]>): Episode[] {
-  return Object.values(episodes).flat().filter((e) => e.status === 'ended')
+/** The first order of a labeling queue: ended episodes, unlabeled first, then oldest first. */
+export function labelQueue(episodes: Episode[]): Episode[] {
+  return episodes
+    .filter((e) => e.status === 'ended')
     .sort((a, b) => Number(a.rewardSource === 'human') - Number(b.rewardSource === 'human') || a.startedAt - b.startedAt);
+}
+
+/** Every episode the store knows, by id. */
+export function episodeById(episodes: Record<string, Episode[]>): Map<string, Episode> {
+  return new Map(Object.values(episodes).flatMap((list) => list.map((e) => [e.id, e] as const)));
 }

@@ -26,22 +26,22 @@ describe('leak detectors', () => {
   let n = 0;
   /** A finished turn whose history is `history`, then a call carrying `messages` recorded in a new turn. */
   function setup(session: string, history: Array<[string, string]>, message: string, opts: { newEpisode?: boolean } = {}) {
-    store.ensureSession(session, 'openclaw');
-    let ep = store.openEpisode(session);
+    store.sessions.ensure(session, 'openclaw');
+    let ep = store.episodes.open(session);
     if (!ep || opts.newEpisode) {
-      if (ep) store.endEpisode(ep.id);
-      ep = store.insertEpisode({ sessionKey: session, taskId: null, metadata: {}, upstreamKey: `sk-sess-${session}-${n++}` });
+      if (ep) store.episodes.end(ep.id);
+      ep = store.episodes.insert({ sessionKey: session, taskId: null, metadata: {}, upstreamKey: `sk-sess-${session}-${n++}`, upstreamId: null });
     }
     for (const [u, a] of history) {
-      const t = store.insertTurn({ episodeId: ep.id, sessionKey: session, message: u, historyLength: store.history(ep.id).length });
-      events.emit('turns:changed', store.finishTurn(t.id, { ok: true, reply: a, toolCalls: [], error: null }));
+      const t = store.turns.insert({ episodeId: ep.id, sessionKey: session, message: u, historyLength: store.turns.history(ep.id).length });
+      events.emit('turns:changed', store.turns.finish(t.id, { ok: true, reply: a, toolCalls: [], error: null }));
     }
-    const turn = store.insertTurn({ episodeId: ep.id, sessionKey: session, message, historyLength: store.history(ep.id).length });
+    const turn = store.turns.insert({ episodeId: ep.id, sessionKey: session, message, historyLength: store.turns.history(ep.id).length });
     return { ep, turn };
   }
   function analyze(session: string, turnId: string, episodeId: string, messages: ChatMessage[]) {
     const body = Buffer.from(JSON.stringify({ model: 'm', messages }));
-    const call = store.insertCall({ upstreamKey: 'k', sessionKey: session, episodeId, turnId, path: '/v1/chat/completions', headers: {}, body, startedAt: Date.now() });
+    const call = store.calls.insert({ upstreamKey: 'k', sessionKey: session, episodeId, turnId, path: '/v1/chat/completions', headers: {}, body, startedAt: Date.now() });
     return analyzer.analyzeCall(call, body);
   }
 
@@ -101,7 +101,7 @@ describe('leak detectors', () => {
   test('a call outside any turn and a call from another OpenClaw session are flagged', () => {
     const { ep } = setup('bg', [], 'x');
     const body = Buffer.from(JSON.stringify({ messages: [{ role: 'user', content: 'background chore\n\nRuntime: agent=main | session=agent:main:other-session:1234 | host=vm' }] }));
-    const call = store.insertCall({ upstreamKey: 'k', sessionKey: 'bg', episodeId: ep.id, turnId: null, path: '/v1/chat/completions', headers: {}, body, startedAt: Date.now() });
+    const call = store.calls.insert({ upstreamKey: 'k', sessionKey: 'bg', episodeId: ep.id, turnId: null, path: '/v1/chat/completions', headers: {}, body, startedAt: Date.now() });
     const kinds = analyzer.analyzeCall(call, body).map((a) => a.kind).sort();
     assert.deepEqual(kinds, ['background_call', 'key_mismatch']);
   });

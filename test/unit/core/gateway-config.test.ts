@@ -37,13 +37,23 @@ test('mergeConfig merges objects and replaces arrays and scalars', () => {
   assert.deepEqual(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: { e: 1 } }), { a: { b: 1, c: [3] }, d: { e: 1 } });
 });
 
-test('the overlay saved from the UI merges deeply over the run\'s overlay', async () => {
+test('an overlay saved from Settings applies when no higher source sets one; a --openclaw-config overlay pins it', async () => {
   const { startBench } = await import('../../helpers/workbench.ts');
-  const b = await startBench({ openclaw: { enabled: false, overlay: { tools: { profile: 'coding' } } } });
+  const saved = await startBench();
   try {
-    b.wb.store.setSetting('openclaw', { overlay: { tools: { deny: [] } }, isolation: 'fresh' });
-    assert.deepEqual(b.wb.openclawSettings(), { isolation: 'fresh', overlay: { tools: { profile: 'coding', deny: [] } } });
+    assert.deepEqual(saved.wb.overlay(), {});
+    saved.wb.config.update({ openclawConfig: { tools: { deny: [] } } });
+    assert.deepEqual(saved.wb.overlay(), { tools: { deny: [] } });
+    assert.equal(saved.wb.config.sourceOf('openclawConfig'), 'saved');
   } finally {
-    await b.stop();
+    await saved.stop();
+  }
+  const pinned = await startBench({ openclawConfig: { tools: { profile: 'coding' } } });
+  try {
+    pinned.wb.config.update({ openclawConfig: { tools: { deny: [] } } });
+    assert.deepEqual(pinned.wb.overlay(), { tools: { profile: 'coding' } }, 'the flag wins over the saved value');
+    assert.deepEqual(pinned.wb.config.view().pinned.includes('openclawConfig'), true);
+  } finally {
+    await pinned.stop();
   }
 });

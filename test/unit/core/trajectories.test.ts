@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { interactionRewards } from '../../../electron/core/upstream/trajectories.ts';
+import { interactionRewards } from '../../../electron/core/export/rewards.ts';
 import type { Reward } from '../../../shared/domain.ts';
 
 const calls = [{ id: 'c1', turnId: 't1' }, { id: 'c2', turnId: 't1' }, { id: 'c3', turnId: 't2' }];

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { createApiHandlers } from '../../../electron/core/api.ts';
+import { createApiHandlers } from '../../../electron/core/api/handlers.ts';
 import { EngineEvents } from '../../../electron/core/events.ts';
 import { forwardEvents, INVOKE, isTrustedSender, registerIpc, type SenderInfo } from '../../../electron/main/ipc.ts';
 import { createBridge } from '../../../electron/preload/bridge.ts';
@@ -28,17 +28,24 @@ test('only our own top-level file:// page is a trusted sender', () => {
 test('main validates sender, channel and payload before the engine sees anything', async () => {
   let handler: ((e: SenderInfo, ...a: unknown[]) => Promise<unknown>) | null = null;
   const ipcMain = { handle: (ch: string, h: typeof handler) => { assert.equal(ch, INVOKE); handler = h; }, removeHandler: () => { handler = null; } };
-  const stop = registerIpc(ipcMain, createApiHandlers(b.wb), (e) => isTrustedSender(e, 7, ['file://']));
+  const logged: string[] = [];
+  const handlers = { ...createApiHandlers(b.wb), 'app:info': () => { throw new Error('disk on fire'); } };
+  const stop = registerIpc(ipcMain, handlers, (e) => isTrustedSender(e, 7, ['file://']), (m) => logged.push(m));
   const ok = frame('file:///app/index.html');
   assert.deepEqual(await handler!(frame('https://evil/'), 'sessions:list', {}), { ok: false, error: { status: 403, type: 'forbidden', message: 'untrusted sender' } });
   assert.equal(((await handler!(ok, 'fs:read', {})) as { error: { status: number } }).error.status, 404);
   const bad = (await handler!(ok, 'turns:send', { sessionKey: 'bad key', message: 'x' })) as { ok: boolean; error: { status: number; message: string } };
   assert.equal(bad.error.status, 400);
   assert.match(bad.error.message, /sessionKey/);
-  assert.equal(b.wb.store.listSessions().length, 0, 'nothing reached the engine');
+  assert.equal(b.wb.store.sessions.count(), 0, 'nothing reached the engine');
   const good = (await handler!(ok, 'turns:send', { sessionKey: 'ipc', message: 'hello' })) as { ok: boolean; result: { status: string } };
   assert.equal(good.ok, true);
   assert.equal(good.result.status, 'ok');
+  // an unexpected failure is logged in full on the main side and reaches the UI as a plain 500
+  const broken = (await handler!(ok, 'app:info', {})) as { ok: boolean; error: { status: number; message: string } };
+  assert.deepEqual(broken, { ok: false, error: { status: 500, type: 'server_error', message: 'internal error in app:info' } });
+  assert.equal(logged.length, 1);
+  assert.match(logged[0]!, /app:info failed: Error: disk on fire\n\s+at /);
   stop();
   assert.equal(handler, null);
 });

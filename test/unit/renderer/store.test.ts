@@ -20,11 +20,16 @@ const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}
   key, runtime: 'direct', state: 'idle', createdAt, closedAt: null, episodeCount: 0, openEpisodeId: null, turnCount: 0, lastReward: null, alertCount: 0, gateway: null, ...over,
 });
 const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
-  id, sessionKey: 's', index: 0, taskId: null, metadata: {}, upstreamKey: 'k', status: 'ended', startedAt: 0, endedAt: 1, reward: null, rewardSource: null, turnCount: 1, callCount: 1, ...over,
+  id, sessionKey: 's', index: 0, taskId: null, metadata: {}, upstreamKey: 'k', upstreamId: null, status: 'ended', startedAt: 0, endedAt: 1,
+  reward: null, rewardSource: null, turnCount: 1, callCount: 1, ...over,
 });
+const page = <T>(items: T[]) => ({ items, next: null });
 
 test('the store loads a snapshot, then mirrors engine events', async () => {
-  const { api, emit } = fakeApi({ 'app:info': { version: 'x' }, 'settings:get': { theme: 'dark' }, 'sessions:list': [session('a', 1)], 'alerts:list': [] });
+  const { api, emit } = fakeApi({
+    'app:info': { version: 'x' }, 'settings:get': { theme: 'dark' }, 'config:get': { values: {} },
+    'sessions:list': page([session('a', 1)]), 'alerts:list': page([]),
+  });
   const store = createWorkbenchStore(api);
   await syncStore(store);
   assert.deepEqual(Object.keys(store.getState().sessions), ['a']);
@@ -35,6 +40,14 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   emit('episodes:changed', episode('e1', { index: 0 }));
   emit('episodes:changed', episode('e2', { index: 1, reward: 1 }));
   assert.deepEqual(store.getState().episodes.s!.map((e) => [e.id, e.reward]), [['e1', null], ['e2', 1]]);
+  // ended episodes join the labeling queue once, in the order they ended; a label does not reorder it
+  assert.deepEqual(store.getState().queue, ['e2', 'e1']);
+  emit('episodes:changed', episode('e1', { index: 0, rewardSource: 'human', reward: 1 }));
+  assert.deepEqual(store.getState().queue, ['e2', 'e1']);
+  emit('config:changed', { values: { upstreamUrl: 'http://m/v1' } });
+  assert.deepEqual(store.getState().config, { values: { upstreamUrl: 'http://m/v1' } });
+  emit('notices:raised', { level: 'warning', message: 'warm pool: no port', at: 1 });
+  assert.deepEqual(store.getState().notice, { text: 'warm pool: no port', kind: 'info' });
 });
 
 test('visible sessions: newest first, filtered by key or state', () => {
@@ -45,11 +58,11 @@ test('visible sessions: newest first, filtered by key or state', () => {
 });
 
 test('the labeling queue holds ended episodes, unlabeled first, oldest first', () => {
-  const q = labelQueue({ s: [
+  const q = labelQueue([
     episode('labeled', { startedAt: 1, rewardSource: 'human', reward: 1 }),
     episode('open', { status: 'open', startedAt: 0 }),
     episode('late', { startedAt: 5 }),
     episode('early', { startedAt: 2, rewardSource: 'api', reward: 0 }),
-  ] });
+  ]);
   assert.deepEqual(q.map((e) => e.id), ['early', 'late', 'labeled']);
 });

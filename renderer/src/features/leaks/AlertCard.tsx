@@ -1,13 +1,8 @@
 // One alert: what was found, the offending spans (highlighted, as text), and links to the turn it
 // concerns and to the episode and turn the content came from.
-import type { Alert } from '../../../../shared/domain.ts';
+import { ALERT_KINDS, type Alert } from '../../../../shared/domain.ts';
 import { clock } from '../../format.ts';
 import { useStoreApi } from '../../store/use-store.ts';
-
-const KIND_LABEL: Record<string, string> = {
-  double_feed: 'double feed', cross_episode: 'cross-episode content', history_not_reset: 'history not reset', stale_key: 'stale key',
-  key_mismatch: "another session's key", background_call: 'call outside any turn', system_prompt_drift: 'system prompt drift', state_carryover: 'state carried over',
-};
 
 export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
   const store = useStoreApi();
@@ -18,7 +13,7 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
   return (
     <div className={`alert ${a.severity}`} data-testid="alert" data-kind={a.kind}>
       <div className="row">
-        <span className={`badge ${a.severity === 'error' ? 'warn' : ''}`}>{KIND_LABEL[a.kind] ?? a.kind}</span>
+        <span className={`badge ${a.severity === 'error' ? 'warn' : ''}`}>{ALERT_KINDS[a.kind] ?? a.kind}</span>
         <span>{a.message}</span>
         <span className="spacer" />
         <span className="muted small">{clock(a.createdAt)}</span>

@@ -1,28 +1,68 @@
-// Leak alerts: what the detectors raised, newest first, each linking to the turn it concerns.
+// Leak alerts: what the detectors raised, newest first, filtered by kind in the engine, each
+// linking to the turn it concerns. Alerts live in the store; older pages load on demand.
 import { useEffect, useState } from 'react';
-import type { Alert } from '../../../../shared/domain.ts';
+import { ALERT_KINDS, type AlertKind } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from './AlertCard.tsx';
 import { LeakLab } from './LeakLab.tsx';
 
 export function AlertsView() {
   const store = useStoreApi();
-  const live = useStore((s) => s.alerts);
-  const [loaded, setLoaded] = useState<Alert[]>([]);
-  const [kind, setKind] = useState('');
+  const alerts = useStore((s) => s.alerts);
+  const next = useStore((s) => s.alertsNext);
+  const [kind, setKind] = useState<AlertKind | ''>('');
+  const [more, setMore] = useState<string | null>(null);
+
+  // a kind filter asks the engine, so kinds beyond the loaded pages are found too
   useEffect(() => {
-    void store.getState().api.invoke('alerts:list', {}).then(setLoaded).catch(() => {});
-  }, [store]);
-  const all = [...new Map([...loaded, ...live].map((a) => [a.id, a])).values()].sort((a, b) => b.createdAt - a.createdAt);
-  const kinds = [...new Set(all.map((a) => a.kind))];
-  const shown = all.filter((a) => !kind || a.kind === kind);
+    const st = store.getState();
+    void st.api
+      .invoke('alerts:list', kind ? { kind } : {})
+      .then((page) => {
+        store.getState().mergeAlerts(page.items);
+        setMore(page.next);
+      })
+      .catch((e: Error) => st.setNotice(`Loading alerts failed: ${e.message}`, 'error'));
+  }, [kind, store]);
+
+  const loadMore = async () => {
+    const cursor = kind ? more : next;
+    if (!cursor) return;
+    try {
+      const page = await store.getState().api.invoke('alerts:list', { cursor, ...(kind ? { kind } : {}) });
+      store.getState().mergeAlerts(page.items);
+      if (kind) setMore(page.next);
+      else store.setState({ alertsNext: page.next });
+    } catch (e) {
+      store.getState().setNotice(`Loading alerts failed: ${(e as Error).message}`, 'error');
+    }
+  };
+  const shown = alerts.filter((a) => !kind || a.kind === kind);
+  const hasMore = kind ? more : next;
   return (
     <div className="alerts">
-      <header className="row"><h2>Leak alerts</h2>
-        <select aria-label="Alert kind" value={kind} onChange={(e) => setKind(e.target.value)}><option value="">all kinds</option>{kinds.map((k) => <option key={k}>{k}</option>)}</select>
+      <header className="row">
+        <h2>Leak alerts</h2>
+        <select aria-label="Alert kind" value={kind} onChange={(e) => setKind(e.target.value as AlertKind | '')}>
+          <option value="">all kinds</option>
+          {(Object.keys(ALERT_KINDS) as AlertKind[]).map((k) => (
+            <option key={k} value={k}>
+              {ALERT_KINDS[k]}
+            </option>
+          ))}
+        </select>
       </header>
-      {shown.length === 0 && <p className="empty">No alerts. Prompts that repeat a turn or carry an earlier episode's content show up here.</p>}
-      {shown.map((a) => <AlertCard key={a.id} alert={a} showOpen />)}
+      {shown.length === 0 && (
+        <p className="empty">No alerts. Prompts that repeat a turn or carry an earlier episode's content show up here.</p>
+      )}
+      {shown.map((a) => (
+        <AlertCard key={a.id} alert={a} showOpen />
+      ))}
+      {hasMore && (
+        <button type="button" onClick={() => void loadMore()}>
+          Load older alerts
+        </button>
+      )}
       <LeakLab />
     </div>
   );

@@ -10,7 +10,11 @@ export function LeakLab() {
   const [running, setRunning] = useState<string | null>(null);
   const [verdicts, setVerdicts] = useState<Record<string, LabVerdict>>({});
   useEffect(() => {
-    void store.getState().api.invoke('lab:list', {}).then(setScenarios).catch(() => setScenarios([]));
+    void store
+      .getState()
+      .api.invoke('lab:list', {})
+      .then(setScenarios)
+      .catch((e: Error) => store.getState().setNotice(`Loading the lab scenarios failed: ${e.message}`, 'error'));
   }, [store]);
   const run = async (name: string) => {
     setRunning(name);

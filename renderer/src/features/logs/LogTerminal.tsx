@@ -107,7 +107,7 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   };
   const jump = async (which: 'selection' | 'in-flight') => {
     const st = store.getState();
-    const episodes = await st.api.invoke('episodes:list', { sessionKey });
+    const episodes = (await st.api.invoke('episodes:list', { sessionKey, order: 'desc', limit: 50 })).items;
     const turns = (await Promise.all(episodes.map((e) => st.api.invoke('turns:list', { episodeId: e.id })))).flat();
     let target = null;
     if (which === 'in-flight') target = turns.find((t) => t.status === 'running') ?? null;

@@ -1,157 +1,217 @@
 // The reward labeling queue, keyboard first: j/k or ←/→ move, 1–9 and 0 pick a preset, e types a
 // value, n adds a note, Enter saves and advances, u undoes the last label. "Saved" is shown only
-// once the engine has committed the label to disk.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Episode, Reward, Turn } from '../../../../shared/domain.ts';
+// once the engine has committed the label; the queue follows episodes:changed and rewards:changed
+// from the store, and the key handler reads the draft from the store at the moment of the key.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Episode } from '../../../../shared/domain.ts';
 import { clock, reward, tryJson } from '../../format.ts';
-import { labelQueue } from '../../store/store.ts';
-import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { isTyping } from '../../keys.ts';
+import { episodeById, labelQueue, type State } from '../../store/store.ts';
+import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { presetFor } from './presets.ts';
+import type { StoreApi } from 'zustand/vanilla';
 
 // Selectors must return stable references: a fresh default array on each call re-renders forever.
 const DEFAULT_SCALE = [0, 0.25, 0.5, 0.75, 1];
+const NO_TURNS: never[] = [];
+
+/** Loads the ended episodes into the store and fixes the queue's first order (unlabeled first). */
+async function loadQueue(store: StoreApi<State>): Promise<void> {
+  const st = store.getState();
+  const page = await st.api.invoke('episodes:list', { status: 'ended', limit: 1000 });
+  const bySession: Record<string, Episode[]> = {};
+  for (const e of page.items) (bySession[e.sessionKey] ??= []).push(e);
+  for (const [k, list] of Object.entries(bySession)) {
+    const known = (store.getState().episodes[k] ?? []).filter((e) => !list.some((x) => x.id === e.id));
+    store.getState().setEpisodes(k, [...known, ...list].sort((a, b) => a.index - b.index));
+  }
+  const first = labelQueue(page.items).map((e) => e.id);
+  store.setState((s) => ({ queue: [...first, ...s.queue.filter((id) => !first.includes(id))] }));
+}
+
+async function loadEpisodeDetail(store: StoreApi<State>, episodeId: string): Promise<void> {
+  const api = store.getState().api;
+  const [turns, rewards] = await Promise.all([api.invoke('turns:list', { episodeId }), api.invoke('rewards:list', { episodeId })]);
+  store.getState().setTurns(episodeId, turns);
+  store.getState().setRewards(episodeId, rewards);
+}
+
+async function save(store: StoreApi<State>, advance: boolean): Promise<void> {
+  const st = store.getState();
+  const id = st.queue[Math.min(st.labelIndex, st.queue.length - 1)];
+  const { value, note } = st.draft;
+  if (!id || value === null) return;
+  try {
+    await st.api.invoke('rewards:set', { episodeId: id, value, ...(note ? { note } : {}) });
+    // the episode, its reward rows and the queue follow from the engine's events
+    await loadEpisodeDetail(store, id);
+    const now = store.getState();
+    if (advance) now.setLabelIndex(Math.min(now.labelIndex + 1, Math.max(0, now.queue.length - 1)));
+    else now.setDraft({ value: null, note: '' });
+  } catch (e) {
+    store.getState().setNotice(`Not saved: ${(e as Error).message}`, 'error');
+  }
+}
+
+async function undo(store: StoreApi<State>): Promise<void> {
+  const st = store.getState();
+  const id = st.queue[Math.min(st.labelIndex, st.queue.length - 1)];
+  if (!id) return;
+  try {
+    const r = await st.api.invoke('rewards:undo', { episodeId: id });
+    store.getState().setNotice(r.removed ? `Removed the label ${reward(r.removed.value)}.` : 'No human label to undo.');
+    await loadEpisodeDetail(store, id);
+  } catch (e) {
+    store.getState().setNotice(`Undo failed: ${(e as Error).message}`, 'error');
+  }
+}
 
 export function LabelQueue() {
   const store = useStoreApi();
-  const episodesBySession = useStore((s) => s.episodes);
+  const episodes = useStore((s) => s.episodes);
+  const queue = useStore((s) => s.queue);
+  const index = useStore((s) => s.labelIndex);
+  const draft = useStore((s) => s.draft);
   const scale = useStore((s) => s.settings?.rewardScale ?? DEFAULT_SCALE);
-  const queue = useMemo(() => labelQueue(episodesBySession), [episodesBySession]);
-  const [index, setIndex] = useState(0);
-  const [pending, setPending] = useState<number | null>(null);
-  const [note, setNote] = useState('');
+  const byId = useMemo(() => episodeById(episodes), [episodes]);
+  const ep: Episode | undefined = byId.get(queue[Math.min(index, queue.length - 1)] ?? '');
+  const turns = useStore((s) => (ep ? (s.turns[ep.id] ?? NO_TURNS) : NO_TURNS));
+  const labels = useStore((s) => (ep ? s.rewards[ep.id] : undefined));
   const [editing, setEditing] = useState<'value' | 'note' | null>(null);
-  const [draft, setDraft] = useState('');
-  const [turns, setTurns] = useState<Turn[]>([]);
-  const [labels, setLabels] = useState<Reward[]>([]);
-  const [saving, setSaving] = useState(false);
-  const ep: Episode | undefined = queue[Math.min(index, queue.length - 1)];
+  const [text, setText] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    void (async () => {
-      const all = await store.getState().api.invoke('episodes:list', { status: 'ended' });
-      const bySession: Record<string, Episode[]> = {};
-      for (const e of all) (bySession[e.sessionKey] ??= []).push(e);
-      for (const [k, list] of Object.entries(bySession)) store.getState().setEpisodes(k, [...(store.getState().episodes[k] ?? []).filter((e) => e.status === 'open'), ...list].sort((a, b) => a.index - b.index));
-    })().catch((e: Error) => store.getState().setNotice(e.message, 'error'));
+    void loadQueue(store).catch((e: Error) => store.getState().setNotice(`Loading the queue failed: ${e.message}`, 'error'));
   }, [store]);
-
-  const refresh = useCallback(async (e: Episode | undefined) => {
-    if (!e) return;
-    const api = store.getState().api;
-    const [t, r] = await Promise.all([api.invoke('turns:list', { episodeId: e.id }), api.invoke('rewards:list', { episodeId: e.id })]);
-    setTurns(t);
-    setLabels(r);
-  }, [store]);
+  const epId = ep?.id;
   useEffect(() => {
-    setPending(null);
-    setNote('');
-    void refresh(ep).catch(() => {});
-  }, [ep, refresh]);
-
-  const save = useCallback(async (advance: boolean) => {
-    if (!ep || pending === null || saving) return;
-    setSaving(true);
-    try {
-      await store.getState().api.invoke('rewards:set', { episodeId: ep.id, value: pending, ...(note ? { note } : {}) });
-      const fresh = await store.getState().api.invoke('episodes:list', { sessionKey: ep.sessionKey });
-      store.getState().setEpisodes(ep.sessionKey, fresh);
-      await refresh(ep);
-      setPending(null);
-      setNote('');
-      if (advance) setIndex((i) => Math.min(i + 1, Math.max(0, queue.length - 1)));
-    } catch (e) {
-      store.getState().setNotice(`Not saved: ${(e as Error).message}`, 'error');
-    } finally {
-      setSaving(false);
-    }
-  }, [ep, pending, note, saving, store, refresh, queue.length]);
-
-  const undo = useCallback(async () => {
-    if (!ep) return;
-    const r = await store.getState().api.invoke('rewards:undo', { episodeId: ep.id });
-    store.getState().setNotice(r.removed ? `Removed the label ${reward(r.removed.value)}.` : 'No human label to undo.');
-    store.getState().setEpisodes(ep.sessionKey, await store.getState().api.invoke('episodes:list', { sessionKey: ep.sessionKey }));
-    await refresh(ep);
-  }, [ep, store, refresh]);
+    if (!epId) return;
+    void loadEpisodeDetail(store, epId).catch((e: Error) => store.getState().setNotice(e.message, 'error'));
+  }, [epId, store]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTyping(e) || store.getState().paletteOpen || e.ctrlKey || e.metaKey || e.altKey) return;
-      const preset = presetFor(e.key, scale);
-      if (preset !== null) setPending(preset);
-      else if (e.key === 'j' || e.key === 'ArrowRight') setIndex((i) => Math.min(i + 1, Math.max(0, queue.length - 1)));
-      else if (e.key === 'k' || e.key === 'ArrowLeft') setIndex((i) => Math.max(i - 1, 0));
-      else if (e.key === 'Enter') void save(true);
-      else if (e.key === 'u') void undo();
+      const st = store.getState();
+      if (isTyping(e) || st.paletteOpen || e.ctrlKey || e.metaKey || e.altKey) return;
+      const last = Math.max(0, st.queue.length - 1);
+      const preset = presetFor(e.key, st.settings?.rewardScale ?? DEFAULT_SCALE);
+      if (preset !== null) st.setDraft({ value: preset });
+      else if (e.key === 'j' || e.key === 'ArrowRight') st.setLabelIndex(Math.min(st.labelIndex + 1, last));
+      else if (e.key === 'k' || e.key === 'ArrowLeft') st.setLabelIndex(Math.max(st.labelIndex - 1, 0));
+      else if (e.key === 'Enter') void save(store, true);
+      else if (e.key === 'u') void undo(store);
       else if (e.key === 'e' || e.key === 'n') {
         e.preventDefault();
         setEditing(e.key === 'e' ? 'value' : 'note');
-        setDraft(e.key === 'e' ? (pending === null ? '' : String(pending)) : note);
+        setText(e.key === 'e' ? (st.draft.value === null ? '' : String(st.draft.value)) : st.draft.note);
         setTimeout(() => inputRef.current?.focus(), 0);
       } else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [scale, queue.length, save, undo, pending, note, store]);
+  }, [store]);
 
   if (!ep) {
-    return <div className="empty center"><h2>Nothing to label</h2><p>Finished episodes show up here. End an episode, or run the sample task from the command palette (Ctrl/Cmd+K).</p></div>;
+    return (
+      <div className="empty center">
+        <h2>Nothing to label</h2>
+        <p>Finished episodes show up here. End an episode, or run the sample task from the command palette (Ctrl/Cmd+K).</p>
+      </div>
+    );
   }
-  const human = labels.filter((l) => l.source === 'human').at(-1);
+  const human = labels?.filter((l) => l.source === 'human').at(-1);
+  const unlabeled = queue.filter((id) => byId.get(id)?.rewardSource !== 'human').length;
+  const commit = () => {
+    if (editing === 'value') {
+      const v = Number(text);
+      if (text.trim() === '' || !Number.isFinite(v)) {
+        store.getState().setNotice(`"${text}" is not a number`, 'error');
+        return;
+      }
+      store.getState().setDraft({ value: v });
+    } else store.getState().setDraft({ note: text });
+    setEditing(null);
+  };
   return (
     <div className="label-view" data-testid="label-queue">
       <header className="row">
         <h2>Label episodes</h2>
-        <span className="muted">{index + 1} / {queue.length} · {queue.filter((q) => q.rewardSource !== 'human').length} unlabeled</span>
+        <span className="muted">
+          {index + 1} / {queue.length} · {unlabeled} unlabeled
+        </span>
         <span className="spacer" />
         <span className="muted small">keys: 1–9 0 preset · e value · n note · Enter save+next · u undo · j/k move</span>
       </header>
       <section className="label-card">
         <div className="row">
-          <strong>{ep.sessionKey}</strong> <span className="muted">episode {ep.index}{ep.taskId ? ` · task ${ep.taskId}` : ''} · {ep.turnCount} turns · ended {clock(ep.endedAt)}</span>
+          <strong>{ep.sessionKey}</strong>{' '}
+          <span className="muted">
+            episode {ep.index}
+            {ep.taskId ? ` · task ${ep.taskId}` : ''} · {ep.turnCount} turns · ended {clock(ep.endedAt)}
+          </span>
         </div>
         <div className="row scale">
-          {scale.map((v, i) => <span key={i} className={`preset ${pending === v ? 'active' : ''}`}><kbd>{i === 9 ? 0 : i + 1}</kbd> {reward(v)}</span>)}
+          {scale.map((v, i) => (
+            <span key={i} className={`preset ${draft.value === v ? 'active' : ''}`}>
+              <kbd>{i === 9 ? 0 : i + 1}</kbd> {reward(v)}
+            </span>
+          ))}
         </div>
         <div className="row">
-          <span>Pending: <strong data-testid="pending-reward">{pending === null ? '–' : reward(pending)}</strong></span>
-          {note && <span className="muted">note: {note}</span>}
+          <span>
+            Pending: <strong data-testid="pending-reward">{draft.value === null ? '–' : reward(draft.value)}</strong>
+          </span>
+          {draft.note && <span className="muted">note: {draft.note}</span>}
           <span className="spacer" />
-          <span data-testid="saved-label">{human ? `saved ${reward(human.value)} by ${human.labeler ?? '?'} at ${clock(human.createdAt)}${human.note ? ` — ${human.note}` : ''}` : 'not labeled yet'}</span>
-          {saving && <span className="muted">saving…</span>}
+          <span data-testid="saved-label">
+            {human
+              ? `saved ${reward(human.value)} by ${human.labeler ?? '?'} at ${clock(human.createdAt)}${human.note ? ` — ${human.note}` : ''}`
+              : labels
+                ? 'not labeled yet'
+                : 'loading labels…'}
+          </span>
         </div>
         {editing && (
-          <input ref={inputRef} aria-label={editing === 'value' ? 'Reward value' : 'Note'} value={draft} onChange={(e) => setDraft(e.target.value)}
+          <input
+            ref={inputRef}
+            aria-label={editing === 'value' ? 'Reward value' : 'Note'}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Escape') setEditing(null);
               if (e.key !== 'Enter') return;
               e.preventDefault();
-              if (editing === 'value') {
-                const v = Number(draft);
-                if (draft.trim() === '' || !Number.isFinite(v)) {
-                  store.getState().setNotice(`"${draft}" is not a number`, 'error');
-                  return;
-                }
-                setPending(v);
-              } else setNote(draft);
-              setEditing(null);
-            }} />
+              commit();
+            }}
+          />
         )}
       </section>
       <section className="conversation" aria-label="Conversation">
         {turns.map((t) => (
           <div key={t.id} className="turn-block">
-            <div className="message user"><span className="role">user</span><pre>{t.message}</pre></div>
-            {t.toolCalls.map((c) => <pre key={`${t.id}-${c.index}`} className="tool-call">tool_call {c.name} {JSON.stringify(tryJson(c.arguments) ?? c.arguments)}</pre>)}
-            <div className={`message assistant ${t.status}`}><span className="role">{t.status === 'ok' ? 'assistant' : t.status}</span><pre>{t.reply ?? t.error ?? ''}</pre></div>
+            <div className="message user">
+              <span className="role">user</span>
+              <pre>{t.message}</pre>
+            </div>
+            {t.toolCalls.map((c) => (
+              <pre key={`${t.id}-${c.index}`} className="tool-call">
+                tool_call {c.name} {JSON.stringify(tryJson(c.arguments) ?? c.arguments)}
+              </pre>
+            ))}
+            <div className={`message assistant ${t.status}`}>
+              <span className="role">{t.status === 'ok' ? 'assistant' : t.status}</span>
+              <pre>{t.reply ?? t.error ?? ''}</pre>
+            </div>
           </div>
         ))}
       </section>
       <section className="muted small">
-        History of labels: {labels.length === 0 ? 'none' : labels.map((l) => `${reward(l.value)} (${l.source}${l.labeler ? ` ${l.labeler}` : ''}, ${clock(l.createdAt)})`).join(' · ')}
+        History of labels:{' '}
+        {!labels?.length
+          ? 'none'
+          : labels.map((l) => `${reward(l.value)} (${l.source}${l.labeler ? ` ${l.labeler}` : ''}, ${clock(l.createdAt)})`).join(' · ')}
       </section>
     </div>
   );

@@ -23,8 +23,9 @@ export function createSession(store: StoreApi<State>, key?: string): Promise<str
 
 export async function loadEpisodes(store: StoreApi<State>, sessionKey: string): Promise<void> {
   await attempt(store, 'Loading episodes', async () => {
-    const list = await store.getState().api.invoke('episodes:list', { sessionKey });
-    store.getState().setEpisodes(sessionKey, list);
+    // a session's newest episodes; the timeline shows them newest first
+    const page = await store.getState().api.invoke('episodes:list', { sessionKey, order: 'desc', limit: 200 });
+    store.getState().setEpisodes(sessionKey, [...page.items].reverse());
   });
 }
 

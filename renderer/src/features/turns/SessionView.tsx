@@ -53,7 +53,18 @@ export function SessionView() {
         <button type="button" onClick={() => act(() => startEpisode(store, key))}>Start episode</button>
         <button type="button" disabled={!session.openEpisodeId} onClick={() => act(() => endEpisode(store, key))}>End episode</button>
         {session.runtime === 'openclaw' && <button type="button" onClick={() => void store.getState().api.invoke('sessions:restart', { key }).catch((e: Error) => store.getState().setNotice(e.message, 'error'))}>Restart gateway</button>}
-        <button type="button" className="danger" onClick={() => void store.getState().api.invoke('sessions:close', { key })}>Close</button>
+        <button
+          type="button"
+          className="danger"
+          onClick={() =>
+            void store
+              .getState()
+              .api.invoke('sessions:close', { key })
+              .catch((e: Error) => store.getState().setNotice(`Close failed: ${e.message}`, 'error'))
+          }
+        >
+          Close
+        </button>
       </section>
       <div className="session-body">
         <nav className="timeline" aria-label="Episodes">

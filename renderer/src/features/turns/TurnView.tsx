@@ -103,9 +103,16 @@ function TurnAlerts({ turnId }: { turnId: string }) {
 function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; to: number }) {
   const store = useStoreApi();
   const [chunks, setChunks] = useState<LogChunk[] | null>(null);
+  const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
-    void store.getState().api.invoke('logs:range', { sessionKey, from, to }).then(setChunks).catch(() => setChunks([]));
+    setFailed(null);
+    void store
+      .getState()
+      .api.invoke('logs:range', { sessionKey, from, to })
+      .then(setChunks)
+      .catch((e: Error) => setFailed(e.message));
   }, [sessionKey, from, to, store]);
+  if (failed) return <p className="error-text">The logs of this turn could not be read: {failed}</p>;
   if (!chunks) return <p className="muted">Loading logs…</p>;
   if (chunks.length === 0) return <p className="muted">No gateway log lines between the turn's start and end ({duration(to - from)}).</p>;
   return <pre className="logs-text" aria-label="Logs during this turn">{stripAnsi(chunks.map((c) => c.text).join(''))}</pre>;
@@ -124,7 +131,13 @@ function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) 
   // every episode's turns are candidates, so a turn can be compared with any other episode's
   useEffect(() => {
     const st = store.getState();
-    for (const e of episodes) if (!st.turns[e.id]) void st.api.invoke('turns:list', { episodeId: e.id }).then((list) => store.getState().setTurns(e.id, list)).catch(() => {});
+    for (const e of episodes) {
+      if (st.turns[e.id]) continue;
+      void st.api
+        .invoke('turns:list', { episodeId: e.id })
+        .then((list) => store.getState().setTurns(e.id, list))
+        .catch((err: Error) => store.getState().setNotice(`Loading turns of episode ${e.index} failed: ${err.message}`, 'error'));
+    }
   }, [episodes, store]);
 
   useEffect(() => {

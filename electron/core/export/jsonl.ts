@@ -1,16 +1,16 @@
 // `trajscope export`: one JSON line per successful upstream interaction, with its discounted
 // reward. Deterministic: the same data always gives the same bytes.
-import type { Store } from './store/store.ts';
-import { interactionRewards } from './upstream/trajectories.ts';
+import type { Store } from '../store/store.ts';
+import { interactionRewards } from './rewards.ts';
 
 export interface ExportOptions { episodes?: string[]; discount?: number }
 
 export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<string> {
   const discount = opts.discount ?? 1;
-  for (const ep of store.listEpisodes(opts.episodes ? { ids: opts.episodes } : {})) {
-    const turns = new Map(store.listTurns(ep.id).map((t) => [t.id, t.index]));
-    const calls = store.callDetails(ep.id).filter((c) => c.status === 200 && c.response);
-    const rewards = interactionRewards(calls, store.listRewards(ep.id), discount);
+  for (const ep of store.episodes.each(opts.episodes ? { ids: opts.episodes } : {})) {
+    const turns = new Map(store.turns.list(ep.id).map((t) => [t.id, t.index]));
+    const calls = store.calls.details(ep.id).filter((c) => c.status === 200 && c.response);
+    const rewards = interactionRewards(calls, store.rewards.list(ep.id), discount);
     for (const [i, c] of calls.entries()) {
       const r = c.response!;
       const reward = rewards[i]!;

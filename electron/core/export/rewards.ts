@@ -1,5 +1,5 @@
-// Rewards per upstream interaction and their discounted propagation, shared by the recorder's
-// /export_trajectories and the `trajscope export` file.
+// Rewards per upstream interaction and their discounted propagation, shared by AReaL's
+// /export_trajectories answer and the `trajscope export` file.
 import type { Reward, RewardSource, UpstreamCallDetail } from '../../../shared/domain.ts';
 
 export interface InteractionReward {

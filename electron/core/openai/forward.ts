@@ -57,6 +57,7 @@ export class Forwarder {
     const p = this.pools.get(origin);
     if (!p) return;
     this.pools.delete(origin);
+    // the gateway behind it is gone: closing its sockets can only fail in ways nobody needs to know
     void p.destroy().catch(() => {});
   }
 

@@ -6,16 +6,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import type { LabVerdict } from '../../../shared/api.ts';
+import type { AlertKind } from '../../../shared/domain.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
 import type { OpenClawRuntime } from '../runtime/openclaw.ts';
+import type { SessionManager } from '../sessions/manager.ts';
+import type { Store } from '../store/store.ts';
 import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
-import { Workbench, type WorkbenchOptions } from '../workbench.ts';
-import type { AlertKind } from './analyzer.ts';
 
 export type Verdict = LabVerdict;
 
+/** The engine a scenario runs on; the caller builds it (the lab never imports the composition root). */
+export interface LabEngine {
+  sessions: SessionManager;
+  openclaw: OpenClawRuntime;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+/** Builds an OpenClaw engine in `dataDir` with the scenario's model script and config overlay. */
+export type LabEngineFactory = (spec: { dataDir: string; scenario?: Scenario; overlay?: Record<string, unknown> }) => Promise<LabEngine>;
+
 interface Lab {
-  wb: Workbench;
+  engine: LabEngine;
   rt: OpenClawRuntime;
   start(session: string): Promise<void>;
   end(session: string): Promise<void>;
@@ -126,27 +138,32 @@ export function scenarioNames(): string[] {
 }
 
 /** Runs one scenario on a fresh engine in a temp dir; everything it starts is stopped and removed. */
-export async function runScenario(name: string, opts: Partial<WorkbenchOptions> = {}): Promise<Verdict> {
+export async function runScenario(name: string, makeEngine: LabEngineFactory): Promise<Verdict> {
   const sc = SCENARIOS.find((s) => s.name === name);
   if (!sc) throw new Error(`unknown scenario "${name}"; choose from ${scenarioNames().join(', ')}`);
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-lab-'));
-  const wb = new Workbench({
-    ...opts, dataDir: dir, runtime: 'openclaw', scenario: sc.scenario,
-    openclaw: { ...opts.openclaw, poolSize: 0, isolation: 'rebind', overlay: { ...opts.openclaw?.overlay, ...sc.overlay } },
-  });
+  let engine: LabEngine | null = null;
   try {
-    await wb.start();
-    const rt = wb.runtimes.openclaw as OpenClawRuntime;
+    engine = await makeEngine({ dataDir: dir, scenario: sc.scenario, overlay: sc.overlay });
+    const e = engine;
+    const rt = e.openclaw;
     const lab: Lab = {
-      wb, rt,
-      start: async (s) => void (await wb.sessions.startEpisode(s, {})),
-      end: async (s) => void (await wb.sessions.endEpisode(s, undefined)),
-      turn: async (s, message) => void (await wb.sessions.turn(s, { message }, { delta: () => {}, toolCall: () => {} })),
+      engine: e,
+      rt,
+      start: async (s) => void (await e.sessions.startEpisode(s, {})),
+      end: async (s) => void (await e.sessions.endEpisode(s, undefined)),
+      turn: async (s, message) => void (await e.sessions.turn(s, { message }, { delta: () => {}, toolCall: () => {} })),
       direct: async (s, message) => {
         const gw = rt.gatewayOf(s)!;
         const res = await request(`${gw.url}/v1/chat/completions`, {
-          method: 'POST', headersTimeout: 120_000, bodyTimeout: 120_000,
-          headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', 'x-openclaw-session-key': `${s}:direct` },
+          method: 'POST',
+          headersTimeout: 120_000,
+          bodyTimeout: 120_000,
+          headers: {
+            authorization: `Bearer ${gw.token}`,
+            'content-type': 'application/json',
+            'x-openclaw-session-key': `${s}:direct`,
+          },
           body: JSON.stringify({ model: 'openclaw/default', messages: [{ role: 'user', content: message }] }),
         });
         await res.body.dump();
@@ -154,12 +171,19 @@ export async function runScenario(name: string, opts: Partial<WorkbenchOptions> 
       },
     };
     await sc.run(lab);
-    const alerts = wb.store.listAlerts().map((a) => ({ kind: a.kind, severity: a.severity, sessionKey: a.sessionKey, episodeId: a.episodeId, turnId: a.turnId, evidence: a.evidence }));
+    const alerts = [...e.store.alerts.list({ limit: 1000 }).items].reverse().map((a) => ({
+      kind: a.kind,
+      severity: a.severity,
+      sessionKey: a.sessionKey,
+      episodeId: a.episodeId,
+      turnId: a.turnId,
+      evidence: a.evidence,
+    }));
     const kinds = new Set(alerts.map((a) => a.kind));
     const pass = sc.expected.length === 0 ? alerts.length === 0 : sc.expected.every((k) => kinds.has(k));
     return { scenario: sc.name, expected: sc.expected, alerts, pass };
   } finally {
-    await wb.stop();
+    await engine?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

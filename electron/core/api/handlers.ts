@@ -1,0 +1,50 @@
+// The workbench API: one handler per invoke channel of shared/api.ts, grouped by domain. Both hosts
+// (Electron IPC and the headless HTTP server) validate a payload with its channel's schema, then
+// call the handler here; any error becomes the same invoke envelope on either transport.
+import type { z } from 'zod';
+import { invokeRequests, type InvokeChannel, type InvokeEnvelope, type InvokeResponse } from '../../../shared/api.ts';
+import { describeZodError } from '../../../shared/schemas.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Workbench } from '../workbench.ts';
+import { configHandlers } from './config.ts';
+import { labHandlers } from './lab.ts';
+import { recordHandlers } from './records.ts';
+import { sessionHandlers } from './sessions.ts';
+
+export type ApiHandlers = {
+  [K in InvokeChannel]: (req: z.output<(typeof invokeRequests)[K]>) => Promise<InvokeResponse<K>> | InvokeResponse<K>;
+};
+
+export function createApiHandlers(wb: Workbench): ApiHandlers {
+  return { ...configHandlers(wb), ...sessionHandlers(wb), ...recordHandlers(wb), ...labHandlers(wb) };
+}
+
+/** Validates a payload for a channel and runs its handler; errors name the bad field. */
+export async function invokeChannel(handlers: ApiHandlers, channel: string, payload: unknown): Promise<unknown> {
+  if (!Object.hasOwn(invokeRequests, channel)) throw new HttpError(404, `unknown channel ${channel}`);
+  const schema = invokeRequests[channel as InvokeChannel] as z.ZodType;
+  const parsed = schema.safeParse(payload ?? {});
+  if (!parsed.success) throw new HttpError(400, `invalid payload for ${channel}: ${describeZodError(parsed.error)}`);
+  const handler = handlers[channel as InvokeChannel] as (req: unknown) => unknown;
+  return handler(parsed.data);
+}
+
+/**
+ * Runs an invoke and wraps the outcome in the envelope both transports carry. Expected failures
+ * keep their status and message; anything else is logged in full here and reaches the UI as a
+ * plain 500, never as a stack trace.
+ */
+export async function invokeEnvelope(
+  handlers: ApiHandlers,
+  channel: string,
+  payload: unknown,
+  log: (message: string) => void,
+): Promise<InvokeEnvelope> {
+  try {
+    return { ok: true, result: await invokeChannel(handlers, channel, payload) };
+  } catch (err) {
+    if (err instanceof HttpError) return { ok: false, error: { status: err.status, type: err.type, message: err.message } };
+    log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`);
+    return { ok: false, error: { status: 500, type: 'server_error', message: `internal error in ${channel}` } };
+  }
+}

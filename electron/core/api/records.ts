@@ -1,0 +1,55 @@
+// What was recorded: episodes, turns with their replayed history, upstream calls, rewards (hand
+// labels go through the one reward book) and leak alerts. Lists are paged and filtered in SQL.
+import { HttpError } from '../http/errors.ts';
+import type { Workbench } from '../workbench.ts';
+import { DEFAULT_SETTINGS } from './config.ts';
+import type { ApiHandlers } from './handlers.ts';
+
+type Channels =
+  | 'episodes:list'
+  | 'turns:list'
+  | 'turns:get'
+  | 'calls:list'
+  | 'calls:get'
+  | 'rewards:list'
+  | 'rewards:set'
+  | 'rewards:undo'
+  | 'alerts:list';
+
+export function recordHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+  const { store } = wb;
+  const episode = (id: string) => {
+    const ep = store.episodes.get(id);
+    if (!ep) throw new HttpError(404, `unknown episode ${id}`);
+    return ep;
+  };
+  const labeler = () => store.settings.get<{ labeler?: string }>('ui')?.labeler ?? DEFAULT_SETTINGS.labeler;
+  return {
+    'episodes:list': (req) => store.episodes.list(req),
+    'turns:list': (req) => store.turns.list(episode(req.episodeId).id),
+    'turns:get': (req) => {
+      const turn = store.turns.get(req.turnId);
+      if (!turn) throw new HttpError(404, `unknown turn ${req.turnId}`);
+      return { ...turn, history: store.turns.history(turn.episodeId, turn.historyLength) };
+    },
+    'calls:list': (req) => store.calls.list(req),
+    'calls:get': (req) => {
+      const call = store.calls.detail(req.callId);
+      if (!call) throw new HttpError(404, `unknown call ${req.callId}`);
+      return req.withRaw ? call : { ...call, rawResponse: null };
+    },
+    'rewards:list': (req) => store.rewards.list(episode(req.episodeId).id),
+    'rewards:set': (req) =>
+      wb.rewards.give({
+        episodeId: req.episodeId,
+        turnId: req.turnId ?? null,
+        value: req.value,
+        source: 'human',
+        labeler: labeler(),
+        note: req.note ?? null,
+        rubric: req.rubric ?? null,
+      }),
+    'rewards:undo': (req) => ({ removed: wb.rewards.undo(req.episodeId) }),
+    'alerts:list': (req) => store.alerts.list(req),
+  };
+}

@@ -1,0 +1,355 @@
+// Session semantics of the DataProxy: per-session locks, episodes with their own upstream keys and
+// connections, turns that replay exactly the open episode's history, and close. The HTTP routes
+// and the workbench API both go through here, so the rules hold whichever door a request used.
+import type { Episode, HistoryMessage, Page, RuntimeKind, SessionInfo, Turn } from '../../../shared/domain.ts';
+import type { EngineEvents } from '../events.ts';
+import { HttpError } from '../http/errors.ts';
+import type { AgentRuntime, TrainingContext, TurnEmitter, TurnResult } from '../runtime/types.ts';
+import { RuntimeError } from '../runtime/types.ts';
+import type { Store } from '../store/store.ts';
+import { mintEpisodeKey } from '../upstream/keys.ts';
+import type { RewardBook } from './rewards.ts';
+
+interface LiveSession {
+  tail: Promise<void>;
+  currentTurn: string | null;
+  closed: boolean;
+}
+
+export interface SessionDeps {
+  store: Store;
+  events: EngineEvents;
+  rewards: RewardBook;
+  runtimes: Partial<Record<RuntimeKind, AgentRuntime>>;
+  defaultRuntime(): RuntimeKind;
+  /** Base URL (with /v1) of the upstream recorder. */
+  recorderUrl(): string;
+  /** The upstream connection a new episode binds to now (null: the embedded scripted model). */
+  currentUpstream(): string | null;
+  /** Stores a connection a caller asked for (inf_base_url on a turn) and returns its id. */
+  internUpstream(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }): string;
+  /** The model name runtimes ask the recorder for, for an episode bound to `upstreamId`. */
+  modelOf(upstreamId: string | null): string;
+  /** Reports a failure that has no caller to answer (an episode-end hook, a background step). */
+  warn(message: string): void;
+}
+
+export interface TurnInput {
+  message: string;
+  metadata?: Record<string, unknown>;
+  inf_base_url?: string;
+  session_api_key?: string;
+  inf_model?: string;
+}
+
+export interface EpisodeOptions {
+  taskId?: string;
+  metadata?: Record<string, unknown>;
+  upstreamKey?: string;
+}
+
+export interface TurnOutcome {
+  turn: Turn;
+  result: TurnResult;
+  episode: { id: string; index: number };
+}
+
+export class SessionManager {
+  private readonly deps: SessionDeps;
+  private readonly live = new Map<string, LiveSession>();
+
+  constructor(deps: SessionDeps) {
+    this.deps = deps;
+  }
+
+  get activeCount(): number {
+    return this.live.size;
+  }
+
+  currentTurn(key: string): string | null {
+    return this.live.get(key)?.currentTurn ?? null;
+  }
+
+  private liveState(key: string): LiveSession {
+    let s = this.live.get(key);
+    if (!s) {
+      s = { tail: Promise.resolve(), currentTurn: null, closed: false };
+      this.live.set(key, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` with the session's lock held: operations on one session never interleave. */
+  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const s = this.liveState(key);
+    const prev = s.tail;
+    let release!: () => void;
+    s.tail = new Promise<void>((r) => (release = r));
+    try {
+      await prev;
+      if (s.closed) throw new HttpError(409, `session ${key} was closed while this request waited`, 'session_closed');
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  private runtimeFor(kind: RuntimeKind): AgentRuntime {
+    const rt = this.deps.runtimes[kind];
+    if (!rt) throw new HttpError(400, `runtime "${kind}" is not available on this host`);
+    return rt;
+  }
+
+  /** Creates the session (or reopens a closed one) with the given or default runtime. */
+  ensure(key: string, runtime?: RuntimeKind): void {
+    const { store } = this.deps;
+    const existing = store.sessions.get(key);
+    const kind = runtime ?? existing?.runtime ?? this.deps.defaultRuntime();
+    this.runtimeFor(kind);
+    const changed = !existing || existing.closed_at !== null || existing.runtime !== kind;
+    if (changed) {
+      store.sessions.ensure(key, kind);
+      if (existing && existing.runtime !== kind) store.sessions.setRuntime(key, kind);
+    }
+    this.liveState(key);
+    if (changed) this.notify(key);
+  }
+
+  /** The runtime a turn of this session would use (the default for a new session). */
+  runtimeOf(key: string): RuntimeKind {
+    return this.deps.store.sessions.get(key)?.runtime ?? this.deps.defaultRuntime();
+  }
+
+  info(key: string): SessionInfo | null {
+    const row = this.deps.store.sessions.get(key);
+    if (!row) return null;
+    const stats = this.deps.store.sessions.stats(key);
+    const live = this.live.get(key);
+    const gateway = this.deps.runtimes[row.runtime]?.describe?.(key) ?? null;
+    const state = row.closed_at !== null ? 'closed' : (gateway?.state ?? (live?.currentTurn ? 'busy' : 'idle'));
+    return {
+      key,
+      runtime: row.runtime,
+      state,
+      createdAt: row.created_at,
+      closedAt: row.closed_at,
+      episodeCount: stats.episode_count,
+      openEpisodeId: stats.open_episode_id,
+      turnCount: stats.turn_count,
+      lastReward: stats.last_reward,
+      alertCount: stats.alert_count,
+      gateway,
+    };
+  }
+
+  /** A page of sessions, newest first. */
+  list(opts: { limit?: number; cursor?: string } = {}): Page<SessionInfo> {
+    const page = this.deps.store.sessions.list(opts);
+    return { items: page.items.map((r) => this.info(r.key)!), next: page.next };
+  }
+
+  /** Tells listeners the session changed; builds the snapshot only when someone listens. */
+  notify(key: string): void {
+    if (!this.deps.events.has('sessions:changed')) return;
+    const info = this.info(key);
+    if (info) this.deps.events.emit('sessions:changed', info);
+  }
+
+  private context(ep: Episode): TrainingContext {
+    return { episodeId: ep.id, upstreamKey: ep.upstreamKey, taskId: ep.taskId, model: this.deps.modelOf(ep.upstreamId) };
+  }
+
+  startEpisode(key: string, opts: EpisodeOptions = {}): Promise<Episode> {
+    this.ensure(key);
+    return this.withLock(key, () => this.startEpisodeLocked(key, opts));
+  }
+
+  private async startEpisodeLocked(key: string, opts: EpisodeOptions): Promise<Episode> {
+    const { store, events } = this.deps;
+    const previous = store.episodes.open(key);
+    if (previous) await this.endEpisodeLocked(key, previous, undefined);
+    const rt = this.runtimeFor(store.sessions.get(key)!.runtime);
+    const upstreamKey = opts.upstreamKey ?? rt.proposeEpisodeKey?.(key) ?? mintEpisodeKey();
+    const episode = store.episodes.insert({
+      sessionKey: key,
+      taskId: opts.taskId ?? null,
+      metadata: opts.metadata ?? {},
+      upstreamKey,
+      upstreamId: this.deps.currentUpstream(),
+    });
+    try {
+      await rt.onEpisodeStart?.(key, this.context(episode));
+    } catch (err) {
+      // The runtime could not bind the key: the episode must not stay open half-started.
+      store.episodes.end(episode.id);
+      events.emit('episodes:changed', store.episodes.get(episode.id)!);
+      throw new HttpError(502, `the runtime could not start the episode: ${(err as Error).message}`, 'runtime_error');
+    }
+    events.emit('episodes:changed', episode);
+    this.notify(key);
+    return episode;
+  }
+
+  endEpisode(key: string, reward: number | undefined): Promise<{ episode: Episode; reward: number | null }> {
+    if (!this.deps.store.sessions.get(key)) throw new HttpError(404, `unknown session ${key}`);
+    return this.withLock(key, async () => {
+      const open = this.deps.store.episodes.open(key);
+      if (!open) throw new HttpError(409, `session ${key} has no open episode`, 'no_open_episode');
+      return this.endEpisodeLocked(key, open, reward);
+    });
+  }
+
+  /** Ends an episode by id (AReaL's routes), through its session's lock. */
+  async endEpisodeById(episodeId: string): Promise<void> {
+    const ep = this.deps.store.episodes.get(episodeId);
+    if (!ep) throw new HttpError(404, `unknown episode ${episodeId}`);
+    await this.withLock(ep.sessionKey, async () => {
+      const now = this.deps.store.episodes.get(episodeId)!;
+      if (now.status === 'open') await this.endEpisodeLocked(ep.sessionKey, now, undefined);
+    });
+  }
+
+  private async endEpisodeLocked(
+    key: string,
+    ep: Episode,
+    reward: number | undefined,
+  ): Promise<{ episode: Episode; reward: number | null }> {
+    const { store, events } = this.deps;
+    store.tx(() => {
+      if (reward !== undefined) this.deps.rewards.give({ episodeId: ep.id, value: reward, source: 'api' });
+      store.episodes.end(ep.id);
+    });
+    const ended = store.episodes.get(ep.id)!;
+    events.emit('episodes:changed', ended);
+    const rt = this.deps.runtimes[store.sessions.get(key)!.runtime];
+    try {
+      await rt?.onEpisodeEnd?.(key, this.context(ended));
+    } catch (err) {
+      // the episode has ended either way; the runtime's trouble is reported, not hidden
+      this.deps.warn(`session ${key}: the runtime failed after episode ${ended.index} ended: ${(err as Error).message}`);
+    }
+    this.notify(key);
+    return { episode: ended, reward: ended.reward };
+  }
+
+  history(key: string): HistoryMessage[] {
+    const open = this.deps.store.episodes.openRef(key);
+    return open ? this.deps.store.turns.history(open.id) : [];
+  }
+
+  /** A reward from the agent side for the open episode, or for one of its turns. */
+  reward(key: string, r: { reward: number; turn_id?: string; note?: string; labeler?: string }) {
+    const { store } = this.deps;
+    if (!store.sessions.get(key)) throw new HttpError(404, `unknown session ${key}`);
+    let episodeId: string;
+    if (r.turn_id) {
+      const turn = store.turns.get(r.turn_id);
+      if (!turn || turn.sessionKey !== key) throw new HttpError(404, `unknown turn ${r.turn_id} in session ${key}`);
+      episodeId = turn.episodeId;
+    } else {
+      const open = store.episodes.openRef(key);
+      if (!open) throw new HttpError(409, `session ${key} has no open episode to reward`, 'no_open_episode');
+      episodeId = open.id;
+    }
+    return this.deps.rewards.give({
+      episodeId,
+      turnId: r.turn_id ?? null,
+      value: r.reward,
+      source: 'api',
+      labeler: r.labeler ?? null,
+      note: r.note ?? null,
+      requireOpen: true,
+    });
+  }
+
+  /** Runs one turn: lock, replay the open episode's history, call the runtime, store the result. */
+  turn(key: string, input: TurnInput, emitter: TurnEmitter): Promise<TurnOutcome> {
+    this.ensure(key);
+    return this.withLock(key, async () => {
+      const { store, events } = this.deps;
+      const episode = store.episodes.openRef(key) ?? (await this.startEpisodeLocked(key, {}));
+      let upstreamId = episode.upstreamId;
+      if (input.inf_base_url && input.session_api_key) {
+        upstreamId = this.deps.internUpstream({
+          baseUrl: input.inf_base_url,
+          apiKey: input.session_api_key,
+          model: input.inf_model ?? null,
+          origin: 'turn',
+        });
+        store.episodes.setUpstream(episode.id, upstreamId);
+      }
+      const history = store.turns.history(episode.id);
+      const turn = store.turns.insert({
+        episodeId: episode.id,
+        sessionKey: key,
+        message: input.message,
+        historyLength: history.length,
+      });
+      const live = this.liveState(key);
+      live.currentTurn = turn.id;
+      events.emit('turns:changed', turn);
+      const rt = this.runtimeFor(store.sessions.get(key)!.runtime);
+      const model = input.inf_model ?? this.deps.modelOf(upstreamId);
+      let result: TurnResult;
+      try {
+        result = await rt.run(
+          {
+            sessionKey: key,
+            episodeId: episode.id,
+            turnId: turn.id,
+            history,
+            message: input.message,
+            metadata: input.metadata ?? {},
+            upstream: { baseUrl: this.deps.recorderUrl(), apiKey: episode.upstreamKey, model },
+          },
+          emitter,
+        );
+      } catch (err) {
+        const e =
+          err instanceof HttpError ? err : new RuntimeError(502, `the runtime failed: ${(err as Error).message}`);
+        const failed = store.turns.finish(turn.id, { ok: false, reply: null, toolCalls: [], error: e.message });
+        live.currentTurn = null;
+        events.emit('turns:changed', failed);
+        this.notify(key);
+        throw new HttpError(e.status, e.message, e.type);
+      }
+      // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
+      // stream shows few of them); the runtime's own list when nothing went through the recorder.
+      const recorded = store.calls
+        .list({ turnId: turn.id })
+        .flatMap((c) => c.response?.toolCalls ?? [])
+        .map((c, index) => ({ ...c, index }));
+      const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
+      result = { ...result, toolCalls };
+      const done = store.turns.finish(turn.id, { ok: true, reply: result.text, toolCalls, error: null });
+      live.currentTurn = null;
+      events.emit('turns:changed', done);
+      this.notify(key);
+      return { turn: done, result, episode: { id: episode.id, index: episode.index } };
+    });
+  }
+
+  /** Closes a session: queued requests fail, the runtime lets go of it, its open episode ends. Idempotent. */
+  async close(key: string): Promise<void> {
+    const { store, events } = this.deps;
+    const live = this.live.get(key);
+    if (live) live.closed = true;
+    this.live.delete(key);
+    const row = store.sessions.get(key);
+    if (!row) return;
+    await this.deps.runtimes[row.runtime]?.closeSession(key);
+    const open = store.episodes.openRef(key);
+    if (open) {
+      store.episodes.end(open.id);
+      events.emit('episodes:changed', store.episodes.get(open.id)!);
+    }
+    store.sessions.markClosed(key);
+    this.notify(key);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const s of this.live.values()) s.closed = true;
+    this.live.clear();
+    await Promise.all(Object.values(this.deps.runtimes).map((rt) => rt?.closeAll()));
+  }
+}

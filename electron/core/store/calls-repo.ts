@@ -1,0 +1,139 @@
+// Upstream calls: each request stored byte-exact before it is forwarded, then completed with the
+// reassembled response. Summaries leave the bodies out; details carry them.
+import { randomUUID } from 'node:crypto';
+import type { UpstreamCall, UpstreamCallDetail } from '../../../shared/domain.ts';
+import type { Db } from './db.ts';
+import { toCall, toCallDetail, type CallRow } from './rows.ts';
+
+const SUMMARY = `
+  SELECT id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, status, error, response,
+    started_at, first_byte_at, ended_at, length(request_body) AS request_bytes FROM upstream_calls`;
+const DETAIL = 'SELECT *, length(request_body) AS request_bytes FROM upstream_calls';
+
+export interface NewCall {
+  upstreamKey: string;
+  sessionKey: string;
+  episodeId: string;
+  turnId: string | null;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+  startedAt: number;
+}
+
+export interface CallResult {
+  status: number | null;
+  error: string | null;
+  response: unknown;
+  rawResponse: string | null;
+  firstByteAt: number | null;
+  endedAt: number;
+}
+
+export class CallsRepo {
+  readonly #db: Db;
+  #seq: number;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#seq = db.get<{ s: number | null }>('SELECT MAX(seq) AS s FROM upstream_calls')?.s ?? 0;
+  }
+
+  insert(c: NewCall): UpstreamCall {
+    const id = `call_${randomUUID()}`;
+    const seq = ++this.#seq;
+    const outsideTurn = c.turnId === null;
+    this.#db.run(
+      `INSERT INTO upstream_calls (id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path,
+        request_headers, request_body, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      id,
+      seq,
+      c.upstreamKey,
+      c.sessionKey,
+      c.episodeId,
+      c.turnId,
+      outsideTurn ? 1 : 0,
+      c.path,
+      JSON.stringify(c.headers),
+      c.body,
+      c.startedAt,
+    );
+    // built here rather than read back: this runs for every upstream call
+    return {
+      id,
+      seq,
+      upstreamKey: c.upstreamKey,
+      sessionKey: c.sessionKey,
+      episodeId: c.episodeId,
+      turnId: c.turnId,
+      outsideTurn,
+      path: c.path,
+      status: null,
+      error: null,
+      startedAt: c.startedAt,
+      firstByteAt: null,
+      endedAt: null,
+      requestBytes: c.body.length,
+      response: null,
+    };
+  }
+
+  /** Completes a call; returns the call as stored (`call` is what insert returned). */
+  finish(call: UpstreamCall, r: CallResult): UpstreamCall {
+    this.#db.run(
+      `UPDATE upstream_calls SET status = ?, error = ?, response = ?, raw_response = ?, first_byte_at = ?, ended_at = ?
+       WHERE id = ?`,
+      r.status,
+      r.error,
+      r.response === null ? null : JSON.stringify(r.response),
+      r.rawResponse,
+      r.firstByteAt,
+      r.endedAt,
+      call.id,
+    );
+    return {
+      ...call,
+      status: r.status,
+      error: r.error,
+      firstByteAt: r.firstByteAt,
+      endedAt: r.endedAt,
+      response: (r.response as UpstreamCall['response']) ?? null,
+    };
+  }
+
+  get(id: string): UpstreamCall | undefined {
+    const r = this.#db.get<CallRow>(`${SUMMARY} WHERE id = ?`, id);
+    return r && toCall(r);
+  }
+
+  detail(id: string): UpstreamCallDetail | undefined {
+    const r = this.#db.get<CallRow>(`${DETAIL} WHERE id = ?`, id);
+    return r && toCallDetail(r);
+  }
+
+  /** The calls of a turn or of an episode, in the order they were made. */
+  list(filter: { turnId: string } | { episodeId: string }): UpstreamCall[] {
+    if ('turnId' in filter) return this.#db.all<CallRow>(`${SUMMARY} WHERE turn_id = ? ORDER BY seq`, filter.turnId).map(toCall);
+    return this.#db.all<CallRow>(`${SUMMARY} WHERE episode_id = ? ORDER BY seq`, filter.episodeId).map(toCall);
+  }
+
+  count(filter: { episodeId?: string; status?: number } = {}): number {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.episodeId !== undefined) {
+      where.push('episode_id = ?');
+      params.push(filter.episodeId);
+    }
+    if (filter.status !== undefined) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const sql = `SELECT COUNT(*) AS n FROM upstream_calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    return this.#db.get<{ n: number }>(sql, ...params)!.n;
+  }
+
+  /** Full calls of an episode, in order, for export. */
+  details(episodeId: string): UpstreamCallDetail[] {
+    return this.#db.all<CallRow>(`${DETAIL} WHERE episode_id = ? ORDER BY seq`, episodeId).map(toCallDetail);
+  }
+}

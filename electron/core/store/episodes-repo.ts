@@ -1,0 +1,153 @@
+// Episodes: boundaries of a session's history, each with its own upstream key and connection.
+import { randomUUID } from 'node:crypto';
+import type { Episode, EpisodeStatus, Page } from '../../../shared/domain.ts';
+import type { Db } from './db.ts';
+import { decodeCursor, pageLimit, toPage } from './page.ts';
+import { toEpisode, type EpisodeRow } from './rows.ts';
+
+const SELECT = `
+  SELECT e.*,
+    (SELECT COUNT(*) FROM turns t WHERE t.episode_id = e.id) AS turn_count,
+    (SELECT COUNT(*) FROM upstream_calls c WHERE c.episode_id = e.id) AS call_count,
+    (SELECT r.value FROM rewards r WHERE r.episode_id = e.id AND r.turn_id IS NULL AND r.call_id IS NULL
+      ORDER BY r.seq DESC LIMIT 1) AS reward,
+    (SELECT r.source FROM rewards r WHERE r.episode_id = e.id AND r.turn_id IS NULL AND r.call_id IS NULL
+      ORDER BY r.seq DESC LIMIT 1) AS reward_source
+  FROM episodes e`;
+
+export interface EpisodeFilter {
+  sessionKey?: string;
+  status?: EpisodeStatus;
+  ids?: string[];
+  limit?: number;
+  cursor?: string;
+  /** Oldest first (default) or newest first. */
+  order?: 'asc' | 'desc';
+}
+
+/** The episode an upstream key belongs to, without the aggregates (the recorder's hot path). */
+export interface KeyInfo {
+  id: string;
+  session_key: string;
+  status: EpisodeStatus;
+  task_id: string | null;
+  upstream_id: string | null;
+}
+
+export class EpisodesRepo {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  insert(e: {
+    sessionKey: string;
+    taskId: string | null;
+    metadata: Record<string, unknown>;
+    upstreamKey: string;
+    upstreamId: string | null;
+    now?: number;
+  }): Episode {
+    const id = `ep_${randomUUID()}`;
+    this.#db.tx(() => {
+      const last = this.#db.get<{ n: number | null }>('SELECT MAX(idx) AS n FROM episodes WHERE session_key = ?', e.sessionKey);
+      this.#db.run(
+        `INSERT INTO episodes (id, session_key, idx, task_id, metadata, upstream_key, upstream_id, status, started_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+        id,
+        e.sessionKey,
+        (last?.n ?? -1) + 1,
+        e.taskId,
+        JSON.stringify(e.metadata),
+        e.upstreamKey,
+        e.upstreamId,
+        e.now ?? Date.now(),
+      );
+    });
+    return this.get(id)!;
+  }
+
+  /** Ends an open episode; false when it was not open. */
+  end(id: string, now = Date.now()): boolean {
+    return this.#db.run(`UPDATE episodes SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'`, now, id)
+      .changes === 1;
+  }
+
+  /** Re-routes an episode's calls to another upstream connection (inf_base_url on a turn). */
+  setUpstream(id: string, upstreamId: string | null): void {
+    this.#db.run('UPDATE episodes SET upstream_id = ? WHERE id = ?', upstreamId, id);
+  }
+
+  get(id: string): Episode | undefined {
+    const r = this.#db.get<EpisodeRow>(`${SELECT} WHERE e.id = ?`, id);
+    return r && toEpisode(r);
+  }
+
+  byKey(upstreamKey: string): Episode | undefined {
+    const r = this.#db.get<EpisodeRow>(`${SELECT} WHERE e.upstream_key = ?`, upstreamKey);
+    return r && toEpisode(r);
+  }
+
+  keyInfo(upstreamKey: string): KeyInfo | undefined {
+    return this.#db.get<KeyInfo>(
+      'SELECT id, session_key, status, task_id, upstream_id FROM episodes WHERE upstream_key = ?',
+      upstreamKey,
+    );
+  }
+
+  /** The open episode's identity only, without aggregates: what the turn path needs. */
+  openRef(
+    sessionKey: string,
+  ): { id: string; index: number; upstreamKey: string; taskId: string | null; upstreamId: string | null } | undefined {
+    return this.#db.get(
+      `SELECT id, idx AS "index", upstream_key AS upstreamKey, task_id AS taskId, upstream_id AS upstreamId
+       FROM episodes WHERE session_key = ? AND status = 'open'`,
+      sessionKey,
+    );
+  }
+
+  open(sessionKey: string): Episode | undefined {
+    const r = this.#db.get<EpisodeRow>(`${SELECT} WHERE e.session_key = ? AND e.status = 'open'`, sessionKey);
+    return r && toEpisode(r);
+  }
+
+  /** A page of episodes, filtered and ordered in SQL by (started_at, id). */
+  list(f: EpisodeFilter = {}): Page<Episode> {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (f.sessionKey !== undefined) {
+      where.push('e.session_key = ?');
+      params.push(f.sessionKey);
+    }
+    if (f.status !== undefined) {
+      where.push('e.status = ?');
+      params.push(f.status);
+    }
+    if (f.ids !== undefined) {
+      where.push(`e.id IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(f.ids));
+    }
+    const desc = f.order === 'desc';
+    if (f.cursor) {
+      where.push(`(e.started_at, e.id) ${desc ? '<' : '>'} (?, ?)`);
+      params.push(...decodeCursor(f.cursor, ['number', 'string']));
+    }
+    const limit = pageLimit(f.limit);
+    const dir = desc ? 'DESC' : 'ASC';
+    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY e.started_at ${dir}, e.id ${dir} LIMIT ?`;
+    const rows = this.#db.all<EpisodeRow>(sql, ...params, limit + 1);
+    return toPage(rows, limit, (r) => [r.started_at, r.id], toEpisode);
+  }
+
+  /** Every episode matching the filter, page by page (export and analysis walk whole data dirs). */
+  *each(f: Omit<EpisodeFilter, 'cursor' | 'limit'> = {}): Generator<Episode> {
+    let cursor: string | undefined;
+    do {
+      const page = this.list({ ...f, cursor, limit: 500 });
+      yield* page.items;
+      cursor = page.next ?? undefined;
+    } while (cursor);
+  }
+}

@@ -1,0 +1,81 @@
+// Sessions: one row per session key, with the runtime it runs on.
+import type { Page, RuntimeKind } from '../../../shared/domain.ts';
+import type { Db } from './db.ts';
+import { decodeCursor, pageLimit, toPage } from './page.ts';
+
+export interface SessionRow {
+  key: string;
+  runtime: RuntimeKind;
+  created_at: number;
+  closed_at: number | null;
+}
+
+export interface SessionStats {
+  key: string;
+  episode_count: number;
+  turn_count: number;
+  open_episode_id: string | null;
+  last_reward: number | null;
+  alert_count: number;
+}
+
+export class SessionsRepo {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** Creates the session, or reopens it if it was closed. */
+  ensure(key: string, runtime: RuntimeKind, now = Date.now()): SessionRow {
+    this.#db.run(
+      'INSERT INTO sessions (key, runtime, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET closed_at = NULL',
+      key,
+      runtime,
+      now,
+    );
+    return this.get(key)!;
+  }
+
+  setRuntime(key: string, runtime: RuntimeKind): void {
+    this.#db.run('UPDATE sessions SET runtime = ? WHERE key = ?', runtime, key);
+  }
+
+  get(key: string): SessionRow | undefined {
+    return this.#db.get<SessionRow>('SELECT * FROM sessions WHERE key = ?', key);
+  }
+
+  /** Newest first. */
+  list(opts: { limit?: number; cursor?: string } = {}): Page<SessionRow> {
+    const limit = pageLimit(opts.limit);
+    const rows = opts.cursor
+      ? this.#db.all<SessionRow>(
+          'SELECT * FROM sessions WHERE (created_at, key) < (?, ?) ORDER BY created_at DESC, key DESC LIMIT ?',
+          ...decodeCursor(opts.cursor, ['number', 'string']),
+          limit + 1,
+        )
+      : this.#db.all<SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, key DESC LIMIT ?', limit + 1);
+    return toPage(rows, limit, (r) => [r.created_at, r.key], (r) => r);
+  }
+
+  count(): number {
+    return this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions')!.n;
+  }
+
+  stats(key: string): SessionStats {
+    return this.#db.get<SessionStats>(
+      `SELECT ?1 AS key,
+        (SELECT COUNT(*) FROM episodes WHERE session_key = ?1) AS episode_count,
+        (SELECT COUNT(*) FROM turns WHERE session_key = ?1) AS turn_count,
+        (SELECT id FROM episodes WHERE session_key = ?1 AND status = 'open') AS open_episode_id,
+        (SELECT r.value FROM rewards r WHERE r.episode_id IN (SELECT id FROM episodes WHERE session_key = ?1)
+          ORDER BY r.seq DESC LIMIT 1) AS last_reward,
+        (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alert_count`,
+      key,
+    )!;
+  }
+
+  markClosed(key: string, now = Date.now()): void {
+    this.#db.run('UPDATE sessions SET closed_at = ? WHERE key = ? AND closed_at IS NULL', now, key);
+  }
+}

@@ -1,0 +1,57 @@
+// Upstream connections: each distinct (URL, key, model) an episode was bound to, stored once. Rows
+// never change, so an episode keeps the binding it started with whatever Settings say later.
+import { randomBytes } from 'node:crypto';
+import type { Db } from './db.ts';
+
+export interface UpstreamRow {
+  id: string;
+  baseUrl: string;
+  apiKey: string;
+  model: string | null;
+  origin: string;
+}
+
+export class UpstreamsRepo {
+  readonly #db: Db;
+  readonly #cache = new Map<string, UpstreamRow>();
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  /** The id of this connection, created on first use. `origin` says who asked for it (config, turn, …). */
+  intern(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }, now = Date.now()): string {
+    const model = c.model ?? '';
+    const found = this.#db.get<{ id: string }>(
+      'SELECT id FROM upstreams WHERE base_url = ? AND api_key = ? AND model = ?',
+      c.baseUrl,
+      c.apiKey,
+      model,
+    );
+    if (found) return found.id;
+    const id = `up_${randomBytes(8).toString('hex')}`;
+    this.#db.run(
+      'INSERT INTO upstreams (id, base_url, api_key, model, origin, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      id,
+      c.baseUrl,
+      c.apiKey,
+      model,
+      c.origin,
+      now,
+    );
+    return id;
+  }
+
+  get(id: string): UpstreamRow | undefined {
+    const hit = this.#cache.get(id);
+    if (hit) return hit;
+    const r = this.#db.get<{ id: string; base_url: string; api_key: string; model: string; origin: string }>(
+      'SELECT * FROM upstreams WHERE id = ?',
+      id,
+    );
+    if (!r) return undefined;
+    const row = { id: r.id, baseUrl: r.base_url, apiKey: r.api_key, model: r.model || null, origin: r.origin };
+    this.#cache.set(id, row);
+    return row;
+  }
+}

@@ -1,0 +1,54 @@
+// `trajscope serve`: the engine and its UI on loopback, until SIGINT/SIGTERM stop everything.
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigService } from '../../core/config/service.ts';
+import { mintToken } from '../../core/upstream/keys.ts';
+import { Workbench } from '../../core/workbench.ts';
+import { ApiServer } from '../api-server.ts';
+import { ensureUiBuilt } from '../ui-build.ts';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export async function serve(config: ConfigService): Promise<void> {
+  const c = config.current;
+  if (!c.noUi) await ensureUiBuilt(ROOT, (line) => process.stderr.write(line + '\n'));
+  const wb = new Workbench(config);
+  let api: ApiServer | null = null;
+  const runtimeFile = join(c.dataDir, 'runtime.json');
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    await api?.stop();
+    await wb.stop();
+    rmSync(runtimeFile, { force: true });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  try {
+    await wb.start();
+    if (wb.openclaw?.problem) process.stderr.write(`trajscope: ${wb.openclaw.problem}; sessions use DirectRuntime.\n`);
+    if (!c.noUi) {
+      api = new ApiServer(wb, mintToken(), join(ROOT, 'out/renderer'));
+      await api.start(c.host, c.port);
+    }
+  } catch (err) {
+    await api?.stop();
+    await wb.stop();
+    throw err;
+  }
+  const ready = {
+    ui: api ? `${api.url}/?token=${api.token}` : null,
+    api: api?.url ?? null,
+    proxy: wb.proxyUrl,
+    upstream: wb.recorder.url,
+    adminKey: wb.adminKey,
+    dataDir: c.dataDir,
+  };
+  writeFileSync(runtimeFile, JSON.stringify(ready, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(runtimeFile, 0o600);
+  process.stdout.write(`TRAJSCOPE_READY ${JSON.stringify(ready)}\n`);
+  if (ready.ui) process.stderr.write(`trajscope: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
+}

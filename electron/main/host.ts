@@ -1,0 +1,106 @@
+// The desktop host, written against the slice of Electron it uses so that tests can hand it a fake
+// module (the Electron binary cannot run everywhere). It builds the engine from the same
+// configuration as the CLI — flags after the app path, TRAJSCOPE_* env, --config, saved settings —
+// keeps saved secrets in Electron's safeStorage, and opens one hardened window.
+import { join } from 'node:path';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { Command } from 'commander';
+import { createApiHandlers } from '../core/api/handlers.ts';
+import { addConfigOptions, flagsFrom, loadConfig } from '../core/config/cli.ts';
+import type { ConfigService, SecretCodec } from '../core/config/service.ts';
+import type { EngineEvents } from '../core/events.ts';
+import { Workbench } from '../core/workbench.ts';
+import { EVENTS, forwardEvents, isTrustedSender, registerIpc, type IpcMainLike, type SenderInfo } from './ipc.ts';
+import { applyCsp, lockNavigation, secureWebPreferences, type SessionLike, type WebContentsLike } from './security.ts';
+
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  getSelectedStorageBackend?(): string;
+  encryptString(plain: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+}
+
+export interface WindowLike {
+  webContents: WebContentsLike & { id: number; send(channel: string, ...args: unknown[]): void };
+  isDestroyed(): boolean;
+  once(event: 'ready-to-show', fn: () => void): void;
+  on(event: 'closed', fn: () => void): void;
+  show(): void;
+  loadURL(url: string): Promise<void>;
+}
+
+/** The parts of the `electron` module the desktop host uses. */
+export interface ElectronLike {
+  app: { whenReady(): Promise<unknown>; isPackaged: boolean };
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => WindowLike;
+  ipcMain: IpcMainLike;
+  session: { defaultSession: SessionLike };
+  shell: { openExternal(url: string): Promise<void> };
+  safeStorage: SafeStorageLike;
+}
+
+/** Saved secrets encrypted by the OS keychain, where there is a real one (not Linux's plain-text fallback). */
+export function safeStorageCodec(s: SafeStorageLike): SecretCodec | undefined {
+  if (!s.isEncryptionAvailable() || s.getSelectedStorageBackend?.() === 'basic_text') return undefined;
+  return {
+    name: 'electron-safeStorage',
+    encode: (plain) => s.encryptString(plain).toString('base64'),
+    decode: (stored) => s.decryptString(Buffer.from(stored, 'base64')),
+  };
+}
+
+/** The desktop's configuration: the same options, sources and order as `trajscope serve`. */
+export function desktopConfig(args: string[], env: NodeJS.ProcessEnv, codec: SecretCodec | undefined): ConfigService {
+  // Chromium's own switches may follow the app path: they are not ours, so they are let through
+  const cmd = addConfigOptions(new Command('trajscope')).allowUnknownOption().allowExcessArguments().exitOverride();
+  cmd.parse(args, { from: 'user' });
+  const { flags, configFile } = flagsFrom(cmd.opts());
+  return loadConfig({ flags, configFile, env, codec });
+}
+
+export interface Desktop {
+  wb: Workbench;
+  window: WindowLike;
+  stop(): Promise<void>;
+}
+
+/** Starts the engine and opens the window; `stop` undoes both (the app calls it before quitting). */
+export async function startDesktop(electron: ElectronLike, args: string[], env: NodeJS.ProcessEnv, appDir: string): Promise<Desktop> {
+  await electron.app.whenReady();
+  const config = desktopConfig(args, env, safeStorageCodec(electron.safeStorage));
+  const wb = await new Workbench(config).start();
+  try {
+    applyCsp(electron.session.defaultSession);
+    const win = new electron.BrowserWindow({
+      width: 1400,
+      height: 900,
+      show: false,
+      title: 'Trajscope',
+      webPreferences: secureWebPreferences(join(appDir, '../preload/index.cjs')),
+    });
+    const appUrl = `file://${join(appDir, '../renderer/index.html')}`;
+    lockNavigation(win.webContents, appUrl, (url) => void electron.shell.openExternal(url));
+    const handlers = createApiHandlers(wb);
+    const trusted = (e: SenderInfo) => isTrustedSender(e, win.webContents.id, ['file://']);
+    const stopIpc = registerIpc(electron.ipcMain, handlers, trusted, (m) => wb.warn(m));
+    const stopEvents = forwardEvents(wb.events as EngineEvents, (b) => !win.isDestroyed() && win.webContents.send(EVENTS, b));
+    win.once('ready-to-show', () => win.show());
+    win.on('closed', () => {
+      stopEvents();
+      stopIpc();
+    });
+    await win.loadURL(appUrl);
+    return {
+      wb,
+      window: win,
+      stop: async () => {
+        stopEvents();
+        stopIpc();
+        await wb.stop();
+      },
+    };
+  } catch (err) {
+    await wb.stop();
+    throw err;
+  }
+}

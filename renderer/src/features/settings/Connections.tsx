@@ -1,0 +1,157 @@
+// Settings → Connections: the model server new episodes talk to (URL, key, model, with "Test
+// connection"), and the OpenClaw binary new gateways run. A value fixed by a flag, an env var or
+// the --config file is shown with its source and cannot be changed here.
+import { useEffect, useState } from 'react';
+import type { AppInfo, UpstreamProbe } from '../../../../shared/api.ts';
+import { envName, flagName, type ConfigKey, type ConfigPatch, type ConfigView } from '../../../../shared/config.ts';
+import { useStoreApi } from '../../store/use-store.ts';
+
+interface Props {
+  config: ConfigView;
+  info: AppInfo;
+  saveConfig(patch: ConfigPatch, done: string): Promise<boolean>;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+export function Connections({ config, info, saveConfig }: Props) {
+  const store = useStoreApi();
+  const [url, setUrl] = useState('');
+  const [key, setKey] = useState('');
+  const [model, setModel] = useState('');
+  const [bin, setBin] = useState('');
+  const [probe, setProbe] = useState<UpstreamProbe | null>(null);
+  const [testing, setTesting] = useState(false);
+
+  useEffect(() => {
+    setUrl(str(config.values.upstreamUrl));
+    setModel(str(config.values.upstreamModel));
+    setBin(str(config.values.openclawBin));
+    setKey('');
+  }, [config]);
+
+  const pinnedBy = (k: ConfigKey): string | null => {
+    if (!config.pinned.includes(k)) return null;
+    const src = config.sources[k];
+    return src === 'flag' ? flagName(k) : src === 'env' ? envName(k) : 'the --config file';
+  };
+  const keyHint = str(config.values.upstreamKey);
+  const test = async () => {
+    setTesting(true);
+    try {
+      setProbe(
+        await store.getState().api.invoke('config:test-upstream', {
+          ...(url ? { upstreamUrl: url } : {}),
+          ...(key ? { upstreamKey: key } : {}),
+          ...(model ? { upstreamModel: model } : {}),
+        }),
+      );
+    } catch (e) {
+      setProbe({ ok: false, models: [], message: (e as Error).message });
+    } finally {
+      setTesting(false);
+    }
+  };
+  const save = () => {
+    const patch: ConfigPatch = {
+      upstreamUrl: url.trim() || null,
+      upstreamModel: model.trim() || null,
+      ...(key ? { upstreamKey: key } : {}),
+    };
+    for (const k of Object.keys(patch) as Array<keyof ConfigPatch>) if (pinnedBy(k)) delete patch[k];
+    void saveConfig(patch, 'Connection saved: new episodes use it; running episodes keep theirs.').then((ok) => ok && setKey(''));
+  };
+  const Pinned = ({ k }: { k: ConfigKey }) => {
+    const by = pinnedBy(k);
+    return by ? <span className="muted small"> — set by {by}; Settings cannot override it</span> : null;
+  };
+  return (
+    <section aria-label="Connections">
+      <h3>Connections</h3>
+      <p className="muted small">
+        New episodes talk to {info.upstream.kind === 'scripted' ? 'the embedded scripted model' : info.upstream.url} (model{' '}
+        {info.upstream.model}). Changes apply to new episodes without a restart; a running episode keeps its binding.
+      </p>
+      <label>
+        Model server URL (OpenAI-compatible, usually ending in /v1; empty = the embedded scripted model)
+        <Pinned k="upstreamUrl" />
+        <input
+          aria-label="Upstream URL"
+          placeholder="http://127.0.0.1:8000/v1"
+          value={url}
+          disabled={!!pinnedBy('upstreamUrl')}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+      </label>
+      <label>
+        API key <span className="muted small">{keyHint ? `(saved key ${keyHint}; leave empty to keep it)` : '(none saved)'}</span>
+        <Pinned k="upstreamKey" />
+        <input
+          aria-label="Upstream key"
+          type="password"
+          autoComplete="off"
+          value={key}
+          disabled={!!pinnedBy('upstreamKey')}
+          onChange={(e) => setKey(e.target.value)}
+        />
+      </label>
+      <label>
+        Model
+        <Pinned k="upstreamModel" />
+        <input
+          aria-label="Upstream model"
+          list="upstream-models"
+          value={model}
+          disabled={!!pinnedBy('upstreamModel')}
+          onChange={(e) => setModel(e.target.value)}
+        />
+        <datalist id="upstream-models">
+          {probe?.models.map((m) => (
+            <option key={m} value={m} />
+          ))}
+        </datalist>
+      </label>
+      <div className="row">
+        <button type="button" disabled={testing} onClick={() => void test()}>
+          {testing ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="button" onClick={save}>
+          Save connection
+        </button>
+        {keyHint && !pinnedBy('upstreamKey') && (
+          <button type="button" className="ghost" onClick={() => void saveConfig({ upstreamKey: null }, 'Saved key removed.')}>
+            Forget the saved key
+          </button>
+        )}
+      </div>
+      {probe && (
+        <p className={probe.ok ? 'ok-text' : 'error-text'} data-testid="probe-result" role="status">
+          {probe.ok ? '✓ ' : '✗ '}
+          {probe.message}
+        </p>
+      )}
+      <label>
+        OpenClaw binary (openclaw.mjs or an openclaw executable; empty = the pinned install)
+        <Pinned k="openclawBin" />
+        <input aria-label="OpenClaw binary" value={bin} disabled={!!pinnedBy('openclawBin')} onChange={(e) => setBin(e.target.value)} />
+      </label>
+      <div className="row">
+        <button
+          type="button"
+          disabled={!!pinnedBy('openclawBin')}
+          onClick={() => void saveConfig({ openclawBin: bin.trim() || null }, 'OpenClaw binary saved: new gateways run it.')}
+        >
+          Save binary
+        </button>
+        <span className="muted small" data-testid="openclaw-status">
+          {info.openclaw.available
+            ? `openclaw ${info.openclaw.version} at ${info.openclaw.path}`
+            : (info.openclaw.problem ?? 'OpenClaw is not available')}
+          {info.openclaw.poolError ? ` · warm pool: ${info.openclaw.poolError}` : ''}
+        </span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+// Every engine setting, declared once: its type and bounds, its default, the help the CLI prints,
+// whether it is a secret, and whether Settings may change it while the engine runs. The CLI flags,
+// the TRAJSCOPE_* env vars, the --config file, the settings saved from the UI and the Electron host
+// all resolve through this table (electron/core/config/ does the reading and layering).
+import { z } from 'zod';
+import { ISOLATION_MODES, RUNTIME_KINDS } from './domain.ts';
+
+/** Where an effective value came from, highest first. */
+export const CONFIG_SOURCES = ['flag', 'env', 'file', 'saved', 'default'] as const;
+export type ConfigSource = (typeof CONFIG_SOURCES)[number];
+
+/** How a value is written on a command line or in an env var. */
+type Kind = 'text' | 'int' | 'bool' | 'json';
+
+interface Field {
+  schema: z.ZodType;
+  kind: Kind;
+  /** The placeholder in `--flag <arg>`; booleans have none. */
+  arg?: string;
+  help: string;
+  default?: unknown;
+  /** Never shown back in full, never logged, never exported; refused as a command-line flag. */
+  secret?: true;
+  /** Settings may change it while the engine runs (it applies to new episodes or gateways). */
+  live?: true;
+}
+
+const text = (max = 4096) => z.string().trim().min(1).max(max);
+const port = z.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+const secret = z.string().min(1).max(4096);
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const CONFIG_FIELDS = {
+  dataDir: { schema: text(), kind: 'text', arg: '<dir>', help: 'where the database, logs and gateway dirs live' },
+  host: { schema: text(255), kind: 'text', arg: '<host>', default: '127.0.0.1', help: 'address every server binds' },
+  port: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the UI and workbench API (0 = any)' },
+  proxyPort: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the DataProxy (0 = any)' },
+  upstreamPort: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the upstream recorder (0 = any)' },
+  adminKey: { schema: secret, kind: 'text', secret: true, help: 'bearer for the DataProxy and admin routes (random when absent)' },
+  runtime: {
+    schema: z.enum(RUNTIME_KINDS),
+    kind: 'text',
+    arg: '<kind>',
+    help: `agent runtime of new sessions: ${RUNTIME_KINDS.join('|')} (default: openclaw where it runs)`,
+  },
+  upstreamUrl: {
+    schema: httpUrl,
+    kind: 'text',
+    arg: '<url>',
+    live: true,
+    help: 'OpenAI-compatible model server (with /v1) instead of the embedded scripted model',
+  },
+  upstreamKey: { schema: secret, kind: 'text', secret: true, live: true, help: 'API key of the model server' },
+  upstreamModel: { schema: text(500), kind: 'text', arg: '<model>', live: true, help: 'model name to ask for' },
+  scenario: { schema: text(), kind: 'text', arg: '<file>', help: 'scripted model scenario (docs/scenarios.md)' },
+  bodyLimit: {
+    schema: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 ** 3),
+    kind: 'int',
+    arg: '<bytes>',
+    default: 32 * 1024 * 1024,
+    help: 'largest request body the DataProxy and the recorder accept',
+  },
+  openclawBin: { schema: text(), kind: 'text', arg: '<path>', live: true, help: 'openclaw.mjs or an openclaw executable' },
+  poolSize: {
+    schema: z.number().int().min(0).max(16),
+    kind: 'int',
+    arg: '<n>',
+    help: 'warm gateways kept ready (default 1 when OpenClaw is the runtime)',
+  },
+  isolation: {
+    schema: z.enum(ISOLATION_MODES),
+    kind: 'text',
+    arg: '<mode>',
+    default: 'rebind',
+    live: true,
+    help: `OpenClaw isolation per episode: ${ISOLATION_MODES.join('|')}`,
+  },
+  openclawConfig: {
+    schema: z.union([text(), jsonObject]),
+    kind: 'text',
+    arg: '<file>',
+    live: true,
+    help: 'JSON overlay merged over the safe gateway config (a file; an object in --config or Settings)',
+  },
+  noUi: { schema: z.boolean(), kind: 'bool', default: false, help: 'serve no UI (engine and API routes only)' },
+} satisfies Record<string, Field>;
+
+export type ConfigKey = keyof typeof CONFIG_FIELDS;
+export const CONFIG_KEYS = Object.keys(CONFIG_FIELDS) as ConfigKey[];
+export type LiveKey = { [K in ConfigKey]: (typeof CONFIG_FIELDS)[K] extends { live: true } ? K : never }[ConfigKey];
+/** The settings Settings may change while the engine runs. */
+export const LIVE_KEYS = CONFIG_KEYS.filter((k): k is LiveKey => 'live' in CONFIG_FIELDS[k]);
+export const SECRET_KEYS = CONFIG_KEYS.filter((k) => 'secret' in CONFIG_FIELDS[k]);
+
+type Values = { [K in ConfigKey]: z.output<(typeof CONFIG_FIELDS)[K]['schema']> };
+type Defaulted = { [K in ConfigKey]: (typeof CONFIG_FIELDS)[K] extends { default: unknown } ? K : never }[ConfigKey];
+
+/** The effective configuration: every key with a default is always set, and the data dir is known. */
+export type EngineConfig = Pick<Values, Defaulted> & Partial<Omit<Values, Defaulted | 'dataDir'>> & { dataDir: string };
+/** One source's values (any subset). */
+export type ConfigLayer = Partial<Values>;
+
+/** A strict schema for one layer: unknown keys are refused with their names. */
+export const configLayer = z.strictObject(
+  Object.fromEntries(CONFIG_KEYS.map((k) => [k, CONFIG_FIELDS[k].schema.optional()])) as {
+    [K in ConfigKey]: z.ZodOptional<(typeof CONFIG_FIELDS)[K]['schema']>;
+  },
+);
+
+/** The values of keys that have defaults. */
+export function configDefaults(): ConfigLayer {
+  const out: Record<string, unknown> = {};
+  for (const k of CONFIG_KEYS) if ('default' in CONFIG_FIELDS[k]) out[k] = CONFIG_FIELDS[k].default;
+  return out as ConfigLayer;
+}
+
+/** The env var of a key: dataDir → TRAJSCOPE_DATA_DIR. */
+export function envName(key: string): string {
+  return `TRAJSCOPE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+/** The flag of a key: dataDir → --data-dir. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Text from a flag or an env var, as the value its field expects (the schema then checks it). */
+export function fromText(key: ConfigKey, raw: string): unknown {
+  const kind: Kind = CONFIG_FIELDS[key].kind;
+  if (kind === 'int') return raw.trim() !== '' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+  if (kind === 'bool') return /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw;
+  return raw;
+}
+
+/** How a secret is shown back: whether it is set, and its last four characters when it is long. */
+export function secretHint(value: unknown): string | null {
+  if (typeof value !== 'string' || !value) return null;
+  return value.length >= 12 ? `…${value.slice(-4)}` : `set (${value.length} characters)`;
+}
+
+/** Settings → Connections: what may be changed while the engine runs (null clears a saved value). */
+export const configPatch = z.strictObject(
+  Object.fromEntries(LIVE_KEYS.map((k) => [k, CONFIG_FIELDS[k].schema.nullable().optional()])) as {
+    [K in LiveKey]: z.ZodOptional<z.ZodNullable<(typeof CONFIG_FIELDS)[K]['schema']>>;
+  },
+);
+export type ConfigPatch = z.infer<typeof configPatch>;
+
+/** What the UI reads: effective values (secrets as hints), where each came from, what it may change. */
+export interface ConfigView {
+  values: Record<string, unknown>;
+  sources: Partial<Record<ConfigKey, ConfigSource>>;
+  live: ConfigKey[];
+  secrets: ConfigKey[];
+  /** The keys a higher source (flag, env, file) fixes: a saved value for them has no effect. */
+  pinned: ConfigKey[];
+}

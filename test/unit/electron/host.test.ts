@@ -1,0 +1,82 @@
+// The desktop host with a fake `electron` module (the one edge mocked: the Electron binary cannot be
+// downloaded here). It must build its engine from the same configuration as the CLI, open a
+// hardened window, answer IPC, and keep saved secrets in safeStorage rather than in plain text.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { INVOKE } from '../../../electron/main/ipc.ts';
+import { desktopConfig, safeStorageCodec, startDesktop, type ElectronLike, type SafeStorageLike } from '../../../electron/main/host.ts';
+import { tempDir } from '../../helpers/workbench.ts';
+
+// A reversible stand-in for the OS keychain: what it writes is not the plain text.
+const keychain: SafeStorageLike = {
+  isEncryptionAvailable: () => true,
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptString: (s) => Buffer.from([...Buffer.from(s)].map((b) => b ^ 0x5a)),
+  decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString('utf8'),
+};
+
+function fakeElectron() {
+  const windows: Array<{ options: Record<string, unknown>; url: string | null }> = [];
+  const handlers = new Map<string, (e: unknown, ...a: unknown[]) => Promise<unknown>>();
+  const electron: ElectronLike = {
+    app: { whenReady: async () => undefined, isPackaged: false },
+    BrowserWindow: class {
+      webContents = { id: 3, on: () => undefined, setWindowOpenHandler: () => undefined, send: () => undefined };
+      constructor(options: Record<string, unknown>) {
+        windows.push({ options, url: null });
+      }
+      isDestroyed = () => false;
+      once = () => undefined;
+      on = () => undefined;
+      show = () => undefined;
+      loadURL = async (url: string) => void (windows.at(-1)!.url = url);
+    } as unknown as ElectronLike['BrowserWindow'],
+    ipcMain: { handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) },
+    session: { defaultSession: { webRequest: { onHeadersReceived: () => undefined }, setPermissionRequestHandler: () => undefined } as never },
+    shell: { openExternal: async () => undefined },
+    safeStorage: keychain,
+  };
+  return { electron, windows, handlers };
+}
+
+test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved settings, like serve', async () => {
+  const dir = tempDir();
+  const { electron, windows, handlers } = fakeElectron();
+  const env = { TRAJSCOPE_DATA_DIR: dir.path, TRAJSCOPE_RUNTIME: 'direct', TRAJSCOPE_OPENCLAW_BIN: join(dir.path, 'no-openclaw.mjs') };
+  // Chromium switches after the app path are let through; our flags are read
+  const args = ['--upstream-url', 'http://127.0.0.1:9/v1', '--enable-logging', '--upstream-model', 'desk-model'];
+  const desktop = await startDesktop(electron, args, env, '/app/out/main');
+  try {
+    const c = desktop.wb.config.current;
+    assert.equal(c.dataDir, dir.path);
+    assert.equal(c.upstreamUrl, 'http://127.0.0.1:9/v1');
+    assert.equal(desktop.wb.config.sourceOf('upstreamUrl'), 'flag');
+    assert.equal(desktop.wb.config.sourceOf('runtime'), 'env');
+    assert.equal(desktop.wb.info().upstream.model, 'desk-model');
+    assert.equal(windows.length, 1);
+    const prefs = windows[0]!.options.webPreferences as Record<string, unknown>;
+    assert.deepEqual([prefs.sandbox, prefs.contextIsolation, prefs.nodeIntegration], [true, true, false]);
+    assert.equal(windows[0]!.url, 'file:///app/out/renderer/index.html');
+    // Settings → Connections over IPC: the saved key goes through safeStorage
+    const invoke = handlers.get(INVOKE)!;
+    const sender = { senderFrame: { url: 'file:///app/out/renderer/index.html', parent: null }, sender: { id: 3 } };
+    const saved = (await invoke(sender, 'config:set', { upstreamKey: 'sk-desk-0123456789' })) as { ok: boolean };
+    assert.equal(saved.ok, true);
+    const onDisk = readFileSync(join(dir.path, 'settings.json'), 'utf8');
+    assert.ok(!onDisk.includes('sk-desk-0123456789'), 'no plain-text key on disk');
+    assert.equal(JSON.parse(onDisk).upstreamKey.$secret, 'electron-safeStorage');
+  } finally {
+    await desktop.stop();
+  }
+  try {
+    const reread = desktopConfig([], { TRAJSCOPE_DATA_DIR: dir.path }, safeStorageCodec(keychain));
+    assert.equal(reread.current.upstreamKey, 'sk-desk-0123456789');
+    assert.throws(() => desktopConfig([], { TRAJSCOPE_DATA_DIR: dir.path }, undefined), /saved with electron-safeStorage and cannot be read here/);
+    const linuxPlain = { ...keychain, getSelectedStorageBackend: () => 'basic_text' };
+    assert.equal(safeStorageCodec(linuxPlain), undefined, "Linux's plain-text fallback is not treated as encryption");
+  } finally {
+    dir.remove();
+  }
+});
