@@ -2,7 +2,87 @@
 // touches Electron, and the renderer only ever sees shared/.
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'events', 'stream', 'url', 'util', 'worker_threads'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'crypto',
+  'events',
+  'stream',
+  'url',
+  'util',
+  'worker_threads',
+];
+
+const ENGINE_BANS = [
+  { group: ['electron', 'electron/*'], message: 'The engine and the headless host run without Electron.' },
+  { group: ['**/renderer/**', 'react', 'react-dom'], message: 'The engine never imports the renderer.' },
+];
+
+// Layers inside the engine: each folder names the folders it may import. Nothing but the
+// composition (api/ and workbench.ts) imports the composition root, so every part can be built
+// and tested alone. Root leaves (events.ts, keys.ts) are open to all.
+const CORE_FOLDERS = [
+  'http',
+  'store',
+  'openai',
+  'config',
+  'export',
+  'analysis',
+  'gateways',
+  'runtime',
+  'upstream',
+  'sessions',
+  'proxy',
+  'lab',
+  'api',
+];
+const MAY_IMPORT = {
+  http: [],
+  store: ['http'],
+  openai: ['http'],
+  config: ['http'],
+  export: ['store'],
+  analysis: ['store'],
+  gateways: ['store'],
+  runtime: ['openai', 'gateways', 'http'],
+  upstream: ['openai', 'store', 'http', 'export'],
+  sessions: ['store', 'http', 'runtime'],
+  proxy: ['http', 'sessions', 'runtime'],
+  lab: ['runtime', 'sessions', 'store', 'upstream'],
+};
+
+function coreLayers() {
+  return Object.entries(MAY_IMPORT).map(([folder, allowed]) => {
+    const banned = CORE_FOLDERS.filter((f) => f !== folder && !allowed.includes(f));
+    return {
+      files: [`electron/core/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...ENGINE_BANS,
+              {
+                group: banned.map((f) => `**/${f}/**`),
+                message: `electron/core/${folder} may import only ${allowed.join(', ') || 'shared/ and leaves'}.`,
+              },
+              {
+                group: ['**/workbench.ts'],
+                message: 'Only the composition (api/, the hosts) imports the composition root.',
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'openclaw-runtime/**', 'out/**', 'dist/**', 'test-results/**'] },
@@ -20,35 +100,43 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'shared/ is pure TypeScript: no Node built-ins.' },
-          { group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*'], message: 'shared/ imports nothing from electron or react.' },
-          { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing else in the project.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'shared/ is pure TypeScript: no Node built-ins.' },
+            {
+              group: ['electron', 'electron/*', 'react', 'react-dom', 'react/*'],
+              message: 'shared/ imports nothing from electron or react.',
+            },
+            { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ depends on nothing else in the project.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['electron/core/**/*.ts', 'electron/headless/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'The engine and the headless host run without Electron.' },
-          { group: ['**/renderer/**', 'react', 'react-dom'], message: 'The engine never imports the renderer.' },
-        ],
-      }],
+      'no-restricted-imports': ['error', { patterns: ENGINE_BANS }],
     },
   },
+  ...coreLayers(),
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'The renderer runs in a sandbox: no Node built-ins.' },
-          { group: ['electron', 'electron/*', '**/electron/**'], message: 'The renderer talks to the engine only through shared/api.ts.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer runs in a sandbox: no Node built-ins.' },
+            {
+              group: ['electron', 'electron/*', '**/electron/**'],
+              message: 'The renderer talks to the engine only through shared/api.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

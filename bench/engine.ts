@@ -12,7 +12,13 @@ import { fmt, summarize, table } from './stats.ts';
 const TURNS_PER_EPISODE = 5;
 const agent = new Agent({ connections: 128, keepAliveTimeout: 30_000 });
 
-interface Host { proxy: string; adminKey: string; scripted: string; scriptedToken: string; model: string }
+interface Host {
+  proxy: string;
+  adminKey: string;
+  scripted: string;
+  scriptedToken: string;
+  model: string;
+}
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t = performance.now();
@@ -22,7 +28,8 @@ async function timed(fn: () => Promise<void>): Promise<number> {
 
 async function directTurn(h: Host, messages: unknown[]): Promise<string> {
   const res = await request(`${h.scripted}/chat/completions`, {
-    method: 'POST', dispatcher: agent,
+    method: 'POST',
+    dispatcher: agent,
     headers: { authorization: `Bearer ${h.scriptedToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model: h.model, messages, stream: true, stream_options: { include_usage: true } }),
   });
@@ -33,8 +40,10 @@ async function directTurn(h: Host, messages: unknown[]): Promise<string> {
 
 async function proxyCall(h: Host, path: string, body: unknown): Promise<{ summary: string }> {
   const res = await request(`${h.proxy}${path}`, {
-    method: 'POST', dispatcher: agent,
-    headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    dispatcher: agent,
+    headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   const json = (await res.body.json()) as { summary: string };
   if (res.statusCode !== 200) throw new Error(`proxy ${res.statusCode} ${JSON.stringify(json)}`);
@@ -42,36 +51,48 @@ async function proxyCall(h: Host, path: string, body: unknown): Promise<{ summar
 }
 
 /** Runs `turns` turns over `concurrency` workers; each worker is one session with 5-turn episodes. */
-async function run(h: Host, mode: 'direct' | 'proxy', concurrency: number, turns: number, tag: string): Promise<{ lat: number[]; seconds: number }> {
+async function run(
+  h: Host,
+  mode: 'direct' | 'proxy',
+  concurrency: number,
+  turns: number,
+  tag: string,
+): Promise<{ lat: number[]; seconds: number }> {
   const lat: number[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-    const key = `bench-${tag}-${w}`;
-    let history: Array<{ role: string; content: string }> = [];
-    let i = 0;
-    while (next++ < turns) {
-      const message = `message ${i} from worker ${w}`;
-      if (i % TURNS_PER_EPISODE === 0) {
-        history = [];
-        if (mode === 'proxy') await proxyCall(h, `/session/${key}/episode/start`, {});
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      const key = `bench-${tag}-${w}`;
+      let history: Array<{ role: string; content: string }> = [];
+      let i = 0;
+      while (next++ < turns) {
+        const message = `message ${i} from worker ${w}`;
+        if (i % TURNS_PER_EPISODE === 0) {
+          history = [];
+          if (mode === 'proxy') await proxyCall(h, `/session/${key}/episode/start`, {});
+        }
+        let reply = '';
+        if (mode === 'direct') {
+          lat.push(
+            await timed(async () => {
+              const sse = await directTurn(h, [...history, { role: 'user', content: message }]);
+              reply = sse; // content is not needed for the baseline, only the same work
+            }),
+          );
+          reply = `You said: "${message}".`;
+        } else {
+          lat.push(
+            await timed(async () => {
+              reply = (await proxyCall(h, `/session/${key}/turn`, { message })).summary;
+            }),
+          );
+        }
+        history.push({ role: 'user', content: message }, { role: 'assistant', content: reply });
+        i++;
       }
-      let reply = '';
-      if (mode === 'direct') {
-        lat.push(await timed(async () => {
-          const sse = await directTurn(h, [...history, { role: 'user', content: message }]);
-          reply = sse; // content is not needed for the baseline, only the same work
-        }));
-        reply = `You said: "${message}".`;
-      } else {
-        lat.push(await timed(async () => {
-          reply = (await proxyCall(h, `/session/${key}/turn`, { message })).summary;
-        }));
-      }
-      history.push({ role: 'user', content: message }, { role: 'assistant', content: reply });
-      i++;
-    }
-  }));
+    }),
+  );
   return { lat, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -82,7 +103,9 @@ function peakRssMb(pid: number): number {
 
 export async function benchEngine(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-'));
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'engine-host.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'engine-host.ts'), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const [line] = await once(child.stdout!, 'data');
     const h = JSON.parse(String(line)) as Host;
@@ -91,12 +114,17 @@ export async function benchEngine(): Promise<string> {
     await run(h, 'proxy', 4, 200, 'warm');
     const rows: Array<Array<string | number>> = [];
     let proxyTurns = 200;
-    for (const [c, n] of [[1, 400], [16, 3200], [64, 3200]] as const) {
+    for (const [c, n] of [
+      [1, 400],
+      [16, 3200],
+      [64, 3200],
+    ] as const) {
       const d: number[] = [];
       const p: number[] = [];
       let dSec = 0;
       let pSec = 0;
-      for (let round = 0; round < 2; round++) { // alternate to spread machine noise over both sides
+      for (let round = 0; round < 2; round++) {
+        // alternate to spread machine noise over both sides
         const a = await run(h, 'direct', c, n / 2, `c${c}r${round}`);
         const b = await run(h, 'proxy', c, n / 2, `c${c}r${round}`);
         d.push(...a.lat);
@@ -107,8 +135,19 @@ export async function benchEngine(): Promise<string> {
       }
       const ds = summarize(d);
       const ps = summarize(p);
-      rows.push([c, n, fmt(ds.p50), fmt(ps.p50), fmt(ps.p50 - ds.p50), fmt(ds.p99), fmt(ps.p99), fmt(ps.p99 - ds.p99),
-        fmt(n / dSec, 0), fmt(n / pSec, 0), fmt((n / pSec) / (n / dSec), 2)]);
+      rows.push([
+        c,
+        n,
+        fmt(ds.p50),
+        fmt(ps.p50),
+        fmt(ps.p50 - ds.p50),
+        fmt(ds.p99),
+        fmt(ps.p99),
+        fmt(ps.p99 - ds.p99),
+        fmt(n / dSec, 0),
+        fmt(n / pSec, 0),
+        fmt(n / pSec / (n / dSec), 2),
+      ]);
     }
     const rss = peakRssMb(child.pid!);
     child.kill('SIGTERM');
@@ -120,9 +159,26 @@ export async function benchEngine(): Promise<string> {
     return [
       '### Engine: scripted model direct vs. DataProxy + DirectRuntime + recorder + SQLite',
       '',
-      table(['concurrency', 'turns', 'direct p50 ms', 'proxy p50 ms', 'added p50 ms', 'direct p99 ms', 'proxy p99 ms', 'added p99 ms', 'direct turns/s', 'proxy turns/s', 'throughput ratio'], rows),
+      table(
+        [
+          'concurrency',
+          'turns',
+          'direct p50 ms',
+          'proxy p50 ms',
+          'added p50 ms',
+          'direct p99 ms',
+          'proxy p99 ms',
+          'added p99 ms',
+          'direct turns/s',
+          'proxy turns/s',
+          'throughput ratio',
+        ],
+        rows,
+      ),
       '',
-      `Peak RSS of the engine host: ${fmt(rss, 0)} MB. Turns stored as ok after the run: ${stored} of ${proxyTurns} sent through the proxy; upstream calls stored: ${calls}.`,
+      `Peak RSS of the engine host: ${fmt(rss, 0)} MB. ` +
+        `Turns stored as ok after the run: ${stored} of ${proxyTurns} sent through the proxy; ` +
+        `upstream calls stored: ${calls}.`,
     ].join('\n');
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

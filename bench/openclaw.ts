@@ -32,22 +32,37 @@ async function pollUntil(url: string, stop: () => boolean): Promise<number> {
       const r = await request(url, { headersTimeout: 1000 });
       await r.body.dump();
       if (r.statusCode === 200) return performance.now();
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await sleep(50);
   }
 }
 
 async function chat(gw: Gateway, text: string): Promise<void> {
   const r = await request(`${gw.url}/v1/chat/completions`, {
-    method: 'POST', headersTimeout: 120_000, bodyTimeout: 120_000,
-    headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', 'x-openclaw-session-key': `bench:${randomUUID()}` },
+    method: 'POST',
+    headersTimeout: 120_000,
+    bodyTimeout: 120_000,
+    headers: {
+      authorization: `Bearer ${gw.token}`,
+      'content-type': 'application/json',
+      'x-openclaw-session-key': `bench:${randomUUID()}`,
+    },
     body: JSON.stringify({ model: 'openclaw/default', messages: [{ role: 'user', content: text }] }),
   });
   const body = await r.body.text();
   if (r.statusCode !== 200) throw new Error(`turn failed ${r.statusCode}: ${body.slice(0, 200)}`);
 }
 
-interface Cold { health: number; ready: number; firstTurn: number; secondTurn: number; idleMb: number; busyMb: number }
+interface Cold {
+  health: number;
+  ready: number;
+  firstTurn: number;
+  secondTurn: number;
+  idleMb: number;
+  busyMb: number;
+}
 
 async function coldPath(wb: Workbench, sup: GatewaySupervisor, key: string): Promise<Cold> {
   const port = await freePort();
@@ -55,7 +70,9 @@ async function coldPath(wb: Workbench, sup: GatewaySupervisor, key: string): Pro
   let done = false;
   const health = pollUntil(`http://127.0.0.1:${port}/health`, () => done);
   const ready = pollUntil(`http://127.0.0.1:${port}/readyz`, () => done);
-  const gw = await sup.spawn({ baseUrl: wb.recorder.url, apiKey: key, model: wb.upstreams.modelOf(null) }, null, { port });
+  const gw = await sup.spawn({ baseUrl: wb.recorder.url, apiKey: key, model: wb.upstreams.modelOf(null) }, null, {
+    port,
+  });
   const [h, r] = await Promise.all([health, ready]);
   done = true;
   await chat(gw, 'hello');
@@ -68,13 +85,23 @@ async function coldPath(wb: Workbench, sup: GatewaySupervisor, key: string): Pro
   for (let i = 0; i < 5; i++) await chat(gw, `please search for item ${i}`);
   const busy = sampler.sample([gw.pid!]).get(gw.pid!)!.rssBytes;
   await sup.stop(gw);
-  return { health: (h - t0) / 1000, ready: (r - t0) / 1000, firstTurn: (t2 - t0) / 1000, secondTurn: (t3 - t2) / 1000, idleMb: idle / 2 ** 20, busyMb: busy / 2 ** 20 };
+  return {
+    health: (h - t0) / 1000,
+    ready: (r - t0) / 1000,
+    firstTurn: (t2 - t0) / 1000,
+    secondTurn: (t3 - t2) / 1000,
+    idleMb: idle / 2 ** 20,
+    busyMb: busy / 2 ** 20,
+  };
 }
 
 async function proxy(wb: Workbench, path: string, body: unknown): Promise<void> {
   const r = await request(`${wb.proxyUrl}${path}`, {
-    method: 'POST', headersTimeout: 300_000, bodyTimeout: 300_000,
-    headers: { authorization: `Bearer ${wb.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headersTimeout: 300_000,
+    bodyTimeout: 300_000,
+    headers: { authorization: `Bearer ${wb.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   const text = await r.body.text();
   if (r.statusCode !== 200) throw new Error(`${path} ${r.statusCode}: ${text.slice(0, 300)}`);
@@ -91,7 +118,12 @@ export async function benchOpenClaw(): Promise<string> {
       wb.sessions.ensure('bench-cold', 'direct');
       return wb.sessions.startEpisode('bench-cold', {});
     })();
-    const defaults = new GatewaySupervisor({ ...wb.supervisor.options, base: 'openclaw-defaults', nodeOptions: '', onChange: undefined });
+    const defaults = new GatewaySupervisor({
+      ...wb.supervisor.options,
+      base: 'openclaw-defaults',
+      nodeOptions: '',
+      onChange: undefined,
+    });
     // Alternated, and the first round discarded: it fills Node's compile cache, which every later
     // start (and every start a user sees after the first) reuses.
     await coldPath(wb, wb.supervisor, ep.upstreamKey);
@@ -123,19 +155,55 @@ export async function benchOpenClaw(): Promise<string> {
     return [
       '### OpenClaw gateways: cold path vs. warm pool vs. hot-reload rebind; default vs. Trajscope config',
       '',
-      table(['config', '/health s', '/readyz s', 'first turn done s', 'next turn s', 'idle RSS MB', 'busy RSS MB (after 5 tool turns)'], [
-        ['OpenClaw defaults (no heap cap)', fmt(dflt.health, 1), fmt(dflt.ready, 1), fmt(dflt.firstTurn, 1), fmt(dflt.secondTurn, 2), fmt(dflt.idleMb, 0), fmt(dflt.busyMb, 0)],
-        ['Trajscope safe config + 384 MB heap cap', fmt(safe.health, 1), fmt(safe.ready, 1), fmt(safe.firstTurn, 1), fmt(safe.secondTurn, 2), fmt(safe.idleMb, 0), fmt(safe.busyMb, 0)],
-      ]),
+      table(
+        [
+          'config',
+          '/health s',
+          '/readyz s',
+          'first turn done s',
+          'next turn s',
+          'idle RSS MB',
+          'busy RSS MB (after 5 tool turns)',
+        ],
+        [
+          [
+            'OpenClaw defaults (no heap cap)',
+            fmt(dflt.health, 1),
+            fmt(dflt.ready, 1),
+            fmt(dflt.firstTurn, 1),
+            fmt(dflt.secondTurn, 2),
+            fmt(dflt.idleMb, 0),
+            fmt(dflt.busyMb, 0),
+          ],
+          [
+            'Trajscope safe config + 384 MB heap cap',
+            fmt(safe.health, 1),
+            fmt(safe.ready, 1),
+            fmt(safe.firstTurn, 1),
+            fmt(safe.secondTurn, 2),
+            fmt(safe.idleMb, 0),
+            fmt(safe.busyMb, 0),
+          ],
+        ],
+      ),
       '',
-      table(['path', 'seconds', 'vs. cold (safe config)'], [
-        ['cold: spawn → first turn answered', fmt(safe.firstTurn, 2), '1.00'],
-        ['warm pool: episode start (parked key, no reload) + first turn', fmt(pooled, 2), fmt(pooled / safe.firstTurn, 3)],
-        ['  of which episode start', fmt((p1 - p0) / 1000, 2), ''],
-        ['rebind by hot reload (median of 5 episode starts)', fmt(rebind, 2), fmt(rebind / safe.firstTurn, 3)],
-      ]),
+      table(
+        ['path', 'seconds', 'vs. cold (safe config)'],
+        [
+          ['cold: spawn → first turn answered', fmt(safe.firstTurn, 2), '1.00'],
+          [
+            'warm pool: episode start (parked key, no reload) + first turn',
+            fmt(pooled, 2),
+            fmt(pooled / safe.firstTurn, 3),
+          ],
+          ['  of which episode start', fmt((p1 - p0) / 1000, 2), ''],
+          ['rebind by hot reload (median of 5 episode starts)', fmt(rebind, 2), fmt(rebind / safe.firstTurn, 3)],
+        ],
+      ),
       '',
-      `Idle RSS, Trajscope config vs. OpenClaw defaults: ${fmt(safe.idleMb / dflt.idleMb, 2)}×; busy: ${fmt(safe.busyMb / dflt.busyMb, 2)}×. RSS is the whole process tree (launcher, gateway, spawn broker, SQLite worker).`,
+      `Idle RSS, Trajscope config vs. OpenClaw defaults: ${fmt(safe.idleMb / dflt.idleMb, 2)}×; ` +
+        `busy: ${fmt(safe.busyMb / dflt.busyMb, 2)}×. ` +
+        'RSS is the whole process tree (launcher, gateway, spawn broker, SQLite worker).',
     ].join('\n');
   } finally {
     await wb.stop();

@@ -5,7 +5,12 @@ import { benchOpenClaw } from './openclaw.ts';
 import { benchUi } from './ui.ts';
 import { benchLeaks } from './leaks.ts';
 
-const benches: Record<string, () => Promise<string>> = { engine: benchEngine, openclaw: benchOpenClaw, ui: benchUi, leaks: benchLeaks };
+const benches: Record<string, () => Promise<string>> = {
+  engine: benchEngine,
+  openclaw: benchOpenClaw,
+  ui: benchUi,
+  leaks: benchLeaks,
+};
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {
   const bench = benches[name];

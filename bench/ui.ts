@@ -13,24 +13,33 @@ import { ApiServer } from '../electron/headless/api-server.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { fmt, summarize, table } from './stats.ts';
 
-async function timeTurnRender(page: Page, url: string, sessionKey: string, episodeId: string, turnId: string): Promise<number> {
+async function timeTurnRender(
+  page: Page,
+  url: string,
+  sessionKey: string,
+  episodeId: string,
+  turnId: string,
+): Promise<number> {
   await page.goto(`${url}#/settings`);
   await page.getByText('This run').waitFor();
-  return page.evaluate(async ({ route }) => {
-    const t0 = performance.now();
-    location.hash = route;
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        const pre = document.querySelector('[data-testid=upstream-call] .call-body pre');
-        if (pre && (pre.textContent?.length ?? 0) > 0) resolve();
-        else requestAnimationFrame(check);
-      };
-      check();
-    });
-    // one more frame: the content is painted, not just in the DOM
-    await new Promise((r) => requestAnimationFrame(() => r(null)));
-    return performance.now() - t0;
-  }, { route: `#/session/${sessionKey}/episode/${episodeId}/turn/${turnId}` });
+  return page.evaluate(
+    async ({ route }) => {
+      const t0 = performance.now();
+      location.hash = route;
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          const pre = document.querySelector('[data-testid=upstream-call] .call-body pre');
+          if (pre && (pre.textContent?.length ?? 0) > 0) resolve();
+          else requestAnimationFrame(check);
+        };
+        check();
+      });
+      // one more frame: the content is painted, not just in the DOM
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      return performance.now() - t0;
+    },
+    { route: `#/session/${sessionKey}/episode/${episodeId}/turn/${turnId}` },
+  );
 }
 
 async function scrollFrames(page: Page): Promise<number[]> {
@@ -76,29 +85,55 @@ export async function benchUi(): Promise<string> {
 
     // 2) 100k log lines as fast as the engine emits them, into the terminal of an OpenClaw session
     handlers['sessions:create']({ key: 'logs', runtime: wb.runtimes.openclaw ? 'openclaw' : 'direct' });
-    let logRow: Array<string | number> = ['log stream', 'OpenClaw runtime not available here: not measured', '', '', ''];
+    let logRow: Array<string | number> = [
+      'log stream',
+      'OpenClaw runtime not available here: not measured',
+      '',
+      '',
+      '',
+    ];
     if (wb.runtimes.openclaw) {
       await page.goto(`${url}#/session/logs`);
       await page.getByTestId('log-terminal').waitFor();
       await page.waitForFunction(() => document.querySelector('[data-testid=log-terminal] .xterm-rows') !== null);
       await page.evaluate(() => {
         (window as unknown as { __long: number[] }).__long = [];
-        new PerformanceObserver((l) => l.getEntries().forEach((e) => (window as unknown as { __long: number[] }).__long.push(e.duration))).observe({ type: 'longtask', buffered: false });
+        new PerformanceObserver((l) =>
+          l.getEntries().forEach((e) => (window as unknown as { __long: number[] }).__long.push(e.duration)),
+        ).observe({ type: 'longtask', buffered: false });
       });
       const LINES = 100_000;
       const PER_CHUNK = 50;
       const t0 = performance.now();
       for (let i = 0; i < LINES; i += PER_CHUNK) {
         let text = '';
-        for (let j = i; j < i + PER_CHUNK; j++) text += `\x1b[90m2026-11-24T00:00:00.000Z\x1b[39m \x1b[36m[gateway]\x1b[39m log line ${j} of the benchmark stream\n`;
-        wb.events.emit('logs:chunk', { gatewayId: 'bench', sessionKey: 'logs', stream: 'stdout', at: Date.now(), text });
+        const stamp = '\x1b[90m2026-11-24T00:00:00.000Z\x1b[39m \x1b[36m[gateway]\x1b[39m';
+        for (let j = i; j < i + PER_CHUNK; j++) text += `${stamp} log line ${j} of the benchmark stream\n`;
+        wb.events.emit('logs:chunk', {
+          gatewayId: 'bench',
+          sessionKey: 'logs',
+          stream: 'stdout',
+          at: Date.now(),
+          text,
+        });
         if (i % 2000 === 0) await new Promise((r) => setImmediate(r));
       }
       const produced = performance.now() - t0;
-      await page.waitForFunction((n) => Number(/^(\d+)/.exec(document.querySelector('[data-testid=log-lines]')?.textContent ?? '')?.[1] ?? 0) >= n, LINES, { timeout: 120_000, polling: 50 });
+      await page.waitForFunction(
+        (n) =>
+          Number(/^(\d+)/.exec(document.querySelector('[data-testid=log-lines]')?.textContent ?? '')?.[1] ?? 0) >= n,
+        LINES,
+        { timeout: 120_000, polling: 50 },
+      );
       const shown = performance.now() - t0;
       const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long);
-      logRow = ['log stream, 100k lines', fmt(LINES / (produced / 1000), 0), fmt(LINES / (shown / 1000), 0), fmt(Math.max(0, ...long), 0), String(long.length)];
+      logRow = [
+        'log stream, 100k lines',
+        fmt(LINES / (produced / 1000), 0),
+        fmt(LINES / (shown / 1000), 0),
+        fmt(Math.max(0, ...long), 0),
+        String(long.length),
+      ];
     }
 
     // 3) scrolling the sessions rail: 1,000 sessions vs 10
@@ -112,13 +147,40 @@ export async function benchUi(): Promise<string> {
     return [
       '### UI in Chromium (headless host, Debian Chromium, headless)',
       '',
-      table(['measure', 'value', 'baseline', 'ratio'], [
-        [`render a turn, 1 MB upstream request (${fmt(bigBytes / 2 ** 20, 2)} MB), p50 ms`, fmt(rb.p50, 0), `1 KB request: ${fmt(rs.p50, 0)}`, fmt(rb.p50 / rs.p50, 2)],
-        ['render a turn, 1 MB upstream request, worst of 5 ms', fmt(Math.max(...tBig), 0), `1 KB request: ${fmt(Math.max(...tSmall), 0)}`, ''],
-        ['scroll 1,000-session rail: frame interval p50 / p99 ms', `${fmt(f1000.p50, 1)} / ${fmt(f1000.p99, 1)}`, `10 sessions: ${fmt(f10.p50, 1)} / ${fmt(f10.p99, 1)}`, fmt(f1000.p99 / f10.p99, 2)],
-      ]),
+      table(
+        ['measure', 'value', 'baseline', 'ratio'],
+        [
+          [
+            `render a turn, 1 MB upstream request (${fmt(bigBytes / 2 ** 20, 2)} MB), p50 ms`,
+            fmt(rb.p50, 0),
+            `1 KB request: ${fmt(rs.p50, 0)}`,
+            fmt(rb.p50 / rs.p50, 2),
+          ],
+          [
+            'render a turn, 1 MB upstream request, worst of 5 ms',
+            fmt(Math.max(...tBig), 0),
+            `1 KB request: ${fmt(Math.max(...tSmall), 0)}`,
+            '',
+          ],
+          [
+            'scroll 1,000-session rail: frame interval p50 / p99 ms',
+            `${fmt(f1000.p50, 1)} / ${fmt(f1000.p99, 1)}`,
+            `10 sessions: ${fmt(f10.p50, 1)} / ${fmt(f10.p99, 1)}`,
+            fmt(f1000.p99 / f10.p99, 2),
+          ],
+        ],
+      ),
       '',
-      table(['log stream', 'engine emitted lines/s', 'terminal showed lines/s', 'longest main-thread task ms', 'long tasks (>50 ms)'], [logRow]),
+      table(
+        [
+          'log stream',
+          'engine emitted lines/s',
+          'terminal showed lines/s',
+          'longest main-thread task ms',
+          'long tasks (>50 ms)',
+        ],
+        [logRow],
+      ),
     ].join('\n');
   } finally {
     await browser.close();

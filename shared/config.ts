@@ -36,8 +36,19 @@ export const CONFIG_FIELDS = {
   host: { schema: text(255), kind: 'text', arg: '<host>', default: '127.0.0.1', help: 'address every server binds' },
   port: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the UI and workbench API (0 = any)' },
   proxyPort: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the DataProxy (0 = any)' },
-  upstreamPort: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the upstream recorder (0 = any)' },
-  adminKey: { schema: secret, kind: 'text', secret: true, help: 'bearer for the DataProxy and admin routes (random when absent)' },
+  upstreamPort: {
+    schema: port,
+    kind: 'int',
+    arg: '<port>',
+    default: 0,
+    help: 'port of the upstream recorder (0 = any)',
+  },
+  adminKey: {
+    schema: secret,
+    kind: 'text',
+    secret: true,
+    help: 'bearer for the DataProxy and admin routes (random when absent)',
+  },
   runtime: {
     schema: z.enum(RUNTIME_KINDS),
     kind: 'text',
@@ -65,7 +76,19 @@ export const CONFIG_FIELDS = {
     default: 32 * 1024 * 1024,
     help: 'largest request body the DataProxy and the recorder accept',
   },
-  openclawBin: { schema: text(), kind: 'text', arg: '<path>', live: true, help: 'openclaw.mjs or an openclaw executable' },
+  openclawBin: {
+    schema: text(),
+    kind: 'text',
+    arg: '<path>',
+    live: true,
+    help: 'openclaw.mjs or an openclaw executable',
+  },
+  openclawNode: {
+    schema: text(),
+    kind: 'text',
+    arg: '<path>',
+    help: 'the Node (>= 24.16) that runs openclaw.mjs under the desktop app (default: node on PATH)',
+  },
   poolSize: {
     schema: z.number().int().min(0).max(16),
     kind: 'int',

@@ -14,17 +14,19 @@ export const episodeStartBody = z.strictObject({
   metadata: metadata.optional(),
 });
 
-export const turnBody = z.strictObject({
-  message: z.string().max(10_000_000),
-  run_id: z.string().max(200).optional(),
-  queue_mode: z.string().max(50).optional(),
-  metadata: metadata.optional(),
-  inf_base_url: z.url({ protocol: /^https?$/ }).optional(),
-  session_api_key: z.string().min(1).max(500).optional(),
-  inf_model: z.string().max(200).optional(),
-}).refine((b) => (b.inf_base_url === undefined) === (b.session_api_key === undefined), {
-  message: 'inf_base_url and session_api_key must be given together',
-});
+export const turnBody = z
+  .strictObject({
+    message: z.string().max(10_000_000),
+    run_id: z.string().max(200).optional(),
+    queue_mode: z.string().max(50).optional(),
+    metadata: metadata.optional(),
+    inf_base_url: z.url({ protocol: /^https?$/ }).optional(),
+    session_api_key: z.string().min(1).max(500).optional(),
+    inf_model: z.string().max(200).optional(),
+  })
+  .refine((b) => (b.inf_base_url === undefined) === (b.session_api_key === undefined), {
+    message: 'inf_base_url and session_api_key must be given together',
+  });
 
 export const rewardBody = z.strictObject({
   reward: rewardValue,

@@ -28,7 +28,11 @@ export class EngineEvents {
  * Forwards every engine event to `send` in batches: one message per ~16 ms, cut early at ~256 KB
  * of log text so a burst never becomes one huge message. Used by both hosts (IPC and WebSocket).
  */
-export function batchEvents(events: EngineEvents, send: (batches: EventBatch[]) => void, maxLogChars = 256 * 1024): () => void {
+export function batchEvents(
+  events: EngineEvents,
+  send: (batches: EventBatch[]) => void,
+  maxLogChars = 256 * 1024,
+): () => void {
   let pending = new Map<EventChannel, unknown[]>();
   let timer: NodeJS.Timeout | null = null;
   let chars = 0;
@@ -41,14 +45,16 @@ export function batchEvents(events: EngineEvents, send: (batches: EventBatch[]) 
     pending = new Map();
     send(batches);
   };
-  const offs = EVENT_CHANNELS.map((ch) => events.on(ch, (p) => {
-    const list = pending.get(ch) ?? [];
-    list.push(p);
-    pending.set(ch, list);
-    if (ch === 'logs:chunk') chars += (p as EventPayloads['logs:chunk']).text.length;
-    if (chars > maxLogChars) flush();
-    else timer ??= setTimeout(flush, 16);
-  }));
+  const offs = EVENT_CHANNELS.map((ch) =>
+    events.on(ch, (p) => {
+      const list = pending.get(ch) ?? [];
+      list.push(p);
+      pending.set(ch, list);
+      if (ch === 'logs:chunk') chars += (p as EventPayloads['logs:chunk']).text.length;
+      if (chars > maxLogChars) flush();
+      else timer ??= setTimeout(flush, 16);
+    }),
+  );
   return () => {
     offs.forEach((off) => off());
     if (timer) clearTimeout(timer);

@@ -1,5 +1,7 @@
 // The composition root: builds the engine's parts from the configuration, in order, and stops
 // them in reverse, so a start that fails halfway leaves nothing running.
+// Over 300 lines: it is the one place that wires every part to every other; split, the wiring
+// would be spread over files that each need all of the parts.
 import type { AppInfo } from '../../shared/api.ts';
 import { RUNTIME_KINDS, type RuntimeKind } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
@@ -20,7 +22,7 @@ import { SessionManager } from './sessions/manager.ts';
 import { RewardBook } from './sessions/rewards.ts';
 import { Store } from './store/store.ts';
 import { UpstreamDirectory } from './upstream/connections.ts';
-import { mintEpisodeKey, mintToken } from './upstream/keys.ts';
+import { mintEpisodeKey, mintToken } from './keys.ts';
 import { UpstreamRecorder } from './upstream/recorder.ts';
 import { DEFAULT_SCENARIO } from './upstream/scripted/scenario.ts';
 import { loadScenario, ScriptedModel } from './upstream/scripted/server.ts';
@@ -104,7 +106,11 @@ export class Workbench {
     this.scripted = scripted;
     this.upstreams = new UpstreamDirectory(
       this.store,
-      () => ({ baseUrl: scripted.baseUrl, apiKey: scripted.token, model: this.config.current.upstreamModel ?? scripted.scenario.model }),
+      () => ({
+        baseUrl: scripted.baseUrl,
+        apiKey: scripted.token,
+        model: this.config.current.upstreamModel ?? scripted.scenario.model,
+      }),
       () => {
         const now = this.config.current;
         return { url: now.upstreamUrl, key: now.upstreamKey, model: now.upstreamModel };
@@ -113,7 +119,10 @@ export class Workbench {
 
     const upstreamForwarder = new Forwarder(this.extras.upstreamTimeouts ?? DEFAULT_TIMEOUTS);
     this.runtimeForwarder = new Forwarder({ connectMs: 10_000, headersMs: 900_000, bodyMs: 900_000 });
-    this.stops.push(() => upstreamForwarder.close(), () => this.runtimeForwarder.close());
+    this.stops.push(
+      () => upstreamForwarder.close(),
+      () => this.runtimeForwarder.close(),
+    );
 
     this.runtimes = { direct: new DirectRuntime(this.runtimeForwarder) };
     this.rewards = new RewardBook(this.store, this.events, (key) => this.sessions.notify(key));
@@ -137,7 +146,8 @@ export class Workbench {
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
       currentTurn: (key) => this.sessions.currentTurn(key),
-      startRlSession: (taskId, apiKey) => this.sessions.startEpisode(`rl-${mintToken(6)}`, { taskId, upstreamKey: apiKey }),
+      startRlSession: (taskId, apiKey) =>
+        this.sessions.startEpisode(`rl-${mintToken(6)}`, { taskId, upstreamKey: apiKey }),
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
       hooks: {
@@ -163,7 +173,11 @@ export class Workbench {
     });
     this.stops.push(off);
 
-    const proxy: HttpService = createDataProxy({ sessions: this.sessions, adminKey: this.adminKey, bodyLimit: c.bodyLimit });
+    const proxy: HttpService = createDataProxy({
+      sessions: this.sessions,
+      adminKey: this.adminKey,
+      bodyLimit: c.bodyLimit,
+    });
     this.stops.push(() => proxy.stop());
     this.proxyUrl = (await proxy.start(c.host, c.proxyPort)).url;
     this.fillPool();
@@ -185,7 +199,7 @@ export class Workbench {
    * every gateway started from now on; the first time, the OpenClaw runtime comes up with it.
    */
   async useOpenClaw(bin: string | undefined): Promise<OpenClawBinary> {
-    const binary = await detectOpenClaw(bin);
+    const binary = await detectOpenClaw(bin, this.config.current.openclawNode);
     this.openclaw = binary;
     if (!this.supervisor) {
       const supervisor = new GatewaySupervisor({
@@ -219,7 +233,10 @@ export class Workbench {
     }));
     pool.onError = (message) => this.warn(`warm pool: ${message}`);
     this.pool = pool;
-    this.stops.push(() => supervisor.stopAll(), () => pool.stop());
+    this.stops.push(
+      () => supervisor.stopAll(),
+      () => pool.stop(),
+    );
     this.runtimes.openclaw = new OpenClawRuntime({
       supervisor,
       pool,
@@ -237,7 +254,7 @@ export class Workbench {
             episodeId,
             turnId: null,
             callId: null,
-            message: `${files.length} workspace file(s) written during the previous episode are still there as episode starts`,
+            message: `${files.length} workspace file(s) the previous episode wrote are still there as this one starts`,
             evidence: files.map((f) => ({ text: `${f.path}: ${f.preview}`, detail: f.change })),
           },
           `carryover:${episodeId}`,

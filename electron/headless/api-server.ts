@@ -13,11 +13,19 @@ import type { Workbench } from '../core/workbench.ts';
 import { z } from 'zod';
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
-  '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.ico': 'image/x-icon',
 };
 
-export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 export class ApiServer {
   readonly token: string;
@@ -33,14 +41,18 @@ export class ApiServer {
     this.token = token;
     this.rendererDir = rendererDir && existsSync(join(rendererDir, 'index.html')) ? rendererDir : null;
     this.handlers = createApiHandlers(wb);
-    this.service = new HttpService('api', [
-      route('POST', '/api/invoke/:channel', async (req, res, [channel]) => {
-        this.auth(req);
-        const payload = await readJson(req, 16 * 1024 * 1024, z.unknown());
-        const answer = await invokeEnvelope(this.handlers, channel!, payload, (m) => wb.warn(m));
-        sendJson(res, answer.ok ? 200 : answer.error.status, answer);
-      }),
-    ], (req, res) => this.serveStatic(req, res));
+    this.service = new HttpService(
+      'api',
+      [
+        route('POST', '/api/invoke/:channel', async (req, res, [channel]) => {
+          this.auth(req);
+          const payload = await readJson(req, 16 * 1024 * 1024, z.unknown());
+          const answer = await invokeEnvelope(this.handlers, channel!, payload, (m) => wb.warn(m));
+          sendJson(res, answer.ok ? 200 : answer.error.status, answer);
+        }),
+      ],
+      (req, res) => this.serveStatic(req, res),
+    );
   }
 
   private auth(req: IncomingMessage): void {
@@ -64,15 +76,23 @@ export class ApiServer {
   }
 
   private attach(ws: WebSocket): void {
-    const stop = batchEvents(this.wb.events, (batches) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(batches)));
+    const stop = batchEvents(
+      this.wb.events,
+      (batches) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(batches)),
+    );
     ws.on('close', stop);
   }
 
   private serveStatic(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method not allowed', 'method_not_allowed');
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      throw new HttpError(405, 'method not allowed', 'method_not_allowed');
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
     if (path.startsWith('/api/')) throw new HttpError(404, `no route for ${path}`);
-    const headers = { 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    const headers = {
+      'content-security-policy': CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+    };
     if (!this.rendererDir) {
       res.writeHead(200, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
       res.end('Trajscope engine is running. The UI is not built in this checkout: run `npm run build`.\n');
@@ -82,7 +102,11 @@ export class ApiServer {
     let file = normalize(join(root, path));
     if (!file.startsWith(root + sep) && file !== root) throw new HttpError(404, 'not found');
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html'); // client-side routes
-    res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, {
+      ...headers,
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-cache',
+    });
     res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
   }
 

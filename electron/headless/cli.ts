@@ -16,7 +16,8 @@ type Outcome = { exit: number } | { keepRunning: true };
 
 function discount(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('must be a number from 0 to 1');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError('must be a number from 0 to 1');
   return n;
 }
 
@@ -46,9 +47,14 @@ function program(done: (o: Outcome) => void): Command {
     .requiredOption('--data-dir <dir>', 'the data dir to read')
     .option('--out <file>', 'write here instead of stdout')
     .option('--episodes <ids>', 'only these episodes (comma separated)')
-    .addOption(new Option('--discount <gamma>', 'reward discount γ for r_i ← r_i + γ·r_{i+1}').argParser(discount).default(1))
+    .addOption(
+      new Option('--discount <gamma>', 'reward discount γ for r_i ← r_i + γ·r_{i+1}').argParser(discount).default(1),
+    )
     .action((opts: { dataDir: string; out?: string; episodes?: string; discount: number }) => {
-      const episodes = opts.episodes?.split(',').map((s) => s.trim()).filter(Boolean);
+      const episodes = opts.episodes
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       exportCommand({ dataDir: opts.dataDir, out: opts.out, episodes, discount: opts.discount });
       done({ exit: 0 });
     });

@@ -34,10 +34,15 @@ export async function ensureUiBuilt(root: string, say: (line: string) => void): 
   say(`trajscope: building the UI (${reason})…`);
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) throw new Error(`cannot build the UI: ${vite} is missing (run npm ci)`);
-  const r = await execa(process.execPath, [vite, 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    reject: false,
-    all: true,
-  });
-  if (r.exitCode !== 0) throw new Error(`building the UI failed (exit ${r.exitCode}): ${String(r.all ?? '').slice(-2000)}`);
+  const r = await execa(
+    process.execPath,
+    [vite, 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: root,
+      reject: false,
+      all: true,
+    },
+  );
+  if (r.exitCode !== 0)
+    throw new Error(`building the UI failed (exit ${r.exitCode}): ${String(r.all ?? '').slice(-2000)}`);
 }

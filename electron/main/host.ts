@@ -65,7 +65,12 @@ export interface Desktop {
 }
 
 /** Starts the engine and opens the window; `stop` undoes both (the app calls it before quitting). */
-export async function startDesktop(electron: ElectronLike, args: string[], env: NodeJS.ProcessEnv, appDir: string): Promise<Desktop> {
+export async function startDesktop(
+  electron: ElectronLike,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  appDir: string,
+): Promise<Desktop> {
   await electron.app.whenReady();
   const config = desktopConfig(args, env, safeStorageCodec(electron.safeStorage));
   const wb = await new Workbench(config).start();
@@ -83,7 +88,10 @@ export async function startDesktop(electron: ElectronLike, args: string[], env: 
     const handlers = createApiHandlers(wb);
     const trusted = (e: SenderInfo) => isTrustedSender(e, win.webContents.id, ['file://']);
     const stopIpc = registerIpc(electron.ipcMain, handlers, trusted, (m) => wb.warn(m));
-    const stopEvents = forwardEvents(wb.events as EngineEvents, (b) => !win.isDestroyed() && win.webContents.send(EVENTS, b));
+    const stopEvents = forwardEvents(
+      wb.events as EngineEvents,
+      (b) => !win.isDestroyed() && win.webContents.send(EVENTS, b),
+    );
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {
       stopEvents();

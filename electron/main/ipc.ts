@@ -49,4 +49,5 @@ export function registerIpc(
 }
 
 /** Forwards engine events to the window, batched (the same batching as the WebSocket host). */
-export const forwardEvents = (events: EngineEvents, send: (batches: EventBatch[]) => void): (() => void) => batchEvents(events, send);
+export const forwardEvents = (events: EngineEvents, send: (batches: EventBatch[]) => void): (() => void) =>
+  batchEvents(events, send);

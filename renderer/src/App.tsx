@@ -20,7 +20,8 @@ export function App() {
   const info = useStore((s) => s.info);
 
   useEffect(() => {
-    const dark = theme === 'dark' || (theme === 'system' && window.matchMedia?.('(prefers-color-scheme: dark)').matches);
+    const dark =
+      theme === 'dark' || (theme === 'system' && window.matchMedia?.('(prefers-color-scheme: dark)').matches);
     document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   }, [theme]);
 
@@ -35,24 +36,54 @@ export function App() {
       if (isTyping(e) || st.paletteOpen) return;
       if (e.key === '?') st.setCheatsheet(!st.cheatsheetOpen);
       else if (e.key === 'Escape') st.setCheatsheet(false);
-      else if (e.key === 'N' || (e.key === 'n' && st.route.view === 'sessions' && !e.ctrlKey && !e.metaKey)) void createSession(store);
+      else if (e.key === 'N' || (e.key === 'n' && st.route.view === 'sessions' && !e.ctrlKey && !e.metaKey))
+        void createSession(store);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
   const tab = (v: typeof view, label: string) => (
-    <button type="button" className={view === v ? 'tab active' : 'tab'} onClick={() => store.getState().navigate({ view: v })}>{label}</button>
+    <button
+      type="button"
+      className={view === v ? 'tab active' : 'tab'}
+      onClick={() => store.getState().navigate({ view: v })}
+    >
+      {label}
+    </button>
   );
   return (
     <div className="app">
       <header className="topbar">
         <span className="brand">Trajscope</span>
-        <nav>{tab('sessions', 'Sessions')}{tab('label', 'Label')}{tab('leaks', 'Leaks')}{tab('settings', 'Settings')}</nav>
+        <nav>
+          {tab('sessions', 'Sessions')}
+          {tab('label', 'Label')}
+          {tab('leaks', 'Leaks')}
+          {tab('settings', 'Settings')}
+        </nav>
         <span className="spacer" />
-        {info && <span className="muted small" title={info.dataDir}>{info.upstream.kind === 'scripted' ? 'scripted model' : info.upstream.model} · runtime {info.defaultRuntime}</span>}
-        <button type="button" className="ghost" onClick={() => store.getState().setPalette(true)} title="Command palette (Ctrl/Cmd+K)">⌘K</button>
-        <button type="button" className="ghost" onClick={() => store.getState().setCheatsheet(true)} title="Keyboard shortcuts (?)">?</button>
+        {info && (
+          <span className="muted small" title={info.dataDir}>
+            {info.upstream.kind === 'scripted' ? 'scripted model' : info.upstream.model} · runtime {info.defaultRuntime}
+          </span>
+        )}
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => store.getState().setPalette(true)}
+          title="Command palette (Ctrl/Cmd+K)"
+        >
+          ⌘K
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          onClick={() => store.getState().setCheatsheet(true)}
+          title="Keyboard shortcuts (?)"
+        >
+          ?
+        </button>
       </header>
       <div className="body">
         {view === 'sessions' && <SessionsRail />}
@@ -66,7 +97,9 @@ export function App() {
       {notice && (
         <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
           <span>{notice.text}</span>
-          <button type="button" className="ghost" onClick={() => store.getState().setNotice(null)}>×</button>
+          <button type="button" className="ghost" onClick={() => store.getState().setNotice(null)}>
+            ×
+          </button>
         </div>
       )}
       <CommandPalette />

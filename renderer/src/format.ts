@@ -50,27 +50,43 @@ export function pretty(value: unknown): string {
 }
 
 /** One line per message: what the diff view compares between two prompts. */
-export function promptText(messages: Array<{ role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: string }>): string {
-  return messages.map((m) => {
-    const content = typeof m.content === 'string' ? m.content
-      : Array.isArray(m.content) ? m.content.map((p: { text?: string }) => p?.text ?? '').join('') : '';
-    const calls = m.tool_calls ? ` ${JSON.stringify(m.tool_calls)}` : '';
-    return `[${m.role}${m.tool_call_id ? ` ${m.tool_call_id}` : ''}] ${content}${calls}`;
-  }).join('\n') + '\n';
+export function promptText(
+  messages: Array<{ role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: string }>,
+): string {
+  return (
+    messages
+      .map((m) => {
+        const content =
+          typeof m.content === 'string'
+            ? m.content
+            : Array.isArray(m.content)
+              ? m.content.map((p: { text?: string }) => p?.text ?? '').join('')
+              : '';
+        const calls = m.tool_calls ? ` ${JSON.stringify(m.tool_calls)}` : '';
+        return `[${m.role}${m.tool_call_id ? ` ${m.tool_call_id}` : ''}] ${content}${calls}`;
+      })
+      .join('\n') + '\n'
+  );
 }
 
 export function historyText(history: HistoryMessage[]): string {
   return promptText(history);
 }
 
-export interface DiffPart { kind: 'same' | 'added' | 'removed'; text: string }
+export interface DiffPart {
+  kind: 'same' | 'added' | 'removed';
+  text: string;
+}
 
 /**
  * Compares a prompt with the previous one. A clean next turn only appends; anything removed or
  * changed in between (a repeated message, a rewritten one, a new system prompt) is flagged.
  */
 export function comparePrompts(previous: string, current: string): { parts: DiffPart[]; pureAppend: boolean } {
-  const parts: DiffPart[] = diffLines(previous, current).map((c) => ({ kind: c.added ? 'added' : c.removed ? 'removed' : 'same', text: c.value }));
+  const parts: DiffPart[] = diffLines(previous, current).map((c) => ({
+    kind: c.added ? 'added' : c.removed ? 'removed' : 'same',
+    text: c.value,
+  }));
   let seenChange = false;
   let pureAppend = true;
   for (const p of parts) {
@@ -88,10 +104,16 @@ export { stripAnsi } from '../../shared/text.ts';
 export function curlFor(url: string, headers: Record<string, string>, body: string): string {
   const h = Object.entries(headers)
     .filter(([k]) => ['authorization', 'content-type'].includes(k.toLowerCase()))
-    .map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`).join(' ');
+    .map(([k, v]) => `-H ${shellQuote(`${k}: ${v}`)}`)
+    .join(' ');
   return `curl -sS ${shellQuote(url)} ${h} --data-binary ${shellQuote(body)}`;
 }
 
 function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A CPU share for the process facts ("–" before the first sample). */
+export function cpu(percent: number | null | undefined): string {
+  return percent === null || percent === undefined ? '–' : `${Math.round(percent)}%`;
 }

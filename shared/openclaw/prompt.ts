@@ -69,7 +69,10 @@ function parseSpeakerBlock(block: string): Array<{ role: LogicalRole; text: stri
 }
 
 /** Parses one user message's text into its flattened history and its current message. */
-export function parseUserText(raw: string, runtimeLines: string[] = []): {
+export function parseUserText(
+  raw: string,
+  runtimeLines: string[] = [],
+): {
   context: Array<{ role: LogicalRole; text: string }>;
   current: { role: LogicalRole; text: string };
 } {
@@ -81,9 +84,16 @@ export function parseUserText(raw: string, runtimeLines: string[] = []): {
   }
   const context = parseSpeakerBlock(text.slice(ctxAt + CONTEXT_HEADER.length, curAt));
   const currentBlock = parseSpeakerBlock(text.slice(curAt + CURRENT_HEADER.length));
-  const current = currentBlock.length > 0
-    ? { role: currentBlock[0]!.role, text: currentBlock.map((m) => m.text).join('\n').trim() }
-    : { role: 'user' as LogicalRole, text: '' };
+  const current =
+    currentBlock.length > 0
+      ? {
+          role: currentBlock[0]!.role,
+          text: currentBlock
+            .map((m) => m.text)
+            .join('\n')
+            .trim(),
+        }
+      : { role: 'user' as LogicalRole, text: '' };
   return { context, current };
 }
 
@@ -109,7 +119,11 @@ export function parsePrompt(messages: ChatMessage[]): ParsedPrompt {
       if (isInternalContext(text)) return;
       const parsed = parseUserText(text, runtimeLines);
       for (const c of parsed.context) logical.push({ ...c, origin: 'flattened', messageIndex: i });
-      const entry: LogicalMessage = { ...parsed.current, origin: i === currentUserIndex ? 'current' : 'message', messageIndex: i };
+      const entry: LogicalMessage = {
+        ...parsed.current,
+        origin: i === currentUserIndex ? 'current' : 'message',
+        messageIndex: i,
+      };
       logical.push(entry);
       if (i === currentUserIndex) current = entry;
       return;
@@ -120,7 +134,9 @@ export function parsePrompt(messages: ChatMessage[]): ParsedPrompt {
       return;
     }
     if (msg.role === 'assistant') {
-      const calls = (msg.tool_calls ?? []).map((c) => `tool_call name=${c.function.name} arguments=${c.function.arguments}`);
+      const calls = (msg.tool_calls ?? []).map(
+        (c) => `tool_call name=${c.function.name} arguments=${c.function.arguments}`,
+      );
       const body = [text, ...calls].filter(Boolean).join('\n');
       logical.push({ role: 'assistant', text: body, origin: 'message', messageIndex: i });
     }

@@ -9,7 +9,12 @@ export interface ChatToolCallDelta {
 
 export interface ChatChunkChoice {
   index?: number;
-  delta?: { role?: string; content?: string | null; reasoning_content?: string | null; tool_calls?: ChatToolCallDelta[] };
+  delta?: {
+    role?: string;
+    content?: string | null;
+    reasoning_content?: string | null;
+    tool_calls?: ChatToolCallDelta[];
+  };
   finish_reason?: string | null;
   logprobs?: { content?: unknown[] | null } | null;
   token_ids?: number[];

@@ -32,123 +32,154 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     dir.remove();
   });
 
-  test('create a session, run two turns, see history, calls with a tool call and gateway logs, label it, and find the label after a restart', { timeout: 240_000 }, async () => {
-    await page.goto(host.ready.ui);
-    await page.getByText('No sessions yet').waitFor();
-    assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the token leaves the address bar');
+  test(
+    'a session: two turns, history, calls with a tool call, gateway logs, a label that survives a restart',
+    { timeout: 240_000 },
+    async () => {
+      await page.goto(host.ready.ui);
+      await page.getByText('No sessions yet').waitFor();
+      assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the token leaves the address bar');
 
-    await page.keyboard.press('N');
-    const session = page.locator('.rail-item.selected .key');
-    await session.waitFor();
-    const key = (await session.textContent())!;
+      await page.keyboard.press('N');
+      const session = page.locator('.rail-item.selected .key');
+      await session.waitFor();
+      const key = (await session.textContent())!;
 
-    const composer = page.getByLabel('Message');
-    await composer.fill('My name is Ada.');
-    await composer.press('Control+Enter');
-    await page.locator('.turn', { hasText: 'My name is Ada.' }).waitFor({ timeout: 120_000 });
-    await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
-    await composer.fill('What is the weather in Paris?');
-    await composer.press('Control+Enter');
-    await page.locator('.turn.selected', { hasText: 'What is the weather in Paris?' }).waitFor({ timeout: 120_000 });
-    await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
+      const composer = page.getByLabel('Message');
+      await composer.fill('My name is Ada.');
+      await composer.press('Control+Enter');
+      await page.locator('.turn', { hasText: 'My name is Ada.' }).waitFor({ timeout: 120_000 });
+      await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
+      await composer.fill('What is the weather in Paris?');
+      await composer.press('Control+Enter');
+      await page.locator('.turn.selected', { hasText: 'What is the weather in Paris?' }).waitFor({ timeout: 120_000 });
+      await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
 
-    await page.getByRole('tab', { name: /Replayed history \(2\)/ }).click();
-    const history = page.getByLabel('Replayed history');
-    await history.getByText('My name is Ada.', { exact: true }).waitFor();
-    await history.getByText(/You said: "My name is Ada\."/).waitFor();
+      await page.getByRole('tab', { name: /Replayed history \(2\)/ }).click();
+      const history = page.getByLabel('Replayed history');
+      await history.getByText('My name is Ada.', { exact: true }).waitFor();
+      await history.getByText(/You said: "My name is Ada\."/).waitFor();
 
-    await page.getByRole('tab', { name: /Upstream calls/ }).click();
-    await page.locator('[data-testid=upstream-call]').nth(1).waitFor();
-    await page.locator('[data-testid=upstream-call] .badge', { hasText: /get_weather|tool_call/ }).first().waitFor();
-    await page.locator('.call-body .tool-call', { hasText: /get_weather/ }).first().waitFor();
-    await shot('1-turn-with-tool-call');
+      await page.getByRole('tab', { name: /Upstream calls/ }).click();
+      await page.locator('[data-testid=upstream-call]').nth(1).waitFor();
+      await page
+        .locator('[data-testid=upstream-call] .badge', { hasText: /get_weather|tool_call/ })
+        .first()
+        .waitFor();
+      await page
+        .locator('.call-body .tool-call', { hasText: /get_weather/ })
+        .first()
+        .waitFor();
+      await shot('1-turn-with-tool-call');
 
-    await page.getByRole('tab', { name: 'Diff' }).click();
-    await page.getByTestId('diff-verdict').getByText('pure append').waitFor();
-    await page.getByLabel('side by side').check();
-    await page.getByLabel('After').getByText('What is the weather in Paris?').first().waitFor();
+      await page.getByRole('tab', { name: 'Diff' }).click();
+      await page.getByTestId('diff-verdict').getByText('pure append').waitFor();
+      await page.getByLabel('side by side').check();
+      await page.getByLabel('After').getByText('What is the weather in Paris?').first().waitFor();
 
-    if (openclaw) {
-      // xterm draws only the rows in view: wait for log lines (timestamped) and a non-zero line count
-      await page.locator('[data-testid=log-terminal] .xterm-rows', { hasText: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/ }).waitFor({ timeout: 60_000 });
-      await page.getByTestId('log-lines').getByText(/^[1-9]\d* lines/).waitFor();
-      await shot('2-gateway-logs');
-    }
+      if (openclaw) {
+        // xterm draws only the rows in view: wait for log lines (timestamped) and a non-zero line count
+        await page
+          .locator('[data-testid=log-terminal] .xterm-rows', { hasText: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/ })
+          .waitFor({ timeout: 60_000 });
+        await page
+          .getByTestId('log-lines')
+          .getByText(/^[1-9]\d* lines/)
+          .waitFor();
+        await shot('2-gateway-logs');
+      }
 
-    await page.getByRole('button', { name: 'End episode' }).click();
-    await page.locator('.episode .badge', { hasText: 'ended' }).waitFor();
-    await page.getByRole('button', { name: 'Label', exact: true }).click();
-    await page.getByTestId('label-queue').waitFor();
-    await page.getByText(key).first().waitFor();
-    await page.keyboard.press('5');
-    await page.getByTestId('pending-reward').getByText('1').waitFor();
-    await page.keyboard.press('n');
-    await page.getByLabel('Note').fill('remembered the name');
-    await page.getByLabel('Note').press('Enter');
-    await page.keyboard.press('Enter');
-    await page.getByTestId('saved-label').getByText(/saved 1 by me .* — remembered the name/).waitFor();
-    await shot('3-labeled');
-
-    assert.equal(await host.stop(), 0);
-    host = await startHost(dir.path, ['--runtime', 'direct']);
-    await page.goto(`${host.ready.ui.replace('/?', '/?')}#/label`);
-    await page.getByTestId('saved-label').getByText(/saved 1 by me .* — remembered the name/).waitFor();
-    await shot('4-label-after-restart');
-  });
-
-  test('Settings → Connections: a new upstream takes effect on the next episode and survives a restart', { timeout: 90_000 }, async () => {
-    const KEY = 'sk-e2e-upstream-4b9d2f';
-    const fake = await startFakeUpstream({ key: KEY });
-    const token = () => new URL(host.ready.ui).searchParams.get('token');
-    const api = (ch: string, body: unknown) =>
-      request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token()}` });
-    try {
-      await api('sessions:create', { key: 'conn', runtime: 'direct' });
-      await api('episodes:start', { sessionKey: 'conn' });
-      await page.goto(`${host.ready.ui}#/settings`);
-      const connections = page.getByRole('region', { name: 'Connections' });
-      await connections.getByLabel('Upstream URL').fill(fake.url);
-      await connections.getByLabel('Upstream key').fill(KEY);
-      await connections.getByLabel('Upstream model').fill('fake-model');
-      await connections.getByRole('button', { name: 'Test connection' }).click();
-      await page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
-      await connections.getByRole('button', { name: 'Save connection' }).click();
-      await page.getByText('Connection saved').waitFor();
-      await connections.getByText('(saved key …9d2f; leave empty to keep it)').waitFor();
-      await shot('8-connections');
-
-      // the episode that was open keeps the scripted model
-      const before = await api('turns:send', { sessionKey: 'conn', message: 'same episode' });
-      assert.match(before.body.result.reply, /You said: "same episode"/);
-      // the next episode, started from the UI, talks to the new upstream
-      await page.goto(`${host.ready.ui}#/session/conn`);
-      await page.getByRole('button', { name: 'Start episode' }).click();
-      await page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
-      await page.getByLabel('Message').fill('next episode');
-      await page.getByLabel('Message').press('Control+Enter');
-      await page.getByRole('tab', { name: /Replayed history/ }).click();
-      await page.getByLabel('Replayed history').getByText('Echo: next episode').waitFor();
-      const last = fake.requests.at(-1)!;
-      assert.equal(last.headers.authorization, `Bearer ${KEY}`);
-      assert.equal(JSON.parse(last.body).model, 'fake-model');
+      await page.getByRole('button', { name: 'End episode' }).click();
+      await page.locator('.episode .badge', { hasText: 'ended' }).waitFor();
+      await page.getByRole('button', { name: 'Label', exact: true }).click();
+      await page.getByTestId('label-queue').waitFor();
+      await page.getByText(key).first().waitFor();
+      await page.keyboard.press('5');
+      await page.getByTestId('pending-reward').getByText('1').waitFor();
+      await page.keyboard.press('n');
+      await page.getByLabel('Note').fill('remembered the name');
+      await page.getByLabel('Note').press('Enter');
+      await page.keyboard.press('Enter');
+      await page
+        .getByTestId('saved-label')
+        .getByText(/saved 1 by me .* — remembered the name/)
+        .waitFor();
+      await shot('3-labeled');
 
       assert.equal(await host.stop(), 0);
       host = await startHost(dir.path, ['--runtime', 'direct']);
-      await page.goto(`${host.ready.ui}#/settings`);
-      await page.getByLabel('Upstream URL').and(page.locator(`[value="${fake.url}"]`)).waitFor();
-      const after = await api('turns:send', { sessionKey: 'conn-2', message: 'after restart' });
-      assert.equal(after.body.result.reply, 'Echo: after restart');
-      assert.ok(!(await page.content()).includes(KEY), 'the saved key is never sent to the page');
-      await api('config:set', { upstreamUrl: null, upstreamKey: null, upstreamModel: null });
-    } finally {
-      await fake.stop();
-    }
-  });
+      await page.goto(`${host.ready.ui.replace('/?', '/?')}#/label`);
+      await page
+        .getByTestId('saved-label')
+        .getByText(/saved 1 by me .* — remembered the name/)
+        .waitFor();
+      await shot('4-label-after-restart');
+    },
+  );
+
+  test(
+    'Settings → Connections: a new upstream takes effect on the next episode and survives a restart',
+    { timeout: 90_000 },
+    async () => {
+      const KEY = 'sk-e2e-upstream-4b9d2f';
+      const fake = await startFakeUpstream({ key: KEY });
+      const token = () => new URL(host.ready.ui).searchParams.get('token');
+      const api = (ch: string, body: unknown) =>
+        request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token()}` });
+      try {
+        await api('sessions:create', { key: 'conn', runtime: 'direct' });
+        await api('episodes:start', { sessionKey: 'conn' });
+        await page.goto(`${host.ready.ui}#/settings`);
+        const connections = page.getByRole('region', { name: 'Connections' });
+        await connections.getByLabel('Upstream URL').fill(fake.url);
+        await connections.getByLabel('Upstream key').fill(KEY);
+        await connections.getByLabel('Upstream model').fill('fake-model');
+        await connections.getByRole('button', { name: 'Test connection' }).click();
+        await page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
+        await connections.getByRole('button', { name: 'Save connection' }).click();
+        await page.getByText('Connection saved').waitFor();
+        await connections.getByText('(saved key …9d2f; leave empty to keep it)').waitFor();
+        await shot('8-connections');
+
+        // the episode that was open keeps the scripted model
+        const before = await api('turns:send', { sessionKey: 'conn', message: 'same episode' });
+        assert.match(before.body.result.reply, /You said: "same episode"/);
+        // the next episode, started from the UI, talks to the new upstream
+        await page.goto(`${host.ready.ui}#/session/conn`);
+        await page.getByRole('button', { name: 'Start episode' }).click();
+        await page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
+        await page.getByLabel('Message').fill('next episode');
+        await page.getByLabel('Message').press('Control+Enter');
+        await page.getByRole('tab', { name: /Replayed history/ }).click();
+        await page.getByLabel('Replayed history').getByText('Echo: next episode').waitFor();
+        const last = fake.requests.at(-1)!;
+        assert.equal(last.headers.authorization, `Bearer ${KEY}`);
+        assert.equal(JSON.parse(last.body).model, 'fake-model');
+
+        assert.equal(await host.stop(), 0);
+        host = await startHost(dir.path, ['--runtime', 'direct']);
+        await page.goto(`${host.ready.ui}#/settings`);
+        await page
+          .getByLabel('Upstream URL')
+          .and(page.locator(`[value="${fake.url}"]`))
+          .waitFor();
+        const after = await api('turns:send', { sessionKey: 'conn-2', message: 'after restart' });
+        assert.equal(after.body.result.reply, 'Echo: after restart');
+        assert.ok(!(await page.content()).includes(KEY), 'the saved key is never sent to the page');
+        await api('config:set', { upstreamUrl: null, upstreamKey: null, upstreamModel: null });
+      } finally {
+        await fake.stop();
+      }
+    },
+  );
 
   test('hostile content renders as inert text', { timeout: 60_000 }, async () => {
     const hostile = `<img src=x onerror="window.__pwned=1"> \x1b[31mred\x1b[0m <script>window.__pwned=2</script>`;
     const big = 'x'.repeat(1024 * 1024);
-    const api = (ch: string, body: unknown) => request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${new URL(host.ready.ui).searchParams.get('token')}` });
+    const api = (ch: string, body: unknown) =>
+      request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, {
+        authorization: `Bearer ${new URL(host.ready.ui).searchParams.get('token')}`,
+      });
     // DirectRuntime: a megabyte is far past any agent's context window, and this is about rendering
     assert.equal((await api('sessions:create', { key: 'hostile', runtime: 'direct' })).status, 200);
     const t1 = await api('turns:send', { sessionKey: 'hostile', message: hostile });
@@ -165,35 +196,58 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     assert.equal(await page.locator('.turn-view img, .turn-view script').count(), 0);
     const shown = await history.locator('pre').first().textContent();
     assert.ok(shown!.includes('\x1b[31mred'), 'escape sequences are shown as characters, not interpreted');
-    await history.getByRole('button', { name: /Show all 1 MB/ }).first().click();
-    const bigShown = await history.locator('pre', { hasText: 'xxxxxxxx' }).first().evaluate((el) => el.textContent!.length);
+    await history
+      .getByRole('button', { name: /Show all 1 MB/ })
+      .first()
+      .click();
+    const bigShown = await history
+      .locator('pre', { hasText: 'xxxxxxxx' })
+      .first()
+      .evaluate((el) => el.textContent!.length);
     assert.equal(bigShown, big.length, 'the megabyte is rendered whole, as text, on request');
     await shot('5-hostile-content');
   });
 
-  test('a leak alert shows in the Leaks view with its evidence, and as a badge on the session', { timeout: 60_000 }, async () => {
-    const token = new URL(host.ready.ui).searchParams.get('token');
-    const api = (ch: string, body: unknown) => request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token}` });
-    await api('sessions:create', { key: 'leaky', runtime: 'direct' });
-    const ep = (await api('episodes:start', { sessionKey: 'leaky' })).body.result;
-    // a call with the open episode's key while no turn is in flight: what background work looks like
-    const r = await request(`${host.ready.upstream}/chat/completions`, 'POST', { messages: [{ role: 'user', content: 'distill durable learning' }] }, { authorization: `Bearer ${ep.upstreamKey}` });
-    assert.equal(r.status, 200);
-    await page.goto(`${host.ready.ui}#/leaks`);
-    const card = page.locator('[data-testid=alert][data-kind=background_call]');
-    await card.waitFor();
-    await card.locator('mark', { hasText: 'distill durable learning' }).waitFor();
-    await card.getByRole('button', { name: /open episode/ }).click();
-    await page.locator('.episode .badge.warn').first().waitFor();
-    await page.locator('.rail-item[data-key=leaky] .badge.warn').waitFor();
-    await shot('6-leak-alert');
-  });
+  test(
+    'a leak alert shows in the Leaks view with its evidence, and as a badge on the session',
+    { timeout: 60_000 },
+    async () => {
+      const token = new URL(host.ready.ui).searchParams.get('token');
+      const api = (ch: string, body: unknown) =>
+        request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token}` });
+      await api('sessions:create', { key: 'leaky', runtime: 'direct' });
+      const ep = (await api('episodes:start', { sessionKey: 'leaky' })).body.result;
+      // a call with the open episode's key while no turn is in flight: what background work looks like
+      const r = await request(
+        `${host.ready.upstream}/chat/completions`,
+        'POST',
+        { messages: [{ role: 'user', content: 'distill durable learning' }] },
+        { authorization: `Bearer ${ep.upstreamKey}` },
+      );
+      assert.equal(r.status, 200);
+      await page.goto(`${host.ready.ui}#/leaks`);
+      const card = page.locator('[data-testid=alert][data-kind=background_call]');
+      await card.waitFor();
+      await card.locator('mark', { hasText: 'distill durable learning' }).waitFor();
+      await card.getByRole('button', { name: /open episode/ }).click();
+      await page.locator('.episode .badge.warn').first().waitFor();
+      await page.locator('.rail-item[data-key=leaky] .badge.warn').waitFor();
+      await shot('6-leak-alert');
+    },
+  );
 
-  test('the leak lab runs a scenario from the Leaks view and shows its verdict', { timeout: 180_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' }, async () => {
-    await page.goto(`${host.ready.ui}#/leaks`);
-    const row = page.locator('.lab tr', { hasText: 'background-call' });
-    await row.getByRole('button', { name: 'Run' }).click();
-    await page.getByTestId('verdict-background-call').getByText(/pass: .*background_call/).waitFor({ timeout: 170_000 });
-    await shot('7-leak-lab');
-  });
+  test(
+    'the leak lab runs a scenario from the Leaks view and shows its verdict',
+    { timeout: 180_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' },
+    async () => {
+      await page.goto(`${host.ready.ui}#/leaks`);
+      const row = page.locator('.lab tr', { hasText: 'background-call' });
+      await row.getByRole('button', { name: 'Run' }).click();
+      await page
+        .getByTestId('verdict-background-call')
+        .getByText(/pass: .*background_call/)
+        .waitFor({ timeout: 170_000 });
+      await shot('7-leak-lab');
+    },
+  );
 });

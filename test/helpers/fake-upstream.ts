@@ -55,10 +55,43 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
       return;
     }
     const frame = (o: unknown) => `data:${JSON.stringify(o)}\n\n`; // no space after "data:" on purpose
-    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [{ index: 0, delta: { role: 'assistant', content: 'Echo: ' }, logprobs: { content: [{ token: 'Echo', logprob: -0.1 }] }, token_ids: [11, 12] }] }));
-    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [{ index: 0, delta: { content: msg }, logprobs: { content: [{ token: 'msg', logprob: -0.2 }] }, token_ids: [13] }] }));
+    res.write(
+      frame({
+        id: 'fake-1',
+        model: 'fake-model',
+        choices: [
+          {
+            index: 0,
+            delta: { role: 'assistant', content: 'Echo: ' },
+            logprobs: { content: [{ token: 'Echo', logprob: -0.1 }] },
+            token_ids: [11, 12],
+          },
+        ],
+      }),
+    );
+    res.write(
+      frame({
+        id: 'fake-1',
+        model: 'fake-model',
+        choices: [
+          {
+            index: 0,
+            delta: { content: msg },
+            logprobs: { content: [{ token: 'msg', logprob: -0.2 }] },
+            token_ids: [13],
+          },
+        ],
+      }),
+    );
     res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }));
-    res.write(frame({ id: 'fake-1', model: 'fake-model', choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } }));
+    res.write(
+      frame({
+        id: 'fake-1',
+        model: 'fake-model',
+        choices: [],
+        usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+      }),
+    );
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -66,9 +99,10 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    stop: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -2,7 +2,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
-export interface Host { child: ChildProcess; stderr(): string; ready: { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }; stop(): Promise<number | null> }
+export interface Host {
+  child: ChildProcess;
+  stderr(): string;
+  ready: { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string };
+  stop(): Promise<number | null>;
+}
 
 /** Starts `trajscope serve` on a data dir and waits for its READY line; `stderr` collects what it said. */
 export async function startHost(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Host> {
@@ -22,7 +27,9 @@ export async function startHost(dataDir: string, args: string[] = [], env: NodeJ
     child.once('exit', (c) => reject(new Error(`host exited ${c}: ${err}`)));
   });
   return {
-    child, ready, stderr: () => err,
+    child,
+    ready,
+    stderr: () => err,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');

@@ -39,7 +39,9 @@ export function openFilesUnder(dir: string): string[] {
     try {
       const target = readlinkSync(`/proc/self/fd/${fd}`);
       if (target.startsWith(dir)) out.push(target);
-    } catch { /* closed meanwhile */ }
+    } catch {
+      /* closed meanwhile */
+    }
   }
   return out;
 }

@@ -15,7 +15,12 @@ export interface TestBench {
   wb: Workbench;
   dir: string;
   /** JSON request to the DataProxy with the admin key. */
-  proxy(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+  proxy(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -23,7 +28,10 @@ export interface TestBench {
  * A started engine. `config` is what a user could configure (as flags); DirectRuntime unless
  * another runtime is asked for, and OpenClaw is not even looked for unless something needs it.
  */
-export async function startBench(config: ConfigLayer & { dataDir?: string } = {}, extras: EngineExtras = {}): Promise<TestBench> {
+export async function startBench(
+  config: ConfigLayer & { dataDir?: string } = {},
+  extras: EngineExtras = {},
+): Promise<TestBench> {
   const dir = config.dataDir ? { path: config.dataDir, remove: () => {} } : tempDir();
   const wantsOpenClaw = config.runtime === 'openclaw' || config.openclawBin !== undefined || 'runtime' in config;
   const wb = new Workbench(ConfigService.of({ runtime: 'direct', ...config, dataDir: dir.path }), {
@@ -39,7 +47,8 @@ export async function startBench(config: ConfigLayer & { dataDir?: string } = {}
   return {
     wb,
     dir: dir.path,
-    proxy: (method, path, body, headers = {}) => request(wb.proxyUrl + path, method, body, { authorization: `Bearer ${wb.adminKey}`, ...headers }),
+    proxy: (method, path, body, headers = {}) =>
+      request(wb.proxyUrl + path, method, body, { authorization: `Bearer ${wb.adminKey}`, ...headers }),
     stop: async () => {
       await wb.stop();
       dir.remove();
@@ -48,7 +57,12 @@ export async function startBench(config: ConfigLayer & { dataDir?: string } = {}
 }
 
 /** A JSON request; `body` strings are sent as-is (for malformed-input tests). */
-export async function request(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function request(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -80,7 +94,12 @@ export function snapshot(wb: Workbench): string {
 }
 
 /** Waits until `check` holds, polling; fails with `what` after `ms` (no test sleeps to order things). */
-export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 10_000, every = 20): Promise<void> {
+export async function until(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  every = 20,
+): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await check()) return;

@@ -20,36 +20,56 @@ describe('configuration reaches the engine', () => {
   before(async () => (fake = await startFakeUpstream({ key: KEY })));
   after(() => fake.stop());
 
-  test('serve --config FILE sends a turn\'s model calls to that upstream with that key and model', { timeout: 60_000 }, async () => {
-    const dir = tempDir();
-    const file = join(dir.path, 'trajscope.json');
-    writeFileSync(file, JSON.stringify({ runtime: 'direct', upstreamUrl: fake.url, upstreamKey: KEY, upstreamModel: 'fake-model' }));
-    const host = await startHost(join(dir.path, 'data'), ['--config', file]);
-    try {
-      const seen = fake.requests.length;
-      const r = await request(`${host.ready.proxy}/session/cfg/turn`, 'POST', { message: 'hello upstream' }, {
-        authorization: `Bearer ${host.ready.adminKey}`,
-      });
-      assert.equal(r.status, 200, JSON.stringify(r.body));
-      assert.equal(r.body.summary, 'Echo: hello upstream');
-      const sent = fake.requests.slice(seen);
-      assert.equal(sent.length, 1);
-      assert.equal(sent[0]!.headers.authorization, `Bearer ${KEY}`);
-      assert.equal(JSON.parse(sent[0]!.body).model, 'fake-model');
-      // the key is in none of what the host prints or writes for others to read
-      const exported = spawnSync(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', join(dir.path, 'data')], {
-        encoding: 'utf8',
-      });
-      assert.equal(exported.status, 0, exported.stderr);
-      assert.ok(exported.stdout.includes('hello upstream'));
-      for (const text of [exported.stdout, host.stderr(), readFileSync(join(dir.path, 'data', 'runtime.json'), 'utf8')]) {
-        assert.ok(!text.includes(KEY), 'the upstream key leaked');
+  test(
+    "serve --config FILE sends a turn's model calls to that upstream with that key and model",
+    { timeout: 60_000 },
+    async () => {
+      const dir = tempDir();
+      const file = join(dir.path, 'trajscope.json');
+      writeFileSync(
+        file,
+        JSON.stringify({ runtime: 'direct', upstreamUrl: fake.url, upstreamKey: KEY, upstreamModel: 'fake-model' }),
+      );
+      const host = await startHost(join(dir.path, 'data'), ['--config', file]);
+      try {
+        const seen = fake.requests.length;
+        const r = await request(
+          `${host.ready.proxy}/session/cfg/turn`,
+          'POST',
+          { message: 'hello upstream' },
+          {
+            authorization: `Bearer ${host.ready.adminKey}`,
+          },
+        );
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        assert.equal(r.body.summary, 'Echo: hello upstream');
+        const sent = fake.requests.slice(seen);
+        assert.equal(sent.length, 1);
+        assert.equal(sent[0]!.headers.authorization, `Bearer ${KEY}`);
+        assert.equal(JSON.parse(sent[0]!.body).model, 'fake-model');
+        // the key is in none of what the host prints or writes for others to read
+        const exported = spawnSync(
+          process.execPath,
+          ['electron/headless/cli.ts', 'export', '--data-dir', join(dir.path, 'data')],
+          {
+            encoding: 'utf8',
+          },
+        );
+        assert.equal(exported.status, 0, exported.stderr);
+        assert.ok(exported.stdout.includes('hello upstream'));
+        for (const text of [
+          exported.stdout,
+          host.stderr(),
+          readFileSync(join(dir.path, 'data', 'runtime.json'), 'utf8'),
+        ]) {
+          assert.ok(!text.includes(KEY), 'the upstream key leaked');
+        }
+      } finally {
+        await host.stop();
+        dir.remove();
       }
-    } finally {
-      await host.stop();
-      dir.remove();
-    }
-  });
+    },
+  );
 
   describe('Settings → Connections on a running engine', () => {
     let b: TestBench;
@@ -62,7 +82,11 @@ describe('configuration reaches the engine', () => {
       await api()['config:set']({ upstreamUrl: fake.url, upstreamKey: KEY, upstreamModel: 'fake-model' });
       const seen = fake.requests.length;
       const old = await b.proxy('POST', '/session/keep/turn', { message: 'still scripted' });
-      assert.match(old.body.summary, /You said: "still scripted"/, 'the open episode still talks to the scripted model');
+      assert.match(
+        old.body.summary,
+        /You said: "still scripted"/,
+        'the open episode still talks to the scripted model',
+      );
       assert.equal(fake.requests.length, seen);
       const next = await b.proxy('POST', '/session/keep/episode/start', {});
       assert.notEqual(next.body.episode_id, before.body.episode_id);
@@ -89,9 +113,15 @@ describe('configuration reaches the engine', () => {
           s.close(() => resolve(p));
         });
       });
-      assert.match((await probe({ upstreamUrl: `http://127.0.0.1:${port}/v1` })).message, /nothing listens at 127\.0\.0\.1:\d+ \(connection refused\)/);
+      assert.match(
+        (await probe({ upstreamUrl: `http://127.0.0.1:${port}/v1` })).message,
+        /nothing listens at 127\.0\.0\.1:\d+ \(connection refused\)/,
+      );
       assert.match((await probe({ upstreamUrl: 'ftp://models' })).message, /is not an http\(s\) URL/);
-      assert.match((await probe({ upstreamUrl: 'http://no-such-host.invalid/v1' })).message, /cannot resolve the host name "no-such-host\.invalid"|could not be reached/);
+      assert.match(
+        (await probe({ upstreamUrl: 'http://no-such-host.invalid/v1' })).message,
+        /cannot resolve the host name "no-such-host\.invalid"|could not be reached/,
+      );
       const odd = http.createServer((req, res) => {
         if (req.url?.startsWith('/text/')) res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hi</html>');
         else res.writeHead(404).end('not found');
@@ -99,7 +129,10 @@ describe('configuration reaches the engine', () => {
       await new Promise<void>((r) => odd.listen(0, '127.0.0.1', r));
       const base = `http://127.0.0.1:${(odd.address() as { port: number }).port}`;
       try {
-        assert.match((await probe({ upstreamUrl: base })).message, /answered 404: is the base URL right\? It usually ends in \/v1/);
+        assert.match(
+          (await probe({ upstreamUrl: base })).message,
+          /answered 404: is the base URL right\? It usually ends in \/v1/,
+        );
         assert.match((await probe({ upstreamUrl: `${base}/text/v1` })).message, /answered 200 but not with JSON/);
       } finally {
         odd.close();
@@ -108,7 +141,10 @@ describe('configuration reaches the engine', () => {
 
     test('an OpenClaw binary that does not run is refused with its reason, and nothing is saved', async () => {
       const before = readFileSync(b.wb.config.settingsPath, 'utf8');
-      await assert.rejects(api()['config:set']({ openclawBin: '/nowhere/openclaw.mjs' }) as Promise<unknown>, /OpenClaw not found at \/nowhere/);
+      await assert.rejects(
+        api()['config:set']({ openclawBin: '/nowhere/openclaw.mjs' }) as Promise<unknown>,
+        /OpenClaw not found at \/nowhere/,
+      );
       assert.equal(readFileSync(b.wb.config.settingsPath, 'utf8'), before);
     });
   });

@@ -14,7 +14,7 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     assert.equal(typeof r.body.active_sessions, 'number');
   });
 
-  test('replayed history is exactly the open episode\'s earlier messages, in order, each once', async () => {
+  test("replayed history is exactly the open episode's earlier messages, in order, each once", async () => {
     const start = await b.proxy('POST', '/session/hist/episode/start', { task_id: 'task-1' });
     assert.equal(start.status, 200);
     assert.match(start.body.session_api_key, /^sk-sess-[A-Za-z0-9_-]{20,}$/);
@@ -25,22 +25,36 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
       replies.push(r.body.summary);
     }
     // the scripted model says how many earlier user messages it saw: 0, 1, 2
-    assert.deepEqual(replies.map((s) => /seen: (\d+) earlier user messages, (\d+) repeated/.exec(s)!.slice(1)), [['0', '0'], ['1', '0'], ['2', '0']]);
+    assert.deepEqual(
+      replies.map((s) => /seen: (\d+) earlier user messages, (\d+) repeated/.exec(s)!.slice(1)),
+      [
+        ['0', '0'],
+        ['1', '0'],
+        ['2', '0'],
+      ],
+    );
     const turns = b.wb.store.turns.list(start.body.episode_id);
     for (const [i, t] of turns.entries()) {
       const calls = b.wb.store.calls.details(start.body.episode_id).filter((c) => c.turnId === t.id);
       const sent = JSON.parse(calls[0]!.requestBody).messages;
       const expected = [];
-      for (let j = 0; j < i; j++) expected.push({ role: 'user', content: ['one', 'two', 'three'][j] }, { role: 'assistant', content: replies[j] });
+      for (let j = 0; j < i; j++)
+        expected.push(
+          { role: 'user', content: ['one', 'two', 'three'][j] },
+          { role: 'assistant', content: replies[j] },
+        );
       expected.push({ role: 'user', content: ['one', 'two', 'three'][i] });
       assert.deepEqual(sent, expected, `turn ${i} request`);
       assert.equal(t.historyLength, i * 2);
     }
     const hist = await b.proxy('GET', '/session/hist/history');
-    assert.deepEqual(hist.body.history.map((m: { content: string }) => m.content), ['one', replies[0], 'two', replies[1], 'three', replies[2]]);
+    assert.deepEqual(
+      hist.body.history.map((m: { content: string }) => m.content),
+      ['one', replies[0], 'two', replies[1], 'three', replies[2]],
+    );
   });
 
-  test('episode/start resets history and reward and mints a new key; episode/end stores the reward then clears', async () => {
+  test('episode/start resets history and reward, mints a new key; episode/end stores the reward, clears', async () => {
     const e1 = await b.proxy('POST', '/session/ep/episode/start', {});
     await b.proxy('POST', '/session/ep/turn', { message: 'from episode one' });
     await b.proxy('POST', '/session/ep/reward', { reward: 0.3 });
@@ -76,13 +90,18 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     const msgs = Array.from({ length: 8 }, (_, i) => `m${i}`);
     const results = await Promise.all(msgs.map((m) => b.proxy('POST', '/session/conc/turn', { message: m })));
     assert.ok(results.every((r) => r.status === 200));
-    const history = (await b.proxy('GET', '/session/conc/history')).body.history as Array<{ role: string; content: string }>;
+    const history = (await b.proxy('GET', '/session/conc/history')).body.history as Array<{
+      role: string;
+      content: string;
+    }>;
     assert.equal(history.length, 16);
     history.forEach((m, i) => assert.equal(m.role, i % 2 === 0 ? 'user' : 'assistant'));
     // every turn saw exactly the turns completed before it
     const seen = results.map((r) => Number(/seen: (\d+)/.exec(r.body.summary)![1])).sort((a, b) => a - b);
     assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7]);
-    const other = await Promise.all(['p1', 'p2', 'p3'].map((k) => b.proxy('POST', `/session/${k}/turn`, { message: k })));
+    const other = await Promise.all(
+      ['p1', 'p2', 'p3'].map((k) => b.proxy('POST', `/session/${k}/turn`, { message: k })),
+    );
     assert.ok(other.every((r) => r.status === 200 && /seen: 0/.test(r.body.summary)));
   });
 
@@ -107,15 +126,22 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     assert.deepEqual((await b.proxy('GET', '/session/closing/history')).body.history, []);
   });
 
-  test('inf_base_url + session_api_key route the session\'s LLM calls to that upstream', async () => {
+  test("inf_base_url + session_api_key route the session's LLM calls to that upstream", async () => {
     // the "other" upstream here is the scripted model itself, reached with its own token
     const r = await b.proxy('POST', '/session/inf/turn', {
-      message: 'routed', inf_base_url: b.wb.scripted!.baseUrl, session_api_key: b.wb.scripted!.token, inf_model: 'routed-model',
+      message: 'routed',
+      inf_base_url: b.wb.scripted!.baseUrl,
+      session_api_key: b.wb.scripted!.token,
+      inf_model: 'routed-model',
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const call = b.wb.store.calls.details(r.body.metadata.episode_id)[0]!;
     assert.equal(JSON.parse(call.requestBody).model, 'routed-model');
-    const bad = await b.proxy('POST', '/session/inf2/turn', { message: 'x', inf_base_url: 'http://127.0.0.1:1/v1', session_api_key: 'k' });
+    const bad = await b.proxy('POST', '/session/inf2/turn', {
+      message: 'x',
+      inf_base_url: 'http://127.0.0.1:1/v1',
+      session_api_key: 'k',
+    });
     assert.equal(bad.status, 502);
   });
 

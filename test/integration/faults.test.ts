@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Store } from '../../electron/core/store/store.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost } from '../helpers/host.ts';
-import { request, snapshot, startBench, tempDir, type TestBench } from '../helpers/workbench.ts';
+import { request, snapshot, startBench, tempDir, until, type TestBench } from '../helpers/workbench.ts';
 
 describe('upstream faults reach the caller as clear 502/504 and the turn is recorded as failed', () => {
   let b: TestBench;
@@ -32,7 +32,11 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
     const turn = b.wb.store.turns.list(ep.id).at(-1)!;
     assert.equal(turn.status, 'failed');
     assert.match(turn.error!, pattern);
-    assert.deepEqual((await b.proxy('GET', `/session/${session}/history`)).body.history, historyBefore, 'a failed turn adds nothing to history');
+    assert.deepEqual(
+      (await b.proxy('GET', `/session/${session}/history`)).body.history,
+      historyBefore,
+      'a failed turn adds nothing to history',
+    );
     const call = b.wb.store.calls.list({ turnId: turn.id }).at(-1)!;
     assert.ok(call.endedAt !== null && call.error !== null, 'the failed call is recorded with its error');
     return call;
@@ -46,8 +50,10 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
     const call = await failingTurn('slow', 'be slow', 504, /timed out/);
     assert.equal(call.status, 504);
   });
-  test('garbled SSE → 502', async () => void (await failingTurn('garbled', 'garble it', 502, /malformed|no valid chunk/)));
-  test('stream cut short → 502', async () => void (await failingTurn('trunc', 'truncate it', 502, /before .*complete/)));
+  test('garbled SSE → 502', async () =>
+    void (await failingTurn('garbled', 'garble it', 502, /malformed|no valid chunk/)));
+  test('stream cut short → 502', async () =>
+    void (await failingTurn('trunc', 'truncate it', 502, /before .*complete/)));
 
   test('upstream down → 502', async () => {
     const port = await new Promise<number>((resolve) => {
@@ -69,13 +75,18 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
 
   test('the OpenAI front doors return the same clear status when the turn fails before any output', async () => {
     const before = snapshot(b.wb);
-    const r = await b.proxy('POST', '/v1/chat/completions', { model: 'm', stream: true, messages: [{ role: 'user', content: 'fail500' }] }, { 'x-areal-session-key': 'door-fail' });
+    const r = await b.proxy(
+      'POST',
+      '/v1/chat/completions',
+      { model: 'm', stream: true, messages: [{ role: 'user', content: 'fail500' }] },
+      { 'x-areal-session-key': 'door-fail' },
+    );
     assert.equal(r.status, 502);
     assert.notEqual(snapshot(b.wb), before, 'the failed turn itself is recorded');
   });
 });
 
-test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowledged work is there, the half turn failed', async () => {
+test('SIGKILL of the host mid-turn, then a restart: acknowledged work is there, the half turn failed', async () => {
   const fake = await startFakeUpstream();
   const dir = tempDir();
   let host = await startHost(dir.path, ['--upstream-url', fake.url, '--runtime', 'direct']);
@@ -88,7 +99,7 @@ test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowl
     assert.equal(rw.status, 200);
     const seen = fake.requests.length;
     const hanging = request(`${r1.proxy}/session/k/turn`, 'POST', { message: 'hang here' }, auth).catch((e) => e);
-    while (fake.requests.length === seen) await new Promise((r) => setTimeout(r, 20)); // the call reached the upstream
+    await until('the hanging call to reach the upstream', () => fake.requests.length > seen);
     host.child.kill('SIGKILL');
     await once(host.child, 'exit');
     await hanging;
@@ -97,7 +108,10 @@ test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowl
     const r2 = host.ready;
     const auth2 = { authorization: `Bearer ${r2.adminKey}` };
     const hist = await request(`${r2.proxy}/session/k/history`, 'GET', undefined, auth2);
-    assert.deepEqual(hist.body.history.map((m: { content: string }) => m.content), ['first', 'Echo: first']);
+    assert.deepEqual(
+      hist.body.history.map((m: { content: string }) => m.content),
+      ['first', 'Echo: first'],
+    );
     host.child.kill('SIGTERM');
     const [code] = await once(host.child, 'exit');
     assert.equal(code, 0, 'SIGTERM stops cleanly with exit 0');
@@ -106,10 +120,16 @@ test('SIGKILL of the host mid-turn, then a restart on the same data dir: acknowl
     try {
       const ep = store.episodes.open('k')!;
       const turns = store.turns.list(ep.id);
-      assert.deepEqual(turns.map((t) => t.status), ['ok', 'failed']);
+      assert.deepEqual(
+        turns.map((t) => t.status),
+        ['ok', 'failed'],
+      );
       assert.match(turns[1]!.error!, /host stopped/);
       const rewards = store.rewards.list(ep.id);
-      assert.deepEqual(rewards.map((r) => [r.value, r.note]), [[0.75, 'acknowledged']]);
+      assert.deepEqual(
+        rewards.map((r) => [r.value, r.note]),
+        [[0.75, 'acknowledged']],
+      );
       const calls = store.calls.list({ turnId: turns[1]!.id });
       assert.equal(calls.length, 1);
       assert.match(calls[0]!.error!, /host stopped/);

@@ -6,18 +6,21 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { detectOpenClaw, defaultOpenClawPath } from '../../electron/core/gateways/binary.ts';
 import { GatewaySupervisor } from '../../electron/core/gateways/supervisor.ts';
-import { processesWithEnv } from '../../electron/core/gateways/procfs.ts';
+import { findInTree, processesWithEnv } from '../../electron/core/gateways/procfs.ts';
 import { EngineEvents } from '../../electron/core/events.ts';
 import { Store } from '../../electron/core/store/store.ts';
 import { gatewayDirs, openFilesUnder, pidRecords } from '../helpers/processes.ts';
-import { startBench, tempDir } from '../helpers/workbench.ts';
+import { startBench, tempDir, until } from '../helpers/workbench.ts';
 
 const available = existsSync(defaultOpenClawPath());
 const binding = { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-sess-none', model: 'm' };
 
-test('a missing or broken OpenClaw binary gives one clear line, and the workbench keeps working with DirectRuntime', async () => {
+test('a missing or broken OpenClaw binary: one clear line, and the workbench works on with DirectRuntime', async () => {
   const missing = await detectOpenClaw('/nowhere/openclaw.mjs');
-  assert.match(missing.problem!, /^OpenClaw not found at \/nowhere\/openclaw\.mjs; install it with `npm ci`.* or set --openclaw-bin/);
+  assert.match(
+    missing.problem!,
+    /^OpenClaw not found at \/nowhere\/openclaw\.mjs; install it with `npm ci`.* or set --openclaw-bin/,
+  );
   assert.equal(missing.problem!.split('\n').length, 1);
   const dir = tempDir();
   try {
@@ -39,91 +42,120 @@ test('a missing or broken OpenClaw binary gives one clear line, and the workbenc
   }
 });
 
-describe('GatewaySupervisor start failures leak nothing', { skip: available ? false : 'OpenClaw is not installed (run npm ci)' }, () => {
-  const dir = tempDir();
-  let store: Store;
-  let sup: GatewaySupervisor;
-  let overlay: Record<string, unknown> = {};
-  let readyTimeoutMs = 120_000;
-  before(async () => {
-    store = new Store(dir.path);
-    sup = new GatewaySupervisor({
-      dataDir: dir.path, events: new EngineEvents(), store, binary: await detectOpenClaw(),
-      overlay: () => overlay, get readyTimeoutMs() { return readyTimeoutMs; },
+describe(
+  'GatewaySupervisor start failures leak nothing',
+  { skip: available ? false : 'OpenClaw is not installed (run npm ci)' },
+  () => {
+    const dir = tempDir();
+    let store: Store;
+    let sup: GatewaySupervisor;
+    let overlay: Record<string, unknown> = {};
+    let readyTimeoutMs = 120_000;
+    before(async () => {
+      store = new Store(dir.path);
+      sup = new GatewaySupervisor({
+        dataDir: dir.path,
+        events: new EngineEvents(),
+        store,
+        binary: await detectOpenClaw(),
+        overlay: () => overlay,
+        get readyTimeoutMs() {
+          return readyTimeoutMs;
+        },
+      });
     });
-  });
-  after(async () => {
-    await sup.stopAll();
-    store.close();
-    dir.remove();
-  });
+    after(async () => {
+      await sup.stopAll();
+      store.close();
+      dir.remove();
+    });
 
-  function assertNothingLeft(): void {
-    assert.deepEqual(gatewayDirs(dir.path), [], 'no gateway dir');
-    assert.deepEqual(pidRecords(dir.path), [], 'no pid record');
-    assert.deepEqual(openFilesUnder(dir.path).filter((f) => !f.endsWith('.sqlite') && !f.endsWith('-wal') && !f.endsWith('-shm')), [], 'no open file');
-    assert.deepEqual(processesWithEnv(`OPENCLAW_STATE_DIR=${dir.path}`).length, 0);
-    const leftovers = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).filter((pid) => {
+    function assertNothingLeft(): void {
+      assert.deepEqual(gatewayDirs(dir.path), [], 'no gateway dir');
+      assert.deepEqual(pidRecords(dir.path), [], 'no pid record');
+      assert.deepEqual(
+        openFilesUnder(dir.path).filter((f) => !f.endsWith('.sqlite') && !f.endsWith('-wal') && !f.endsWith('-shm')),
+        [],
+        'no open file',
+      );
+      assert.deepEqual(processesWithEnv(`OPENCLAW_STATE_DIR=${dir.path}`).length, 0);
+      const leftovers = readdirSync('/proc')
+        .filter((n) => /^\d+$/.test(n))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(join(dir.path, 'gateways'));
+          } catch {
+            return false;
+          }
+        });
+      assert.deepEqual(leftovers, [], 'no process');
+    }
+
+    test('bad binary', async () => {
+      const bad = new GatewaySupervisor({
+        dataDir: dir.path,
+        events: new EngineEvents(),
+        store,
+        binary: { command: join(dir.path, 'no-such-openclaw'), args: [], path: 'x', version: null, problem: null },
+        overlay: () => ({}),
+      });
+      await assert.rejects(bad.spawn(binding, null), /exited|ENOENT|spawn/);
+      assertNothingLeft();
+    });
+
+    test('exit 78 on a bad config, with the reason from its log', async () => {
+      overlay = { bogusKey: true };
       try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(join(dir.path, 'gateways'));
-      } catch {
-        return false;
+        await assert.rejects(
+          sup.spawn(binding, null),
+          (err: Error) => /exit code 78/.test(err.message) && /bogusKey|Unrecognized key/i.test(err.message),
+        );
+      } finally {
+        overlay = {};
       }
+      assertNothingLeft();
     });
-    assert.deepEqual(leftovers, [], 'no process');
-  }
 
-  test('bad binary', async () => {
-    const bad = new GatewaySupervisor({
-      dataDir: dir.path, events: new EngineEvents(), store,
-      binary: { command: join(dir.path, 'no-such-openclaw'), args: [], path: 'x', version: null, problem: null }, overlay: () => ({}),
+    test('health timeout', async () => {
+      readyTimeoutMs = 1500;
+      try {
+        await assert.rejects(sup.spawn(binding, null), /was not ready within 2 s/);
+      } finally {
+        readyTimeoutMs = 120_000;
+      }
+      assertNothingLeft();
     });
-    await assert.rejects(bad.spawn(binding, null), /exited|ENOENT|spawn/);
-    assertNothingLeft();
-  });
 
-  test('exit 78 on a bad config, with the reason from its log', async () => {
-    overlay = { bogusKey: true };
-    try {
-      await assert.rejects(sup.spawn(binding, null), (err: Error) => /exit code 78/.test(err.message) && /bogusKey|Unrecognized key/i.test(err.message));
-    } finally {
-      overlay = {};
-    }
-    assertNothingLeft();
-  });
+    test('port taken', async () => {
+      const blocker: Server = createServer().listen(0, '127.0.0.1');
+      await new Promise((r) => blocker.once('listening', r));
+      const port = (blocker.address() as { port: number }).port;
+      try {
+        await assert.rejects(sup.spawn(binding, null, { port }), /exit|EADDRINUSE|in use/i);
+      } finally {
+        blocker.close();
+      }
+      assertNothingLeft();
+    });
 
-  test('health timeout', async () => {
-    readyTimeoutMs = 1500;
-    try {
-      await assert.rejects(sup.spawn(binding, null), /was not ready within 2 s/);
-    } finally {
-      readyTimeoutMs = 120_000;
-    }
-    assertNothingLeft();
-  });
-
-  test('port taken', async () => {
-    const blocker: Server = createServer().listen(0, '127.0.0.1');
-    await new Promise((r) => blocker.once('listening', r));
-    const port = (blocker.address() as { port: number }).port;
-    try {
-      await assert.rejects(sup.spawn(binding, null, { port }), /exit|EADDRINUSE|in use/i);
-    } finally {
-      blocker.close();
-    }
-    assertNothingLeft();
-  });
-
-  test('a gateway left by a crashed run is reaped at the next start', async () => {
-    const starting = sup.spawn(binding, null).catch((e: Error) => e);
-    while (pidRecords(dir.path).length === 0) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 1000)); // let it fork its children
-    const next = new GatewaySupervisor({ dataDir: dir.path, events: new EngineEvents(), store, binary: await detectOpenClaw(), overlay: () => ({}) });
-    assert.equal(next.reapOrphans(), 1);
-    const outcome = await starting;
-    assert.ok(outcome instanceof Error, 'the interrupted start fails');
-    await sup.stopAll();
-    assertNothingLeft();
-  });
-});
-
+    test('a gateway left by a crashed run is reaped at the next start', async () => {
+      const starting = sup.spawn(binding, null).catch((e: Error) => e);
+      await until('the pid record of the gateway being started', () => pidRecords(dir.path).length > 0);
+      const record = JSON.parse(readFileSync(join(dir.path, 'gateways', 'pids', pidRecords(dir.path)[0]!), 'utf8'));
+      // the launcher forks the server: the orphan to reap is a whole tree
+      await until('the launcher to fork its server', () => findInTree(record.pid, 'openclaw-gateway') !== null, 30_000);
+      const next = new GatewaySupervisor({
+        dataDir: dir.path,
+        events: new EngineEvents(),
+        store,
+        binary: await detectOpenClaw(),
+        overlay: () => ({}),
+      });
+      assert.equal(next.reapOrphans(), 1);
+      const outcome = await starting;
+      assert.ok(outcome instanceof Error, 'the interrupted start fails');
+      await sup.stopAll();
+      assertNothingLeft();
+    });
+  },
+);

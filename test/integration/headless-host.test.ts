@@ -6,17 +6,29 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { request, tempDir } from '../helpers/workbench.ts';
 
-interface Ready { ui: string; api: string; proxy: string; upstream: string; adminKey: string; dataDir: string }
+interface Ready {
+  ui: string;
+  api: string;
+  proxy: string;
+  upstream: string;
+  adminKey: string;
+  dataDir: string;
+}
 
 describe('trajscope serve: READY line, runtime.json, the token-protected workbench API and events, export', () => {
   const dir = tempDir();
   let child: ChildProcess;
   let ready: Ready;
   let token: string;
-  const invoke = (channel: string, payload: unknown, t = token) => request(`${ready.api}/api/invoke/${channel}`, 'POST', payload, { authorization: `Bearer ${t}` });
+  const invoke = (channel: string, payload: unknown, t = token) =>
+    request(`${ready.api}/api/invoke/${channel}`, 'POST', payload, { authorization: `Bearer ${t}` });
 
   before(async () => {
-    child = spawn(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dir.path, '--runtime', 'direct'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(
+      process.execPath,
+      ['electron/headless/cli.ts', 'serve', '--data-dir', dir.path, '--runtime', 'direct'],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     ready = await new Promise<Ready>((resolve, reject) => {
       let out = '';
       child.stdout!.on('data', (d) => {
@@ -37,7 +49,8 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
   });
 
   test('the READY line names every server on loopback; runtime.json holds the same, mode 0600', () => {
-    for (const url of [ready.ui, ready.api, ready.proxy, ready.upstream]) assert.match(url, /^http:\/\/127\.0\.0\.1:\d+/);
+    for (const url of [ready.ui, ready.api, ready.proxy, ready.upstream])
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+/);
     assert.equal(ready.dataDir, dir.path);
     const file = join(dir.path, 'runtime.json');
     assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), ready);
@@ -61,10 +74,13 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
     const ws = new WebSocket(`${wsUrl}?token=${token}`);
     await once(ws, 'open');
     const channels = new Set<string>();
-    const got = new Promise<void>((resolve) => ws.addEventListener('message', (m) => {
-      for (const batch of JSON.parse(String(m.data))) channels.add(batch.channel);
-      if (channels.has('turns:changed') && channels.has('calls:recorded') && channels.has('sessions:changed')) resolve();
-    }));
+    const got = new Promise<void>((resolve) =>
+      ws.addEventListener('message', (m) => {
+        for (const batch of JSON.parse(String(m.data))) channels.add(batch.channel);
+        if (channels.has('turns:changed') && channels.has('calls:recorded') && channels.has('sessions:changed'))
+          resolve();
+      }),
+    );
     const sent = await invoke('turns:send', { sessionKey: 'ui-session', message: 'hello from the UI' });
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     assert.equal(sent.body.result.status, 'ok');
@@ -72,14 +88,17 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
     ws.close();
   });
 
-  test('hand labels: rewards:set stores a human reward, rewards:undo removes it; turns:get replays history', async () => {
+  test('hand labels: rewards:set stores one, rewards:undo removes it; turns:get replays the history', async () => {
     const sessions = (await invoke('sessions:list', {})).body.result.items;
     const s = sessions.find((x: { key: string }) => x.key === 'ui-session');
     const episodeId = s.openEpisodeId;
     await invoke('turns:send', { sessionKey: 'ui-session', message: 'second' });
     const turns = (await invoke('turns:list', { episodeId })).body.result;
     const detail = (await invoke('turns:get', { turnId: turns[1].id })).body.result;
-    assert.deepEqual(detail.history.map((m: { content: string }) => m.content.slice(0, 20)), ['hello from the UI', 'You said: "hello fro']);
+    assert.deepEqual(
+      detail.history.map((m: { content: string }) => m.content.slice(0, 20)),
+      ['hello from the UI', 'You said: "hello fro'],
+    );
     const set = await invoke('rewards:set', { episodeId, value: 0.5, note: 'decent' });
     assert.equal(set.body.result.source, 'human');
     assert.equal(set.body.result.labeler, 'me');
@@ -95,7 +114,10 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
   });
 
   test('export writes the same bytes twice, with the human reward and its rubric', () => {
-    const run = (out: string) => spawnSync(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', dir.path, '--out', out], { encoding: 'utf8' });
+    const run = (out: string) =>
+      spawnSync(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', dir.path, '--out', out], {
+        encoding: 'utf8',
+      });
     const a = join(dir.path, 'a.jsonl');
     const b = join(dir.path, 'b.jsonl');
     assert.equal(run(a).status, 0);
@@ -103,11 +125,36 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
     const bytes = readFileSync(a);
     assert.ok(bytes.length > 0);
     assert.ok(bytes.equals(readFileSync(b)));
-    const lines = bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = bytes
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 2);
-    assert.deepEqual(Object.keys(lines[0]), ['episode_id', 'session_key', 'task_id', 'turn_index', 'interaction_index', 'interaction_id', 'upstream_key',
-      'request', 'response', 'tool_calls', 'reward', 'reward_source', 'labeler', 'rubric', 'created_at']);
-    assert.deepEqual(lines.map((l) => [l.turn_index, l.reward, l.reward_source, l.rubric]), [[0, 1, 'human', 'helpful'], [1, 1, 'human', 'helpful']]);
+    assert.deepEqual(Object.keys(lines[0]), [
+      'episode_id',
+      'session_key',
+      'task_id',
+      'turn_index',
+      'interaction_index',
+      'interaction_id',
+      'upstream_key',
+      'request',
+      'response',
+      'tool_calls',
+      'reward',
+      'reward_source',
+      'labeler',
+      'rubric',
+      'created_at',
+    ]);
+    assert.deepEqual(
+      lines.map((l) => [l.turn_index, l.reward, l.reward_source, l.rubric]),
+      [
+        [0, 1, 'human', 'helpful'],
+        [1, 1, 'human', 'helpful'],
+      ],
+    );
     const bad = spawnSync(process.execPath, ['electron/headless/cli.ts', 'export'], { encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /^trajscope: required option '--data-dir <dir>' not specified/);
@@ -129,7 +176,20 @@ test('a taken port gives one clear line and exit 1, leaving nothing behind', asy
   await once(blocker, 'listening');
   const port = (blocker.address() as { port: number }).port;
   try {
-    const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'serve', '--data-dir', dir.path, '--runtime', 'direct', '--proxy-port', String(port)], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        'electron/headless/cli.ts',
+        'serve',
+        '--data-dir',
+        dir.path,
+        '--runtime',
+        'direct',
+        '--proxy-port',
+        String(port),
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
     assert.equal(r.status, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /EADDRINUSE|port is taken/);

@@ -14,31 +14,43 @@ test('lab list --json prints the scenario names, the clean one named clean', () 
   assert.equal(r.status, 0, r.stderr);
   const names = JSON.parse(r.stdout);
   assert.ok(Array.isArray(names) && names.includes('clean'));
-  assert.deepEqual(names, SCENARIOS.map((s) => s.name));
-  const bad = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'run', 'no-such-scenario', '--json'], { encoding: 'utf8' });
+  assert.deepEqual(
+    names,
+    SCENARIOS.map((s) => s.name),
+  );
+  const bad = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'run', 'no-such-scenario', '--json'], {
+    encoding: 'utf8',
+  });
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /unknown scenario "no-such-scenario"/);
 });
 
-describe('leak lab scenarios against real gateways', { skip: available ? false : 'OpenClaw is not installed (run npm ci)' }, () => {
-  test('lab run clean --json: one verdict object, no alert, pass', { timeout: 180_000 }, () => {
-    const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'run', 'clean', '--json'], { encoding: 'utf8', timeout: 170_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const v = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'alerts', 'pass']);
-    assert.deepEqual(v, { scenario: 'clean', expected: [], alerts: [], pass: true });
-  });
-
-  for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) {
-    test(`${sc.name}: raises ${sc.expected.join(' + ')}`, { timeout: 180_000 }, async () => {
-      const v = await runScenario(sc.name, labEngineFactory());
-      const kinds = new Set(v.alerts.map((a) => a.kind));
-      for (const k of sc.expected) assert.ok(kinds.has(k), `${k} raised (got ${[...kinds].join(', ') || 'nothing'})`);
-      assert.equal(v.pass, true);
-      for (const a of v.alerts) {
-        assert.ok(a.evidence.length > 0, `${a.kind} carries evidence`);
-        assert.ok(a.sessionKey && a.episodeId, `${a.kind} names its session and episode`);
-      }
+describe(
+  'leak lab scenarios against real gateways',
+  { skip: available ? false : 'OpenClaw is not installed (run npm ci)' },
+  () => {
+    test('lab run clean --json: one verdict object, no alert, pass', { timeout: 180_000 }, () => {
+      const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'run', 'clean', '--json'], {
+        encoding: 'utf8',
+        timeout: 170_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const v = JSON.parse(r.stdout);
+      assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'alerts', 'pass']);
+      assert.deepEqual(v, { scenario: 'clean', expected: [], alerts: [], pass: true });
     });
-  }
-});
+
+    for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) {
+      test(`${sc.name}: raises ${sc.expected.join(' + ')}`, { timeout: 180_000 }, async () => {
+        const v = await runScenario(sc.name, labEngineFactory());
+        const kinds = new Set(v.alerts.map((a) => a.kind));
+        for (const k of sc.expected) assert.ok(kinds.has(k), `${k} raised (got ${[...kinds].join(', ') || 'nothing'})`);
+        assert.equal(v.pass, true);
+        for (const a of v.alerts) {
+          assert.ok(a.evidence.length > 0, `${a.kind} carries evidence`);
+          assert.ok(a.sessionKey && a.episodeId, `${a.kind} names its session and episode`);
+        }
+      });
+    }
+  },
+);

@@ -14,14 +14,25 @@ describe('the official openai client against the DataProxy front doors', () => {
 
   test('chat.completions, not streamed: two turns share the DataProxy history', async () => {
     const headers = { 'X-AReaL-Session-Key': 'oa-chat' };
-    const one = await client.chat.completions.create({ model: 'any', messages: [{ role: 'user', content: 'first message' }] }, { headers });
+    const one = await client.chat.completions.create(
+      { model: 'any', messages: [{ role: 'user', content: 'first message' }] },
+      { headers },
+    );
     assert.match(one.choices[0]!.message.content!, /You said: "first message"/);
-    const two = await client.chat.completions.create({ model: 'any', messages: [{ role: 'user', content: 'second message' }] }, { headers });
+    const two = await client.chat.completions.create(
+      { model: 'any', messages: [{ role: 'user', content: 'second message' }] },
+      { headers },
+    );
     assert.match(two.choices[0]!.message.content!, /seen: 1 earlier user messages/);
   });
 
   test('chat.completions, streamed: deltas add up to the stored reply', async () => {
-    const stream = await client.chat.completions.create({ model: 'm', user: 'u1', stream: true, messages: [{ role: 'user', content: 'please search for tea' }] });
+    const stream = await client.chat.completions.create({
+      model: 'm',
+      user: 'u1',
+      stream: true,
+      messages: [{ role: 'user', content: 'please search for tea' }],
+    });
     let text = '';
     let chunks = 0;
     for await (const chunk of stream) {
@@ -39,7 +50,10 @@ describe('the official openai client against the DataProxy front doors', () => {
     const r1 = await client.responses.create({ model: 'openclaw', input: 'hello responses' }, { headers });
     assert.equal(r1.status, 'completed');
     assert.match(r1.output_text, /You said: "hello responses"/);
-    const stream = await client.responses.create({ model: 'openclaw', input: [{ role: 'user', content: 'and again' }], stream: true }, { headers });
+    const stream = await client.responses.create(
+      { model: 'openclaw', input: [{ role: 'user', content: 'and again' }], stream: true },
+      { headers },
+    );
     const types: string[] = [];
     let delta = '';
     let final = '';
@@ -55,12 +69,18 @@ describe('the official openai client against the DataProxy front doors', () => {
   });
 
   test('a request with no session is refused with 400', async () => {
-    await assert.rejects(client.responses.create({ model: 'openclaw', input: 'x' }), (err: InstanceType<typeof OpenAI.APIError>) => err.status === 400);
+    await assert.rejects(
+      client.responses.create({ model: 'openclaw', input: 'x' }),
+      (err: InstanceType<typeof OpenAI.APIError>) => err.status === 400,
+    );
   });
 
   test('an invalid bearer is refused with 401', async () => {
     const bad = new OpenAI({ baseURL: `${b.wb.proxyUrl}/v1`, apiKey: 'wrong', maxRetries: 0 });
-    await assert.rejects(bad.responses.create({ model: 'openclaw', input: 'x' }, { headers: { 'X-AReaL-Session-Key': 'k' } }), (err: InstanceType<typeof OpenAI.APIError>) => err.status === 401);
+    await assert.rejects(
+      bad.responses.create({ model: 'openclaw', input: 'x' }, { headers: { 'X-AReaL-Session-Key': 'k' } }),
+      (err: InstanceType<typeof OpenAI.APIError>) => err.status === 401,
+    );
   });
 
   test('the recorder works as an OpenAI provider for the client with an episode key', async () => {
@@ -68,9 +88,14 @@ describe('the official openai client against the DataProxy front doors', () => {
     const provider = new OpenAI({ baseURL: b.wb.recorder.url, apiKey: ep.body.session_api_key, maxRetries: 0 });
     const models = await provider.models.list();
     assert.equal(models.data[0]!.id, 'trajscope-scripted');
-    const stream = await provider.chat.completions.create({ model: 'trajscope-scripted', stream: true, messages: [{ role: 'user', content: 'weather?' }] });
+    const stream = await provider.chat.completions.create({
+      model: 'trajscope-scripted',
+      stream: true,
+      messages: [{ role: 'user', content: 'weather?' }],
+    });
     const args: string[] = [];
-    for await (const c of stream) for (const tc of c.choices[0]?.delta?.tool_calls ?? []) args.push(tc.function?.arguments ?? '');
+    for await (const c of stream)
+      for (const tc of c.choices[0]?.delta?.tool_calls ?? []) args.push(tc.function?.arguments ?? '');
     assert.deepEqual(JSON.parse(args.join('')), { city: 'Paris' });
   });
 });

@@ -13,9 +13,13 @@ describe('upstream recorder with the scripted model', () => {
     const ep = await b.proxy('POST', '/session/raw/episode/start', {});
     const key = ep.body.session_api_key;
     // odd spacing and key order must survive exactly as sent
-    const raw = '{ "stream" : true,"model":"trajscope-scripted",\n "messages":[{"role":"user","content":"search for \\u00e9clairs"}] }';
+    const raw =
+      '{ "stream" : true,"model":"trajscope-scripted",\n' +
+      ' "messages":[{"role":"user","content":"search for \\u00e9clairs"}] }';
     const res = await fetch(`${b.wb.recorder.url}/chat/completions`, {
-      method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-extra': 'kept' }, body: raw,
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'x-extra': 'kept' },
+      body: raw,
     });
     assert.equal(res.headers.get('content-type'), 'text/event-stream');
     let pieces = 0;
@@ -43,7 +47,9 @@ describe('upstream recorder with the scripted model', () => {
     const t = await b.proxy('POST', '/session/attr/turn', { message: 'weather?' });
     const calls = b.wb.store.calls.list({ turnId: t.body.metadata.turn_id });
     assert.equal(calls.length, 2);
-    assert.ok(calls.every((c) => !c.outsideTurn && c.sessionKey === 'attr' && c.episodeId === t.body.metadata.episode_id));
+    assert.ok(
+      calls.every((c) => !c.outsideTurn && c.sessionKey === 'attr' && c.episodeId === t.body.metadata.episode_id),
+    );
   });
 
   test('non-streaming calls and /v1/models work with an episode key', async () => {
@@ -51,7 +57,12 @@ describe('upstream recorder with the scripted model', () => {
     const auth = { authorization: `Bearer ${ep.body.session_api_key}` };
     const models = await request(`${b.wb.recorder.url}/models`, 'GET', undefined, auth);
     assert.equal(models.body.data[0].id, 'trajscope-scripted');
-    const r = await request(`${b.wb.recorder.url}/chat/completions`, 'POST', { model: 'x', messages: [{ role: 'user', content: 'hi' }] }, auth);
+    const r = await request(
+      `${b.wb.recorder.url}/chat/completions`,
+      'POST',
+      { model: 'x', messages: [{ role: 'user', content: 'hi' }] },
+      auth,
+    );
     assert.equal(r.status, 200);
     assert.match(r.body.choices[0].message.content, /You said: "hi"/);
     const [call] = b.wb.store.calls.details(ep.body.episode_id);
@@ -59,26 +70,41 @@ describe('upstream recorder with the scripted model', () => {
     assert.equal(call!.response!.text, r.body.choices[0].message.content);
   });
 
-  test('an ended episode\'s key is refused with 401', async () => {
+  test("an ended episode's key is refused with 401", async () => {
     const ep = await b.proxy('POST', '/session/stale/episode/start', {});
     await b.proxy('POST', '/session/stale/episode/end', {});
-    const r = await request(`${b.wb.recorder.url}/chat/completions`, 'POST', { messages: [{ role: 'user', content: 'x' }] }, { authorization: `Bearer ${ep.body.session_api_key}` });
+    const r = await request(
+      `${b.wb.recorder.url}/chat/completions`,
+      'POST',
+      { messages: [{ role: 'user', content: 'x' }] },
+      { authorization: `Bearer ${ep.body.session_api_key}` },
+    );
     assert.equal(r.status, 401);
     assert.match(r.body.error.message, /ended/);
   });
 
-  test('/rl routes: start_session, set_reward, end_session (410 twice), export_trajectories with discount and styles', async () => {
+  test('/rl routes: start_session, set_reward, end_session (410 twice), export_trajectories', async () => {
     const start = await request(`${b.wb.recorder.origin}/rl/start_session`, 'POST', { task_id: 'rl-task' }, admin());
     assert.equal(start.status, 200);
     const auth = { authorization: `Bearer ${start.body.api_key}` };
     const noCalls = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 1 }, auth);
     assert.equal(noCalls.status, 400);
     for (const content of ['first', 'second']) {
-      const r = await request(`${b.wb.recorder.url}/chat/completions`, 'POST', { messages: [{ role: 'user', content }] }, auth);
+      const r = await request(
+        `${b.wb.recorder.url}/chat/completions`,
+        'POST',
+        { messages: [{ role: 'user', content }] },
+        auth,
+      );
       assert.equal(r.status, 200);
     }
     const calls = b.wb.store.calls.list({ episodeId: start.body.session_id });
-    const bad = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 1, interaction_id: 'nope' }, auth);
+    const bad = await request(
+      `${b.wb.recorder.origin}/rl/set_reward`,
+      'POST',
+      { reward: 1, interaction_id: 'nope' },
+      auth,
+    );
     assert.equal(bad.status, 400);
     const nan = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 'high' }, auth);
     assert.equal(nan.status, 400);
@@ -91,28 +117,56 @@ describe('upstream recorder with the scripted model', () => {
     const late = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 5 }, auth);
     assert.equal(late.status, 410);
 
-    const exp = await request(`${b.wb.recorder.origin}/export_trajectories`, 'POST', { session_id: start.body.session_id, discount: 0.5 }, admin());
+    const exp = await request(
+      `${b.wb.recorder.origin}/export_trajectories`,
+      'POST',
+      { session_id: start.body.session_id, discount: 0.5 },
+      admin(),
+    );
     assert.equal(exp.status, 200);
     const items = exp.body.interactions;
-    assert.deepEqual(Object.keys(items), calls.map((c) => c.id));
+    assert.deepEqual(
+      Object.keys(items),
+      calls.map((c) => c.id),
+    );
     assert.equal(items[calls[0]!.id].reward, 1);
     assert.equal(items[calls[1]!.id].reward, 2);
     assert.equal(items[calls[0]!.id].messages[0].content, 'first');
     assert.equal(items[calls[1]!.id].response.role, 'assistant');
-    const concat = await request(`${b.wb.recorder.origin}/export_trajectories`, 'POST', { session_id: start.body.session_id, style: 'concat' }, admin());
+    const concat = await request(
+      `${b.wb.recorder.origin}/export_trajectories`,
+      'POST',
+      { session_id: start.body.session_id, style: 'concat' },
+      admin(),
+    );
     assert.equal(Object.keys(concat.body.interactions).length, 2, 'calls outside turns stay one entry each');
-    const unknown = await request(`${b.wb.recorder.origin}/export_trajectories`, 'POST', { session_id: 'ep_nope' }, admin());
+    const unknown = await request(
+      `${b.wb.recorder.origin}/export_trajectories`,
+      'POST',
+      { session_id: 'ep_nope' },
+      admin(),
+    );
     assert.equal(unknown.status, 404);
-    const taken = await request(`${b.wb.recorder.origin}/rl/start_session`, 'POST', { task_id: 'x', api_key: start.body.api_key }, admin());
+    const taken = await request(
+      `${b.wb.recorder.origin}/rl/start_session`,
+      'POST',
+      { task_id: 'x', api_key: start.body.api_key },
+      admin(),
+    );
     assert.equal(taken.status, 409);
   });
 
-  test('concat style merges a turn\'s calls into its last one with the turn\'s return', async () => {
+  test("concat style merges a turn's calls into its last one with the turn's return", async () => {
     const t = await b.proxy('POST', '/session/concat/turn', { message: 'weather now' });
     await b.proxy('POST', '/session/concat/reward', { reward: 3 });
     const id = t.body.metadata.episode_id;
     const ind = await request(`${b.wb.recorder.origin}/export_trajectories`, 'POST', { session_id: id }, admin());
-    const con = await request(`${b.wb.recorder.origin}/export_trajectories`, 'POST', { session_id: id, style: 'concat' }, admin());
+    const con = await request(
+      `${b.wb.recorder.origin}/export_trajectories`,
+      'POST',
+      { session_id: id, style: 'concat' },
+      admin(),
+    );
     assert.equal(Object.keys(ind.body.interactions).length, 2);
     const merged = Object.values(con.body.interactions) as Array<{ messages: unknown[]; reward: number }>;
     assert.equal(merged.length, 1);
@@ -140,7 +194,10 @@ describe('upstream recorder with a remote upstream that returns token ids and lo
     assert.equal(fake.requests.at(-1)!.headers.authorization, 'Bearer real-key');
     const [call] = b.wb.store.calls.details(t.body.metadata.episode_id);
     assert.deepEqual(call!.response!.tokenIds, [11, 12, 13]);
-    assert.deepEqual(call!.response!.logprobs, [{ token: 'Echo', logprob: -0.1 }, { token: 'msg', logprob: -0.2 }]);
+    assert.deepEqual(call!.response!.logprobs, [
+      { token: 'Echo', logprob: -0.1 },
+      { token: 'msg', logprob: -0.2 },
+    ]);
     assert.deepEqual(call!.response!.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
     assert.equal(fake.requests.at(-1)!.body, call!.requestBody, 'forwarded byte-exact');
   });

@@ -10,11 +10,62 @@ async function ruleHits(code: string, filePath: string): Promise<string[]> {
 }
 
 test('the boundary lint rule fires for each forbidden import, and only then', async () => {
-  assert.equal((await ruleHits("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'shared/x.ts')).length, 1);
+  assert.equal(
+    (await ruleHits("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'shared/x.ts')).length,
+    1,
+  );
   assert.equal((await ruleHits("import React from 'react';\nexport const x = React;\n", 'shared/x.ts')).length, 1);
-  assert.equal((await ruleHits("import { app } from 'electron';\nexport const x = app;\n", 'electron/core/x.ts')).length, 1);
-  assert.equal((await ruleHits("import { app } from 'electron';\nexport const x = app;\n", 'electron/headless/x.ts')).length, 1);
-  assert.equal((await ruleHits("import { x } from '../../electron/core/workbench.ts';\nexport const y = x;\n", 'renderer/src/x.ts')).length, 1);
+  assert.equal(
+    (await ruleHits("import { app } from 'electron';\nexport const x = app;\n", 'electron/core/x.ts')).length,
+    1,
+  );
+  assert.equal(
+    (await ruleHits("import { app } from 'electron';\nexport const x = app;\n", 'electron/headless/x.ts')).length,
+    1,
+  );
+  assert.equal(
+    (
+      await ruleHits(
+        "import { x } from '../../electron/core/workbench.ts';\nexport const y = x;\n",
+        'renderer/src/x.ts',
+      )
+    ).length,
+    1,
+  );
   assert.equal((await ruleHits("import { z } from 'zod';\nexport const x = z;\n", 'shared/x.ts')).length, 0);
-  assert.equal((await ruleHits("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'electron/core/x.ts')).length, 0);
+  assert.equal(
+    (await ruleHits("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'electron/core/x.ts'))
+      .length,
+    0,
+  );
+});
+
+test("the engine's layers: a folder imports only the folders below it, and never the composition root", async () => {
+  const hit = async (code: string, file: string) => (await ruleHits(code, file)).length;
+  const imp = (path: string) => `import { x } from '${path}';\nexport const y = x;\n`;
+  assert.equal(await hit(imp('../sessions/manager.ts'), 'electron/core/store/x.ts'), 1, 'store below sessions');
+  assert.equal(
+    await hit(imp('../upstream/recorder.ts'), 'electron/core/runtime/x.ts'),
+    1,
+    'runtime does not reach into upstream',
+  );
+  assert.equal(
+    await hit(imp('../runtime/sse.ts'), 'electron/core/upstream/x.ts'),
+    1,
+    'upstream does not reach into runtime',
+  );
+  assert.equal(
+    await hit(imp('../workbench.ts'), 'electron/core/lab/x.ts'),
+    1,
+    'the lab never imports the composition root',
+  );
+  assert.equal(await hit(imp('../../workbench.ts'), 'electron/core/upstream/scripted/x.ts'), 1);
+  assert.equal(
+    await hit(imp('../openai/sse.ts'), 'electron/core/upstream/x.ts'),
+    0,
+    'both use the neutral OpenAI client',
+  );
+  assert.equal(await hit(imp('../openai/sse.ts'), 'electron/core/runtime/x.ts'), 0);
+  assert.equal(await hit(imp('../workbench.ts'), 'electron/core/api/x.ts'), 0, 'the composition may');
+  assert.equal(await hit(imp('../store/store.ts'), 'electron/core/export/x.ts'), 0);
 });

@@ -58,7 +58,10 @@ export class Shingles {
   /** Joins the matched shingles' word ranges into readable spans. */
   spans(hashes: number[]): string[] {
     if (this.short) return hashes.length ? [this.words.join(' ')] : [];
-    const ranges = hashes.map((h) => this.starts.get(h)!).filter((i) => i !== undefined).sort((a, b) => a - b);
+    const ranges = hashes
+      .map((h) => this.starts.get(h)!)
+      .filter((i) => i !== undefined)
+      .sort((a, b) => a - b);
     const out: Array<[number, number]> = [];
     for (const i of ranges) {
       const last = out[out.length - 1];

@@ -8,7 +8,14 @@ import type { ApiHandlers } from './handlers.ts';
 
 export const DEFAULT_SETTINGS: Settings = { rewardScale: [0, 0.25, 0.5, 0.75, 1], theme: 'system', labeler: 'me' };
 
-type Channels = 'app:info' | 'settings:get' | 'settings:set' | 'config:get' | 'config:set' | 'config:test-upstream' | 'gateways:config';
+type Channels =
+  | 'app:info'
+  | 'settings:get'
+  | 'settings:set'
+  | 'config:get'
+  | 'config:set'
+  | 'config:test-upstream'
+  | 'gateways:config';
 
 export function configHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
   const settings = (): Settings => ({ ...DEFAULT_SETTINGS, ...wb.store.settings.get<Partial<Settings>>('ui') });
@@ -23,7 +30,7 @@ export function configHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
     'config:set': async (req) => {
       // a binary that does not run is refused with the reason, and nothing is saved
       if (req.openclawBin) {
-        const found = await detectOpenClaw(req.openclawBin);
+        const found = await detectOpenClaw(req.openclawBin, wb.config.current.openclawNode);
         if (found.problem) throw new HttpError(400, found.problem);
       }
       wb.config.update(req);
@@ -34,14 +41,18 @@ export function configHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
     'config:test-upstream': (req) => {
       const c = wb.config.current;
       const url = req.upstreamUrl ?? c.upstreamUrl;
-      if (!url) throw new HttpError(400, 'no upstream URL to test: enter one (the embedded scripted model needs no test)');
+      if (!url)
+        throw new HttpError(400, 'no upstream URL to test: enter one (the embedded scripted model needs no test)');
       // an empty key field means "the saved key", so a user need not type it again to test
       const key = req.upstreamKey || (url === c.upstreamUrl ? c.upstreamKey : undefined);
       return probeModels(url, key, req.upstreamModel ?? c.upstreamModel);
     },
     'gateways:config': (req) => {
       if (!wb.sessions.info(req.sessionKey)) throw new HttpError(404, `unknown session ${req.sessionKey}`);
-      return { config: wb.openclawRuntime()?.gatewayOf(req.sessionKey)?.effectiveConfig() ?? null, binary: wb.info().openclaw };
+      return {
+        config: wb.openclawRuntime()?.gatewayOf(req.sessionKey)?.effectiveConfig() ?? null,
+        binary: wb.info().openclaw,
+      };
     },
   };
 }

@@ -43,7 +43,8 @@ export async function invokeEnvelope(
   try {
     return { ok: true, result: await invokeChannel(handlers, channel, payload) };
   } catch (err) {
-    if (err instanceof HttpError) return { ok: false, error: { status: err.status, type: err.type, message: err.message } };
+    if (err instanceof HttpError)
+      return { ok: false, error: { status: err.status, type: err.type, message: err.message } };
     log(`${channel} failed: ${(err as Error)?.stack ?? String(err)}`);
     return { ok: false, error: { status: 500, type: 'server_error', message: `internal error in ${channel}` } };
   }

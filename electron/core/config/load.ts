@@ -30,7 +30,12 @@ export interface Layers {
  * Checks one source's values against the schema. The message names the setting the way that
  * source spells it (--port, TRAJSCOPE_PORT, "port" in a file) and the value that was refused.
  */
-export function checkLayer(raw: unknown, source: string, baseDir = process.cwd(), spell = (k: string) => `"${k}"`): ConfigLayer {
+export function checkLayer(
+  raw: unknown,
+  source: string,
+  baseDir = process.cwd(),
+  spell = (k: string) => `"${k}"`,
+): ConfigLayer {
   const parsed = configLayer.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => {
@@ -52,6 +57,7 @@ function resolvePaths(layer: ConfigLayer, source: string, baseDir: string): Conf
   if (out.dataDir) out.dataDir = abs(out.dataDir);
   if (out.scenario) out.scenario = abs(out.scenario);
   if (out.openclawBin) out.openclawBin = abs(out.openclawBin);
+  if (out.openclawNode?.includes('/')) out.openclawNode = abs(out.openclawNode);
   if (typeof out.openclawConfig === 'string') out.openclawConfig = readOverlay(abs(out.openclawConfig), source);
   return out;
 }
@@ -88,7 +94,8 @@ export function fileLayer(path: string): ConfigLayer {
   } catch (err) {
     throw new ConfigError(`--config ${path}: ${(err as Error).message}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`--config ${path}: must hold a JSON object`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ConfigError(`--config ${path}: must hold a JSON object`);
   return checkLayer(raw, `--config ${path}`, dirname(file));
 }
 
@@ -103,7 +110,10 @@ export function flagLayer(raw: Partial<Record<ConfigKey, string | boolean>>): Co
 }
 
 /** The effective configuration and where each value came from. */
-export function resolveLayers(layers: Layers, fallbackDataDir: string): {
+export function resolveLayers(
+  layers: Layers,
+  fallbackDataDir: string,
+): {
   config: EngineConfig;
   sources: Partial<Record<ConfigKey, ConfigSource>>;
 } {

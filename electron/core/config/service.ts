@@ -126,7 +126,9 @@ export class ConfigService {
 
   #decode(v: SavedSecret, path: string, key: string): string {
     if (v.$secret !== this.#codec.name) {
-      throw new ConfigError(`${path}: ${key} was saved with ${v.$secret} and cannot be read here; set it again in Settings`);
+      throw new ConfigError(
+        `${path}: ${key} was saved with ${v.$secret} and cannot be read here; set it again in Settings`,
+      );
     }
     return this.#codec.decode(v.data);
   }

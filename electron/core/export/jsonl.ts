@@ -3,7 +3,10 @@
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
 
-export interface ExportOptions { episodes?: string[]; discount?: number }
+export interface ExportOptions {
+  episodes?: string[];
+  discount?: number;
+}
 
 export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<string> {
   const discount = opts.discount ?? 1;

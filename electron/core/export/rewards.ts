@@ -16,7 +16,11 @@ export interface InteractionReward {
  * Assigns each reward row to one interaction — its call, else its turn's last call, else the
  * episode's last call — the latest row winning, then propagates r_i ← r_i + γ·r_{i+1}.
  */
-export function interactionRewards(calls: Array<Pick<UpstreamCallDetail, 'id' | 'turnId'>>, rewards: Reward[], discount: number): InteractionReward[] {
+export function interactionRewards(
+  calls: Array<Pick<UpstreamCallDetail, 'id' | 'turnId'>>,
+  rewards: Reward[],
+  discount: number,
+): InteractionReward[] {
   const lastOfTurn = new Map<string, number>();
   calls.forEach((c, i) => c.turnId && lastOfTurn.set(c.turnId, i));
   const own: Array<Reward | null> = calls.map(() => null);
@@ -34,7 +38,13 @@ export function interactionRewards(calls: Array<Pick<UpstreamCallDetail, 'id' | 
     const r = own[i] ?? null;
     const value = (r?.value ?? 0) + discount * next;
     const src = r ?? nextSource;
-    out[i] = { own: r?.value ?? null, reward: value, source: src?.source ?? 'default', labeler: src?.labeler ?? null, rubric: src?.rubric ?? null };
+    out[i] = {
+      own: r?.value ?? null,
+      reward: value,
+      source: src?.source ?? 'default',
+      labeler: src?.labeler ?? null,
+      rubric: src?.rubric ?? null,
+    };
     next = value;
     if (r) nextSource = r;
   }

@@ -15,7 +15,12 @@ export interface TrajectoryItem {
   usage: Record<string, unknown> | null;
 }
 
-export function trajectories(store: Store, episodeId: string, discount: number, style: TrajectoryStyle): Record<string, TrajectoryItem> {
+export function trajectories(
+  store: Store,
+  episodeId: string,
+  discount: number,
+  style: TrajectoryStyle,
+): Record<string, TrajectoryItem> {
   const calls = store.calls.details(episodeId).filter((c) => c.status === 200 && c.response);
   const rewards = interactionRewards(calls, store.rewards.list(episodeId), discount);
   const items = calls.map((c, i): TrajectoryItem => {

@@ -17,7 +17,7 @@ export interface GatewayConfigInput {
   port: number;
   token: string;
   provider: ProviderBinding;
-  /** safe: Trajscope's hardened config; openclaw-defaults: only what a gateway needs to serve (benchmarks compare the two). */
+  /** safe: Trajscope's hardened config; openclaw-defaults: only what a gateway needs (benchmarks compare the two). */
   base?: 'safe' | 'openclaw-defaults';
 }
 
@@ -85,10 +85,13 @@ export function mergeConfig(base: JsonObject, overlay: JsonObject): JsonObject {
 export function openclawDefaultsConfig(c: GatewayConfigInput): JsonObject {
   return {
     gateway: {
-      mode: 'local', port: c.port, bind: 'loopback', auth: { mode: 'token', token: c.token },
+      mode: 'local',
+      port: c.port,
+      bind: 'loopback',
+      auth: { mode: 'token', token: c.token },
       http: { endpoints: { chatCompletions: { enabled: true }, responses: { enabled: true } } },
     },
-    models: (safeConfig(c).models as JsonObject),
+    models: safeConfig(c).models as JsonObject,
     agents: { defaults: { model: { primary: `${PROVIDER}/${c.provider.model}` } } },
     logging: { file: join(c.dir, 'logs', 'openclaw.log') },
   };

@@ -2,6 +2,8 @@
 // waited on until /health and /readyz answer, rebound to a new upstream key by config hot
 // reload, and stopped with SIGTERM then SIGKILL of its whole process tree. Any failure during
 // start stops and removes everything the start created.
+// Over 300 lines: one process lifecycle (spawn, readiness, rebind, stop) whose steps share the
+// process handle, the log and the exit promise; split, each part would need all three.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -74,18 +76,29 @@ export class Gateway {
   /** The config as written (token redacted), for the settings view. */
   effectiveConfig(redact = true): JsonObject {
     const cfg = this.configFor(this.binding, redact ? '<redacted>' : this.token);
-    if (redact) (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.trajscope!.apiKey = `${this.binding.apiKey.slice(0, 12)}…`;
+    if (redact)
+      (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.trajscope!.apiKey =
+        `${this.binding.apiKey.slice(0, 12)}…`;
     return cfg;
   }
 
   private configFor(provider: ProviderBinding, token = this.token): JsonObject {
-    return effectiveConfig({ dir: this.dir, port: this.port, token, provider, base: this.spec.base }, this.spec.overlay);
+    return effectiveConfig(
+      { dir: this.dir, port: this.port, token, provider, base: this.spec.base },
+      this.spec.overlay,
+    );
   }
 
   info(restarts: number): GatewayInfo {
     return {
-      pid: this.pid, port: this.port, state: this.state, rssBytes: this.rssBytes, cpuPercent: this.cpuPercent,
-      startedAt: this.startedAt, restarts, exitCode: this.exitCode,
+      pid: this.pid,
+      port: this.port,
+      state: this.state,
+      rssBytes: this.rssBytes,
+      cpuPercent: this.cpuPercent,
+      startedAt: this.startedAt,
+      restarts,
+      exitCode: this.exitCode,
     };
   }
 
@@ -118,10 +131,32 @@ export class Gateway {
       NODE_OPTIONS: this.spec.nodeOptions,
       FORCE_COLOR: '1',
     };
-    const args = [...b.args, 'gateway', 'run', '--bind', 'loopback', '--port', String(this.port), '--auth', 'token', '--token', this.token];
-    this.log.write('system', `$ openclaw gateway run --bind loopback --port ${this.port} --auth token --token <redacted>\n`);
+    const args = [
+      ...b.args,
+      'gateway',
+      'run',
+      '--bind',
+      'loopback',
+      '--port',
+      String(this.port),
+      '--auth',
+      'token',
+      '--token',
+      this.token,
+    ];
+    this.log.write(
+      'system',
+      `$ openclaw gateway run --bind loopback --port ${this.port} --auth token --token <redacted>\n`,
+    );
     const sub = execa(b.command, args, {
-      env, extendEnv: false, cwd: this.dir, detached: true, reject: false, buffer: false, stdin: 'ignore', cleanup: true,
+      env,
+      extendEnv: false,
+      cwd: this.dir,
+      detached: true,
+      reject: false,
+      buffer: false,
+      stdin: 'ignore',
+      cleanup: true,
     });
     this.sub = sub;
     this.pid = sub.pid ?? null;
@@ -132,7 +167,8 @@ export class Gateway {
       this.exitCode = r.exitCode ?? null;
       this.exitSignal = r.signal ?? null;
       const why = r.failed && r.exitCode === undefined && !r.signal ? ` (${(r.message ?? '').split('\n')[0]})` : '';
-      this.log.write('system', `\n[trajscope] gateway process exited: ${this.exitCode !== null ? `code ${this.exitCode}` : `signal ${this.exitSignal}`}${why}\n`);
+      const how = this.exitCode !== null ? `code ${this.exitCode}` : `signal ${this.exitSignal}`;
+      this.log.write('system', `\n[trajscope] gateway process exited: ${how}${why}\n`);
       if (!this.stopping && this.state !== 'closed') {
         this.state = 'crashed';
         this.onCrash?.(this);
@@ -157,7 +193,12 @@ export class Gateway {
 
   /** What happened to the process, for error messages. */
   describeExit(): string {
-    const how = this.exitCode !== null ? `exit code ${this.exitCode}` : this.exitSignal ? `signal ${this.exitSignal}` : 'unknown cause';
+    const how =
+      this.exitCode !== null
+        ? `exit code ${this.exitCode}`
+        : this.exitSignal
+          ? `signal ${this.exitSignal}`
+          : 'unknown cause';
     return `OpenClaw gateway ${this.id} (pid ${this.pid}) exited with ${how}`;
   }
 
@@ -173,13 +214,18 @@ export class Gateway {
           throw new GatewayStartError(`${this.describeExit()} while starting; last log lines:\n  ${tail}`);
         }
         if (Date.now() > deadline) {
-          throw new GatewayStartError(`OpenClaw gateway ${this.id} was not ready within ${Math.round(this.spec.readyTimeoutMs / 1000)} s (waiting for ${path}); last log lines:\n  ${this.log.lastLines(8).join('\n  ')}`);
+          throw new GatewayStartError(
+            `OpenClaw gateway ${this.id} was not ready within ${Math.round(this.spec.readyTimeoutMs / 1000)} s ` +
+              `(waiting for ${path}); last log lines:\n  ${this.log.lastLines(8).join('\n  ')}`,
+          );
         }
         try {
           const r = await request(`${this.url}${path}`, { headersTimeout: 2000, bodyTimeout: 2000 });
           await r.body.dump();
           if (r.statusCode === 200) break;
-        } catch { /* not listening yet */ }
+        } catch {
+          /* not listening yet */
+        }
         await sleep(200);
       }
     }
@@ -192,17 +238,25 @@ export class Gateway {
    */
   async rebind(binding: ProviderBinding, timeoutMs = 15_000): Promise<void> {
     if (!this.isRunning) throw new Error(`${this.id} is not running`);
-    if (binding.apiKey === this.binding.apiKey && binding.baseUrl === this.binding.baseUrl && binding.model === this.binding.model) return;
+    if (
+      binding.apiKey === this.binding.apiKey &&
+      binding.baseUrl === this.binding.baseUrl &&
+      binding.model === this.binding.model
+    )
+      return;
     let unwatch = () => {};
     const applied = new Promise<void>((resolve, reject) => {
       let seen = '';
       unwatch = this.log.watch((c) => {
         seen = (seen + c.text).slice(-4000);
         if (/config hot reload applied/.test(seen)) resolve();
-        else if (/config reload skipped/.test(seen)) reject(new Error(`${this.id} refused the new config (config reload skipped)`));
+        else if (/config reload skipped/.test(seen))
+          reject(new Error(`${this.id} refused the new config (config reload skipped)`));
       });
     });
-    const timer = sleep(timeoutMs).then(() => Promise.reject(new Error(`${this.id} did not apply the new config within ${timeoutMs / 1000} s`)));
+    const timer = sleep(timeoutMs).then(() =>
+      Promise.reject(new Error(`${this.id} did not apply the new config within ${timeoutMs / 1000} s`)),
+    );
     const previous = this.binding;
     this.binding = binding;
     try {
@@ -226,7 +280,11 @@ export class Gateway {
         signalTree(pid, 'SIGTERM', tree);
         const done = await Promise.race([this.exited.then(() => true), sleep(deadlineMs).then(() => false)]);
         const left = [...new Set([...tree, ...processTree(pid)])];
-        if (!done) this.log.write('system', `\n[trajscope] no exit ${deadlineMs} ms after SIGTERM; sending SIGKILL to ${left.length} processes\n`);
+        if (!done)
+          this.log.write(
+            'system',
+            `\n[trajscope] no exit ${deadlineMs} ms after SIGTERM; sending SIGKILL to ${left.length} processes\n`,
+          );
         signalTree(pid, 'SIGKILL', left);
         await this.exited;
       }

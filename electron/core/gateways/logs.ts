@@ -34,7 +34,13 @@ export class GatewayLog {
   write(stream: LogChunk['stream'], data: Buffer | string): void {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     if (buf.length === 0) return;
-    const chunk: LogChunk = { gatewayId: this.gatewayId, sessionKey: this.sessionKey, stream, at: Date.now(), text: buf.toString('utf8') };
+    const chunk: LogChunk = {
+      gatewayId: this.gatewayId,
+      sessionKey: this.sessionKey,
+      stream,
+      at: Date.now(),
+      text: buf.toString('utf8'),
+    };
     if (this.fd !== null) {
       writeSync(this.fd, buf);
       this.pending.push({ stream, at: chunk.at, offset: this.offset, length: buf.length });
@@ -61,7 +67,11 @@ export class GatewayLog {
   /** The last lines of output, ANSI removed: what an error message shows. */
   lastLines(n: number): string[] {
     const text = stripAnsi(this.ring.map((c) => c.text).join(''));
-    return text.split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(-n);
+    return text
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .filter(Boolean)
+      .slice(-n);
   }
 
   /** Writes pending index rows now (before a range query). */
@@ -71,7 +81,9 @@ export class GatewayLog {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    this.store.logs.insert(rows.map((r) => ({ ...r, gatewayId: this.gatewayId, sessionKey: this.sessionKey, file: this.file })));
+    this.store.logs.insert(
+      rows.map((r) => ({ ...r, gatewayId: this.gatewayId, sessionKey: this.sessionKey, file: this.file })),
+    );
   }
 
   /** Flushes the index and closes the file; the file itself stays for later reading. */
@@ -83,7 +95,17 @@ export class GatewayLog {
 }
 
 /** Reads indexed chunks back from their files. */
-export function readChunks(rows: Array<{ gateway_id: string; session_key: string | null; stream: string; at: number; file: string; file_offset: number; length: number }>): LogChunk[] {
+export function readChunks(
+  rows: Array<{
+    gateway_id: string;
+    session_key: string | null;
+    stream: string;
+    at: number;
+    file: string;
+    file_offset: number;
+    length: number;
+  }>,
+): LogChunk[] {
   const fds = new Map<string, number>();
   try {
     return rows.map((r) => {
@@ -94,7 +116,13 @@ export function readChunks(rows: Array<{ gateway_id: string; session_key: string
       }
       const buf = Buffer.alloc(r.length);
       readSync(fd, buf, 0, r.length, r.file_offset);
-      return { gatewayId: r.gateway_id, sessionKey: r.session_key, stream: r.stream as LogChunk['stream'], at: r.at, text: buf.toString('utf8') };
+      return {
+        gatewayId: r.gateway_id,
+        sessionKey: r.session_key,
+        stream: r.stream as LogChunk['stream'],
+        at: r.at,
+        text: buf.toString('utf8'),
+      };
     });
   } finally {
     for (const fd of fds.values()) closeSync(fd);

@@ -94,10 +94,16 @@ export class GatewayPool {
 export async function warm(gw: Gateway): Promise<void> {
   const res = await request(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${gw.token}`, 'content-type': 'application/json', 'x-openclaw-session-key': `trajscope-warmup:${randomUUID()}` },
+    headers: {
+      authorization: `Bearer ${gw.token}`,
+      'content-type': 'application/json',
+      'x-openclaw-session-key': `trajscope-warmup:${randomUUID()}`,
+    },
     body: JSON.stringify({ model: 'openclaw/default', messages: [{ role: 'user', content: 'warm-up' }] }),
-    headersTimeout: 120_000, bodyTimeout: 120_000,
+    headersTimeout: 120_000,
+    bodyTimeout: 120_000,
   });
   const text = await res.body.text();
-  if (res.statusCode !== 200) throw new Error(`warm-up request to ${gw.id} answered ${res.statusCode}: ${text.slice(0, 200)}`);
+  if (res.statusCode !== 200)
+    throw new Error(`warm-up request to ${gw.id} answered ${res.statusCode}: ${text.slice(0, 200)}`);
 }

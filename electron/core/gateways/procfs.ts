@@ -2,7 +2,13 @@
 // that also catches children which left the process group. Elsewhere the facts are null.
 import { readdirSync, readFileSync } from 'node:fs';
 
-interface ProcStat { pid: number; ppid: number; pgrp: number; ticks: number; rssPages: number }
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  pgrp: number;
+  ticks: number;
+  rssPages: number;
+}
 
 const PAGE = 4096;
 const CLK_TCK = 100;
@@ -12,7 +18,13 @@ function readStat(pid: number): ProcStat | null {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
     // fields after the command: state(0) ppid(1) pgrp(2) … utime(11) stime(12) … rss(21)
-    return { pid, ppid: Number(rest[1]), pgrp: Number(rest[2]), ticks: Number(rest[11]) + Number(rest[12]), rssPages: Number(rest[21]) };
+    return {
+      pid,
+      ppid: Number(rest[1]),
+      pgrp: Number(rest[2]),
+      ticks: Number(rest[11]) + Number(rest[12]),
+      rssPages: Number(rest[21]),
+    };
   } catch {
     return null;
   }
@@ -62,7 +74,9 @@ export function processesWithEnv(entry: string): number[] {
     try {
       const env = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${p.pid}/environ`), Buffer.from([0])]);
       if (env.includes(needle)) out.push(p.pid);
-    } catch { /* gone, or not ours to read */ }
+    } catch {
+      /* gone, or not ours to read */
+    }
   }
   return out;
 }
@@ -73,7 +87,9 @@ export function findInTree(root: number, name: string): number | null {
     try {
       // cmdline, not comm: comm is cut at 15 characters and the server renames itself via process.title
       if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === name) return pid;
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return null;
 }
@@ -91,11 +107,15 @@ export function isAlive(pid: number): boolean {
 export function signalTree(pid: number, signal: NodeJS.Signals, tree: number[] = processTree(pid)): void {
   try {
     process.kill(-pid, signal);
-  } catch { /* the group may be gone */ }
+  } catch {
+    /* the group may be gone */
+  }
   for (const p of tree) {
     try {
       process.kill(p, signal);
-    } catch { /* already gone */ }
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -118,7 +138,7 @@ export class TreeSampler {
         ticks += p.ticks;
       }
       const prev = this.last.get(root);
-      const cpu = prev ? (((ticks - prev.ticks) / CLK_TCK) / ((now - prev.at) / 1000)) * 100 : null;
+      const cpu = prev ? ((ticks - prev.ticks) / CLK_TCK / ((now - prev.at) / 1000)) * 100 : null;
       this.last.set(root, { ticks, at: now });
       out.set(root, { rssBytes: rss, cpuPercent: cpu === null ? null : Math.max(0, cpu), pids });
     }

@@ -28,7 +28,13 @@ export interface SupervisorOptions {
   onChange?: (gw: Gateway) => void;
 }
 
-interface PidRecord { id: string; pid: number; dir: string; port: number; startedAt: number }
+interface PidRecord {
+  id: string;
+  pid: number;
+  dir: string;
+  port: number;
+  startedAt: number;
+}
 
 // Each gateway derives helper ports up to base+110, so bases are spaced 120 apart.
 const PORT_LOW = 20_040;
@@ -66,7 +72,9 @@ export function releasePort(port: number): void {
   const file = join(CLAIMS, String(port));
   try {
     if (Number(readFileSync(file, 'utf8')) === process.pid) unlinkSync(file);
-  } catch { /* never claimed (an explicit port) or already gone */ }
+  } catch {
+    /* never claimed (an explicit port) or already gone */
+  }
 }
 
 export class GatewaySupervisor {
@@ -87,7 +95,8 @@ export class GatewaySupervisor {
     this.gatewaysDir = join(options.dataDir, 'gateways');
     this.pidDir = join(this.gatewaysDir, 'pids');
     this.logDir = join(options.dataDir, 'logs');
-    for (const d of [this.gatewaysDir, this.pidDir, this.logDir, join(this.gatewaysDir, 'compile-cache')]) mkdirSync(d, { recursive: true, mode: 0o700 });
+    for (const d of [this.gatewaysDir, this.pidDir, this.logDir, join(this.gatewaysDir, 'compile-cache')])
+      mkdirSync(d, { recursive: true, mode: 0o700 });
   }
 
   get running(): Gateway[] {
@@ -132,7 +141,7 @@ export class GatewaySupervisor {
     for (let i = 0; i < PORT_SLOTS; i++) {
       const port = PORT_LOW + ((start + i) % PORT_SLOTS) * PORT_STEP;
       if (this.usedPorts.has(port)) continue;
-      if (await portFree(port) && claimPort(port)) {
+      if ((await portFree(port)) && claimPort(port)) {
         this.usedPorts.add(port);
         return port;
       }
@@ -148,18 +157,32 @@ export class GatewaySupervisor {
     const dir = join(this.gatewaysDir, id);
     const log = new GatewayLog(join(this.logDir, `${id}.log`), id, this.options.events, this.options.store);
     log.sessionKey = sessionKey;
-    const gw = new Gateway({
-      id, dir, port, token: randomBytes(24).toString('base64url'), provider, overlay: this.options.overlay(),
-      binary: this.binary, compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
-      readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
-      nodeOptions: this.options.nodeOptions ?? '--max-old-space-size=384 --max-semi-space-size=2',
-      base: this.options.base,
-    }, log);
+    const gw = new Gateway(
+      {
+        id,
+        dir,
+        port,
+        token: randomBytes(24).toString('base64url'),
+        provider,
+        overlay: this.options.overlay(),
+        binary: this.binary,
+        compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
+        readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
+        nodeOptions: this.options.nodeOptions ?? '--max-old-space-size=384 --max-semi-space-size=2',
+        base: this.options.base,
+      },
+      log,
+    );
     this.gateways.set(id, gw);
     const pidFile = join(this.pidDir, `${id}.json`);
     const started = gw.start();
     // the pid exists right after spawn: record it before waiting, so a crash of ours mid-start is reapable
-    if (gw.pid !== null) writeFileSync(pidFile, JSON.stringify({ id, pid: gw.pid, dir, port, startedAt: Date.now() } satisfies PidRecord), { mode: 0o600 });
+    if (gw.pid !== null)
+      writeFileSync(
+        pidFile,
+        JSON.stringify({ id, pid: gw.pid, dir, port, startedAt: Date.now() } satisfies PidRecord),
+        { mode: 0o600 },
+      );
     try {
       await started;
     } catch (err) {

@@ -23,14 +23,20 @@ export function snapshot(dir: string): Snapshot {
         const st = statSync(p);
         if (st.isDirectory()) walk(p);
         else if (st.isFile()) out.set(relative(dir, p), { size: st.size, mtimeMs: st.mtimeMs });
-      } catch { /* vanished meanwhile */ }
+      } catch {
+        /* vanished meanwhile */
+      }
     }
   };
   walk(dir);
   return out;
 }
 
-export interface Carried { path: string; change: 'created' | 'modified'; preview: string }
+export interface Carried {
+  path: string;
+  change: 'created' | 'modified';
+  preview: string;
+}
 
 /** Files created or modified since `before`, with the start of their content. */
 export function changedSince(dir: string, before: Snapshot, after: Snapshot): Carried[] {

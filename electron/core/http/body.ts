@@ -48,7 +48,11 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.outp
 }
 
 /** Reads, type-checks, parses and validates a JSON body in one step. */
-export async function readJson<S extends z.ZodType>(req: IncomingMessage, limit: number, schema: S): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(
+  req: IncomingMessage,
+  limit: number,
+  schema: S,
+): Promise<z.output<S>> {
   const bytes = await readBody(req, limit);
   if (bytes.length > 0) requireJsonType(req);
   return validate(schema, parseJson(bytes));

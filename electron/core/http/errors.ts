@@ -32,7 +32,8 @@ export function errorBody(message: string, type: string): ErrorBody {
 /** Writes an error as JSON; unexpected errors become a plain 500 with no stack in the body. */
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = err instanceof HttpError ? err : new HttpError(500, 'internal error', 'server_error');
-  if (!(err instanceof HttpError)) process.emitWarning(`trajscope: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+  if (!(err instanceof HttpError))
+    process.emitWarning(`trajscope: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
   if (res.headersSent) {
     res.destroy();
     return;
@@ -42,6 +43,10 @@ export function sendError(res: ServerResponse, err: unknown): void {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }

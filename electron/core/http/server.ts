@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { HttpError, sendError } from './errors.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
-export interface Route { method: string; pattern: RegExp; handler: Handler }
+export interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
 
 /** Builds a route from a path with `:param` segments (matched as one URL-decoded segment each). */
 export function route(method: string, path: string, handler: Handler): Route {
@@ -65,7 +69,8 @@ export class HttpService {
         return;
       }
       if (this.fallback) return void (await this.fallback(req, res, []));
-      throw pathMatched ? new HttpError(405, `method ${req.method} not allowed on ${path}`, 'method_not_allowed')
+      throw pathMatched
+        ? new HttpError(405, `method ${req.method} not allowed on ${path}`, 'method_not_allowed')
         : new HttpError(404, `no route for ${req.method} ${path}`);
     } catch (err) {
       sendError(res, err);

@@ -24,7 +24,11 @@ export interface LabEngine {
 }
 
 /** Builds an OpenClaw engine in `dataDir` with the scenario's model script and config overlay. */
-export type LabEngineFactory = (spec: { dataDir: string; scenario?: Scenario; overlay?: Record<string, unknown> }) => Promise<LabEngine>;
+export type LabEngineFactory = (spec: {
+  dataDir: string;
+  scenario?: Scenario;
+  overlay?: Record<string, unknown>;
+}) => Promise<LabEngine>;
 
 interface Lab {
   engine: LabEngine;
@@ -48,10 +52,20 @@ interface LabScenario {
 const CODEWORD_SCENARIO: Scenario = {
   ...DEFAULT_SCENARIO,
   rules: [
-    { name: 'remember', match: { contains: 'remember the codeword' }, steps: [
-      { tool: 'write', args: { path: 'AGENTS.md', content: '# Notes\nThe codeword agreed with the user is PELICAN-7431 from the first episode.\n' } },
-      { text: 'Noted the codeword.' },
-    ] },
+    {
+      name: 'remember',
+      match: { contains: 'remember the codeword' },
+      steps: [
+        {
+          tool: 'write',
+          args: {
+            path: 'AGENTS.md',
+            content: '# Notes\nThe codeword agreed with the user is PELICAN-7431 from the first episode.\n',
+          },
+        },
+        { text: 'Noted the codeword.' },
+      ],
+    },
     ...DEFAULT_SCENARIO.rules,
   ],
 };
@@ -74,7 +88,9 @@ export const SCENARIOS: LabScenario[] = [
   },
   {
     name: 'stable-session-key',
-    description: 'one x-openclaw-session-key for every turn: OpenClaw replays its transcript and the DataProxy history again (double feed)',
+    description:
+      'one x-openclaw-session-key for every turn: OpenClaw replays its transcript and the DataProxy history again ' +
+      '(double feed)',
     expected: ['double_feed'],
     async run(l) {
       l.rt.setStableSessionKey('lab', true);
@@ -109,7 +125,8 @@ export const SCENARIOS: LabScenario[] = [
   },
   {
     name: 'state-dir-carryover',
-    description: 'a permissive tool profile lets the model write AGENTS.md; the next episode\'s system prompt picks it up',
+    description:
+      "a permissive tool profile lets the model write AGENTS.md; the next episode's system prompt picks it up",
     expected: ['state_carryover', 'cross_episode'],
     scenario: CODEWORD_SCENARIO,
     overlay: { tools: { profile: null, deny: [] } },
@@ -123,7 +140,8 @@ export const SCENARIOS: LabScenario[] = [
   },
   {
     name: 'background-call',
-    description: 'an upstream call with the open episode\'s key while no turn is in flight (what background work looks like)',
+    description:
+      "an upstream call with the open episode's key while no turn is in flight (what background work looks like)",
     expected: ['background_call'],
     async run(l) {
       await l.start('lab');

@@ -3,7 +3,11 @@
 import { Pool, errors, type Dispatcher } from 'undici';
 import { HttpError } from '../http/errors.ts';
 
-export interface UpstreamTarget { baseUrl: string; apiKey: string; model: string }
+export interface UpstreamTarget {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+}
 
 export interface ForwardTimeouts {
   connectMs: number;
@@ -40,7 +44,14 @@ export class Forwarder {
   }
 
   /** Sends a request to `baseUrl + path`; the response body is left to the caller to consume. */
-  async request(target: UpstreamTarget, method: 'GET' | 'POST', path: string, body: Buffer | null, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Dispatcher.ResponseData> {
+  async request(
+    target: UpstreamTarget,
+    method: 'GET' | 'POST',
+    path: string,
+    body: Buffer | null,
+    signal?: AbortSignal,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Dispatcher.ResponseData> {
     const url = new URL(target.baseUrl.replace(/\/+$/, '') + path);
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...extraHeaders };
     if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
@@ -71,10 +82,15 @@ export class Forwarder {
 /** Maps a transport failure to 504 (too slow) or 502 (unreachable or broken). */
 export function toHttpError(err: unknown, origin: string): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError) {
+  if (
+    err instanceof errors.HeadersTimeoutError ||
+    err instanceof errors.BodyTimeoutError ||
+    err instanceof errors.ConnectTimeoutError
+  ) {
     return new HttpError(504, `upstream ${origin} timed out (${(err as Error).message})`, 'upstream_timeout');
   }
   const code = (err as { code?: string }).code ?? (err as { cause?: { code?: string } }).cause?.code;
-  if (code === 'ECONNREFUSED') return new HttpError(502, `upstream ${origin} refused the connection`, 'upstream_unreachable');
+  if (code === 'ECONNREFUSED')
+    return new HttpError(502, `upstream ${origin} refused the connection`, 'upstream_unreachable');
   return new HttpError(502, `upstream ${origin} failed: ${(err as Error).message}`, 'upstream_error');
 }

@@ -3,7 +3,12 @@
 import { request } from 'undici';
 import type { UpstreamProbe } from '../../../shared/api.ts';
 
-export async function probeModels(baseUrl: string, apiKey: string | undefined, model?: string, timeoutMs = 5000): Promise<UpstreamProbe> {
+export async function probeModels(
+  baseUrl: string,
+  apiKey: string | undefined,
+  model?: string,
+  timeoutMs = 5000,
+): Promise<UpstreamProbe> {
   let url: URL;
   try {
     url = new URL(baseUrl.replace(/\/+$/, '') + '/models');

@@ -3,7 +3,10 @@
 import type { ToolCall, UpstreamResponseSummary } from '../../../shared/domain.ts';
 import type { ChatCompletionChunk } from '../../../shared/wire/openai.ts';
 
-export interface SseEvent { event: string | null; data: string }
+export interface SseEvent {
+  event: string | null;
+  data: string;
+}
 
 /** Splits a byte stream into SSE events; `data:` with or without a space, LF or CRLF. */
 export class SseParser {
@@ -83,23 +86,43 @@ export class ChatAccumulator {
     }
     this.chunkCount++;
     if (chunk.error) {
-      this.error = { message: String(chunk.error.message ?? 'upstream error'), type: String(chunk.error.type ?? 'upstream_error') };
+      this.error = {
+        message: String(chunk.error.message ?? 'upstream error'),
+        type: String(chunk.error.type ?? 'upstream_error'),
+      };
       return { text: '', toolCall: false };
     }
     return this.absorb(chunk);
   }
 
   /** Absorbs a non-streamed completion body. */
-  pushCompletion(body: { id?: string; model?: string; usage?: Record<string, unknown>; choices?: Array<Record<string, unknown>> }): void {
+  pushCompletion(body: {
+    id?: string;
+    model?: string;
+    usage?: Record<string, unknown>;
+    choices?: Array<Record<string, unknown>>;
+  }): void {
     this.id = body.id ?? null;
     this.model = body.model ?? null;
     this.usage = body.usage ?? null;
-    const choice = body.choices?.[0] as { message?: { content?: string | null; reasoning_content?: string | null; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }> }; finish_reason?: string | null; logprobs?: { content?: unknown[] } | null } | undefined;
+    const choice = body.choices?.[0] as
+      | {
+          message?: {
+            content?: string | null;
+            reasoning_content?: string | null;
+            tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+          };
+          finish_reason?: string | null;
+          logprobs?: { content?: unknown[] } | null;
+        }
+      | undefined;
     this.text = choice?.message?.content ?? '';
     this.reasoning = choice?.message?.reasoning_content ?? '';
     this.finishReason = choice?.finish_reason ?? null;
     this.logprobs = choice?.logprobs?.content ?? null;
-    (choice?.message?.tool_calls ?? []).forEach((c, index) => this.calls.set(index, { index, id: c.id, name: c.function.name, arguments: c.function.arguments }));
+    (choice?.message?.tool_calls ?? []).forEach((c, index) =>
+      this.calls.set(index, { index, id: c.id, name: c.function.name, arguments: c.function.arguments }),
+    );
     this.done = true;
   }
 
@@ -141,9 +164,18 @@ export class ChatAccumulator {
 
   summary(streamed: boolean): UpstreamResponseSummary {
     return {
-      id: this.id, model: this.model, text: this.text, reasoning: this.reasoning, toolCalls: this.toolCalls,
-      finishReason: this.finishReason, usage: this.usage, logprobs: this.logprobs, tokenIds: this.tokenIds,
-      chunkCount: this.chunkCount, malformedChunks: this.malformed, streamed,
+      id: this.id,
+      model: this.model,
+      text: this.text,
+      reasoning: this.reasoning,
+      toolCalls: this.toolCalls,
+      finishReason: this.finishReason,
+      usage: this.usage,
+      logprobs: this.logprobs,
+      tokenIds: this.tokenIds,
+      chunkCount: this.chunkCount,
+      malformedChunks: this.malformed,
+      streamed,
     };
   }
 }

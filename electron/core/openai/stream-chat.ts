@@ -19,11 +19,23 @@ export class ChatError extends HttpError {
   }
 }
 
-export async function streamChat(forwarder: Forwarder, target: UpstreamTarget, body: unknown, sink: ChatSink,
-  opts: { signal?: AbortSignal; headers?: Record<string, string>; what: string }): Promise<ChatAccumulator> {
+export async function streamChat(
+  forwarder: Forwarder,
+  target: UpstreamTarget,
+  body: unknown,
+  sink: ChatSink,
+  opts: { signal?: AbortSignal; headers?: Record<string, string>; what: string },
+): Promise<ChatAccumulator> {
   let res;
   try {
-    res = await forwarder.request(target, 'POST', '/chat/completions', Buffer.from(JSON.stringify(body)), opts.signal, opts.headers);
+    res = await forwarder.request(
+      target,
+      'POST',
+      '/chat/completions',
+      Buffer.from(JSON.stringify(body)),
+      opts.signal,
+      opts.headers,
+    );
   } catch (err) {
     const e = err as HttpError;
     throw new ChatError(e.status === 504 ? 504 : 502, `${opts.what} could not be reached: ${e.message}`);
@@ -33,7 +45,9 @@ export async function streamChat(forwarder: Forwarder, target: UpstreamTarget, b
     let message = text.slice(0, 500);
     try {
       message = JSON.parse(text)?.error?.message ?? message;
-    } catch { /* not JSON: keep the text */ }
+    } catch {
+      /* not JSON: keep the text */
+    }
     throw new ChatError(res.statusCode === 504 ? 504 : 502, `${opts.what} answered ${res.statusCode}: ${message}`);
   }
   const parser = new SseParser();
@@ -51,11 +65,18 @@ export async function streamChat(forwarder: Forwarder, target: UpstreamTarget, b
   } catch (err) {
     throw new ChatError(502, `the stream from ${opts.what} broke: ${(err as Error).message}`);
   }
-  if (acc.error) throw new ChatError(acc.error.type === 'upstream_timeout' ? 504 : 502, `${opts.what} stream failed: ${acc.error.message}`);
+  if (acc.error)
+    throw new ChatError(
+      acc.error.type === 'upstream_timeout' ? 504 : 502,
+      `${opts.what} stream failed: ${acc.error.message}`,
+    );
   if (!acc.complete) {
-    throw new ChatError(502, acc.chunkCount === 0
-      ? `${opts.what} sent a malformed stream (${acc.malformed} unreadable chunks, none valid)`
-      : `the stream from ${opts.what} ended before the reply was complete`);
+    throw new ChatError(
+      502,
+      acc.chunkCount === 0
+        ? `${opts.what} sent a malformed stream (${acc.malformed} unreadable chunks, none valid)`
+        : `the stream from ${opts.what} ended before the reply was complete`,
+    );
   }
   return acc;
 }

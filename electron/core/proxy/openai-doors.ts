@@ -19,12 +19,24 @@ const chatBody = z.looseObject({
 
 const responsesBody = z.looseObject({
   model: z.string().max(200).optional(),
-  input: z.union([z.string(), z.array(z.looseObject({ role: z.string().optional(), content: z.unknown().optional(), type: z.string().optional() })).min(1)]),
+  input: z.union([
+    z.string(),
+    z
+      .array(
+        z.looseObject({ role: z.string().optional(), content: z.unknown().optional(), type: z.string().optional() }),
+      )
+      .min(1),
+  ]),
   stream: z.boolean().optional(),
   user: z.string().max(200).optional(),
 });
 
-function sessionFrom(req: IncomingMessage, prefix: string, model: string | undefined, user: string | undefined): string {
+function sessionFrom(
+  req: IncomingMessage,
+  prefix: string,
+  model: string | undefined,
+  user: string | undefined,
+): string {
   const header = req.headers['x-areal-session-key'];
   if (typeof header === 'string' && header) return checkSessionKey(header);
   if (model && user) return checkSessionKey(`${prefix}:${model}:${user}`);
@@ -55,15 +67,26 @@ class LazyStream {
   write(text: string | Uint8Array): void {
     if (!this.started) {
       this.started = true;
-      this.res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      this.res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
       this.onStart();
     }
     this.res.write(text);
   }
 }
 
-async function runStreamed(sessions: SessionManager, key: string, message: string, res: ServerResponse, stream: LazyStream,
-  emitter: TurnEmitter, onError: (err: HttpError) => void): Promise<TurnOutcome | null> {
+async function runStreamed(
+  sessions: SessionManager,
+  key: string,
+  message: string,
+  res: ServerResponse,
+  stream: LazyStream,
+  emitter: TurnEmitter,
+  onError: (err: HttpError) => void,
+): Promise<TurnOutcome | null> {
   try {
     return await sessions.turn(key, { message }, emitter);
   } catch (err) {
@@ -74,7 +97,12 @@ async function runStreamed(sessions: SessionManager, key: string, message: strin
   }
 }
 
-export async function chatCompletionsDoor(sessions: SessionManager, limit: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function chatCompletionsDoor(
+  sessions: SessionManager,
+  limit: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readJson(req, limit, chatBody);
   const key = sessionFrom(req, 'chat', body.model, body.user);
   const message = lastUserText(body.messages);
@@ -84,26 +112,47 @@ export async function chatCompletionsDoor(sessions: SessionManager, limit: numbe
     const { turn, result } = await sessions.turn(key, { message }, { delta: () => {}, toolCall: () => {} });
     res.setHeader('x-trajscope-turn-id', turn.id);
     sendJson(res, 200, {
-      id: `chatcmpl-${turn.id}`, object: 'chat.completion', created, model,
-      choices: [{ index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop', logprobs: null }],
+      id: `chatcmpl-${turn.id}`,
+      object: 'chat.completion',
+      created,
+      model,
+      choices: [
+        { index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop', logprobs: null },
+      ],
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
     });
     return;
   }
   const id = `chatcmpl-${created}-${Math.random().toString(36).slice(2, 10)}`;
   const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    `data: ${JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    })}\n\n`;
   // An OpenClaw session's reply is the gateway's own stream, passed through byte for byte.
   const passThrough = sessions.runtimeOf(key) === 'openclaw';
   const stream = new LazyStream(res, () => !passThrough && res.write(chunk({ role: 'assistant', content: '' }, null)));
-  const outcome = await runStreamed(sessions, key, message, res, stream, passThrough ? {
-    delta: () => {},
-    toolCall: () => {},
-    raw: (bytes) => stream.write(bytes),
-  } : {
-    delta: (text) => stream.write(chunk({ content: text }, null)),
-    toolCall: () => {},
-  }, (err) => res.write(`data: ${JSON.stringify({ error: { message: err.message, type: err.type } })}\n\n`));
+  const outcome = await runStreamed(
+    sessions,
+    key,
+    message,
+    res,
+    stream,
+    passThrough
+      ? {
+          delta: () => {},
+          toolCall: () => {},
+          raw: (bytes) => stream.write(bytes),
+        }
+      : {
+          delta: (text) => stream.write(chunk({ content: text }, null)),
+          toolCall: () => {},
+        },
+    (err) => res.write(`data: ${JSON.stringify({ error: { message: err.message, type: err.type } })}\n\n`),
+  );
   if (!outcome) return;
   if (passThrough && stream.isStarted) {
     res.end();
@@ -115,7 +164,12 @@ export async function chatCompletionsDoor(sessions: SessionManager, limit: numbe
   res.end();
 }
 
-export async function responsesDoor(sessions: SessionManager, limit: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function responsesDoor(
+  sessions: SessionManager,
+  limit: number,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readJson(req, limit, responsesBody);
   const key = sessionFrom(req, 'agent', body.model, body.user);
   const message = typeof body.input === 'string' ? body.input : lastUserText(body.input);
@@ -124,14 +178,36 @@ export async function responsesDoor(sessions: SessionManager, limit: number, req
   const respId = `resp_${createdAt}${Math.random().toString(36).slice(2, 10)}`;
   const msgId = `msg_${respId.slice(5)}`;
   const item = (text: string, status: string) => ({
-    type: 'message', id: msgId, status, role: 'assistant',
+    type: 'message',
+    id: msgId,
+    status,
+    role: 'assistant',
     content: status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [] }],
   });
   const response = (status: string, text: string | null, extra: Record<string, unknown> = {}) => ({
-    id: respId, object: 'response', created_at: createdAt, status, model, output: text === null ? [] : [item(text, 'completed')],
-    output_text: text ?? '', error: null, incomplete_details: null, instructions: null, metadata: {}, parallel_tool_calls: false,
-    temperature: null, tool_choice: 'auto', tools: [], top_p: null,
-    usage: { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 },
+    id: respId,
+    object: 'response',
+    created_at: createdAt,
+    status,
+    model,
+    output: text === null ? [] : [item(text, 'completed')],
+    output_text: text ?? '',
+    error: null,
+    incomplete_details: null,
+    instructions: null,
+    metadata: {},
+    parallel_tool_calls: false,
+    temperature: null,
+    tool_choice: 'auto',
+    tools: [],
+    top_p: null,
+    usage: {
+      input_tokens: 0,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 0,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: 0,
+    },
     ...extra,
   });
   if (!body.stream) {
@@ -141,18 +217,34 @@ export async function responsesDoor(sessions: SessionManager, limit: number, req
     return;
   }
   let seq = 0;
-  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  const event = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
   const part = { item_id: msgId, output_index: 0, content_index: 0 };
   const stream = new LazyStream(res, () => {
     res.write(event('response.created', { response: response('in_progress', null) }));
     res.write(event('response.in_progress', { response: response('in_progress', null) }));
     res.write(event('response.output_item.added', { output_index: 0, item: item('', 'in_progress') }));
-    res.write(event('response.content_part.added', { ...part, part: { type: 'output_text', text: '', annotations: [] } }));
+    res.write(
+      event('response.content_part.added', { ...part, part: { type: 'output_text', text: '', annotations: [] } }),
+    );
   });
-  const outcome = await runStreamed(sessions, key, message, res, stream, {
-    delta: (text) => stream.write(event('response.output_text.delta', { ...part, delta: text })),
-    toolCall: () => {},
-  }, (err) => res.write(event('response.failed', { response: response('failed', null, { error: { code: err.type, message: err.message } }) })));
+  const outcome = await runStreamed(
+    sessions,
+    key,
+    message,
+    res,
+    stream,
+    {
+      delta: (text) => stream.write(event('response.output_text.delta', { ...part, delta: text })),
+      toolCall: () => {},
+    },
+    (err) =>
+      res.write(
+        event('response.failed', {
+          response: response('failed', null, { error: { code: err.type, message: err.message } }),
+        }),
+      ),
+  );
   if (!outcome) return;
   const text = outcome.result.text;
   if (!stream.isStarted) stream.write(event('response.output_text.delta', { ...part, delta: text }));

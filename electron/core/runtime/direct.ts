@@ -19,7 +19,10 @@ export class DirectRuntime implements AgentRuntime {
   }
 
   async run(req: TurnRequest, emitter: TurnEmitter): Promise<TurnResult> {
-    const messages: ChatMessage[] = [...req.history.map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: req.message }];
+    const messages: ChatMessage[] = [
+      ...req.history.map((m) => ({ role: m.role, content: m.content })),
+      { role: 'user', content: req.message },
+    ];
     const texts: string[] = [];
     const toolCalls: ToolCall[] = [];
     const events: Array<Record<string, unknown>> = [];
@@ -41,8 +44,13 @@ export class DirectRuntime implements AgentRuntime {
       const calls = acc.toolCalls;
       if (calls.length === 0) return { text: texts.join('\n'), toolCalls, events };
       messages.push({
-        role: 'assistant', content: acc.text || null,
-        tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+        role: 'assistant',
+        content: acc.text || null,
+        tool_calls: calls.map((c) => ({
+          id: c.id,
+          type: 'function' as const,
+          function: { name: c.name, arguments: c.arguments },
+        })),
       });
       for (const c of calls) {
         const call = { ...c, index: toolCalls.length };
@@ -50,7 +58,11 @@ export class DirectRuntime implements AgentRuntime {
         emitter.toolCall(call);
         events.push({ type: 'tool_call', name: c.name, arguments: c.arguments });
         // DirectRuntime executes no tools; a deterministic stub result lets the model finish.
-        messages.push({ role: 'tool', tool_call_id: c.id, content: JSON.stringify({ tool: c.name, arguments: c.arguments, result: 'DirectRuntime executes no tools' }) });
+        messages.push({
+          role: 'tool',
+          tool_call_id: c.id,
+          content: JSON.stringify({ tool: c.name, arguments: c.arguments, result: 'DirectRuntime executes no tools' }),
+        });
       }
     }
     texts.push(`(stopped after ${this.maxSteps} model calls)`);

@@ -13,7 +13,14 @@ import type { Forwarder } from '../openai/forward.ts';
 import { join } from 'node:path';
 import { changedSince, snapshot, type Carried, type Snapshot } from '../gateways/workspace.ts';
 import { streamChat } from '../openai/stream-chat.ts';
-import { RuntimeError, type AgentRuntime, type TrainingContext, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
+import {
+  RuntimeError,
+  type AgentRuntime,
+  type TrainingContext,
+  type TurnEmitter,
+  type TurnRequest,
+  type TurnResult,
+} from './types.ts';
 
 export interface OpenClawRuntimeOptions {
   supervisor: GatewaySupervisor;
@@ -77,7 +84,11 @@ export class OpenClawRuntime implements AgentRuntime {
   private async acquire(key: string, binding: ProviderBinding): Promise<Gateway> {
     const s = this.slot(key);
     if (s.gateway && s.gateway.state === 'crashed') {
-      throw new RuntimeError(502, `${s.gateway.describeExit()}; the session is crashed: restart its gateway`, 'gateway_crashed');
+      throw new RuntimeError(
+        502,
+        `${s.gateway.describeExit()}; the session is crashed: restart its gateway`,
+        'gateway_crashed',
+      );
     }
     if (!s.gateway?.isRunning) {
       s.starting ??= this.startFor(key, s, binding).finally(() => (s.starting = null));
@@ -146,25 +157,43 @@ export class OpenClawRuntime implements AgentRuntime {
   }
 
   async run(req: TurnRequest, emitter: TurnEmitter): Promise<TurnResult> {
-    const gw = await this.acquire(req.sessionKey, { baseUrl: req.upstream.baseUrl, apiKey: req.upstream.apiKey, model: req.upstream.model });
-    const messages: ChatMessage[] = [...req.history.map((m) => ({ role: m.role, content: m.content })), { role: 'user', content: req.message }];
-    const sessionKey = this.o.stableSessionKey || this.stableKeys.has(req.sessionKey) ? req.sessionKey : `${req.sessionKey}:${randomUUID()}`;
+    const gw = await this.acquire(req.sessionKey, {
+      baseUrl: req.upstream.baseUrl,
+      apiKey: req.upstream.apiKey,
+      model: req.upstream.model,
+    });
+    const messages: ChatMessage[] = [
+      ...req.history.map((m) => ({ role: m.role, content: m.content })),
+      { role: 'user', content: req.message },
+    ];
+    const sessionKey =
+      this.o.stableSessionKey || this.stableKeys.has(req.sessionKey)
+        ? req.sessionKey
+        : `${req.sessionKey}:${randomUUID()}`;
     gw.state = 'busy';
     this.o.onChange(req.sessionKey);
     try {
-      const acc = await streamChat(this.o.forwarder, { baseUrl: `${gw.url}/v1`, apiKey: gw.token, model: 'openclaw/default' },
-        { model: 'openclaw/default', messages, stream: true }, emitter,
-        { signal: req.signal, headers: { 'x-openclaw-session-key': sessionKey }, what: `gateway ${gw.id}` });
+      const acc = await streamChat(
+        this.o.forwarder,
+        { baseUrl: `${gw.url}/v1`, apiKey: gw.token, model: 'openclaw/default' },
+        { model: 'openclaw/default', messages, stream: true },
+        emitter,
+        { signal: req.signal, headers: { 'x-openclaw-session-key': sessionKey }, what: `gateway ${gw.id}` },
+      );
       for (const c of acc.toolCalls) emitter.toolCall(c);
       return {
-        text: acc.text, toolCalls: acc.toolCalls,
-        events: [{ type: 'gateway_turn', gateway: gw.id, openclaw_session_key: sessionKey, finish_reason: acc.finishReason }],
+        text: acc.text,
+        toolCalls: acc.toolCalls,
+        events: [
+          { type: 'gateway_turn', gateway: gw.id, openclaw_session_key: sessionKey, finish_reason: acc.finishReason },
+        ],
         metadata: { gateway_id: gw.id, openclaw_session_key: sessionKey },
       };
     } catch (err) {
       // a broken stream is often the process dying: give the exit a moment to be seen, then name it
       await gw.waitExit(1000);
-      if ((gw.state as GatewayInfo['state']) === 'crashed') throw new RuntimeError(502, `${gw.describeExit()} during the turn`, 'gateway_crashed');
+      if ((gw.state as GatewayInfo['state']) === 'crashed')
+        throw new RuntimeError(502, `${gw.describeExit()} during the turn`, 'gateway_crashed');
       throw err;
     } finally {
       if (gw.state === 'busy') gw.state = 'ready';
@@ -176,7 +205,18 @@ export class OpenClawRuntime implements AgentRuntime {
     const s = this.slots.get(key);
     if (!s) return null;
     if (s.gateway) return s.gateway.info(s.restarts);
-    return s.starting ? { pid: null, port: null, state: 'spawning', rssBytes: null, cpuPercent: null, startedAt: null, restarts: s.restarts, exitCode: null } : null;
+    return s.starting
+      ? {
+          pid: null,
+          port: null,
+          state: 'spawning',
+          rssBytes: null,
+          cpuPercent: null,
+          startedAt: null,
+          restarts: s.restarts,
+          exitCode: null,
+        }
+      : null;
   }
 
   /** Replaces the session's gateway with a new one bound to the same key (after a crash, or on demand). */

@@ -4,17 +4,12 @@
 import type { Episode, HistoryMessage, Page, RuntimeKind, SessionInfo, Turn } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import { HttpError } from '../http/errors.ts';
+import { mintEpisodeKey } from '../keys.ts';
 import type { AgentRuntime, TrainingContext, TurnEmitter, TurnResult } from '../runtime/types.ts';
-import { RuntimeError } from '../runtime/types.ts';
 import type { Store } from '../store/store.ts';
-import { mintEpisodeKey } from '../upstream/keys.ts';
+import { LiveSessions } from './live.ts';
 import type { RewardBook } from './rewards.ts';
-
-interface LiveSession {
-  tail: Promise<void>;
-  currentTurn: string | null;
-  closed: boolean;
-}
+import { runTurn } from './turns.ts';
 
 export interface SessionDeps {
   store: Store;
@@ -56,7 +51,7 @@ export interface TurnOutcome {
 
 export class SessionManager {
   private readonly deps: SessionDeps;
-  private readonly live = new Map<string, LiveSession>();
+  private readonly live = new LiveSessions();
 
   constructor(deps: SessionDeps) {
     this.deps = deps;
@@ -68,30 +63,6 @@ export class SessionManager {
 
   currentTurn(key: string): string | null {
     return this.live.get(key)?.currentTurn ?? null;
-  }
-
-  private liveState(key: string): LiveSession {
-    let s = this.live.get(key);
-    if (!s) {
-      s = { tail: Promise.resolve(), currentTurn: null, closed: false };
-      this.live.set(key, s);
-    }
-    return s;
-  }
-
-  /** Runs `fn` with the session's lock held: operations on one session never interleave. */
-  private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const s = this.liveState(key);
-    const prev = s.tail;
-    let release!: () => void;
-    s.tail = new Promise<void>((r) => (release = r));
-    try {
-      await prev;
-      if (s.closed) throw new HttpError(409, `session ${key} was closed while this request waited`, 'session_closed');
-      return await fn();
-    } finally {
-      release();
-    }
   }
 
   private runtimeFor(kind: RuntimeKind): AgentRuntime {
@@ -111,7 +82,7 @@ export class SessionManager {
       store.sessions.ensure(key, kind);
       if (existing && existing.runtime !== kind) store.sessions.setRuntime(key, kind);
     }
-    this.liveState(key);
+    this.live.ensure(key);
     if (changed) this.notify(key);
   }
 
@@ -156,12 +127,17 @@ export class SessionManager {
   }
 
   private context(ep: Episode): TrainingContext {
-    return { episodeId: ep.id, upstreamKey: ep.upstreamKey, taskId: ep.taskId, model: this.deps.modelOf(ep.upstreamId) };
+    return {
+      episodeId: ep.id,
+      upstreamKey: ep.upstreamKey,
+      taskId: ep.taskId,
+      model: this.deps.modelOf(ep.upstreamId),
+    };
   }
 
   startEpisode(key: string, opts: EpisodeOptions = {}): Promise<Episode> {
     this.ensure(key);
-    return this.withLock(key, () => this.startEpisodeLocked(key, opts));
+    return this.live.withLock(key, () => this.startEpisodeLocked(key, opts));
   }
 
   private async startEpisodeLocked(key: string, opts: EpisodeOptions): Promise<Episode> {
@@ -192,7 +168,7 @@ export class SessionManager {
 
   endEpisode(key: string, reward: number | undefined): Promise<{ episode: Episode; reward: number | null }> {
     if (!this.deps.store.sessions.get(key)) throw new HttpError(404, `unknown session ${key}`);
-    return this.withLock(key, async () => {
+    return this.live.withLock(key, async () => {
       const open = this.deps.store.episodes.open(key);
       if (!open) throw new HttpError(409, `session ${key} has no open episode`, 'no_open_episode');
       return this.endEpisodeLocked(key, open, reward);
@@ -203,7 +179,7 @@ export class SessionManager {
   async endEpisodeById(episodeId: string): Promise<void> {
     const ep = this.deps.store.episodes.get(episodeId);
     if (!ep) throw new HttpError(404, `unknown episode ${episodeId}`);
-    await this.withLock(ep.sessionKey, async () => {
+    await this.live.withLock(ep.sessionKey, async () => {
       const now = this.deps.store.episodes.get(episodeId)!;
       if (now.status === 'open') await this.endEpisodeLocked(ep.sessionKey, now, undefined);
     });
@@ -226,7 +202,9 @@ export class SessionManager {
       await rt?.onEpisodeEnd?.(key, this.context(ended));
     } catch (err) {
       // the episode has ended either way; the runtime's trouble is reported, not hidden
-      this.deps.warn(`session ${key}: the runtime failed after episode ${ended.index} ended: ${(err as Error).message}`);
+      this.deps.warn(
+        `session ${key}: the runtime failed after episode ${ended.index} ended: ${(err as Error).message}`,
+      );
     }
     this.notify(key);
     return { episode: ended, reward: ended.reward };
@@ -265,76 +243,21 @@ export class SessionManager {
   /** Runs one turn: lock, replay the open episode's history, call the runtime, store the result. */
   turn(key: string, input: TurnInput, emitter: TurnEmitter): Promise<TurnOutcome> {
     this.ensure(key);
-    return this.withLock(key, async () => {
-      const { store, events } = this.deps;
-      const episode = store.episodes.openRef(key) ?? (await this.startEpisodeLocked(key, {}));
-      let upstreamId = episode.upstreamId;
-      if (input.inf_base_url && input.session_api_key) {
-        upstreamId = this.deps.internUpstream({
-          baseUrl: input.inf_base_url,
-          apiKey: input.session_api_key,
-          model: input.inf_model ?? null,
-          origin: 'turn',
-        });
-        store.episodes.setUpstream(episode.id, upstreamId);
-      }
-      const history = store.turns.history(episode.id);
-      const turn = store.turns.insert({
-        episodeId: episode.id,
-        sessionKey: key,
-        message: input.message,
-        historyLength: history.length,
-      });
-      const live = this.liveState(key);
-      live.currentTurn = turn.id;
-      events.emit('turns:changed', turn);
-      const rt = this.runtimeFor(store.sessions.get(key)!.runtime);
-      const model = input.inf_model ?? this.deps.modelOf(upstreamId);
-      let result: TurnResult;
+    return this.live.withLock(key, async (live) => {
+      const episode = this.deps.store.episodes.openRef(key) ?? (await this.startEpisodeLocked(key, {}));
+      const rt = this.runtimeFor(this.deps.store.sessions.get(key)!.runtime);
       try {
-        result = await rt.run(
-          {
-            sessionKey: key,
-            episodeId: episode.id,
-            turnId: turn.id,
-            history,
-            message: input.message,
-            metadata: input.metadata ?? {},
-            upstream: { baseUrl: this.deps.recorderUrl(), apiKey: episode.upstreamKey, model },
-          },
-          emitter,
-        );
-      } catch (err) {
-        const e =
-          err instanceof HttpError ? err : new RuntimeError(502, `the runtime failed: ${(err as Error).message}`);
-        const failed = store.turns.finish(turn.id, { ok: false, reply: null, toolCalls: [], error: e.message });
-        live.currentTurn = null;
-        events.emit('turns:changed', failed);
+        return await runTurn(this.deps, rt, live, key, episode, input, emitter);
+      } finally {
         this.notify(key);
-        throw new HttpError(e.status, e.message, e.type);
       }
-      // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
-      // stream shows few of them); the runtime's own list when nothing went through the recorder.
-      const recorded = store.calls
-        .list({ turnId: turn.id })
-        .flatMap((c) => c.response?.toolCalls ?? [])
-        .map((c, index) => ({ ...c, index }));
-      const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
-      result = { ...result, toolCalls };
-      const done = store.turns.finish(turn.id, { ok: true, reply: result.text, toolCalls, error: null });
-      live.currentTurn = null;
-      events.emit('turns:changed', done);
-      this.notify(key);
-      return { turn: done, result, episode: { id: episode.id, index: episode.index } };
     });
   }
 
   /** Closes a session: queued requests fail, the runtime lets go of it, its open episode ends. Idempotent. */
   async close(key: string): Promise<void> {
     const { store, events } = this.deps;
-    const live = this.live.get(key);
-    if (live) live.closed = true;
-    this.live.delete(key);
+    this.live.drop(key);
     const row = store.sessions.get(key);
     if (!row) return;
     await this.deps.runtimes[row.runtime]?.closeSession(key);
@@ -348,8 +271,7 @@ export class SessionManager {
   }
 
   async closeAll(): Promise<void> {
-    for (const s of this.live.values()) s.closed = true;
-    this.live.clear();
+    this.live.dropAll();
     await Promise.all(Object.values(this.deps.runtimes).map((rt) => rt?.closeAll()));
   }
 }

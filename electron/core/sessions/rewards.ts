@@ -37,14 +37,19 @@ export class RewardBook {
     if (!Number.isFinite(r.value)) throw new HttpError(400, 'reward must be a finite number');
     if (r.turnId) {
       const turn = store.turns.get(r.turnId);
-      if (!turn || turn.episodeId !== ep.id) throw new HttpError(404, `turn ${r.turnId} is not part of episode ${ep.id}`);
+      if (!turn || turn.episodeId !== ep.id)
+        throw new HttpError(404, `turn ${r.turnId} is not part of episode ${ep.id}`);
     }
     if (r.callId) {
       const call = store.calls.get(r.callId);
       if (!call || call.episodeId !== ep.id) throw new HttpError(400, `unknown interaction_id ${r.callId}`);
     }
     if (r.requireOpen && ep.status !== 'open') {
-      throw new HttpError(409, `episode ${ep.id} has ended: rewards for an ended episode are hand labels now`, 'episode_ended');
+      throw new HttpError(
+        409,
+        `episode ${ep.id} has ended: rewards for an ended episode are hand labels now`,
+        'episode_ended',
+      );
     }
     const saved = store.rewards.insert({ ...r, turnId: r.turnId ?? null, callId: r.callId ?? null });
     this.#announce(saved, ep.sessionKey);

@@ -113,7 +113,8 @@ export class CallsRepo {
 
   /** The calls of a turn or of an episode, in the order they were made. */
   list(filter: { turnId: string } | { episodeId: string }): UpstreamCall[] {
-    if ('turnId' in filter) return this.#db.all<CallRow>(`${SUMMARY} WHERE turn_id = ? ORDER BY seq`, filter.turnId).map(toCall);
+    if ('turnId' in filter)
+      return this.#db.all<CallRow>(`${SUMMARY} WHERE turn_id = ? ORDER BY seq`, filter.turnId).map(toCall);
     return this.#db.all<CallRow>(`${SUMMARY} WHERE episode_id = ? ORDER BY seq`, filter.episodeId).map(toCall);
   }
 

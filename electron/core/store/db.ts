@@ -19,18 +19,28 @@ export class Db {
     this.db = new DatabaseSync(this.path);
     // WAL + synchronous=NORMAL: a commit survives the process being killed at any point
     // (tested with SIGKILL); only an OS crash or power loss can drop the last commits.
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
+    this.db.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
+    );
     this.migrate();
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
+    );
     const done = new Set(this.all<{ version: number }>('SELECT version FROM schema_migrations').map((r) => r.version));
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       this.tx(() => {
         this.db.exec(m.sql);
-        this.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', m.version, m.name, Date.now());
+        this.run(
+          'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+          m.version,
+          m.name,
+          Date.now(),
+        );
       });
     }
   }

@@ -51,7 +51,10 @@ export class EpisodesRepo {
   }): Episode {
     const id = `ep_${randomUUID()}`;
     this.#db.tx(() => {
-      const last = this.#db.get<{ n: number | null }>('SELECT MAX(idx) AS n FROM episodes WHERE session_key = ?', e.sessionKey);
+      const last = this.#db.get<{ n: number | null }>(
+        'SELECT MAX(idx) AS n FROM episodes WHERE session_key = ?',
+        e.sessionKey,
+      );
       this.#db.run(
         `INSERT INTO episodes (id, session_key, idx, task_id, metadata, upstream_key, upstream_id, status, started_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
@@ -70,8 +73,10 @@ export class EpisodesRepo {
 
   /** Ends an open episode; false when it was not open. */
   end(id: string, now = Date.now()): boolean {
-    return this.#db.run(`UPDATE episodes SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'`, now, id)
-      .changes === 1;
+    return (
+      this.#db.run(`UPDATE episodes SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'`, now, id)
+        .changes === 1
+    );
   }
 
   /** Re-routes an episode's calls to another upstream connection (inf_base_url on a turn). */

@@ -19,7 +19,15 @@ export class LogsRepo {
   }
 
   insert(
-    rows: Array<{ gatewayId: string; sessionKey: string | null; stream: string; at: number; file: string; offset: number; length: number }>,
+    rows: Array<{
+      gatewayId: string;
+      sessionKey: string | null;
+      stream: string;
+      at: number;
+      file: string;
+      offset: number;
+      length: number;
+    }>,
   ): void {
     this.#db.tx(() => {
       for (const r of rows) {

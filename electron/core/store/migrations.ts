@@ -1,6 +1,10 @@
 // Versioned schema migrations; each runs once, in order, inside a transaction.
 
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 export const MIGRATIONS: Migration[] = [
   {

@@ -1,58 +1,149 @@
 // Row → domain mappers: the only place that knows column names and JSON-encoded columns.
 import type {
-  Alert, AlertKind, Episode, Reward, RewardSource, Severity, Turn, UpstreamCall, UpstreamCallDetail,
+  Alert,
+  AlertKind,
+  Episode,
+  Reward,
+  RewardSource,
+  Severity,
+  Turn,
+  UpstreamCall,
+  UpstreamCallDetail,
 } from '../../../shared/domain.ts';
 
 export interface EpisodeRow {
-  id: string; session_key: string; idx: number; task_id: string | null; metadata: string; upstream_key: string;
-  upstream_id: string | null; status: 'open' | 'ended'; started_at: number; ended_at: number | null;
-  turn_count: number; call_count: number; reward: number | null; reward_source: RewardSource | null;
+  id: string;
+  session_key: string;
+  idx: number;
+  task_id: string | null;
+  metadata: string;
+  upstream_key: string;
+  upstream_id: string | null;
+  status: 'open' | 'ended';
+  started_at: number;
+  ended_at: number | null;
+  turn_count: number;
+  call_count: number;
+  reward: number | null;
+  reward_source: RewardSource | null;
 }
 
 export interface TurnRow {
-  id: string; episode_id: string; session_key: string; idx: number; status: Turn['status']; message: string;
-  reply: string | null; history_length: number; tool_calls: string; error: string | null; started_at: number;
-  ended_at: number | null; call_count: number;
+  id: string;
+  episode_id: string;
+  session_key: string;
+  idx: number;
+  status: Turn['status'];
+  message: string;
+  reply: string | null;
+  history_length: number;
+  tool_calls: string;
+  error: string | null;
+  started_at: number;
+  ended_at: number | null;
+  call_count: number;
 }
 
 export interface CallRow {
-  id: string; seq: number; upstream_key: string; session_key: string; episode_id: string; turn_id: string | null;
-  outside_turn: number; path: string; status: number | null; error: string | null; response: string | null;
-  started_at: number; first_byte_at: number | null; ended_at: number | null; request_bytes: number;
-  request_headers?: string; request_body?: Uint8Array; raw_response?: string | null;
+  id: string;
+  seq: number;
+  upstream_key: string;
+  session_key: string;
+  episode_id: string;
+  turn_id: string | null;
+  outside_turn: number;
+  path: string;
+  status: number | null;
+  error: string | null;
+  response: string | null;
+  started_at: number;
+  first_byte_at: number | null;
+  ended_at: number | null;
+  request_bytes: number;
+  request_headers?: string;
+  request_body?: Uint8Array;
+  raw_response?: string | null;
 }
 
 export interface RewardRow {
-  id: string; episode_id: string; turn_id: string | null; call_id: string | null; value: number; source: RewardSource;
-  labeler: string | null; note: string | null; rubric: string | null; created_at: number;
+  id: string;
+  episode_id: string;
+  turn_id: string | null;
+  call_id: string | null;
+  value: number;
+  source: RewardSource;
+  labeler: string | null;
+  note: string | null;
+  rubric: string | null;
+  created_at: number;
 }
 
 export interface AlertRow {
-  id: string; kind: AlertKind; severity: Severity; session_key: string | null; episode_id: string | null;
-  turn_id: string | null; call_id: string | null; message: string; evidence: string; created_at: number;
+  id: string;
+  kind: AlertKind;
+  severity: Severity;
+  session_key: string | null;
+  episode_id: string | null;
+  turn_id: string | null;
+  call_id: string | null;
+  message: string;
+  evidence: string;
+  created_at: number;
 }
 
 export function toEpisode(r: EpisodeRow): Episode {
   return {
-    id: r.id, sessionKey: r.session_key, index: r.idx, taskId: r.task_id, metadata: JSON.parse(r.metadata),
-    upstreamKey: r.upstream_key, upstreamId: r.upstream_id, status: r.status, startedAt: r.started_at, endedAt: r.ended_at,
-    reward: r.reward, rewardSource: r.reward_source, turnCount: r.turn_count, callCount: r.call_count,
+    id: r.id,
+    sessionKey: r.session_key,
+    index: r.idx,
+    taskId: r.task_id,
+    metadata: JSON.parse(r.metadata),
+    upstreamKey: r.upstream_key,
+    upstreamId: r.upstream_id,
+    status: r.status,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    reward: r.reward,
+    rewardSource: r.reward_source,
+    turnCount: r.turn_count,
+    callCount: r.call_count,
   };
 }
 
 export function toTurn(r: TurnRow): Turn {
   return {
-    id: r.id, episodeId: r.episode_id, sessionKey: r.session_key, index: r.idx, status: r.status, message: r.message,
-    reply: r.reply, historyLength: r.history_length, toolCalls: JSON.parse(r.tool_calls), error: r.error,
-    startedAt: r.started_at, endedAt: r.ended_at, callCount: r.call_count,
+    id: r.id,
+    episodeId: r.episode_id,
+    sessionKey: r.session_key,
+    index: r.idx,
+    status: r.status,
+    message: r.message,
+    reply: r.reply,
+    historyLength: r.history_length,
+    toolCalls: JSON.parse(r.tool_calls),
+    error: r.error,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    callCount: r.call_count,
   };
 }
 
 export function toCall(r: CallRow): UpstreamCall {
   return {
-    id: r.id, seq: r.seq, upstreamKey: r.upstream_key, sessionKey: r.session_key, episodeId: r.episode_id,
-    turnId: r.turn_id, outsideTurn: r.outside_turn === 1, path: r.path, status: r.status, error: r.error,
-    startedAt: r.started_at, firstByteAt: r.first_byte_at, endedAt: r.ended_at, requestBytes: r.request_bytes,
+    id: r.id,
+    seq: r.seq,
+    upstreamKey: r.upstream_key,
+    sessionKey: r.session_key,
+    episodeId: r.episode_id,
+    turnId: r.turn_id,
+    outsideTurn: r.outside_turn === 1,
+    path: r.path,
+    status: r.status,
+    error: r.error,
+    startedAt: r.started_at,
+    firstByteAt: r.first_byte_at,
+    endedAt: r.ended_at,
+    requestBytes: r.request_bytes,
     response: r.response ? JSON.parse(r.response) : null,
   };
 }
@@ -68,14 +159,30 @@ export function toCallDetail(r: CallRow): UpstreamCallDetail {
 
 export function toReward(r: RewardRow): Reward {
   return {
-    id: r.id, episodeId: r.episode_id, turnId: r.turn_id, callId: r.call_id, value: r.value, source: r.source,
-    labeler: r.labeler, note: r.note, rubric: r.rubric, createdAt: r.created_at,
+    id: r.id,
+    episodeId: r.episode_id,
+    turnId: r.turn_id,
+    callId: r.call_id,
+    value: r.value,
+    source: r.source,
+    labeler: r.labeler,
+    note: r.note,
+    rubric: r.rubric,
+    createdAt: r.created_at,
   };
 }
 
 export function toAlert(r: AlertRow): Alert {
   return {
-    id: r.id, kind: r.kind, severity: r.severity, sessionKey: r.session_key, episodeId: r.episode_id,
-    turnId: r.turn_id, callId: r.call_id, message: r.message, evidence: JSON.parse(r.evidence), createdAt: r.created_at,
+    id: r.id,
+    kind: r.kind,
+    severity: r.severity,
+    sessionKey: r.session_key,
+    episodeId: r.episode_id,
+    turnId: r.turn_id,
+    callId: r.call_id,
+    message: r.message,
+    evidence: JSON.parse(r.evidence),
+    createdAt: r.created_at,
   };
 }

@@ -29,7 +29,8 @@ export class SessionsRepo {
   /** Creates the session, or reopens it if it was closed. */
   ensure(key: string, runtime: RuntimeKind, now = Date.now()): SessionRow {
     this.#db.run(
-      'INSERT INTO sessions (key, runtime, created_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET closed_at = NULL',
+      `INSERT INTO sessions (key, runtime, created_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET closed_at = NULL`,
       key,
       runtime,
       now,
@@ -55,7 +56,12 @@ export class SessionsRepo {
           limit + 1,
         )
       : this.#db.all<SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, key DESC LIMIT ?', limit + 1);
-    return toPage(rows, limit, (r) => [r.created_at, r.key], (r) => r);
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.created_at, r.key],
+      (r) => r,
+    );
   }
 
   count(): number {

@@ -53,7 +53,8 @@ export class Store {
   recoverInterrupted(now = Date.now()): { turns: number; calls: number } {
     return this.#db.tx(() => ({
       turns: this.#db.run(
-        `UPDATE turns SET status = 'failed', error = 'the host stopped during this turn', ended_at = ? WHERE status = 'running'`,
+        `UPDATE turns SET status = 'failed', error = 'the host stopped during this turn', ended_at = ?
+         WHERE status = 'running'`,
         now,
       ).changes,
       calls: this.#db.run(

@@ -17,7 +17,10 @@ export class TurnsRepo {
   insert(t: { episodeId: string; sessionKey: string; message: string; historyLength: number; now?: number }): Turn {
     const id = `turn_${randomUUID()}`;
     this.#db.tx(() => {
-      const last = this.#db.get<{ n: number | null }>('SELECT MAX(idx) AS n FROM turns WHERE episode_id = ?', t.episodeId);
+      const last = this.#db.get<{ n: number | null }>(
+        'SELECT MAX(idx) AS n FROM turns WHERE episode_id = ?',
+        t.episodeId,
+      );
       this.#db.run(
         `INSERT INTO turns (id, episode_id, session_key, idx, status, message, history_length, started_at)
          VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
@@ -34,7 +37,10 @@ export class TurnsRepo {
   }
 
   /** Finishes a turn; on success its user message and reply join the episode history in the same commit. */
-  finish(id: string, r: { ok: boolean; reply: string | null; toolCalls: ToolCall[]; error: string | null; now?: number }): Turn {
+  finish(
+    id: string,
+    r: { ok: boolean; reply: string | null; toolCalls: ToolCall[]; error: string | null; now?: number },
+  ): Turn {
     this.#db.tx(() => {
       const turn = this.get(id);
       if (!turn) throw new Error(`unknown turn ${id}`);
@@ -67,7 +73,9 @@ export class TurnsRepo {
 
   /** An episode's turns in order (an episode is bounded; the limit guards against runaway ones). */
   list(episodeId: string, limit = 5000): Turn[] {
-    return this.#db.all<TurnRow>(`${SELECT} WHERE t.episode_id = ? ORDER BY t.idx LIMIT ?`, episodeId, limit).map(toTurn);
+    return this.#db
+      .all<TurnRow>(`${SELECT} WHERE t.episode_id = ? ORDER BY t.idx LIMIT ?`, episodeId, limit)
+      .map(toTurn);
   }
 
   count(filter: { status?: Turn['status'] } = {}): number {

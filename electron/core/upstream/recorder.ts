@@ -164,7 +164,13 @@ export class UpstreamRecorder {
       } catch {
         error = 'upstream sent a body that is not JSON';
       }
-      finish({ status: error ? 502 : 200, error, response: error ? null : acc.summary(false), rawResponse: text, firstByteAt });
+      finish({
+        status: error ? 502 : 200,
+        error,
+        response: error ? null : acc.summary(false),
+        rawResponse: text,
+        firstByteAt,
+      });
       if (error) throw new HttpError(502, error);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(text);
@@ -194,7 +200,9 @@ export class UpstreamRecorder {
       if (!acc.complete) {
         error =
           acc.error?.message ??
-          (acc.chunkCount === 0 ? 'upstream stream held no valid chunk' : 'upstream stream ended before it was complete');
+          (acc.chunkCount === 0
+            ? 'upstream stream held no valid chunk'
+            : 'upstream stream ended before it was complete');
       }
     } catch (err) {
       const e = toHttpError(err, 'upstream');

@@ -24,9 +24,13 @@ export async function labRun(scenario: string, opts: { json: boolean; openclawBi
   } else {
     const raised = verdict.alerts.map((a) => a.kind).join(', ') || 'nothing';
     const expected = verdict.expected.join(', ') || 'no alert';
-    process.stdout.write(`${verdict.pass ? 'PASS' : 'FAIL'} ${verdict.scenario}: expected ${expected}; raised ${raised}\n`);
+    process.stdout.write(
+      `${verdict.pass ? 'PASS' : 'FAIL'} ${verdict.scenario}: expected ${expected}; raised ${raised}\n`,
+    );
     for (const a of verdict.alerts) {
-      process.stdout.write(`  ${a.kind} (${a.severity}) turn ${a.turnId ?? '–'}: ${JSON.stringify(a.evidence).slice(0, 300)}\n`);
+      process.stdout.write(
+        `  ${a.kind} (${a.severity}) turn ${a.turnId ?? '–'}: ${JSON.stringify(a.evidence).slice(0, 300)}\n`,
+      );
     }
   }
   return verdict.pass ? 0 : 1;

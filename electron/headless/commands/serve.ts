@@ -3,7 +3,7 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigService } from '../../core/config/service.ts';
-import { mintToken } from '../../core/upstream/keys.ts';
+import { mintToken } from '../../core/keys.ts';
 import { Workbench } from '../../core/workbench.ts';
 import { ApiServer } from '../api-server.ts';
 import { ensureUiBuilt } from '../ui-build.ts';

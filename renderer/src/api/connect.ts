@@ -3,7 +3,12 @@ import type { WorkbenchApi } from '../../../shared/api.ts';
 import { HttpTransport } from './http.ts';
 import { IpcTransport, type TrajscopeBridge } from './ipc.ts';
 
-export function connect(win: { trajscope?: TrajscopeBridge; location: Location; sessionStorage: Storage; history: History }): WorkbenchApi {
+export function connect(win: {
+  trajscope?: TrajscopeBridge;
+  location: Location;
+  sessionStorage: Storage;
+  history: History;
+}): WorkbenchApi {
   if (win.trajscope) return new IpcTransport(win.trajscope);
   const url = new URL(win.location.href);
   const fromUrl = url.searchParams.get('token');

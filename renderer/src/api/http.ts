@@ -70,7 +70,8 @@ export class HttpTransport implements WorkbenchApi {
       body: JSON.stringify(request ?? {}),
     });
     // an invoke answers with the envelope; a refusal before it (a wrong token) with a bare error body
-    const body = (await res.json().catch(() => null)) as InvokeEnvelope | { error?: { message: string; type: string } } | null;
+    const body = (await res.json().catch(() => null)) as
+      InvokeEnvelope | { error?: { message: string; type: string } } | null;
     if (body && 'ok' in body && body.ok) return body.result as InvokeResponse<K>;
     const error = body && 'error' in body ? body.error : undefined;
     throw new ApiError(res.status, error?.message ?? `request failed with ${res.status}`, error?.type ?? 'error');

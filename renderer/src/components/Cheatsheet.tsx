@@ -2,10 +2,20 @@
 import { useStore, useStoreApi } from '../store/use-store.ts';
 
 const KEYS: Array<[string, string]> = [
-  ['Ctrl/Cmd + K', 'command palette'], ['?', 'this cheatsheet'], ['N', 'new session'], ['↑ / ↓', 'move in the sessions list'],
-  ['Ctrl + Enter', 'send the message'], ['j / k, ← / →', 'labeling: next / previous episode'], ['1–9, 0', 'labeling: preset reward'],
-  ['e', 'labeling: type a value'], ['n', 'labeling: add a note'], ['Enter', 'labeling: save and advance'], ['u', 'labeling: undo the last label'],
-  ['/', 'logs: search'], ['n / N', 'logs: next / previous match'], ['Esc', 'close a dialog'],
+  ['Ctrl/Cmd + K', 'command palette'],
+  ['?', 'this cheatsheet'],
+  ['N', 'new session'],
+  ['↑ / ↓', 'move in the sessions list'],
+  ['Ctrl + Enter', 'send the message'],
+  ['j / k, ← / →', 'labeling: next / previous episode'],
+  ['1–9, 0', 'labeling: preset reward'],
+  ['e', 'labeling: type a value'],
+  ['n', 'labeling: add a note'],
+  ['Enter', 'labeling: save and advance'],
+  ['u', 'labeling: undo the last label'],
+  ['/', 'logs: search'],
+  ['n / N', 'logs: next / previous match'],
+  ['Esc', 'close a dialog'],
 ];
 
 export function Cheatsheet() {
@@ -16,7 +26,16 @@ export function Cheatsheet() {
     <div className="overlay" onClick={() => store.getState().setCheatsheet(false)}>
       <div className="cheatsheet" role="dialog" aria-label="Keyboard shortcuts">
         <h3>Keyboard shortcuts</h3>
-        <dl>{KEYS.map(([k, v]) => <div key={k}><dt><kbd>{k}</kbd></dt><dd>{v}</dd></div>)}</dl>
+        <dl>
+          {KEYS.map(([k, v]) => (
+            <div key={k}>
+              <dt>
+                <kbd>{k}</kbd>
+              </dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
       </div>
     </div>
   );

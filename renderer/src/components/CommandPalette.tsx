@@ -3,7 +3,11 @@ import { useMemo, useState } from 'react';
 import { createSession, runSampleTask } from '../features/sessions/actions.ts';
 import { useStore, useStoreApi } from '../store/use-store.ts';
 
-interface Command { id: string; label: string; run: () => void }
+interface Command {
+  id: string;
+  label: string;
+  run: () => void;
+}
 
 export function CommandPalette() {
   const store = useStoreApi();
@@ -30,7 +34,11 @@ export function CommandPalette() {
             .catch((e: Error) => st().setNotice(`Switching the theme failed: ${e.message}`, 'error')),
       },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => st().setCheatsheet(true) },
-      ...Object.keys(sessions).map((k) => ({ id: `s:${k}`, label: `Session ${k}`, run: () => st().navigate({ view: 'sessions', sessionKey: k, episodeId: null, turnId: null, callId: null }) })),
+      ...Object.keys(sessions).map((k) => ({
+        id: `s:${k}`,
+        label: `Session ${k}`,
+        run: () => st().navigate({ view: 'sessions', sessionKey: k, episodeId: null, turnId: null, callId: null }),
+      })),
     ];
   }, [store, sessions, theme]);
   const shown = commands.filter((c) => c.label.toLowerCase().includes(q.toLowerCase())).slice(0, 50);
@@ -43,8 +51,15 @@ export function CommandPalette() {
   return (
     <div className="overlay" onClick={close}>
       <div className="palette" role="dialog" aria-label="Command palette" onClick={(e) => e.stopPropagation()}>
-        <input autoFocus aria-label="Command" placeholder="Type a command or a session" value={q}
-          onChange={(e) => { setQ(e.target.value); setSel(0); }}
+        <input
+          autoFocus
+          aria-label="Command"
+          placeholder="Type a command or a session"
+          value={q}
+          onChange={(e) => {
+            setQ(e.target.value);
+            setSel(0);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Escape') close();
             else if (e.key === 'ArrowDown') setSel((i) => Math.min(i + 1, shown.length - 1));
@@ -53,9 +68,23 @@ export function CommandPalette() {
               shown[sel]!.run();
               close();
             }
-          }} />
+          }}
+        />
         <ul role="listbox">
-          {shown.map((c, i) => <li key={c.id} role="option" aria-selected={i === sel} className={i === sel ? 'selected' : ''} onMouseDown={() => { c.run(); close(); }}>{c.label}</li>)}
+          {shown.map((c, i) => (
+            <li
+              key={c.id}
+              role="option"
+              aria-selected={i === sel}
+              className={i === sel ? 'selected' : ''}
+              onMouseDown={() => {
+                c.run();
+                close();
+              }}
+            >
+              {c.label}
+            </li>
+          ))}
         </ul>
       </div>
     </div>

@@ -11,7 +11,9 @@ export function LongText({ text, className }: { text: string; className?: string
   return (
     <div>
       <pre className={className}>{text.slice(0, LONG_TEXT_LIMIT)}</pre>
-      <button type="button" className="show-all" onClick={() => setAll(true)}>Show all {bytes(text.length)} ({(text.length - LONG_TEXT_LIMIT).toLocaleString()} more characters)</button>
+      <button type="button" className="show-all" onClick={() => setAll(true)}>
+        Show all {bytes(text.length)} ({(text.length - LONG_TEXT_LIMIT).toLocaleString()} more characters)
+      </button>
     </div>
   );
 }

@@ -14,13 +14,17 @@ export interface Route {
 export const EMPTY_ROUTE: Route = { view: 'sessions', sessionKey: null, episodeId: null, turnId: null, callId: null };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
   const route: Route = { ...EMPTY_ROUTE };
   if (parts[0] === 'label' || parts[0] === 'settings' || parts[0] === 'leaks') return { ...route, view: parts[0] };
   for (let i = 0; i + 1 < parts.length; i += 2) {

@@ -3,7 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, Notice, Settings, WorkbenchApi } from '../../../shared/api.ts';
 import type { ConfigView } from '../../../shared/config.ts';
-import type { Alert, Episode, Reward, SessionInfo, Turn } from '../../../shared/domain.ts';
+import type { Alert, Episode, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
 
 export interface SessionsSlice {
@@ -18,8 +18,12 @@ export interface SessionsSlice {
 export interface TimelineSlice {
   episodes: Record<string, Episode[]>;
   turns: Record<string, Turn[]>;
+  /** Upstream calls of the turns whose calls were asked for, in order. */
+  calls: Record<string, UpstreamCall[]>;
   upsertEpisode(e: Episode): void;
   upsertTurn(t: Turn): void;
+  setCalls(turnId: string, list: UpstreamCall[]): void;
+  upsertCall(c: UpstreamCall): void;
   setEpisodes(sessionKey: string, list: Episode[]): void;
   setTurns(episodeId: string, list: Turn[]): void;
 }
@@ -58,7 +62,12 @@ export interface UiSlice {
   setCheatsheet(open: boolean): void;
 }
 
-export type State = SessionsSlice & TimelineSlice & LabelSlice & AlertsSlice & ConfigSlice & UiSlice & { api: WorkbenchApi };
+export type State = SessionsSlice &
+  TimelineSlice &
+  LabelSlice &
+  AlertsSlice &
+  ConfigSlice &
+  UiSlice & { api: WorkbenchApi };
 
 type Set = StoreApi<State>['setState'];
 
@@ -79,6 +88,16 @@ const sessionsSlice = (set: Set): SessionsSlice => ({
 const timelineSlice = (set: Set): TimelineSlice => ({
   episodes: {},
   turns: {},
+  calls: {},
+  setCalls: (turnId, list) => set((st) => ({ calls: { ...st.calls, [turnId]: list } })),
+  // only turns someone is looking at keep their calls: the rest would grow without bound
+  upsertCall: (c) =>
+    set((st) => {
+      const list = c.turnId ? st.calls[c.turnId] : undefined;
+      if (!c.turnId || !list) return {};
+      const next = [...list.filter((x) => x.id !== c.id), c].sort((a, b) => a.seq - b.seq);
+      return { calls: { ...st.calls, [c.turnId]: next } };
+    }),
   upsertEpisode: (e) =>
     set((st) => ({
       episodes: { ...st.episodes, [e.sessionKey]: upsertBy(st.episodes[e.sessionKey], e, (a, b) => a.index - b.index) },
@@ -86,7 +105,9 @@ const timelineSlice = (set: Set): TimelineSlice => ({
       queue: e.status === 'ended' && !st.queue.includes(e.id) ? [...st.queue, e.id] : st.queue,
     })),
   upsertTurn: (t) =>
-    set((st) => ({ turns: { ...st.turns, [t.episodeId]: upsertBy(st.turns[t.episodeId], t, (a, b) => a.index - b.index) } })),
+    set((st) => ({
+      turns: { ...st.turns, [t.episodeId]: upsertBy(st.turns[t.episodeId], t, (a, b) => a.index - b.index) },
+    })),
   setEpisodes: (sessionKey, list) => set((st) => ({ episodes: { ...st.episodes, [sessionKey]: list } })),
   setTurns: (episodeId, list) => set((st) => ({ turns: { ...st.turns, [episodeId]: list } })),
 });
@@ -106,7 +127,9 @@ const alertsSlice = (set: Set): AlertsSlice => ({
   alertsNext: null,
   mergeAlerts: (list) =>
     set((st) => ({
-      alerts: [...new Map([...st.alerts, ...list].map((a) => [a.id, a])).values()].sort((a, b) => b.createdAt - a.createdAt),
+      alerts: [...new Map([...st.alerts, ...list].map((a) => [a.id, a])).values()].sort(
+        (a, b) => b.createdAt - a.createdAt,
+      ),
     })),
 });
 
@@ -149,10 +172,13 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('sessions:changed', (s) => store.getState().upsertSession(s)),
     api.on('episodes:changed', (e) => store.getState().upsertEpisode(e)),
     api.on('turns:changed', (t) => store.getState().upsertTurn(t)),
+    api.on('calls:recorded', (c) => store.getState().upsertCall(c)),
     api.on('alerts:raised', (a) => store.getState().mergeAlerts([a])),
     api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
     api.on('config:changed', (config) => store.setState({ config })),
-    api.on('notices:raised', (n: Notice) => store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info')),
+    api.on('notices:raised', (n: Notice) =>
+      store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
+    ),
   ];
   const [info, settings, config, sessions, alerts] = await Promise.all([
     api.invoke('app:info', {}),
@@ -196,7 +222,9 @@ export function visibleSessions(st: Pick<State, 'sessions' | 'filter'>): Session
 export function labelQueue(episodes: Episode[]): Episode[] {
   return episodes
     .filter((e) => e.status === 'ended')
-    .sort((a, b) => Number(a.rewardSource === 'human') - Number(b.rewardSource === 'human') || a.startedAt - b.startedAt);
+    .sort(
+      (a, b) => Number(a.rewardSource === 'human') - Number(b.rewardSource === 'human') || a.startedAt - b.startedAt,
+    );
 }
 
 /** Every episode the store knows, by id. */

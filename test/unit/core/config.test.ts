@@ -9,16 +9,29 @@ import { addConfigOptions, flagsFrom, loadConfig } from '../../../electron/core/
 import { ConfigError } from '../../../electron/core/config/load.ts';
 import { tempDir } from '../../helpers/workbench.ts';
 
-const parse = (argv: string[]) => flagsFrom(addConfigOptions(new Command('t').exitOverride()).parse(argv, { from: 'user' }).opts());
+const parse = (argv: string[]) =>
+  flagsFrom(addConfigOptions(new Command('t').exitOverride()).parse(argv, { from: 'user' }).opts());
 
 test('sources layer in order: flag > env > file > saved > default, and each value says where it came from', () => {
   const dir = tempDir();
   try {
     const data = join(dir.path, 'data');
     mkdirSync(data);
-    writeFileSync(join(data, 'settings.json'), JSON.stringify({ upstreamModel: 'saved-model', isolation: 'fresh', openclawBin: 'saved-bin' }));
+    writeFileSync(
+      join(data, 'settings.json'),
+      JSON.stringify({ upstreamModel: 'saved-model', isolation: 'fresh', openclawBin: 'saved-bin' }),
+    );
     const file = join(dir.path, 'cfg.json');
-    writeFileSync(file, JSON.stringify({ port: 4, proxyPort: 5, upstreamPort: 6, upstreamModel: 'file-model', openclawBin: 'oc/openclaw.mjs' }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        port: 4,
+        proxyPort: 5,
+        upstreamPort: 6,
+        upstreamModel: 'file-model',
+        openclawBin: 'oc/openclaw.mjs',
+      }),
+    );
     const { flags, configFile } = parse(['--port', '1', '--data-dir', data, '--config', file]);
     const env = { TRAJSCOPE_PORT: '2', TRAJSCOPE_PROXY_PORT: '3', TRAJSCOPE_RUNTIME: '' };
     const config = loadConfig({ flags, configFile, env });
@@ -33,7 +46,11 @@ test('sources layer in order: flag > env > file > saved > default, and each valu
       ['port', 'proxyPort', 'upstreamPort', 'isolation', 'host', 'dataDir'].map((k) => config.sourceOf(k as never)),
       ['flag', 'env', 'file', 'saved', 'default', 'flag'],
     );
-    assert.deepEqual(config.view().pinned.sort(), ['openclawBin', 'upstreamModel'], 'Settings cannot override what the file fixes');
+    assert.deepEqual(
+      config.view().pinned.sort(),
+      ['openclawBin', 'upstreamModel'],
+      'Settings cannot override what the file fixes',
+    );
   } finally {
     dir.remove();
   }
@@ -42,14 +59,24 @@ test('sources layer in order: flag > env > file > saved > default, and each valu
 test('each source names its own bad value; secrets are refused as flags; unknown keys are refused', () => {
   const dir = tempDir();
   try {
-    const refuse = (fn: () => unknown, message: RegExp) => assert.throws(fn, (e: Error) => e instanceof ConfigError && message.test(e.message));
+    const refuse = (fn: () => unknown, message: RegExp) =>
+      assert.throws(fn, (e: Error) => e instanceof ConfigError && message.test(e.message));
     refuse(() => parse(['--port', '70000']), /^command line: --port: .*65535 \(got 70000\)/);
-    refuse(() => parse(['--upstream-key', 'sk-secret']), /--upstream-key would put a secret on the command line.*TRAJSCOPE_UPSTREAM_KEY/);
+    refuse(
+      () => parse(['--upstream-key', 'sk-secret']),
+      /--upstream-key would put a secret on the command line.*TRAJSCOPE_UPSTREAM_KEY/,
+    );
     refuse(() => parse(['--admin-key', 'k']), /set TRAJSCOPE_ADMIN_KEY or put "adminKey" in a --config file/);
-    refuse(() => loadConfig({ env: { TRAJSCOPE_BODY_LIMIT: 'lots' }, fallbackDataDir: dir.path }), /^environment: TRAJSCOPE_BODY_LIMIT: .*"lots"/);
+    refuse(
+      () => loadConfig({ env: { TRAJSCOPE_BODY_LIMIT: 'lots' }, fallbackDataDir: dir.path }),
+      /^environment: TRAJSCOPE_BODY_LIMIT: .*"lots"/,
+    );
     const file = join(dir.path, 'bad.json');
     writeFileSync(file, JSON.stringify({ upstreamUrl: 'ftp://x', colour: 'blue' }));
-    refuse(() => loadConfig({ configFile: file, env: {}, fallbackDataDir: dir.path }), /bad\.json: (unknown setting\(s\) "colour"|"upstreamUrl")/);
+    refuse(
+      () => loadConfig({ configFile: file, env: {}, fallbackDataDir: dir.path }),
+      /bad\.json: (unknown setting\(s\) "colour"|"upstreamUrl")/,
+    );
     writeFileSync(join(dir.path, 'settings.json'), JSON.stringify({ adminKey: 'x' }));
     refuse(() => loadConfig({ env: {}, fallbackDataDir: dir.path }), /"adminKey" cannot be saved from Settings/);
   } finally {
@@ -61,7 +88,11 @@ test('Settings saves to settings.json (0600, atomically); secrets come back as h
   const dir = tempDir();
   try {
     const config = loadConfig({ env: {}, fallbackDataDir: dir.path });
-    config.update({ upstreamUrl: 'http://127.0.0.1:8000/v1', upstreamKey: 'sk-live-0123456789abcd', upstreamModel: 'm' });
+    config.update({
+      upstreamUrl: 'http://127.0.0.1:8000/v1',
+      upstreamKey: 'sk-live-0123456789abcd',
+      upstreamModel: 'm',
+    });
     const path = join(dir.path, 'settings.json');
     assert.equal(statSync(path).mode & 0o777, 0o600);
     const view = config.view();

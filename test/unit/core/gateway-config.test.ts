@@ -2,9 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { effectiveConfig, mergeConfig } from '../../../electron/core/gateways/config.ts';
 
-const input = { dir: '/g', port: 20040, token: 'T', provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-sess-a', model: 'm' } };
+const input = {
+  dir: '/g',
+  port: 20040,
+  token: 'T',
+  provider: { baseUrl: 'http://127.0.0.1:1/v1', apiKey: 'sk-sess-a', model: 'm' },
+};
 
-test('the safe config: loopback, token auth, minimal tools, loop detection, no background work, logs inside the dir', () => {
+test('the safe config: loopback, token, minimal tools, loop detection, no background work, logs inside the dir', () => {
   const c = effectiveConfig(input) as any;
   assert.equal(c.gateway.bind, 'loopback');
   assert.deepEqual(c.gateway.auth, { mode: 'token', token: 'T' });
@@ -34,10 +39,13 @@ test('an overlay changes the config, but never the port, token or provider bindi
 });
 
 test('mergeConfig merges objects and replaces arrays and scalars', () => {
-  assert.deepEqual(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: { e: 1 } }), { a: { b: 1, c: [3] }, d: { e: 1 } });
+  assert.deepEqual(mergeConfig({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, d: { e: 1 } }), {
+    a: { b: 1, c: [3] },
+    d: { e: 1 },
+  });
 });
 
-test('an overlay saved from Settings applies when no higher source sets one; a --openclaw-config overlay pins it', async () => {
+test('an overlay saved from Settings applies unless a higher source sets one; --openclaw-config pins it', async () => {
   const { startBench } = await import('../../helpers/workbench.ts');
   const saved = await startBench();
   try {

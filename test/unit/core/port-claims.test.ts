@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { claimPort, releasePort } from '../../../electron/core/gateways/supervisor.ts';
 
-test('a gateway port is claimed once across processes; a dead owner\'s claim is taken over', () => {
+test("a gateway port is claimed once across processes; a dead owner's claim is taken over", () => {
   const port = 59_999;
   releasePort(port);
   assert.equal(claimPort(port), true);

@@ -7,14 +7,28 @@ import { sampleBody } from '../../helpers/samples.ts';
 
 const scenario = scenarioFile.parse({
   rules: [
-    { name: 'loop', match: { contains: 'loop forever' }, steps: [{ tool: 'a', args: {} }, { tool: 'a', args: {} }, { tool: 'a', args: {} }, { text: 'never' }] },
-    { name: 'many', match: { contains: 'many' }, steps: Array.from({ length: 20 }, (_, i) => ({ tool: `t${i}`, args: { i } })) },
+    {
+      name: 'loop',
+      match: { contains: 'loop forever' },
+      steps: [{ tool: 'a', args: {} }, { tool: 'a', args: {} }, { tool: 'a', args: {} }, { text: 'never' }],
+    },
+    {
+      name: 'many',
+      match: { contains: 'many' },
+      steps: Array.from({ length: 20 }, (_, i) => ({ tool: `t${i}`, args: { i } })),
+    },
     { name: 'echo', steps: [{ text: 'You said {message}' }] },
   ],
 });
 
 test('the default rule echoes the current message and reports what it saw', () => {
-  const r = nextReply(scenario, { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'hello' }] });
+  const r = nextReply(scenario, {
+    messages: [
+      { role: 'user', content: 'a' },
+      { role: 'assistant', content: 'b' },
+      { role: 'user', content: 'hello' },
+    ],
+  });
   assert.equal(r.toolCall, null);
   assert.equal(r.text, 'You said hello\n\n[seen: 1 earlier user messages, 0 repeated]');
 });
@@ -28,7 +42,10 @@ test('OpenClaw client tools are called through the tool_call wrapper, OpenClaw t
   const body = sampleBody('lean-config-flattened-history');
   body.messages[1]!.content = 'What is the weather in Paris?';
   const weather = nextReply(DEFAULT_SCENARIO, body);
-  assert.deepEqual(weather.toolCall, { name: 'tool_call', arguments: JSON.stringify({ id: 'get_weather', args: { city: 'Paris' } }) });
+  assert.deepEqual(weather.toolCall, {
+    name: 'tool_call',
+    arguments: JSON.stringify({ id: 'get_weather', args: { city: 'Paris' } }),
+  });
   body.messages[1]!.content = 'please search for otters';
   const search = nextReply(DEFAULT_SCENARIO, body);
   assert.equal(search.toolCall?.name, 'tool_search');
@@ -40,7 +57,11 @@ test('tool steps advance with each tool result and end with text', () => {
   const msgs: ChatMessage[] = [{ role: 'user', content: 'weather please' }];
   const first = nextReply(DEFAULT_SCENARIO, { messages: msgs });
   assert.equal(first.toolCall?.name, 'get_weather');
-  msgs.push({ role: 'assistant', content: null, tool_calls: [{ id: '1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] });
+  msgs.push({
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ id: '1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+  });
   msgs.push({ role: 'tool', tool_call_id: '1', content: '{"temp":20}' });
   const second = nextReply(DEFAULT_SCENARIO, { messages: msgs });
   assert.equal(second.toolCall, null);
@@ -50,7 +71,11 @@ test('tool steps advance with each tool result and end with text', () => {
 test('a repeated tool result ends the scenario with text instead of looping', () => {
   const msgs: ChatMessage[] = [{ role: 'user', content: 'loop forever' }];
   for (let i = 0; i < 2; i++) {
-    msgs.push({ role: 'assistant', content: null, tool_calls: [{ id: `${i}`, type: 'function', function: { name: 'a', arguments: '{}' } }] });
+    msgs.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: `${i}`, type: 'function', function: { name: 'a', arguments: '{}' } }],
+    });
     msgs.push({ role: 'tool', tool_call_id: `${i}`, content: 'same result' });
   }
   const r = nextReply(scenario, { messages: msgs });
@@ -61,7 +86,11 @@ test('a repeated tool result ends the scenario with text instead of looping', ()
 test('tool steps are bounded by maxToolSteps', () => {
   const msgs: ChatMessage[] = [{ role: 'user', content: 'many' }];
   for (let i = 0; i < scenario.maxToolSteps; i++) {
-    msgs.push({ role: 'assistant', content: null, tool_calls: [{ id: `${i}`, type: 'function', function: { name: `t${i}`, arguments: '{}' } }] });
+    msgs.push({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: `${i}`, type: 'function', function: { name: `t${i}`, arguments: '{}' } }],
+    });
     msgs.push({ role: 'tool', tool_call_id: `${i}`, content: `result ${i}` });
   }
   const r = nextReply(scenario, { messages: msgs });
@@ -88,7 +117,10 @@ test('the documented example scenario loads; a broken one is refused with the fi
   try {
     writeFileSync(`${dir.path}/bad.json`, JSON.stringify({ rules: [{ steps: [] }] }));
     assert.throws(() => loadScenario(`${dir.path}/bad.json`), /invalid scenario .*bad\.json: rules\.0\.steps/);
-    writeFileSync(`${dir.path}/re.json`, JSON.stringify({ rules: [{ match: { regex: '(' }, steps: [{ text: 'x' }] }] }));
+    writeFileSync(
+      `${dir.path}/re.json`,
+      JSON.stringify({ rules: [{ match: { regex: '(' }, steps: [{ text: 'x' }] }] }),
+    );
     assert.throws(() => loadScenario(`${dir.path}/re.json`), /invalid scenario/);
   } finally {
     dir.remove();

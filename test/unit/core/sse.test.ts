@@ -11,7 +11,10 @@ test('SSE parser: data with and without a space, CRLF, split chunks, comments an
     ...p.end(),
   ];
   assert.deepEqual(events, [
-    { event: null, data: '{"a":1}' }, { event: null, data: '{"b":2}' }, { event: 'x', data: 'one\ntwo' }, { event: null, data: '[DONE]' },
+    { event: null, data: '{"a":1}' },
+    { event: null, data: '{"b":2}' },
+    { event: 'x', data: 'one\ntwo' },
+    { event: null, data: '[DONE]' },
   ]);
 });
 
@@ -21,8 +24,16 @@ test('accumulator: tool calls by index, text kept whole, malformed chunks skippe
   const chunks = [
     { id: 'c1', model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'Hel' } }] },
     { choices: [{ index: 0, delta: { content: 'lo ' + long } }] },
-    { choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: 'b', function: { name: 'second', arguments: '' } }] } }] },
-    { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'first', arguments: '{"q":' } }] } }] },
+    {
+      choices: [
+        { index: 0, delta: { tool_calls: [{ index: 1, id: 'b', function: { name: 'second', arguments: '' } }] } },
+      ],
+    },
+    {
+      choices: [
+        { index: 0, delta: { tool_calls: [{ index: 0, id: 'a', function: { name: 'first', arguments: '{"q":' } }] } },
+      ],
+    },
     { choices: [{ index: 0, delta: { tool_calls: [{ index: 1, function: { arguments: '{}' } }] } }] },
     { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"cats"}' } }] } }] },
     { choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }], usage: { total_tokens: 9 } },

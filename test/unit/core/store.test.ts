@@ -30,20 +30,30 @@ test('a data dir of schema 2 keeps its upstream overrides as connections after m
   try {
     // a database exactly as the previous release left it: migrations 1 and 2, one override
     const db = new DatabaseSync(join(dir.path, 'trajscope.sqlite'));
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    );
     for (const m of MIGRATIONS.slice(0, 2)) {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
     }
     db.exec(`INSERT INTO sessions VALUES ('s', 'direct', 1, NULL)`);
     const override = JSON.stringify({ baseUrl: 'http://m/v1', apiKey: 'k1', model: 'big' });
-    db.prepare(`INSERT INTO episodes (id, session_key, idx, upstream_key, upstream_override, status, started_at)
-      VALUES ('ep_a', 's', 0, 'sk-sess-a', ?, 'ended', 1), ('ep_b', 's', 1, 'sk-sess-b', NULL, 'open', 2)`).run(override);
+    db.prepare(
+      `INSERT INTO episodes (id, session_key, idx, upstream_key, upstream_override, status, started_at)
+      VALUES ('ep_a', 's', 0, 'sk-sess-a', ?, 'ended', 1), ('ep_b', 's', 1, 'sk-sess-b', NULL, 'open', 2)`,
+    ).run(override);
     db.close();
     const s = new Store(dir.path);
     const a = s.episodes.get('ep_a')!;
     assert.ok(a.upstreamId);
-    assert.deepEqual(s.upstreams.get(a.upstreamId!), { id: a.upstreamId, baseUrl: 'http://m/v1', apiKey: 'k1', model: 'big', origin: 'turn' });
+    assert.deepEqual(s.upstreams.get(a.upstreamId!), {
+      id: a.upstreamId,
+      baseUrl: 'http://m/v1',
+      apiKey: 'k1',
+      model: 'big',
+      origin: 'turn',
+    });
     assert.equal(s.episodes.get('ep_b')!.upstreamId, null);
     s.close();
   } finally {
@@ -128,8 +138,15 @@ test('lists are filtered and paged in SQL: every row once, in order, with a curs
     assert.equal(pages, 4);
     const ended = s.episodes.list({ status: 'ended', order: 'desc', limit: 1000 }).items;
     assert.equal(ended.length, 9);
-    assert.ok(ended.every((e, i) => i === 0 || e.startedAt <= ended[i - 1]!.startedAt), 'newest first');
-    assert.deepEqual(s.sessions.list({ limit: 1 }).items.map((r) => r.key), ['b'], 'sessions: newest first');
+    assert.ok(
+      ended.every((e, i) => i === 0 || e.startedAt <= ended[i - 1]!.startedAt),
+      'newest first',
+    );
+    assert.deepEqual(
+      s.sessions.list({ limit: 1 }).items.map((r) => r.key),
+      ['b'],
+      'sessions: newest first',
+    );
     assert.equal(s.sessions.list({ limit: 1, cursor: s.sessions.list({ limit: 1 }).next! }).items[0]!.key, 'a');
     assert.throws(() => s.episodes.list({ cursor: 'not-a-cursor' }), /invalid cursor/);
   } finally {

@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { INVOKE } from '../../../electron/main/ipc.ts';
-import { desktopConfig, safeStorageCodec, startDesktop, type ElectronLike, type SafeStorageLike } from '../../../electron/main/host.ts';
+import {
+  desktopConfig,
+  safeStorageCodec,
+  startDesktop,
+  type ElectronLike,
+  type SafeStorageLike,
+} from '../../../electron/main/host.ts';
 import { tempDir } from '../../helpers/workbench.ts';
 
 // A reversible stand-in for the OS keychain: what it writes is not the plain text.
@@ -19,7 +25,7 @@ const keychain: SafeStorageLike = {
 
 function fakeElectron() {
   const windows: Array<{ options: Record<string, unknown>; url: string | null }> = [];
-  const handlers = new Map<string, (e: unknown, ...a: unknown[]) => Promise<unknown>>();
+  const handlers = new Map<string, (e: never, ...a: unknown[]) => Promise<unknown>>();
   const electron: ElectronLike = {
     app: { whenReady: async () => undefined, isPackaged: false },
     BrowserWindow: class {
@@ -34,7 +40,12 @@ function fakeElectron() {
       loadURL = async (url: string) => void (windows.at(-1)!.url = url);
     } as unknown as ElectronLike['BrowserWindow'],
     ipcMain: { handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) },
-    session: { defaultSession: { webRequest: { onHeadersReceived: () => undefined }, setPermissionRequestHandler: () => undefined } as never },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: () => undefined },
+        setPermissionRequestHandler: () => undefined,
+      } as never,
+    },
     shell: { openExternal: async () => undefined },
     safeStorage: keychain,
   };
@@ -44,7 +55,11 @@ function fakeElectron() {
 test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved settings, like serve', async () => {
   const dir = tempDir();
   const { electron, windows, handlers } = fakeElectron();
-  const env = { TRAJSCOPE_DATA_DIR: dir.path, TRAJSCOPE_RUNTIME: 'direct', TRAJSCOPE_OPENCLAW_BIN: join(dir.path, 'no-openclaw.mjs') };
+  const env = {
+    TRAJSCOPE_DATA_DIR: dir.path,
+    TRAJSCOPE_RUNTIME: 'direct',
+    TRAJSCOPE_OPENCLAW_BIN: join(dir.path, 'no-openclaw.mjs'),
+  };
   // Chromium switches after the app path are let through; our flags are read
   const args = ['--upstream-url', 'http://127.0.0.1:9/v1', '--enable-logging', '--upstream-model', 'desk-model'];
   const desktop = await startDesktop(electron, args, env, '/app/out/main');
@@ -60,7 +75,7 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
     assert.deepEqual([prefs.sandbox, prefs.contextIsolation, prefs.nodeIntegration], [true, true, false]);
     assert.equal(windows[0]!.url, 'file:///app/out/renderer/index.html');
     // Settings → Connections over IPC: the saved key goes through safeStorage
-    const invoke = handlers.get(INVOKE)!;
+    const invoke = handlers.get(INVOKE)! as (e: unknown, ...a: unknown[]) => Promise<unknown>;
     const sender = { senderFrame: { url: 'file:///app/out/renderer/index.html', parent: null }, sender: { id: 3 } };
     const saved = (await invoke(sender, 'config:set', { upstreamKey: 'sk-desk-0123456789' })) as { ok: boolean };
     assert.equal(saved.ok, true);
@@ -73,7 +88,10 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
   try {
     const reread = desktopConfig([], { TRAJSCOPE_DATA_DIR: dir.path }, safeStorageCodec(keychain));
     assert.equal(reread.current.upstreamKey, 'sk-desk-0123456789');
-    assert.throws(() => desktopConfig([], { TRAJSCOPE_DATA_DIR: dir.path }, undefined), /saved with electron-safeStorage and cannot be read here/);
+    assert.throws(
+      () => desktopConfig([], { TRAJSCOPE_DATA_DIR: dir.path }, undefined),
+      /saved with electron-safeStorage and cannot be read here/,
+    );
     const linuxPlain = { ...keychain, getSelectedStorageBackend: () => 'basic_text' };
     assert.equal(safeStorageCodec(linuxPlain), undefined, "Linux's plain-text fallback is not treated as encryption");
   } finally {

@@ -1,17 +1,42 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytes, comparePrompts, curlFor, duration, promptText, reward, stripAnsi } from '../../../renderer/src/format.ts';
+import {
+  bytes,
+  comparePrompts,
+  curlFor,
+  duration,
+  promptText,
+  reward,
+  stripAnsi,
+} from '../../../renderer/src/format.ts';
 import { presetFor } from '../../../renderer/src/features/rewards/presets.ts';
 import { turnAt } from '../../../renderer/src/features/logs/turn-at.ts';
 import { formatRoute, parseRoute } from '../../../renderer/src/store/route.ts';
 
 test('a clean next prompt is a pure append; a repeated or rewritten message is flagged', () => {
-  const t1 = promptText([{ role: 'system', content: 'S' }, { role: 'user', content: 'a' }]);
-  const t2 = promptText([{ role: 'system', content: 'S' }, { role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }]);
+  const t1 = promptText([
+    { role: 'system', content: 'S' },
+    { role: 'user', content: 'a' },
+  ]);
+  const t2 = promptText([
+    { role: 'system', content: 'S' },
+    { role: 'user', content: 'a' },
+    { role: 'assistant', content: 'b' },
+    { role: 'user', content: 'c' },
+  ]);
   assert.equal(comparePrompts(t1, t2).pureAppend, true);
-  const doubled = promptText([{ role: 'system', content: 'S' }, { role: 'user', content: 'a' }, { role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }, { role: 'user', content: 'c' }]);
+  const doubled = promptText([
+    { role: 'system', content: 'S' },
+    { role: 'user', content: 'a' },
+    { role: 'user', content: 'a' },
+    { role: 'assistant', content: 'b' },
+    { role: 'user', content: 'c' },
+  ]);
   assert.equal(comparePrompts(t2, doubled).pureAppend, false, 'an inserted repeat is not an append');
-  const newSystem = promptText([{ role: 'system', content: 'S2' }, { role: 'user', content: 'a' }]);
+  const newSystem = promptText([
+    { role: 'system', content: 'S2' },
+    { role: 'user', content: 'a' },
+  ]);
   const cmp = comparePrompts(t1, newSystem);
   assert.equal(cmp.pureAppend, false);
   assert.ok(cmp.parts.some((p) => p.kind === 'removed' && p.text.includes('[system] S')));
@@ -26,8 +51,10 @@ test('formatters', () => {
   assert.equal(reward(1), '1');
   assert.equal(reward(null), '–');
   assert.equal(stripAnsi('\x1b[31mred\x1b[0m plain'), 'red plain');
-  assert.equal(curlFor('http://h/v1/chat/completions', { authorization: 'Bearer k', host: 'x' }, `{"a":"it's"}`),
-    `curl -sS 'http://h/v1/chat/completions' -H 'authorization: Bearer k' --data-binary '{"a":"it'\\''s"}'`);
+  assert.equal(
+    curlFor('http://h/v1/chat/completions', { authorization: 'Bearer k', host: 'x' }, `{"a":"it's"}`),
+    `curl -sS 'http://h/v1/chat/completions' -H 'authorization: Bearer k' --data-binary '{"a":"it'\\''s"}'`,
+  );
 });
 
 test('reward presets: 1–9 are the first nine scale values, 0 the tenth, others nothing', () => {
@@ -36,20 +63,41 @@ test('reward presets: 1–9 are the first nine scale values, 0 the tenth, others
   assert.equal(presetFor('5', scale), 1);
   assert.equal(presetFor('6', scale), null);
   assert.equal(presetFor('0', scale), null);
-  assert.equal(presetFor('0', Array.from({ length: 10 }, (_, i) => i)), 9);
+  assert.equal(
+    presetFor(
+      '0',
+      Array.from({ length: 10 }, (_, i) => i),
+    ),
+    9,
+  );
   assert.equal(presetFor('e', scale), null);
 });
 
 test('deep links round-trip, with keys that need encoding', () => {
-  const r = { view: 'sessions' as const, sessionKey: 'chat:m:u@x', episodeId: 'ep_1', turnId: 'turn_2', callId: 'call_3' };
+  const r = {
+    view: 'sessions' as const,
+    sessionKey: 'chat:m:u@x',
+    episodeId: 'ep_1',
+    turnId: 'turn_2',
+    callId: 'call_3',
+  };
   assert.deepEqual(parseRoute(formatRoute(r)), r);
   assert.deepEqual(parseRoute('#/label').view, 'label');
-  assert.deepEqual(parseRoute('#/garbage/%E0%A4%A'), { view: 'sessions', sessionKey: null, episodeId: null, turnId: null, callId: null });
+  assert.deepEqual(parseRoute('#/garbage/%E0%A4%A'), {
+    view: 'sessions',
+    sessionKey: null,
+    episodeId: null,
+    turnId: null,
+    callId: null,
+  });
   assert.equal(formatRoute({ ...r, episodeId: null }), '#/session/chat%3Am%3Au%40x');
 });
 
 test('a log line maps to the turn in flight at its time', () => {
-  const turns = [{ id: 'a', startedAt: 10, endedAt: 20 }, { id: 'b', startedAt: 30, endedAt: null }];
+  const turns = [
+    { id: 'a', startedAt: 10, endedAt: 20 },
+    { id: 'b', startedAt: 30, endedAt: null },
+  ];
   assert.equal(turnAt(turns, 15)?.id, 'a');
   assert.equal(turnAt(turns, 25), null);
   assert.equal(turnAt(turns, 99)?.id, 'b');

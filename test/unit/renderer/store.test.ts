@@ -17,18 +17,45 @@ function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
 }
 
 const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}): SessionInfo => ({
-  key, runtime: 'direct', state: 'idle', createdAt, closedAt: null, episodeCount: 0, openEpisodeId: null, turnCount: 0, lastReward: null, alertCount: 0, gateway: null, ...over,
+  key,
+  runtime: 'direct',
+  state: 'idle',
+  createdAt,
+  closedAt: null,
+  episodeCount: 0,
+  openEpisodeId: null,
+  turnCount: 0,
+  lastReward: null,
+  alertCount: 0,
+  gateway: null,
+  ...over,
 });
 const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
-  id, sessionKey: 's', index: 0, taskId: null, metadata: {}, upstreamKey: 'k', upstreamId: null, status: 'ended', startedAt: 0, endedAt: 1,
-  reward: null, rewardSource: null, turnCount: 1, callCount: 1, ...over,
+  id,
+  sessionKey: 's',
+  index: 0,
+  taskId: null,
+  metadata: {},
+  upstreamKey: 'k',
+  upstreamId: null,
+  status: 'ended',
+  startedAt: 0,
+  endedAt: 1,
+  reward: null,
+  rewardSource: null,
+  turnCount: 1,
+  callCount: 1,
+  ...over,
 });
 const page = <T>(items: T[]) => ({ items, next: null });
 
 test('the store loads a snapshot, then mirrors engine events', async () => {
   const { api, emit } = fakeApi({
-    'app:info': { version: 'x' }, 'settings:get': { theme: 'dark' }, 'config:get': { values: {} },
-    'sessions:list': page([session('a', 1)]), 'alerts:list': page([]),
+    'app:info': { version: 'x' },
+    'settings:get': { theme: 'dark' },
+    'config:get': { values: {} },
+    'sessions:list': page([session('a', 1)]),
+    'alerts:list': page([]),
   });
   const store = createWorkbenchStore(api);
   await syncStore(store);
@@ -39,7 +66,13 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   emit('episodes:changed', episode('e2', { index: 1 }));
   emit('episodes:changed', episode('e1', { index: 0 }));
   emit('episodes:changed', episode('e2', { index: 1, reward: 1 }));
-  assert.deepEqual(store.getState().episodes.s!.map((e) => [e.id, e.reward]), [['e1', null], ['e2', 1]]);
+  assert.deepEqual(
+    store.getState().episodes.s!.map((e) => [e.id, e.reward]),
+    [
+      ['e1', null],
+      ['e2', 1],
+    ],
+  );
   // ended episodes join the labeling queue once, in the order they ended; a label does not reorder it
   assert.deepEqual(store.getState().queue, ['e2', 'e1']);
   emit('episodes:changed', episode('e1', { index: 0, rewardSource: 'human', reward: 1 }));
@@ -52,9 +85,18 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
 
 test('visible sessions: newest first, filtered by key or state', () => {
   const sessions = { a: session('alpha', 1), b: session('beta', 2, { state: 'crashed' }) };
-  assert.deepEqual(visibleSessions({ sessions, filter: '' }).map((s) => s.key), ['beta', 'alpha']);
-  assert.deepEqual(visibleSessions({ sessions, filter: 'ALP' }).map((s) => s.key), ['alpha']);
-  assert.deepEqual(visibleSessions({ sessions, filter: 'crash' }).map((s) => s.key), ['beta']);
+  assert.deepEqual(
+    visibleSessions({ sessions, filter: '' }).map((s) => s.key),
+    ['beta', 'alpha'],
+  );
+  assert.deepEqual(
+    visibleSessions({ sessions, filter: 'ALP' }).map((s) => s.key),
+    ['alpha'],
+  );
+  assert.deepEqual(
+    visibleSessions({ sessions, filter: 'crash' }).map((s) => s.key),
+    ['beta'],
+  );
 });
 
 test('the labeling queue holds ended episodes, unlabeled first, oldest first', () => {
@@ -64,5 +106,8 @@ test('the labeling queue holds ended episodes, unlabeled first, oldest first', (
     episode('late', { startedAt: 5 }),
     episode('early', { startedAt: 2, rewardSource: 'api', reward: 0 }),
   ]);
-  assert.deepEqual(q.map((e) => e.id), ['early', 'late', 'labeled']);
+  assert.deepEqual(
+    q.map((e) => e.id),
+    ['early', 'late', 'labeled'],
+  );
 });

@@ -22,16 +22,21 @@ after(async () => {
 test('HttpTransport invokes channels and receives events; errors carry status and message', async () => {
   const t = new HttpTransport({ base: server.url, token: 'tok' });
   const seen: string[] = [];
-  const got = new Promise<void>((resolve) => t.on('turns:changed', (turn) => {
-    seen.push(turn.status);
-    if (turn.status === 'ok') resolve();
-  }));
+  const got = new Promise<void>((resolve) =>
+    t.on('turns:changed', (turn) => {
+      seen.push(turn.status);
+      if (turn.status === 'ok') resolve();
+    }),
+  );
   await new Promise<void>((r) => (t.onReconnect = r));
   const turn = await t.invoke('turns:send', { sessionKey: 'tr', message: 'hi' });
   assert.equal(turn.status, 'ok');
   await got;
   assert.deepEqual(seen, ['running', 'ok']);
-  await assert.rejects(t.invoke('turns:get', { turnId: 'nope' }), (e: ApiError) => e instanceof ApiError && e.status === 404 && /unknown turn/.test(e.message));
+  await assert.rejects(
+    t.invoke('turns:get', { turnId: 'nope' }),
+    (e: ApiError) => e instanceof ApiError && e.status === 404 && /unknown turn/.test(e.message),
+  );
   const bad = new HttpTransport({ base: server.url, token: 'wrong' });
   await assert.rejects(bad.invoke('sessions:list', {}), (e: ApiError) => e.status === 401);
   t.close();
@@ -41,7 +46,10 @@ test('HttpTransport invokes channels and receives events; errors carry status an
 test('IpcTransport maps bridge results and dispatches event batches', async () => {
   let push: (b: EventBatch[]) => void = () => {};
   const t = new IpcTransport({
-    invoke: async (ch) => (ch === 'sessions:list' ? { ok: true, result: [] } : { ok: false, error: { status: 400, type: 'invalid', message: 'bad' } }),
+    invoke: async (ch) =>
+      ch === 'sessions:list'
+        ? { ok: true, result: [] }
+        : { ok: false, error: { status: 400, type: 'invalid', message: 'bad' } },
     onEvents: (l) => {
       push = l;
       return () => {};
@@ -51,6 +59,9 @@ test('IpcTransport maps bridge results and dispatches event batches', async () =
   await assert.rejects(t.invoke('app:info', {}), /bad/);
   const keys: string[] = [];
   t.on('sessions:changed', (s) => keys.push(s.key));
-  push([{ channel: 'sessions:changed', payloads: [{ key: 'x' }, { key: 'y' }] }, { channel: 'turns:changed', payloads: [{}] }]);
+  push([
+    { channel: 'sessions:changed', payloads: [{ key: 'x' }, { key: 'y' }] },
+    { channel: 'turns:changed', payloads: [{}] },
+  ]);
   assert.deepEqual(keys, ['x', 'y']);
 });

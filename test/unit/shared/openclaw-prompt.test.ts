@@ -6,9 +6,13 @@ import { sampleBody } from '../../helpers/samples.ts';
 test('flattened history: the current message is found and prior messages counted', () => {
   const parsed = parsePrompt(sampleBody('lean-config-flattened-history').messages);
   assert.equal(parsed.current?.text, 'What is my name?');
-  assert.deepEqual(parsed.logical.filter((m) => m.origin === 'flattened').map((m) => [m.role, m.text]), [
-    ['user', 'My name is Alice.'], ['assistant', 'Nice to meet you, Alice.'],
-  ]);
+  assert.deepEqual(
+    parsed.logical.filter((m) => m.origin === 'flattened').map((m) => [m.role, m.text]),
+    [
+      ['user', 'My name is Alice.'],
+      ['assistant', 'Nice to meet you, Alice.'],
+    ],
+  );
   assert.equal(parsed.runtimeLines.length, 1);
   assert.ok(parsed.system.includes('You are a personal assistant running inside OpenClaw.'));
   assert.deepEqual(summarizeSeen(parsed), { priorUserMessages: 1, repeatedMessages: 0 });
@@ -40,7 +44,13 @@ test('the trailing internal-context message is never taken as the current messag
 
 test('a plain message without OpenClaw framing is its own current message', () => {
   assert.deepEqual(parseUserText('  just text \n'), { context: [], current: { role: 'user', text: 'just text' } });
-  const multi = parseUserText('[Chat messages since your last reply - for context]\nUser: line one\nline two\nAssistant: ok\n\n[Current message - respond to this]\nUser: next');
-  assert.deepEqual(multi.context, [{ role: 'user', text: 'line one\nline two' }, { role: 'assistant', text: 'ok' }]);
+  const multi = parseUserText(
+    '[Chat messages since your last reply - for context]\nUser: line one\nline two\nAssistant: ok\n\n' +
+      '[Current message - respond to this]\nUser: next',
+  );
+  assert.deepEqual(multi.context, [
+    { role: 'user', text: 'line one\nline two' },
+    { role: 'assistant', text: 'ok' },
+  ]);
   assert.equal(multi.current.text, 'next');
 });

@@ -26,7 +26,11 @@ export const DEFAULT_SCENARIO: Scenario = {
     {
       name: 'search',
       match: { regex: '(?i)\\b(search|find|look up)\\b' },
-      steps: [{ text: 'Let me look that up.' }, { tool: 'tool_search', args: { query: '{message}' } }, { text: 'I searched for "{message}".' }],
+      steps: [
+        { text: 'Let me look that up.' },
+        { tool: 'tool_search', args: { query: '{message}' } },
+        { text: 'I searched for "{message}".' },
+      ],
     },
     {
       name: 'slow',
@@ -41,7 +45,10 @@ export const DEFAULT_SCENARIO: Scenario = {
   ],
 };
 
-interface Segment { text: string[]; tool: { tool: string; args: Record<string, unknown> } | null }
+interface Segment {
+  text: string[];
+  tool: { tool: string; args: Record<string, unknown> } | null;
+}
 
 /** Splits steps into replies: each reply is the text steps up to and including one tool step. */
 function segments(steps: ScenarioStep[]): Segment[] {
@@ -78,11 +85,20 @@ export function nextReply(scenario: Scenario, body: ChatRequestBody): ScriptedRe
   const message = parsed.current?.text ?? '';
   const seen = summarizeSeen(parsed);
   const vars = { message, prior: String(seen.priorUserMessages), repeated: String(seen.repeatedMessages) };
-  const report = scenario.report ? `\n\n[seen: ${seen.priorUserMessages} earlier user messages, ${seen.repeatedMessages} repeated]` : '';
-  const final = (text: string, rule: string, delayMs = 0): ScriptedReply => ({ text: fill(text, vars) + report, toolCall: null, rule, delayMs });
+  const report = scenario.report
+    ? `\n\n[seen: ${seen.priorUserMessages} earlier user messages, ${seen.repeatedMessages} repeated]`
+    : '';
+  const final = (text: string, rule: string, delayMs = 0): ScriptedReply => ({
+    text: fill(text, vars) + report,
+    toolCall: null,
+    rule,
+    delayMs,
+  });
 
-  const rule = scenario.rules.find((r) => !r.match
-    || ('regex' in r.match ? compileRegex(r.match.regex).test(message) : message.includes(r.match.contains)));
+  const rule = scenario.rules.find(
+    (r) =>
+      !r.match || ('regex' in r.match ? compileRegex(r.match.regex).test(message) : message.includes(r.match.contains)),
+  );
   if (!rule) return final('I have no script for that message.', '(none)');
   const name = rule.name ?? '(unnamed)';
 
@@ -104,7 +120,11 @@ export function nextReply(scenario: Scenario, body: ChatRequestBody): ScriptedRe
 }
 
 /** Calls a tool by name when the request offers it, else through OpenClaw's tool_call wrapper. */
-function toolCallFor(body: ChatRequestBody, tool: string, args: Record<string, unknown>): { name: string; arguments: string } {
+function toolCallFor(
+  body: ChatRequestBody,
+  tool: string,
+  args: Record<string, unknown>,
+): { name: string; arguments: string } {
   const offered = new Set((body.tools ?? []).map((t) => t.function?.name));
   if (offered.has(tool) || !offered.has('tool_call')) return { name: tool, arguments: JSON.stringify(args) };
   return { name: 'tool_call', arguments: JSON.stringify({ id: tool, args }) };

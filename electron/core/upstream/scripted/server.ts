@@ -49,7 +49,10 @@ export class ScriptedModel {
     this.service = new HttpService('scripted-model', [
       route('GET', '/v1/models', (req, res) => {
         this.auth(req);
-        sendJson(res, 200, { object: 'list', data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }] });
+        sendJson(res, 200, {
+          object: 'list',
+          data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }],
+        });
       }),
       route('POST', '/v1/chat/completions', (req, res) => this.complete(req, res)),
     ]);
@@ -84,7 +87,9 @@ export class ScriptedModel {
     const id = `chatcmpl-${digest.slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
     const model = typeof body.model === 'string' ? body.model : this.scenario.model;
-    const toolCall = reply.toolCall ? { id: `call_${digest.slice(24, 40)}`, type: 'function' as const, function: reply.toolCall } : null;
+    const toolCall = reply.toolCall
+      ? { id: `call_${digest.slice(24, 40)}`, type: 'function' as const, function: reply.toolCall }
+      : null;
     const usage = {
       prompt_tokens: approxTokens(bytes.toString('utf8')),
       completion_tokens: approxTokens(reply.text + (reply.toolCall?.arguments ?? '')),
@@ -95,25 +100,64 @@ export class ScriptedModel {
 
     if (body.stream !== true) {
       sendJson(res, 200, {
-        id, object: 'chat.completion', created, model,
-        choices: [{ index: 0, message: { role: 'assistant', content: reply.text || (toolCall ? null : ''), ...(toolCall ? { tool_calls: [toolCall] } : {}) }, finish_reason: finish }],
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: reply.text || (toolCall ? null : ''),
+              ...(toolCall ? { tool_calls: [toolCall] } : {}),
+            },
+            finish_reason: finish,
+          },
+        ],
         usage,
       });
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const frame = (choice: Record<string, unknown> | null, extra: Record<string, unknown> = {}) =>
-      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: choice ? [{ index: 0, ...choice }] : [], ...extra })}\n\n`;
+      `data: ${JSON.stringify({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: choice ? [{ index: 0, ...choice }] : [],
+        ...extra,
+      })}\n\n`;
     const out: string[] = [frame({ delta: { role: 'assistant', content: '' }, finish_reason: null })];
     const size = this.scenario.chunkSize;
     for (let i = 0; i < reply.text.length; i += size) {
       out.push(frame({ delta: { content: reply.text.slice(i, i + size) }, finish_reason: null }));
     }
     if (toolCall) {
-      out.push(frame({ delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, finish_reason: null }));
+      out.push(
+        frame({
+          delta: {
+            tool_calls: [
+              {
+                index: 0,
+                id: toolCall.id,
+                type: 'function',
+                function: { name: toolCall.function.name, arguments: '' },
+              },
+            ],
+          },
+          finish_reason: null,
+        }),
+      );
       const args = toolCall.function.arguments;
       for (let i = 0; i < args.length; i += size) {
-        out.push(frame({ delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + size) } }] }, finish_reason: null }));
+        out.push(
+          frame({
+            delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + size) } }] },
+            finish_reason: null,
+          }),
+        );
       }
     }
     out.push(frame({ delta: {}, finish_reason: finish }));

@@ -6,9 +6,15 @@ import { useStoreApi } from '../../store/use-store.ts';
 
 export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
   const store = useStoreApi();
-  const go = (episodeId: string | null | undefined, turnId: string | null | undefined, callId: string | null = null) => {
+  const go = (
+    episodeId: string | null | undefined,
+    turnId: string | null | undefined,
+    callId: string | null = null,
+  ) => {
     if (!a.sessionKey || !episodeId) return;
-    store.getState().navigate({ view: 'sessions', sessionKey: a.sessionKey, episodeId, turnId: turnId ?? null, callId });
+    store
+      .getState()
+      .navigate({ view: 'sessions', sessionKey: a.sessionKey, episodeId, turnId: turnId ?? null, callId });
   };
   return (
     <div className={`alert ${a.severity}`} data-testid="alert" data-kind={a.kind}>
@@ -17,13 +23,24 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
         <span>{a.message}</span>
         <span className="spacer" />
         <span className="muted small">{clock(a.createdAt)}</span>
-        {showOpen && a.episodeId && <button type="button" className="link" onClick={() => go(a.episodeId, a.turnId, a.callId)}>open {a.turnId ? 'turn' : 'episode'}</button>}
+        {showOpen && a.episodeId && (
+          <button type="button" className="link" onClick={() => go(a.episodeId, a.turnId, a.callId)}>
+            open {a.turnId ? 'turn' : 'episode'}
+          </button>
+        )}
       </div>
       {a.evidence.map((e, i) => (
         <div key={i} className="evidence">
           <mark>{e.text}</mark>
           {e.detail && <span className="muted small"> — {e.detail}</span>}
-          {e.sourceEpisodeId && <> <button type="button" className="link small" onClick={() => go(e.sourceEpisodeId, e.sourceTurnId)}>from {e.sourceTurnId ? 'turn' : 'episode'} {(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…</button></>}
+          {e.sourceEpisodeId && (
+            <>
+              {' '}
+              <button type="button" className="link small" onClick={() => go(e.sourceEpisodeId, e.sourceTurnId)}>
+                from {e.sourceTurnId ? 'turn' : 'episode'} {(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…
+              </button>
+            </>
+          )}
         </div>
       ))}
     </div>

@@ -53,7 +53,9 @@ export function AlertsView() {
         </select>
       </header>
       {shown.length === 0 && (
-        <p className="empty">No alerts. Prompts that repeat a turn or carry an earlier episode's content show up here.</p>
+        <p className="empty">
+          No alerts. Prompts that repeat a turn or carry an earlier episode's content show up here.
+        </p>
       )}
       {shown.map((a) => (
         <AlertCard key={a.id} alert={a} showOpen />

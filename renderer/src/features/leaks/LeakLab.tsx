@@ -30,17 +30,35 @@ export function LeakLab() {
   return (
     <section className="lab" aria-label="Leak lab">
       <h3>Leak lab</h3>
-      <p className="muted small">Each scenario runs on its own fresh engine with a real gateway (≈ 15 s) and must raise exactly what it plants; clean must raise nothing.</p>
+      <p className="muted small">
+        Each scenario runs on its own fresh engine with a real gateway (≈ 15 s) and must raise exactly what it plants;
+        clean must raise nothing.
+      </p>
       <table>
         <tbody>
           {scenarios.map((s) => {
             const v = verdicts[s.name];
             return (
               <tr key={s.name}>
-                <td><button type="button" disabled={running !== null} onClick={() => void run(s.name)}>{running === s.name ? 'Running…' : 'Run'}</button></td>
-                <td><strong>{s.name}</strong><div className="muted small">{s.description}</div></td>
+                <td>
+                  <button type="button" disabled={running !== null} onClick={() => void run(s.name)}>
+                    {running === s.name ? 'Running…' : 'Run'}
+                  </button>
+                </td>
+                <td>
+                  <strong>{s.name}</strong>
+                  <div className="muted small">{s.description}</div>
+                </td>
                 <td className="small">expects {s.expected.length ? s.expected.join(', ') : 'no alert'}</td>
-                <td data-testid={`verdict-${s.name}`}>{v ? <span className={`badge ${v.pass ? 'ok' : 'warn'}`}>{v.pass ? 'pass' : 'FAIL'}: {v.alerts.map((a) => a.kind).join(', ') || 'no alert'}</span> : ''}</td>
+                <td data-testid={`verdict-${s.name}`}>
+                  {v ? (
+                    <span className={`badge ${v.pass ? 'ok' : 'warn'}`}>
+                      {v.pass ? 'pass' : 'FAIL'}: {v.alerts.map((a) => a.kind).join(', ') || 'no alert'}
+                    </span>
+                  ) : (
+                    ''
+                  )}
+                </td>
               </tr>
             );
           })}

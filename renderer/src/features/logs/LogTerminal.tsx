@@ -23,7 +23,14 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   const [lines, setLines] = useState(0);
 
   useEffect(() => {
-    const term = new Terminal({ convertEol: true, scrollback: 200_000, disableStdin: true, fontSize: 12, allowProposedApi: false, theme: { background: '#0d1117' } });
+    const term = new Terminal({
+      convertEol: true,
+      scrollback: 200_000,
+      disableStdin: true,
+      fontSize: 12,
+      allowProposedApi: false,
+      theme: { background: '#0d1117' },
+    });
     const fit = new FitAddon();
     const search = new SearchAddon();
     term.loadAddon(fit);
@@ -64,13 +71,16 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
       if (loaded) push(c);
       else live.push(c);
     });
-    void api.invoke('logs:recent', { sessionKey }).then((recent) => {
-      const last = recent.at(-1)?.at ?? 0;
-      for (const c of recent) push(c);
-      for (const c of live) if (c.at > last) push(c);
-      live = [];
-      loaded = true;
-    }).catch(() => (loaded = true));
+    void api
+      .invoke('logs:recent', { sessionKey })
+      .then((recent) => {
+        const last = recent.at(-1)?.at ?? 0;
+        for (const c of recent) push(c);
+        for (const c of live) if (c.at > last) push(c);
+        live = [];
+        loaded = true;
+      })
+      .catch(() => (loaded = true));
     const onResize = () => fit.fit();
     window.addEventListener('resize', onResize);
     return () => {
@@ -113,11 +123,12 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
     if (which === 'in-flight') target = turns.find((t) => t.status === 'running') ?? null;
     else {
       const pos = termRef.current?.getSelectionPosition();
-      const row = pos ? pos.start.y : termRef.current?.buffer.active.viewportY ?? 0;
+      const row = pos ? pos.start.y : (termRef.current?.buffer.active.viewportY ?? 0);
       const mark = [...marksRef.current].reverse().find((m) => m.row <= row);
       target = mark ? turnAt(turns, mark.at) : null;
     }
-    if (target) st.navigate({ view: 'sessions', sessionKey, episodeId: target.episodeId, turnId: target.id, callId: null });
+    if (target)
+      st.navigate({ view: 'sessions', sessionKey, episodeId: target.episodeId, turnId: target.id, callId: null });
     else st.setNotice(which === 'in-flight' ? 'No turn is in flight.' : 'No turn was in flight at that line.');
   };
   const onKey = (e: React.KeyboardEvent) => {
@@ -132,21 +143,45 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
     <section className="log-pane" aria-label="Gateway logs" onKeyDown={onKey} tabIndex={-1}>
       <div className="row log-bar">
         <strong>Gateway logs</strong>
-        <span className="muted small" data-testid="log-lines">{lines} lines{held ? ` · ${held} held while paused` : ''}</span>
+        <span className="muted small" data-testid="log-lines">
+          {lines} lines{held ? ` · ${held} held while paused` : ''}
+        </span>
         <span className="spacer" />
         {query !== null && (
-          <input autoFocus aria-label="Search logs" placeholder="search, Enter = next" value={query} onChange={(e) => setQuery(e.target.value)}
+          <input
+            autoFocus
+            aria-label="Search logs"
+            placeholder="search, Enter = next"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
             onKeyDown={(e) => {
               if (e.key === 'Enter') searchRef.current?.[e.shiftKey ? 'findPrevious' : 'findNext'](query);
               if (e.key === 'Escape') setQuery(null);
-            }} />
+            }}
+          />
         )}
-        <button type="button" onClick={() => setQuery(query === null ? '' : null)} title="Search (/), then n / N">Search</button>
-        <button type="button" onClick={togglePause} aria-pressed={paused}>{paused ? 'Follow' : 'Pause'}</button>
-        <button type="button" onClick={() => termRef.current?.clear()}>Clear view</button>
-        <button type="button" onClick={copy}>Copy</button>
-        <button type="button" onClick={() => void jump('selection')} title="Open the turn in flight when the selected line was written">Turn at line</button>
-        <button type="button" onClick={() => void jump('in-flight')}>Turn in flight</button>
+        <button type="button" onClick={() => setQuery(query === null ? '' : null)} title="Search (/), then n / N">
+          Search
+        </button>
+        <button type="button" onClick={togglePause} aria-pressed={paused}>
+          {paused ? 'Follow' : 'Pause'}
+        </button>
+        <button type="button" onClick={() => termRef.current?.clear()}>
+          Clear view
+        </button>
+        <button type="button" onClick={copy}>
+          Copy
+        </button>
+        <button
+          type="button"
+          onClick={() => void jump('selection')}
+          title="Open the turn in flight when the selected line was written"
+        >
+          Turn at line
+        </button>
+        <button type="button" onClick={() => void jump('in-flight')}>
+          Turn in flight
+        </button>
       </div>
       <div className="terminal" ref={host} data-testid="log-terminal" />
     </section>

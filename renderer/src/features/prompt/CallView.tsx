@@ -7,7 +7,12 @@ import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LongText } from '../../components/LongText.tsx';
 
-interface Msg { role: string; content?: unknown; tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>; tool_call_id?: string }
+interface Msg {
+  role: string;
+  content?: unknown;
+  tool_calls?: Array<{ id: string; function: { name: string; arguments: string } }>;
+  tool_call_id?: string;
+}
 
 function text(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -15,7 +20,15 @@ function text(content: unknown): string {
   return content === null || content === undefined ? '' : JSON.stringify(content);
 }
 
-export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall; ordinal: number; initiallyOpen: boolean }) {
+export function CallView({
+  call,
+  ordinal,
+  initiallyOpen,
+}: {
+  call: UpstreamCall;
+  ordinal: number;
+  initiallyOpen: boolean;
+}) {
   const store = useStoreApi();
   const upstreamUrl = useStore((s) => s.info?.upstreamUrl ?? '');
   const [chosen, setOpen] = useState<boolean | null>(null);
@@ -24,16 +37,32 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
   const [detail, setDetail] = useState<UpstreamCallDetail | null>(null);
   useEffect(() => {
     if (open && (!detail || detail.endedAt !== call.endedAt || (raw && detail.rawResponse === null && call.endedAt))) {
-      void store.getState().api.invoke('calls:get', { callId: call.id, withRaw: raw }).then(setDetail).catch((e: Error) => store.getState().setNotice(e.message, 'error'));
+      void store
+        .getState()
+        .api.invoke('calls:get', { callId: call.id, withRaw: raw })
+        .then(setDetail)
+        .catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     }
   }, [open, raw, call.id, call.endedAt, detail, store]);
-  const body = detail ? tryJson(detail.requestBody) as { model?: string; messages?: Msg[]; tools?: Array<{ function?: { name: string; description?: string } }> } | null : null;
+  const body = detail
+    ? (tryJson(detail.requestBody) as {
+        model?: string;
+        messages?: Msg[];
+        tools?: Array<{ function?: { name: string; description?: string } }>;
+      } | null)
+    : null;
   const r = call.response;
   return (
     <div className={`call ${call.error ? 'failed' : ''}`} data-testid="upstream-call">
       <button type="button" className="call-head" aria-expanded={open} onClick={() => setOpen(!open)}>
-        <span>{open ? '▾' : '▸'} Call {ordinal + 1}</span>
-        <span className="muted small">{call.status ?? '…'} · {bytes(call.requestBytes)} · {call.endedAt ? duration(call.endedAt - call.startedAt) : 'in flight'}{call.outsideTurn ? ' · outside any turn' : ''}</span>
+        <span>
+          {open ? '▾' : '▸'} Call {ordinal + 1}
+        </span>
+        <span className="muted small">
+          {call.status ?? '…'} · {bytes(call.requestBytes)} ·{' '}
+          {call.endedAt ? duration(call.endedAt - call.startedAt) : 'in flight'}
+          {call.outsideTurn ? ' · outside any turn' : ''}
+        </span>
         {r?.toolCalls.length ? <span className="badge">{r.toolCalls.map((t) => t.name).join(', ')}</span> : null}
         {call.error && <span className="badge warn">{call.error.slice(0, 80)}</span>}
       </button>
@@ -41,10 +70,23 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
       {open && detail && (
         <div className="call-body">
           <div className="row">
-            <button type="button" className={raw ? 'tab' : 'tab active'} onClick={() => setRaw(false)}>Rendered</button>
-            <button type="button" className={raw ? 'tab active' : 'tab'} onClick={() => setRaw(true)}>Raw JSON</button>
+            <button type="button" className={raw ? 'tab' : 'tab active'} onClick={() => setRaw(false)}>
+              Rendered
+            </button>
+            <button type="button" className={raw ? 'tab active' : 'tab'} onClick={() => setRaw(true)}>
+              Raw JSON
+            </button>
             <span className="spacer" />
-            <button type="button" onClick={() => void navigator.clipboard?.writeText(curlFor(`${upstreamUrl}/chat/completions`, detail.requestHeaders, detail.requestBody))}>Copy as curl</button>
+            <button
+              type="button"
+              onClick={() =>
+                void navigator.clipboard?.writeText(
+                  curlFor(`${upstreamUrl}/chat/completions`, detail.requestHeaders, detail.requestBody),
+                )
+              }
+            >
+              Copy as curl
+            </button>
           </div>
           {raw || !body?.messages ? (
             <>
@@ -55,28 +97,59 @@ export function CallView({ call, ordinal, initiallyOpen }: { call: UpstreamCall;
             </>
           ) : (
             <>
-              <p className="muted small">model {body.model ?? '–'} · {body.tools?.length ?? 0} tools · {body.messages.length} messages</p>
+              <p className="muted small">
+                model {body.model ?? '–'} · {body.tools?.length ?? 0} tools · {body.messages.length} messages
+              </p>
               {(body.tools?.length ?? 0) > 0 && (
-                <details><summary>Tools ({body.tools!.length})</summary>
-                  <ul>{body.tools!.map((t, i) => <li key={i}><code>{t.function?.name}</code> <span className="muted small">{t.function?.description?.slice(0, 200)}</span></li>)}</ul>
+                <details>
+                  <summary>Tools ({body.tools!.length})</summary>
+                  <ul>
+                    {body.tools!.map((t, i) => (
+                      <li key={i}>
+                        <code>{t.function?.name}</code>{' '}
+                        <span className="muted small">{t.function?.description?.slice(0, 200)}</span>
+                      </li>
+                    ))}
+                  </ul>
                 </details>
               )}
               <div className="messages">
-                {body.messages.map((m, i) => m.role === 'system' ? (
-                  <details key={i} className="message system"><summary><span className="role">system</span> <span className="muted small">{bytes(text(m.content).length)}</span></summary><LongText text={text(m.content)} /></details>
-                ) : (
-                  <div key={i} className={`message ${m.role}`}>
-                    <span className="role">{m.role}{m.tool_call_id ? ` → ${m.tool_call_id}` : ''}</span>
-                    {text(m.content) && <LongText text={text(m.content)} />}
-                    {m.tool_calls?.map((c) => <pre key={c.id} className="tool-call">tool_call {c.function.name} ({c.id}){'\n'}{pretty(c.function.arguments)}</pre>)}
-                  </div>
-                ))}
+                {body.messages.map((m, i) =>
+                  m.role === 'system' ? (
+                    <details key={i} className="message system">
+                      <summary>
+                        <span className="role">system</span>{' '}
+                        <span className="muted small">{bytes(text(m.content).length)}</span>
+                      </summary>
+                      <LongText text={text(m.content)} />
+                    </details>
+                  ) : (
+                    <div key={i} className={`message ${m.role}`}>
+                      <span className="role">
+                        {m.role}
+                        {m.tool_call_id ? ` → ${m.tool_call_id}` : ''}
+                      </span>
+                      {text(m.content) && <LongText text={text(m.content)} />}
+                      {m.tool_calls?.map((c) => (
+                        <pre key={c.id} className="tool-call">
+                          tool_call {c.function.name} ({c.id}){'\n'}
+                          {pretty(c.function.arguments)}
+                        </pre>
+                      ))}
+                    </div>
+                  ),
+                )}
               </div>
               <h4>Response</h4>
               <div className="message assistant">
                 <span className="role">assistant · {r?.finishReason ?? '…'}</span>
                 {r?.text && <LongText text={r.text} />}
-                {r?.toolCalls.map((c) => <pre key={c.index} className="tool-call">tool_call {c.name} ({c.id}){'\n'}{pretty(c.arguments)}</pre>)}
+                {r?.toolCalls.map((c) => (
+                  <pre key={c.index} className="tool-call">
+                    tool_call {c.name} ({c.id}){'\n'}
+                    {pretty(c.arguments)}
+                  </pre>
+                ))}
                 {r?.usage && <p className="muted small">usage {JSON.stringify(r.usage)}</p>}
               </div>
             </>

@@ -23,7 +23,10 @@ async function loadQueue(store: StoreApi<State>): Promise<void> {
   for (const e of page.items) (bySession[e.sessionKey] ??= []).push(e);
   for (const [k, list] of Object.entries(bySession)) {
     const known = (store.getState().episodes[k] ?? []).filter((e) => !list.some((x) => x.id === e.id));
-    store.getState().setEpisodes(k, [...known, ...list].sort((a, b) => a.index - b.index));
+    store.getState().setEpisodes(
+      k,
+      [...known, ...list].sort((a, b) => a.index - b.index),
+    );
   }
   const first = labelQueue(page.items).map((e) => e.id);
   store.setState((s) => ({ queue: [...first, ...s.queue.filter((id) => !first.includes(id))] }));
@@ -31,7 +34,10 @@ async function loadQueue(store: StoreApi<State>): Promise<void> {
 
 async function loadEpisodeDetail(store: StoreApi<State>, episodeId: string): Promise<void> {
   const api = store.getState().api;
-  const [turns, rewards] = await Promise.all([api.invoke('turns:list', { episodeId }), api.invoke('rewards:list', { episodeId })]);
+  const [turns, rewards] = await Promise.all([
+    api.invoke('turns:list', { episodeId }),
+    api.invoke('rewards:list', { episodeId }),
+  ]);
   store.getState().setTurns(episodeId, turns);
   store.getState().setRewards(episodeId, rewards);
 }
@@ -82,7 +88,9 @@ export function LabelQueue() {
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    void loadQueue(store).catch((e: Error) => store.getState().setNotice(`Loading the queue failed: ${e.message}`, 'error'));
+    void loadQueue(store).catch((e: Error) =>
+      store.getState().setNotice(`Loading the queue failed: ${e.message}`, 'error'),
+    );
   }, [store]);
   const epId = ep?.id;
   useEffect(() => {
@@ -117,7 +125,9 @@ export function LabelQueue() {
     return (
       <div className="empty center">
         <h2>Nothing to label</h2>
-        <p>Finished episodes show up here. End an episode, or run the sample task from the command palette (Ctrl/Cmd+K).</p>
+        <p>
+          Finished episodes show up here. End an episode, or run the sample task from the command palette (Ctrl/Cmd+K).
+        </p>
       </div>
     );
   }
@@ -167,7 +177,8 @@ export function LabelQueue() {
           <span className="spacer" />
           <span data-testid="saved-label">
             {human
-              ? `saved ${reward(human.value)} by ${human.labeler ?? '?'} at ${clock(human.createdAt)}${human.note ? ` — ${human.note}` : ''}`
+              ? `saved ${reward(human.value)} by ${human.labeler ?? '?'} at ${clock(human.createdAt)}` +
+                (human.note ? ` — ${human.note}` : '')
               : labels
                 ? 'not labeled yet'
                 : 'loading labels…'}
@@ -211,7 +222,9 @@ export function LabelQueue() {
         History of labels:{' '}
         {!labels?.length
           ? 'none'
-          : labels.map((l) => `${reward(l.value)} (${l.source}${l.labeler ? ` ${l.labeler}` : ''}, ${clock(l.createdAt)})`).join(' · ')}
+          : labels
+              .map((l) => `${reward(l.value)} (${l.source}${l.labeler ? ` ${l.labeler}` : ''}, ${clock(l.createdAt)})`)
+              .join(' · ')}
       </section>
     </div>
   );

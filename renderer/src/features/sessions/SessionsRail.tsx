@@ -2,7 +2,7 @@
 // virtualized list so thousands of sessions scroll smoothly.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, type KeyboardEvent } from 'react';
-import { bytes, reward } from '../../format.ts';
+import { bytes, cpu, reward } from '../../format.ts';
 import { visibleSessions } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { createSession, runSampleTask } from './actions.ts';
@@ -14,9 +14,15 @@ export function SessionsRail() {
   const selected = useStore((s) => s.route.sessionKey);
   const list = useMemo(() => visibleSessions({ sessions, filter }), [sessions, filter]);
   const parent = useRef<HTMLDivElement>(null);
-  const v = useVirtualizer({ count: list.length, getScrollElement: () => parent.current, estimateSize: () => 58, overscan: 8 });
+  const v = useVirtualizer({
+    count: list.length,
+    getScrollElement: () => parent.current,
+    estimateSize: () => 58,
+    overscan: 8,
+  });
 
-  const select = (key: string) => store.getState().navigate({ view: 'sessions', sessionKey: key, episodeId: null, turnId: null, callId: null });
+  const select = (key: string) =>
+    store.getState().navigate({ view: 'sessions', sessionKey: key, episodeId: null, turnId: null, callId: null });
   const onKey = (e: KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
@@ -31,13 +37,28 @@ export function SessionsRail() {
   return (
     <aside className="rail" aria-label="Sessions">
       <div className="rail-head">
-        <input aria-label="Filter sessions" placeholder="Filter sessions" value={filter} onChange={(e) => store.getState().setFilter(e.target.value)} />
-        <button type="button" onClick={() => void createSession(store)} title="New session (N)">New</button>
+        <input
+          aria-label="Filter sessions"
+          placeholder="Filter sessions"
+          value={filter}
+          onChange={(e) => store.getState().setFilter(e.target.value)}
+        />
+        <button type="button" onClick={() => void createSession(store)} title="New session (N)">
+          New
+        </button>
       </div>
       {list.length === 0 ? (
         <div className="empty">
           <p>{filter ? 'No session matches the filter.' : 'No sessions yet.'}</p>
-          {!filter && <p>Press <kbd>N</kbd> for a new session, or <button type="button" className="link" onClick={() => void runSampleTask(store)}>run the sample task</button>.</p>}
+          {!filter && (
+            <p>
+              Press <kbd>N</kbd> for a new session, or{' '}
+              <button type="button" className="link" onClick={() => void runSampleTask(store)}>
+                run the sample task
+              </button>
+              .
+            </p>
+          )}
         </div>
       ) : (
         <div className="rail-list" ref={parent} tabIndex={0} onKeyDown={onKey} data-testid="session-list">
@@ -46,17 +67,33 @@ export function SessionsRail() {
               const s = list[item.index]!;
               const gw = s.gateway;
               return (
-                <button type="button" key={s.key} data-key={s.key} className={`rail-item ${s.key === selected ? 'selected' : ''}`}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
-                  onClick={() => select(s.key)}>
+                <button
+                  type="button"
+                  key={s.key}
+                  data-key={s.key}
+                  className={`rail-item ${s.key === selected ? 'selected' : ''}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: item.size,
+                    transform: `translateY(${item.start}px)`,
+                  }}
+                  onClick={() => select(s.key)}
+                >
                   <span className="row">
                     <span className={`dot ${s.state}`} title={s.state} />
                     <span className="key">{s.key}</span>
-                    {s.alertCount > 0 && <span className="badge warn" title="leak alerts">{s.alertCount}</span>}
+                    {s.alertCount > 0 && (
+                      <span className="badge warn" title="leak alerts">
+                        {s.alertCount}
+                      </span>
+                    )}
                   </span>
                   <span className="row muted small">
                     {s.state} · ep {s.episodeCount} · {s.turnCount} turns · r {reward(s.lastReward)}
-                    {gw && gw.pid ? ` · pid ${gw.pid}:${gw.port} · ${bytes(gw.rssBytes)} · ${gw.cpuPercent === null ? '–' : Math.round(gw.cpuPercent)}%` : ''}
+                    {gw && gw.pid ? ` · pid ${gw.pid}:${gw.port} · ${bytes(gw.rssBytes)} · ${cpu(gw.cpuPercent)}` : ''}
                   </span>
                 </button>
               );

@@ -62,7 +62,12 @@ export function endEpisode(store: StoreApi<State>, sessionKey: string) {
   });
 }
 
-export const SAMPLE_MESSAGES = ['My name is Ada.', 'What is the weather in Paris?', 'Please search for otter facts.', 'What is my name?'];
+export const SAMPLE_MESSAGES = [
+  'My name is Ada.',
+  'What is the weather in Paris?',
+  'Please search for otter facts.',
+  'What is my name?',
+];
 
 /** Drives a scripted multi-turn episode so a new user sees every view fill within a minute. */
 export async function runSampleTask(store: StoreApi<State>): Promise<void> {
@@ -71,5 +76,6 @@ export async function runSampleTask(store: StoreApi<State>): Promise<void> {
   store.getState().setNotice(`Running the sample task in ${key}…`);
   if (!(await startEpisode(store, key, 'sample-task'))) return;
   for (const m of SAMPLE_MESSAGES) if (!(await sendMessage(store, key, m))) return;
-  if (await endEpisode(store, key)) store.getState().setNotice(`Sample task done in ${key}: label it in the Label view (press 1–9, then Enter).`);
+  if (await endEpisode(store, key))
+    store.getState().setNotice(`Sample task done in ${key}: label it in the Label view (press 1–9, then Enter).`);
 }

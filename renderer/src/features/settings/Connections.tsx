@@ -61,7 +61,9 @@ export function Connections({ config, info, saveConfig }: Props) {
       ...(key ? { upstreamKey: key } : {}),
     };
     for (const k of Object.keys(patch) as Array<keyof ConfigPatch>) if (pinnedBy(k)) delete patch[k];
-    void saveConfig(patch, 'Connection saved: new episodes use it; running episodes keep theirs.').then((ok) => ok && setKey(''));
+    void saveConfig(patch, 'Connection saved: new episodes use it; running episodes keep theirs.').then(
+      (ok) => ok && setKey(''),
+    );
   };
   const Pinned = ({ k }: { k: ConfigKey }) => {
     const by = pinnedBy(k);
@@ -71,7 +73,7 @@ export function Connections({ config, info, saveConfig }: Props) {
     <section aria-label="Connections">
       <h3>Connections</h3>
       <p className="muted small">
-        New episodes talk to {info.upstream.kind === 'scripted' ? 'the embedded scripted model' : info.upstream.url} (model{' '}
+        New episodes talk to {info.upstream.kind === 'scripted' ? 'the scripted model' : info.upstream.url} (model{' '}
         {info.upstream.model}). Changes apply to new episodes without a restart; a running episode keeps its binding.
       </p>
       <label>
@@ -86,7 +88,10 @@ export function Connections({ config, info, saveConfig }: Props) {
         />
       </label>
       <label>
-        API key <span className="muted small">{keyHint ? `(saved key ${keyHint}; leave empty to keep it)` : '(none saved)'}</span>
+        API key{' '}
+        <span className="muted small">
+          {keyHint ? `(saved key ${keyHint}; leave empty to keep it)` : '(none saved)'}
+        </span>
         <Pinned k="upstreamKey" />
         <input
           aria-label="Upstream key"
@@ -121,7 +126,11 @@ export function Connections({ config, info, saveConfig }: Props) {
           Save connection
         </button>
         {keyHint && !pinnedBy('upstreamKey') && (
-          <button type="button" className="ghost" onClick={() => void saveConfig({ upstreamKey: null }, 'Saved key removed.')}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => void saveConfig({ upstreamKey: null }, 'Saved key removed.')}
+          >
             Forget the saved key
           </button>
         )}
@@ -135,13 +144,20 @@ export function Connections({ config, info, saveConfig }: Props) {
       <label>
         OpenClaw binary (openclaw.mjs or an openclaw executable; empty = the pinned install)
         <Pinned k="openclawBin" />
-        <input aria-label="OpenClaw binary" value={bin} disabled={!!pinnedBy('openclawBin')} onChange={(e) => setBin(e.target.value)} />
+        <input
+          aria-label="OpenClaw binary"
+          value={bin}
+          disabled={!!pinnedBy('openclawBin')}
+          onChange={(e) => setBin(e.target.value)}
+        />
       </label>
       <div className="row">
         <button
           type="button"
           disabled={!!pinnedBy('openclawBin')}
-          onClick={() => void saveConfig({ openclawBin: bin.trim() || null }, 'OpenClaw binary saved: new gateways run it.')}
+          onClick={() =>
+            void saveConfig({ openclawBin: bin.trim() || null }, 'OpenClaw binary saved: new gateways run it.')
+          }
         >
           Save binary
         </button>

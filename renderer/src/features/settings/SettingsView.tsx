@@ -102,7 +102,10 @@ export function SettingsView() {
             } catch (e) {
               return notice(`Overlay is not JSON: ${(e as Error).message}`, 'error');
             }
-            void saveConfig({ openclawConfig: parsed as Record<string, unknown> }, 'Overlay saved: it applies to gateways started from now on.');
+            void saveConfig(
+              { openclawConfig: parsed as Record<string, unknown> },
+              'Overlay saved: it applies to gateways started from now on.',
+            );
           }}
         >
           Save overlay
@@ -117,7 +120,8 @@ export function SettingsView() {
       <section aria-label="Labeling">
         <h3>Labeling</h3>
         <label>
-          Reward scale (keys 1–9, 0) <input aria-label="Reward scale" value={scale} onChange={(e) => setScale(e.target.value)} />
+          Reward scale (keys 1–9, 0){' '}
+          <input aria-label="Reward scale" value={scale} onChange={(e) => setScale(e.target.value)} />
         </label>
         <label>
           Labeler <input aria-label="Labeler" value={labeler} onChange={(e) => setLabeler(e.target.value)} />
@@ -126,7 +130,8 @@ export function SettingsView() {
           type="button"
           onClick={() => {
             const values = scale.split(',').map((x) => Number(x.trim()));
-            if (values.some((v) => !Number.isFinite(v))) return notice('The scale must be numbers separated by commas.', 'error');
+            if (values.some((v) => !Number.isFinite(v)))
+              return notice('The scale must be numbers separated by commas.', 'error');
             void savePrefs({ rewardScale: values, labeler });
           }}
         >
@@ -137,7 +142,13 @@ export function SettingsView() {
         <h3>Theme</h3>
         {(['system', 'dark', 'light'] as const).map((t) => (
           <label key={t} className="inline">
-            <input type="radio" name="theme" checked={settings.theme === t} onChange={() => void savePrefs({ theme: t })} /> {t}
+            <input
+              type="radio"
+              name="theme"
+              checked={settings.theme === t}
+              onChange={() => void savePrefs({ theme: t })}
+            />{' '}
+            {t}
           </label>
         ))}
       </section>

@@ -1,7 +1,7 @@
 // One session: its facts and actions, the episode timeline, the selected turn, the composer and
 // (for OpenClaw sessions) the gateway log terminal.
 import { useEffect, useMemo, useState } from 'react';
-import { bytes, clock, duration, reward, turnDuration } from '../../format.ts';
+import { bytes, clock, cpu, duration, reward, turnDuration } from '../../format.ts';
 import { alertCounts } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LogTerminal } from '../logs/LogTerminal.tsx';
@@ -27,14 +27,21 @@ export function SessionView() {
   }, [episodeId, store]);
   // Follow the open episode when none is chosen.
   useEffect(() => {
-    if (key && !episodeId && episodes?.length) store.getState().navigate({ episodeId: episodes[episodes.length - 1]!.id });
+    if (key && !episodeId && episodes?.length)
+      store.getState().navigate({ episodeId: episodes[episodes.length - 1]!.id });
   }, [key, episodeId, episodes, store]);
 
   if (!key || !session) {
     return (
       <div className="empty center">
         <h2>Pick a session</h2>
-        <p>Choose one on the left, press <kbd>N</kbd> for a new one, or <button type="button" className="link" onClick={() => void runSampleTask(store)}>run the sample task</button> to see a whole episode with tool calls.</p>
+        <p>
+          Choose one on the left, press <kbd>N</kbd> for a new one, or{' '}
+          <button type="button" className="link" onClick={() => void runSampleTask(store)}>
+            run the sample task
+          </button>{' '}
+          to see a whole episode with tool calls.
+        </p>
       </div>
     );
   }
@@ -48,11 +55,42 @@ export function SessionView() {
       <section className="session-head">
         <h2 className="key">{session.key}</h2>
         <span className={`state ${session.state}`}>{session.state}</span>
-        <span className="muted small">runtime {session.runtime}{gw?.pid ? ` · pid ${gw.pid} · port ${gw.port} · ${bytes(gw.rssBytes)} · CPU ${gw.cpuPercent === null ? '–' : Math.round(gw.cpuPercent)}% · up ${duration(gw.startedAt ? Date.now() - gw.startedAt : null)} · restarts ${gw.restarts}${gw.exitCode !== null ? ` · exit ${gw.exitCode}` : ''}` : ''}</span>
+        <span className="muted small">
+          runtime {session.runtime}
+          {gw?.pid
+            ? [
+                `pid ${gw.pid}`,
+                `port ${gw.port}`,
+                bytes(gw.rssBytes),
+                `CPU ${cpu(gw.cpuPercent)}`,
+                `up ${duration(gw.startedAt ? Date.now() - gw.startedAt : null)}`,
+                `restarts ${gw.restarts}`,
+                ...(gw.exitCode !== null ? [`exit ${gw.exitCode}`] : []),
+              ]
+                .map((f) => ` · ${f}`)
+                .join('')
+            : ''}
+        </span>
         <span className="spacer" />
-        <button type="button" onClick={() => act(() => startEpisode(store, key))}>Start episode</button>
-        <button type="button" disabled={!session.openEpisodeId} onClick={() => act(() => endEpisode(store, key))}>End episode</button>
-        {session.runtime === 'openclaw' && <button type="button" onClick={() => void store.getState().api.invoke('sessions:restart', { key }).catch((e: Error) => store.getState().setNotice(e.message, 'error'))}>Restart gateway</button>}
+        <button type="button" onClick={() => act(() => startEpisode(store, key))}>
+          Start episode
+        </button>
+        <button type="button" disabled={!session.openEpisodeId} onClick={() => act(() => endEpisode(store, key))}>
+          End episode
+        </button>
+        {session.runtime === 'openclaw' && (
+          <button
+            type="button"
+            onClick={() =>
+              void store
+                .getState()
+                .api.invoke('sessions:restart', { key })
+                .catch((e: Error) => store.getState().setNotice(e.message, 'error'))
+            }
+          >
+            Restart gateway
+          </button>
+        )}
         <button
           type="button"
           className="danger"
@@ -71,21 +109,45 @@ export function SessionView() {
           {!episodes?.length && <p className="empty">No episodes yet — send a message or start one.</p>}
           {[...(episodes ?? [])].reverse().map((e) => (
             <div key={e.id} className={`episode ${e.id === episodeId ? 'selected' : ''}`}>
-              <button type="button" className="episode-head" onClick={() => store.getState().navigate({ episodeId: e.id, turnId: null, callId: null })}>
+              <button
+                type="button"
+                className="episode-head"
+                onClick={() => store.getState().navigate({ episodeId: e.id, turnId: null, callId: null })}
+              >
                 <span>Episode {e.index}</span>
                 <span className="muted small">{e.taskId ?? ''}</span>
                 <span className="spacer" />
-                {counts.byEpisode.get(e.id) ? <span className="badge warn" title="leak alerts">⚠ {counts.byEpisode.get(e.id)}</span> : null}
+                {counts.byEpisode.get(e.id) ? (
+                  <span className="badge warn" title="leak alerts">
+                    ⚠ {counts.byEpisode.get(e.id)}
+                  </span>
+                ) : null}
                 <span className={`badge ${e.status}`}>{e.status}</span>
-                <span className={`badge ${e.rewardSource === 'human' ? 'ok' : ''}`} title={e.rewardSource ?? 'unlabeled'}>r {reward(e.reward)}</span>
+                <span
+                  className={`badge ${e.rewardSource === 'human' ? 'ok' : ''}`}
+                  title={e.rewardSource ?? 'unlabeled'}
+                >
+                  r {reward(e.reward)}
+                </span>
               </button>
               {e.id === episodeId && (
                 <ol className="turns">
                   {(turns ?? []).map((t) => (
                     <li key={t.id}>
-                      <button type="button" className={`turn ${t.id === turnId ? 'selected' : ''} ${t.status}`} onClick={() => store.getState().navigate({ turnId: t.id, callId: null })}>
-                        <span className="muted">#{t.index}</span> {counts.byTurn.get(t.id) ? <span className="badge warn">⚠ {counts.byTurn.get(t.id)}</span> : null} <span className="msg">{t.message.slice(0, 80)}</span>
-                        <span className="muted small"> {turnDuration(t)} · {t.callCount} calls · {t.toolCalls.length} tools</span>
+                      <button
+                        type="button"
+                        className={`turn ${t.id === turnId ? 'selected' : ''} ${t.status}`}
+                        onClick={() => store.getState().navigate({ turnId: t.id, callId: null })}
+                      >
+                        <span className="muted">#{t.index}</span>{' '}
+                        {counts.byTurn.get(t.id) ? (
+                          <span className="badge warn">⚠ {counts.byTurn.get(t.id)}</span>
+                        ) : null}{' '}
+                        <span className="msg">{t.message.slice(0, 80)}</span>
+                        <span className="muted small">
+                          {' '}
+                          {turnDuration(t)} · {t.callCount} calls · {t.toolCalls.length} tools
+                        </span>
                       </button>
                     </li>
                   ))}
@@ -95,7 +157,14 @@ export function SessionView() {
           ))}
         </nav>
         <section className="turn-pane">
-          {turnId ? <TurnView turnId={turnId} /> : <div className="empty center"><p>Select a turn to see its replayed history, upstream calls and diff.</p><p className="muted small">Session created {clock(session.createdAt)}</p></div>}
+          {turnId ? (
+            <TurnView turnId={turnId} />
+          ) : (
+            <div className="empty center">
+              <p>Select a turn to see its replayed history, upstream calls and diff.</p>
+              <p className="muted small">Session created {clock(session.createdAt)}</p>
+            </div>
+          )}
           <Composer sessionKey={key} />
         </section>
       </div>
@@ -116,10 +185,28 @@ function Composer({ sessionKey }: { sessionKey: string }) {
     if (ok) setText('');
   };
   return (
-    <form className="composer" onSubmit={(e) => { e.preventDefault(); void send(); }}>
-      <textarea aria-label="Message" placeholder="Message to this session (Ctrl+Enter to send)" value={text} onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void send(); } }} />
-      <button type="submit" disabled={busy || !text.trim()}>{busy ? 'Running…' : 'Send'}</button>
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <textarea
+        aria-label="Message"
+        placeholder="Message to this session (Ctrl+Enter to send)"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+      />
+      <button type="submit" disabled={busy || !text.trim()}>
+        {busy ? 'Running…' : 'Send'}
+      </button>
     </form>
   );
 }

@@ -1,0 +1,80 @@
+// One turn of a session, run with its lock held: route the episode to the upstream the caller
+// named (if any), replay the open episode's history into the runtime, and store what came back —
+// the reply and history together on success, the reason on failure.
+import { HttpError } from '../http/errors.ts';
+import { RuntimeError, type AgentRuntime, type TurnEmitter, type TurnResult } from '../runtime/types.ts';
+import type { LiveSession } from './live.ts';
+import type { SessionDeps, TurnInput, TurnOutcome } from './manager.ts';
+
+export interface OpenEpisode {
+  id: string;
+  index: number;
+  upstreamKey: string;
+  upstreamId: string | null;
+}
+
+export async function runTurn(
+  deps: SessionDeps,
+  rt: AgentRuntime,
+  live: LiveSession,
+  key: string,
+  episode: OpenEpisode,
+  input: TurnInput,
+  emitter: TurnEmitter,
+): Promise<TurnOutcome> {
+  const { store, events } = deps;
+  let upstreamId = episode.upstreamId;
+  if (input.inf_base_url && input.session_api_key) {
+    const c = {
+      baseUrl: input.inf_base_url,
+      apiKey: input.session_api_key,
+      model: input.inf_model ?? null,
+      origin: 'turn',
+    };
+    upstreamId = deps.internUpstream(c);
+    store.episodes.setUpstream(episode.id, upstreamId);
+  }
+  const history = store.turns.history(episode.id);
+  const turn = store.turns.insert({
+    episodeId: episode.id,
+    sessionKey: key,
+    message: input.message,
+    historyLength: history.length,
+  });
+  live.currentTurn = turn.id;
+  events.emit('turns:changed', turn);
+  const model = input.inf_model ?? deps.modelOf(upstreamId);
+  let result: TurnResult;
+  try {
+    result = await rt.run(
+      {
+        sessionKey: key,
+        episodeId: episode.id,
+        turnId: turn.id,
+        history,
+        message: input.message,
+        metadata: input.metadata ?? {},
+        upstream: { baseUrl: deps.recorderUrl(), apiKey: episode.upstreamKey, model },
+      },
+      emitter,
+    );
+  } catch (err) {
+    const e = err instanceof HttpError ? err : new RuntimeError(502, `the runtime failed: ${(err as Error).message}`);
+    const failed = store.turns.finish(turn.id, { ok: false, reply: null, toolCalls: [], error: e.message });
+    live.currentTurn = null;
+    events.emit('turns:changed', failed);
+    throw new HttpError(e.status, e.message, e.type);
+  }
+  // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
+  // stream shows few of them); the runtime's own list when nothing went through the recorder.
+  const recorded = store.calls
+    .list({ turnId: turn.id })
+    .flatMap((c) => c.response?.toolCalls ?? [])
+    .map((c, index) => ({ ...c, index }));
+  const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
+  result = { ...result, toolCalls };
+  const done = store.turns.finish(turn.id, { ok: true, reply: result.text, toolCalls, error: null });
+  live.currentTurn = null;
+  events.emit('turns:changed', done);
+  return { turn: done, result, episode: { id: episode.id, index: episode.index } };
+}
