@@ -78,7 +78,7 @@ export function detectorCost(): { p50: number; p99: number; bytes: number } {
         });
         events.emit(
           'turns:changed',
-          store.turns.finish(turn.id, { ok: true, reply: say(120), toolCalls: [], error: null }),
+          store.turns.finish(turn.id, { status: 'ok', reply: say(120), toolCalls: [], error: null }),
         );
       }
       store.episodes.end(ep.id);
@@ -98,7 +98,7 @@ export function detectorCost(): { p50: number; p99: number; bytes: number } {
         message: say(100),
         historyLength: t * 2,
       });
-      const done = store.turns.finish(turn.id, { ok: true, reply: say(200), toolCalls: [], error: null });
+      const done = store.turns.finish(turn.id, { status: 'ok', reply: say(200), toolCalls: [], error: null });
       events.emit('turns:changed', done);
       history.push({ role: 'user', content: done.message }, { role: 'assistant', content: done.reply! });
     }

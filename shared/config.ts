@@ -10,7 +10,7 @@ export const CONFIG_SOURCES = ['flag', 'env', 'file', 'saved', 'default'] as con
 export type ConfigSource = (typeof CONFIG_SOURCES)[number];
 
 /** How a value is written on a command line or in an env var. */
-type Kind = 'text' | 'int' | 'bool' | 'json';
+type Kind = 'text' | 'int' | 'bool' | 'list';
 
 interface Field {
   schema: z.ZodType;
@@ -111,6 +111,33 @@ export const CONFIG_FIELDS = {
     help: 'JSON overlay merged over the safe gateway config (a file; an object in --config or Settings)',
   },
   noUi: { schema: z.boolean(), kind: 'bool', default: false, help: 'serve no UI (engine and API routes only)' },
+  allowedHosts: {
+    schema: z.array(text(255)).max(100),
+    kind: 'list',
+    arg: '<names>',
+    help: 'extra Host names the servers answer (comma separated; loopback names and IP addresses always work)',
+  },
+  requestTimeoutMs: {
+    schema: z.number().int().min(1000).max(3_600_000),
+    kind: 'int',
+    arg: '<ms>',
+    default: 60_000,
+    help: 'longest time a client may take to send a whole request',
+  },
+  upstreamTimeoutMs: {
+    schema: z.number().int().min(1000).max(3_600_000),
+    kind: 'int',
+    arg: '<ms>',
+    default: 300_000,
+    help: 'longest wait for the model server to start answering',
+  },
+  upstreamIdleTimeoutMs: {
+    schema: z.number().int().min(1000).max(3_600_000),
+    kind: 'int',
+    arg: '<ms>',
+    default: 300_000,
+    help: 'longest silence allowed inside a model server answer',
+  },
 } satisfies Record<string, Field>;
 
 export type ConfigKey = keyof typeof CONFIG_FIELDS;
@@ -157,6 +184,11 @@ export function fromText(key: ConfigKey, raw: string): unknown {
   const kind: Kind = CONFIG_FIELDS[key].kind;
   if (kind === 'int') return raw.trim() !== '' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
   if (kind === 'bool') return /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw;
+  if (kind === 'list')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return raw;
 }
 

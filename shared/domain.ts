@@ -8,9 +8,25 @@ export type IsolationMode = (typeof ISOLATION_MODES)[number];
 export const SESSION_STATES = ['idle', 'spawning', 'ready', 'busy', 'crashed', 'closed'] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 export type EpisodeStatus = 'open' | 'ended';
-export type TurnStatus = 'running' | 'ok' | 'failed';
+export type TurnStatus = 'running' | 'ok' | 'failed' | 'cancelled';
 export type RewardSource = 'human' | 'api' | 'default';
 export type Severity = 'info' | 'warning' | 'error';
+
+/**
+ * How an upstream call ended. Only `complete` calls are training data: exports leave the others out,
+ * and the UI shows them as failed (what arrived is kept for inspection).
+ */
+export const CALL_OUTCOMES = {
+  complete: 'the reply arrived whole',
+  error: 'the upstream answered with an error',
+  truncated: 'the stream broke or ended before the reply was complete',
+  malformed: 'the answer could not be read as a reply',
+  timeout: 'no answer in time',
+  unreachable: 'the upstream could not be reached',
+  cancelled: 'the caller went away (session closed or client disconnected)',
+  interrupted: 'the host stopped during the call',
+} as const;
+export type CallOutcome = keyof typeof CALL_OUTCOMES;
 
 /** What the leak detectors can raise, with the label the UI shows for each. */
 export const ALERT_KINDS = {
@@ -135,6 +151,8 @@ export interface UpstreamCall {
   outsideTurn: boolean;
   path: string;
   status: number | null;
+  /** How the call ended (null while in flight); only `complete` calls are good training data. */
+  outcome: CallOutcome | null;
   error: string | null;
   startedAt: number;
   firstByteAt: number | null;

@@ -4,8 +4,16 @@ import { z } from 'zod';
 export const SESSION_KEY = /^[A-Za-z0-9._:@-]{1,200}$/;
 export const sessionKey = z.string().regex(SESSION_KEY, 'session key must be 1-200 chars of [A-Za-z0-9._:@-]');
 
-/** A reward must be a real, finite number: NaN, Infinity and strings are refused. */
-export const rewardValue = z.number({ error: 'reward must be a number' }).finite('reward must be finite');
+/**
+ * A reward is a real, finite number within ±1e9: NaN, Infinity and strings are refused, and the
+ * bound keeps every discounted sum over an episode finite (two rewards of 1.7e308 add up to ∞).
+ */
+export const MAX_REWARD = 1e9;
+export const rewardValue = z
+  .number({ error: 'reward must be a number' })
+  .finite('reward must be finite')
+  .min(-MAX_REWARD, `reward must be at least -${MAX_REWARD}`)
+  .max(MAX_REWARD, `reward must be at most ${MAX_REWARD}`);
 
 const metadata = z.record(z.string(), z.unknown());
 

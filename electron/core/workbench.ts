@@ -12,14 +12,16 @@ import { detectOpenClaw, type OpenClawBinary } from './gateways/binary.ts';
 import type { JsonObject } from './gateways/config.ts';
 import { GatewayPool } from './gateways/pool.ts';
 import { GatewaySupervisor, type SupervisorOptions } from './gateways/supervisor.ts';
+import { httpPolicy, type HttpPolicy } from './http/policy.ts';
 import type { HttpService } from './http/server.ts';
-import { DEFAULT_TIMEOUTS, Forwarder, type ForwardTimeouts } from './openai/forward.ts';
+import { Forwarder, type ForwardTimeouts } from './openai/forward.ts';
 import { createDataProxy } from './proxy/server.ts';
 import { DirectRuntime } from './runtime/direct.ts';
 import { OpenClawRuntime } from './runtime/openclaw.ts';
 import type { AgentRuntime } from './runtime/types.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { RewardBook } from './sessions/rewards.ts';
+import { narrowTree } from './private-fs.ts';
 import { Store } from './store/store.ts';
 import { UpstreamDirectory } from './upstream/connections.ts';
 import { mintEpisodeKey, mintToken } from './keys.ts';
@@ -63,6 +65,8 @@ export class Workbench {
   pool: GatewayPool | null = null;
   analyzer!: LeakAnalyzer;
   proxyUrl = '';
+  /** What every server of this engine enforces (Host allow-list, request timeouts). */
+  httpPolicy!: HttpPolicy;
   runtimes: Partial<Record<RuntimeKind, AgentRuntime>> = {};
   defaultRuntime: RuntimeKind = 'direct';
   private runtimeForwarder!: Forwarder;
@@ -95,12 +99,15 @@ export class Workbench {
     const c = this.config.current;
     this.store = new Store(c.dataDir);
     this.stops.push(() => this.store.close());
+    // what an earlier run (or a wider umask) left readable by others is narrowed to the user
+    narrowTree(c.dataDir, ['logs', 'gateways']);
     this.store.recoverInterrupted();
     this.analyzer = new LeakAnalyzer(this.store, this.events);
     this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey));
 
+    this.httpPolicy = httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs });
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
-    const scripted = new ScriptedModel(scenario, mintToken());
+    const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy);
     this.stops.push(() => scripted.stop());
     await scripted.start(c.host, 0);
     this.scripted = scripted;
@@ -117,7 +124,8 @@ export class Workbench {
       },
     );
 
-    const upstreamForwarder = new Forwarder(this.extras.upstreamTimeouts ?? DEFAULT_TIMEOUTS);
+    const timeouts = { connectMs: 10_000, headersMs: c.upstreamTimeoutMs, bodyMs: c.upstreamIdleTimeoutMs };
+    const upstreamForwarder = new Forwarder(this.extras.upstreamTimeouts ?? timeouts);
     this.runtimeForwarder = new Forwarder({ connectMs: 10_000, headersMs: 900_000, bodyMs: 900_000 });
     this.stops.push(
       () => upstreamForwarder.close(),
@@ -136,6 +144,7 @@ export class Workbench {
       currentUpstream: () => this.upstreams.current(),
       internUpstream: (u) => this.upstreams.intern(u),
       modelOf: (id) => this.upstreams.modelOf(id),
+      cancelCalls: (episodeId, reason) => this.recorder.cancelEpisode(episodeId, reason),
       warn: (m) => this.warn(m),
     });
     this.recorder = new UpstreamRecorder({
@@ -145,6 +154,7 @@ export class Workbench {
       upstreams: this.upstreams,
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
+      policy: this.httpPolicy,
       currentTurn: (key) => this.sessions.currentTurn(key),
       startRlSession: (taskId, apiKey) =>
         this.sessions.startEpisode(`rl-${mintToken(6)}`, { taskId, upstreamKey: apiKey }),
@@ -177,6 +187,7 @@ export class Workbench {
       sessions: this.sessions,
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
+      policy: this.httpPolicy,
     });
     this.stops.push(() => proxy.stop());
     this.proxyUrl = (await proxy.start(c.host, c.proxyPort)).url;

@@ -52,6 +52,7 @@ export class ApiServer {
         }),
       ],
       (req, res) => this.serveStatic(req, res),
+      wb.httpPolicy,
     );
   }
 
@@ -67,7 +68,8 @@ export class ApiServer {
       const u = new URL(req.url ?? '/', 'http://x');
       const origin = req.headers.origin;
       const sameOrigin = !origin || origin === this.url || origin.replace('localhost', '127.0.0.1') === this.url;
-      if (u.pathname !== '/api/events' || u.searchParams.get('token') !== this.token || !sameOrigin) {
+      const hostOk = this.wb.httpPolicy.allowsHost(req.headers.host);
+      if (u.pathname !== '/api/events' || u.searchParams.get('token') !== this.token || !sameOrigin || !hostOk) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
         return;
       }

@@ -43,21 +43,25 @@ function program(done: (o: Outcome) => void): Command {
 
   root
     .command('export')
-    .description('write recorded interactions as JSON Lines (one object per successful upstream call)')
+    .description('write recorded interactions as JSON Lines (one object per complete upstream call)')
     .requiredOption('--data-dir <dir>', 'the data dir to read')
     .option('--out <file>', 'write here instead of stdout')
     .option('--episodes <ids>', 'only these episodes (comma separated)')
     .addOption(
       new Option('--discount <gamma>', 'reward discount γ for r_i ← r_i + γ·r_{i+1}').argParser(discount).default(1),
     )
-    .action((opts: { dataDir: string; out?: string; episodes?: string; discount: number }) => {
-      const episodes = opts.episodes
-        ?.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      exportCommand({ dataDir: opts.dataDir, out: opts.out, episodes, discount: opts.discount });
-      done({ exit: 0 });
-    });
+    .option('--include-failed', 'also write failed calls, marked by their outcome and without reward')
+    .action(
+      async (opts: { dataDir: string; out?: string; episodes?: string; discount: number; includeFailed?: boolean }) => {
+        const episodes = opts.episodes
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const includeFailed = Boolean(opts.includeFailed);
+        await exportCommand({ dataDir: opts.dataDir, out: opts.out, episodes, discount: opts.discount, includeFailed });
+        done({ exit: 0 });
+      },
+    );
 
   const lab = root.command('lab').description('the leak lab: scenarios that plant each kind of leak on real gateways');
   lab

@@ -72,6 +72,7 @@ export async function startDesktop(
   appDir: string,
 ): Promise<Desktop> {
   await electron.app.whenReady();
+  process.umask(0o077); // the data dir is the user's alone, whatever the desktop session's umask
   const config = desktopConfig(args, env, safeStorageCodec(electron.safeStorage));
   const wb = await new Workbench(config).start();
   try {

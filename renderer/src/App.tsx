@@ -10,6 +10,7 @@ import { createSession } from './features/sessions/actions.ts';
 import { SettingsView } from './features/settings/SettingsView.tsx';
 import { SessionView } from './features/turns/SessionView.tsx';
 import { isTyping } from './keys.ts';
+import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { useStore, useStoreApi } from './store/use-store.ts';
 
 export function App() {
@@ -86,12 +87,18 @@ export function App() {
         </button>
       </header>
       <div className="body">
-        {view === 'sessions' && <SessionsRail />}
+        {view === 'sessions' && (
+          <ErrorBoundary what="The sessions list">
+            <SessionsRail />
+          </ErrorBoundary>
+        )}
         <main className="main">
-          {view === 'sessions' && <SessionView />}
-          {view === 'label' && <LabelQueue />}
-          {view === 'settings' && <SettingsView />}
-          {view === 'leaks' && <AlertsView />}
+          <ErrorBoundary key={view} what={`The ${view} view`}>
+            {view === 'sessions' && <SessionView />}
+            {view === 'label' && <LabelQueue />}
+            {view === 'settings' && <SettingsView />}
+            {view === 'leaks' && <AlertsView />}
+          </ErrorBoundary>
         </main>
       </div>
       {notice && (

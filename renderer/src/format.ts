@@ -41,12 +41,21 @@ export function tryJson(text: string): unknown | null {
   }
 }
 
+/** JSON for display, indented; text that cannot be indented (not JSON, nested too deeply) as it is. */
 export function pretty(value: unknown): string {
   if (typeof value === 'string') {
     const parsed = tryJson(value);
-    return parsed === null ? value : JSON.stringify(parsed, null, 2);
+    return parsed === null ? value : (indented(parsed) ?? value);
   }
-  return JSON.stringify(value, null, 2);
+  return indented(value) ?? String(value);
+}
+
+function indented(value: unknown): string | null {
+  try {
+    return JSON.stringify(value, null, 2) ?? null;
+  } catch {
+    return null; // nested too deeply to print: the caller shows the text as it came
+  }
 }
 
 /** One line per message: what the diff view compares between two prompts. */

@@ -45,7 +45,27 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
       return;
     }
     if (msg.includes('slow')) await new Promise((r) => setTimeout(r, 3000));
+    if (msg.includes('jsonstream')) {
+      // a whole JSON completion, whatever the request asked for
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          id: 'j',
+          model: 'fake-model',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'whole' }, finish_reason: 'stop' }],
+        }),
+      );
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
+    if (msg.includes('break')) {
+      // one chunk, then the connection dies mid-stream
+      res.write(
+        `data: ${JSON.stringify({ id: 'b', choices: [{ index: 0, delta: { content: 'partial answer ' } }] })}\n\n`,
+      );
+      setTimeout(() => res.socket?.destroy(), 50);
+      return;
+    }
     if (msg.includes('garble')) {
       res.end('data: {not json\n\ndata: <<<>>>\n\nevent: nonsense\n\n');
       return;

@@ -147,6 +147,7 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
       'labeler',
       'rubric',
       'created_at',
+      'outcome',
     ]);
     assert.deepEqual(
       lines.map((l) => [l.turn_index, l.reward, l.reward_source, l.rubric]),

@@ -1,8 +1,10 @@
 // Real OpenClaw gateways against the scripted model. Gateways are shared across cases (each costs
 // ≈1 GB and seconds to start), so the cases run in order on one engine.
+// Over 300 lines: the cases share one engine and its gateways on purpose (see above); split into
+// files, each file would start gateways of its own.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import { createApiHandlers } from '../../electron/core/api/handlers.ts';
@@ -46,6 +48,12 @@ describe(
       const gw = remember('main');
       assert.equal(gw.binding.apiKey, start.body.session_api_key);
       assert.equal(b.wb.sessions.info('main')!.gateway!.state, 'ready');
+      // the gateway token is in its 0600 config file, never on a command line any local user can read
+      for (const pid of treeOf(gw.pid!)) {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        assert.ok(!argv.includes(gw.token), `process ${pid} has the token in its argv`);
+      }
+      assert.equal(statSync(gw.configPath).mode & 0o777, 0o600);
       assert.match(
         gw.log
           .recent()

@@ -3,6 +3,7 @@
 // call the handler here; any error becomes the same invoke envelope on either transport.
 import type { z } from 'zod';
 import { invokeRequests, type InvokeChannel, type InvokeEnvelope, type InvokeResponse } from '../../../shared/api.ts';
+import { MAX_JSON_DEPTH, valueTooDeep } from '../../../shared/json-depth.ts';
 import { describeZodError } from '../../../shared/schemas.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
@@ -22,6 +23,9 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
 /** Validates a payload for a channel and runs its handler; errors name the bad field. */
 export async function invokeChannel(handlers: ApiHandlers, channel: string, payload: unknown): Promise<unknown> {
   if (!Object.hasOwn(invokeRequests, channel)) throw new HttpError(404, `unknown channel ${channel}`);
+  // IPC hands over objects, not text: the same bound on nesting, checked without recursion
+  if (valueTooDeep(payload))
+    throw new HttpError(400, `payload for ${channel} nested deeper than ${MAX_JSON_DEPTH} levels`);
   const schema = invokeRequests[channel as InvokeChannel] as z.ZodType;
   const parsed = schema.safeParse(payload ?? {});
   if (!parsed.success) throw new HttpError(400, `invalid payload for ${channel}: ${describeZodError(parsed.error)}`);

@@ -15,6 +15,7 @@ import {
   type ConfigSource,
   type EngineConfig,
 } from '../../../shared/config.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../../shared/json-depth.ts';
 
 /** A configuration problem a user can fix; hosts print it as one line. */
 export class ConfigError extends Error {}
@@ -65,7 +66,7 @@ function resolvePaths(layer: ConfigLayer, source: string, baseDir: string): Conf
 function readOverlay(path: string, source: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = parseBoundedJson(readFileSync(path));
   } catch (err) {
     throw new ConfigError(`${source}: openclawConfig ${path}: ${(err as Error).message}`);
   }
@@ -73,6 +74,12 @@ function readOverlay(path: string, source: string): Record<string, unknown> {
     throw new ConfigError(`${source}: openclawConfig ${path} must hold a JSON object`);
   }
   return value as Record<string, unknown>;
+}
+
+/** JSON from a file, refused when nested deeper than the limit every JSON input has. */
+export function parseBoundedJson(bytes: Buffer): unknown {
+  if (jsonTooDeep(bytes)) throw new Error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  return JSON.parse(bytes.toString('utf8'));
 }
 
 /** The TRAJSCOPE_* variables that name a setting (empty ones count as unset). */
@@ -90,7 +97,7 @@ export function fileLayer(path: string): ConfigLayer {
   const file = resolve(path);
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseBoundedJson(readFileSync(file));
   } catch (err) {
     throw new ConfigError(`--config ${path}: ${(err as Error).message}`);
   }

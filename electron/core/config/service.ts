@@ -1,7 +1,8 @@
 // The engine's live configuration: the layered sources, and the one layer Settings may change —
 // saved in <dataDir>/settings.json (mode 0600, written atomically). Secrets there go through a
 // codec (Electron's safeStorage on the desktop) and are only ever shown back as hints.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { privateDir } from '../private-fs.ts';
 import { join } from 'node:path';
 import {
   CONFIG_KEYS,
@@ -18,7 +19,7 @@ import {
 } from '../../../shared/config.ts';
 import { describeZodError } from '../../../shared/schemas.ts';
 import { HttpError } from '../http/errors.ts';
-import { checkLayer, ConfigError, resolveLayers, type Layers } from './load.ts';
+import { checkLayer, ConfigError, parseBoundedJson, resolveLayers, type Layers } from './load.ts';
 
 /** Turns secrets into what is written to disk and back (identity in the headless host). */
 export interface SecretCodec {
@@ -112,7 +113,7 @@ export class ConfigService {
     if (!existsSync(path)) return {};
     let raw: Record<string, unknown>;
     try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
+      raw = parseBoundedJson(readFileSync(path)) as Record<string, unknown>;
     } catch (err) {
       throw new ConfigError(`${path}: ${(err as Error).message} (fix or remove the file)`);
     }
@@ -139,7 +140,7 @@ export class ConfigService {
       const secret = (SECRET_KEYS as string[]).includes(k) && typeof v === 'string';
       out[k] = secret && this.#codec !== PLAIN ? { $secret: this.#codec.name, data: this.#codec.encode(v) } : v;
     }
-    mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
+    privateDir(this.dataDir);
     const tmp = `${this.settingsPath}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(out, null, 2) + '\n', { mode: 0o600 });
     chmodSync(tmp, 0o600);

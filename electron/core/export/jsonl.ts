@@ -1,39 +1,64 @@
-// `trajscope export`: one JSON line per successful upstream interaction, with its discounted
-// reward. Deterministic: the same data always gives the same bytes.
+// `trajscope export`: one JSON line per complete upstream interaction, with its discounted reward.
+// Deterministic: the same data always gives the same bytes. Failed calls (broken, truncated,
+// malformed, cancelled …) are not training data: they are left out, or, when asked for, written
+// with their outcome and no reward, never as good samples.
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
 
 export interface ExportOptions {
   episodes?: string[];
   discount?: number;
+  /** Also write failed calls, marked by their outcome (for inspection, not training). */
+  includeFailed?: boolean;
+  /** Told about a call that cannot be written (a request nested too deeply to serialize again). */
+  onSkip?: (callId: string, reason: string) => void;
 }
 
 export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<string> {
   const discount = opts.discount ?? 1;
   for (const ep of store.episodes.each(opts.episodes ? { ids: opts.episodes } : {})) {
     const turns = new Map(store.turns.list(ep.id).map((t) => [t.id, t.index]));
-    const calls = store.calls.details(ep.id).filter((c) => c.status === 200 && c.response);
-    const rewards = interactionRewards(calls, store.rewards.list(ep.id), discount);
-    for (const [i, c] of calls.entries()) {
-      const r = c.response!;
-      const reward = rewards[i]!;
-      yield JSON.stringify({
-        episode_id: ep.id,
-        session_key: ep.sessionKey,
-        task_id: ep.taskId,
-        turn_index: c.turnId ? (turns.get(c.turnId) ?? null) : null,
-        interaction_index: i,
-        interaction_id: c.id,
-        upstream_key: c.upstreamKey,
-        request: JSON.parse(c.requestBody),
-        response: { role: 'assistant', content: r.text, finish_reason: r.finishReason, usage: r.usage },
-        tool_calls: r.toolCalls.map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })),
-        reward: reward.reward,
-        reward_source: reward.source,
-        labeler: reward.labeler,
-        rubric: reward.rubric,
-        created_at: new Date(c.startedAt).toISOString(),
-      });
+    const all = store.calls.details(ep.id, { completeOnly: !opts.includeFailed }).filter((c) => c.outcome !== null);
+    const complete = all.filter((c) => c.outcome === 'complete' && c.response);
+    const rewards = new Map(
+      interactionRewards(complete, store.rewards.list(ep.id), discount).map((r, i) => [complete[i]!.id, r]),
+    );
+    let index = 0;
+    for (const c of all) {
+      const r = c.response;
+      const reward = rewards.get(c.id);
+      let line: string;
+      try {
+        line = JSON.stringify({
+          episode_id: ep.id,
+          session_key: ep.sessionKey,
+          task_id: ep.taskId,
+          turn_index: c.turnId ? (turns.get(c.turnId) ?? null) : null,
+          interaction_index: index,
+          interaction_id: c.id,
+          upstream_key: c.upstreamKey,
+          request: JSON.parse(c.requestBody),
+          response: {
+            role: 'assistant',
+            content: r?.text ?? '',
+            finish_reason: r?.finishReason ?? null,
+            usage: r?.usage ?? null,
+          },
+          tool_calls: (r?.toolCalls ?? []).map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })),
+          reward: reward?.reward ?? null,
+          reward_source: reward?.source ?? null,
+          labeler: reward?.labeler ?? null,
+          rubric: reward?.rubric ?? null,
+          created_at: new Date(c.startedAt).toISOString(),
+          outcome: c.outcome,
+        });
+      } catch (err) {
+        // only data recorded before bodies were depth-checked can get here
+        opts.onSkip?.(c.id, (err as Error).message);
+        continue;
+      }
+      index++;
+      yield line;
     }
   }
 }

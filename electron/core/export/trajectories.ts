@@ -21,7 +21,8 @@ export function trajectories(
   discount: number,
   style: TrajectoryStyle,
 ): Record<string, TrajectoryItem> {
-  const calls = store.calls.details(episodeId).filter((c) => c.status === 200 && c.response);
+  // only complete calls are training data; failed ones never appear as samples
+  const calls = store.calls.details(episodeId, { completeOnly: true }).filter((c) => c.response);
   const rewards = interactionRewards(calls, store.rewards.list(episodeId), discount);
   const items = calls.map((c, i): TrajectoryItem => {
     const req = JSON.parse(c.requestBody) as { messages: unknown[] };

@@ -131,23 +131,10 @@ export class Gateway {
       NODE_OPTIONS: this.spec.nodeOptions,
       FORCE_COLOR: '1',
     };
-    const args = [
-      ...b.args,
-      'gateway',
-      'run',
-      '--bind',
-      'loopback',
-      '--port',
-      String(this.port),
-      '--auth',
-      'token',
-      '--token',
-      this.token,
-    ];
-    this.log.write(
-      'system',
-      `$ openclaw gateway run --bind loopback --port ${this.port} --auth token --token <redacted>\n`,
-    );
+    // The token is in the config file (0600, in a 0700 dir), never in argv: any local user can read
+    // a command line from /proc or ps.
+    const args = [...b.args, 'gateway', 'run', '--bind', 'loopback', '--port', String(this.port), '--auth', 'token'];
+    this.log.write('system', `$ openclaw ${args.slice(b.args.length).join(' ')}   (token from the config file)\n`);
     const sub = execa(b.command, args, {
       env,
       extendEnv: false,

@@ -1,16 +1,17 @@
 // GatewaySupervisor: allocates ports and dirs, records pids, starts and stops gateways, samples
 // their RSS/CPU about once a second, and on start reaps gateways a crashed earlier run left.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineEvents } from '../events.ts';
+import { privateDir } from '../private-fs.ts';
 import type { Store } from '../store/store.ts';
 import type { OpenClawBinary } from './binary.ts';
 import type { JsonObject, ProviderBinding } from './config.ts';
 import { Gateway } from './gateway.ts';
 import { GatewayLog } from './logs.ts';
+import { claimPort, releasePort } from './port-claims.ts';
 import { isAlive, processesWithEnv, processTree, signalTree, TreeSampler } from './procfs.ts';
 
 export interface SupervisorOptions {
@@ -49,34 +50,6 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-// A gateway binds its port seconds after the check that found it free; another Trajscope process
-// (a second workbench, a parallel test) could pick the same port meanwhile. A claim file per port,
-// created exclusively and naming its owner pid, closes that window across processes.
-const CLAIMS = join(tmpdir(), `trajscope-port-claims-${process.getuid?.() ?? 0}`);
-
-export function claimPort(port: number): boolean {
-  mkdirSync(CLAIMS, { recursive: true, mode: 0o700 });
-  const file = join(CLAIMS, String(port));
-  try {
-    writeFileSync(file, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    const owner = Number(readFileSync(file, 'utf8'));
-    if (owner === process.pid || isAlive(owner)) return false;
-    writeFileSync(file, String(process.pid)); // the owner died without releasing it
-    return true;
-  }
-}
-
-export function releasePort(port: number): void {
-  const file = join(CLAIMS, String(port));
-  try {
-    if (Number(readFileSync(file, 'utf8')) === process.pid) unlinkSync(file);
-  } catch {
-    /* never claimed (an explicit port) or already gone */
-  }
-}
-
 export class GatewaySupervisor {
   readonly options: SupervisorOptions;
   /** The OpenClaw binary new gateways run (Settings may change it while the engine runs). */
@@ -96,7 +69,7 @@ export class GatewaySupervisor {
     this.pidDir = join(this.gatewaysDir, 'pids');
     this.logDir = join(options.dataDir, 'logs');
     for (const d of [this.gatewaysDir, this.pidDir, this.logDir, join(this.gatewaysDir, 'compile-cache')])
-      mkdirSync(d, { recursive: true, mode: 0o700 });
+      privateDir(d);
   }
 
   get running(): Gateway[] {

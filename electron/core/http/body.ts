@@ -1,6 +1,7 @@
 // Request bodies read with a hard size limit and checked before any state is touched.
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../../shared/json-depth.ts';
 import { describeZodError } from '../../../shared/schemas.ts';
 import { HttpError } from './errors.ts';
 
@@ -34,6 +35,7 @@ export function requireJsonType(req: IncomingMessage): void {
 /** Parses JSON bytes; an empty body counts as `{}` so body-less POSTs work. */
 export function parseJson(bytes: Buffer): unknown {
   if (bytes.length === 0) return {};
+  if (jsonTooDeep(bytes)) throw new HttpError(400, `JSON body nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (err) {

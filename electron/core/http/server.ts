@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpError, sendError } from './errors.ts';
+import { LOOPBACK_POLICY, type HttpPolicy } from './policy.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
 export interface Route {
@@ -21,17 +22,27 @@ export class HttpService {
   private server: Server | null = null;
   private readonly routes: Route[];
   private readonly fallback: Handler | null;
+  readonly policy: HttpPolicy;
 
-  constructor(name: string, routes: Route[], fallback: Handler | null = null) {
+  constructor(name: string, routes: Route[], fallback: Handler | null = null, policy: HttpPolicy = LOOPBACK_POLICY) {
     this.name = name;
     this.routes = routes;
     this.fallback = fallback;
+    this.policy = policy;
   }
 
   async start(host: string, port: number): Promise<{ host: string; port: number; url: string }> {
-    const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => void this.dispatch(req, res));
-    server.headersTimeout = 30_000;
-    server.requestTimeout = 0; // streamed turns may run for minutes; per-route timeouts bound them
+    // requestTimeout bounds receiving a request (headers and body), not the answer: a streamed turn
+    // may run for minutes, a slow body may not. Timeouts are checked every second, not every 30.
+    const server = createServer(
+      {
+        keepAliveTimeout: 30_000,
+        headersTimeout: Math.min(30_000, this.policy.requestTimeoutMs),
+        requestTimeout: this.policy.requestTimeoutMs,
+        connectionsCheckingInterval: 1000,
+      },
+      (req, res) => void this.dispatch(req, res),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -51,6 +62,13 @@ export class HttpService {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (!this.policy.allowsHost(req.headers.host)) {
+        throw new HttpError(
+          403,
+          `host "${req.headers.host}" is not allowed (add it to allowedHosts)`,
+          'host_not_allowed',
+        );
+      }
       const path = (req.url ?? '/').split('?')[0]!;
       let pathMatched = false;
       for (const r of this.routes) {

@@ -27,6 +27,7 @@ export class DirectRuntime implements AgentRuntime {
     const toolCalls: ToolCall[] = [];
     const events: Array<Record<string, unknown>> = [];
     for (let step = 0; step < this.maxSteps; step++) {
+      req.signal?.throwIfAborted();
       // Steps' texts are joined by a newline in the reply; the live stream shows the same.
       let first = true;
       const stepEmitter: TurnEmitter = {

@@ -6,6 +6,8 @@ import { HttpError } from '../http/errors.ts';
 export interface LiveSession {
   tail: Promise<void>;
   currentTurn: string | null;
+  /** Cancels the turn in flight (closing the session does). */
+  abort: AbortController | null;
   closed: boolean;
 }
 
@@ -23,7 +25,7 @@ export class LiveSessions {
   ensure(key: string): LiveSession {
     let s = this.#live.get(key);
     if (!s) {
-      s = { tail: Promise.resolve(), currentTurn: null, closed: false };
+      s = { tail: Promise.resolve(), currentTurn: null, abort: null, closed: false };
       this.#live.set(key, s);
     }
     return s;
@@ -44,10 +46,13 @@ export class LiveSessions {
     }
   }
 
-  /** Forgets a session; requests still queued on its lock fail with 409. */
+  /** Forgets a session: its turn in flight is cancelled, requests still queued on its lock fail with 409. */
   drop(key: string): LiveSession | undefined {
     const s = this.#live.get(key);
-    if (s) s.closed = true;
+    if (s) {
+      s.closed = true;
+      s.abort?.abort(new Error(`session ${key} was closed`));
+    }
     this.#live.delete(key);
     return s;
   }

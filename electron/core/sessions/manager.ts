@@ -25,6 +25,8 @@ export interface SessionDeps {
   internUpstream(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }): string;
   /** The model name runtimes ask the recorder for, for an episode bound to `upstreamId`. */
   modelOf(upstreamId: string | null): string;
+  /** Cancels an episode's upstream calls still in flight (its session is being closed). */
+  cancelCalls(episodeId: string, reason: string): void;
   /** Reports a failure that has no caller to answer (an episode-end hook, a background step). */
   warn(message: string): void;
 }
@@ -48,6 +50,9 @@ export interface TurnOutcome {
   result: TurnResult;
   episode: { id: string; index: number };
 }
+
+/** How long close waits for a cancelled turn to settle. */
+const CLOSE_WAIT_MS = 10_000;
 
 export class SessionManager {
   private readonly deps: SessionDeps;
@@ -255,18 +260,27 @@ export class SessionManager {
   }
 
   /** Closes a session: queued requests fail, the runtime lets go of it, its open episode ends. Idempotent. */
+  /**
+   * Closes a session: its turn in flight is cancelled (the runtime call and the episode's upstream
+   * calls are aborted; the turn ends "cancelled" and adds nothing to any history), queued requests
+   * fail, the runtime lets go of it, its open episode ends. Idempotent.
+   */
   async close(key: string): Promise<void> {
     const { store, events } = this.deps;
-    this.live.drop(key);
+    const live = this.live.drop(key);
     const row = store.sessions.get(key);
     if (!row) return;
-    await this.deps.runtimes[row.runtime]?.closeSession(key);
     const open = store.episodes.openRef(key);
+    if (open) this.deps.cancelCalls(open.id, `session ${key} was closed`);
+    await this.deps.runtimes[row.runtime]?.closeSession(key);
     if (open) {
       store.episodes.end(open.id);
       events.emit('episodes:changed', store.episodes.get(open.id)!);
     }
     store.sessions.markClosed(key);
+    // when close answers, the cancelled turn is already stored as such (bounded: a runtime that
+    // ignores the abort cannot hold the close forever)
+    if (live) await Promise.race([live.tail, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
     this.notify(key);
   }
 

@@ -1,6 +1,7 @@
 // Reward rules in one place: what a reward may attach to, the bounds of its value, and the events
 // every view listens for. The DataProxy, the recorder's AReaL routes and hand labels all go here.
 import type { Reward, RewardSource } from '../../../shared/domain.ts';
+import { MAX_REWARD } from '../../../shared/schemas.ts';
 import type { EngineEvents } from '../events.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Store } from '../store/store.ts';
@@ -34,7 +35,9 @@ export class RewardBook {
     const store = this.#store;
     const ep = store.episodes.get(r.episodeId);
     if (!ep) throw new HttpError(404, `unknown episode ${r.episodeId}`);
-    if (!Number.isFinite(r.value)) throw new HttpError(400, 'reward must be a finite number');
+    if (!Number.isFinite(r.value) || Math.abs(r.value) > MAX_REWARD) {
+      throw new HttpError(400, `reward must be a finite number within ±${MAX_REWARD}`);
+    }
     if (r.turnId) {
       const turn = store.turns.get(r.turnId);
       if (!turn || turn.episodeId !== ep.id)

@@ -41,9 +41,29 @@ export async function runTurn(
     message: input.message,
     historyLength: history.length,
   });
+  const abort = new AbortController();
   live.currentTurn = turn.id;
+  live.abort = abort;
   events.emit('turns:changed', turn);
   const model = input.inf_model ?? deps.modelOf(upstreamId);
+  const end = (status: 'ok' | 'failed' | 'cancelled', r: Partial<TurnResult> & { error?: string } = {}) => {
+    const t = store.turns.finish(turn.id, {
+      status,
+      reply: r.text ?? null,
+      toolCalls: r.toolCalls ?? [],
+      error: r.error ?? null,
+    });
+    live.currentTurn = null;
+    live.abort = null;
+    events.emit('turns:changed', t);
+    return t;
+  };
+  const cancelled = () => {
+    // whatever the runtime answered, nothing of a cancelled turn joins any history
+    const why = abort.signal.reason instanceof Error ? abort.signal.reason.message : 'cancelled';
+    end('cancelled', { error: `cancelled: ${why}` });
+    return new HttpError(409, `the turn was cancelled: ${why}`, 'turn_cancelled');
+  };
   let result: TurnResult;
   try {
     result = await rt.run(
@@ -55,16 +75,17 @@ export async function runTurn(
         message: input.message,
         metadata: input.metadata ?? {},
         upstream: { baseUrl: deps.recorderUrl(), apiKey: episode.upstreamKey, model },
+        signal: abort.signal,
       },
       emitter,
     );
   } catch (err) {
+    if (abort.signal.aborted) throw cancelled();
     const e = err instanceof HttpError ? err : new RuntimeError(502, `the runtime failed: ${(err as Error).message}`);
-    const failed = store.turns.finish(turn.id, { ok: false, reply: null, toolCalls: [], error: e.message });
-    live.currentTurn = null;
-    events.emit('turns:changed', failed);
+    end('failed', { error: e.message });
     throw new HttpError(e.status, e.message, e.type);
   }
+  if (abort.signal.aborted) throw cancelled();
   // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
   // stream shows few of them); the runtime's own list when nothing went through the recorder.
   const recorded = store.calls
@@ -73,8 +94,6 @@ export async function runTurn(
     .map((c, index) => ({ ...c, index }));
   const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
   result = { ...result, toolCalls };
-  const done = store.turns.finish(turn.id, { ok: true, reply: result.text, toolCalls, error: null });
-  live.currentTurn = null;
-  events.emit('turns:changed', done);
+  const done = end('ok', result);
   return { turn: done, result, episode: { id: episode.id, index: episode.index } };
 }

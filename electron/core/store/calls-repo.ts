@@ -1,12 +1,12 @@
 // Upstream calls: each request stored byte-exact before it is forwarded, then completed with the
 // reassembled response. Summaries leave the bodies out; details carry them.
 import { randomUUID } from 'node:crypto';
-import type { UpstreamCall, UpstreamCallDetail } from '../../../shared/domain.ts';
+import type { CallOutcome, UpstreamCall, UpstreamCallDetail } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { toCall, toCallDetail, type CallRow } from './rows.ts';
 
 const SUMMARY = `
-  SELECT id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, status, error, response,
+  SELECT id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, status, outcome, error, response,
     started_at, first_byte_at, ended_at, length(request_body) AS request_bytes FROM upstream_calls`;
 const DETAIL = 'SELECT *, length(request_body) AS request_bytes FROM upstream_calls';
 
@@ -23,6 +23,7 @@ export interface NewCall {
 
 export interface CallResult {
   status: number | null;
+  outcome: CallOutcome;
   error: string | null;
   response: unknown;
   rawResponse: string | null;
@@ -69,6 +70,7 @@ export class CallsRepo {
       outsideTurn,
       path: c.path,
       status: null,
+      outcome: null,
       error: null,
       startedAt: c.startedAt,
       firstByteAt: null,
@@ -81,9 +83,10 @@ export class CallsRepo {
   /** Completes a call; returns the call as stored (`call` is what insert returned). */
   finish(call: UpstreamCall, r: CallResult): UpstreamCall {
     this.#db.run(
-      `UPDATE upstream_calls SET status = ?, error = ?, response = ?, raw_response = ?, first_byte_at = ?, ended_at = ?
-       WHERE id = ?`,
+      `UPDATE upstream_calls SET status = ?, outcome = ?, error = ?, response = ?, raw_response = ?, first_byte_at = ?,
+        ended_at = ? WHERE id = ?`,
       r.status,
+      r.outcome,
       r.error,
       r.response === null ? null : JSON.stringify(r.response),
       r.rawResponse,
@@ -94,6 +97,7 @@ export class CallsRepo {
     return {
       ...call,
       status: r.status,
+      outcome: r.outcome,
       error: r.error,
       firstByteAt: r.firstByteAt,
       endedAt: r.endedAt,
@@ -133,8 +137,9 @@ export class CallsRepo {
     return this.#db.get<{ n: number }>(sql, ...params)!.n;
   }
 
-  /** Full calls of an episode, in order, for export. */
-  details(episodeId: string): UpstreamCallDetail[] {
-    return this.#db.all<CallRow>(`${DETAIL} WHERE episode_id = ? ORDER BY seq`, episodeId).map(toCallDetail);
+  /** Full calls of an episode, in order; `completeOnly` keeps the good training data (exports). */
+  details(episodeId: string, opts: { completeOnly?: boolean } = {}): UpstreamCallDetail[] {
+    const only = opts.completeOnly ? ` AND outcome = 'complete'` : '';
+    return this.#db.all<CallRow>(`${DETAIL} WHERE episode_id = ?${only} ORDER BY seq`, episodeId).map(toCallDetail);
   }
 }

@@ -1,8 +1,8 @@
 // The SQLite connection: Node's built-in node:sqlite (no native module to rebuild for Electron),
 // WAL journal, one writer, cached prepared statements and explicit transactions.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { createPrivateFile, privateDir, privateFile } from '../private-fs.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Row = Record<string, SQLInputValue>;
@@ -14,14 +14,17 @@ export class Db {
   private depth = 0;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    privateDir(dataDir);
     this.path = join(dataDir, 'trajscope.sqlite');
+    // created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode
+    createPrivateFile(this.path);
     this.db = new DatabaseSync(this.path);
     // WAL + synchronous=NORMAL: a commit survives the process being killed at any point
     // (tested with SIGKILL); only an OS crash or power loss can drop the last commits.
     this.db.exec(
       'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
     );
+    for (const f of [`${this.path}-wal`, `${this.path}-shm`]) privateFile(f); // left wider by an earlier run
     this.migrate();
   }
 
@@ -33,15 +36,24 @@ export class Db {
     const done = new Set(this.all<{ version: number }>('SELECT version FROM schema_migrations').map((r) => r.version));
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
-      this.tx(() => {
-        this.db.exec(m.sql);
-        this.run(
-          'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-          m.version,
-          m.name,
-          Date.now(),
-        );
-      });
+      // foreign keys cannot be switched inside a transaction; a rebuild turns them off around it
+      if (m.rebuild) this.db.exec('PRAGMA foreign_keys = OFF');
+      try {
+        this.tx(() => {
+          this.db.exec(m.sql);
+          if (m.rebuild && this.all('PRAGMA foreign_key_check').length > 0) {
+            throw new Error(`migration ${m.version} (${m.name}) would break foreign keys`);
+          }
+          this.run(
+            'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+            m.version,
+            m.name,
+            Date.now(),
+          );
+        });
+      } finally {
+        if (m.rebuild) this.db.exec('PRAGMA foreign_keys = ON');
+      }
     }
   }
 

@@ -4,6 +4,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Rebuilds a table other tables point at: run with foreign keys off, then checked (SQLite's procedure). */
+  rebuild?: true;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -156,6 +158,42 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX sessions_created ON sessions (created_at, key);
       CREATE INDEX alerts_created ON alerts (created_at, id);
       CREATE INDEX alerts_episode ON alerts (episode_id);
+    `,
+  },
+  {
+    version: 4,
+    name: 'call outcomes (only complete calls are training data); cancelled turns',
+    rebuild: true,
+    sql: `
+      ALTER TABLE upstream_calls ADD COLUMN outcome TEXT;
+      UPDATE upstream_calls SET outcome = CASE
+        WHEN ended_at IS NULL THEN NULL
+        WHEN error LIKE 'the host stopped%' THEN 'interrupted'
+        WHEN status = 200 AND error IS NULL THEN 'complete'
+        WHEN status = 200 THEN 'truncated'
+        WHEN status = 504 THEN 'timeout'
+        ELSE 'error' END;
+      CREATE INDEX upstream_calls_outcome ON upstream_calls (episode_id, outcome);
+      CREATE TABLE turns_v4 (
+        id TEXT PRIMARY KEY,
+        episode_id TEXT NOT NULL REFERENCES episodes(id),
+        session_key TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running','ok','failed','cancelled')),
+        message TEXT NOT NULL,
+        reply TEXT,
+        history_length INTEGER NOT NULL,
+        tool_calls TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        UNIQUE (episode_id, idx)
+      );
+      INSERT INTO turns_v4 SELECT id, episode_id, session_key, idx, status, message, reply, history_length,
+        tool_calls, error, started_at, ended_at FROM turns;
+      DROP TABLE turns;
+      ALTER TABLE turns_v4 RENAME TO turns;
+      CREATE INDEX turns_session ON turns (session_key);
     `,
   },
 ];

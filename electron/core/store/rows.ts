@@ -2,6 +2,7 @@
 import type {
   Alert,
   AlertKind,
+  CallOutcome,
   Episode,
   Reward,
   RewardSource,
@@ -54,6 +55,7 @@ export interface CallRow {
   outside_turn: number;
   path: string;
   status: number | null;
+  outcome: CallOutcome | null;
   error: string | null;
   response: string | null;
   started_at: number;
@@ -139,6 +141,7 @@ export function toCall(r: CallRow): UpstreamCall {
     outsideTurn: r.outside_turn === 1,
     path: r.path,
     status: r.status,
+    outcome: r.outcome,
     error: r.error,
     startedAt: r.started_at,
     firstByteAt: r.first_byte_at,

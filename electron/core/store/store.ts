@@ -58,7 +58,8 @@ export class Store {
         now,
       ).changes,
       calls: this.#db.run(
-        `UPDATE upstream_calls SET error = 'the host stopped during this call', ended_at = ? WHERE ended_at IS NULL`,
+        `UPDATE upstream_calls SET error = 'the host stopped during this call', outcome = 'interrupted', ended_at = ?
+         WHERE ended_at IS NULL`,
         now,
       ).changes,
     }));

@@ -36,24 +36,30 @@ export class TurnsRepo {
     return this.get(id)!;
   }
 
-  /** Finishes a turn; on success its user message and reply join the episode history in the same commit. */
+  /** Finishes a turn; when ok, its user message and reply join the episode history in the same commit. */
   finish(
     id: string,
-    r: { ok: boolean; reply: string | null; toolCalls: ToolCall[]; error: string | null; now?: number },
+    r: {
+      status: 'ok' | 'failed' | 'cancelled';
+      reply: string | null;
+      toolCalls: ToolCall[];
+      error: string | null;
+      now?: number;
+    },
   ): Turn {
     this.#db.tx(() => {
       const turn = this.get(id);
       if (!turn) throw new Error(`unknown turn ${id}`);
       this.#db.run(
         'UPDATE turns SET status = ?, reply = ?, tool_calls = ?, error = ?, ended_at = ? WHERE id = ?',
-        r.ok ? 'ok' : 'failed',
+        r.status,
         r.reply,
         JSON.stringify(r.toolCalls),
         r.error,
         r.now ?? Date.now(),
         id,
       );
-      if (!r.ok) return;
+      if (r.status !== 'ok') return;
       const last = this.#db.get<{ n: number | null }>(
         'SELECT MAX(seq) AS n FROM history_messages WHERE episode_id = ?',
         turn.episodeId,

@@ -2,10 +2,11 @@
 // per-episode key, stores each request byte-exact before forwarding it, and passes streams through
 // chunk by chunk while reassembling them. AReaL's reward and export routes live in rl-routes.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { UpstreamCall } from '../../../shared/domain.ts';
+import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import { bearerToken, parseJson, readBody, requireJsonType } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
 import { toHttpError, type Forwarder } from '../openai/forward.ts';
 import { ChatAccumulator, SseParser } from '../openai/sse.ts';
@@ -28,6 +29,7 @@ export interface RecorderDeps extends RlDeps {
   upstreams: UpstreamDirectory;
   adminKey: string;
   bodyLimit: number;
+  policy: HttpPolicy;
   /** The turn in flight for a session, if any: calls made meanwhile belong to it. */
   currentTurn(sessionKey: string): string | null;
   hooks: RecorderHooks;
@@ -38,7 +40,8 @@ export interface RecorderDeps extends RlDeps {
 const SKIP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
 interface Outcome {
-  status: number;
+  status: number | null;
+  outcome: CallOutcome;
   error: string | null;
   response: unknown;
   rawResponse: string | null;
@@ -49,14 +52,21 @@ export class UpstreamRecorder {
   private readonly deps: RecorderDeps;
   private readonly service: HttpService;
   private baseUrl = '';
+  /** Calls on their way upstream, so that a closed session's can be cancelled. */
+  private readonly inFlight = new Map<string, { episodeId: string; abort: AbortController }>();
 
   constructor(deps: RecorderDeps) {
     this.deps = deps;
-    this.service = new HttpService('upstream-recorder', [
-      route('GET', '/v1/models', (req, res) => this.models(req, res)),
-      route('POST', '/v1/chat/completions', (req, res) => this.chat(req, res)),
-      ...rlRoutes(deps, (req, requireOpen) => this.episodeFor(req, requireOpen)),
-    ]);
+    this.service = new HttpService(
+      'upstream-recorder',
+      [
+        route('GET', '/v1/models', (req, res) => this.models(req, res)),
+        route('POST', '/v1/chat/completions', (req, res) => this.chat(req, res)),
+        ...rlRoutes(deps, (req, requireOpen) => this.episodeFor(req, requireOpen)),
+      ],
+      null,
+      deps.policy,
+    );
   }
 
   /** The provider base URL (with /v1) that runtimes are configured with. */
@@ -76,6 +86,17 @@ export class UpstreamRecorder {
     return this.service.stop();
   }
 
+  /** Cancels the episode's calls still in flight (its session was closed); returns how many. */
+  cancelEpisode(episodeId: string, reason: string): number {
+    let n = 0;
+    for (const c of this.inFlight.values()) {
+      if (c.episodeId !== episodeId) continue;
+      c.abort.abort(new Error(reason));
+      n++;
+    }
+    return n;
+  }
+
   /** The episode a bearer key belongs to; 401 for unknown keys and, when asked, for ended episodes. */
   private episodeFor(req: IncomingMessage, requireOpen: boolean): KeyInfo & { key: string } {
     const key = bearerToken(req);
@@ -92,7 +113,7 @@ export class UpstreamRecorder {
     const ep = this.episodeFor(req, true);
     const up = await this.deps.forwarder.request(this.deps.upstreams.target(ep.upstream_id), 'GET', '/models', null);
     const text = await up.body.text();
-    res.writeHead(up.statusCode, { 'content-type': 'application/json' });
+    res.writeHead(up.statusCode, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
     res.end(text);
   }
 
@@ -131,8 +152,10 @@ export class UpstreamRecorder {
     });
 
     const abort = new AbortController();
+    this.inFlight.set(call.id, { episodeId: ep.id, abort });
     res.on('close', () => !res.writableFinished && abort.abort(new Error('the caller disconnected')));
     const target = this.deps.upstreams.target(ep.upstream_id);
+    const streaming = (body as { stream?: unknown }).stream === true;
     let firstByteAt: number | null = null;
     let finished = false;
     const finish = (o: Outcome) => {
@@ -146,50 +169,70 @@ export class UpstreamRecorder {
       if (up.statusCode !== 200) {
         const text = await up.body.text();
         const error = `upstream answered ${up.statusCode}: ${text.slice(0, 500)}`;
-        finish({ status: up.statusCode, error, response: null, rawResponse: text, firstByteAt });
-        res.writeHead(up.statusCode, { 'content-type': type.includes('json') ? 'application/json' : 'text/plain' });
+        finish({ status: up.statusCode, outcome: 'error', error, response: null, rawResponse: text, firstByteAt });
+        const contentType = type.includes('json') ? 'application/json' : 'text/plain';
+        res.writeHead(up.statusCode, { 'content-type': contentType, 'x-content-type-options': 'nosniff' });
         res.end(text);
         return;
       }
       if (type.includes('text/event-stream')) {
         finished = true; // passStream always records the outcome itself
-        await this.passStream(call, up.body, res, firstByteAt);
+        await this.passStream(call, up.body, res, firstByteAt, abort.signal);
         return;
       }
       const text = await up.body.text();
       const acc = new ChatAccumulator();
-      let error: string | null = null;
+      let readable = true;
       try {
         acc.pushCompletion(JSON.parse(text));
       } catch {
-        error = 'upstream sent a body that is not JSON';
+        readable = false;
       }
+      // a whole JSON reply to a request that asked for a stream is not what the caller can read
+      const error = !readable
+        ? 'upstream sent a body that is not JSON'
+        : streaming
+          ? 'upstream answered a streaming request with a plain JSON body'
+          : null;
+      const response = readable ? acc.summary(false) : null;
       finish({
-        status: error ? 502 : 200,
+        status: 200,
+        outcome: error ? 'malformed' : 'complete',
         error,
-        response: error ? null : acc.summary(false),
+        response,
         rawResponse: text,
         firstByteAt,
       });
-      if (error) throw new HttpError(502, error);
-      res.writeHead(200, { 'content-type': 'application/json' });
+      if (!readable) throw new HttpError(502, error!);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
       res.end(text);
     } catch (err) {
       const e = toHttpError(err, new URL(target.baseUrl).origin);
-      if (!finished) finish({ status: e.status, error: e.message, response: null, rawResponse: null, firstByteAt });
+      if (!finished) finish({ ...failure(e, abort.signal), response: null, rawResponse: null, firstByteAt });
       throw e;
+    } finally {
+      this.inFlight.delete(call.id);
     }
   }
 
   /** Relays an SSE body chunk by chunk; a mid-stream failure ends the stream with an error event. */
-  private async passStream(call: UpstreamCall, body: AsyncIterable<Buffer>, res: ServerResponse, firstByteAt: number) {
+  private async passStream(
+    call: UpstreamCall,
+    body: AsyncIterable<Buffer>,
+    res: ServerResponse,
+    firstByteAt: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const parser = new SseParser();
     const acc = new ChatAccumulator();
     const raw: string[] = [];
     const decoder = new TextDecoder();
-    let error: string | null = null;
-    let status = 200;
+    let ended: { outcome: CallOutcome; error: string | null; status: number | null } = {
+      outcome: 'complete',
+      error: null,
+      status: 200,
+    };
     try {
       for await (const chunk of body) {
         raw.push(decoder.decode(chunk, { stream: true }));
@@ -197,20 +240,20 @@ export class UpstreamRecorder {
         res.write(chunk);
       }
       for (const ev of parser.end()) acc.pushData(ev.data);
-      if (!acc.complete) {
-        error =
-          acc.error?.message ??
-          (acc.chunkCount === 0
-            ? 'upstream stream held no valid chunk'
-            : 'upstream stream ended before it was complete');
-      }
+      if (acc.error) ended = { outcome: 'error', error: acc.error.message, status: 200 };
+      else if (acc.chunkCount === 0)
+        ended = { outcome: 'malformed', error: 'upstream stream held no valid chunk', status: 200 };
+      else if (!acc.complete)
+        ended = { outcome: 'truncated', error: 'upstream stream ended before it was complete', status: 200 };
     } catch (err) {
       const e = toHttpError(err, 'upstream');
-      error = e.message;
-      status = e.status;
+      const f = failure(e, signal);
+      // a stream that broke after it began is cut short, whatever broke it
+      ended = { ...f, outcome: f.outcome === 'cancelled' || f.outcome === 'timeout' ? f.outcome : 'truncated' };
       if (!res.destroyed) res.write(`data: ${JSON.stringify({ error: { message: e.message, type: e.type } })}\n\n`);
     }
-    this.finish(call, { status, error, response: acc.summary(true), rawResponse: raw.join(''), firstByteAt });
+    // what arrived is kept for inspection, whatever the outcome
+    this.finish(call, { ...ended, response: acc.summary(true), rawResponse: raw.join(''), firstByteAt });
     res.end();
   }
 
@@ -218,4 +261,15 @@ export class UpstreamRecorder {
     const done = this.deps.store.calls.finish(call, { ...o, endedAt: Date.now() });
     this.deps.events.emit('calls:recorded', done);
   }
+}
+
+/** How a call that failed in transport ended: cancelled by its caller, too slow, unreachable, or broken. */
+function failure(e: HttpError, signal: AbortSignal): { status: number; outcome: CallOutcome; error: string } {
+  if (signal.aborted) {
+    const why = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+    return { status: 499, outcome: 'cancelled', error: `cancelled: ${why}` };
+  }
+  if (e.status === 504) return { status: 504, outcome: 'timeout', error: e.message };
+  if (e.type === 'upstream_unreachable') return { status: 502, outcome: 'unreachable', error: e.message };
+  return { status: e.status, outcome: 'error', error: e.message };
 }

@@ -1,8 +1,10 @@
 // `trajscope export`: recorded interactions as JSON Lines, to a file (written beside it and renamed
-// into place, so a failed export never leaves half a file) or to stdout.
-import { closeSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// into place, so a failed export never leaves half a file) or to stdout (every byte reaches the
+// reader before the process exits; a closed pipe is an error, exit 1).
+import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { exportLines } from '../../core/export/jsonl.ts';
+import { writeLines } from '../../core/export/write.ts';
 import { Store } from '../../core/store/store.ts';
 
 export interface ExportArgs {
@@ -10,31 +12,38 @@ export interface ExportArgs {
   out?: string;
   episodes?: string[];
   discount: number;
+  includeFailed: boolean;
 }
 
-export function exportCommand(a: ExportArgs): void {
+export async function exportCommand(a: ExportArgs): Promise<void> {
   const store = new Store(resolve(a.dataDir));
   try {
-    const lines = exportLines(store, { episodes: a.episodes, discount: a.discount });
+    const onSkip = (id: string, why: string) => process.stderr.write(`trajscope: export skipped call ${id}: ${why}\n`);
+    const lines = exportLines(store, {
+      episodes: a.episodes,
+      discount: a.discount,
+      includeFailed: a.includeFailed,
+      onSkip,
+    });
     if (!a.out) {
-      for (const line of lines) process.stdout.write(line + '\n');
+      await writeLines(lines, process.stdout).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(
+          err.code === 'EPIPE' ? 'the output was closed before the export finished (EPIPE)' : err.message,
+        );
+      });
       return;
     }
     const tmpDir = mkdtempSync(join(dirname(resolve(a.out)), '.trajscope-export-'));
-    const tmp = join(tmpDir, 'export.jsonl');
-    const fd = openSync(tmp, 'w', 0o600);
-    let count = 0;
     try {
-      for (const line of lines) {
-        writeSync(fd, line + '\n');
-        count++;
-      }
+      const tmp = join(tmpDir, 'export.jsonl');
+      const file = createWriteStream(tmp, { mode: 0o600, flags: 'wx' });
+      const count = await writeLines(lines, file);
+      await new Promise<void>((ok, fail) => file.end((err?: Error | null) => (err ? fail(err) : ok())));
+      renameSync(tmp, resolve(a.out));
+      process.stderr.write(`exported ${count} interactions to ${a.out}\n`);
     } finally {
-      closeSync(fd);
+      rmSync(tmpDir, { recursive: true, force: true });
     }
-    renameSync(tmp, resolve(a.out));
-    rmSync(tmpDir, { recursive: true, force: true });
-    process.stderr.write(`exported ${count} interactions to ${a.out}\n`);
   } finally {
     store.close();
   }

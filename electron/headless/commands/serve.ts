@@ -11,6 +11,8 @@ import { ensureUiBuilt } from '../ui-build.ts';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export async function serve(config: ConfigService): Promise<void> {
+  // everything this process and its gateways create is the user's alone, whatever the shell's umask
+  process.umask(0o077);
   const c = config.current;
   if (!c.noUi) await ensureUiBuilt(ROOT, (line) => process.stderr.write(line + '\n'));
   const wb = new Workbench(config);

@@ -50,7 +50,7 @@ describe('leak detectors', () => {
         message: u,
         historyLength: store.turns.history(ep.id).length,
       });
-      events.emit('turns:changed', store.turns.finish(t.id, { ok: true, reply: a, toolCalls: [], error: null }));
+      events.emit('turns:changed', store.turns.finish(t.id, { status: 'ok', reply: a, toolCalls: [], error: null }));
     }
     const turn = store.turns.insert({
       episodeId: ep.id,

@@ -70,7 +70,7 @@ test('a failing transaction leaves nothing half-written', () => {
     const turn = s.turns.insert({ episodeId: ep.id, sessionKey: 's', message: 'm', historyLength: 0 });
     assert.throws(() =>
       s.tx(() => {
-        s.turns.finish(turn.id, { ok: true, reply: 'r', toolCalls: [], error: null });
+        s.turns.finish(turn.id, { status: 'ok', reply: 'r', toolCalls: [], error: null });
         throw new Error('boom');
       }),
     );
@@ -90,7 +90,7 @@ test('recoverInterrupted fails running turns and unfinished calls, and only thos
     s.sessions.ensure('s', 'direct');
     const ep = episode(s, 's', 'sk-sess-b');
     const done = s.turns.insert({ episodeId: ep.id, sessionKey: 's', message: 'a', historyLength: 0 });
-    s.turns.finish(done.id, { ok: true, reply: 'b', toolCalls: [], error: null });
+    s.turns.finish(done.id, { status: 'ok', reply: 'b', toolCalls: [], error: null });
     const running = s.turns.insert({ episodeId: ep.id, sessionKey: 's', message: 'c', historyLength: 2 });
     s.calls.insert({
       upstreamKey: 'sk-sess-b',

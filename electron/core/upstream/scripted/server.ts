@@ -7,6 +7,7 @@ import { describeZodError, scenarioFile, type Scenario } from '../../../../share
 import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
 import { bearerToken, parseJson, readBody } from '../../http/body.ts';
 import { HttpError, sendJson } from '../../http/errors.ts';
+import type { HttpPolicy } from '../../http/policy.ts';
 import { HttpService, route } from '../../http/server.ts';
 import { DEFAULT_SCENARIO, nextReply } from './scenario.ts';
 
@@ -43,19 +44,24 @@ export class ScriptedModel {
   private readonly service: HttpService;
   private url = '';
 
-  constructor(scenario: Scenario = DEFAULT_SCENARIO, token: string) {
+  constructor(scenario: Scenario = DEFAULT_SCENARIO, token: string, policy?: HttpPolicy) {
     this.scenario = scenario;
     this.token = token;
-    this.service = new HttpService('scripted-model', [
-      route('GET', '/v1/models', (req, res) => {
-        this.auth(req);
-        sendJson(res, 200, {
-          object: 'list',
-          data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }],
-        });
-      }),
-      route('POST', '/v1/chat/completions', (req, res) => this.complete(req, res)),
-    ]);
+    this.service = new HttpService(
+      'scripted-model',
+      [
+        route('GET', '/v1/models', (req, res) => {
+          this.auth(req);
+          sendJson(res, 200, {
+            object: 'list',
+            data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }],
+          });
+        }),
+        route('POST', '/v1/chat/completions', (req, res) => this.complete(req, res)),
+      ],
+      null,
+      policy,
+    );
   }
 
   /** Base URL including /v1, as OpenAI clients expect. */

@@ -8,6 +8,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { LogChunk } from '../../../../shared/domain.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 import { turnAt } from './turn-at.ts';
+import { plainText, TerminalFilter } from '../../../../shared/terminal.ts';
+
+/** How much raw output "Copy" keeps (the terminal's own scrollback is about as long). */
+const RAW_KEEP = 16 * 1024 * 1024;
 
 export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   const store = useStoreApi();
@@ -17,6 +21,8 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   const pausedRef = useRef(false);
   const heldRef = useRef<string[]>([]);
   const marksRef = useRef<Array<{ row: number; at: number }>>([]);
+  const rawRef = useRef<string[]>([]);
+  const rawBytes = useRef(0);
   const [paused, setPaused] = useState(false);
   const [held, setHeld] = useState(0);
   const [query, setQuery] = useState<string | null>(null);
@@ -53,14 +59,24 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
       term.write(text, () => setLines(term.buffer.active.length));
       if (pending.length) frame = requestAnimationFrame(flush);
     };
+    // Captured output is untrusted (model replies reach the logs): one filter per stream keeps
+    // colours and drops whatever could clear, move, rewrite or hide; a split sequence stays whole.
+    const filters = new Map<string, TerminalFilter>();
     const push = (c: LogChunk) => {
       marksRef.current.push({ row: term.buffer.active.length + pending.length, at: c.at });
+      rawRef.current.push(c.text);
+      rawBytes.current += c.text.length;
+      while (rawBytes.current > RAW_KEEP && rawRef.current.length > 1)
+        rawBytes.current -= rawRef.current.shift()!.length;
+      let filter = filters.get(c.stream);
+      if (!filter) filters.set(c.stream, (filter = new TerminalFilter()));
+      const safe = filter.push(c.text);
       if (pausedRef.current) {
-        heldRef.current.push(c.text);
+        heldRef.current.push(safe);
         setHeld(heldRef.current.length);
         return;
       }
-      pending.push(c.text);
+      pending.push(safe);
       frame ||= requestAnimationFrame(flush);
     };
     const api = store.getState().api;
@@ -90,6 +106,8 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
       term.dispose();
       termRef.current = null;
       marksRef.current = [];
+      rawRef.current = [];
+      rawBytes.current = 0;
     };
   }, [sessionKey, store]);
 
@@ -104,16 +122,13 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
     }
     if (!next) termRef.current?.scrollToBottom();
   };
+  // A selection copies what is selected; otherwise what the process wrote, not what the screen shows.
   const copy = () => {
-    const t = termRef.current;
-    if (!t) return;
-    let text = t.getSelection();
-    if (!text) {
-      t.selectAll();
-      text = t.getSelection();
-      t.clearSelection();
-    }
-    void navigator.clipboard?.writeText(text);
+    const selected = termRef.current?.getSelection();
+    const text = selected || plainText(rawRef.current.join(''));
+    void navigator.clipboard
+      ?.writeText(text)
+      .catch((e: Error) => store.getState().setNotice(`Copy failed: ${e.message}`, 'error'));
   };
   const jump = async (which: 'selection' | 'in-flight') => {
     const st = store.getState();

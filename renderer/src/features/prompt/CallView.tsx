@@ -2,7 +2,7 @@
 // and results) or raw JSON, with the reassembled response and "copy as curl". The body loads
 // only when the call is opened.
 import { useEffect, useState } from 'react';
-import type { UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
+import { CALL_OUTCOMES, type UpstreamCall, type UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LongText } from '../../components/LongText.tsx';
@@ -52,8 +52,13 @@ export function CallView({
       } | null)
     : null;
   const r = call.response;
+  const failed = call.outcome !== null && call.outcome !== 'complete';
   return (
-    <div className={`call ${call.error ? 'failed' : ''}`} data-testid="upstream-call">
+    <div
+      className={`call ${failed ? 'failed' : ''}`}
+      data-testid="upstream-call"
+      data-outcome={call.outcome ?? 'in-flight'}
+    >
       <button type="button" className="call-head" aria-expanded={open} onClick={() => setOpen(!open)}>
         <span>
           {open ? '▾' : '▸'} Call {ordinal + 1}
@@ -64,7 +69,12 @@ export function CallView({
           {call.outsideTurn ? ' · outside any turn' : ''}
         </span>
         {r?.toolCalls.length ? <span className="badge">{r.toolCalls.map((t) => t.name).join(', ')}</span> : null}
-        {call.error && <span className="badge warn">{call.error.slice(0, 80)}</span>}
+        {failed && (
+          <span className="badge warn" title={`${CALL_OUTCOMES[call.outcome!]}: not training data`}>
+            failed: {call.outcome}
+          </span>
+        )}
+        {call.error && <span className="muted small">{call.error.slice(0, 80)}</span>}
       </button>
       {open && !detail && <p className="muted">Loading request…</p>}
       {open && detail && (
@@ -91,7 +101,7 @@ export function CallView({
           {raw || !body?.messages ? (
             <>
               <h4>Request (as received{body ? ', pretty-printed' : ''})</h4>
-              <LongText className="json" text={body ? JSON.stringify(body, null, 2) : detail.requestBody} />
+              <LongText className="json" text={body ? pretty(detail.requestBody) : detail.requestBody} />
               <h4>Response (as relayed)</h4>
               <LongText className="json" text={detail.rawResponse ?? pretty(r)} />
             </>

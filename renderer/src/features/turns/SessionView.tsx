@@ -7,6 +7,7 @@ import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LogTerminal } from '../logs/LogTerminal.tsx';
 import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from '../sessions/actions.ts';
 import { TurnView } from './TurnView.tsx';
+import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 
 export function SessionView() {
   const store = useStoreApi();
@@ -158,7 +159,9 @@ export function SessionView() {
         </nav>
         <section className="turn-pane">
           {turnId ? (
-            <TurnView turnId={turnId} />
+            <ErrorBoundary key={turnId} what="This turn">
+              <TurnView turnId={turnId} />
+            </ErrorBoundary>
           ) : (
             <div className="empty center">
               <p>Select a turn to see its replayed history, upstream calls and diff.</p>
@@ -168,7 +171,11 @@ export function SessionView() {
           <Composer sessionKey={key} />
         </section>
       </div>
-      {session.runtime === 'openclaw' && <LogTerminal sessionKey={key} />}
+      {session.runtime === 'openclaw' && (
+        <ErrorBoundary key={key} what="The gateway log">
+          <LogTerminal sessionKey={key} />
+        </ErrorBoundary>
+      )}
     </div>
   );
 }

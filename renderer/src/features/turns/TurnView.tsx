@@ -3,7 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Alert, LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
-import { duration, stripAnsi, tryJson, turnDuration } from '../../format.ts';
+import { duration, pretty, stripAnsi, turnDuration } from '../../format.ts';
+import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from '../leaks/AlertCard.tsx';
 import { CallView } from '../prompt/CallView.tsx';
@@ -97,7 +98,9 @@ export function TurnView({ turnId }: { turnId: string }) {
         <section aria-label="Upstream calls">
           {calls.length === 0 && <p className="muted">No upstream call was recorded for this turn.</p>}
           {calls.map((c, i) => (
-            <CallView key={c.id} call={c} ordinal={i} initiallyOpen={c.id === callId || (i === 0 && !callId)} />
+            <ErrorBoundary key={c.id} what={`Call ${i + 1}`}>
+              <CallView call={c} ordinal={i} initiallyOpen={c.id === callId || (i === 0 && !callId)} />
+            </ErrorBoundary>
           ))}
         </section>
       )}
@@ -108,7 +111,7 @@ export function TurnView({ turnId }: { turnId: string }) {
           {t.toolCalls.map((c) => (
             <div key={`${c.index}-${c.id}`} className="tool-call">
               <strong>{c.name}</strong> <span className="muted small">{c.id}</span>
-              <pre>{JSON.stringify(tryJson(c.arguments) ?? c.arguments, null, 2)}</pre>
+              <pre>{pretty(c.arguments)}</pre>
             </div>
           ))}
         </section>
