@@ -86,7 +86,39 @@ describe('hostile recorded output in the UI', { skip: chromiumMissing }, () => {
       ),
       startedAt: Date.now(),
     });
+    // and a call whose stream was cut short: shown as failed, not as an answer
+    const cut = b.wb.store.calls.insert({
+      upstreamKey: call.upstreamKey,
+      sessionKey: 'deep-ui',
+      episodeId,
+      turnId,
+      path: '/v1/chat/completions',
+      headers: {},
+      body: Buffer.from('{"messages":[]}'),
+      startedAt: Date.now(),
+    });
+    const partial = {
+      id: null,
+      model: null,
+      text: 'partial',
+      reasoning: '',
+      toolCalls: [],
+      finishReason: null,
+      usage: null,
+    };
+    b.wb.store.calls.finish(cut, {
+      status: 200,
+      outcome: 'truncated',
+      error: 'upstream stream ended before it was complete',
+      response: { ...partial, logprobs: null, tokenIds: null, chunkCount: 1, malformedChunks: 0, streamed: true },
+      rawResponse: 'data: {}',
+      firstByteAt: null,
+      endedAt: Date.now(),
+    });
     await page.goto(`${api.url}/?token=e2e-token#/session/deep-ui/episode/${episodeId}/turn/${turnId}/call/${call.id}`);
+    await page
+      .locator('[data-testid=upstream-call][data-outcome=truncated] .badge.warn', { hasText: 'failed: truncated' })
+      .waitFor();
     const view = page.locator('[data-testid=upstream-call]').nth(1);
     await view.getByRole('button', { name: 'Raw JSON' }).click();
     await view.locator('pre.json', { hasText: '[[[[' }).first().waitFor();
