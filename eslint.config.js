@@ -54,7 +54,8 @@ const MAY_IMPORT = {
   upstream: ['openai', 'store', 'http', 'export'],
   sessions: ['store', 'http', 'runtime'],
   proxy: ['http', 'sessions', 'runtime'],
-  lab: ['runtime', 'sessions', 'store', 'upstream'],
+  lab: ['runtime', 'sessions', 'store', 'upstream', 'gateways'],
+  imports: ['store', 'sessions', 'analysis'],
 };
 
 function coreLayers() {

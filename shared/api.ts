@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { configPatch, type ConfigView } from './config.ts';
 import {
   ALERT_KINDS,
-  RUNTIME_KINDS,
+  STARTABLE_RUNTIMES,
   type Alert,
   type AlertKind,
   type Episode,
@@ -84,7 +84,7 @@ export const invokeRequests = {
     upstreamModel: z.string().max(500).optional(),
   }),
   'sessions:list': z.strictObject({ limit: limit.optional(), cursor: cursor.optional() }),
-  'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(RUNTIME_KINDS).optional() }),
+  'sessions:create': z.strictObject({ key: sessionKey.optional(), runtime: z.enum(STARTABLE_RUNTIMES).optional() }),
   'sessions:close': z.strictObject({ key: sessionKey }),
   'sessions:restart': z.strictObject({ key: sessionKey }),
   'gateways:config': z.strictObject({ sessionKey }),
@@ -127,6 +127,14 @@ export const invokeRequests = {
     limit: limit.optional(),
     cursor: cursor.optional(),
   }),
+  /** An exported trajectory file (AReaL's shapes or trajscope JSON Lines), as text. */
+  'data:import': z.strictObject({
+    name: z.string().min(1).max(500),
+    content: z
+      .string()
+      .min(1)
+      .max(64 * 1024 * 1024),
+  }),
   'lab:list': empty,
   'lab:run': z.strictObject({ scenario: z.string().min(1).max(100) }),
 } as const;
@@ -158,6 +166,7 @@ export interface InvokeResponses {
   'rewards:set': Reward;
   'rewards:undo': { removed: Reward | null };
   'alerts:list': Page<Alert>;
+  'data:import': ImportResult;
   'lab:list': Array<{ name: string; description: string; expected: AlertKind[] }>;
   'lab:run': LabVerdict;
 }
@@ -175,6 +184,15 @@ export interface LabVerdict {
     evidence: unknown[];
   }>;
   pass: boolean;
+}
+
+/** What an import made: one read-only session with an episode per exported trajectory. */
+export interface ImportResult {
+  sessionKey: string;
+  format: string;
+  episodes: string[];
+  interactions: number;
+  alerts: number;
 }
 
 /** The error of a failed invoke, the same over IPC and HTTP. */

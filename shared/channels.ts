@@ -27,6 +27,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'rewards:set',
   'rewards:undo',
   'alerts:list',
+  'data:import',
   'lab:list',
   'lab:run',
 ] as const;

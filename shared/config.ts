@@ -111,6 +111,24 @@ export const CONFIG_FIELDS = {
     help: 'JSON overlay merged over the safe gateway config (a file; an object in --config or Settings)',
   },
   noUi: { schema: z.boolean(), kind: 'bool', default: false, help: 'serve no UI (engine and API routes only)' },
+  arealRouter: {
+    schema: httpUrl,
+    kind: 'text',
+    arg: '<url>',
+    help: 'AReaL agent-service Router to register the DataProxy with (at start; unregistered at stop)',
+  },
+  arealRouterKey: {
+    schema: secret,
+    kind: 'text',
+    secret: true,
+    help: "the Router's admin key (default: AReaL's default)",
+  },
+  arealAdvertiseUrl: {
+    schema: httpUrl,
+    kind: 'text',
+    arg: '<url>',
+    help: "the DataProxy address the Router hands to AReaL's Gateway (default: the DataProxy's own URL)",
+  },
   allowedHosts: {
     schema: z.array(text(255)).max(100),
     kind: 'list',

@@ -1,8 +1,13 @@
 // The workbench's domain objects, as the engine stores them and every view reads them.
 
 // Each closed set of names is spelled once, as a const list; schemas and views derive from it.
-export const RUNTIME_KINDS = ['direct', 'openclaw'] as const;
+export const RUNTIME_KINDS = ['direct', 'openclaw', 'external'] as const;
 export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+/** Runtimes a session can be created with (an external agent's sessions come from its own calls). */
+export const STARTABLE_RUNTIMES = ['direct', 'openclaw'] as const;
+/** Where a session came from: run here, an agent that is not ours, an imported export, the leak lab. */
+export const SESSION_ORIGINS = ['live', 'external', 'imported', 'lab'] as const;
+export type SessionOrigin = (typeof SESSION_ORIGINS)[number];
 export const ISOLATION_MODES = ['rebind', 'fresh'] as const;
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
 export const SESSION_STATES = ['idle', 'spawning', 'ready', 'busy', 'crashed', 'closed'] as const;
@@ -38,6 +43,8 @@ export const ALERT_KINDS = {
   background_call: 'call outside any turn',
   system_prompt_drift: 'system prompt drift',
   state_carryover: 'state carried over',
+  history_rewritten: 'history rewritten',
+  retry_orphan: 'retry orphan',
 } as const;
 export type AlertKind = keyof typeof ALERT_KINDS;
 
@@ -75,6 +82,7 @@ export interface GatewayInfo {
 export interface SessionInfo {
   key: string;
   runtime: RuntimeKind;
+  origin: SessionOrigin;
   state: SessionState;
   createdAt: number;
   closedAt: number | null;
@@ -95,6 +103,8 @@ export interface Episode {
   upstreamKey: string;
   /** The upstream connection the episode is bound to (null: the embedded scripted model). */
   upstreamId: string | null;
+  /** The group of rollouts this episode is one of (AReaL's group_size, or a group started here). */
+  groupId: string | null;
   status: EpisodeStatus;
   startedAt: number;
   endedAt: number | null;
@@ -119,6 +129,10 @@ export interface Turn {
   startedAt: number;
   endedAt: number | null;
   callCount: number;
+  /** What the caller sent with the turn beyond the message (AReaL's run_id, queue_mode, metadata, …). */
+  metadata: Record<string, unknown>;
+  /** Inferred from an external agent's calls (a new user message starts a turn), not run here. */
+  inferred: boolean;
 }
 
 /** A turn with the exact history the DataProxy replayed into it. */

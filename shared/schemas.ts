@@ -1,8 +1,23 @@
 // Runtime validation of every payload that crosses a boundary (HTTP bodies, IPC, scenario files).
 import { z } from 'zod';
 
-export const SESSION_KEY = /^[A-Za-z0-9._:@-]{1,200}$/;
-export const sessionKey = z.string().regex(SESSION_KEY, 'session key must be 1-200 chars of [A-Za-z0-9._:@-]');
+/**
+ * Why a session key is refused, or null. Keys are what AReaL accepts: printable text of 1–512
+ * characters, spaces and unicode included. Control characters, "/" and the path segments "." and
+ * ".." are refused: a key travels in URL paths, headers and file names.
+ */
+export function sessionKeyProblem(key: string): string | null {
+  if (key.length === 0 || key.length > 512) return 'a session key has 1 to 512 characters';
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(key)) return 'a session key holds no control characters';
+  if (key.includes('/')) return 'a session key holds no "/"';
+  if (key === '.' || key === '..') return 'a session key is not "." or ".."';
+  return null;
+}
+
+export const sessionKey = z.string().superRefine((key, ctx) => {
+  const problem = sessionKeyProblem(key);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * A reward is a real, finite number within ±1e9: NaN, Infinity and strings are refused, and the
@@ -17,48 +32,79 @@ export const rewardValue = z
 
 const metadata = z.record(z.string(), z.unknown());
 
-export const episodeStartBody = z.strictObject({
-  task_id: z.string().max(500).optional(),
-  metadata: metadata.optional(),
-});
+// The DataProxy's routes are AReaL's: they take what AReaL's Gateway, its controllers and its agent
+// services send — fields this build does not use are kept (in the turn's or episode's metadata),
+// never refused. Empty strings count as absent, as AReaL reads them.
+const absentIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.nullish());
+
+/** episode/start: our fields and AReaL's TrainingContext (its llm_* become the episode's upstream). */
+export const episodeStartBody = z
+  .looseObject({
+    task_id: z.string().max(500).nullish(),
+    metadata: metadata.nullish(),
+    session_id: z.string().max(500).nullish(),
+    llm_base_url: absentIfEmpty(z.url({ protocol: /^https?$/ })),
+    llm_api_key: absentIfEmpty(z.string().max(4096)),
+    llm_model: z.string().max(500).nullish(),
+    extras: metadata.nullish(),
+  })
+  .refine((b) => (b.llm_base_url == null) === (b.llm_api_key == null), {
+    message: 'llm_base_url and llm_api_key must be given together',
+  });
 
 export const turnBody = z
-  .strictObject({
+  .looseObject({
     message: z.string().max(10_000_000),
-    run_id: z.string().max(200).optional(),
-    queue_mode: z.string().max(50).optional(),
-    metadata: metadata.optional(),
-    inf_base_url: z.url({ protocol: /^https?$/ }).optional(),
-    session_api_key: z.string().min(1).max(500).optional(),
-    inf_model: z.string().max(200).optional(),
+    run_id: z.string().max(200).nullish(),
+    queue_mode: z.string().max(50).nullish(),
+    metadata: metadata.nullish(),
+    inf_base_url: absentIfEmpty(z.url({ protocol: /^https?$/ })),
+    session_api_key: absentIfEmpty(z.string().min(1).max(500)),
+    inf_model: z.string().max(200).nullish(),
   })
-  .refine((b) => (b.inf_base_url === undefined) === (b.session_api_key === undefined), {
+  .refine((b) => (b.inf_base_url == null) === (b.session_api_key == null), {
     message: 'inf_base_url and session_api_key must be given together',
   });
 
-export const rewardBody = z.strictObject({
+export const rewardBody = z.looseObject({
   reward: rewardValue,
-  turn_id: z.string().max(100).optional(),
-  note: z.string().max(10_000).optional(),
-  labeler: z.string().max(200).optional(),
+  turn_id: z.string().max(100).nullish(),
+  note: z.string().max(10_000).nullish(),
+  labeler: z.string().max(200).nullish(),
 });
 
-export const episodeEndBody = z.strictObject({ reward: rewardValue.optional() });
+/** episode/end: a reward, or null for none (AReaL's agent service sends null). */
+export const episodeEndBody = z.looseObject({ reward: rewardValue.nullish() });
 
-export const rlStartBody = z.strictObject({
+// AReaL's inference-proxy routes take what AReaL's clients send: today's fields and the older ones,
+// and fields this build does not know are tolerated (AReaL's pydantic models ignore them too).
+export const rlStartBody = z.looseObject({
   task_id: z.string().max(500),
-  api_key: z.string().min(8).max(200).optional(),
+  api_key: z.string().min(8).max(200).nullish(),
+  group_size: z.number().int().min(0).max(256).optional(),
 });
 
-export const rlRewardBody = z.strictObject({
-  interaction_id: z.string().max(100).optional(),
+export const rlRewardBody = z.looseObject({
+  interaction_id: z.string().max(200).nullish(),
   reward: rewardValue,
+  model: z.string().max(500).nullish(),
 });
 
-export const exportBody = z.strictObject({
-  session_id: z.string().max(100),
+const exportCommon = {
   discount: z.number().finite().min(0).max(1).optional(),
   style: z.enum(['individual', 'concat']).optional(),
+  drop_retry_orphans: z.boolean().optional(),
+};
+/** The older export request: one session. */
+export const exportBodyV1 = z.looseObject({ session_id: z.string().max(100), ...exportCommon });
+/** Today's export request: several sessions, optionally forgotten afterwards. */
+export const exportBodyV2 = z.looseObject({
+  session_ids: z.array(z.string().max(100)).min(1, 'session_ids must be a non-empty list').max(10_000),
+  group_id: z.string().max(100).nullish(),
+  trajectory_id: z.number().int().min(0).nullish(),
+  remove_session: z.boolean().optional(),
+  ...exportCommon,
 });
 
 /** Scripted-model scenario: rules matched on the current user message, each a list of steps. */

@@ -3,7 +3,8 @@
 // Over 300 lines: it is the one place that wires every part to every other; split, the wiring
 // would be spread over files that each need all of the parts.
 import type { AppInfo } from '../../shared/api.ts';
-import { RUNTIME_KINDS, type RuntimeKind } from '../../shared/domain.ts';
+import { randomUUID } from 'node:crypto';
+import { RUNTIME_KINDS, type Episode, type RuntimeKind } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
 import { LeakAnalyzer } from './analysis/analyzer.ts';
 import type { ConfigService } from './config/service.ts';
@@ -15,11 +16,14 @@ import { GatewaySupervisor, type SupervisorOptions } from './gateways/supervisor
 import { httpPolicy, type HttpPolicy } from './http/policy.ts';
 import type { HttpService } from './http/server.ts';
 import { Forwarder, type ForwardTimeouts } from './openai/forward.ts';
+import { AREAL_DEFAULT_ADMIN_KEY, ArealRegistration } from './proxy/areal-router.ts';
 import { createDataProxy } from './proxy/server.ts';
 import { DirectRuntime } from './runtime/direct.ts';
+import { ExternalRuntime } from './runtime/external.ts';
 import { OpenClawRuntime } from './runtime/openclaw.ts';
 import type { AgentRuntime } from './runtime/types.ts';
 import { SessionManager } from './sessions/manager.ts';
+import { ExternalTurns } from './sessions/external-turns.ts';
 import { RewardBook } from './sessions/rewards.ts';
 import { narrowTree } from './private-fs.ts';
 import { Store } from './store/store.ts';
@@ -56,6 +60,8 @@ export class Workbench {
   store!: Store;
   sessions!: SessionManager;
   rewards!: RewardBook;
+  /** Turns of external agents, inferred from their calls. */
+  externalTurns!: ExternalTurns;
   recorder!: UpstreamRecorder;
   upstreams!: UpstreamDirectory;
   /** The embedded scripted model: the gateways' warm-up model, and the upstream when none is configured. */
@@ -65,6 +71,8 @@ export class Workbench {
   pool: GatewayPool | null = null;
   analyzer!: LeakAnalyzer;
   proxyUrl = '';
+  /** The registration with AReaL's Router, when one is configured. */
+  arealRegistration: ArealRegistration | null = null;
   /** What every server of this engine enforces (Host allow-list, request timeouts). */
   httpPolicy!: HttpPolicy;
   runtimes: Partial<Record<RuntimeKind, AgentRuntime>> = {};
@@ -132,7 +140,8 @@ export class Workbench {
       () => this.runtimeForwarder.close(),
     );
 
-    this.runtimes = { direct: new DirectRuntime(this.runtimeForwarder) };
+    this.runtimes = { direct: new DirectRuntime(this.runtimeForwarder), external: new ExternalRuntime() };
+    this.externalTurns = new ExternalTurns(this.store, this.events);
     this.rewards = new RewardBook(this.store, this.events, (key) => this.sessions.notify(key));
     this.sessions = new SessionManager({
       store: this.store,
@@ -145,6 +154,8 @@ export class Workbench {
       internUpstream: (u) => this.upstreams.intern(u),
       modelOf: (id) => this.upstreams.modelOf(id),
       cancelCalls: (episodeId, reason) => this.recorder.cancelEpisode(episodeId, reason),
+      isRecorderUrl: (url) => sameOrigin(url, this.recorder.origin),
+      episodeEnded: (episodeId) => this.externalTurns.episodeEnded(episodeId),
       warn: (m) => this.warn(m),
     });
     this.recorder = new UpstreamRecorder({
@@ -155,14 +166,16 @@ export class Workbench {
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
       policy: this.httpPolicy,
-      currentTurn: (key) => this.sessions.currentTurn(key),
-      startRlSession: (taskId, apiKey) =>
-        this.sessions.startEpisode(`rl-${mintToken(6)}`, { taskId, upstreamKey: apiKey }),
+      attributeCall: (ep, messages) =>
+        ep.runtime === 'external' ? this.externalTurns.attach(ep, messages) : this.sessions.currentTurn(ep.session_key),
+      startRlGroup: (taskId, apiKey, size) => this.startRlGroup(taskId, apiKey, size),
+      hitlEpisode: () => this.hitlEpisode(),
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
       hooks: {
         requestRecorded: (call, body) => this.analyzer.analyzeCall(call, body),
         staleKey: (episodeId, sessionKey) => this.analyzer.staleKey(episodeId, sessionKey),
+        callFinished: (call) => this.externalTurns.callFinished(call),
       },
       warn: (m) => this.warn(m),
     });
@@ -183,15 +196,65 @@ export class Workbench {
     });
     this.stops.push(off);
 
+    // AReaL's Gateway reaches the DataProxy with a per-run credential in the address its Router gives it
+    const gatewayCredential = c.arealRouter ? `areal:${mintToken(24)}` : null;
     const proxy: HttpService = createDataProxy({
       sessions: this.sessions,
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
       policy: this.httpPolicy,
+      gatewayCredential,
     });
     this.stops.push(() => proxy.stop());
     this.proxyUrl = (await proxy.start(c.host, c.proxyPort)).url;
+    if (c.arealRouter && gatewayCredential) {
+      const registration = new ArealRegistration({
+        router: c.arealRouter,
+        routerKey: c.arealRouterKey ?? AREAL_DEFAULT_ADMIN_KEY,
+        advertise: c.arealAdvertiseUrl ?? this.proxyUrl,
+        credential: gatewayCredential,
+        dataDir: c.dataDir,
+        warn: (m) => this.warn(m),
+      });
+      await registration.start();
+      this.stops.push(() => registration.stop());
+      this.arealRegistration = registration;
+    }
     this.fillPool();
+  }
+
+  /**
+   * AReaL's /rl/start_session: `size` sessions of an external agent (nothing is started for them:
+   * their turns are inferred from their calls), one open episode each, under one group id.
+   */
+  async startRlGroup(
+    taskId: string,
+    apiKey: string | undefined,
+    size: number,
+  ): Promise<{ groupId: string; episodes: Episode[] }> {
+    const groupId = `grp-${randomUUID()}`;
+    const episodes: Episode[] = [];
+    for (let i = 0; i < size; i++) {
+      const key = `rl-${mintToken(6)}`;
+      this.sessions.ensure(key, 'external', 'external');
+      episodes.push(
+        await this.sessions.startEpisode(key, { taskId, upstreamKey: i === 0 ? apiKey : undefined, groupId }),
+      );
+    }
+    return { groupId, episodes };
+  }
+
+  private hitlStarting: Promise<Episode> | null = null;
+
+  /** The open episode of AReaL's human-in-the-loop session: calls made with the admin key. */
+  async hitlEpisode(): Promise<Episode> {
+    const open = this.store.episodes.open('hitl');
+    if (open) return open;
+    this.hitlStarting ??= (async () => {
+      this.sessions.ensure('hitl', 'external', 'external');
+      return this.sessions.startEpisode('hitl', { taskId: 'hitl' });
+    })().finally(() => (this.hitlStarting = null));
+    return this.hitlStarting;
   }
 
   /** The OpenClaw runtime, when OpenClaw runs on this host. */
@@ -315,4 +378,18 @@ export class Workbench {
     })();
     return this.stopping;
   }
+}
+
+/** Whether two URLs name the same server (loopback names count as one). */
+function sameOrigin(a: string, b: string): boolean {
+  const norm = (u: string) => {
+    try {
+      const url = new URL(u);
+      const host = url.hostname === 'localhost' || url.hostname === '[::1]' ? '127.0.0.1' : url.hostname;
+      return `${url.protocol}//${host}:${url.port}`;
+    } catch {
+      return u;
+    }
+  };
+  return norm(a) === norm(b);
 }

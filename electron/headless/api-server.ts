@@ -46,7 +46,8 @@ export class ApiServer {
       [
         route('POST', '/api/invoke/:channel', async (req, res, [channel]) => {
           this.auth(req);
-          const payload = await readJson(req, 16 * 1024 * 1024, z.unknown());
+          // imports carry whole export files
+          const payload = await readJson(req, 80 * 1024 * 1024, z.unknown());
           const answer = await invokeEnvelope(this.handlers, channel!, payload, (m) => wb.warn(m));
           sendJson(res, answer.ok ? 200 : answer.error.status, answer);
         }),

@@ -4,12 +4,22 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { addConfigOptions, flagsFrom, loadConfig } from '../core/config/cli.ts';
+import { addConfigOptions, defaultDataDir, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
 import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 import { labList, labRun } from './commands/lab.ts';
 import { serve } from './commands/serve.ts';
 import { UsageError } from './commands/usage.ts';
+
+interface ExportFlags {
+  dataDir: string;
+  out?: string;
+  episodes?: string;
+  discount: number;
+  includeFailed?: boolean;
+  dropRetryOrphans?: boolean;
+}
 
 /** What a command asks main() to do when it returns: exit with a code, or keep running (serve). */
 type Outcome = { exit: number } | { keepRunning: true };
@@ -51,17 +61,33 @@ function program(done: (o: Outcome) => void): Command {
       new Option('--discount <gamma>', 'reward discount γ for r_i ← r_i + γ·r_{i+1}').argParser(discount).default(1),
     )
     .option('--include-failed', 'also write failed calls, marked by their outcome and without reward')
-    .action(
-      async (opts: { dataDir: string; out?: string; episodes?: string; discount: number; includeFailed?: boolean }) => {
-        const episodes = opts.episodes
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const includeFailed = Boolean(opts.includeFailed);
-        await exportCommand({ dataDir: opts.dataDir, out: opts.out, episodes, discount: opts.discount, includeFailed });
-        done({ exit: 0 });
-      },
-    );
+    .option('--drop-retry-orphans', 'leave out the answers a client retry left dangling (AReaL #1498)')
+    .action(async (opts: ExportFlags) => {
+      const episodes = opts.episodes
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const includeFailed = Boolean(opts.includeFailed);
+      const dropRetryOrphans = Boolean(opts.dropRetryOrphans);
+      await exportCommand({ ...opts, episodes, includeFailed, dropRetryOrphans });
+      done({ exit: 0 });
+    });
+
+  root
+    .command('import <file>')
+    .description(
+      "import an exported trajectory file (AReaL's export shapes or trajscope JSON Lines) as read-only episodes",
+    )
+    .option('--data-dir <dir>', 'the data dir to import into (default ~/.trajscope)')
+    .option('--json', 'print the result as JSON')
+    .action((file: string, opts: { dataDir?: string; json?: boolean }) => {
+      importCommand(
+        file,
+        resolve(opts.dataDir ?? process.env.TRAJSCOPE_DATA_DIR ?? defaultDataDir()),
+        Boolean(opts.json),
+      );
+      done({ exit: 0 });
+    });
 
   const lab = root.command('lab').description('the leak lab: scenarios that plant each kind of leak on real gateways');
   lab

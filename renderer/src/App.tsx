@@ -1,12 +1,12 @@
 // The workbench frame: top bar, sessions rail, the current view, and the global keys
 // (Ctrl/Cmd+K palette, ? cheatsheet, N new session, g then l/s/a for views).
-import { useEffect } from 'react';
+import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
 import { AlertsView } from './features/leaks/AlertsView.tsx';
 import { LabelQueue } from './features/rewards/LabelQueue.tsx';
 import { SessionsRail } from './features/sessions/SessionsRail.tsx';
-import { createSession } from './features/sessions/actions.ts';
+import { createSession, importFile } from './features/sessions/actions.ts';
 import { SettingsView } from './features/settings/SettingsView.tsx';
 import { SessionView } from './features/turns/SessionView.tsx';
 import { isTyping } from './keys.ts';
@@ -19,6 +19,7 @@ export function App() {
   const notice = useStore((s) => s.notice);
   const theme = useStore((s) => s.settings?.theme ?? 'system');
   const info = useStore((s) => s.info);
+  const [dropping, setDropping] = useState(false);
 
   useEffect(() => {
     const dark =
@@ -53,8 +54,32 @@ export function App() {
       {label}
     </button>
   );
+  // a dropped export file is imported wherever it lands
+  const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
+  const onDragOver = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    setDropping(true);
+  };
+  const onDrop = (e: DragEvent) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    setDropping(false);
+    for (const file of e.dataTransfer.files) void importFile(store, file);
+  };
   return (
-    <div className="app">
+    <div
+      className="app"
+      onDragOver={onDragOver}
+      onDragLeave={(e) => e.relatedTarget === null && setDropping(false)}
+      onDrop={onDrop}
+    >
+      {dropping && (
+        <div className="drop-overlay" data-testid="drop-overlay">
+          Drop an exported trajectory file (AReaL or trajscope) to import it as read-only episodes
+        </div>
+      )}
       <header className="topbar">
         <span className="brand">Trajscope</span>
         <nav>

@@ -157,3 +157,20 @@ export function summarizeSeen(parsed: ParsedPrompt): { priorUserMessages: number
   for (const n of seen.values()) if (n > 1) repeated += n - 1;
   return { priorUserMessages: prior.filter((m) => m.role === 'user').length, repeatedMessages: repeated };
 }
+
+/**
+ * The OpenClaw session key for a Trajscope session key. Header values are printable ASCII, and
+ * AReaL accepts keys with spaces and unicode ("alice smith", "学生"), so such keys travel as a
+ * stable hash ("u-…"); plain keys travel as they are. OpenClaw lower-cases what it receives.
+ */
+export function openclawSessionKey(sessionKey: string): string {
+  if (/^[!-~]+$/.test(sessionKey)) return sessionKey;
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (const ch of sessionKey) {
+    const c = ch.codePointAt(0)!;
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `u-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}

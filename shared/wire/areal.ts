@@ -1,6 +1,8 @@
 // AReaL agent-service and inference-proxy shapes that Trajscope keeps wire-compatible.
 
 export interface EpisodeStartAnswer {
+  /** What AReaL's agent service answers; the rest is ours. */
+  status: 'ok';
   session_key: string;
   episode_id: string;
   episode_index: number;
@@ -19,7 +21,9 @@ export interface TurnAnswer {
 }
 
 export interface EpisodeEndAnswer {
-  episode_id: string;
+  status: 'ok';
+  /** null: nothing was open (AReaL answers that with 200 too). */
+  episode_id: string | null;
   reward: number | null;
   turns: number;
 }

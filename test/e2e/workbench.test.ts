@@ -1,15 +1,14 @@
 // End to end in real Chromium against the headless host on a temp data dir: what a user does on
 // day one, waiting only on what the user would see. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium } from '../helpers/browser.ts';
+import { chromiumMissing, launchChromium, shot as screenshot, workbenchPage } from '../helpers/browser.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost, type Host } from '../helpers/host.ts';
 import { request, tempDir } from '../helpers/workbench.ts';
 
-const ARTIFACTS = 'test-results';
 const openclaw = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
 
 describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
@@ -17,14 +16,12 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
   let browser: Browser;
   let host: Host;
   let page: Page;
-  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: false });
+  const shot = (name: string) => screenshot(page, name);
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     host = await startHost(dir.path, ['--runtime', openclaw ? 'openclaw' : 'direct', '--pool-size', '0']);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => assert.fail(`page error: ${e.message}`));
+    page = await workbenchPage(browser);
   });
   after(async () => {
     await browser?.close();

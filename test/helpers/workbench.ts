@@ -56,6 +56,11 @@ export async function startBench(
   };
 }
 
+/** The admin key as a bearer, for the recorder's AReaL routes. */
+export function adminAuth(b: TestBench): Record<string, string> {
+  return { authorization: `Bearer ${b.wb.adminKey}` };
+}
+
 /** A JSON request; `body` strings are sent as-is (for malformed-input tests). */
 export async function request(
   url: string,

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { request, snapshot, startBench, type TestBench } from '../helpers/workbench.ts';
 
@@ -37,17 +38,40 @@ describe('bad input gets the exact status, a JSON error, and changes nothing', (
   test('invalid session key → 400', () =>
     expectUnchanged(
       400,
-      () => b.proxy('POST', `/session/${encodeURIComponent('bad key!')}/turn`, { message: 'x' }),
+      () => b.proxy('POST', `/session/${encodeURIComponent('bad\u0001key')}/turn`, { message: 'x' }),
       /invalid session key/,
     ));
   test('session key over 200 chars → 400', () =>
-    expectUnchanged(400, () => b.proxy('POST', `/session/${'k'.repeat(201)}/turn`, { message: 'x' })));
+    expectUnchanged(400, () => b.proxy('POST', `/session/${'k'.repeat(513)}/turn`, { message: 'x' })));
+  test('session key "." or ".." → 400', async () => {
+    // sent as written: fetch would resolve the dot segments before they left the client
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const { hostname, port } = new URL(b.wb.proxyUrl);
+        const req = http.request({
+          hostname,
+          port,
+          path,
+          method: 'POST',
+          headers: { authorization: `Bearer ${b.wb.adminKey}`, 'content-type': 'application/json' },
+        });
+        req.on('response', (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ message: 'x' }));
+      });
+    await expectUnchanged(400, () => raw('/session/%2E%2E/turn'), /"\.\."/);
+    await expectUnchanged(400, () => raw('/session/%2E/turn'));
+  });
   test('unknown session: reward → 404', () =>
     expectUnchanged(404, () => b.proxy('POST', '/session/nobody/reward', { reward: 1 })));
-  test('unknown session: episode/end → 404', () =>
-    expectUnchanged(404, () => b.proxy('POST', '/session/nobody/episode/end', {})));
-  test('unknown field → 400', () =>
-    expectUnchanged(400, () => b.proxy('POST', '/session/s/turn', { message: 'x', surprise: 1 })));
+  test('episode/end with a reward for an unknown session → 404 (the reward would be lost)', () =>
+    expectUnchanged(404, () => b.proxy('POST', '/session/nobody/episode/end', { reward: 1 }), /unknown session/));
+  test('a message that is not text → 400', () =>
+    expectUnchanged(400, () => b.proxy('POST', '/session/s/turn', { message: 42 })));
   test('missing message → 400', () => expectUnchanged(400, () => b.proxy('POST', '/session/s/turn', {})));
   test('Infinity reward → 400', () =>
     expectUnchanged(400, () => b.proxy('POST', '/session/s/reward', '{"reward": 1e999}')));
@@ -80,17 +104,15 @@ describe('bad input gets the exact status, a JSON error, and changes nothing', (
       ),
     );
   });
-  test('recorder: missing, unknown, or admin key → 401; an episode key is not admin', async () => {
+  test('recorder: missing or unknown key → 401; an episode key is not admin (403, as AReaL answers)', async () => {
     const up = b.wb.recorder.url;
     const chat = { model: 'm', messages: [{ role: 'user', content: 'x' }] };
     await expectUnchanged(401, () => request(`${up}/chat/completions`, 'POST', chat));
     await expectUnchanged(401, () =>
       request(`${up}/chat/completions`, 'POST', chat, { authorization: 'Bearer sk-sess-unknown' }),
     );
-    await expectUnchanged(401, () =>
-      request(`${up}/chat/completions`, 'POST', chat, { authorization: `Bearer ${b.wb.adminKey}` }),
-    );
-    await expectUnchanged(401, () =>
+
+    await expectUnchanged(403, () =>
       request(
         `${b.wb.recorder.origin}/export_trajectories`,
         'POST',
@@ -98,9 +120,10 @@ describe('bad input gets the exact status, a JSON error, and changes nothing', (
         { authorization: `Bearer ${key}` },
       ),
     );
-    await expectUnchanged(401, () =>
+    await expectUnchanged(403, () =>
       request(`${b.wb.recorder.origin}/rl/start_session`, 'POST', { task_id: 'x' }, { authorization: `Bearer ${key}` }),
     );
+    await expectUnchanged(401, () => request(`${b.wb.recorder.origin}/rl/start_session`, 'POST', { task_id: 'x' }));
   });
   test('recorder: malformed JSON, no messages, wrong type, oversize → 400/400/415/413, nothing recorded', async () => {
     const up = b.wb.recorder.url;

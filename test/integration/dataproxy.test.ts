@@ -70,7 +70,7 @@ describe('DataProxy over real HTTP with DirectRuntime and the scripted model', (
     assert.ok(!JSON.stringify(req).includes('from episode one'), 'nothing of episode one reaches episode two');
     assert.equal(b.wb.store.calls.details(e2.body.episode_id)[0]!.upstreamKey, e2.body.session_api_key);
     const end = await b.proxy('POST', '/session/ep/episode/end', { reward: 1.5 });
-    assert.deepEqual(end.body, { episode_id: e2.body.episode_id, reward: 1.5, turns: 1 });
+    assert.deepEqual(end.body, { status: 'ok', episode_id: e2.body.episode_id, reward: 1.5, turns: 1 });
     assert.deepEqual((await b.proxy('GET', '/session/ep/history')).body.history, []);
     assert.equal(b.wb.store.episodes.open('ep'), undefined);
     assert.equal(b.wb.store.episodes.get(e2.body.episode_id)!.reward, 1.5);

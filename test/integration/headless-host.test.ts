@@ -60,7 +60,7 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
   test('the API refuses a missing token, unknown channels and invalid payloads', async () => {
     assert.equal((await invoke('sessions:list', {}, 'wrong')).status, 401);
     assert.equal((await invoke('nope:never', {})).status, 404);
-    const bad = await invoke('turns:send', { sessionKey: 'bad key', message: 'x' });
+    const bad = await invoke('turns:send', { sessionKey: 'bad\u0007key', message: 'x' });
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /sessionKey/);
     assert.equal((await invoke('rewards:set', { episodeId: 'ep_x', value: 'NaN' })).status, 400);

@@ -41,7 +41,7 @@ describe(
     });
 
     for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) {
-      test(`${sc.name}: raises ${sc.expected.join(' + ')}`, { timeout: 180_000 }, async () => {
+      test(`${sc.name}: raises ${sc.expected.join(' + ') || 'nothing'}`, { timeout: 180_000 }, async () => {
         const v = await runScenario(sc.name, labEngineFactory());
         const kinds = new Set(v.alerts.map((a) => a.kind));
         for (const k of sc.expected) assert.ok(kinds.has(k), `${k} raised (got ${[...kinds].join(', ') || 'nothing'})`);

@@ -41,6 +41,24 @@ describe(
       assert.deepEqual(alive([...everyPid]), [], 'no gateway process outlives the engine');
     });
 
+    test('/rl/start_session opens external sessions: the warm gateway stays in the pool', async () => {
+      assert.equal(b.wb.pool!.available, 1, b.wb.pool!.lastError ?? '');
+      const rl = await request(
+        `${b.wb.recorder.origin}/rl/start_session`,
+        'POST',
+        { task_id: 't', group_size: 2 },
+        { authorization: `Bearer ${b.wb.adminKey}` },
+      );
+      assert.equal(rl.status, 201);
+      for (const s of rl.body.sessions) {
+        const key = b.wb.store.episodes.get(s.session_id)!.sessionKey;
+        const info = b.wb.sessions.info(key)!;
+        assert.deepEqual([info.runtime, info.gateway], ['external', null]);
+      }
+      assert.equal(b.wb.pool!.available, 1, 'not taken');
+      assert.equal(b.wb.supervisor!.running.length, 1, 'and no replacement started');
+    });
+
     test('a new session takes its gateway from the warm pool, bound to the episode key', async () => {
       assert.equal(b.wb.pool!.available, 1, b.wb.pool!.lastError ?? '');
       const start = await b.proxy('POST', '/session/main/episode/start', { task_id: 'names' });

@@ -83,9 +83,9 @@ describe('upstream recorder with the scripted model', () => {
     assert.match(r.body.error.message, /ended/);
   });
 
-  test('/rl routes: start_session, set_reward, end_session (410 twice), export_trajectories', async () => {
+  test('/rl routes, the older wire: start_session, set_reward (finalizes), end_session, export', async () => {
     const start = await request(`${b.wb.recorder.origin}/rl/start_session`, 'POST', { task_id: 'rl-task' }, admin());
-    assert.equal(start.status, 200);
+    assert.equal(start.status, 201);
     const auth = { authorization: `Bearer ${start.body.api_key}` };
     const noCalls = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 1 }, auth);
     assert.equal(noCalls.status, 400);
@@ -108,14 +108,21 @@ describe('upstream recorder with the scripted model', () => {
     assert.equal(bad.status, 400);
     const nan = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 'high' }, auth);
     assert.equal(nan.status, 400);
-    const set = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 2 }, auth);
-    assert.deepEqual(set.body, { message: 'success', interaction_count: 2 });
-    const end = await request(`${b.wb.recorder.origin}/rl/end_session`, 'POST', undefined, auth);
-    assert.deepEqual(end.body, { message: 'success', interaction_count: 2 });
+    const rewardFirst = { reward: 1, interaction_id: calls[0]!.id };
+    const firstReward = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', rewardFirst, auth);
+    assert.equal(firstReward.status, 200, 'a reward finalizes the trajectory');
+    assert.equal(b.wb.store.episodes.get(start.body.session_id)!.status, 'ended');
     const again = await request(`${b.wb.recorder.origin}/rl/end_session`, 'POST', undefined, auth);
-    assert.equal(again.status, 410);
-    const late = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 5 }, auth);
-    assert.equal(late.status, 410);
+    assert.equal(again.status, 410, 'already ended by the reward');
+    const other = { reward: 2, interaction_id: calls[1]!.id };
+    const duplicate = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', other, auth);
+    assert.equal(duplicate.status, 400, 'another interaction of a finalized trajectory');
+    // as AReaL: with no interaction_id, a reward after finalizing is the rewarded interaction's duplicate
+    const bare = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', { reward: 2 }, auth);
+    assert.deepEqual([bare.status, bare.body.ready_transition], [200, false]);
+    const same = await request(`${b.wb.recorder.origin}/rl/set_reward`, 'POST', rewardFirst, auth);
+    assert.deepEqual([same.status, same.body.ready_transition], [200, false], 'a repeated reward: a duplicate');
+    b.wb.rewards.give({ episodeId: start.body.session_id, callId: calls[1]!.id, value: 2, source: 'api' });
 
     const exp = await request(
       `${b.wb.recorder.origin}/export_trajectories`,
@@ -129,7 +136,8 @@ describe('upstream recorder with the scripted model', () => {
       Object.keys(items),
       calls.map((c) => c.id),
     );
-    assert.equal(items[calls[0]!.id].reward, 1);
+    // as AReaL's apply_reward_discount: r_i ← r_i + γ·r_{i+1}, so 1 + 0.5 × 2
+    assert.equal(items[calls[0]!.id].reward, 2);
     assert.equal(items[calls[1]!.id].reward, 2);
     assert.equal(items[calls[0]!.id].messages[0].content, 'first');
     assert.equal(items[calls[1]!.id].response.role, 'assistant');

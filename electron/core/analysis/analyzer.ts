@@ -3,8 +3,9 @@
 // content in a later episode's prompt), and the boundary invariants (history not reset at an
 // episode's first turn, stale or foreign keys, calls outside any turn, system prompt drift, state
 // files carried over). Each alert names its turn and call and carries the offending spans.
+import { createHash } from 'node:crypto';
 import type { Alert, AlertEvidence, AlertKind, Severity, Turn, UpstreamCall } from '../../../shared/domain.ts';
-import { normalizeText, parsePrompt } from '../../../shared/openclaw/prompt.ts';
+import { normalizeText, openclawSessionKey, parsePrompt } from '../../../shared/openclaw/prompt.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
@@ -13,6 +14,7 @@ import { systemPromptDrift } from './drift.ts';
 import { MAX_EVIDENCE, type Finding } from './findings.ts';
 import { SessionPrints } from './prints.ts';
 import { doubleFeed, historyNotReset } from './repetition.ts';
+import { historyRewritten } from './rewritten.ts';
 
 export interface AlertInput {
   kind: AlertKind;
@@ -54,6 +56,11 @@ export class LeakAnalyzer {
       : null;
   }
 
+  /** Whether a session's calls come from an agent that is not ours (its turns are inferred). */
+  private external(sessionKey: string): boolean {
+    return this.store.sessions.get(sessionKey)?.runtime === 'external';
+  }
+
   private indexOf(episodeId: string): () => number {
     return () => this.store.episodes.get(episodeId)?.index ?? 0;
   }
@@ -74,6 +81,34 @@ export class LeakAnalyzer {
   private learnTurn(t: Turn): void {
     // built lazily, from the store, on the session's first analyzed call
     this.sessions.get(t.sessionKey)?.learn(t, this.indexOf(t.episodeId));
+  }
+
+  /**
+   * A request identical to an earlier one of the episode that completed or is still in flight: a
+   * client retry. One of the two will dangle as a retry orphan and split the trajectory (AReaL #1498).
+   */
+  private retry(p: SessionPrints, call: UpstreamCall, messages: unknown[]): Finding | null {
+    const key = createHash('sha1').update(JSON.stringify(messages)).digest('base64'); // bodies can be MBs
+    const requests = p.requests(call.episodeId);
+    const earlier = requests.get(key);
+    requests.set(key, call.id);
+    if (!earlier) return null;
+    const first = this.store.calls.get(earlier);
+    if (!first || (first.outcome !== null && first.outcome !== 'complete')) return null; // a retry of a failure
+    return {
+      kind: 'retry_orphan',
+      severity: 'warning',
+      message: 'this request repeats an earlier one exactly (a client retry): one of the two answers is an orphan',
+      evidence: [
+        {
+          text: `the same ${messages.length} message(s) as call ${earlier}`,
+          sourceEpisodeId: call.episodeId,
+          sourceTurnId: first.turnId,
+          detail: 'export with drop_retry_orphans to keep only the answer the agent went on from',
+        },
+      ],
+      dedupe: `retry:${call.id}`,
+    };
   }
 
   /** A call with the key of an ended episode: the recorder refuses it (401) and says so here. */
@@ -131,9 +166,10 @@ export class LeakAnalyzer {
         }),
       );
     }
-    for (const line of parsed.runtimeLines) {
+    // an external agent names its OpenClaw sessions its own way: only our runtime's keys are known
+    for (const line of this.external(call.sessionKey) ? [] : parsed.runtimeLines) {
       const m = /session=agent:[^:|\s]+:([^|\s]+)/.exec(line);
-      const own = call.sessionKey.toLowerCase();
+      const own = openclawSessionKey(call.sessionKey).toLowerCase();
       if (!m || m[1] === own || m[1]!.startsWith(`${own}:`)) continue;
       out.push(
         this.report(where, {
@@ -153,9 +189,21 @@ export class LeakAnalyzer {
     const turn = call.turnId ? this.store.turns.get(call.turnId) : undefined;
     const history = turn ? this.store.turns.history(turn.episodeId, turn.historyLength) : [];
     if (turn) {
-      out.push(this.report(where, doubleFeed(prior, history, turn)));
+      const rewritten = historyRewritten(prior, history, turn);
+      out.push(this.report(where, rewritten.finding));
+      out.push(
+        this.report(
+          where,
+          doubleFeed(
+            prior.filter((m) => !rewritten.explained.has(m)),
+            history,
+            turn,
+          ),
+        ),
+      );
       out.push(this.report(where, historyNotReset(prior, turn, episode.index)));
     }
+    out.push(this.report(where, this.retry(p, call, body.messages)));
 
     const system = p.shingles(parsed.system);
     p.baseline ??= new Set(system.starts.keys());

@@ -19,6 +19,14 @@ export class SessionPrints {
   readonly systemByEpisode = new Map<string, string>();
   /** Texts seen before (system prompts, replayed messages) are shingled once. */
   readonly #cache = new Map<string, Shingles>();
+  /** Each episode's requests so far (their messages), for retries. */
+  readonly #requests = new Map<string, Map<string, string>>();
+
+  requests(episodeId: string): Map<string, string> {
+    let m = this.#requests.get(episodeId);
+    if (!m) this.#requests.set(episodeId, (m = new Map()));
+    return m;
+  }
 
   episode(episodeId: string, index: () => number): EpisodePrint {
     let e = this.episodes.get(episodeId);

@@ -8,6 +8,7 @@ import { describeZodError } from '../../../shared/schemas.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
 import { configHandlers } from './config.ts';
+import { dataHandlers } from './data.ts';
 import { labHandlers } from './lab.ts';
 import { recordHandlers } from './records.ts';
 import { sessionHandlers } from './sessions.ts';
@@ -17,7 +18,13 @@ export type ApiHandlers = {
 };
 
 export function createApiHandlers(wb: Workbench): ApiHandlers {
-  return { ...configHandlers(wb), ...sessionHandlers(wb), ...recordHandlers(wb), ...labHandlers(wb) };
+  return {
+    ...configHandlers(wb),
+    ...sessionHandlers(wb),
+    ...recordHandlers(wb),
+    ...dataHandlers(wb),
+    ...labHandlers(wb),
+  };
 }
 
 /** Validates a payload for a channel and runs its handler; errors name the bad field. */

@@ -16,6 +16,17 @@ export function labEngineFactory(opts: { openclawBin?: string | undefined } = {}
       ...(overlay ? { openclawConfig: overlay } : {}),
     });
     const wb = await new Workbench(config, { scenario }).start();
-    return { sessions: wb.sessions, openclaw: wb.openclawRuntime()!, store: wb.store, stop: () => wb.stop() };
+    const supervisor = wb.supervisor!;
+    return {
+      sessions: wb.sessions,
+      openclaw: wb.openclawRuntime()!,
+      store: wb.store,
+      recorderOrigin: wb.recorder.origin,
+      adminKey: wb.adminKey,
+      model: wb.upstreams.modelOf(null),
+      spawnGateway: (binding) => supervisor.spawn(binding, null),
+      stopGateway: (gw) => supervisor.stop(gw),
+      stop: () => wb.stop(),
+    };
   };
 }

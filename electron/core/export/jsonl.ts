@@ -4,12 +4,15 @@
 // with their outcome and no reward, never as good samples.
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
+import { discountFor, trainingCalls } from './trajectories.ts';
 
 export interface ExportOptions {
   episodes?: string[];
   discount?: number;
   /** Also write failed calls, marked by their outcome (for inspection, not training). */
   includeFailed?: boolean;
+  /** Leave out retry orphans (AReaL's drop_retry_orphans). */
+  dropRetryOrphans?: boolean;
   /** Told about a call that cannot be written (a request nested too deeply to serialize again). */
   onSkip?: (callId: string, reason: string) => void;
 }
@@ -18,10 +21,14 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
   const discount = opts.discount ?? 1;
   for (const ep of store.episodes.each(opts.episodes ? { ids: opts.episodes } : {})) {
     const turns = new Map(store.turns.list(ep.id).map((t) => [t.id, t.index]));
-    const all = store.calls.details(ep.id, { completeOnly: !opts.includeFailed }).filter((c) => c.outcome !== null);
-    const complete = all.filter((c) => c.outcome === 'complete' && c.response);
+    const complete = trainingCalls(store, ep.id, opts.dropRetryOrphans);
+    const kept = new Set(complete.map((c) => c.id));
+    const all = opts.includeFailed
+      ? store.calls.details(ep.id).filter((c) => c.outcome !== null && (kept.has(c.id) || c.outcome !== 'complete'))
+      : complete;
+    const gamma = discountFor(store, ep.id, discount);
     const rewards = new Map(
-      interactionRewards(complete, store.rewards.list(ep.id), discount).map((r, i) => [complete[i]!.id, r]),
+      interactionRewards(complete, store.rewards.list(ep.id), gamma).map((r, i) => [complete[i]!.id, r]),
     );
     let index = 0;
     for (const c of all) {

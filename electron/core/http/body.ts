@@ -60,6 +60,15 @@ export async function readJson<S extends z.ZodType>(
   return validate(schema, parseJson(bytes));
 }
 
+/** The password of HTTP Basic auth (what httpx sends for the userinfo of an address), if any. */
+export function basicPassword(req: IncomingMessage): string | null {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (!m) return null;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? null : decoded.slice(i + 1);
+}
+
 export function bearerToken(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return null;

@@ -12,11 +12,12 @@ import type { OpenClawRuntime } from '../runtime/openclaw.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
+import { ExternalAgent, type AgentFaults, type ExternalAgentHost } from './external-agent.ts';
 
 export type Verdict = LabVerdict;
 
 /** The engine a scenario runs on; the caller builds it (the lab never imports the composition root). */
-export interface LabEngine {
+export interface LabEngine extends ExternalAgentHost {
   sessions: SessionManager;
   openclaw: OpenClawRuntime;
   store: Store;
@@ -33,6 +34,8 @@ export type LabEngineFactory = (spec: {
 interface Lab {
   engine: LabEngine;
   rt: OpenClawRuntime;
+  /** An agent that is not ours, recorded through the recorder (stopped when the scenario ends). */
+  external(faults?: AgentFaults): ExternalAgent;
   start(session: string): Promise<void>;
   end(session: string): Promise<void>;
   turn(session: string, message: string): Promise<void>;
@@ -149,6 +152,62 @@ export const SCENARIOS: LabScenario[] = [
       await l.direct('lab', 'distill durable learning from this session');
     },
   },
+  {
+    name: 'external-clean',
+    description:
+      "an agent that is not ours (AReaL's seed agent service, done right): keys from /rl/start_session, " +
+      'its own gateway and history, reset per episode',
+    expected: [],
+    async run(l) {
+      const agent = l.external();
+      for (const task of ['lighthouses', 'tides']) {
+        await agent.startEpisode(task);
+        await agent.turn(`My name is Ada and I study ${task}.`);
+        await agent.turn('What is the weather in Paris?');
+        await agent.endEpisode(1);
+      }
+    },
+  },
+  {
+    name: 'external-double-feed',
+    description:
+      'the external agent reuses one OpenClaw session key and replays its history too: earlier turns arrive twice',
+    expected: ['double_feed'],
+    async run(l) {
+      const agent = l.external({ stableSessionKey: true });
+      await agent.startEpisode('double');
+      await agent.turn('My name is Ada and I study lighthouses.');
+      await agent.turn('What did I say I study?');
+    },
+  },
+  {
+    name: 'external-history-across-episodes',
+    // each trainer session is a session of its own here, so the carried conversation shows as a
+    // first turn that did not start empty (and as content nobody replayed), not as cross-episode
+    description: "the external agent keeps the first episode's conversation when the trainer starts the next one",
+    expected: ['history_not_reset'],
+    async run(l) {
+      const agent = l.external({ keepHistoryAcrossEpisodes: true });
+      await agent.startEpisode('first');
+      await agent.turn('My name is Ada and I study lighthouses.');
+      await agent.endEpisode(1);
+      await agent.startEpisode('second');
+      await agent.turn('Who am I?');
+    },
+  },
+  {
+    name: 'history-rewritten',
+    description:
+      'the agent keeps only the start of each reply in the history it replays ' +
+      "(the seed agent service's 200-character summary)",
+    expected: ['history_rewritten'],
+    async run(l) {
+      const agent = l.external({ cutRepliesTo: 24 });
+      await agent.startEpisode('cut');
+      await agent.turn('My name is Ada and I study lighthouses.');
+      await agent.turn('What did I say I study?');
+    },
+  },
 ];
 
 export function scenarioNames(): string[] {
@@ -165,9 +224,15 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
     engine = await makeEngine({ dataDir: dir, scenario: sc.scenario, overlay: sc.overlay });
     const e = engine;
     const rt = e.openclaw;
+    const agents: ExternalAgent[] = [];
     const lab: Lab = {
       engine: e,
       rt,
+      external: (faults) => {
+        const agent = new ExternalAgent(e, faults);
+        agents.push(agent);
+        return agent;
+      },
       start: async (s) => void (await e.sessions.startEpisode(s, {})),
       end: async (s) => void (await e.sessions.endEpisode(s, undefined)),
       turn: async (s, message) => void (await e.sessions.turn(s, { message }, { delta: () => {}, toolCall: () => {} })),
@@ -188,7 +253,11 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
         return res.statusCode;
       },
     };
-    await sc.run(lab);
+    try {
+      await sc.run(lab);
+    } finally {
+      for (const agent of agents) await agent.stop();
+    }
     const alerts = [...e.store.alerts.list({ limit: 1000 }).items].reverse().map((a) => ({
       kind: a.kind,
       severity: a.severity,

@@ -7,7 +7,7 @@ import { messageText, type ChatMessage } from '../../../shared/wire/openai.ts';
 import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { TurnEmitter } from '../runtime/types.ts';
-import type { SessionManager, TurnOutcome } from '../sessions/manager.ts';
+import type { SessionManager, TurnInput, TurnOutcome } from '../sessions/manager.ts';
 import { checkSessionKey } from './keys.ts';
 
 const chatBody = z.looseObject({
@@ -81,14 +81,14 @@ class LazyStream {
 async function runStreamed(
   sessions: SessionManager,
   key: string,
-  message: string,
+  input: TurnInput,
   res: ServerResponse,
   stream: LazyStream,
   emitter: TurnEmitter,
   onError: (err: HttpError) => void,
 ): Promise<TurnOutcome | null> {
   try {
-    return await sessions.turn(key, { message }, emitter);
+    return await sessions.turn(key, input, emitter);
   } catch (err) {
     if (!stream.isStarted || !(err instanceof HttpError)) throw err;
     onError(err);
@@ -105,11 +105,24 @@ export async function chatCompletionsDoor(
 ): Promise<void> {
   const body = await readJson(req, limit, chatBody);
   const key = sessionFrom(req, 'chat', body.model, body.user);
-  const message = lastUserText(body.messages);
-  const model = body.model ?? 'trajscope';
+  await answerAsChat(sessions, key, { message: lastUserText(body.messages) }, body, res);
+}
+
+/**
+ * Runs a turn and answers it as an OpenAI chat completion (streamed when asked): the OpenAI front
+ * door, and a turn that AReaL's chat-completions bridge relays to its caller byte for byte.
+ */
+export async function answerAsChat(
+  sessions: SessionManager,
+  key: string,
+  input: TurnInput,
+  request: { model?: string | undefined; stream?: boolean | undefined },
+  res: ServerResponse,
+): Promise<void> {
+  const model = request.model ?? 'trajscope';
   const created = Math.floor(Date.now() / 1000);
-  if (!body.stream) {
-    const { turn, result } = await sessions.turn(key, { message }, { delta: () => {}, toolCall: () => {} });
+  if (!request.stream) {
+    const { turn, result } = await sessions.turn(key, input, { delta: () => {}, toolCall: () => {} });
     res.setHeader('x-trajscope-turn-id', turn.id);
     sendJson(res, 200, {
       id: `chatcmpl-${turn.id}`,
@@ -138,7 +151,7 @@ export async function chatCompletionsDoor(
   const outcome = await runStreamed(
     sessions,
     key,
-    message,
+    input,
     res,
     stream,
     passThrough
@@ -231,7 +244,7 @@ export async function responsesDoor(
   const outcome = await runStreamed(
     sessions,
     key,
-    message,
+    { message },
     res,
     stream,
     {

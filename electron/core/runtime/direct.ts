@@ -57,7 +57,7 @@ export class DirectRuntime implements AgentRuntime {
         const call = { ...c, index: toolCalls.length };
         toolCalls.push(call);
         emitter.toolCall(call);
-        events.push({ type: 'tool_call', name: c.name, arguments: c.arguments });
+        // the turn's tool_call events (AReaL's shape) are built from the recorded calls by the turn runner
         // DirectRuntime executes no tools; a deterministic stub result lets the model finish.
         messages.push({
           role: 'tool',

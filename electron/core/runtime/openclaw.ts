@@ -4,6 +4,7 @@
 // transcript never feeds an earlier turn a second time.
 import { randomUUID } from 'node:crypto';
 import type { GatewayInfo, IsolationMode } from '../../../shared/domain.ts';
+import { openclawSessionKey } from '../../../shared/openclaw/prompt.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { ProviderBinding } from '../gateways/config.ts';
 import type { Gateway } from '../gateways/gateway.ts';
@@ -166,10 +167,8 @@ export class OpenClawRuntime implements AgentRuntime {
       ...req.history.map((m) => ({ role: m.role, content: m.content })),
       { role: 'user', content: req.message },
     ];
-    const sessionKey =
-      this.o.stableSessionKey || this.stableKeys.has(req.sessionKey)
-        ? req.sessionKey
-        : `${req.sessionKey}:${randomUUID()}`;
+    const own = openclawSessionKey(req.sessionKey);
+    const sessionKey = this.o.stableSessionKey || this.stableKeys.has(req.sessionKey) ? own : `${own}:${randomUUID()}`;
     gw.state = 'busy';
     this.o.onChange(req.sessionKey);
     try {

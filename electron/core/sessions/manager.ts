@@ -1,55 +1,15 @@
 // Session semantics of the DataProxy: per-session locks, episodes with their own upstream keys and
 // connections, turns that replay exactly the open episode's history, and close. The HTTP routes
 // and the workbench API both go through here, so the rules hold whichever door a request used.
-import type { Episode, HistoryMessage, Page, RuntimeKind, SessionInfo, Turn } from '../../../shared/domain.ts';
-import type { EngineEvents } from '../events.ts';
+import type { Episode, HistoryMessage, Page, RuntimeKind, SessionInfo, SessionOrigin } from '../../../shared/domain.ts';
 import { HttpError } from '../http/errors.ts';
 import { mintEpisodeKey } from '../keys.ts';
-import type { AgentRuntime, TrainingContext, TurnEmitter, TurnResult } from '../runtime/types.ts';
-import type { Store } from '../store/store.ts';
+import type { AgentRuntime, TrainingContext, TurnEmitter } from '../runtime/types.ts';
 import { LiveSessions } from './live.ts';
-import type { RewardBook } from './rewards.ts';
 import { runTurn } from './turns.ts';
+import type { EpisodeOptions, SessionDeps, TurnInput, TurnOutcome } from './types.ts';
 
-export interface SessionDeps {
-  store: Store;
-  events: EngineEvents;
-  rewards: RewardBook;
-  runtimes: Partial<Record<RuntimeKind, AgentRuntime>>;
-  defaultRuntime(): RuntimeKind;
-  /** Base URL (with /v1) of the upstream recorder. */
-  recorderUrl(): string;
-  /** The upstream connection a new episode binds to now (null: the embedded scripted model). */
-  currentUpstream(): string | null;
-  /** Stores a connection a caller asked for (inf_base_url on a turn) and returns its id. */
-  internUpstream(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }): string;
-  /** The model name runtimes ask the recorder for, for an episode bound to `upstreamId`. */
-  modelOf(upstreamId: string | null): string;
-  /** Cancels an episode's upstream calls still in flight (its session is being closed). */
-  cancelCalls(episodeId: string, reason: string): void;
-  /** Reports a failure that has no caller to answer (an episode-end hook, a background step). */
-  warn(message: string): void;
-}
-
-export interface TurnInput {
-  message: string;
-  metadata?: Record<string, unknown>;
-  inf_base_url?: string;
-  session_api_key?: string;
-  inf_model?: string;
-}
-
-export interface EpisodeOptions {
-  taskId?: string;
-  metadata?: Record<string, unknown>;
-  upstreamKey?: string;
-}
-
-export interface TurnOutcome {
-  turn: Turn;
-  result: TurnResult;
-  episode: { id: string; index: number };
-}
+export type { EpisodeOptions, SessionDeps, TurnInput, TurnOutcome } from './types.ts';
 
 /** How long close waits for a cancelled turn to settle. */
 const CLOSE_WAIT_MS = 10_000;
@@ -77,14 +37,18 @@ export class SessionManager {
   }
 
   /** Creates the session (or reopens a closed one) with the given or default runtime. */
-  ensure(key: string, runtime?: RuntimeKind): void {
+  ensure(
+    key: string,
+    runtime?: RuntimeKind,
+    origin: SessionOrigin = runtime === 'external' ? 'external' : 'live',
+  ): void {
     const { store } = this.deps;
     const existing = store.sessions.get(key);
     const kind = runtime ?? existing?.runtime ?? this.deps.defaultRuntime();
     this.runtimeFor(kind);
     const changed = !existing || existing.closed_at !== null || existing.runtime !== kind;
     if (changed) {
-      store.sessions.ensure(key, kind);
+      store.sessions.ensure(key, kind, Date.now(), existing?.origin ?? origin);
       if (existing && existing.runtime !== kind) store.sessions.setRuntime(key, kind);
     }
     this.live.ensure(key);
@@ -106,6 +70,7 @@ export class SessionManager {
     return {
       key,
       runtime: row.runtime,
+      origin: row.origin,
       state,
       createdAt: row.created_at,
       closedAt: row.closed_at,
@@ -147,17 +112,34 @@ export class SessionManager {
 
   private async startEpisodeLocked(key: string, opts: EpisodeOptions): Promise<Episode> {
     const { store, events } = this.deps;
+    if (store.sessions.get(key)!.origin === 'imported') {
+      throw new HttpError(409, `session ${key} was imported: it is read-only`, 'read_only');
+    }
     const previous = store.episodes.open(key);
     if (previous) await this.endEpisodeLocked(key, previous, undefined);
     const rt = this.runtimeFor(store.sessions.get(key)!.runtime);
-    const upstreamKey = opts.upstreamKey ?? rt.proposeEpisodeKey?.(key) ?? mintEpisodeKey();
-    const episode = store.episodes.insert({
-      sessionKey: key,
-      taskId: opts.taskId ?? null,
-      metadata: opts.metadata ?? {},
-      upstreamKey,
-      upstreamId: this.deps.currentUpstream(),
-    });
+    const adopted = this.adoptable(opts);
+    let episode: Episode;
+    if (adopted) {
+      // the key was minted here by /rl/start_session and handed back as a TrainingContext: the
+      // episode it opened moves into this session, so the trainer's session_id stays valid and
+      // every call is recorded once
+      episode = store.episodes.adopt(adopted.id, key, {
+        taskId: opts.taskId ?? adopted.task_id,
+        metadata: opts.metadata ?? {},
+      });
+      store.sessions.removeIfEmpty(adopted.session_key);
+    } else {
+      const upstreamKey = opts.upstreamKey ?? rt.proposeEpisodeKey?.(key) ?? mintEpisodeKey();
+      episode = store.episodes.insert({
+        sessionKey: key,
+        taskId: opts.taskId ?? null,
+        metadata: opts.metadata ?? {},
+        upstreamKey,
+        upstreamId: opts.upstream ? this.deps.internUpstream(opts.upstream) : this.deps.currentUpstream(),
+        groupId: opts.groupId ?? null,
+      });
+    }
     try {
       await rt.onEpisodeStart?.(key, this.context(episode));
     } catch (err) {
@@ -169,6 +151,15 @@ export class SessionManager {
     events.emit('episodes:changed', episode);
     this.notify(key);
     return episode;
+  }
+
+  /** An empty episode of this engine that a TrainingContext hands back (its key, our recorder's URL). */
+  private adoptable(opts: EpisodeOptions) {
+    const up = opts.upstream;
+    if (!up || !this.deps.isRecorderUrl(up.baseUrl)) return null;
+    const info = this.deps.store.episodes.keyInfo(up.apiKey);
+    if (!info || info.status !== 'open' || this.deps.store.calls.count({ episodeId: info.id }) > 0) return null;
+    return info;
   }
 
   endEpisode(key: string, reward: number | undefined): Promise<{ episode: Episode; reward: number | null }> {
@@ -200,6 +191,7 @@ export class SessionManager {
       if (reward !== undefined) this.deps.rewards.give({ episodeId: ep.id, value: reward, source: 'api' });
       store.episodes.end(ep.id);
     });
+    this.deps.episodeEnded(ep.id);
     const ended = store.episodes.get(ep.id)!;
     events.emit('episodes:changed', ended);
     const rt = this.deps.runtimes[store.sessions.get(key)!.runtime];
@@ -215,38 +207,32 @@ export class SessionManager {
     return { episode: ended, reward: ended.reward };
   }
 
+  hasOpenEpisode(key: string): boolean {
+    return this.deps.store.episodes.openRef(key) !== undefined;
+  }
+
   history(key: string): HistoryMessage[] {
     const open = this.deps.store.episodes.openRef(key);
     return open ? this.deps.store.turns.history(open.id) : [];
   }
 
-  /** A reward from the agent side for the open episode, or for one of its turns. */
+  /** A reward from the agent side for the open episode, or for one of its turns (rules: RewardBook). */
   reward(key: string, r: { reward: number; turn_id?: string; note?: string; labeler?: string }) {
-    const { store } = this.deps;
-    if (!store.sessions.get(key)) throw new HttpError(404, `unknown session ${key}`);
-    let episodeId: string;
-    if (r.turn_id) {
-      const turn = store.turns.get(r.turn_id);
-      if (!turn || turn.sessionKey !== key) throw new HttpError(404, `unknown turn ${r.turn_id} in session ${key}`);
-      episodeId = turn.episodeId;
-    } else {
-      const open = store.episodes.openRef(key);
-      if (!open) throw new HttpError(409, `session ${key} has no open episode to reward`, 'no_open_episode');
-      episodeId = open.id;
-    }
-    return this.deps.rewards.give({
-      episodeId,
-      turnId: r.turn_id ?? null,
-      value: r.reward,
-      source: 'api',
-      labeler: r.labeler ?? null,
-      note: r.note ?? null,
-      requireOpen: true,
-    });
+    return this.deps.rewards.forSession(key, r);
   }
 
   /** Runs one turn: lock, replay the open episode's history, call the runtime, store the result. */
   turn(key: string, input: TurnInput, emitter: TurnEmitter): Promise<TurnOutcome> {
+    const row = this.deps.store.sessions.get(key);
+    if (row?.origin === 'imported')
+      throw new HttpError(409, `session ${key} was imported: it is read-only`, 'read_only');
+    if (row?.runtime === 'external') {
+      throw new HttpError(
+        409,
+        `session ${key} belongs to an external agent: its turns are the calls it makes itself`,
+        'external_session',
+      );
+    }
     this.ensure(key);
     return this.live.withLock(key, async (live) => {
       const episode = this.deps.store.episodes.openRef(key) ?? (await this.startEpisodeLocked(key, {}));
@@ -275,6 +261,7 @@ export class SessionManager {
     await this.deps.runtimes[row.runtime]?.closeSession(key);
     if (open) {
       store.episodes.end(open.id);
+      this.deps.episodeEnded(open.id);
       events.emit('episodes:changed', store.episodes.get(open.id)!);
     }
     store.sessions.markClosed(key);

@@ -59,6 +59,31 @@ export class RewardBook {
     return saved;
   }
 
+  /** A reward from the agent side (the DataProxy's /reward) for the session's open episode or one of its turns. */
+  forSession(key: string, r: { reward: number; turn_id?: string; note?: string; labeler?: string }): Reward {
+    const store = this.#store;
+    if (!store.sessions.get(key)) throw new HttpError(404, `unknown session ${key}`);
+    let episodeId: string;
+    if (r.turn_id) {
+      const turn = store.turns.get(r.turn_id);
+      if (!turn || turn.sessionKey !== key) throw new HttpError(404, `unknown turn ${r.turn_id} in session ${key}`);
+      episodeId = turn.episodeId;
+    } else {
+      const open = store.episodes.openRef(key);
+      if (!open) throw new HttpError(409, `session ${key} has no open episode to reward`, 'no_open_episode');
+      episodeId = open.id;
+    }
+    return this.give({
+      episodeId,
+      turnId: r.turn_id ?? null,
+      value: r.reward,
+      source: 'api',
+      labeler: r.labeler ?? null,
+      note: r.note ?? null,
+      requireOpen: true,
+    });
+  }
+
   /** Removes the newest human label of an episode, if there is one. */
   undo(episodeId: string): Reward | null {
     const ep = this.#store.episodes.get(episodeId);

@@ -1,6 +1,8 @@
 // One turn of a session, run with its lock held: route the episode to the upstream the caller
 // named (if any), replay the open episode's history into the runtime, and store what came back —
 // the reply and history together on success, the reason on failure.
+import type { ToolCall, UpstreamCallDetail } from '../../../shared/domain.ts';
+import { messageText, type ChatMessage } from '../../../shared/wire/openai.ts';
 import { HttpError } from '../http/errors.ts';
 import { RuntimeError, type AgentRuntime, type TurnEmitter, type TurnResult } from '../runtime/types.ts';
 import type { LiveSession } from './live.ts';
@@ -40,6 +42,7 @@ export async function runTurn(
     sessionKey: key,
     message: input.message,
     historyLength: history.length,
+    metadata: input.requestFields ?? {},
   });
   const abort = new AbortController();
   live.currentTurn = turn.id;
@@ -64,6 +67,9 @@ export async function runTurn(
     end('cancelled', { error: `cancelled: ${why}` });
     return new HttpError(409, `the turn was cancelled: ${why}`, 'turn_cancelled');
   };
+  // the text as it streamed, for AReaL's delta events (its Gateway turns them into /ws frames)
+  const deltas: string[] = [];
+  const collecting: TurnEmitter = { ...emitter, delta: (t) => (deltas.push(t), emitter.delta(t)) };
   let result: TurnResult;
   try {
     result = await rt.run(
@@ -77,7 +83,7 @@ export async function runTurn(
         upstream: { baseUrl: deps.recorderUrl(), apiKey: episode.upstreamKey, model },
         signal: abort.signal,
       },
-      emitter,
+      collecting,
     );
   } catch (err) {
     if (abort.signal.aborted) throw cancelled();
@@ -88,12 +94,46 @@ export async function runTurn(
   if (abort.signal.aborted) throw cancelled();
   // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
   // stream shows few of them); the runtime's own list when nothing went through the recorder.
-  const recorded = store.calls
-    .list({ turnId: turn.id })
-    .flatMap((c) => c.response?.toolCalls ?? [])
-    .map((c, index) => ({ ...c, index }));
+  const calls = store.calls.details(turn.id, { byTurn: true });
+  const recorded = calls.flatMap((c) => c.response?.toolCalls ?? []).map((c, index) => ({ ...c, index }));
   const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
-  result = { ...result, toolCalls };
+  const areal = arealEvents(toolCalls, toolResults(calls), deltas.length ? deltas : [result.text]);
+  result = { ...result, toolCalls, events: [...areal, ...result.events] };
   const done = end('ok', result);
   return { turn: done, result, episode: { id: episode.id, index: episode.index } };
+}
+
+/** The results the agent fed back for the turn's tool calls, read from the later requests of the turn. */
+function toolResults(calls: UpstreamCallDetail[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of calls) {
+    let messages: ChatMessage[] = [];
+    try {
+      messages = (JSON.parse(c.requestBody) as { messages?: ChatMessage[] }).messages ?? [];
+    } catch {
+      continue;
+    }
+    for (const m of messages) if (m.role === 'tool' && m.tool_call_id) out.set(m.tool_call_id, messageText(m.content));
+  }
+  return out;
+}
+
+/**
+ * The turn as AReaL's agent service reports it: tool_call events with name and args (its Responses
+ * bridge builds function_call items from them), tool_result events (its DataProxy rebuilds history
+ * from them) and delta events with text (its Gateway's /ws sends each as a frame).
+ */
+function arealEvents(
+  toolCalls: ToolCall[],
+  results: Map<string, string>,
+  deltas: string[],
+): Array<Record<string, unknown>> {
+  const events: Array<Record<string, unknown>> = [];
+  for (const c of toolCalls) {
+    events.push({ type: 'tool_call', name: c.name, args: c.arguments, id: c.id });
+    const result = results.get(c.id);
+    if (result !== undefined) events.push({ type: 'tool_result', name: c.name, result, id: c.id });
+  }
+  for (const text of deltas) if (text) events.push({ type: 'delta', text });
+  return events;
 }

@@ -137,9 +137,13 @@ export class CallsRepo {
     return this.#db.get<{ n: number }>(sql, ...params)!.n;
   }
 
-  /** Full calls of an episode, in order; `completeOnly` keeps the good training data (exports). */
-  details(episodeId: string, opts: { completeOnly?: boolean } = {}): UpstreamCallDetail[] {
+  /**
+   * Full calls of an episode (or, with `byTurn`, of a turn), in order; `completeOnly` keeps the good
+   * training data (exports).
+   */
+  details(id: string, opts: { completeOnly?: boolean; byTurn?: boolean } = {}): UpstreamCallDetail[] {
     const only = opts.completeOnly ? ` AND outcome = 'complete'` : '';
-    return this.#db.all<CallRow>(`${DETAIL} WHERE episode_id = ?${only} ORDER BY seq`, episodeId).map(toCallDetail);
+    const column = opts.byTurn ? 'turn_id' : 'episode_id';
+    return this.#db.all<CallRow>(`${DETAIL} WHERE ${column} = ?${only} ORDER BY seq`, id).map(toCallDetail);
   }
 }

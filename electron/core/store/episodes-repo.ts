@@ -1,6 +1,6 @@
 // Episodes: boundaries of a session's history, each with its own upstream key and connection.
 import { randomUUID } from 'node:crypto';
-import type { Episode, EpisodeStatus, Page } from '../../../shared/domain.ts';
+import type { Episode, EpisodeStatus, Page, RuntimeKind } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 import { toEpisode, type EpisodeRow } from './rows.ts';
@@ -17,6 +17,7 @@ const SELECT = `
 
 export interface EpisodeFilter {
   sessionKey?: string;
+  groupId?: string;
   status?: EpisodeStatus;
   ids?: string[];
   limit?: number;
@@ -32,6 +33,8 @@ export interface KeyInfo {
   status: EpisodeStatus;
   task_id: string | null;
   upstream_id: string | null;
+  /** The runtime of the episode's session: an external agent's calls get inferred turns. */
+  runtime: RuntimeKind;
 }
 
 export class EpisodesRepo {
@@ -47,6 +50,7 @@ export class EpisodesRepo {
     metadata: Record<string, unknown>;
     upstreamKey: string;
     upstreamId: string | null;
+    groupId?: string | null;
     now?: number;
   }): Episode {
     const id = `ep_${randomUUID()}`;
@@ -56,8 +60,8 @@ export class EpisodesRepo {
         e.sessionKey,
       );
       this.#db.run(
-        `INSERT INTO episodes (id, session_key, idx, task_id, metadata, upstream_key, upstream_id, status, started_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+        `INSERT INTO episodes (id, session_key, idx, task_id, metadata, upstream_key, upstream_id, group_id, status,
+          started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
         id,
         e.sessionKey,
         (last?.n ?? -1) + 1,
@@ -65,10 +69,44 @@ export class EpisodesRepo {
         JSON.stringify(e.metadata),
         e.upstreamKey,
         e.upstreamId,
+        e.groupId ?? null,
         e.now ?? Date.now(),
       );
     });
     return this.get(id)!;
+  }
+
+  /** Moves an empty episode into another session, as that session's newest episode. */
+  adopt(id: string, sessionKey: string, set: { taskId: string | null; metadata: Record<string, unknown> }): Episode {
+    this.#db.tx(() => {
+      const last = this.#db.get<{ n: number | null }>(
+        'SELECT MAX(idx) AS n FROM episodes WHERE session_key = ?',
+        sessionKey,
+      );
+      this.#db.run(
+        'UPDATE episodes SET session_key = ?, idx = ?, task_id = ?, metadata = ? WHERE id = ?',
+        sessionKey,
+        (last?.n ?? -1) + 1,
+        set.taskId,
+        JSON.stringify(set.metadata),
+        id,
+      );
+    });
+    return this.get(id)!;
+  }
+
+  /** Marks episodes as handed to a trainer that asked AReaL's exporter to forget them. */
+  markExported(ids: string[], now = Date.now()): void {
+    for (const id of ids)
+      this.#db.run('UPDATE episodes SET exported_at = ? WHERE id = ? AND exported_at IS NULL', now, id);
+  }
+
+  /** Whether an episode was exported with remove_session (AReaL's exporter skips it afterwards). */
+  exported(id: string): boolean {
+    return (
+      this.#db.get<{ exported_at: number | null }>('SELECT exported_at FROM episodes WHERE id = ?', id)?.exported_at !=
+      null
+    );
   }
 
   /** Ends an open episode; false when it was not open. */
@@ -96,7 +134,8 @@ export class EpisodesRepo {
 
   keyInfo(upstreamKey: string): KeyInfo | undefined {
     return this.#db.get<KeyInfo>(
-      'SELECT id, session_key, status, task_id, upstream_id FROM episodes WHERE upstream_key = ?',
+      `SELECT e.id, e.session_key, e.status, e.task_id, e.upstream_id, s.runtime FROM episodes e
+       JOIN sessions s ON s.key = e.session_key WHERE e.upstream_key = ?`,
       upstreamKey,
     );
   }
@@ -124,6 +163,10 @@ export class EpisodesRepo {
     if (f.sessionKey !== undefined) {
       where.push('e.session_key = ?');
       params.push(f.sessionKey);
+    }
+    if (f.groupId !== undefined) {
+      where.push('e.group_id = ?');
+      params.push(f.groupId);
     }
     if (f.status !== undefined) {
       where.push('e.status = ?');

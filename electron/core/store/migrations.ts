@@ -196,4 +196,16 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX turns_session ON turns (session_key);
     `,
   },
+  {
+    version: 5,
+    name: 'AReaL groups and exports, session origins, turn metadata, inferred turns of external agents',
+    sql: `
+      ALTER TABLE episodes ADD COLUMN group_id TEXT;
+      ALTER TABLE episodes ADD COLUMN exported_at INTEGER;
+      CREATE INDEX episodes_group ON episodes (group_id);
+      ALTER TABLE sessions ADD COLUMN origin TEXT NOT NULL DEFAULT 'live';
+      ALTER TABLE turns ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE turns ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

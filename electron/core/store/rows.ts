@@ -19,6 +19,7 @@ export interface EpisodeRow {
   task_id: string | null;
   metadata: string;
   upstream_key: string;
+  group_id: string | null;
   upstream_id: string | null;
   status: 'open' | 'ended';
   started_at: number;
@@ -43,6 +44,8 @@ export interface TurnRow {
   started_at: number;
   ended_at: number | null;
   call_count: number;
+  metadata: string;
+  inferred: number;
 }
 
 export interface CallRow {
@@ -102,6 +105,7 @@ export function toEpisode(r: EpisodeRow): Episode {
     metadata: JSON.parse(r.metadata),
     upstreamKey: r.upstream_key,
     upstreamId: r.upstream_id,
+    groupId: r.group_id,
     status: r.status,
     startedAt: r.started_at,
     endedAt: r.ended_at,
@@ -127,6 +131,8 @@ export function toTurn(r: TurnRow): Turn {
     startedAt: r.started_at,
     endedAt: r.ended_at,
     callCount: r.call_count,
+    metadata: JSON.parse(r.metadata),
+    inferred: r.inferred === 1,
   };
 }
 

@@ -1,11 +1,12 @@
 // Sessions: one row per session key, with the runtime it runs on.
-import type { Page, RuntimeKind } from '../../../shared/domain.ts';
+import type { Page, RuntimeKind, SessionOrigin } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 
 export interface SessionRow {
   key: string;
   runtime: RuntimeKind;
+  origin: SessionOrigin;
   created_at: number;
   closed_at: number | null;
 }
@@ -27,13 +28,14 @@ export class SessionsRepo {
   }
 
   /** Creates the session, or reopens it if it was closed. */
-  ensure(key: string, runtime: RuntimeKind, now = Date.now()): SessionRow {
+  ensure(key: string, runtime: RuntimeKind, now = Date.now(), origin: SessionOrigin = 'live'): SessionRow {
     this.#db.run(
-      `INSERT INTO sessions (key, runtime, created_at) VALUES (?, ?, ?)
+      `INSERT INTO sessions (key, runtime, created_at, origin) VALUES (?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET closed_at = NULL`,
       key,
       runtime,
       now,
+      origin,
     );
     return this.get(key)!;
   }
@@ -79,6 +81,15 @@ export class SessionsRepo {
         (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alert_count`,
       key,
     )!;
+  }
+
+  /** Removes a session that no longer has any episode (one whose only episode moved elsewhere). */
+  removeIfEmpty(key: string): void {
+    this.#db.run(
+      'DELETE FROM sessions WHERE key = ? AND NOT EXISTS (SELECT 1 FROM episodes WHERE session_key = ?)',
+      key,
+      key,
+    );
   }
 
   markClosed(key: string, now = Date.now()): void {

@@ -53,8 +53,9 @@ export class Store {
   recoverInterrupted(now = Date.now()): { turns: number; calls: number } {
     return this.#db.tx(() => ({
       turns: this.#db.run(
+        // an inferred turn (an external agent's) is still open: its agent may go on calling
         `UPDATE turns SET status = 'failed', error = 'the host stopped during this turn', ended_at = ?
-         WHERE status = 'running'`,
+         WHERE status = 'running' AND inferred = 0`,
         now,
       ).changes,
       calls: this.#db.run(

@@ -14,7 +14,15 @@ export class TurnsRepo {
     this.#db = db;
   }
 
-  insert(t: { episodeId: string; sessionKey: string; message: string; historyLength: number; now?: number }): Turn {
+  insert(t: {
+    episodeId: string;
+    sessionKey: string;
+    message: string;
+    historyLength: number;
+    metadata?: Record<string, unknown>;
+    inferred?: boolean;
+    now?: number;
+  }): Turn {
     const id = `turn_${randomUUID()}`;
     this.#db.tx(() => {
       const last = this.#db.get<{ n: number | null }>(
@@ -22,14 +30,16 @@ export class TurnsRepo {
         t.episodeId,
       );
       this.#db.run(
-        `INSERT INTO turns (id, episode_id, session_key, idx, status, message, history_length, started_at)
-         VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
+        `INSERT INTO turns (id, episode_id, session_key, idx, status, message, history_length, metadata, inferred,
+          started_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
         id,
         t.episodeId,
         t.sessionKey,
         (last?.n ?? -1) + 1,
         t.message,
         t.historyLength,
+        JSON.stringify(t.metadata ?? {}),
+        t.inferred ? 1 : 0,
         t.now ?? Date.now(),
       );
     });
@@ -70,6 +80,21 @@ export class TurnsRepo {
       this.#db.run(ins, turn.episodeId, seq + 1, id, 'assistant', r.reply ?? '');
     });
     return this.get(id)!;
+  }
+
+  /** Keeps an inferred turn's reply and tool calls current while it stays open (no history yet). */
+  update(id: string, r: { reply: string | null; toolCalls: ToolCall[] }): Turn {
+    this.#db.run('UPDATE turns SET reply = ?, tool_calls = ? WHERE id = ?', r.reply, JSON.stringify(r.toolCalls), id);
+    return this.get(id)!;
+  }
+
+  /** The episode's turn still running, if any (an external agent's inferred turn after a restart). */
+  running(episodeId: string): Turn | undefined {
+    const r = this.#db.get<TurnRow>(
+      `${SELECT} WHERE t.episode_id = ? AND t.status = 'running' ORDER BY t.idx DESC LIMIT 1`,
+      episodeId,
+    );
+    return r && toTurn(r);
   }
 
   get(id: string): Turn | undefined {

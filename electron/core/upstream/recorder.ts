@@ -2,7 +2,8 @@
 // per-episode key, stores each request byte-exact before forwarding it, and passes streams through
 // chunk by chunk while reassembling them. AReaL's reward and export routes live in rl-routes.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
+import type { CallOutcome, Episode, UpstreamCall } from '../../../shared/domain.ts';
+import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import { bearerToken, parseJson, readBody, requireJsonType } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
@@ -20,6 +21,8 @@ export interface RecorderHooks {
   requestRecorded?(call: UpstreamCall, body: Buffer): void;
   /** A call came with the key of an ended episode (refused with 401). */
   staleKey?(episodeId: string, sessionKey: string): void;
+  /** A call ended, whatever its outcome. */
+  callFinished?(call: UpstreamCall): void;
 }
 
 export interface RecorderDeps extends RlDeps {
@@ -30,9 +33,14 @@ export interface RecorderDeps extends RlDeps {
   adminKey: string;
   bodyLimit: number;
   policy: HttpPolicy;
-  /** The turn in flight for a session, if any: calls made meanwhile belong to it. */
-  currentTurn(sessionKey: string): string | null;
+  /**
+   * The turn a call belongs to: the session's turn in flight, or, for an external agent, the turn
+   * its conversation implies; null for a call outside any turn.
+   */
+  attributeCall(episode: KeyInfo, messages: ChatMessage[]): string | null;
   hooks: RecorderHooks;
+  /** The open episode of AReaL's human-in-the-loop session (calls with the admin key), opened on demand. */
+  hitlEpisode(): Promise<Episode>;
   warn(message: string): void;
 }
 
@@ -62,7 +70,9 @@ export class UpstreamRecorder {
       [
         route('GET', '/v1/models', (req, res) => this.models(req, res)),
         route('POST', '/v1/chat/completions', (req, res) => this.chat(req, res)),
-        ...rlRoutes(deps, (req, requireOpen) => this.episodeFor(req, requireOpen)),
+        // AReaL's inference proxy serves chat completions without /v1
+        route('POST', '/chat/completions', (req, res) => this.chat(req, res)),
+        ...rlRoutes(deps, (req, opts) => this.episodeFor(req, opts)),
       ],
       null,
       deps.policy,
@@ -97,9 +107,17 @@ export class UpstreamRecorder {
     return n;
   }
 
-  /** The episode a bearer key belongs to; 401 for unknown keys and, when asked, for ended episodes. */
-  private episodeFor(req: IncomingMessage, requireOpen: boolean): KeyInfo & { key: string } {
+  /**
+   * The episode a bearer key belongs to; 401 for unknown keys and, when asked, for ended episodes.
+   * The admin key, where allowed, stands for AReaL's human-in-the-loop session.
+   */
+  private async episodeFor(req: IncomingMessage, opts: { requireOpen: boolean; allowAdmin: boolean }) {
     const key = bearerToken(req);
+    if (opts.allowAdmin && key === this.deps.adminKey) {
+      const hitl = await this.deps.hitlEpisode();
+      return { ...this.deps.store.episodes.keyInfo(hitl.upstreamKey)!, key: hitl.upstreamKey };
+    }
+    const requireOpen = opts.requireOpen;
     const info = key ? this.deps.store.episodes.keyInfo(key) : undefined;
     if (!key || !info) throw new HttpError(401, 'unknown upstream key: use the sk-sess-… key of an open episode');
     if (requireOpen && info.status !== 'open') {
@@ -110,7 +128,7 @@ export class UpstreamRecorder {
   }
 
   private async models(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ep = this.episodeFor(req, true);
+    const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
     const up = await this.deps.forwarder.request(this.deps.upstreams.target(ep.upstream_id), 'GET', '/models', null);
     const text = await up.body.text();
     res.writeHead(up.statusCode, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
@@ -118,7 +136,7 @@ export class UpstreamRecorder {
   }
 
   private async chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const ep = this.episodeFor(req, true);
+    const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
     const bytes = await readBody(req, this.deps.bodyLimit);
     requireJsonType(req);
     const body = parseJson(bytes) as { messages?: unknown; stream?: unknown };
@@ -135,7 +153,7 @@ export class UpstreamRecorder {
       upstreamKey: ep.key,
       sessionKey: ep.session_key,
       episodeId: ep.id,
-      turnId: this.deps.currentTurn(ep.session_key),
+      turnId: this.deps.attributeCall(ep, body.messages as ChatMessage[]),
       path: '/v1/chat/completions',
       headers,
       body: bytes,
@@ -260,6 +278,7 @@ export class UpstreamRecorder {
   private finish(call: UpstreamCall, o: Outcome): void {
     const done = this.deps.store.calls.finish(call, { ...o, endedAt: Date.now() });
     this.deps.events.emit('calls:recorded', done);
+    this.deps.hooks.callFinished?.(done);
   }
 }
 

@@ -1,12 +1,14 @@
-// AReaL's inference-proxy routes on the recorder: start a session (an episode with its key), give
-// a reward to an interaction, end the session, and export trajectories.
+// AReaL's inference-proxy routes on the recorder, in today's shapes and the older ones side by
+// side: start a session or a group of them, reward an interaction (which finalizes the
+// trajectory), end a session (older clients), and export trajectories by session id(s).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
 import type { Episode, Reward } from '../../../shared/domain.ts';
-import { exportBody, rlRewardBody, rlStartBody } from '../../../shared/schemas.ts';
-import { bearerToken, readBody, readJson } from '../http/body.ts';
+import { exportBodyV1, exportBodyV2, rlRewardBody, rlStartBody } from '../../../shared/schemas.ts';
+import { stringTrajectory, trainingCalls, trajectories } from '../export/trajectories.ts';
+import { bearerToken, readBody, readJson, validate } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import { route, type Route } from '../http/server.ts';
-import { trajectories } from '../export/trajectories.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,57 +16,121 @@ export interface RlDeps {
   store: Store;
   adminKey: string;
   bodyLimit: number;
-  /** Creates a session with one open episode for /rl/start_session. */
-  startRlSession(taskId: string, apiKey: string | undefined): Promise<Episode>;
+  /** Opens `size` sessions of an external agent, one episode each, under one group id. */
+  startRlGroup(
+    taskId: string,
+    apiKey: string | undefined,
+    size: number,
+  ): Promise<{ groupId: string; episodes: Episode[] }>;
   /** Ends an episode started anywhere (DataProxy or /rl). */
   endEpisode(episodeId: string): Promise<void>;
   /** Stores an agent-side reward for one interaction (the reward rules live in one place). */
   giveReward(r: { episodeId: string; callId: string; value: number }): Reward;
 }
 
-type EpisodeFor = (req: IncomingMessage, requireOpen: boolean) => KeyInfo & { key: string };
+type EpisodeFor = (
+  req: IncomingMessage,
+  opts: { requireOpen: boolean; allowAdmin: boolean },
+) => Promise<KeyInfo & { key: string }>;
 
 export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
+  const { store } = deps;
+  // as AReaL's inference proxy answers: no bearer 401, a bearer that is not the admin key 403
   const requireAdmin = (req: IncomingMessage) => {
-    if (bearerToken(req) !== deps.adminKey) throw new HttpError(401, 'missing or wrong admin key');
+    const token = bearerToken(req);
+    if (token === null) throw new HttpError(401, 'missing admin key (Authorization: Bearer <adminKey>)');
+    if (token !== deps.adminKey) throw new HttpError(403, 'wrong admin key', 'forbidden');
   };
 
+  // 201 with today's group answer and, beside it, the older single-session fields (the first session)
   const start = async (req: IncomingMessage, res: ServerResponse) => {
     requireAdmin(req);
     const body = await readJson(req, deps.bodyLimit, rlStartBody);
-    if (body.api_key && deps.store.episodes.keyInfo(body.api_key)) {
+    if (body.api_key && store.episodes.keyInfo(body.api_key)) {
       throw new HttpError(409, 'that api_key is already bound to an episode');
     }
-    const ep = await deps.startRlSession(body.task_id, body.api_key);
-    sendJson(res, 200, { session_id: ep.id, api_key: ep.upstreamKey });
+    const { groupId, episodes } = await deps.startRlGroup(
+      body.task_id,
+      body.api_key ?? undefined,
+      Math.max(body.group_size ?? 1, 1),
+    );
+    const sessions = episodes.map((e) => ({ session_id: e.id, session_api_key: e.upstreamKey }));
+    sendJson(res, 201, {
+      group_id: groupId,
+      sessions,
+      session_id: sessions[0]!.session_id,
+      api_key: sessions[0]!.session_api_key,
+    });
   };
 
+  // rewards an interaction and finalizes the trajectory: the episode ends (AReaL marks it ready)
   const reward = async (req: IncomingMessage, res: ServerResponse) => {
-    const ep = episodeFor(req, false);
+    const ep = await episodeFor(req, { requireOpen: false, allowAdmin: true });
     const body = await readJson(req, deps.bodyLimit, rlRewardBody);
-    if (ep.status !== 'open') throw new HttpError(410, 'this episode has ended; rewards go through the workbench now');
-    const calls = deps.store.calls.list({ episodeId: ep.id });
-    if (calls.length === 0) throw new HttpError(400, 'no interaction recorded for this key yet');
+    const calls = trainingCalls(store, ep.id);
+    const answer = (readyTransition: boolean) => ({
+      message: 'success',
+      interaction_count: calls.length,
+      session_id: ep.id,
+      trajectory_id: 0,
+      trajectory_ready: true,
+      ready_transition: readyTransition,
+    });
+    if (ep.status !== 'open') {
+      // AReaL answers a repeated reward for the finalized trajectory as a duplicate, anything else 400
+      const last = store.rewards
+        .list(ep.id)
+        .filter((r) => r.callId)
+        .at(-1);
+      if (last && (!body.interaction_id || body.interaction_id === last.callId))
+        return sendJson(res, 200, answer(false));
+      throw new HttpError(400, 'No interactions in session: its trajectory was already finalized');
+    }
+    if (calls.length === 0) throw new HttpError(400, 'No interactions in session');
     const callId = body.interaction_id ?? calls[calls.length - 1]!.id;
+    if (!calls.some((c) => c.id === callId)) throw new HttpError(400, `Interaction ${callId} not found`);
     deps.giveReward({ episodeId: ep.id, callId, value: body.reward });
-    sendJson(res, 200, { message: 'success', interaction_count: calls.length });
+    await deps.endEpisode(ep.id);
+    sendJson(res, 200, answer(true));
   };
 
+  // the older wire (AReaL #1121 removed it): end a session explicitly
   const end = async (req: IncomingMessage, res: ServerResponse) => {
-    const ep = episodeFor(req, false);
+    const ep = await episodeFor(req, { requireOpen: false, allowAdmin: false });
     await readBody(req, deps.bodyLimit);
     if (ep.status !== 'open') throw new HttpError(410, 'this episode has already ended');
     await deps.endEpisode(ep.id);
-    sendJson(res, 200, { message: 'success', interaction_count: deps.store.calls.count({ episodeId: ep.id }) });
+    sendJson(res, 200, { message: 'success', interaction_count: store.calls.count({ episodeId: ep.id }) });
   };
 
   const exportTrajectories = async (req: IncomingMessage, res: ServerResponse) => {
     requireAdmin(req);
-    const body = await readJson(req, deps.bodyLimit, exportBody);
-    const episode = deps.store.episodes.get(body.session_id);
+    const raw = await readJson(req, deps.bodyLimit, z.unknown());
+    if (raw && typeof raw === 'object' && 'session_ids' in raw) {
+      const body = validate(exportBodyV2, raw);
+      const options = {
+        discount: body.discount ?? 1,
+        style: body.style ?? 'individual',
+        dropRetryOrphans: body.drop_retry_orphans,
+      };
+      // like AReaL: only finalized trajectories, unknown or already forgotten sessions are skipped
+      const ready = body.session_ids.filter((id) => {
+        const ep = store.episodes.get(id);
+        return ep && ep.status === 'ended' && !store.episodes.exported(id) && (body.trajectory_id ?? 0) === 0;
+      });
+      const traj = stringTrajectory(store, ready, options);
+      if (body.remove_session ?? true) store.episodes.markExported(ready);
+      return sendJson(res, 200, { traj });
+    }
+    const body = validate(exportBodyV1, raw);
+    const episode = store.episodes.get(body.session_id);
     if (!episode) throw new HttpError(404, `unknown session_id ${body.session_id}`);
-    const interactions = trajectories(deps.store, episode.id, body.discount ?? 1, body.style ?? 'individual');
-    sendJson(res, 200, { interactions });
+    const options = {
+      discount: body.discount ?? 1,
+      style: body.style ?? 'individual',
+      dropRetryOrphans: body.drop_retry_orphans,
+    };
+    sendJson(res, 200, { interactions: trajectories(store, episode.id, options) });
   };
 
   return [

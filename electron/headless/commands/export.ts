@@ -13,6 +13,7 @@ export interface ExportArgs {
   episodes?: string[];
   discount: number;
   includeFailed: boolean;
+  dropRetryOrphans: boolean;
 }
 
 export async function exportCommand(a: ExportArgs): Promise<void> {

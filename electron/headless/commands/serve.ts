@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigService } from '../../core/config/service.ts';
 import { mintToken } from '../../core/keys.ts';
+import { shownAddress } from '../../core/proxy/areal-router.ts';
 import { Workbench } from '../../core/workbench.ts';
 import { ApiServer } from '../api-server.ts';
 import { ensureUiBuilt } from '../ui-build.ts';
@@ -32,6 +33,11 @@ export async function serve(config: ConfigService): Promise<void> {
   try {
     await wb.start();
     if (wb.openclaw?.problem) process.stderr.write(`trajscope: ${wb.openclaw.problem}; sessions use DirectRuntime.\n`);
+    const registered = wb.arealRegistration?.address;
+    if (registered)
+      process.stderr.write(
+        `trajscope: registered with the AReaL Router at ${c.arealRouter} as ${shownAddress(registered)}\n`,
+      );
     if (!c.noUi) {
       api = new ApiServer(wb, mintToken(), join(ROOT, 'out/renderer'));
       await api.start(c.host, c.port);

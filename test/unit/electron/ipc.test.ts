@@ -58,7 +58,7 @@ test('main validates sender, channel and payload before the engine sees anything
     error: { status: 403, type: 'forbidden', message: 'untrusted sender' },
   });
   assert.equal(((await handler!(ok, 'fs:read', {})) as { error: { status: number } }).error.status, 404);
-  const bad = (await handler!(ok, 'turns:send', { sessionKey: 'bad key', message: 'x' })) as {
+  const bad = (await handler!(ok, 'turns:send', { sessionKey: 'bad\u0007key', message: 'x' })) as {
     ok: boolean;
     error: { status: number; message: string };
   };

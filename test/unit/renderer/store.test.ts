@@ -19,6 +19,7 @@ function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
 const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}): SessionInfo => ({
   key,
   runtime: 'direct',
+  origin: 'live',
   state: 'idle',
   createdAt,
   closedAt: null,
@@ -33,6 +34,7 @@ const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}
 const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
   id,
   sessionKey: 's',
+  groupId: null,
   index: 0,
   taskId: null,
   metadata: {},

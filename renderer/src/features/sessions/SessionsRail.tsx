@@ -2,10 +2,11 @@
 // virtualized list so thousands of sessions scroll smoothly.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, type KeyboardEvent } from 'react';
+import { ORIGIN_LABELS } from './origin.ts';
 import { bytes, cpu, reward } from '../../format.ts';
 import { visibleSessions } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
-import { createSession, runSampleTask } from './actions.ts';
+import { createSession, importFile, runSampleTask } from './actions.ts';
 
 export function SessionsRail() {
   const store = useStoreApi();
@@ -14,6 +15,7 @@ export function SessionsRail() {
   const selected = useStore((s) => s.route.sessionKey);
   const list = useMemo(() => visibleSessions({ sessions, filter }), [sessions, filter]);
   const parent = useRef<HTMLDivElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const v = useVirtualizer({
     count: list.length,
     getScrollElement: () => parent.current,
@@ -46,13 +48,28 @@ export function SessionsRail() {
         <button type="button" onClick={() => void createSession(store)} title="New session (N)">
           New
         </button>
+        <button type="button" onClick={() => picker.current?.click()} title="Import an exported trajectory file">
+          Import
+        </button>
+        <input
+          ref={picker}
+          type="file"
+          accept=".json,.jsonl,application/json"
+          aria-label="Import file"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file) void importFile(store, file);
+          }}
+        />
       </div>
       {list.length === 0 ? (
         <div className="empty">
           <p>{filter ? 'No session matches the filter.' : 'No sessions yet.'}</p>
           {!filter && (
             <p>
-              Press <kbd>N</kbd> for a new session, or{' '}
+              Press <kbd>N</kbd> for a new session, drop an AReaL export here, or{' '}
               <button type="button" className="link" onClick={() => void runSampleTask(store)}>
                 run the sample task
               </button>
@@ -85,6 +102,11 @@ export function SessionsRail() {
                   <span className="row">
                     <span className={`dot ${s.state}`} title={s.state} />
                     <span className="key">{s.key}</span>
+                    {s.origin !== 'live' && (
+                      <span className="badge" title={ORIGIN_LABELS[s.origin].help}>
+                        {ORIGIN_LABELS[s.origin].label}
+                      </span>
+                    )}
                     {s.alertCount > 0 && (
                       <span className="badge warn" title="leak alerts">
                         {s.alertCount}

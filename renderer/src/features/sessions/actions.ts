@@ -62,6 +62,24 @@ export function endEpisode(store: StoreApi<State>, sessionKey: string) {
   });
 }
 
+/** An exported trajectory file (AReaL's shapes or trajscope JSON Lines) into read-only episodes. */
+export function importFile(store: StoreApi<State>, file: File) {
+  return attempt(store, `Import of ${file.name}`, async () => {
+    const r = await store.getState().api.invoke('data:import', { name: file.name, content: await file.text() });
+    store
+      .getState()
+      .setNotice(
+        `Imported ${r.interactions} interaction(s) in ${r.episodes.length} episode(s) ` +
+          `from ${file.name} (${r.format}) into ${r.sessionKey}` +
+          (r.alerts ? `: ${r.alerts} leak alert(s)` : ''),
+      );
+    store
+      .getState()
+      .navigate({ view: 'sessions', sessionKey: r.sessionKey, episodeId: null, turnId: null, callId: null });
+    return r;
+  });
+}
+
 export const SAMPLE_MESSAGES = [
   'My name is Ada.',
   'What is the weather in Paris?',

@@ -8,6 +8,13 @@ import { LogTerminal } from '../logs/LogTerminal.tsx';
 import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from '../sessions/actions.ts';
 import { TurnView } from './TurnView.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
+import { ORIGIN_LABELS } from '../sessions/origin.ts';
+
+const IMPORTED_NOTE =
+  'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again.';
+const EXTERNAL_NOTE =
+  'Driven by an agent service that is not Trajscope: its turns are inferred from the calls it made ' +
+  '(a new user message starts a turn).';
 
 export function SessionView() {
   const store = useStoreApi();
@@ -47,6 +54,8 @@ export function SessionView() {
     );
   }
   const gw = session.gateway;
+  // an external agent drives its own sessions and an imported one is read-only: no composer, no start
+  const drivenHere = session.origin !== 'external' && session.origin !== 'imported';
   const act = async (fn: () => Promise<unknown>) => {
     await fn();
     void loadEpisodes(store, key);
@@ -56,6 +65,11 @@ export function SessionView() {
       <section className="session-head">
         <h2 className="key">{session.key}</h2>
         <span className={`state ${session.state}`}>{session.state}</span>
+        {session.origin !== 'live' && (
+          <span className="badge" title={ORIGIN_LABELS[session.origin].help}>
+            {ORIGIN_LABELS[session.origin].label}
+          </span>
+        )}
         <span className="muted small">
           runtime {session.runtime}
           {gw?.pid
@@ -73,12 +87,16 @@ export function SessionView() {
             : ''}
         </span>
         <span className="spacer" />
-        <button type="button" onClick={() => act(() => startEpisode(store, key))}>
-          Start episode
-        </button>
-        <button type="button" disabled={!session.openEpisodeId} onClick={() => act(() => endEpisode(store, key))}>
-          End episode
-        </button>
+        {drivenHere && (
+          <button type="button" onClick={() => act(() => startEpisode(store, key))}>
+            Start episode
+          </button>
+        )}
+        {session.origin !== 'imported' && (
+          <button type="button" disabled={!session.openEpisodeId} onClick={() => act(() => endEpisode(store, key))}>
+            End episode
+          </button>
+        )}
         {session.runtime === 'openclaw' && (
           <button
             type="button"
@@ -168,7 +186,13 @@ export function SessionView() {
               <p className="muted small">Session created {clock(session.createdAt)}</p>
             </div>
           )}
-          <Composer sessionKey={key} />
+          {drivenHere ? (
+            <Composer sessionKey={key} />
+          ) : (
+            <p className="composer-note muted small" data-testid="origin-note">
+              {session.origin === 'imported' ? IMPORTED_NOTE : EXTERNAL_NOTE}
+            </p>
+          )}
         </section>
       </div>
       {session.runtime === 'openclaw' && (

@@ -60,10 +60,21 @@ export function TurnView({ turnId }: { turnId: string }) {
       <header className="turn-head">
         <h3>Turn {t.index}</h3>
         <span className={`state ${t.status}`}>{t.status}</span>
+        {t.inferred && (
+          <span className="badge" title="inferred from the agent's calls: a new user message started it">
+            inferred
+          </span>
+        )}
         <span className="muted small">
           {turnDuration(t)} · {calls.length} upstream calls · {t.toolCalls.length} tool calls · {tokens} tokens
         </span>
         {t.error && <pre className="error-text">{t.error}</pre>}
+        {Object.keys(t.metadata).length > 0 && (
+          <details className="turn-fields">
+            <summary className="muted small">Sent with the turn ({Object.keys(t.metadata).join(', ')})</summary>
+            <pre>{pretty(t.metadata)}</pre>
+          </details>
+        )}
       </header>
       <TurnAlerts turnId={t.id} />
       <div className="tabs" role="tablist">

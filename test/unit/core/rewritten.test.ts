@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { HistoryMessage, Turn } from '../../../shared/domain.ts';
+import type { LogicalMessage } from '../../../shared/openclaw/prompt.ts';
+import { historyRewritten } from '../../../electron/core/analysis/rewritten.ts';
+
+const msg = (role: 'user' | 'assistant', text: string): LogicalMessage => ({
+  role,
+  text,
+  origin: 'message',
+  messageIndex: 0,
+});
+const turn = { id: 't2', index: 2 } as Turn;
+const history: HistoryMessage[] = [
+  { role: 'user', content: 'What is 2+2?' },
+  { role: 'assistant', content: 'It is 4, because two and two make four.' },
+  { role: 'user', content: 'And 3+3?' },
+  { role: 'assistant', content: 'Six: three and three.' },
+];
+const replay = (first: string, second = 'Six: three and three.') => [
+  msg('user', 'What is 2+2?'),
+  msg('assistant', first),
+  msg('user', 'And 3+3?'),
+  msg('assistant', second),
+];
+
+test('answers replayed as the model gave them raise nothing', () => {
+  const r = historyRewritten(replay('It is 4, because two and two make four.'), history, turn);
+  assert.equal(r.finding, null);
+  assert.equal(r.explained.size, 0);
+});
+
+test('a reply cut short is found, with how much was kept', () => {
+  const r = historyRewritten(replay('It is 4, because two'), history, turn);
+  assert.equal(r.finding?.kind, 'history_rewritten');
+  assert.match(r.finding!.evidence[0]!.detail!, /cut to 20 of 39 characters/);
+  assert.equal(r.explained.size, 1);
+});
+
+test("a different answer in a turn's place is found even with few words in common", () => {
+  const r = historyRewritten(replay('It is 4.'), history, turn);
+  assert.match(r.finding!.evidence[0]!.detail!, /in the place of turn 0's answer/);
+});
+
+test('a reworded answer is found without alignment (the prompt has extra user messages)', () => {
+  const prior = [msg('user', 'an extra message'), ...replay('Because two and two make four, it is 4.')];
+  const r = historyRewritten(prior, history, turn);
+  assert.match(r.finding!.evidence[0]!.detail!, /reworded/);
+});
+
+test("another episode's answer after other user messages is left to the other detectors", () => {
+  const prior = [msg('user', 'Name a river.'), msg('assistant', 'The Danube.'), ...replay(history[1]!.content)];
+  const r = historyRewritten(prior, history, turn);
+  assert.equal(r.finding, null);
+});
