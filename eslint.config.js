@@ -40,6 +40,8 @@ const CORE_FOLDERS = [
   'sessions',
   'proxy',
   'lab',
+  'imports',
+  'rollouts',
   'api',
 ];
 const MAY_IMPORT = {
@@ -56,6 +58,7 @@ const MAY_IMPORT = {
   proxy: ['http', 'sessions', 'runtime'],
   lab: ['runtime', 'sessions', 'store', 'upstream', 'gateways'],
   imports: ['store', 'sessions', 'analysis'],
+  rollouts: ['store', 'sessions', 'runtime', 'http'],
 };
 
 function coreLayers() {

@@ -4,12 +4,14 @@ import { benchEngine } from './engine.ts';
 import { benchOpenClaw } from './openclaw.ts';
 import { benchUi } from './ui.ts';
 import { benchLeaks } from './leaks.ts';
+import { benchGroups } from './groups.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
   openclaw: benchOpenClaw,
   ui: benchUi,
   leaks: benchLeaks,
+  groups: benchGroups,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

@@ -1,6 +1,7 @@
 // The one typed contract between the engine and any UI: invoke channels (request → response)
 // and event channels (engine → UI). Preload, Electron main and the headless server derive their
 // allow-lists from these maps, so a channel that is not declared here cannot be called.
+// Over 300 lines: it is the one contract; split, a channel's request and response would live apart.
 import { z } from 'zod';
 import { configPatch, type ConfigView } from './config.ts';
 import {
@@ -20,6 +21,14 @@ import {
   type UpstreamCallDetail,
 } from './domain.ts';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
+import {
+  runOverrides,
+  type EpisodeComparison,
+  type GroupSummary,
+  type GroupView,
+  type ReplayStarted,
+  type UpstreamConnection,
+} from './rollouts.ts';
 import { rewardValue, sessionKey } from './schemas.ts';
 
 export interface AppInfo {
@@ -137,6 +146,38 @@ export const invokeRequests = {
   }),
   'lab:list': empty,
   'lab:run': z.strictObject({ scenario: z.string().min(1).max(100) }),
+  /** Removes every session a lab run left in the workbench, with all it recorded. */
+  'lab:clear': empty,
+  'upstreams:list': empty,
+  /**
+   * Re-sends a recorded call: as recorded, or an edited request (an object, or raw JSON text kept as
+   * typed), to its episode's upstream or another connection. The original is never changed.
+   */
+  'calls:fork': z.strictObject({
+    callId: id,
+    request: z
+      .union([
+        z
+          .string()
+          .min(2)
+          .max(64 * 1024 * 1024),
+        z.record(z.string(), z.unknown()),
+      ])
+      .optional(),
+    upstream: z.string().min(1).max(100).optional(),
+  }),
+  'calls:forks': z.strictObject({ callId: id }),
+  'episodes:replay': z.strictObject({ episodeId: id, overrides: runOverrides.optional() }),
+  'episodes:compare': z.strictObject({ episodeId: id, otherId: id }),
+  /** N rollouts of one task: the same user messages through N fresh sessions at once. */
+  'groups:start': z.strictObject({
+    messages: z.array(z.string().min(1).max(100_000)).min(1).max(50),
+    size: z.number().int().min(2).max(32),
+    taskId: z.string().min(1).max(500).optional(),
+    overrides: runOverrides.optional(),
+  }),
+  'groups:list': z.strictObject({ limit: limit.optional(), cursor: cursor.optional() }),
+  'groups:get': z.strictObject({ groupId: id }),
 } as const;
 
 /** Response types, one per invoke channel. */
@@ -169,13 +210,25 @@ export interface InvokeResponses {
   'data:import': ImportResult;
   'lab:list': Array<{ name: string; description: string; expected: AlertKind[] }>;
   'lab:run': LabVerdict;
+  'lab:clear': { removed: number };
+  'upstreams:list': UpstreamConnection[];
+  'calls:fork': UpstreamCall;
+  'calls:forks': UpstreamCall[];
+  'episodes:replay': ReplayStarted;
+  'episodes:compare': EpisodeComparison;
+  'groups:start': { groupId: string; sessionKeys: string[] };
+  'groups:list': Page<GroupSummary>;
+  'groups:get': GroupView;
 }
 
 /** What a leak-lab scenario ended with (also the JSON of `trajscope lab run --json`). */
 export interface LabVerdict {
   scenario: string;
   expected: AlertKind[];
+  /** The sessions the run left in the workbench (marked as lab data). */
+  sessionKeys: string[];
   alerts: Array<{
+    id: string;
     kind: AlertKind;
     severity: string;
     sessionKey: string | null;
@@ -212,6 +265,8 @@ export type InvokeResponse<K extends InvokeChannel> = InvokeResponses[K];
 /** Events the engine pushes; payloads are batched per channel on the wire. */
 export interface EventPayloads {
   'sessions:changed': SessionInfo;
+  /** Sessions deleted with everything recorded under them (lab data removed). */
+  'sessions:removed': { keys: string[] };
   'episodes:changed': Episode;
   'turns:changed': Turn;
   'calls:recorded': UpstreamCall;

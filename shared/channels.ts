@@ -30,10 +30,20 @@ export const INVOKE_CHANNEL_NAMES = [
   'data:import',
   'lab:list',
   'lab:run',
+  'lab:clear',
+  'upstreams:list',
+  'calls:fork',
+  'calls:forks',
+  'episodes:replay',
+  'episodes:compare',
+  'groups:start',
+  'groups:list',
+  'groups:get',
 ] as const;
 
 export const EVENT_CHANNEL_NAMES = [
   'sessions:changed',
+  'sessions:removed',
   'episodes:changed',
   'turns:changed',
   'calls:recorded',

@@ -105,6 +105,8 @@ export interface Episode {
   upstreamId: string | null;
   /** The group of rollouts this episode is one of (AReaL's group_size, or a group started here). */
   groupId: string | null;
+  /** The episode this one re-ran (episodes:replay), if any. */
+  replayOf: string | null;
   status: EpisodeStatus;
   startedAt: number;
   endedAt: number | null;
@@ -173,6 +175,10 @@ export interface UpstreamCall {
   endedAt: number | null;
   requestBytes: number;
   response: UpstreamResponseSummary | null;
+  /** The recorded call this one is an edited re-send of (calls:fork); forks are never training data. */
+  forkOf: string | null;
+  /** Where a fork was sent: an upstream connection id, or "scripted" for the embedded model. */
+  forkUpstream: string | null;
 }
 
 /** An upstream call with its request exactly as received. */

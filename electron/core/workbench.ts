@@ -4,7 +4,7 @@
 // would be spread over files that each need all of the parts.
 import type { AppInfo } from '../../shared/api.ts';
 import { randomUUID } from 'node:crypto';
-import { RUNTIME_KINDS, type Episode, type RuntimeKind } from '../../shared/domain.ts';
+import { RUNTIME_KINDS, type Episode, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
 import { LeakAnalyzer } from './analysis/analyzer.ts';
 import type { ConfigService } from './config/service.ts';
@@ -17,6 +17,7 @@ import { httpPolicy, type HttpPolicy } from './http/policy.ts';
 import type { HttpService } from './http/server.ts';
 import { Forwarder, type ForwardTimeouts } from './openai/forward.ts';
 import { AREAL_DEFAULT_ADMIN_KEY, ArealRegistration } from './proxy/areal-router.ts';
+import type { RolloutDeps } from './rollouts/types.ts';
 import { createDataProxy } from './proxy/server.ts';
 import { DirectRuntime } from './runtime/direct.ts';
 import { ExternalRuntime } from './runtime/external.ts';
@@ -25,7 +26,7 @@ import type { AgentRuntime } from './runtime/types.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { ExternalTurns } from './sessions/external-turns.ts';
 import { RewardBook } from './sessions/rewards.ts';
-import { narrowTree } from './private-fs.ts';
+import { narrowTree, privateDir } from './private-fs.ts';
 import { Store } from './store/store.ts';
 import { UpstreamDirectory } from './upstream/connections.ts';
 import { mintEpisodeKey, mintToken } from './keys.ts';
@@ -50,13 +51,19 @@ export interface EngineExtras {
     /** Benchmarks compare OpenClaw's own defaults with the safe config. */
     base?: SupervisorOptions['base'];
   };
+  /**
+   * Record into another engine's store and event bus (a leak-lab run inside the workbench): that
+   * engine owns the store — this one neither recovers nor closes it — and every session this one
+   * creates carries `origin`.
+   */
+  shared?: { store: Store; events: EngineEvents; origin: SessionOrigin };
 }
 
 export class Workbench {
   readonly config: ConfigService;
   readonly extras: EngineExtras;
   readonly adminKey: string;
-  readonly events = new EngineEvents();
+  readonly events: EngineEvents;
   store!: Store;
   sessions!: SessionManager;
   rewards!: RewardBook;
@@ -79,11 +86,14 @@ export class Workbench {
   defaultRuntime: RuntimeKind = 'direct';
   private runtimeForwarder!: Forwarder;
   private readonly stops: Array<() => Promise<void> | void> = [];
+  /** Replays and groups running in the background. */
+  private readonly background = new Set<Promise<void>>();
   private stopping: Promise<void> | null = null;
 
   constructor(config: ConfigService, extras: EngineExtras = {}) {
     this.config = config;
     this.extras = extras;
+    this.events = extras.shared?.events ?? new EngineEvents();
     this.adminKey = config.current.adminKey ?? mintToken();
   }
 
@@ -105,13 +115,18 @@ export class Workbench {
 
   private async startParts(): Promise<void> {
     const c = this.config.current;
-    this.store = new Store(c.dataDir);
-    this.stops.push(() => this.store.close());
-    // what an earlier run (or a wider umask) left readable by others is narrowed to the user
-    narrowTree(c.dataDir, ['logs', 'gateways']);
-    this.store.recoverInterrupted();
+    if (this.extras.shared) {
+      this.store = this.extras.shared.store;
+      privateDir(c.dataDir);
+    } else {
+      this.store = new Store(c.dataDir);
+      this.stops.push(() => this.store.close());
+      // what an earlier run (or a wider umask) left readable by others is narrowed to the user
+      narrowTree(c.dataDir, ['logs', 'gateways']);
+      this.store.recoverInterrupted();
+    }
     this.analyzer = new LeakAnalyzer(this.store, this.events);
-    this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey));
+    this.stops.push(this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey)));
 
     this.httpPolicy = httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs });
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
@@ -157,6 +172,7 @@ export class Workbench {
       isRecorderUrl: (url) => sameOrigin(url, this.recorder.origin),
       episodeEnded: (episodeId) => this.externalTurns.episodeEnded(episodeId),
       warn: (m) => this.warn(m),
+      origin: this.extras.shared?.origin,
     });
     this.recorder = new UpstreamRecorder({
       store: this.store,
@@ -182,6 +198,8 @@ export class Workbench {
     this.stops.push(() => this.recorder.stop());
     await this.recorder.start(c.host, c.upstreamPort);
 
+    // replays and groups still running end when their sessions close (below), then are waited for
+    this.stops.push(() => Promise.allSettled(this.background).then(() => {}));
     this.stops.push(() => this.sessions.closeAll());
     if (this.extras.openclaw?.enabled !== false) await this.useOpenClaw(c.openclawBin);
     this.defaultRuntime = c.runtime ?? (this.runtimes.openclaw ? 'openclaw' : 'direct');
@@ -365,6 +383,25 @@ export class Workbench {
   }
 
   /** Stops everything that started, newest first. Idempotent. */
+  /** What replays and groups need from the engine. */
+  rolloutDeps(): RolloutDeps {
+    return {
+      store: this.store,
+      sessions: this.sessions,
+      defaultRuntime: () => this.defaultRuntime,
+      resolveUpstream: (id) => this.upstreams.resolve(id),
+      warn: (m) => this.warn(m),
+    };
+  }
+
+  /** Keeps a background run (a replay, a group) known until it settles, so stop can wait for it. */
+  track(done: Promise<void>): Promise<void> {
+    const settled = done.catch((err: Error) => this.warn(err.message));
+    this.background.add(settled);
+    void settled.finally(() => this.background.delete(settled));
+    return settled;
+  }
+
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       while (this.stops.length > 0) {

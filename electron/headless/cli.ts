@@ -1,14 +1,18 @@
 // The `trajscope` command line: `serve` runs the engine headless with its UI on loopback, `export`
-// writes recorded interactions as JSON Lines, `lab` runs the leak lab. Arguments are parsed by
+// writes recorded interactions as JSON Lines, `import` reads exports back, `replay` re-runs an
+// episode, `lab` runs the leak lab. Arguments are parsed by
 // commander; every error is one line (exit 2 for usage, 1 for failures), never a stack trace.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addConfigOptions, defaultDataDir, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
+import { ISOLATION_MODES, STARTABLE_RUNTIMES } from '../../shared/domain.ts';
+import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { labList, labRun } from './commands/lab.ts';
+import { replayCommand } from './commands/replay.ts';
 import { serve } from './commands/serve.ts';
 import { UsageError } from './commands/usage.ts';
 
@@ -88,6 +92,47 @@ function program(done: (o: Outcome) => void): Command {
       );
       done({ exit: 0 });
     });
+
+  root
+    .command('replay')
+    .description("re-run an episode's user messages through a new session and compare it with the source")
+    .requiredOption('--data-dir <dir>', 'the data dir holding the episode')
+    .requiredOption('--episode <id>', 'the episode to replay')
+    .addOption(new Option('--runtime <runtime>', 'run it on this runtime').choices([...STARTABLE_RUNTIMES]))
+    .addOption(new Option('--isolation <mode>', 'OpenClaw isolation per episode').choices([...ISOLATION_MODES]))
+    .addOption(
+      new Option('--session-keys <mode>', "OpenClaw's x-openclaw-session-key per turn or one for all").choices([
+        ...SESSION_KEY_MODES,
+      ]),
+    )
+    .option('--upstream <id>', 'an upstream connection id (see Settings → Connections), or "scripted"')
+    .option('--openclaw-bin <path>', 'openclaw.mjs or an openclaw executable')
+    .option('--json', 'print the comparison as JSON')
+    .action(
+      async (opts: {
+        dataDir: string;
+        episode: string;
+        runtime?: (typeof STARTABLE_RUNTIMES)[number];
+        isolation?: (typeof ISOLATION_MODES)[number];
+        sessionKeys?: (typeof SESSION_KEY_MODES)[number];
+        upstream?: string;
+        openclawBin?: string;
+        json?: boolean;
+      }) => {
+        const { runtime, isolation, sessionKeys, upstream } = opts;
+        const overrides = Object.fromEntries(
+          Object.entries({ runtime, isolation, sessionKeys, upstream }).filter(([, v]) => v !== undefined),
+        );
+        await replayCommand({
+          dataDir: resolve(opts.dataDir),
+          episode: opts.episode,
+          json: Boolean(opts.json),
+          openclawBin: opts.openclawBin,
+          overrides,
+        });
+        done({ exit: 0 });
+      },
+    );
 
   const lab = root.command('lab').description('the leak lab: scenarios that plant each kind of leak on real gateways');
   lab

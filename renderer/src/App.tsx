@@ -3,7 +3,11 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
+import { GroupsView } from './features/groups/GroupsView.tsx';
+import { GroupView } from './features/groups/GroupView.tsx';
 import { AlertsView } from './features/leaks/AlertsView.tsx';
+import { CompareView } from './features/rollouts/CompareView.tsx';
+import { ReplayDialog } from './features/rollouts/ReplayDialog.tsx';
 import { LabelQueue } from './features/rewards/LabelQueue.tsx';
 import { SessionsRail } from './features/sessions/SessionsRail.tsx';
 import { createSession, importFile } from './features/sessions/actions.ts';
@@ -16,6 +20,8 @@ import { useStore, useStoreApi } from './store/use-store.ts';
 export function App() {
   const store = useStoreApi();
   const view = useStore((s) => s.route.view);
+  const groupId = useStore((s) => s.route.groupId);
+  const replayDialog = useStore((s) => s.replayDialog);
   const notice = useStore((s) => s.notice);
   const theme = useStore((s) => s.settings?.theme ?? 'system');
   const info = useStore((s) => s.info);
@@ -49,7 +55,7 @@ export function App() {
     <button
       type="button"
       className={view === v ? 'tab active' : 'tab'}
-      onClick={() => store.getState().navigate({ view: v })}
+      onClick={() => store.getState().navigate({ view: v, ...(v === 'groups' ? { groupId: null } : {}) })}
     >
       {label}
     </button>
@@ -86,6 +92,7 @@ export function App() {
           {tab('sessions', 'Sessions')}
           {tab('label', 'Label')}
           {tab('leaks', 'Leaks')}
+          {tab('groups', 'Groups')}
           {tab('settings', 'Settings')}
         </nav>
         <span className="spacer" />
@@ -123,6 +130,8 @@ export function App() {
             {view === 'label' && <LabelQueue />}
             {view === 'settings' && <SettingsView />}
             {view === 'leaks' && <AlertsView />}
+            {view === 'groups' && (groupId ? <GroupView key={groupId} groupId={groupId} /> : <GroupsView />)}
+            {view === 'compare' && <CompareView />}
           </ErrorBoundary>
         </main>
       </div>
@@ -134,6 +143,7 @@ export function App() {
           </button>
         </div>
       )}
+      {replayDialog && <ReplayDialog episodeId={replayDialog} onClose={() => store.getState().setReplayDialog(null)} />}
       <CommandPalette />
       <Cheatsheet />
     </div>

@@ -2,6 +2,7 @@
 // ever rendered as text.
 import type { HistoryMessage, Turn } from '../../shared/domain.ts';
 import { diffLines } from 'diff';
+import { promptText } from '../../shared/prompt-text.ts';
 
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
@@ -59,24 +60,7 @@ function indented(value: unknown): string | null {
 }
 
 /** One line per message: what the diff view compares between two prompts. */
-export function promptText(
-  messages: Array<{ role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: string }>,
-): string {
-  return (
-    messages
-      .map((m) => {
-        const content =
-          typeof m.content === 'string'
-            ? m.content
-            : Array.isArray(m.content)
-              ? m.content.map((p: { text?: string }) => p?.text ?? '').join('')
-              : '';
-        const calls = m.tool_calls ? ` ${JSON.stringify(m.tool_calls)}` : '';
-        return `[${m.role}${m.tool_call_id ? ` ${m.tool_call_id}` : ''}] ${content}${calls}`;
-      })
-      .join('\n') + '\n'
-  );
-}
+export { promptText };
 
 export function historyText(history: HistoryMessage[]): string {
   return promptText(history);

@@ -2,111 +2,99 @@
 // day one, waiting only on what the user would see. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumMissing, launchChromium, shot as screenshot, workbenchPage } from '../helpers/browser.ts';
+import { describe, test } from 'node:test';
+import { chromiumMissing } from '../helpers/browser.ts';
+import { uiRun } from '../helpers/ui.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
-import { startHost, type Host } from '../helpers/host.ts';
-import { request, tempDir } from '../helpers/workbench.ts';
+import { startHost } from '../helpers/host.ts';
+import { request } from '../helpers/workbench.ts';
 
 const openclaw = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
 
 describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
-  const dir = tempDir();
-  let browser: Browser;
-  let host: Host;
-  let page: Page;
-  const shot = (name: string) => screenshot(page, name);
-
-  before(async () => {
-    host = await startHost(dir.path, ['--runtime', openclaw ? 'openclaw' : 'direct', '--pool-size', '0']);
-    browser = await launchChromium();
-    page = await workbenchPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await host?.stop();
-    dir.remove();
-  });
+  const ui = uiRun(['--runtime', openclaw ? 'openclaw' : 'direct', '--pool-size', '0']);
+  const shot = ui.shot;
 
   test(
     'a session: two turns, history, calls with a tool call, gateway logs, a label that survives a restart',
     { timeout: 240_000 },
     async () => {
-      await page.goto(host.ready.ui);
-      await page.getByText('No sessions yet').waitFor();
-      assert.equal(new URL(page.url()).searchParams.get('token'), null, 'the token leaves the address bar');
+      await ui.page.goto(ui.host.ready.ui);
+      await ui.page.getByText('No sessions yet').waitFor();
+      assert.equal(new URL(ui.page.url()).searchParams.get('token'), null, 'the token leaves the address bar');
 
-      await page.keyboard.press('N');
-      const session = page.locator('.rail-item.selected .key');
+      await ui.page.keyboard.press('N');
+      const session = ui.page.locator('.rail-item.selected .key');
       await session.waitFor();
       const key = (await session.textContent())!;
 
-      const composer = page.getByLabel('Message');
+      const composer = ui.page.getByLabel('Message');
       await composer.fill('My name is Ada.');
       await composer.press('Control+Enter');
-      await page.locator('.turn', { hasText: 'My name is Ada.' }).waitFor({ timeout: 120_000 });
-      await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
+      await ui.page.locator('.turn', { hasText: 'My name is Ada.' }).waitFor({ timeout: 120_000 });
+      await ui.page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
       await composer.fill('What is the weather in Paris?');
       await composer.press('Control+Enter');
-      await page.locator('.turn.selected', { hasText: 'What is the weather in Paris?' }).waitFor({ timeout: 120_000 });
-      await page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
+      await ui.page
+        .locator('.turn.selected', { hasText: 'What is the weather in Paris?' })
+        .waitFor({ timeout: 120_000 });
+      await ui.page.locator('.turn-view .state.ok').waitFor({ timeout: 120_000 });
 
-      await page.getByRole('tab', { name: /Replayed history \(2\)/ }).click();
-      const history = page.getByLabel('Replayed history');
+      await ui.page.getByRole('tab', { name: /Replayed history \(2\)/ }).click();
+      const history = ui.page.getByLabel('Replayed history');
       await history.getByText('My name is Ada.', { exact: true }).waitFor();
       await history.getByText(/You said: "My name is Ada\."/).waitFor();
 
-      await page.getByRole('tab', { name: /Upstream calls/ }).click();
-      await page.locator('[data-testid=upstream-call]').nth(1).waitFor();
-      await page
+      await ui.page.getByRole('tab', { name: /Upstream calls/ }).click();
+      await ui.page.locator('[data-testid=upstream-call]').nth(1).waitFor();
+      await ui.page
         .locator('[data-testid=upstream-call] .badge', { hasText: /get_weather|tool_call/ })
         .first()
         .waitFor();
-      await page
+      await ui.page
         .locator('.call-body .tool-call', { hasText: /get_weather/ })
         .first()
         .waitFor();
       await shot('1-turn-with-tool-call');
 
-      await page.getByRole('tab', { name: 'Diff' }).click();
-      await page.getByTestId('diff-verdict').getByText('pure append').waitFor();
-      await page.getByLabel('side by side').check();
-      await page.getByLabel('After').getByText('What is the weather in Paris?').first().waitFor();
+      await ui.page.getByRole('tab', { name: 'Diff' }).click();
+      await ui.page.getByTestId('diff-verdict').getByText('pure append').waitFor();
+      await ui.page.getByLabel('side by side').check();
+      await ui.page.getByLabel('After').getByText('What is the weather in Paris?').first().waitFor();
 
       if (openclaw) {
         // xterm draws only the rows in view: wait for log lines (timestamped) and a non-zero line count
-        await page
+        await ui.page
           .locator('[data-testid=log-terminal] .xterm-rows', { hasText: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/ })
           .waitFor({ timeout: 60_000 });
-        await page
+        await ui.page
           .getByTestId('log-lines')
           .getByText(/^[1-9]\d* lines/)
           .waitFor();
         await shot('2-gateway-logs');
       }
 
-      await page.getByRole('button', { name: 'End episode' }).click();
-      await page.locator('.episode .badge', { hasText: 'ended' }).waitFor();
-      await page.getByRole('button', { name: 'Label', exact: true }).click();
-      await page.getByTestId('label-queue').waitFor();
-      await page.getByText(key).first().waitFor();
-      await page.keyboard.press('5');
-      await page.getByTestId('pending-reward').getByText('1').waitFor();
-      await page.keyboard.press('n');
-      await page.getByLabel('Note').fill('remembered the name');
-      await page.getByLabel('Note').press('Enter');
-      await page.keyboard.press('Enter');
-      await page
+      await ui.page.getByRole('button', { name: 'End episode' }).click();
+      await ui.page.locator('.episode .badge', { hasText: 'ended' }).waitFor();
+      await ui.page.getByRole('button', { name: 'Label', exact: true }).click();
+      await ui.page.getByTestId('label-queue').waitFor();
+      await ui.page.getByText(key).first().waitFor();
+      await ui.page.keyboard.press('5');
+      await ui.page.getByTestId('pending-reward').getByText('1').waitFor();
+      await ui.page.keyboard.press('n');
+      await ui.page.getByLabel('Note').fill('remembered the name');
+      await ui.page.getByLabel('Note').press('Enter');
+      await ui.page.keyboard.press('Enter');
+      await ui.page
         .getByTestId('saved-label')
         .getByText(/saved 1 by me .* — remembered the name/)
         .waitFor();
       await shot('3-labeled');
 
-      assert.equal(await host.stop(), 0);
-      host = await startHost(dir.path, ['--runtime', 'direct']);
-      await page.goto(`${host.ready.ui.replace('/?', '/?')}#/label`);
-      await page
+      assert.equal(await ui.host.stop(), 0);
+      ui.host = await startHost(ui.dir.path, ['--runtime', 'direct']);
+      await ui.page.goto(`${ui.host.ready.ui.replace('/?', '/?')}#/label`);
+      await ui.page
         .getByTestId('saved-label')
         .getByText(/saved 1 by me .* — remembered the name/)
         .waitFor();
@@ -120,50 +108,47 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     async () => {
       const KEY = 'sk-e2e-upstream-4b9d2f';
       const fake = await startFakeUpstream({ key: KEY });
-      const token = () => new URL(host.ready.ui).searchParams.get('token');
-      const api = (ch: string, body: unknown) =>
-        request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token()}` });
       try {
-        await api('sessions:create', { key: 'conn', runtime: 'direct' });
-        await api('episodes:start', { sessionKey: 'conn' });
-        await page.goto(`${host.ready.ui}#/settings`);
-        const connections = page.getByRole('region', { name: 'Connections' });
+        await ui.api('sessions:create', { key: 'conn', runtime: 'direct' });
+        await ui.api('episodes:start', { sessionKey: 'conn' });
+        await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+        const connections = ui.page.getByRole('region', { name: 'Connections' });
         await connections.getByLabel('Upstream URL').fill(fake.url);
         await connections.getByLabel('Upstream key').fill(KEY);
         await connections.getByLabel('Upstream model').fill('fake-model');
         await connections.getByRole('button', { name: 'Test connection' }).click();
-        await page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
+        await ui.page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
         await connections.getByRole('button', { name: 'Save connection' }).click();
-        await page.getByText('Connection saved').waitFor();
+        await ui.page.getByText('Connection saved').waitFor();
         await connections.getByText('(saved key …9d2f; leave empty to keep it)').waitFor();
         await shot('8-connections');
 
         // the episode that was open keeps the scripted model
-        const before = await api('turns:send', { sessionKey: 'conn', message: 'same episode' });
+        const before = await ui.api('turns:send', { sessionKey: 'conn', message: 'same episode' });
         assert.match(before.body.result.reply, /You said: "same episode"/);
         // the next episode, started from the UI, talks to the new upstream
-        await page.goto(`${host.ready.ui}#/session/conn`);
-        await page.getByRole('button', { name: 'Start episode' }).click();
-        await page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
-        await page.getByLabel('Message').fill('next episode');
-        await page.getByLabel('Message').press('Control+Enter');
-        await page.getByRole('tab', { name: /Replayed history/ }).click();
-        await page.getByLabel('Replayed history').getByText('Echo: next episode').waitFor();
+        await ui.page.goto(`${ui.host.ready.ui}#/session/conn`);
+        await ui.page.getByRole('button', { name: 'Start episode' }).click();
+        await ui.page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
+        await ui.page.getByLabel('Message').fill('next episode');
+        await ui.page.getByLabel('Message').press('Control+Enter');
+        await ui.page.getByRole('tab', { name: /Replayed history/ }).click();
+        await ui.page.getByLabel('Replayed history').getByText('Echo: next episode').waitFor();
         const last = fake.requests.at(-1)!;
         assert.equal(last.headers.authorization, `Bearer ${KEY}`);
         assert.equal(JSON.parse(last.body).model, 'fake-model');
 
-        assert.equal(await host.stop(), 0);
-        host = await startHost(dir.path, ['--runtime', 'direct']);
-        await page.goto(`${host.ready.ui}#/settings`);
-        await page
+        assert.equal(await ui.host.stop(), 0);
+        ui.host = await startHost(ui.dir.path, ['--runtime', 'direct']);
+        await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+        await ui.page
           .getByLabel('Upstream URL')
-          .and(page.locator(`[value="${fake.url}"]`))
+          .and(ui.page.locator(`[value="${fake.url}"]`))
           .waitFor();
-        const after = await api('turns:send', { sessionKey: 'conn-2', message: 'after restart' });
+        const after = await ui.api('turns:send', { sessionKey: 'conn-2', message: 'after restart' });
         assert.equal(after.body.result.reply, 'Echo: after restart');
-        assert.ok(!(await page.content()).includes(KEY), 'the saved key is never sent to the page');
-        await api('config:set', { upstreamUrl: null, upstreamKey: null, upstreamModel: null });
+        assert.ok(!(await ui.page.content()).includes(KEY), 'the saved key is never sent to the page');
+        await ui.api('config:set', { upstreamUrl: null, upstreamKey: null, upstreamModel: null });
       } finally {
         await fake.stop();
       }
@@ -173,24 +158,20 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
   test('hostile content renders as inert text', { timeout: 60_000 }, async () => {
     const hostile = `<img src=x onerror="window.__pwned=1"> \x1b[31mred\x1b[0m <script>window.__pwned=2</script>`;
     const big = 'x'.repeat(1024 * 1024);
-    const api = (ch: string, body: unknown) =>
-      request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, {
-        authorization: `Bearer ${new URL(host.ready.ui).searchParams.get('token')}`,
-      });
     // DirectRuntime: a megabyte is far past any agent's context window, and this is about rendering
-    assert.equal((await api('sessions:create', { key: 'hostile', runtime: 'direct' })).status, 200);
-    const t1 = await api('turns:send', { sessionKey: 'hostile', message: hostile });
+    assert.equal((await ui.api('sessions:create', { key: 'hostile', runtime: 'direct' })).status, 200);
+    const t1 = await ui.api('turns:send', { sessionKey: 'hostile', message: hostile });
     assert.equal(t1.status, 200, JSON.stringify(t1.body));
-    const t2 = await api('turns:send', { sessionKey: 'hostile', message: big });
+    const t2 = await ui.api('turns:send', { sessionKey: 'hostile', message: big });
     assert.equal(t2.status, 200);
-    const t3 = await api('turns:send', { sessionKey: 'hostile', message: 'after' });
+    const t3 = await ui.api('turns:send', { sessionKey: 'hostile', message: 'after' });
     const { episodeId, id } = t3.body.result;
-    await page.goto(`${host.ready.ui}#/session/hostile/episode/${episodeId}/turn/${id}`);
-    await page.getByRole('tab', { name: /Replayed history \(4\)/ }).click();
-    const history = page.getByLabel('Replayed history');
+    await ui.page.goto(`${ui.host.ready.ui}#/session/hostile/episode/${episodeId}/turn/${id}`);
+    await ui.page.getByRole('tab', { name: /Replayed history \(4\)/ }).click();
+    const history = ui.page.getByLabel('Replayed history');
     await history.getByText('<img src=x onerror="window.__pwned=1">', { exact: false }).first().waitFor();
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
-    assert.equal(await page.locator('.turn-view img, .turn-view script').count(), 0);
+    assert.equal(await ui.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.equal(await ui.page.locator('.turn-view img, .turn-view script').count(), 0);
     const shown = await history.locator('pre').first().textContent();
     assert.ok(shown!.includes('\x1b[31mred'), 'escape sequences are shown as characters, not interpreted');
     await history
@@ -209,26 +190,23 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     'a leak alert shows in the Leaks view with its evidence, and as a badge on the session',
     { timeout: 60_000 },
     async () => {
-      const token = new URL(host.ready.ui).searchParams.get('token');
-      const api = (ch: string, body: unknown) =>
-        request(`${host.ready.api}/api/invoke/${ch}`, 'POST', body, { authorization: `Bearer ${token}` });
-      await api('sessions:create', { key: 'leaky', runtime: 'direct' });
-      const ep = (await api('episodes:start', { sessionKey: 'leaky' })).body.result;
+      await ui.api('sessions:create', { key: 'leaky', runtime: 'direct' });
+      const ep = (await ui.api('episodes:start', { sessionKey: 'leaky' })).body.result;
       // a call with the open episode's key while no turn is in flight: what background work looks like
       const r = await request(
-        `${host.ready.upstream}/chat/completions`,
+        `${ui.host.ready.upstream}/chat/completions`,
         'POST',
         { messages: [{ role: 'user', content: 'distill durable learning' }] },
         { authorization: `Bearer ${ep.upstreamKey}` },
       );
       assert.equal(r.status, 200);
-      await page.goto(`${host.ready.ui}#/leaks`);
-      const card = page.locator('[data-testid=alert][data-kind=background_call]');
+      await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+      const card = ui.page.locator('[data-testid=alert][data-kind=background_call]');
       await card.waitFor();
       await card.locator('mark', { hasText: 'distill durable learning' }).waitFor();
       await card.getByRole('button', { name: /open episode/ }).click();
-      await page.locator('.episode .badge.warn').first().waitFor();
-      await page.locator('.rail-item[data-key=leaky] .badge.warn').waitFor();
+      await ui.page.locator('.episode .badge.warn').first().waitFor();
+      await ui.page.locator('.rail-item[data-key=leaky] .badge.warn').waitFor();
       await shot('6-leak-alert');
     },
   );
@@ -237,10 +215,10 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     'the leak lab runs a scenario from the Leaks view and shows its verdict',
     { timeout: 180_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' },
     async () => {
-      await page.goto(`${host.ready.ui}#/leaks`);
-      const row = page.locator('.lab tr', { hasText: 'background-call' });
+      await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+      const row = ui.page.locator('.lab tr', { hasText: 'background-call' });
       await row.getByRole('button', { name: 'Run' }).click();
-      await page
+      await ui.page
         .getByTestId('verdict-background-call')
         .getByText(/pass: .*background_call/)
         .waitFor({ timeout: 170_000 });

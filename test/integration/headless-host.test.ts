@@ -135,6 +135,7 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
       'episode_id',
       'session_key',
       'task_id',
+      'group_id',
       'turn_index',
       'interaction_index',
       'interaction_id',

@@ -36,8 +36,9 @@ describe(
       });
       assert.equal(r.status, 0, r.stderr);
       const v = JSON.parse(r.stdout);
-      assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'alerts', 'pass']);
-      assert.deepEqual(v, { scenario: 'clean', expected: [], alerts: [], pass: true });
+      assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'sessionKeys', 'alerts', 'pass']);
+      assert.match(v.sessionKeys[0], /^lab-clean-[0-9a-f]{8}$/);
+      assert.deepEqual(v, { scenario: 'clean', expected: [], sessionKeys: v.sessionKeys, alerts: [], pass: true });
     });
 
     for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) {

@@ -9,8 +9,10 @@ import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
 import { configHandlers } from './config.ts';
 import { dataHandlers } from './data.ts';
+import { forkHandlers } from './forks.ts';
 import { labHandlers } from './lab.ts';
 import { recordHandlers } from './records.ts';
+import { rolloutHandlers } from './rollouts.ts';
 import { sessionHandlers } from './sessions.ts';
 
 export type ApiHandlers = {
@@ -23,6 +25,8 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     ...sessionHandlers(wb),
     ...recordHandlers(wb),
     ...dataHandlers(wb),
+    ...forkHandlers(wb),
+    ...rolloutHandlers(wb),
     ...labHandlers(wb),
   };
 }

@@ -1,11 +1,14 @@
-// The leak lab from the UI: list the scenarios and run one on its own engine (real gateways).
+// The leak lab from the UI: list the scenarios, run one inside the workbench (real gateways; its
+// sessions, calls and alerts stay viewable, replayable and forkable, marked as lab data), and
+// remove every lab run's data in one action.
+import { rmSync } from 'node:fs';
 import { HttpError } from '../http/errors.ts';
 import { runScenario, SCENARIOS } from '../lab/scenarios.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './handlers.ts';
-import { labEngineFactory } from './lab-engine.ts';
+import { labRunsDir, workbenchLabFactory } from './lab-engine.ts';
 
-export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:run'> {
+export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:run' | 'lab:clear'> {
   return {
     'lab:list': () => SCENARIOS.map((s) => ({ name: s.name, description: s.description, expected: s.expected })),
     'lab:run': (req) => {
@@ -13,7 +16,15 @@ export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:
       if (!wb.openclaw || wb.openclaw.problem) {
         throw new HttpError(409, `the leak lab needs OpenClaw: ${wb.openclaw?.problem ?? 'disabled for this run'}`);
       }
-      return runScenario(req.scenario, labEngineFactory({ openclawBin: wb.openclaw.path }));
+      return runScenario(req.scenario, workbenchLabFactory(wb));
+    },
+    'lab:clear': async () => {
+      const keys = wb.store.sessions.keysWithOrigin('lab');
+      for (const key of keys) await wb.sessions.close(key);
+      const removed = wb.store.deleteSessions(keys);
+      rmSync(labRunsDir(wb.config.current.dataDir), { recursive: true, force: true });
+      if (keys.length) wb.events.emit('sessions:removed', { keys });
+      return { removed };
     },
   };
 }

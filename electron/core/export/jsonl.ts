@@ -40,6 +40,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
           episode_id: ep.id,
           session_key: ep.sessionKey,
           task_id: ep.taskId,
+          group_id: ep.groupId,
           turn_index: c.turnId ? (turns.get(c.turnId) ?? null) : null,
           interaction_index: index,
           interaction_id: c.id,

@@ -8,7 +8,7 @@ import type { EngineEvents } from '../events.ts';
 import { privateDir } from '../private-fs.ts';
 import type { Store } from '../store/store.ts';
 import type { OpenClawBinary } from './binary.ts';
-import type { JsonObject, ProviderBinding } from './config.ts';
+import { mergeConfig, type JsonObject, type ProviderBinding } from './config.ts';
 import { Gateway } from './gateway.ts';
 import { GatewayLog } from './logs.ts';
 import { claimPort, releasePort } from './port-claims.ts';
@@ -123,7 +123,11 @@ export class GatewaySupervisor {
   }
 
   /** Starts a gateway bound to `provider`; throws with a clear message and leaks nothing on failure. */
-  async spawn(provider: ProviderBinding, sessionKey: string | null, opts: { port?: number } = {}): Promise<Gateway> {
+  async spawn(
+    provider: ProviderBinding,
+    sessionKey: string | null,
+    opts: { port?: number; overlay?: JsonObject } = {},
+  ): Promise<Gateway> {
     const id = `gw-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const port = opts.port ?? (await this.allocatePort());
     this.usedPorts.add(port);
@@ -137,7 +141,8 @@ export class GatewaySupervisor {
         port,
         token: randomBytes(24).toString('base64url'),
         provider,
-        overlay: this.options.overlay(),
+        // a session's own overlay goes over the engine's
+        overlay: opts.overlay ? mergeConfig(this.options.overlay(), opts.overlay) : this.options.overlay(),
         binary: this.binary,
         compileCacheDir: join(this.gatewaysDir, 'compile-cache'),
         readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,

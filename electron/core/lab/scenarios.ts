@@ -1,14 +1,13 @@
 // The leak lab: reproducible scenarios against real gateways and the scripted model, one fresh
 // engine each, ending with a verdict. The clean scenario must raise nothing; each leaky one must
 // raise the alert kinds it plants.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { LabVerdict } from '../../../shared/api.ts';
 import type { AlertKind } from '../../../shared/domain.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
 import type { OpenClawRuntime } from '../runtime/openclaw.ts';
+import type { SessionRunOptions } from '../runtime/types.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
@@ -16,7 +15,11 @@ import { ExternalAgent, type AgentFaults, type ExternalAgentHost } from './exter
 
 export type Verdict = LabVerdict;
 
-/** The engine a scenario runs on; the caller builds it (the lab never imports the composition root). */
+/**
+ * The engine a scenario runs on; the caller builds it (the lab never imports the composition root),
+ * and decides where what it records lives: in the workbench's own store (a run from the UI) or in a
+ * throwaway one (the CLI). `stop` stops it and removes whatever was only the run's.
+ */
 export interface LabEngine extends ExternalAgentHost {
   sessions: SessionManager;
   openclaw: OpenClawRuntime;
@@ -24,16 +27,16 @@ export interface LabEngine extends ExternalAgentHost {
   stop(): Promise<void>;
 }
 
-/** Builds an OpenClaw engine in `dataDir` with the scenario's model script and config overlay. */
-export type LabEngineFactory = (spec: {
-  dataDir: string;
-  scenario?: Scenario;
-  overlay?: Record<string, unknown>;
-}) => Promise<LabEngine>;
+/** Builds an OpenClaw engine with the scenario's model script and config overlay. */
+export type LabEngineFactory = (spec: { scenario?: Scenario; overlay?: Record<string, unknown> }) => Promise<LabEngine>;
 
 interface Lab {
   engine: LabEngine;
   rt: OpenClawRuntime;
+  /** The run's own session key (runs share the workbench's store, so each has its own). */
+  key: string;
+  /** Gives the run's session settings of its own (kept with it, so a replay can reuse them). */
+  configure(options: SessionRunOptions): void;
   /** An agent that is not ours, recorded through the recorder (stopped when the scenario ends). */
   external(faults?: AgentFaults): ExternalAgent;
   start(session: string): Promise<void>;
@@ -79,14 +82,14 @@ export const SCENARIOS: LabScenario[] = [
     description: 'two episodes of two turns with fresh session keys and a rebind between them: nothing may be flagged',
     expected: [],
     async run(l) {
-      await l.start('lab');
-      await l.turn('lab', 'My name is Ada and I study lighthouses.');
-      await l.turn('lab', 'What is the weather in Paris?');
-      await l.end('lab');
-      await l.start('lab');
-      await l.turn('lab', 'Hello, Grace here, asking about tide tables.');
-      await l.turn('lab', 'Please search for otter facts.');
-      await l.end('lab');
+      await l.start(l.key);
+      await l.turn(l.key, 'My name is Ada and I study lighthouses.');
+      await l.turn(l.key, 'What is the weather in Paris?');
+      await l.end(l.key);
+      await l.start(l.key);
+      await l.turn(l.key, 'Hello, Grace here, asking about tide tables.');
+      await l.turn(l.key, 'Please search for otter facts.');
+      await l.end(l.key);
     },
   },
   {
@@ -96,10 +99,10 @@ export const SCENARIOS: LabScenario[] = [
       '(double feed)',
     expected: ['double_feed'],
     async run(l) {
-      l.rt.setStableSessionKey('lab', true);
-      await l.start('lab');
-      await l.turn('lab', 'My name is Ada and I study lighthouses.');
-      await l.turn('lab', 'What did I say I study?');
+      l.configure({ stableSessionKey: true });
+      await l.start(l.key);
+      await l.turn(l.key, 'My name is Ada and I study lighthouses.');
+      await l.turn(l.key, 'What did I say I study?');
     },
   },
   {
@@ -107,12 +110,12 @@ export const SCENARIOS: LabScenario[] = [
     description: 'the stable key also spans the episode boundary: the new episode starts with the old transcript',
     expected: ['history_not_reset', 'cross_episode'],
     async run(l) {
-      l.rt.setStableSessionKey('lab', true);
-      await l.start('lab');
-      await l.turn('lab', 'My name is Ada and I study lighthouses.');
-      await l.end('lab');
-      await l.start('lab');
-      await l.turn('lab', 'Who am I?');
+      l.configure({ stableSessionKey: true });
+      await l.start(l.key);
+      await l.turn(l.key, 'My name is Ada and I study lighthouses.');
+      await l.end(l.key);
+      await l.start(l.key);
+      await l.turn(l.key, 'Who am I?');
     },
   },
   {
@@ -120,10 +123,10 @@ export const SCENARIOS: LabScenario[] = [
     description: 'after episode/end the gateway still holds the ended key and is called anyway',
     expected: ['stale_key'],
     async run(l) {
-      await l.start('lab');
-      await l.turn('lab', 'First and only turn.');
-      await l.end('lab');
-      await l.direct('lab', 'one more thing');
+      await l.start(l.key);
+      await l.turn(l.key, 'First and only turn.');
+      await l.end(l.key);
+      await l.direct(l.key, 'one more thing');
     },
   },
   {
@@ -134,11 +137,11 @@ export const SCENARIOS: LabScenario[] = [
     scenario: CODEWORD_SCENARIO,
     overlay: { tools: { profile: null, deny: [] } },
     async run(l) {
-      await l.start('lab');
-      await l.turn('lab', 'Please remember the codeword for later.');
-      await l.end('lab');
-      await l.start('lab');
-      await l.turn('lab', 'What do you know about me?');
+      await l.start(l.key);
+      await l.turn(l.key, 'Please remember the codeword for later.');
+      await l.end(l.key);
+      await l.start(l.key);
+      await l.turn(l.key, 'What do you know about me?');
     },
   },
   {
@@ -147,9 +150,9 @@ export const SCENARIOS: LabScenario[] = [
       "an upstream call with the open episode's key while no turn is in flight (what background work looks like)",
     expected: ['background_call'],
     async run(l) {
-      await l.start('lab');
-      await l.turn('lab', 'A normal turn.');
-      await l.direct('lab', 'distill durable learning from this session');
+      await l.start(l.key);
+      await l.turn(l.key, 'A normal turn.');
+      await l.direct(l.key, 'distill durable learning from this session');
     },
   },
   {
@@ -214,20 +217,25 @@ export function scenarioNames(): string[] {
   return SCENARIOS.map((s) => s.name);
 }
 
-/** Runs one scenario on a fresh engine in a temp dir; everything it starts is stopped and removed. */
+/** Runs one scenario on a fresh engine; everything it starts is stopped. */
 export async function runScenario(name: string, makeEngine: LabEngineFactory): Promise<Verdict> {
   const sc = SCENARIOS.find((s) => s.name === name);
   if (!sc) throw new Error(`unknown scenario "${name}"; choose from ${scenarioNames().join(', ')}`);
-  const dir = mkdtempSync(join(tmpdir(), 'trajscope-lab-'));
+  const key = `lab-${sc.name}-${randomUUID().slice(0, 8)}`;
   let engine: LabEngine | null = null;
   try {
-    engine = await makeEngine({ dataDir: dir, scenario: sc.scenario, overlay: sc.overlay });
+    engine = await makeEngine({ scenario: sc.scenario, overlay: sc.overlay });
     const e = engine;
     const rt = e.openclaw;
     const agents: ExternalAgent[] = [];
     const lab: Lab = {
       engine: e,
       rt,
+      key,
+      configure: (options) => {
+        e.sessions.ensure(key);
+        e.sessions.configure(key, options);
+      },
       external: (faults) => {
         const agent = new ExternalAgent(e, faults);
         agents.push(agent);
@@ -258,19 +266,26 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
     } finally {
       for (const agent of agents) await agent.stop();
     }
-    const alerts = [...e.store.alerts.list({ limit: 1000 }).items].reverse().map((a) => ({
-      kind: a.kind,
-      severity: a.severity,
-      sessionKey: a.sessionKey,
-      episodeId: a.episodeId,
-      turnId: a.turnId,
-      evidence: a.evidence,
-    }));
+    // every session the run touched (its own and its external agents'), and only those
+    const sessionKeys = e.sessions.liveKeys();
+    const alerts = sessionKeys
+      .flatMap((k) => e.store.alerts.list({ sessionKey: k, limit: 1000 }).items)
+      .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+      .map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        severity: a.severity,
+        sessionKey: a.sessionKey,
+        episodeId: a.episodeId,
+        turnId: a.turnId,
+        evidence: a.evidence,
+      }));
+    // a finished run is a record: its episodes end and its sessions close (gateways stop)
+    for (const k of sessionKeys) await e.sessions.close(k);
     const kinds = new Set(alerts.map((a) => a.kind));
     const pass = sc.expected.length === 0 ? alerts.length === 0 : sc.expected.every((k) => kinds.has(k));
-    return { scenario: sc.name, expected: sc.expected, alerts, pass };
+    return { scenario: sc.name, expected: sc.expected, sessionKeys, alerts, pass };
   } finally {
     await engine?.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayInfo, IsolationMode } from '../../../shared/domain.ts';
 import { openclawSessionKey } from '../../../shared/openclaw/prompt.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
-import type { ProviderBinding } from '../gateways/config.ts';
+import type { JsonObject, ProviderBinding } from '../gateways/config.ts';
 import type { Gateway } from '../gateways/gateway.ts';
 import type { GatewayPool } from '../gateways/pool.ts';
 import type { GatewaySupervisor } from '../gateways/supervisor.ts';
@@ -17,6 +17,7 @@ import { streamChat } from '../openai/stream-chat.ts';
 import {
   RuntimeError,
   type AgentRuntime,
+  type SessionRunOptions,
   type TrainingContext,
   type TurnEmitter,
   type TurnRequest,
@@ -51,6 +52,7 @@ export class OpenClawRuntime implements AgentRuntime {
   private readonly o: OpenClawRuntimeOptions;
   private readonly slots = new Map<string, Slot>();
   private readonly stableKeys = new Set<string>();
+  private readonly options = new Map<string, SessionRunOptions>();
 
   constructor(options: OpenClawRuntimeOptions) {
     this.o = options;
@@ -75,6 +77,20 @@ export class OpenClawRuntime implements AgentRuntime {
   setStableSessionKey(key: string, on: boolean): void {
     if (on) this.stableKeys.add(key);
     else this.stableKeys.delete(key);
+  }
+
+  configure(key: string, options: SessionRunOptions): void {
+    this.options.set(key, options);
+    if (options.stableSessionKey !== undefined) this.setStableSessionKey(key, options.stableSessionKey);
+  }
+
+  private isolationOf(key: string): IsolationMode {
+    return this.options.get(key)?.isolation ?? this.o.isolation();
+  }
+
+  /** A session with its own overlay needs a gateway started with it: the warm pool's will not do. */
+  private ownOverlay(key: string): JsonObject | undefined {
+    return this.options.get(key)?.overlay as JsonObject | undefined;
   }
 
   gatewayOf(key: string): Gateway | null {
@@ -102,7 +118,8 @@ export class OpenClawRuntime implements AgentRuntime {
   }
 
   private async startFor(key: string, s: Slot, binding: ProviderBinding): Promise<Gateway> {
-    let gw = this.o.pool.take();
+    const overlay = this.ownOverlay(key);
+    let gw = overlay ? null : this.o.pool.take();
     if (gw) {
       gw.log.sessionKey = key;
       try {
@@ -112,7 +129,7 @@ export class OpenClawRuntime implements AgentRuntime {
         throw err;
       }
     } else {
-      gw = await this.o.supervisor.spawn(binding, key);
+      gw = await this.o.supervisor.spawn(binding, key, overlay ? { overlay } : {});
     }
     return this.adopt(key, s, gw);
   }
@@ -134,14 +151,14 @@ export class OpenClawRuntime implements AgentRuntime {
   /** A session with no gateway yet takes a pooled one now and uses the key it is parked with. */
   proposeEpisodeKey(key: string): string | null {
     const s = this.slot(key);
-    if (s.gateway || s.starting) return null;
+    if (s.gateway || s.starting || this.ownOverlay(key)) return null;
     const gw = this.o.pool.take();
     return gw ? this.adopt(key, s, gw).binding.apiKey : null;
   }
 
   async onEpisodeStart(key: string, ctx: TrainingContext): Promise<void> {
     const s = this.slot(key);
-    if (this.o.isolation() === 'fresh' && s.gateway && s.gateway.binding.apiKey !== ctx.upstreamKey) {
+    if (this.isolationOf(key) === 'fresh' && s.gateway && s.gateway.binding.apiKey !== ctx.upstreamKey) {
       // a new process for every episode: nothing in memory, state or workspace carries over
       const old = s.gateway;
       s.gateway = null;
@@ -233,6 +250,8 @@ export class OpenClawRuntime implements AgentRuntime {
   }
 
   async closeSession(key: string): Promise<void> {
+    this.options.delete(key);
+    this.stableKeys.delete(key);
     const s = this.slots.get(key);
     if (!s) return;
     this.slots.delete(key);

@@ -1,5 +1,5 @@
 // The AgentRuntime contract the DataProxy drives: one call per turn, plus optional episode hooks.
-import type { GatewayInfo, HistoryMessage, RuntimeKind, ToolCall } from '../../../shared/domain.ts';
+import type { GatewayInfo, HistoryMessage, IsolationMode, RuntimeKind, ToolCall } from '../../../shared/domain.ts';
 import type { UpstreamTarget } from '../openai/forward.ts';
 import { ChatError, type ChatSink } from '../openai/stream-chat.ts';
 
@@ -36,8 +36,19 @@ export interface TrainingContext {
   model: string;
 }
 
+/** Settings of one session that differ from the engine's (a replay or a group with overrides). */
+export interface SessionRunOptions {
+  isolation?: IsolationMode;
+  /** An OpenClaw config overlay merged over the engine's for this session's gateways. */
+  overlay?: Record<string, unknown>;
+  /** One x-openclaw-session-key for every turn (reproduces double feed). */
+  stableSessionKey?: boolean;
+}
+
 export interface AgentRuntime {
   readonly kind: RuntimeKind;
+  /** Applies per-session settings before the session's first episode; runtimes they mean nothing to ignore them. */
+  configure?(sessionKey: string, options: SessionRunOptions): void;
   run(request: TurnRequest, emitter: TurnEmitter): Promise<TurnResult>;
   /** An upstream key the runtime is already bound to, for the session's next episode (saves a rebind). */
   proposeEpisodeKey?(sessionKey: string): string | null;

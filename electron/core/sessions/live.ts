@@ -57,6 +57,10 @@ export class LiveSessions {
     return s;
   }
 
+  keys(): string[] {
+    return [...this.#live.keys()];
+  }
+
   dropAll(): void {
     for (const key of [...this.#live.keys()]) this.drop(key);
   }

@@ -4,7 +4,8 @@
 import type { Episode, HistoryMessage, Page, RuntimeKind, SessionInfo, SessionOrigin } from '../../../shared/domain.ts';
 import { HttpError } from '../http/errors.ts';
 import { mintEpisodeKey } from '../keys.ts';
-import type { AgentRuntime, TrainingContext, TurnEmitter } from '../runtime/types.ts';
+import type { AgentRuntime, SessionRunOptions, TrainingContext, TurnEmitter } from '../runtime/types.ts';
+import { sessionInfo } from './info.ts';
 import { LiveSessions } from './live.ts';
 import { runTurn } from './turns.ts';
 import type { EpisodeOptions, SessionDeps, TurnInput, TurnOutcome } from './types.ts';
@@ -48,11 +49,30 @@ export class SessionManager {
     this.runtimeFor(kind);
     const changed = !existing || existing.closed_at !== null || existing.runtime !== kind;
     if (changed) {
-      store.sessions.ensure(key, kind, Date.now(), existing?.origin ?? origin);
+      store.sessions.ensure(key, kind, Date.now(), existing?.origin ?? this.deps.origin ?? origin);
       if (existing && existing.runtime !== kind) store.sessions.setRuntime(key, kind);
+    }
+    // a session's own settings outlive the process: applied again the first time it is live here
+    if (!this.live.get(key)) {
+      const raw = store.sessions.get(key)?.run_options;
+      if (raw) this.deps.runtimes[kind]?.configure?.(key, JSON.parse(raw));
     }
     this.live.ensure(key);
     if (changed) this.notify(key);
+  }
+
+  /** Gives a session settings of its own (kept with it), before its first episode. */
+  configure(key: string, options: SessionRunOptions): void {
+    const row = this.deps.store.sessions.get(key);
+    if (!row) throw new HttpError(404, `unknown session ${key}`);
+    this.deps.store.sessions.setRunOptions(key, options as Record<string, unknown>);
+    this.deps.runtimes[row.runtime]?.configure?.(key, options);
+  }
+
+  /** The settings a session runs with beyond the engine's. */
+  runOptions(key: string): SessionRunOptions {
+    const raw = this.deps.store.sessions.get(key)?.run_options;
+    return raw ? JSON.parse(raw) : {};
   }
 
   /** The runtime a turn of this session would use (the default for a new session). */
@@ -61,26 +81,7 @@ export class SessionManager {
   }
 
   info(key: string): SessionInfo | null {
-    const row = this.deps.store.sessions.get(key);
-    if (!row) return null;
-    const stats = this.deps.store.sessions.stats(key);
-    const live = this.live.get(key);
-    const gateway = this.deps.runtimes[row.runtime]?.describe?.(key) ?? null;
-    const state = row.closed_at !== null ? 'closed' : (gateway?.state ?? (live?.currentTurn ? 'busy' : 'idle'));
-    return {
-      key,
-      runtime: row.runtime,
-      origin: row.origin,
-      state,
-      createdAt: row.created_at,
-      closedAt: row.closed_at,
-      episodeCount: stats.episode_count,
-      openEpisodeId: stats.open_episode_id,
-      turnCount: stats.turn_count,
-      lastReward: stats.last_reward,
-      alertCount: stats.alert_count,
-      gateway,
-    };
+    return sessionInfo(this.deps, key, this.live.get(key)?.currentTurn ?? null);
   }
 
   /** A page of sessions, newest first. */
@@ -136,8 +137,14 @@ export class SessionManager {
         taskId: opts.taskId ?? null,
         metadata: opts.metadata ?? {},
         upstreamKey,
-        upstreamId: opts.upstream ? this.deps.internUpstream(opts.upstream) : this.deps.currentUpstream(),
+        upstreamId:
+          opts.upstreamId !== undefined
+            ? opts.upstreamId
+            : opts.upstream
+              ? this.deps.internUpstream(opts.upstream)
+              : this.deps.currentUpstream(),
         groupId: opts.groupId ?? null,
+        replayOf: opts.replayOf ?? null,
       });
     }
     try {
@@ -269,6 +276,11 @@ export class SessionManager {
     // ignores the abort cannot hold the close forever)
     if (live) await Promise.race([live.tail, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
     this.notify(key);
+  }
+
+  /** The sessions live in this process (every one a leak-lab engine touched). */
+  liveKeys(): string[] {
+    return this.live.keys();
   }
 
   async closeAll(): Promise<void> {

@@ -1,6 +1,6 @@
 // The session manager's contracts: what it needs from the engine, and what a turn and an episode
 // start take and give.
-import type { RuntimeKind, Turn } from '../../../shared/domain.ts';
+import type { RuntimeKind, SessionOrigin, Turn } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import type { AgentRuntime, TurnResult } from '../runtime/types.ts';
 import type { Store } from '../store/store.ts';
@@ -28,6 +28,8 @@ export interface SessionDeps {
   cancelCalls(episodeId: string, reason: string): void;
   /** Reports a failure that has no caller to answer (an episode-end hook, a background step). */
   warn(message: string): void;
+  /** Every session created here carries this origin (a leak-lab engine's are "lab"). */
+  origin?: SessionOrigin;
 }
 
 export interface TurnInput {
@@ -48,6 +50,10 @@ export interface EpisodeOptions {
   /** Where the episode's calls go (a TrainingContext's llm_*), instead of Settings' upstream. */
   upstream?: { baseUrl: string; apiKey: string; model: string | null; origin: string };
   groupId?: string;
+  /** The connection the episode binds to (null: the scripted model), instead of Settings' upstream. */
+  upstreamId?: string | null;
+  /** The episode this one replays. */
+  replayOf?: string;
 }
 
 export interface TurnOutcome {

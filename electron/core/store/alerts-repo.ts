@@ -66,4 +66,17 @@ export class AlertsRepo {
     );
     return toPage(rows, limit, (r) => [r.created_at, r.id], toAlert);
   }
+
+  /** How many alerts an episode (or a turn) raised. */
+  count(f: { episodeId?: string; turnId?: string }): number {
+    if (f.turnId) return this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM alerts WHERE turn_id = ?', f.turnId)!.n;
+    return this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM alerts WHERE episode_id = ?', f.episodeId ?? '')!.n;
+  }
+
+  /** The kinds raised on a turn, oldest first. */
+  kindsOfTurn(turnId: string): AlertKind[] {
+    return this.#db
+      .all<{ kind: AlertKind }>('SELECT kind FROM alerts WHERE turn_id = ? ORDER BY created_at, id', turnId)
+      .map((r) => r.kind);
+  }
 }

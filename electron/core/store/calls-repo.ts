@@ -1,5 +1,7 @@
 // Upstream calls: each request stored byte-exact before it is forwarded, then completed with the
-// reassembled response. Summaries leave the bodies out; details carry them.
+// reassembled response. Summaries leave the bodies out; details carry them. Forks (edited re-sends
+// of a recorded call) share the table, keep their origin's session and episode for context, belong
+// to no turn, and are left out of every episode-level list, count and export.
 import { randomUUID } from 'node:crypto';
 import type { CallOutcome, UpstreamCall, UpstreamCallDetail } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
@@ -7,7 +9,8 @@ import { toCall, toCallDetail, type CallRow } from './rows.ts';
 
 const SUMMARY = `
   SELECT id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, status, outcome, error, response,
-    started_at, first_byte_at, ended_at, length(request_body) AS request_bytes FROM upstream_calls`;
+    started_at, first_byte_at, ended_at, fork_of, fork_upstream, length(request_body) AS request_bytes
+  FROM upstream_calls`;
 const DETAIL = 'SELECT *, length(request_body) AS request_bytes FROM upstream_calls';
 
 export interface NewCall {
@@ -19,6 +22,8 @@ export interface NewCall {
   headers: Record<string, string>;
   body: Buffer;
   startedAt: number;
+  /** Set for a fork: the call it re-sends, and where it went. */
+  fork?: { of: string; upstream: string };
 }
 
 export interface CallResult {
@@ -43,10 +48,11 @@ export class CallsRepo {
   insert(c: NewCall): UpstreamCall {
     const id = `call_${randomUUID()}`;
     const seq = ++this.#seq;
-    const outsideTurn = c.turnId === null;
+    const outsideTurn = c.turnId === null && !c.fork;
     this.#db.run(
       `INSERT INTO upstream_calls (id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path,
-        request_headers, request_body, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        request_headers, request_body, started_at, fork_of, fork_upstream)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       seq,
       c.upstreamKey,
@@ -58,6 +64,8 @@ export class CallsRepo {
       JSON.stringify(c.headers),
       c.body,
       c.startedAt,
+      c.fork?.of ?? null,
+      c.fork?.upstream ?? null,
     );
     // built here rather than read back: this runs for every upstream call
     return {
@@ -77,6 +85,8 @@ export class CallsRepo {
       endedAt: null,
       requestBytes: c.body.length,
       response: null,
+      forkOf: c.fork?.of ?? null,
+      forkUpstream: c.fork?.upstream ?? null,
     };
   }
 
@@ -119,11 +129,18 @@ export class CallsRepo {
   list(filter: { turnId: string } | { episodeId: string }): UpstreamCall[] {
     if ('turnId' in filter)
       return this.#db.all<CallRow>(`${SUMMARY} WHERE turn_id = ? ORDER BY seq`, filter.turnId).map(toCall);
-    return this.#db.all<CallRow>(`${SUMMARY} WHERE episode_id = ? ORDER BY seq`, filter.episodeId).map(toCall);
+    return this.#db
+      .all<CallRow>(`${SUMMARY} WHERE episode_id = ? AND fork_of IS NULL ORDER BY seq`, filter.episodeId)
+      .map(toCall);
+  }
+
+  /** The forks of a call, oldest first. */
+  forks(callId: string): UpstreamCall[] {
+    return this.#db.all<CallRow>(`${SUMMARY} WHERE fork_of = ? ORDER BY seq`, callId).map(toCall);
   }
 
   count(filter: { episodeId?: string; status?: number } = {}): number {
-    const where: string[] = [];
+    const where: string[] = ['fork_of IS NULL'];
     const params: Array<string | number> = [];
     if (filter.episodeId !== undefined) {
       where.push('episode_id = ?');
@@ -133,7 +150,7 @@ export class CallsRepo {
       where.push('status = ?');
       params.push(filter.status);
     }
-    const sql = `SELECT COUNT(*) AS n FROM upstream_calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const sql = `SELECT COUNT(*) AS n FROM upstream_calls WHERE ${where.join(' AND ')}`;
     return this.#db.get<{ n: number }>(sql, ...params)!.n;
   }
 
@@ -144,6 +161,8 @@ export class CallsRepo {
   details(id: string, opts: { completeOnly?: boolean; byTurn?: boolean } = {}): UpstreamCallDetail[] {
     const only = opts.completeOnly ? ` AND outcome = 'complete'` : '';
     const column = opts.byTurn ? 'turn_id' : 'episode_id';
-    return this.#db.all<CallRow>(`${DETAIL} WHERE ${column} = ?${only} ORDER BY seq`, id).map(toCallDetail);
+    return this.#db
+      .all<CallRow>(`${DETAIL} WHERE ${column} = ? AND fork_of IS NULL${only} ORDER BY seq`, id)
+      .map(toCallDetail);
   }
 }

@@ -1,6 +1,7 @@
 // Episodes: boundaries of a session's history, each with its own upstream key and connection.
 import { randomUUID } from 'node:crypto';
 import type { Episode, EpisodeStatus, Page, RuntimeKind } from '../../../shared/domain.ts';
+import type { GroupSummary } from '../../../shared/rollouts.ts';
 import type { Db } from './db.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 import { toEpisode, type EpisodeRow } from './rows.ts';
@@ -8,7 +9,7 @@ import { toEpisode, type EpisodeRow } from './rows.ts';
 const SELECT = `
   SELECT e.*,
     (SELECT COUNT(*) FROM turns t WHERE t.episode_id = e.id) AS turn_count,
-    (SELECT COUNT(*) FROM upstream_calls c WHERE c.episode_id = e.id) AS call_count,
+    (SELECT COUNT(*) FROM upstream_calls c WHERE c.episode_id = e.id AND c.fork_of IS NULL) AS call_count,
     (SELECT r.value FROM rewards r WHERE r.episode_id = e.id AND r.turn_id IS NULL AND r.call_id IS NULL
       ORDER BY r.seq DESC LIMIT 1) AS reward,
     (SELECT r.source FROM rewards r WHERE r.episode_id = e.id AND r.turn_id IS NULL AND r.call_id IS NULL
@@ -51,6 +52,7 @@ export class EpisodesRepo {
     upstreamKey: string;
     upstreamId: string | null;
     groupId?: string | null;
+    replayOf?: string | null;
     now?: number;
   }): Episode {
     const id = `ep_${randomUUID()}`;
@@ -60,8 +62,8 @@ export class EpisodesRepo {
         e.sessionKey,
       );
       this.#db.run(
-        `INSERT INTO episodes (id, session_key, idx, task_id, metadata, upstream_key, upstream_id, group_id, status,
-          started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
+        `INSERT INTO episodes (id, session_key, idx, task_id, metadata, upstream_key, upstream_id, group_id, replay_of,
+          status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)`,
         id,
         e.sessionKey,
         (last?.n ?? -1) + 1,
@@ -70,6 +72,7 @@ export class EpisodesRepo {
         e.upstreamKey,
         e.upstreamId,
         e.groupId ?? null,
+        e.replayOf ?? null,
         e.now ?? Date.now(),
       );
     });
@@ -157,6 +160,47 @@ export class EpisodesRepo {
   }
 
   /** A page of episodes, filtered and ordered in SQL by (started_at, id). */
+  /** Groups of rollouts, newest first: size, how many ended and how many carry a reward. */
+  groups(opts: { limit?: number; cursor?: string } = {}): Page<GroupSummary> {
+    const limit = pageLimit(opts.limit);
+    const params: Array<string | number> = [];
+    let having = '';
+    if (opts.cursor) {
+      having = 'HAVING (MIN(e.started_at), e.group_id) < (?, ?)';
+      params.push(...decodeCursor(opts.cursor, ['number', 'string']));
+    }
+    const rows = this.#db.all<{
+      group_id: string;
+      task_id: string | null;
+      size: number;
+      ended: number;
+      rewarded: number;
+      started_at: number;
+    }>(
+      `SELECT e.group_id, MIN(e.task_id) AS task_id, COUNT(*) AS size,
+         SUM(e.status = 'ended') AS ended,
+         SUM(EXISTS (SELECT 1 FROM rewards r WHERE r.episode_id = e.id)) AS rewarded,
+         MIN(e.started_at) AS started_at
+       FROM episodes e WHERE e.group_id IS NOT NULL GROUP BY e.group_id ${having}
+       ORDER BY started_at DESC, e.group_id DESC LIMIT ?`,
+      ...params,
+      limit + 1,
+    );
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.started_at, r.group_id],
+      (r) => ({
+        groupId: r.group_id,
+        taskId: r.task_id,
+        size: r.size,
+        ended: r.ended,
+        rewarded: r.rewarded,
+        startedAt: r.started_at,
+      }),
+    );
+  }
+
   list(f: EpisodeFilter = {}): Page<Episode> {
     const where: string[] = [];
     const params: Array<string | number> = [];

@@ -208,4 +208,17 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE turns ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    name: 'forked calls and replayed episodes linked to their origins; per-session run options',
+    sql: `
+      ALTER TABLE upstream_calls ADD COLUMN fork_of TEXT REFERENCES upstream_calls(id);
+      ALTER TABLE upstream_calls ADD COLUMN fork_upstream TEXT;
+      CREATE INDEX upstream_calls_fork ON upstream_calls (fork_of, seq) WHERE fork_of IS NOT NULL;
+      ALTER TABLE episodes ADD COLUMN replay_of TEXT REFERENCES episodes(id);
+      ALTER TABLE sessions ADD COLUMN run_options TEXT;
+      CREATE INDEX alerts_turn ON alerts (turn_id) WHERE turn_id IS NOT NULL;
+      CREATE INDEX episodes_replay ON episodes (replay_of) WHERE replay_of IS NOT NULL;
+    `,
+  },
 ];

@@ -20,6 +20,7 @@ export interface EpisodeRow {
   metadata: string;
   upstream_key: string;
   group_id: string | null;
+  replay_of: string | null;
   upstream_id: string | null;
   status: 'open' | 'ended';
   started_at: number;
@@ -65,6 +66,8 @@ export interface CallRow {
   first_byte_at: number | null;
   ended_at: number | null;
   request_bytes: number;
+  fork_of: string | null;
+  fork_upstream: string | null;
   request_headers?: string;
   request_body?: Uint8Array;
   raw_response?: string | null;
@@ -106,6 +109,7 @@ export function toEpisode(r: EpisodeRow): Episode {
     upstreamKey: r.upstream_key,
     upstreamId: r.upstream_id,
     groupId: r.group_id,
+    replayOf: r.replay_of,
     status: r.status,
     startedAt: r.started_at,
     endedAt: r.ended_at,
@@ -154,6 +158,8 @@ export function toCall(r: CallRow): UpstreamCall {
     endedAt: r.ended_at,
     requestBytes: r.request_bytes,
     response: r.response ? JSON.parse(r.response) : null,
+    forkOf: r.fork_of,
+    forkUpstream: r.fork_upstream,
   };
 }
 

@@ -9,6 +9,8 @@ export interface SessionRow {
   origin: SessionOrigin;
   created_at: number;
   closed_at: number | null;
+  /** JSON of the settings the session runs with beyond the engine's (a replay's or a group's overrides). */
+  run_options: string | null;
 }
 
 export interface SessionStats {
@@ -38,6 +40,10 @@ export class SessionsRepo {
       origin,
     );
     return this.get(key)!;
+  }
+
+  setRunOptions(key: string, options: Record<string, unknown>): void {
+    this.#db.run('UPDATE sessions SET run_options = ? WHERE key = ?', JSON.stringify(options), key);
   }
 
   setRuntime(key: string, runtime: RuntimeKind): void {
@@ -90,6 +96,10 @@ export class SessionsRepo {
       key,
       key,
     );
+  }
+
+  keysWithOrigin(origin: SessionOrigin): string[] {
+    return this.#db.all<{ key: string }>('SELECT key FROM sessions WHERE origin = ?', origin).map((r) => r.key);
   }
 
   markClosed(key: string, now = Date.now()): void {

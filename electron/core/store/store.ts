@@ -66,6 +66,35 @@ export class Store {
     }));
   }
 
+  /**
+   * Removes sessions with everything recorded under them, in one transaction. Episodes elsewhere
+   * that replayed one of them keep their record of it (metadata) but lose the link.
+   */
+  deleteSessions(keys: string[]): number {
+    if (keys.length === 0) return 0;
+    const list = JSON.stringify(keys);
+    const inKeys = '(SELECT value FROM json_each(?))';
+    const episodes = `(SELECT id FROM episodes WHERE session_key IN ${inKeys})`;
+    return this.#db.tx(() => {
+      this.#db.run(`UPDATE episodes SET replay_of = NULL WHERE replay_of IN ${episodes}`, list);
+      this.#db.run(
+        `UPDATE upstream_calls SET fork_of = NULL WHERE fork_of IN (SELECT id FROM upstream_calls
+        WHERE session_key IN ${inKeys}) AND session_key NOT IN ${inKeys}`,
+        list,
+        list,
+      );
+      this.#db.run(`DELETE FROM alerts WHERE session_key IN ${inKeys}`, list);
+      this.#db.run(`DELETE FROM rewards WHERE episode_id IN ${episodes}`, list);
+      this.#db.run(`DELETE FROM upstream_calls WHERE session_key IN ${inKeys} AND fork_of IS NOT NULL`, list);
+      this.#db.run(`DELETE FROM upstream_calls WHERE session_key IN ${inKeys}`, list);
+      this.#db.run(`DELETE FROM history_messages WHERE episode_id IN ${episodes}`, list);
+      this.#db.run(`DELETE FROM turns WHERE session_key IN ${inKeys}`, list);
+      this.#db.run(`DELETE FROM episodes WHERE session_key IN ${inKeys}`, list);
+      this.#db.run(`DELETE FROM log_chunks WHERE session_key IN ${inKeys}`, list);
+      return this.#db.run(`DELETE FROM sessions WHERE key IN ${inKeys}`, list).changes;
+    });
+  }
+
   close(): void {
     this.#db.close();
   }

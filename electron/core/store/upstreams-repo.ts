@@ -54,4 +54,9 @@ export class UpstreamsRepo {
     this.#cache.set(id, row);
     return row;
   }
+
+  /** Every connection ever used, oldest first (keys included: callers must not show them). */
+  list(): UpstreamRow[] {
+    return this.#db.all<{ id: string }>('SELECT id FROM upstreams ORDER BY created_at, id').map((r) => this.get(r.id)!);
+  }
 }

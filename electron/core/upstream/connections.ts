@@ -1,6 +1,8 @@
 // Which upstream an episode talks to. A new episode binds to the configured upstream as it is at
 // that moment (stored once as a connection row), so changing Settings affects new episodes only;
 // no connection (null) is the embedded scripted model.
+import { SCRIPTED, type UpstreamConnection } from '../../../shared/rollouts.ts';
+import { HttpError } from '../http/errors.ts';
 import type { UpstreamTarget } from '../openai/forward.ts';
 import type { Store } from '../store/store.ts';
 
@@ -44,5 +46,36 @@ export class UpstreamDirectory {
   modelOf(id: string | null): string {
     if (id === null) return this.#scripted().model;
     return this.#store.upstreams.get(id)?.model ?? this.#configured().model ?? 'default';
+  }
+
+  /** The connections a fork or a replay may use: the scripted model and every one used so far. */
+  list(): UpstreamConnection[] {
+    const current = this.current() ?? SCRIPTED;
+    const scripted = this.#scripted();
+    return [
+      {
+        id: SCRIPTED,
+        label: `embedded scripted model (${scripted.model})`,
+        baseUrl: null,
+        model: scripted.model,
+        origin: 'embedded',
+        current: current === SCRIPTED,
+      },
+      ...this.#store.upstreams.list().map((u) => ({
+        id: u.id,
+        label: `${u.baseUrl} · ${this.modelOf(u.id)}`,
+        baseUrl: u.baseUrl,
+        model: this.modelOf(u.id),
+        origin: u.origin,
+        current: current === u.id,
+      })),
+    ];
+  }
+
+  /** A connection id from the API ("scripted" or a stored id) as the id episodes hold (null: scripted). */
+  resolve(id: string): string | null {
+    if (id === SCRIPTED) return null;
+    if (!this.#store.upstreams.get(id)) throw new HttpError(404, `unknown upstream connection ${id}`);
+    return id;
   }
 }

@@ -1,19 +1,20 @@
 // The upstream recorder: the OpenAI-compatible provider every agent runtime calls. It checks the
-// per-episode key, stores each request byte-exact before forwarding it, and passes streams through
-// chunk by chunk while reassembling them. AReaL's reward and export routes live in rl-routes.ts.
+// per-episode key, stores each request byte-exact before forwarding it (relay.ts passes the answer
+// through and records it), and re-sends recorded calls as forks. AReaL's reward and export routes
+// live in rl-routes.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CallOutcome, Episode, UpstreamCall } from '../../../shared/domain.ts';
+import type { Episode, UpstreamCall } from '../../../shared/domain.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import { bearerToken, parseJson, readBody, requireJsonType } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
-import { toHttpError, type Forwarder } from '../openai/forward.ts';
-import { ChatAccumulator, SseParser } from '../openai/sse.ts';
+import type { Forwarder } from '../openai/forward.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { UpstreamDirectory } from './connections.ts';
+import { CallRelay, DISCARD } from './relay.ts';
 import { rlRoutes, type RlDeps } from './rl-routes.ts';
 
 export interface RecorderHooks {
@@ -47,24 +48,21 @@ export interface RecorderDeps extends RlDeps {
 // Headers worth keeping with a recorded request; hop-by-hop ones say nothing about the call.
 const SKIP_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding']);
 
-interface Outcome {
-  status: number | null;
-  outcome: CallOutcome;
-  error: string | null;
-  response: unknown;
-  rawResponse: string | null;
-  firstByteAt: number | null;
-}
-
 export class UpstreamRecorder {
   private readonly deps: RecorderDeps;
   private readonly service: HttpService;
   private baseUrl = '';
   /** Calls on their way upstream, so that a closed session's can be cancelled. */
-  private readonly inFlight = new Map<string, { episodeId: string; abort: AbortController }>();
+  private readonly relay: CallRelay;
 
   constructor(deps: RecorderDeps) {
     this.deps = deps;
+    this.relay = new CallRelay({
+      store: deps.store,
+      events: deps.events,
+      forwarder: deps.forwarder,
+      callFinished: (call) => deps.hooks.callFinished?.(call),
+    });
     this.service = new HttpService(
       'upstream-recorder',
       [
@@ -98,13 +96,7 @@ export class UpstreamRecorder {
 
   /** Cancels the episode's calls still in flight (its session was closed); returns how many. */
   cancelEpisode(episodeId: string, reason: string): number {
-    let n = 0;
-    for (const c of this.inFlight.values()) {
-      if (c.episodeId !== episodeId) continue;
-      c.abort.abort(new Error(reason));
-      n++;
-    }
-    return n;
+    return this.relay.cancelEpisode(episodeId, reason);
   }
 
   /**
@@ -170,125 +162,45 @@ export class UpstreamRecorder {
     });
 
     const abort = new AbortController();
-    this.inFlight.set(call.id, { episodeId: ep.id, abort });
     res.on('close', () => !res.writableFinished && abort.abort(new Error('the caller disconnected')));
-    const target = this.deps.upstreams.target(ep.upstream_id);
     const streaming = (body as { stream?: unknown }).stream === true;
-    let firstByteAt: number | null = null;
-    let finished = false;
-    const finish = (o: Outcome) => {
-      finished = true;
-      this.finish(call, o);
-    };
+    await this.relay.relay(call, this.deps.upstreams.target(ep.upstream_id), bytes, streaming, res, abort);
+  }
+
+  /**
+   * Re-sends a recorded call, edited or not, to its episode's upstream or another connection, and
+   * records it as a fork of the original (whose row is never touched). Resolves when the answer is in.
+   */
+  async fork(
+    original: UpstreamCall,
+    body: Buffer,
+    upstream: { id: string | null; label: string },
+  ): Promise<UpstreamCall> {
+    const parsed = parseJson(body) as { stream?: unknown };
+    const call = this.deps.store.calls.insert({
+      upstreamKey: original.upstreamKey,
+      sessionKey: original.sessionKey,
+      episodeId: original.episodeId,
+      turnId: null,
+      path: '/v1/chat/completions',
+      headers: { 'content-type': 'application/json' },
+      body,
+      startedAt: Date.now(),
+      fork: { of: original.id, upstream: upstream.label },
+    });
+    this.deps.events.emit('calls:recorded', call);
     try {
-      const up = await this.deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
-      firstByteAt = Date.now();
-      const type = String(up.headers['content-type'] ?? '');
-      if (up.statusCode !== 200) {
-        const text = await up.body.text();
-        const error = `upstream answered ${up.statusCode}: ${text.slice(0, 500)}`;
-        finish({ status: up.statusCode, outcome: 'error', error, response: null, rawResponse: text, firstByteAt });
-        const contentType = type.includes('json') ? 'application/json' : 'text/plain';
-        res.writeHead(up.statusCode, { 'content-type': contentType, 'x-content-type-options': 'nosniff' });
-        res.end(text);
-        return;
-      }
-      if (type.includes('text/event-stream')) {
-        finished = true; // passStream always records the outcome itself
-        await this.passStream(call, up.body, res, firstByteAt, abort.signal);
-        return;
-      }
-      const text = await up.body.text();
-      const acc = new ChatAccumulator();
-      let readable = true;
-      try {
-        acc.pushCompletion(JSON.parse(text));
-      } catch {
-        readable = false;
-      }
-      // a whole JSON reply to a request that asked for a stream is not what the caller can read
-      const error = !readable
-        ? 'upstream sent a body that is not JSON'
-        : streaming
-          ? 'upstream answered a streaming request with a plain JSON body'
-          : null;
-      const response = readable ? acc.summary(false) : null;
-      finish({
-        status: 200,
-        outcome: error ? 'malformed' : 'complete',
-        error,
-        response,
-        rawResponse: text,
-        firstByteAt,
-      });
-      if (!readable) throw new HttpError(502, error!);
-      res.writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
-      res.end(text);
-    } catch (err) {
-      const e = toHttpError(err, new URL(target.baseUrl).origin);
-      if (!finished) finish({ ...failure(e, abort.signal), response: null, rawResponse: null, firstByteAt });
-      throw e;
-    } finally {
-      this.inFlight.delete(call.id);
+      await this.relay.relay(
+        call,
+        this.deps.upstreams.target(upstream.id),
+        body,
+        parsed.stream === true,
+        DISCARD,
+        new AbortController(),
+      );
+    } catch {
+      /* the outcome is in the fork's record: a failed fork is still a fork */
     }
+    return this.deps.store.calls.get(call.id)!;
   }
-
-  /** Relays an SSE body chunk by chunk; a mid-stream failure ends the stream with an error event. */
-  private async passStream(
-    call: UpstreamCall,
-    body: AsyncIterable<Buffer>,
-    res: ServerResponse,
-    firstByteAt: number,
-    signal: AbortSignal,
-  ): Promise<void> {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const parser = new SseParser();
-    const acc = new ChatAccumulator();
-    const raw: string[] = [];
-    const decoder = new TextDecoder();
-    let ended: { outcome: CallOutcome; error: string | null; status: number | null } = {
-      outcome: 'complete',
-      error: null,
-      status: 200,
-    };
-    try {
-      for await (const chunk of body) {
-        raw.push(decoder.decode(chunk, { stream: true }));
-        for (const ev of parser.push(chunk)) acc.pushData(ev.data);
-        res.write(chunk);
-      }
-      for (const ev of parser.end()) acc.pushData(ev.data);
-      if (acc.error) ended = { outcome: 'error', error: acc.error.message, status: 200 };
-      else if (acc.chunkCount === 0)
-        ended = { outcome: 'malformed', error: 'upstream stream held no valid chunk', status: 200 };
-      else if (!acc.complete)
-        ended = { outcome: 'truncated', error: 'upstream stream ended before it was complete', status: 200 };
-    } catch (err) {
-      const e = toHttpError(err, 'upstream');
-      const f = failure(e, signal);
-      // a stream that broke after it began is cut short, whatever broke it
-      ended = { ...f, outcome: f.outcome === 'cancelled' || f.outcome === 'timeout' ? f.outcome : 'truncated' };
-      if (!res.destroyed) res.write(`data: ${JSON.stringify({ error: { message: e.message, type: e.type } })}\n\n`);
-    }
-    // what arrived is kept for inspection, whatever the outcome
-    this.finish(call, { ...ended, response: acc.summary(true), rawResponse: raw.join(''), firstByteAt });
-    res.end();
-  }
-
-  private finish(call: UpstreamCall, o: Outcome): void {
-    const done = this.deps.store.calls.finish(call, { ...o, endedAt: Date.now() });
-    this.deps.events.emit('calls:recorded', done);
-    this.deps.hooks.callFinished?.(done);
-  }
-}
-
-/** How a call that failed in transport ended: cancelled by its caller, too slow, unreachable, or broken. */
-function failure(e: HttpError, signal: AbortSignal): { status: number; outcome: CallOutcome; error: string } {
-  if (signal.aborted) {
-    const why = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
-    return { status: 499, outcome: 'cancelled', error: `cancelled: ${why}` };
-  }
-  if (e.status === 504) return { status: 504, outcome: 'timeout', error: e.message };
-  if (e.type === 'upstream_unreachable') return { status: 502, outcome: 'unreachable', error: e.message };
-  return { status: e.status, outcome: 'error', error: e.message };
 }

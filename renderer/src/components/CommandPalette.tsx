@@ -1,6 +1,7 @@
 // Ctrl/Cmd+K: every action and every session by name, filtered as you type, Enter to run.
 import { useMemo, useState } from 'react';
 import { createSession, runSampleTask } from '../features/sessions/actions.ts';
+import { selectedCall } from '../store/store.ts';
 import { useStore, useStoreApi } from '../store/use-store.ts';
 
 interface Command {
@@ -14,6 +15,7 @@ export function CommandPalette() {
   const open = useStore((s) => s.paletteOpen);
   const sessions = useStore((s) => s.sessions);
   const theme = useStore((s) => s.settings?.theme);
+  const route = useStore((s) => s.route);
   const [q, setQ] = useState('');
   const [sel, setSel] = useState(0);
   const commands = useMemo<Command[]>(() => {
@@ -24,6 +26,36 @@ export function CommandPalette() {
       { id: 'label', label: 'Go to labeling queue', run: () => st().navigate({ view: 'label' }) },
       { id: 'leaks', label: 'Go to leak alerts', run: () => st().navigate({ view: 'leaks' }) },
       { id: 'settings', label: 'Open settings', run: () => st().navigate({ view: 'settings' }) },
+      { id: 'groups', label: 'Go to groups of rollouts', run: () => st().navigate({ view: 'groups', groupId: null }) },
+      {
+        id: 'new-group',
+        label: 'Start a group of rollouts…',
+        run: () => {
+          st().navigate({ view: 'groups', groupId: null });
+          setTimeout(() => document.querySelector<HTMLTextAreaElement>('[aria-label="Group messages"]')?.focus(), 0);
+        },
+      },
+      ...(route.episodeId && route.view === 'sessions'
+        ? [{ id: 'replay', label: 'Replay the selected episode…', run: () => st().setReplayDialog(route.episodeId) }]
+        : []),
+      ...(selectedCall(st()) && route.view === 'sessions'
+        ? [
+            {
+              id: 'fork',
+              label: 'Fork the selected call…',
+              run: () => st().navigate({ callId: selectedCall(st()), forkId: 'new', tab: null }),
+            },
+          ]
+        : []),
+      {
+        id: 'lab-clear',
+        label: 'Remove lab data (every leak-lab run)',
+        run: () =>
+          void st()
+            .api.invoke('lab:clear', {})
+            .then((r) => st().setNotice(`Removed ${r.removed} lab session(s).`))
+            .catch((e: Error) => st().setNotice(`Removing the lab data failed: ${e.message}`, 'error')),
+      },
       {
         id: 'theme',
         label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`,
@@ -40,7 +72,7 @@ export function CommandPalette() {
         run: () => st().navigate({ view: 'sessions', sessionKey: k, episodeId: null, turnId: null, callId: null }),
       })),
     ];
-  }, [store, sessions, theme]);
+  }, [store, sessions, theme, route]);
   const shown = commands.filter((c) => c.label.toLowerCase().includes(q.toLowerCase())).slice(0, 50);
   if (!open) return null;
   const close = () => {

@@ -12,6 +12,8 @@ export interface SessionsSlice {
   sessionsNext: string | null;
   filter: string;
   upsertSession(s: SessionInfo): void;
+  /** Drops sessions the engine deleted, with everything the store holds of them. */
+  removeSessions(keys: string[]): void;
   setFilter(f: string): void;
 }
 
@@ -56,6 +58,9 @@ export interface UiSlice {
   paletteOpen: boolean;
   cheatsheetOpen: boolean;
   notice: { text: string; kind: 'info' | 'error' } | null;
+  /** The episode the replay dialog is open for. */
+  replayDialog: string | null;
+  setReplayDialog(episodeId: string | null): void;
   navigate(route: Partial<Route>): void;
   setNotice(text: string | null, kind?: 'info' | 'error'): void;
   setPalette(open: boolean): void;
@@ -71,6 +76,8 @@ export type State = SessionsSlice &
 
 type Set = StoreApi<State>['setState'];
 
+const CLEARED: Partial<Route> = { sessionKey: null, episodeId: null, turnId: null, callId: null, forkId: null };
+
 function upsertBy<T extends { id: string }>(list: T[] | undefined, item: T, order: (a: T, b: T) => number): T[] {
   const next = (list ?? []).filter((x) => x.id !== item.id);
   next.push(item);
@@ -82,6 +89,18 @@ const sessionsSlice = (set: Set): SessionsSlice => ({
   sessionsNext: null,
   filter: '',
   upsertSession: (s) => set((st) => ({ sessions: { ...st.sessions, [s.key]: s } })),
+  removeSessions: (keys) =>
+    set((st) => {
+      const gone = new Set(keys);
+      const episodeIds = new Set(keys.flatMap((k) => (st.episodes[k] ?? []).map((e) => e.id)));
+      return {
+        sessions: Object.fromEntries(Object.entries(st.sessions).filter(([k]) => !gone.has(k))),
+        episodes: Object.fromEntries(Object.entries(st.episodes).filter(([k]) => !gone.has(k))),
+        alerts: st.alerts.filter((a) => !a.sessionKey || !gone.has(a.sessionKey)),
+        queue: st.queue.filter((id) => !episodeIds.has(id)),
+        route: st.route.sessionKey && gone.has(st.route.sessionKey) ? { ...st.route, ...CLEARED } : st.route,
+      };
+    }),
   setFilter: (filter) => set({ filter }),
 });
 
@@ -141,7 +160,15 @@ const uiSlice = (set: Set): UiSlice & ConfigSlice => ({
   paletteOpen: false,
   cheatsheetOpen: false,
   notice: null,
-  navigate: (r) => set((st) => ({ route: { ...st.route, ...r } })),
+  replayDialog: null,
+  setReplayDialog: (replayDialog) => set({ replayDialog }),
+  // a fork belongs to its call: choosing another call (or turn) closes it
+  navigate: (r) =>
+    set((st) => {
+      const next = { ...st.route, ...r };
+      if (r.forkId === undefined && next.callId !== st.route.callId) next.forkId = null;
+      return { route: next };
+    }),
   setNotice: (text, kind = 'info') => set({ notice: text === null ? null : { text, kind } }),
   setPalette: (paletteOpen) => set({ paletteOpen }),
   setCheatsheet: (cheatsheetOpen) => set({ cheatsheetOpen }),
@@ -170,6 +197,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
   };
   const offs = [
     api.on('sessions:changed', (s) => store.getState().upsertSession(s)),
+    api.on('sessions:removed', (p) => store.getState().removeSessions(p.keys)),
     api.on('episodes:changed', (e) => store.getState().upsertEpisode(e)),
     api.on('turns:changed', (t) => store.getState().upsertTurn(t)),
     api.on('calls:recorded', (c) => store.getState().upsertCall(c)),
@@ -197,6 +225,11 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
   }));
   store.getState().mergeAlerts(alerts.items);
   return () => offs.forEach((off) => off());
+}
+
+/** The call a fork would start from: the chosen one, else the open turn's first. */
+export function selectedCall(st: Pick<State, 'route' | 'calls'>): string | null {
+  return st.route.callId ?? (st.route.turnId ? (st.calls[st.route.turnId]?.[0]?.id ?? null) : null);
 }
 
 /** How many alerts concern each episode and each turn (for badges). */

@@ -11,7 +11,7 @@ import {
 } from '../../../renderer/src/format.ts';
 import { presetFor } from '../../../renderer/src/features/rewards/presets.ts';
 import { turnAt } from '../../../renderer/src/features/logs/turn-at.ts';
-import { formatRoute, parseRoute } from '../../../renderer/src/store/route.ts';
+import { EMPTY_ROUTE, formatRoute, parseRoute, type Route } from '../../../renderer/src/store/route.ts';
 
 test('a clean next prompt is a pure append; a repeated or rewritten message is flagged', () => {
   const t1 = promptText([
@@ -74,23 +74,27 @@ test('reward presets: 1–9 are the first nine scale values, 0 the tenth, others
 });
 
 test('deep links round-trip, with keys that need encoding', () => {
-  const r = {
-    view: 'sessions' as const,
+  const r: Route = {
+    ...EMPTY_ROUTE,
     sessionKey: 'chat:m:u@x',
     episodeId: 'ep_1',
     turnId: 'turn_2',
+    tab: 'diff',
     callId: 'call_3',
+    forkId: 'call_4',
   };
   assert.deepEqual(parseRoute(formatRoute(r)), r);
+  assert.equal(formatRoute(r), '#/session/chat%3Am%3Au%40x/episode/ep_1/turn/turn_2/tab/diff/call/call_3/fork/call_4');
   assert.deepEqual(parseRoute('#/label').view, 'label');
-  assert.deepEqual(parseRoute('#/garbage/%E0%A4%A'), {
-    view: 'sessions',
-    sessionKey: null,
-    episodeId: null,
-    turnId: null,
-    callId: null,
-  });
+  assert.deepEqual(parseRoute('#/garbage/%E0%A4%A'), EMPTY_ROUTE);
+  assert.equal(parseRoute('#/session/s/episode/e/turn/t/tab/nonsense').tab, null, 'only known tabs');
   assert.equal(formatRoute({ ...r, episodeId: null }), '#/session/chat%3Am%3Au%40x');
+  const group: Route = { ...EMPTY_ROUTE, view: 'groups', groupId: 'grp-1' };
+  assert.deepEqual(parseRoute(formatRoute(group)), group);
+  assert.equal(formatRoute({ ...group, groupId: null }), '#/groups');
+  const compare: Route = { ...EMPTY_ROUTE, view: 'compare', episodeId: 'ep_a', otherEpisodeId: 'ep_b' };
+  assert.equal(formatRoute(compare), '#/compare/ep_a/ep_b');
+  assert.deepEqual(parseRoute('#/compare/ep_a/ep_b'), compare);
 });
 
 test('a log line maps to the turn in flight at its time', () => {

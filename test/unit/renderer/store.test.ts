@@ -35,6 +35,7 @@ const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
   id,
   sessionKey: 's',
   groupId: null,
+  replayOf: null,
   index: 0,
   taskId: null,
   metadata: {},

@@ -28,6 +28,25 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
             open {a.turnId ? 'turn' : 'episode'}
           </button>
         )}
+        {a.turnId && a.sessionKey && a.episodeId && (
+          <button
+            type="button"
+            className="link"
+            title="What was replayed against what the model saw"
+            onClick={() =>
+              store.getState().navigate({
+                view: 'sessions',
+                sessionKey: a.sessionKey,
+                episodeId: a.episodeId,
+                turnId: a.turnId,
+                tab: 'sent',
+                callId: null,
+              })
+            }
+          >
+            proof
+          </button>
+        )}
       </div>
       {a.evidence.map((e, i) => (
         <div key={i} className="evidence">

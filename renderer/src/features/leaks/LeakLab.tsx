@@ -1,5 +1,7 @@
-// The leak lab in the UI: run a scenario (a fresh engine and a real gateway each) and read its
-// verdict — clean must stay clean, every leaky scenario must raise what it plants.
+// The leak lab in the UI: run a scenario (a fresh engine and a real gateway each, recording into
+// this workbench) and read its verdict — clean must stay clean, every leaky scenario must raise what
+// it plants. The verdict links to the alert and the turn's proof diff; the run's sessions stay in
+// the workbench, marked as lab data, until removed.
 import { useEffect, useState } from 'react';
 import type { InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
 import { useStoreApi } from '../../store/use-store.ts';
@@ -16,6 +18,32 @@ export function LeakLab() {
       .then(setScenarios)
       .catch((e: Error) => store.getState().setNotice(`Loading the lab scenarios failed: ${e.message}`, 'error'));
   }, [store]);
+  // the alert a verdict is about: the first of the kinds the scenario plants, opened on its turn's diff
+  const openAlert = (v: LabVerdict) => {
+    const a = v.alerts.find((x) => v.expected.includes(x.kind)) ?? v.alerts[0];
+    if (a?.sessionKey && a.episodeId)
+      store.getState().navigate({
+        view: 'sessions',
+        sessionKey: a.sessionKey,
+        episodeId: a.episodeId,
+        turnId: a.turnId,
+        tab: a.turnId ? 'sent' : null,
+        callId: null,
+      });
+    else if (v.sessionKeys[0])
+      store
+        .getState()
+        .navigate({ view: 'sessions', sessionKey: v.sessionKeys[0], episodeId: null, turnId: null, callId: null });
+  };
+  const clear = async () => {
+    try {
+      const r = await store.getState().api.invoke('lab:clear', {});
+      setVerdicts({});
+      store.getState().setNotice(`Removed ${r.removed} lab session(s) with everything they recorded.`);
+    } catch (e) {
+      store.getState().setNotice(`Removing the lab data failed: ${(e as Error).message}`, 'error');
+    }
+  };
   const run = async (name: string) => {
     setRunning(name);
     try {
@@ -29,10 +57,16 @@ export function LeakLab() {
   };
   return (
     <section className="lab" aria-label="Leak lab">
-      <h3>Leak lab</h3>
+      <div className="row">
+        <h3>Leak lab</h3>
+        <span className="spacer" />
+        <button type="button" onClick={() => void clear()} title="Remove every lab run's sessions, calls and alerts">
+          Remove lab data
+        </button>
+      </div>
       <p className="muted small">
         Each scenario runs on its own fresh engine with a real gateway (≈ 15 s) and must raise exactly what it plants;
-        clean must raise nothing.
+        clean must raise nothing. Its sessions land here, marked lab: open the verdict to see the alert and its proof.
       </p>
       <table>
         <tbody>
@@ -52,9 +86,14 @@ export function LeakLab() {
                 <td className="small">expects {s.expected.length ? s.expected.join(', ') : 'no alert'}</td>
                 <td data-testid={`verdict-${s.name}`}>
                   {v ? (
-                    <span className={`badge ${v.pass ? 'ok' : 'warn'}`}>
-                      {v.pass ? 'pass' : 'FAIL'}: {v.alerts.map((a) => a.kind).join(', ') || 'no alert'}
-                    </span>
+                    <button
+                      type="button"
+                      className={`badge ${v.pass ? 'ok' : 'warn'}`}
+                      title="Open the alert and its turn's diff"
+                      onClick={() => openAlert(v)}
+                    >
+                      {v.pass ? 'pass' : 'FAIL'}: {[...new Set(v.alerts.map((a) => a.kind))].join(', ') || 'no alert'}
+                    </button>
                   ) : (
                     ''
                   )}

@@ -6,6 +6,7 @@ import { CALL_OUTCOMES, type UpstreamCall, type UpstreamCallDetail } from '../..
 import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LongText } from '../../components/LongText.tsx';
+import { ForkPanel } from '../forks/ForkPanel.tsx';
 
 interface Msg {
   role: string;
@@ -31,6 +32,7 @@ export function CallView({
 }) {
   const store = useStoreApi();
   const upstreamUrl = useStore((s) => s.info?.upstreamUrl ?? '');
+  const forking = useStore((s) => s.route.callId === call.id && s.route.forkId !== null);
   const [chosen, setOpen] = useState<boolean | null>(null);
   const open = chosen ?? initiallyOpen;
   const [raw, setRaw] = useState(false);
@@ -89,6 +91,13 @@ export function CallView({
             <span className="spacer" />
             <button
               type="button"
+              title="Edit this request and send it again, to the same upstream or another (F)"
+              onClick={() => store.getState().navigate({ callId: call.id, forkId: 'new' })}
+            >
+              Fork…
+            </button>
+            <button
+              type="button"
               onClick={() =>
                 void navigator.clipboard?.writeText(
                   curlFor(`${upstreamUrl}/chat/completions`, detail.requestHeaders, detail.requestBody),
@@ -98,6 +107,7 @@ export function CallView({
               Copy as curl
             </button>
           </div>
+          {forking && <ForkPanel original={detail} />}
           {raw || !body?.messages ? (
             <>
               <h4>Request (as received{body ? ', pretty-printed' : ''})</h4>

@@ -2,9 +2,8 @@
 // any other turn of the session, compared as logical messages, inline or side by side.
 import { useEffect, useMemo, useState } from 'react';
 import type { Episode, TurnDetail, UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
-import { parsePrompt } from '../../../../shared/openclaw/prompt.ts';
-import type { ChatMessage } from '../../../../shared/wire/openai.ts';
-import { comparePrompts, historyText, promptText, tryJson } from '../../format.ts';
+import { logicalPromptText } from '../../../../shared/prompt-text.ts';
+import { comparePrompts, historyText } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 
 const NO_EPISODES: Episode[] = [];
@@ -50,15 +49,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
     };
     // Compared as logical messages (OpenClaw's flattened history, timestamps and Runtime line
     // read the way the model reads them), so a clean next turn is a pure append.
-    const promptOf = (c: UpstreamCallDetail | null) => {
-      const body = c ? (tryJson(c.requestBody) as { messages?: ChatMessage[] } | null) : null;
-      if (!body?.messages) return '';
-      const parsed = parsePrompt(body.messages);
-      return promptText([
-        ...(parsed.system ? [{ role: 'system', content: parsed.system }] : []),
-        ...parsed.logical.map((m) => ({ role: m.role, content: m.text })),
-      ]);
-    };
+    const promptOf = (c: UpstreamCallDetail | null) => (c ? logicalPromptText(c.requestBody) : '');
     void (async () => {
       const siblings = store.getState().turns[turn.episodeId] ?? [];
       const prev = otherId ?? siblings.find((t) => t.index === turn.index - 1)?.id ?? null;

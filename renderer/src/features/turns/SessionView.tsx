@@ -8,10 +8,14 @@ import { LogTerminal } from '../logs/LogTerminal.tsx';
 import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from '../sessions/actions.ts';
 import { TurnView } from './TurnView.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
+import { isTyping } from '../../keys.ts';
+import { selectedCall } from '../../store/store.ts';
 import { ORIGIN_LABELS } from '../sessions/origin.ts';
 
 const IMPORTED_NOTE =
   'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again.';
+const LAB_NOTE =
+  'Recorded by a leak-lab run: read it, replay it, fork its calls; remove every lab run from the Leaks view.';
 const EXTERNAL_NOTE =
   'Driven by an agent service that is not Trajscope: its turns are inferred from the calls it made ' +
   '(a new user message starts a turn).';
@@ -26,6 +30,19 @@ export function SessionView() {
   const turns = useStore((s) => (episodeId ? s.turns[episodeId] : undefined));
   const alerts = useStore((s) => s.alerts);
   const counts = useMemo(() => alertCounts(alerts), [alerts]);
+  // R replays the selected episode; F forks the selected call
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const st = store.getState();
+      if (isTyping(e) || st.paletteOpen || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'R' && episodeId) st.setReplayDialog(episodeId);
+      else if (e.key === 'F' && selectedCall(st)) st.navigate({ callId: selectedCall(st), forkId: 'new', tab: null });
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, episodeId]);
 
   useEffect(() => {
     if (key) void loadEpisodes(store, key);
@@ -55,7 +72,8 @@ export function SessionView() {
   }
   const gw = session.gateway;
   // an external agent drives its own sessions and an imported one is read-only: no composer, no start
-  const drivenHere = session.origin !== 'external' && session.origin !== 'imported';
+  const drivenHere = session.runtime !== 'external' && session.origin !== 'imported' && session.origin !== 'lab';
+  const selected = episodes?.find((e) => e.id === episodeId);
   const act = async (fn: () => Promise<unknown>) => {
     await fn();
     void loadEpisodes(store, key);
@@ -92,12 +110,31 @@ export function SessionView() {
             Start episode
           </button>
         )}
-        {session.origin !== 'imported' && (
+        {selected && (
+          <button
+            type="button"
+            onClick={() => store.getState().setReplayDialog(selected.id)}
+            title="Replay the selected episode (R)"
+          >
+            Replay episode…
+          </button>
+        )}
+        {selected?.replayOf && (
+          <button
+            type="button"
+            onClick={() =>
+              store.getState().navigate({ view: 'compare', episodeId: selected.replayOf, otherEpisodeId: selected.id })
+            }
+          >
+            Compare with its source
+          </button>
+        )}
+        {session.origin !== 'imported' && session.origin !== 'lab' && (
           <button type="button" disabled={!session.openEpisodeId} onClick={() => act(() => endEpisode(store, key))}>
             End episode
           </button>
         )}
-        {session.runtime === 'openclaw' && (
+        {session.runtime === 'openclaw' && session.state !== 'closed' && (
           <button
             type="button"
             onClick={() =>
@@ -190,7 +227,7 @@ export function SessionView() {
             <Composer sessionKey={key} />
           ) : (
             <p className="composer-note muted small" data-testid="origin-note">
-              {session.origin === 'imported' ? IMPORTED_NOTE : EXTERNAL_NOTE}
+              {session.origin === 'imported' ? IMPORTED_NOTE : session.origin === 'lab' ? LAB_NOTE : EXTERNAL_NOTE}
             </p>
           )}
         </section>

@@ -5,18 +5,20 @@ import type { Alert, LogChunk, TurnDetail, UpstreamCall } from '../../../../shar
 import { LongText } from '../../components/LongText.tsx';
 import { duration, pretty, stripAnsi, turnDuration } from '../../format.ts';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
+import type { TurnTab } from '../../store/route.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from '../leaks/AlertCard.tsx';
 import { CallView } from '../prompt/CallView.tsx';
 import { DiffPane } from './DiffPane.tsx';
+import { SentPane } from './SentPane.tsx';
 
 const NO_CALLS: UpstreamCall[] = [];
 
-type Tab = 'history' | 'calls' | 'diff' | 'tools' | 'logs';
-
 export function TurnView({ turnId }: { turnId: string }) {
   const store = useStoreApi();
-  const [tab, setTab] = useState<Tab>('calls');
+  // the tab is part of the address, so a proof diff can be linked to
+  const tab: TurnTab = useStore((s) => s.route.tab) ?? 'calls';
+  const setTab = (t: TurnTab) => store.getState().navigate({ tab: t === 'calls' ? null : t });
   const [turn, setTurn] = useState<TurnDetail | null>(null);
   const calls = useStore((s) => s.calls[turnId] ?? NO_CALLS);
   const live = useStore((s) => (turn ? s.turns[turn.episodeId]?.find((t) => t.id === turnId) : undefined));
@@ -44,7 +46,7 @@ export function TurnView({ turnId }: { turnId: string }) {
     (n, c) => n + Number((c.response?.usage as { total_tokens?: number } | null)?.total_tokens ?? 0),
     0,
   );
-  const tabButton = (id: Tab, label: string) => (
+  const tabButton = (id: TurnTab, label: string) => (
     <button
       type="button"
       role="tab"
@@ -80,6 +82,7 @@ export function TurnView({ turnId }: { turnId: string }) {
       <div className="tabs" role="tablist">
         {tabButton('history', `Replayed history (${t.history.length})`)}
         {tabButton('calls', `Upstream calls (${calls.length})`)}
+        {tabButton('sent', 'Replayed → sent')}
         {tabButton('diff', 'Diff')}
         {tabButton('tools', `Tool calls (${t.toolCalls.length})`)}
         {tabButton('logs', 'Logs during turn')}
@@ -115,6 +118,7 @@ export function TurnView({ turnId }: { turnId: string }) {
           ))}
         </section>
       )}
+      {tab === 'sent' && <SentPane turn={t} calls={calls} />}
       {tab === 'diff' && <DiffPane turn={t} calls={calls} />}
       {tab === 'tools' && (
         <section aria-label="Tool calls">

@@ -1,0 +1,46 @@
+// Forking a recorded call: re-send it as recorded or edited, to its episode's upstream or another
+// connection; the fork is recorded beside the original, which is never changed.
+import { SCRIPTED } from '../../../shared/rollouts.ts';
+import { parseJson } from '../http/body.ts';
+import { HttpError } from '../http/errors.ts';
+import type { Workbench } from '../workbench.ts';
+import type { ApiHandlers } from './handlers.ts';
+
+type Channels = 'upstreams:list' | 'calls:fork' | 'calls:forks';
+
+export function forkHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+  const { store } = wb;
+  return {
+    'upstreams:list': () => wb.upstreams.list(),
+    'calls:forks': (req) => {
+      if (!store.calls.get(req.callId)) throw new HttpError(404, `unknown call ${req.callId}`);
+      return store.calls.forks(req.callId);
+    },
+    'calls:fork': async (req) => {
+      const original = store.calls.detail(req.callId);
+      if (!original) throw new HttpError(404, `unknown call ${req.callId}`);
+      const episode = store.episodes.get(original.episodeId)!;
+      const sameUpstream = episode.upstreamId ?? SCRIPTED;
+      const upstreamId = wb.upstreams.resolve(req.upstream ?? sameUpstream);
+      const label = upstreamId ?? SCRIPTED;
+
+      // the request as recorded (byte for byte), as typed (raw JSON text), or as edited (an object)
+      let text =
+        req.request === undefined
+          ? original.requestBody
+          : typeof req.request === 'string'
+            ? req.request
+            : JSON.stringify(req.request);
+      const body = parseJson(Buffer.from(text)) as { messages?: unknown; model?: unknown } | null;
+      if (!body || typeof body !== 'object' || Array.isArray(body) || !Array.isArray(body.messages)) {
+        throw new HttpError(400, 'the request must be a JSON object with a messages array');
+      }
+      // another connection is asked for its own model, unless the model was edited by hand
+      const recordedModel = (parseJson(Buffer.from(original.requestBody)) as { model?: unknown }).model;
+      if (label !== sameUpstream && body.model === recordedModel) {
+        text = JSON.stringify({ ...body, model: wb.upstreams.modelOf(upstreamId) });
+      }
+      return wb.recorder.fork(original, Buffer.from(text), { id: upstreamId, label });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// Replays, comparisons and groups of rollouts. A replay or a group answers as soon as it has
+// started; its turns run in the background and reach the UI as events.
+import { compareEpisodes } from '../rollouts/compare.ts';
+import { groupView, startGroup } from '../rollouts/groups.ts';
+import { startReplay } from '../rollouts/replay.ts';
+import type { Workbench } from '../workbench.ts';
+import type { ApiHandlers } from './handlers.ts';
+
+type Channels = 'episodes:replay' | 'episodes:compare' | 'groups:start' | 'groups:list' | 'groups:get';
+
+export function rolloutHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+  return {
+    'episodes:replay': async (req) => {
+      const run = await startReplay(wb.rolloutDeps(), req.episodeId, req.overrides);
+      void wb.track(run.done);
+      return run.started;
+    },
+    'episodes:compare': (req) => compareEpisodes(wb.store, req.episodeId, req.otherId),
+    'groups:start': (req) => {
+      const run = startGroup(wb.rolloutDeps(), req);
+      void wb.track(run.done);
+      return run.started;
+    },
+    'groups:list': (req) => wb.store.episodes.groups(req),
+    'groups:get': (req) => groupView(wb.store, req.groupId),
+  };
+}

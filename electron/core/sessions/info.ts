@@ -1,0 +1,25 @@
+// What the sessions rail shows of a session: its stored facts, its counts, and its process.
+import type { SessionInfo } from '../../../shared/domain.ts';
+import type { SessionDeps } from './types.ts';
+
+export function sessionInfo(deps: SessionDeps, key: string, currentTurn: string | null): SessionInfo | null {
+  const row = deps.store.sessions.get(key);
+  if (!row) return null;
+  const stats = deps.store.sessions.stats(key);
+  const gateway = deps.runtimes[row.runtime]?.describe?.(key) ?? null;
+  const state = row.closed_at !== null ? 'closed' : (gateway?.state ?? (currentTurn ? 'busy' : 'idle'));
+  return {
+    key,
+    runtime: row.runtime,
+    origin: row.origin,
+    state,
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+    episodeCount: stats.episode_count,
+    openEpisodeId: stats.open_episode_id,
+    turnCount: stats.turn_count,
+    lastReward: stats.last_reward,
+    alertCount: stats.alert_count,
+    gateway,
+  };
+}

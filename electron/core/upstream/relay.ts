@@ -1,0 +1,178 @@
+// Forwarding one recorded call upstream and recording how it ended: the answer passes through to
+// the caller (chunk by chunk for a stream, reassembled on the way) or, for a fork, only into the
+// record. Calls in flight are known by episode, so closing a session can cancel its calls.
+import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
+import type { EngineEvents } from '../events.ts';
+import { HttpError } from '../http/errors.ts';
+import { toHttpError, type Forwarder, type UpstreamTarget } from '../openai/forward.ts';
+import { ChatAccumulator, SseParser } from '../openai/sse.ts';
+import type { CallResult } from '../store/calls-repo.ts';
+import type { Store } from '../store/store.ts';
+
+/** Where a relayed answer goes: the caller's HTTP response, or nowhere (a fork keeps only its record). */
+export interface Sink {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(chunk: Buffer | string): unknown;
+  end(text?: string): unknown;
+  readonly destroyed: boolean;
+}
+
+export const DISCARD: Sink = { writeHead: () => {}, write: () => {}, end: () => {}, destroyed: false };
+
+type Outcome = Omit<CallResult, 'endedAt'>;
+
+export interface RelayDeps {
+  store: Store;
+  events: EngineEvents;
+  forwarder: Forwarder;
+  /** A call (not a fork) ended, whatever its outcome. */
+  callFinished?: (call: UpstreamCall) => void;
+}
+
+export class CallRelay {
+  readonly #deps: RelayDeps;
+  readonly #inFlight = new Map<string, { episodeId: string; abort: AbortController }>();
+
+  constructor(deps: RelayDeps) {
+    this.#deps = deps;
+  }
+
+  /** Cancels the episode's calls still in flight (its session was closed); returns how many. */
+  cancelEpisode(episodeId: string, reason: string): number {
+    let n = 0;
+    for (const c of this.#inFlight.values()) {
+      if (c.episodeId !== episodeId) continue;
+      c.abort.abort(new Error(reason));
+      n++;
+    }
+    return n;
+  }
+
+  /** Forwards a recorded request and records how it ended; `sink` gets what the caller would. */
+  async relay(
+    call: UpstreamCall,
+    target: UpstreamTarget,
+    bytes: Buffer,
+    streaming: boolean,
+    sink: Sink,
+    abort: AbortController,
+  ): Promise<void> {
+    this.#inFlight.set(call.id, { episodeId: call.episodeId, abort });
+    let firstByteAt: number | null = null;
+    let finished = false;
+    const finish = (o: Outcome) => {
+      finished = true;
+      this.finish(call, o);
+    };
+    try {
+      const up = await this.#deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
+      firstByteAt = Date.now();
+      const type = String(up.headers['content-type'] ?? '');
+      if (up.statusCode !== 200) {
+        const text = await up.body.text();
+        const error = `upstream answered ${up.statusCode}: ${text.slice(0, 500)}`;
+        finish({ status: up.statusCode, outcome: 'error', error, response: null, rawResponse: text, firstByteAt });
+        const contentType = type.includes('json') ? 'application/json' : 'text/plain';
+        sink.writeHead(up.statusCode, { 'content-type': contentType, 'x-content-type-options': 'nosniff' });
+        sink.end(text);
+        return;
+      }
+      if (type.includes('text/event-stream')) {
+        finished = true; // passStream always records the outcome itself
+        await this.passStream(call, up.body, sink, firstByteAt, abort.signal);
+        return;
+      }
+      const text = await up.body.text();
+      const acc = new ChatAccumulator();
+      let readable = true;
+      try {
+        acc.pushCompletion(JSON.parse(text));
+      } catch {
+        readable = false;
+      }
+      // a whole JSON reply to a request that asked for a stream is not what the caller can read
+      const error = !readable
+        ? 'upstream sent a body that is not JSON'
+        : streaming
+          ? 'upstream answered a streaming request with a plain JSON body'
+          : null;
+      const response = readable ? acc.summary(false) : null;
+      finish({
+        status: 200,
+        outcome: error ? 'malformed' : 'complete',
+        error,
+        response,
+        rawResponse: text,
+        firstByteAt,
+      });
+      if (!readable) throw new HttpError(502, error!);
+      sink.writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
+      sink.end(text);
+    } catch (err) {
+      const e = toHttpError(err, new URL(target.baseUrl).origin);
+      if (!finished) finish({ ...failure(e, abort.signal), response: null, rawResponse: null, firstByteAt });
+      throw e;
+    } finally {
+      this.#inFlight.delete(call.id);
+    }
+  }
+
+  /** Relays an SSE body chunk by chunk; a mid-stream failure ends the stream with an error event. */
+  private async passStream(
+    call: UpstreamCall,
+    body: AsyncIterable<Buffer>,
+    res: Sink,
+    firstByteAt: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const parser = new SseParser();
+    const acc = new ChatAccumulator();
+    const raw: string[] = [];
+    const decoder = new TextDecoder();
+    let ended: { outcome: CallOutcome; error: string | null; status: number | null } = {
+      outcome: 'complete',
+      error: null,
+      status: 200,
+    };
+    try {
+      for await (const chunk of body) {
+        raw.push(decoder.decode(chunk, { stream: true }));
+        for (const ev of parser.push(chunk)) acc.pushData(ev.data);
+        res.write(chunk);
+      }
+      for (const ev of parser.end()) acc.pushData(ev.data);
+      if (acc.error) ended = { outcome: 'error', error: acc.error.message, status: 200 };
+      else if (acc.chunkCount === 0)
+        ended = { outcome: 'malformed', error: 'upstream stream held no valid chunk', status: 200 };
+      else if (!acc.complete)
+        ended = { outcome: 'truncated', error: 'upstream stream ended before it was complete', status: 200 };
+    } catch (err) {
+      const e = toHttpError(err, 'upstream');
+      const f = failure(e, signal);
+      // a stream that broke after it began is cut short, whatever broke it
+      ended = { ...f, outcome: f.outcome === 'cancelled' || f.outcome === 'timeout' ? f.outcome : 'truncated' };
+      if (!res.destroyed) res.write(`data: ${JSON.stringify({ error: { message: e.message, type: e.type } })}\n\n`);
+    }
+    // what arrived is kept for inspection, whatever the outcome
+    this.finish(call, { ...ended, response: acc.summary(true), rawResponse: raw.join(''), firstByteAt });
+    res.end();
+  }
+
+  private finish(call: UpstreamCall, o: Outcome): void {
+    const done = this.#deps.store.calls.finish(call, { ...o, endedAt: Date.now() });
+    this.#deps.events.emit('calls:recorded', done);
+    if (!done.forkOf) this.#deps.callFinished?.(done); // a fork is nobody's turn
+  }
+}
+
+/** How a call that failed in transport ended: cancelled by its caller, too slow, unreachable, or broken. */
+function failure(e: HttpError, signal: AbortSignal): { status: number; outcome: CallOutcome; error: string } {
+  if (signal.aborted) {
+    const why = signal.reason instanceof Error ? signal.reason.message : 'cancelled';
+    return { status: 499, outcome: 'cancelled', error: `cancelled: ${why}` };
+  }
+  if (e.status === 504) return { status: 504, outcome: 'timeout', error: e.message };
+  if (e.type === 'upstream_unreachable') return { status: 502, outcome: 'unreachable', error: e.message };
+  return { status: e.status, outcome: 'error', error: e.message };
+}
