@@ -9,7 +9,7 @@ import type { Scenario } from '../../shared/schemas.ts';
 import { LeakAnalyzer } from './analysis/analyzer.ts';
 import type { ConfigService } from './config/service.ts';
 import { EngineEvents } from './events.ts';
-import { detectOpenClaw, type OpenClawBinary } from './gateways/binary.ts';
+import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
 import type { JsonObject } from './gateways/config.ts';
 import { GatewayPool } from './gateways/pool.ts';
 import { GatewaySupervisor, type SupervisorOptions } from './gateways/supervisor.ts';
@@ -302,6 +302,7 @@ export class Workbench {
         overlay: () => this.overlay(),
         readyTimeoutMs: this.extras.openclaw?.readyTimeoutMs,
         base: this.extras.openclaw?.base,
+        launcherNode: nodeForGateways(this.config.current.openclawNode),
         onChange: (gw) => gw.log.sessionKey && this.sessions.notify(gw.log.sessionKey),
       });
       // gateways a crashed earlier run left behind are reaped even when OpenClaw is now missing

@@ -282,6 +282,18 @@ describe(
   },
 );
 
+/** Processes of any gateway under a data dir (each carries its state dir in its environment). */
+function gatewayProcesses(dataDir: string) {
+  const marker = `OPENCLAW_STATE_DIR=${dataDir}/gateways/`;
+  return allProcesses().filter((p) => {
+    try {
+      return readFileSync(`/proc/${p.pid}/environ`, 'utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
 test(
   'trajscope serve with OpenClaw: SIGTERM leaves no gateway process behind',
   { skip: available ? false : 'OpenClaw is not installed (run npm ci)' },
@@ -298,23 +310,47 @@ test(
         { authorization: `Bearer ${ready.adminKey}` },
       );
       assert.equal(r.status, 200, JSON.stringify(r.body));
-      const marker = `OPENCLAW_STATE_DIR=${dir.path}/gateways/`;
-      const ours = () =>
-        allProcesses().filter((p) => {
-          try {
-            return readFileSync(`/proc/${p.pid}/environ`, 'utf8').includes(marker);
-          } catch {
-            return false;
-          }
-        });
-      assert.ok(ours().length >= 2, 'the gateway tree runs while the host does');
+      assert.ok(gatewayProcesses(dir.path).length >= 2, 'the gateway tree runs while the host does');
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       assert.equal(code, 0);
-      assert.deepEqual(ours(), []);
+      assert.deepEqual(gatewayProcesses(dir.path), []);
       assert.deepEqual(gatewayDirs(dir.path), []);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      dir.remove();
+    }
+  },
+);
+
+test(
+  'SIGKILL of the engine alone: every gateway process is gone within 5 s; the next start removes their dirs',
+  { skip: available ? false : 'OpenClaw is not installed (run npm ci)', timeout: 180_000 },
+  async () => {
+    const dir = tempDir();
+    let host = await startHost(dir.path, ['--runtime', 'openclaw', '--pool-size', '1', '--no-ui']);
+    try {
+      const r = await request(
+        `${host.ready.proxy}/session/killed/turn`,
+        'POST',
+        { message: 'hi' },
+        { authorization: `Bearer ${host.ready.adminKey}` },
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      // the session's gateway and the warm pool's replacement
+      await until('two gateways to run', () => gatewayDirs(dir.path).length === 2, 60_000);
+      assert.ok(gatewayProcesses(dir.path).length >= 4);
+      const killedAt = Date.now();
+      host.child.kill('SIGKILL');
+      await until('every gateway process to exit', () => gatewayProcesses(dir.path).length === 0, 5_000, 50);
+      const took = Date.now() - killedAt;
+      assert.ok(took <= 5_000, `gone after ${took} ms`);
+      assert.equal(gatewayDirs(dir.path).length, 2, 'left for the next start to reap');
+      host = await startHost(dir.path, ['--runtime', 'openclaw', '--pool-size', '0', '--no-ui']);
+      await until('the dead gateways to be reaped', () => gatewayDirs(dir.path).length === 0);
+      assert.equal(await host.stop(), 0);
+    } finally {
+      if (host.child.exitCode === null) host.child.kill('SIGKILL');
       dir.remove();
     }
   },

@@ -11,6 +11,7 @@ import { request } from 'undici';
 import type { GatewayInfo, SessionState } from '../../../shared/domain.ts';
 import type { OpenClawBinary } from './binary.ts';
 import { effectiveConfig, writeConfig, type JsonObject, type ProviderBinding } from './config.ts';
+import { MARKER_ENV } from './launcher.ts';
 import type { GatewayLog } from './logs.ts';
 import { findInTree, processesWithEnv, processTree, signalTree } from './procfs.ts';
 
@@ -26,6 +27,8 @@ export interface GatewaySpec {
   readyTimeoutMs: number;
   nodeOptions: string;
   base?: 'safe' | 'openclaw-defaults';
+  /** The launcher that holds this gateway and takes it down when the engine goes (launcher.ts). */
+  launcher: { node: string; path: string };
 }
 
 export class GatewayStartError extends Error {}
@@ -135,14 +138,17 @@ export class Gateway {
     // a command line from /proc or ps.
     const args = [...b.args, 'gateway', 'run', '--bind', 'loopback', '--port', String(this.port), '--auth', 'token'];
     this.log.write('system', `$ openclaw ${args.slice(b.args.length).join(' ')}   (token from the config file)\n`);
-    const sub = execa(b.command, args, {
-      env,
+    // The launcher runs the gateway and holds our end of a pipe on its stdin: when this process dies,
+    // however it dies, the pipe closes and the launcher takes the whole gateway down.
+    const { node, path } = this.spec.launcher;
+    const sub = execa(node, [path, b.command, ...args], {
+      env: { ...env, [MARKER_ENV]: this.envMarker },
       extendEnv: false,
       cwd: this.dir,
       detached: true,
       reject: false,
       buffer: false,
-      stdin: 'ignore',
+      stdin: 'pipe',
       cleanup: true,
     });
     this.sub = sub;
@@ -158,9 +164,17 @@ export class Gateway {
       this.log.write('system', `\n[trajscope] gateway process exited: ${how}${why}\n`);
       if (!this.stopping && this.state !== 'closed') {
         this.state = 'crashed';
+        this.sweep(); // nothing of a crashed gateway stays running until someone restarts it
         this.onCrash?.(this);
       }
     });
+  }
+
+  /** SIGKILLs every process still carrying this gateway's marker; returns how many there were. */
+  private sweep(): number {
+    const stragglers = processesWithEnv(this.envMarker);
+    for (const p of stragglers) signalTree(p, 'SIGKILL', [p]);
+    return stragglers.length;
   }
 
   /** The environment entry every process of this gateway carries. */
@@ -277,12 +291,7 @@ export class Gateway {
       }
       // Whatever is left of this gateway (children of a crashed server, a broker in its own
       // process group) still carries the gateway's state dir in its environment.
-      for (let i = 0; i < 20; i++) {
-        const stragglers = processesWithEnv(this.envMarker);
-        if (stragglers.length === 0) break;
-        for (const p of stragglers) signalTree(p, 'SIGKILL', [p]);
-        await sleep(50);
-      }
+      for (let i = 0; i < 20 && this.sweep() > 0; i++) await sleep(50);
       this.state = 'closed';
       this.log.close();
       rmSync(this.dir, { recursive: true, force: true, maxRetries: 3 });

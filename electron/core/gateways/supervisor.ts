@@ -10,6 +10,8 @@ import type { Store } from '../store/store.ts';
 import type { OpenClawBinary } from './binary.ts';
 import { mergeConfig, type JsonObject, type ProviderBinding } from './config.ts';
 import { Gateway } from './gateway.ts';
+import { nodeForGateways } from './binary.ts';
+import { writeLauncher } from './launcher.ts';
 import { GatewayLog } from './logs.ts';
 import { claimPort, releasePort } from './port-claims.ts';
 import { isAlive, processesWithEnv, processTree, signalTree, TreeSampler } from './procfs.ts';
@@ -27,6 +29,8 @@ export interface SupervisorOptions {
   base?: 'safe' | 'openclaw-defaults';
   /** Called when a gateway's stats or state change. */
   onChange?: (gw: Gateway) => void;
+  /** The Node that runs each gateway's launcher (default: the one that runs the gateways). */
+  launcherNode?: string;
 }
 
 interface PidRecord {
@@ -61,6 +65,7 @@ export class GatewaySupervisor {
   private readonly gatewaysDir: string;
   private readonly pidDir: string;
   private readonly logDir: string;
+  private readonly launcherPath: string;
 
   constructor(options: SupervisorOptions) {
     this.options = options;
@@ -70,6 +75,7 @@ export class GatewaySupervisor {
     this.logDir = join(options.dataDir, 'logs');
     for (const d of [this.gatewaysDir, this.pidDir, this.logDir, join(this.gatewaysDir, 'compile-cache')])
       privateDir(d);
+    this.launcherPath = writeLauncher(this.gatewaysDir);
   }
 
   get running(): Gateway[] {
@@ -148,6 +154,7 @@ export class GatewaySupervisor {
         readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
         nodeOptions: this.options.nodeOptions ?? '--max-old-space-size=384 --max-semi-space-size=2',
         base: this.options.base,
+        launcher: { node: this.options.launcherNode ?? nodeForGateways(), path: this.launcherPath },
       },
       log,
     );
