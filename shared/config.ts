@@ -3,7 +3,7 @@
 // the TRAJSCOPE_* env vars, the --config file, the settings saved from the UI and the Electron host
 // all resolve through this table (electron/core/config/ does the reading and layering).
 import { z } from 'zod';
-import { ISOLATION_MODES, RUNTIME_KINDS } from './domain.ts';
+import { GATEWAY_MODES, ISOLATION_MODES, RUNTIME_KINDS } from './domain.ts';
 
 /** Where an effective value came from, highest first. */
 export const CONFIG_SOURCES = ['flag', 'env', 'file', 'saved', 'default'] as const;
@@ -102,6 +102,24 @@ export const CONFIG_FIELDS = {
     default: 'rebind',
     live: true,
     help: `OpenClaw isolation per episode: ${ISOLATION_MODES.join('|')}`,
+  },
+  gatewayMode: {
+    schema: z.enum(GATEWAY_MODES),
+    kind: 'text',
+    arg: '<mode>',
+    default: 'per-session',
+    live: true,
+    help:
+      'OpenClaw gateways: per-session (a process each) | shared (sessions as agents of shared gateways); ' +
+      'applies to sessions placed from then on',
+  },
+  sessionsPerGateway: {
+    schema: z.number().int().min(1).max(64),
+    kind: 'int',
+    arg: '<n>',
+    default: 8,
+    live: true,
+    help: 'shared mode: sessions per shared gateway (for gateways started from then on)',
   },
   openclawConfig: {
     schema: z.union([text(), jsonObject]),

@@ -37,6 +37,7 @@ export type CallOutcome = keyof typeof CALL_OUTCOMES;
 export const ALERT_KINDS = {
   double_feed: 'double feed',
   cross_episode: 'cross-episode content',
+  cross_session: "another session's content",
   history_not_reset: 'history not reset',
   stale_key: 'stale key',
   key_mismatch: "another session's key",
@@ -68,7 +69,12 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** per-session: a gateway process of its own per session; shared: sessions as agents of shared gateways. */
+export const GATEWAY_MODES = ['per-session', 'shared'] as const;
+export type GatewayMode = (typeof GATEWAY_MODES)[number];
+
 export interface GatewayInfo {
+  gatewayId: string | null;
   pid: number | null;
   port: number | null;
   state: SessionState;
@@ -77,6 +83,8 @@ export interface GatewayInfo {
   startedAt: number | null;
   restarts: number;
   exitCode: number | null;
+  /** On a shared gateway: the session's agent, and how many sessions the gateway holds. */
+  shared: { agentId: string; sessions: number } | null;
 }
 
 export interface SessionInfo {

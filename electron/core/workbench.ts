@@ -22,6 +22,7 @@ import { createDataProxy } from './proxy/server.ts';
 import { DirectRuntime } from './runtime/direct.ts';
 import { ExternalRuntime } from './runtime/external.ts';
 import { OpenClawRuntime } from './runtime/openclaw.ts';
+import { SharedSeats } from './runtime/shared-seats.ts';
 import type { AgentRuntime } from './runtime/types.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { ExternalTurns } from './sessions/external-turns.ts';
@@ -50,6 +51,8 @@ export interface EngineExtras {
     stableSessionKey?: boolean;
     /** Benchmarks compare OpenClaw's own defaults with the safe config. */
     base?: SupervisorOptions['base'];
+    /** How often a busy shared gateway is probed for a wedge (tests shorten it). */
+    watchdogMs?: number;
   };
   /**
    * Record into another engine's store and event bus (a leak-lab run inside the workbench): that
@@ -76,6 +79,8 @@ export class Workbench {
   openclaw: OpenClawBinary | null = null;
   supervisor: GatewaySupervisor | null = null;
   pool: GatewayPool | null = null;
+  /** Shared mode: sessions seated as agents of shared gateways. */
+  seats: SharedSeats | null = null;
   analyzer!: LeakAnalyzer;
   proxyUrl = '';
   /** The registration with AReaL's Router, when one is configured. */
@@ -330,9 +335,28 @@ export class Workbench {
       () => supervisor.stopAll(),
       () => pool.stop(),
     );
+    const seats = new SharedSeats({
+      supervisor,
+      capacity: () => this.config.current.sessionsPerGateway,
+      warmup: () => warmup,
+      park: () => ({
+        baseUrl: this.recorder.url,
+        apiKey: mintEpisodeKey(),
+        model: this.upstreams.modelOf(this.upstreams.current()),
+      }),
+      warn: (m) => this.warn(m),
+      spare: () => this.poolSize() > 0,
+      watchdogMs: this.extras.openclaw?.watchdogMs,
+      onSeat: (key, gatewayId, agentId) => this.store.seats.sit(key, gatewayId, agentId),
+      onUnseat: (key, gatewayId) => this.store.seats.leave(key, gatewayId),
+      onHostDown: (keys) => (this.runtimes.openclaw as OpenClawRuntime | undefined)?.hostDown(keys),
+    });
+    this.seats = seats;
     this.runtimes.openclaw = new OpenClawRuntime({
       supervisor,
       pool,
+      seats,
+      gatewayMode: () => this.config.current.gatewayMode,
       forwarder: this.runtimeForwarder,
       stableSessionKey: this.extras.openclaw?.stableSessionKey,
       recorderUrl: () => this.recorder.url,
@@ -356,9 +380,17 @@ export class Workbench {
   }
 
   /** Starts filling the warm pool when OpenClaw is the default runtime (or a size is asked for). */
+  /** Keeps gateways ready ahead of need: warm ones of their own, or one shared gateway's free slots. */
+  private poolSize(): number {
+    return this.config.current.poolSize ?? (this.defaultRuntime === 'openclaw' ? 1 : 0);
+  }
+
   private fillPool(): void {
-    const size = this.config.current.poolSize ?? (this.defaultRuntime === 'openclaw' ? 1 : 0);
-    if (this.pool && size > 0) this.pool.setSize(size);
+    const size = this.poolSize();
+    if (size === 0) return;
+    if (this.config.current.gatewayMode === 'shared')
+      void this.seats?.prefill().catch((err: Error) => this.warn(`shared gateway: ${err.message}`));
+    else this.pool?.setSize(size);
   }
 
   info(): AppInfo {

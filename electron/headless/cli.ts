@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addConfigOptions, defaultDataDir, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
-import { ISOLATION_MODES, STARTABLE_RUNTIMES } from '../../shared/domain.ts';
+import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } from '../../shared/domain.ts';
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
@@ -146,8 +146,14 @@ function program(done: (o: Outcome) => void): Command {
     .command('run <scenario>')
     .option('--json', 'print the verdict as JSON')
     .option('--openclaw-bin <path>', 'openclaw.mjs or an openclaw executable')
-    .action(async (scenario: string, opts: { json?: boolean; openclawBin?: string }) => {
-      done({ exit: await labRun(scenario, { json: Boolean(opts.json), openclawBin: opts.openclawBin }) });
+    .addOption(
+      new Option('--gateway-mode <mode>', 'a gateway per session, or sessions as agents of shared gateways')
+        .choices([...GATEWAY_MODES])
+        .default('per-session'),
+    )
+    .action(async (scenario: string, opts: { json?: boolean; openclawBin?: string; gatewayMode: GatewayMode }) => {
+      const run = { json: Boolean(opts.json), openclawBin: opts.openclawBin, gatewayMode: opts.gatewayMode };
+      done({ exit: await labRun(scenario, run) });
     });
   return root;
 }

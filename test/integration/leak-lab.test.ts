@@ -1,11 +1,12 @@
 // The leak lab is the detectors' test: every leaky scenario, run against a real gateway, must
-// raise its alert, and the clean one must raise none.
+// raise its alert, and the clean ones must raise none. Here with a gateway per session;
+// leak-lab-shared.test.ts runs them all with sessions as agents of shared gateways.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { labEngineFactory } from '../../electron/core/api/lab-engine.ts';
-import { runScenario, SCENARIOS } from '../../electron/core/lab/scenarios.ts';
+import { SCENARIOS } from '../../electron/core/lab/scenarios.ts';
+import { checkScenario } from '../helpers/lab.ts';
 
 const available = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
 
@@ -41,17 +42,6 @@ describe(
       assert.deepEqual(v, { scenario: 'clean', expected: [], sessionKeys: v.sessionKeys, alerts: [], pass: true });
     });
 
-    for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) {
-      test(`${sc.name}: raises ${sc.expected.join(' + ') || 'nothing'}`, { timeout: 180_000 }, async () => {
-        const v = await runScenario(sc.name, labEngineFactory());
-        const kinds = new Set(v.alerts.map((a) => a.kind));
-        for (const k of sc.expected) assert.ok(kinds.has(k), `${k} raised (got ${[...kinds].join(', ') || 'nothing'})`);
-        assert.equal(v.pass, true);
-        for (const a of v.alerts) {
-          assert.ok(a.evidence.length > 0, `${a.kind} carries evidence`);
-          assert.ok(a.sessionKey && a.episodeId, `${a.kind} names its session and episode`);
-        }
-      });
-    }
+    for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) checkScenario(sc.name, 'per-session');
   },
 );

@@ -1,8 +1,9 @@
 // The leak detectors, run on every upstream call as it is recorded: double feed (a logical message
 // twice, or prior content the DataProxy did not send), cross-episode leakage (an earlier episode's
-// content in a later episode's prompt), and the boundary invariants (history not reset at an
-// episode's first turn, stale or foreign keys, calls outside any turn, system prompt drift, state
-// files carried over). Each alert names its turn and call and carries the offending spans.
+// content in a later episode's prompt), cross-session leakage (another session's content), and
+// the boundary invariants (history not reset at an episode's first turn, stale or foreign keys,
+// calls outside any turn, system prompt drift, state files carried over). Each alert names its
+// turn and call and carries the offending spans.
 import { createHash } from 'node:crypto';
 import type { Alert, AlertEvidence, AlertKind, Severity, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { normalizeText, openclawSessionKey, parsePrompt } from '../../../shared/openclaw/prompt.ts';
@@ -10,6 +11,7 @@ import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 import { crossEpisode } from './cross-episode.ts';
+import { ContentIndex, crossSession } from './cross-session.ts';
 import { systemPromptDrift } from './drift.ts';
 import { MAX_EVIDENCE, type Finding } from './findings.ts';
 import { SessionPrints } from './prints.ts';
@@ -34,11 +36,24 @@ export class LeakAnalyzer {
   private readonly events: EngineEvents;
   private readonly sessions = new Map<string, SessionPrints>();
   private readonly raised = new Set<string>();
+  /** Every session's content, for cross-session matching; rebuilt from the store on first use. */
+  private content: ContentIndex | null = null;
 
   constructor(store: Store, events: EngineEvents) {
     this.store = store;
     this.events = events;
     events.on('turns:changed', (t) => t.status === 'ok' && this.learnTurn(t));
+  }
+
+  /** How many recent turns the cross-session index is rebuilt from after a restart. */
+  static readonly REBUILD_TURNS = 20_000;
+
+  private contentIndex(): ContentIndex {
+    if (!this.content) {
+      this.content = new ContentIndex();
+      for (const t of this.store.turns.recentOk(LeakAnalyzer.REBUILD_TURNS).reverse()) this.content.learn(t);
+    }
+    return this.content;
   }
 
   /** Stores and announces an alert, once per `dedupe` key. */
@@ -81,6 +96,7 @@ export class LeakAnalyzer {
   private learnTurn(t: Turn): void {
     // built lazily, from the store, on the session's first analyzed call
     this.sessions.get(t.sessionKey)?.learn(t, this.indexOf(t.episodeId));
+    this.content?.learn(t);
   }
 
   /**
@@ -226,20 +242,33 @@ export class LeakAnalyzer {
     const replayed = new Set([...history.map((h) => normalizeText(h.content)), normalizeText(current)]);
     const unexplained = prior.filter((m) => !replayed.has(normalizeText(m.text)));
     const systemNew = [...system.starts.keys()].some((h) => !p.baseline!.has(h));
+    const own = new Set<number>();
+    for (const text of [...history.map((h) => h.content), current])
+      for (const h of p.shingles(text).starts.keys()) own.add(h);
+    const unexplainedShingles = unexplained.map((m) => p.shingles(m.text));
     if (unexplained.length > 0 || systemNew) {
-      const own = new Set<number>();
-      for (const text of [...history.map((h) => h.content), current])
-        for (const h of p.shingles(text).starts.keys()) own.add(h);
       const findings = crossEpisode(p, {
         episodeId: call.episodeId,
         episodeIndex: episode.index,
         system,
-        unexplained: unexplained.map((m) => p.shingles(m.text)),
+        unexplained: unexplainedShingles,
         own,
         scope: call.turnId ?? call.id,
       });
       for (const f of findings) out.push(this.report(where, f));
     }
+    // another session's content: checked in the whole system prompt too (a shared workspace file
+    // is there from the first call, so it is in the baseline)
+    const ownEpisodes = [...p.episodes.values()];
+    const findings = crossSession(this.contentIndex(), {
+      sessionKey: call.sessionKey,
+      system,
+      unexplained: unexplainedShingles,
+      isOwn: (h) => own.has(h) || ownEpisodes.some((e) => e.shingles.has(h)),
+      baselineOf: (k) => this.sessions.get(k)?.baseline ?? null,
+      scope: call.turnId ?? call.id,
+    });
+    for (const f of findings) out.push(this.report(where, f));
     return out.filter((a): a is Alert => a !== null);
   }
 }

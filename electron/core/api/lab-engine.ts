@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { GatewayMode } from '../../../shared/domain.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
 import { ConfigService } from '../config/service.ts';
 import type { LabEngine, LabEngineFactory } from '../lab/scenarios.ts';
@@ -17,10 +18,16 @@ export function labRunsDir(dataDir: string): string {
   return join(dataDir, 'lab');
 }
 
+interface LabOptions {
+  openclawBin?: string | undefined;
+  /** per-session or shared gateways (the lab runs every scenario in both). */
+  gatewayMode?: GatewayMode;
+}
+
 async function labEngine(
   dataDir: string,
   spec: { scenario?: Scenario; overlay?: Record<string, unknown> },
-  openclawBin: string | undefined,
+  opts: LabOptions,
   extras: EngineExtras,
   after: (wb: Workbench, keys: string[]) => void,
 ): Promise<LabEngine> {
@@ -29,7 +36,8 @@ async function labEngine(
     runtime: 'openclaw',
     poolSize: 0,
     isolation: 'rebind',
-    ...(openclawBin ? { openclawBin } : {}),
+    gatewayMode: opts.gatewayMode ?? 'per-session',
+    ...(opts.openclawBin ? { openclawBin: opts.openclawBin } : {}),
     ...(spec.overlay ? { openclawConfig: spec.overlay } : {}),
   });
   const wb = new Workbench(config, { scenario: spec.scenario, ...extras });
@@ -58,10 +66,10 @@ async function labEngine(
 }
 
 /** A run on a throwaway data dir, removed when the run stops (the CLI's `lab run`, the tests). */
-export function labEngineFactory(opts: { openclawBin?: string | undefined } = {}): LabEngineFactory {
+export function labEngineFactory(opts: LabOptions = {}): LabEngineFactory {
   return (spec) => {
     const dir = mkdtempSync(join(tmpdir(), 'trajscope-lab-'));
-    return labEngine(dir, spec, opts.openclawBin, {}, () => rmSync(dir, { recursive: true, force: true }));
+    return labEngine(dir, spec, opts, {}, () => rmSync(dir, { recursive: true, force: true }));
   };
 }
 
@@ -72,7 +80,7 @@ export function workbenchLabFactory(main: Workbench): LabEngineFactory {
     return labEngine(
       dir,
       spec,
-      main.openclaw?.path,
+      { openclawBin: main.openclaw?.path, gatewayMode: main.config.current.gatewayMode },
       { shared: { store: main.store, events: main.events, origin: 'lab' } },
       // the run closed its sessions; the workbench's rail shows them so
       (_wb, keys) => keys.forEach((key) => main.sessions.notify(key)),

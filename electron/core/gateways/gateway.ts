@@ -10,7 +10,7 @@ import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
 import type { GatewayInfo, SessionState } from '../../../shared/domain.ts';
 import type { OpenClawBinary } from './binary.ts';
-import { effectiveConfig, writeConfig, type JsonObject, type ProviderBinding } from './config.ts';
+import { effectiveConfig, mergeConfig, writeConfig, type JsonObject, type ProviderBinding } from './config.ts';
 import { MARKER_ENV } from './launcher.ts';
 import type { GatewayLog } from './logs.ts';
 import { findInTree, processesWithEnv, processTree, signalTree } from './procfs.ts';
@@ -35,6 +35,14 @@ export class GatewayStartError extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  promise.catch(() => {}); // a batch nobody waits for any more must not be an unhandled rejection
+  return { promise, resolve, reject };
+}
+
 export class Gateway {
   readonly id: string;
   readonly dir: string;
@@ -53,6 +61,8 @@ export class Gateway {
   cpuPercent: number | null = null;
   /** Called once when the process exits without being asked to. */
   onCrash: ((gw: Gateway) => void) | null = null;
+  /** Config merged over everything else (a shared gateway's agents, their providers, its store). */
+  extraConfig: (() => JsonObject) | null = null;
   private sub: ResultPromise | null = null;
   private exited: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
@@ -86,14 +96,16 @@ export class Gateway {
   }
 
   private configFor(provider: ProviderBinding, token = this.token): JsonObject {
-    return effectiveConfig(
+    const cfg = effectiveConfig(
       { dir: this.dir, port: this.port, token, provider, base: this.spec.base },
       this.spec.overlay,
     );
+    return this.extraConfig ? mergeConfig(cfg, this.extraConfig()) : cfg;
   }
 
   info(restarts: number): GatewayInfo {
     return {
+      gatewayId: this.id,
       pid: this.pid,
       port: this.port,
       state: this.state,
@@ -102,6 +114,7 @@ export class Gateway {
       startedAt: this.startedAt,
       restarts,
       exitCode: this.exitCode,
+      shared: null,
     };
   }
 
@@ -109,7 +122,9 @@ export class Gateway {
   async start(): Promise<void> {
     try {
       for (const d of ['state', 'home', 'tmp', 'logs']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
-      writeConfig(this.configPath, this.configFor(this.binding));
+      const config = this.configFor(this.binding);
+      writeConfig(this.configPath, config);
+      this.written = JSON.stringify(config);
       this.spawn();
       await this.waitReady();
       this.state = 'ready';
@@ -237,7 +252,7 @@ export class Gateway {
    * and returns only once the gateway logged that the reload was applied: a request sent before
    * that would still go out with the old key.
    */
-  async rebind(binding: ProviderBinding, timeoutMs = 15_000): Promise<void> {
+  async rebind(binding: ProviderBinding): Promise<void> {
     if (!this.isRunning) throw new Error(`${this.id} is not running`);
     if (
       binding.apiKey === this.binding.apiKey &&
@@ -245,6 +260,48 @@ export class Gateway {
       binding.model === this.binding.model
     )
       return;
+    const previous = this.binding;
+    this.binding = binding;
+    try {
+      await this.applyConfig();
+    } catch (err) {
+      this.binding = previous;
+      throw err;
+    }
+  }
+
+  /**
+   * Writes the config as it now stands and resolves once the gateway applied it. Changes asked for
+   * while a write is in flight go out together in the next one (a shared gateway's sessions rebind
+   * at once): one reload at a time, so the next "applied" line is always the answer to our write.
+   */
+  applyConfig(): Promise<void> {
+    this.nextWrite ??= deferred();
+    const wait = this.nextWrite.promise;
+    if (!this.writing) this.writeNext();
+    return wait;
+  }
+
+  private nextWrite: ReturnType<typeof deferred> | null = null;
+  private writing: Promise<void> | null = null;
+  private written = '';
+
+  private writeNext(): void {
+    const batch = this.nextWrite!;
+    this.nextWrite = null;
+    this.writing = this.writeAndWait()
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        this.writing = null;
+        if (this.nextWrite) this.writeNext();
+      });
+  }
+
+  private async writeAndWait(timeoutMs = 15_000): Promise<void> {
+    if (!this.isRunning) throw new Error(`${this.id} is not running`);
+    const config = this.configFor(this.binding);
+    const text = JSON.stringify(config);
+    if (text === this.written) return; // nothing changed: no reload will be logged
     let unwatch = () => {};
     const applied = new Promise<void>((resolve, reject) => {
       let seen = '';
@@ -258,14 +315,10 @@ export class Gateway {
     const timer = sleep(timeoutMs).then(() =>
       Promise.reject(new Error(`${this.id} did not apply the new config within ${timeoutMs / 1000} s`)),
     );
-    const previous = this.binding;
-    this.binding = binding;
     try {
-      writeConfig(this.configPath, this.configFor(binding));
+      writeConfig(this.configPath, config);
       await Promise.race([applied, timer, this.exited.then(() => Promise.reject(new Error(this.describeExit())))]);
-    } catch (err) {
-      this.binding = previous;
-      throw err;
+      this.written = text;
     } finally {
       unwatch();
       timer.catch(() => {}); // the race is over: the timer's later rejection has no reader

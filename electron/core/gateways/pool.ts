@@ -90,16 +90,23 @@ export class GatewayPool {
   }
 }
 
-/** One throwaway request: the gateway's first request costs seconds of warm-up. */
-export async function warm(gw: Gateway): Promise<void> {
+/**
+ * One throwaway request: the gateway's first request costs seconds of warm-up. A shared gateway is
+ * warmed through one of its agents (`agentId`), whose session keys must then be agent-scoped.
+ */
+export async function warm(gw: Gateway, agentId?: string): Promise<void> {
+  const key = `trajscope-warmup:${randomUUID()}`;
   const res = await request(`${gw.url}/v1/chat/completions`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${gw.token}`,
       'content-type': 'application/json',
-      'x-openclaw-session-key': `trajscope-warmup:${randomUUID()}`,
+      'x-openclaw-session-key': agentId ? `agent:${agentId}:${key}` : key,
     },
-    body: JSON.stringify({ model: 'openclaw/default', messages: [{ role: 'user', content: 'warm-up' }] }),
+    body: JSON.stringify({
+      model: agentId ? `openclaw/${agentId}` : 'openclaw/default',
+      messages: [{ role: 'user', content: 'warm-up' }],
+    }),
     headersTimeout: 120_000,
     bodyTimeout: 120_000,
   });

@@ -132,7 +132,12 @@ export class GatewaySupervisor {
   async spawn(
     provider: ProviderBinding,
     sessionKey: string | null,
-    opts: { port?: number; overlay?: JsonObject } = {},
+    opts: {
+      port?: number;
+      overlay?: JsonObject;
+      /** Runs before the process starts: a shared gateway sets up its agents here. */
+      prepare?: (gw: Gateway) => void;
+    } = {},
   ): Promise<Gateway> {
     const id = `gw-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
     const port = opts.port ?? (await this.allocatePort());
@@ -159,6 +164,14 @@ export class GatewaySupervisor {
       log,
     );
     this.gateways.set(id, gw);
+    try {
+      opts.prepare?.(gw);
+    } catch (err) {
+      this.forget(gw);
+      log.close();
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
     const pidFile = join(this.pidDir, `${id}.json`);
     const started = gw.start();
     // the pid exists right after spawn: record it before waiting, so a crash of ours mid-start is reapable

@@ -1,19 +1,24 @@
-// OpenClawRuntime: each session gets its own supervised gateway, bound to the open episode's
-// upstream key before any turn uses it. Each turn is one streamed chat completion to that gateway
-// with the replayed history and a fresh x-openclaw-session-key, so OpenClaw's own per-key
-// transcript never feeds an earlier turn a second time.
+// OpenClawRuntime: every session runs on an OpenClaw gateway bound to the open episode's upstream
+// key before any turn uses it — a gateway of its own (per-session mode), or an agent slot of a
+// shared gateway (shared mode: shared-seats.ts). Each turn is one streamed chat completion with the
+// replayed history and a fresh x-openclaw-session-key (agent-scoped on a shared gateway), so
+// OpenClaw's own per-key transcript never feeds an earlier turn a second time. Only this runtime
+// talks to a gateway, and it sets the model itself and sends no steering headers.
+// Over 300 lines: one session lifecycle (place, bind, run, restart, close) over two placements whose
+// steps share the session's slot; split, each half would need the other's state.
 import { randomUUID } from 'node:crypto';
-import type { GatewayInfo, IsolationMode } from '../../../shared/domain.ts';
+import { join } from 'node:path';
+import type { GatewayInfo, GatewayMode, IsolationMode } from '../../../shared/domain.ts';
 import { openclawSessionKey } from '../../../shared/openclaw/prompt.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { JsonObject, ProviderBinding } from '../gateways/config.ts';
 import type { Gateway } from '../gateways/gateway.ts';
 import type { GatewayPool } from '../gateways/pool.ts';
 import type { GatewaySupervisor } from '../gateways/supervisor.ts';
-import type { Forwarder } from '../openai/forward.ts';
-import { join } from 'node:path';
 import { changedSince, snapshot, type Carried, type Snapshot } from '../gateways/workspace.ts';
+import type { Forwarder } from '../openai/forward.ts';
 import { streamChat } from '../openai/stream-chat.ts';
+import type { Seat, SharedSeats } from './shared-seats.ts';
 import {
   RuntimeError,
   type AgentRuntime,
@@ -27,10 +32,13 @@ import {
 export interface OpenClawRuntimeOptions {
   supervisor: GatewaySupervisor;
   pool: GatewayPool;
+  seats: SharedSeats;
   forwarder: Forwarder;
   /** The recorder's URL (with /v1): every gateway's provider. */
   recorderUrl(): string;
   isolation(): IsolationMode;
+  /** Where new sessions are placed (sessions already placed stay where they are). */
+  gatewayMode(): GatewayMode;
   /** Test and leak-lab switch: reuse one OpenClaw session key per session (causes double feed). */
   stableSessionKey?: boolean;
   onChange(sessionKey: string): void;
@@ -39,12 +47,30 @@ export interface OpenClawRuntimeOptions {
 }
 
 interface Slot {
+  /** Shared mode: decided at the session's first placement. */
+  shared: boolean | null;
+  /** Per-session mode: the session's own gateway. */
   gateway: Gateway | null;
-  /** The workspace as the previous episode found it, on the same gateway. */
-  workspace: { gatewayId: string; snap: Snapshot } | null;
   starting: Promise<Gateway> | null;
+  /** Shared mode: the agent slot the session sits in. */
+  seat: Seat | null;
+  seating: Promise<Seat> | null;
+  /** The workspace as the previous episode found it, in the same place. */
+  workspace: { place: string; snap: Snapshot } | null;
   binding: ProviderBinding | null;
   restarts: number;
+}
+
+/** Where a session's turn goes. */
+interface Target {
+  gw: Gateway;
+  /** The `model` a turn asks the gateway for: the agent. */
+  model: string;
+  /** Prefix of the OpenClaw session keys: agent-scoped on a shared gateway. */
+  keyPrefix: string;
+  workspace: string;
+  /** What identifies the workspace's place (a gateway, or an agent of one). */
+  place: string;
 }
 
 export class OpenClawRuntime implements AgentRuntime {
@@ -67,10 +93,26 @@ export class OpenClawRuntime implements AgentRuntime {
   private slot(key: string): Slot {
     let s = this.slots.get(key);
     if (!s) {
-      s = { gateway: null, starting: null, binding: null, restarts: 0, workspace: null };
+      s = {
+        shared: null,
+        gateway: null,
+        starting: null,
+        seat: null,
+        seating: null,
+        binding: null,
+        restarts: 0,
+        workspace: null,
+      };
       this.slots.set(key, s);
     }
     return s;
+  }
+
+  /** Whether a session sits on a shared gateway: decided once, at its first placement. */
+  private isShared(key: string, s: Slot): boolean {
+    // a session with a config overlay of its own needs a gateway started with it
+    s.shared ??= this.o.gatewayMode() === 'shared' && !this.options.get(key)?.overlay;
+    return s.shared;
   }
 
   /** Test and leak-lab switch for one session: reuse one OpenClaw session key (reproduces double feed). */
@@ -88,18 +130,49 @@ export class OpenClawRuntime implements AgentRuntime {
     return this.options.get(key)?.isolation ?? this.o.isolation();
   }
 
-  /** A session with its own overlay needs a gateway started with it: the warm pool's will not do. */
+  /** A session with its own overlay (or workspace) needs a gateway started with it. */
   private ownOverlay(key: string): JsonObject | undefined {
-    return this.options.get(key)?.overlay as JsonObject | undefined;
+    const o = this.options.get(key);
+    const workspace = o?.workspace ? { agents: { defaults: { workspace: o.workspace } } } : {};
+    return o?.overlay || o?.workspace ? ({ ...(o.overlay ?? {}), ...workspace } as JsonObject) : undefined;
   }
 
+  /** The gateway a session's turns go to (its own, or the shared one it sits on). */
   gatewayOf(key: string): Gateway | null {
-    return this.slots.get(key)?.gateway ?? null;
+    const s = this.slots.get(key);
+    return s?.gateway ?? s?.seat?.host.gateway ?? null;
   }
 
-  /** The session's running gateway, bound to `binding`: from the warm pool, else freshly spawned. */
-  private async acquire(key: string, binding: ProviderBinding): Promise<Gateway> {
+  /** How to call a session's gateway directly, as its turns do (the leak lab plays background work). */
+  directTarget(key: string): { url: string; token: string; model: string; keyPrefix: string } | null {
+    const s = this.slots.get(key);
+    if (s?.seat)
+      return {
+        url: s.seat.host.gateway.url,
+        token: s.seat.host.gateway.token,
+        model: `openclaw/${s.seat.agent.agentId}`,
+        keyPrefix: `agent:${s.seat.agent.agentId}:`,
+      };
+    if (s?.gateway) return { url: s.gateway.url, token: s.gateway.token, model: 'openclaw/default', keyPrefix: '' };
+    return null;
+  }
+
+  /** Whether the session sits on a shared gateway. */
+  isSeated(key: string): boolean {
+    return Boolean(this.slots.get(key)?.seat);
+  }
+
+  /** The workspace dir the session's agent reads and writes. */
+  workspaceOf(key: string): string | null {
+    const s = this.slots.get(key);
+    if (s?.seat) return s.seat.agent.workspace;
+    return s?.gateway ? join(s.gateway.dir, 'state', 'workspace') : null;
+  }
+
+  /** The session's gateway (or seat), bound to `binding`. */
+  private async acquire(key: string, binding: ProviderBinding): Promise<Target> {
     const s = this.slot(key);
+    if (this.isShared(key, s)) return this.acquireSeat(key, s, binding);
     if (s.gateway && s.gateway.state === 'crashed') {
       throw new RuntimeError(
         502,
@@ -114,7 +187,41 @@ export class OpenClawRuntime implements AgentRuntime {
     const gw = s.gateway!;
     await gw.rebind(binding);
     s.binding = binding;
-    return gw;
+    return {
+      gw,
+      model: 'openclaw/default',
+      keyPrefix: '',
+      workspace: join(gw.dir, 'state', 'workspace'),
+      place: gw.id,
+    };
+  }
+
+  private async acquireSeat(key: string, s: Slot, binding: ProviderBinding): Promise<Target> {
+    if (s.seat?.host.downReason) throw this.downError(s.seat);
+    if (!s.seat) {
+      s.seating ??= this.o.seats.take(key).finally(() => (s.seating = null));
+      s.seat = await s.seating;
+      this.o.onChange(key);
+    }
+    const { host, agent } = s.seat;
+    await host.bind(agent, binding, this.options.get(key)?.workspace);
+    s.binding = binding;
+    return {
+      gw: host.gateway,
+      model: `openclaw/${agent.agentId}`,
+      keyPrefix: `agent:${agent.agentId}:`,
+      workspace: agent.workspace,
+      place: `${host.gateway.id}/${agent.agentId}`,
+    };
+  }
+
+  private downError(seat: Seat): RuntimeError {
+    return new RuntimeError(
+      502,
+      `${seat.host.downReason}; every session on this shared gateway continues on a fresh gateway from its next ` +
+        'episode',
+      'gateway_crashed',
+    );
   }
 
   private async startFor(key: string, s: Slot, binding: ProviderBinding): Promise<Gateway> {
@@ -148,51 +255,64 @@ export class OpenClawRuntime implements AgentRuntime {
     return { baseUrl: this.o.recorderUrl(), apiKey, model };
   }
 
-  /** A session with no gateway yet takes a pooled one now and uses the key it is parked with. */
+  /** A session with nowhere to run yet takes a ready place now and uses the key it is parked with. */
   proposeEpisodeKey(key: string): string | null {
     const s = this.slot(key);
-    if (s.gateway || s.starting || this.ownOverlay(key)) return null;
+    if (s.gateway || s.starting || s.seat || s.seating || this.ownOverlay(key)) return null;
+    if (this.isShared(key, s)) {
+      s.seat = this.o.seats.takeNow(key);
+      return s.seat?.agent.binding.apiKey ?? null;
+    }
     const gw = this.o.pool.take();
     return gw ? this.adopt(key, s, gw).binding.apiKey : null;
   }
 
   async onEpisodeStart(key: string, ctx: TrainingContext): Promise<void> {
     const s = this.slot(key);
-    if (this.isolationOf(key) === 'fresh' && s.gateway && s.gateway.binding.apiKey !== ctx.upstreamKey) {
+    const fresh = this.isolationOf(key) === 'fresh';
+    if (fresh && s.gateway && s.gateway.binding.apiKey !== ctx.upstreamKey) {
       // a new process for every episode: nothing in memory, state or workspace carries over
       const old = s.gateway;
       s.gateway = null;
       await this.stopGateway(old);
     }
-    const gw = await this.acquire(key, this.bindingFor(ctx.upstreamKey, ctx.model));
-    const dir = join(gw.dir, 'state', 'workspace');
-    const now = snapshot(dir);
-    if (s.workspace && s.workspace.gatewayId === gw.id) {
-      const carried = changedSince(dir, s.workspace.snap, now);
+    // shared: a new agent (empty workspace, no transcripts) for a fresh episode, or after the
+    // gateway the session sat on went down
+    if (s.seat && (s.seat.host.downReason || (fresh && s.seat.agent.binding.apiKey !== ctx.upstreamKey))) {
+      if (!s.seat.host.downReason) this.o.seats.release(key, s.seat);
+      s.seat = null;
+    }
+    const target = await this.acquire(key, this.bindingFor(ctx.upstreamKey, ctx.model));
+    const now = snapshot(target.workspace);
+    if (s.workspace && s.workspace.place === target.place) {
+      const carried = changedSince(target.workspace, s.workspace.snap, now);
       if (carried.length > 0) this.o.onCarryover?.(key, ctx.episodeId, carried);
     }
-    s.workspace = { gatewayId: gw.id, snap: now };
+    s.workspace = { place: target.place, snap: now };
   }
 
   async run(req: TurnRequest, emitter: TurnEmitter): Promise<TurnResult> {
-    const gw = await this.acquire(req.sessionKey, {
+    const target = await this.acquire(req.sessionKey, {
       baseUrl: req.upstream.baseUrl,
       apiKey: req.upstream.apiKey,
       model: req.upstream.model,
     });
+    const { gw } = target;
     const messages: ChatMessage[] = [
       ...req.history.map((m) => ({ role: m.role, content: m.content })),
       { role: 'user', content: req.message },
     ];
-    const own = openclawSessionKey(req.sessionKey);
+    const own = `${target.keyPrefix}${openclawSessionKey(req.sessionKey)}`;
     const sessionKey = this.o.stableSessionKey || this.stableKeys.has(req.sessionKey) ? own : `${own}:${randomUUID()}`;
-    gw.state = 'busy';
+    const shared = this.slots.get(req.sessionKey)?.seat ?? null;
+    if (shared) shared.host.busy++;
+    else gw.state = 'busy';
     this.o.onChange(req.sessionKey);
     try {
       const acc = await streamChat(
         this.o.forwarder,
-        { baseUrl: `${gw.url}/v1`, apiKey: gw.token, model: 'openclaw/default' },
-        { model: 'openclaw/default', messages, stream: true },
+        { baseUrl: `${gw.url}/v1`, apiKey: gw.token, model: target.model },
+        { model: target.model, messages, stream: true },
         emitter,
         { signal: req.signal, headers: { 'x-openclaw-session-key': sessionKey }, what: `gateway ${gw.id}` },
       );
@@ -203,26 +323,53 @@ export class OpenClawRuntime implements AgentRuntime {
         events: [
           { type: 'gateway_turn', gateway: gw.id, openclaw_session_key: sessionKey, finish_reason: acc.finishReason },
         ],
-        metadata: { gateway_id: gw.id, openclaw_session_key: sessionKey },
+        metadata: {
+          gateway_id: gw.id,
+          openclaw_session_key: sessionKey,
+          ...(shared ? { agent_id: shared.agent.agentId } : {}),
+        },
       };
     } catch (err) {
+      if (shared) throw req.signal?.aborted ? err : await this.sharedFailure(shared, err as Error);
       // a broken stream is often the process dying: give the exit a moment to be seen, then name it
       await gw.waitExit(1000);
       if ((gw.state as GatewayInfo['state']) === 'crashed')
         throw new RuntimeError(502, `${gw.describeExit()} during the turn`, 'gateway_crashed');
       throw err;
     } finally {
+      if (shared) shared.host.busy--;
       if (gw.state === 'busy') gw.state = 'ready';
       this.o.onChange(req.sessionKey);
     }
   }
 
+  /**
+   * A turn on a shared gateway failed: if the gateway died, or no longer answers its health check
+   * (a wedged turn holds it), it is taken down — every session on it is told — and the error says so.
+   */
+  private async sharedFailure(seat: Seat, err: Error): Promise<Error> {
+    await seat.host.gateway.waitExit(1000);
+    if (!seat.host.downReason && !(await seat.host.healthy())) {
+      await this.o.seats.kill(seat.host, `stopped answering (${err.message})`);
+    }
+    return seat.host.downReason ? this.downError(seat) : err;
+  }
+
   describe(key: string): GatewayInfo | null {
     const s = this.slots.get(key);
     if (!s) return null;
+    if (s.seat) {
+      const info = s.seat.host.gateway.info(s.restarts);
+      return {
+        ...info,
+        state: s.seat.host.downReason ? 'crashed' : info.state,
+        shared: { agentId: s.seat.agent.agentId, sessions: s.seat.host.seated.length },
+      };
+    }
     if (s.gateway) return s.gateway.info(s.restarts);
-    return s.starting
+    return s.starting || s.seating
       ? {
+          gatewayId: null,
           pid: null,
           port: null,
           state: 'spawning',
@@ -231,22 +378,37 @@ export class OpenClawRuntime implements AgentRuntime {
           startedAt: null,
           restarts: s.restarts,
           exitCode: null,
+          shared: null,
         }
       : null;
   }
 
-  /** Replaces the session's gateway with a new one bound to the same key (after a crash, or on demand). */
+  /**
+   * Replaces the session's gateway with a new one bound to the same key (after a crash, or on
+   * demand); on a shared gateway the session moves to a fresh agent, and its neighbours stay.
+   */
   async restart(key: string): Promise<Gateway> {
     const s = this.slot(key);
     // only to let a start in progress settle; its failure already reached whoever awaited it
     if (s.starting) await s.starting.catch(() => {});
+    if (s.seating) await s.seating.catch(() => {});
+    s.restarts++;
+    const binding = s.binding ?? this.bindingFor('sk-sess-unbound', 'default');
+    if (s.seat || s.shared) {
+      if (s.seat && !s.seat.host.downReason) this.o.seats.release(key, s.seat);
+      s.seat = null;
+      return (await this.acquire(key, binding)).gw;
+    }
     const old = s.gateway;
     s.gateway = null;
     if (old) await this.stopGateway(old);
-    s.restarts++;
-    const binding = s.binding ?? this.bindingFor('sk-sess-unbound', 'default');
     s.starting = this.startFor(key, s, binding).finally(() => (s.starting = null));
     return s.starting;
+  }
+
+  /** A shared gateway went down: the sessions on it show it, and take a new seat next episode. */
+  hostDown(keys: string[]): void {
+    for (const k of keys) this.o.onChange(k);
   }
 
   async closeSession(key: string): Promise<void> {
@@ -256,12 +418,15 @@ export class OpenClawRuntime implements AgentRuntime {
     if (!s) return;
     this.slots.delete(key);
     await s.starting?.catch(() => {}); // settled only; its failure was reported to its caller
+    const seat = s.seat ?? (await s.seating?.catch(() => null)) ?? null;
+    if (seat && !seat.host.downReason) this.o.seats.release(key, seat);
     if (s.gateway) await this.stopGateway(s.gateway);
   }
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.slots.keys()].map((k) => this.closeSession(k)));
     await this.o.pool.stop();
+    await this.o.seats.stop();
     await this.o.supervisor.stopAll();
   }
 }

@@ -43,6 +43,8 @@ export interface SessionRunOptions {
   overlay?: Record<string, unknown>;
   /** One x-openclaw-session-key for every turn (reproduces double feed). */
   stableSessionKey?: boolean;
+  /** A workspace dir other than the session's own (a leak-lab fault: another session's). */
+  workspace?: string;
 }
 
 export interface AgentRuntime {

@@ -46,14 +46,21 @@ export class LogsRepo {
     });
   }
 
-  /** Indexed log chunks of a session between two times, oldest first. */
+  /**
+   * Indexed log chunks of a session between two times, oldest first: its own gateways' lines, and
+   * the lines of the shared gateways it sat on, from the time it sat down to the time it left.
+   */
   range(sessionKey: string, from: number, to: number, limit = 5000): LogChunkRow[] {
     return this.#db.all<LogChunkRow>(
-      `SELECT gateway_id, session_key, stream, at, file, file_offset, length FROM log_chunks
-       WHERE session_key = ? AND at >= ? AND at <= ? ORDER BY id LIMIT ?`,
-      sessionKey,
+      `SELECT gateway_id, session_key, stream, at, file, file_offset, length FROM log_chunks c
+       WHERE c.at >= ? AND c.at <= ? AND (c.session_key = ? OR (c.session_key IS NULL AND EXISTS (
+         SELECT 1 FROM gateway_seats s WHERE s.session_key = ? AND s.gateway_id = c.gateway_id
+           AND c.at >= s.from_at AND (s.to_at IS NULL OR c.at <= s.to_at))))
+       ORDER BY c.id LIMIT ?`,
       from,
       to,
+      sessionKey,
+      sessionKey,
       limit,
     );
   }

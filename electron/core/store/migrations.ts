@@ -221,4 +221,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX episodes_replay ON episodes (replay_of) WHERE replay_of IS NOT NULL;
     `,
   },
+  {
+    version: 7,
+    name: 'seats on shared gateways: which session sat on which gateway when (its log lines are its own)',
+    sql: `
+      CREATE TABLE gateway_seats (
+        session_key TEXT NOT NULL,
+        gateway_id TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        from_at INTEGER NOT NULL,
+        to_at INTEGER
+      );
+      CREATE INDEX gateway_seats_session ON gateway_seats (session_key, from_at);
+    `,
+  },
 ];

@@ -9,6 +9,7 @@ import { RewardsRepo } from './rewards-repo.ts';
 import { SessionsRepo } from './sessions-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 import { TurnsRepo } from './turns-repo.ts';
+import { SeatsRepo } from './seats-repo.ts';
 import { UpstreamsRepo } from './upstreams-repo.ts';
 
 export class Store {
@@ -22,6 +23,7 @@ export class Store {
   readonly logs: LogsRepo;
   readonly settings: SettingsRepo;
   readonly upstreams: UpstreamsRepo;
+  readonly seats: SeatsRepo;
 
   constructor(dataDir: string) {
     this.#db = new Db(dataDir);
@@ -34,6 +36,7 @@ export class Store {
     this.logs = new LogsRepo(this.#db);
     this.settings = new SettingsRepo(this.#db);
     this.upstreams = new UpstreamsRepo(this.#db);
+    this.seats = new SeatsRepo(this.#db);
   }
 
   get path(): string {
@@ -91,6 +94,7 @@ export class Store {
       this.#db.run(`DELETE FROM turns WHERE session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM episodes WHERE session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM log_chunks WHERE session_key IN ${inKeys}`, list);
+      this.#db.run(`DELETE FROM gateway_seats WHERE session_key IN ${inKeys}`, list);
       return this.#db.run(`DELETE FROM sessions WHERE key IN ${inKeys}`, list).changes;
     });
   }

@@ -109,6 +109,13 @@ export class TurnsRepo {
       .map(toTurn);
   }
 
+  /** The newest finished turns of every session, newest first (to rebuild the cross-session index). */
+  recentOk(limit: number): Turn[] {
+    return this.#db
+      .all<TurnRow>(`${SELECT} WHERE t.status = 'ok' ORDER BY t.started_at DESC LIMIT ?`, limit)
+      .map(toTurn);
+  }
+
   count(filter: { status?: Turn['status'] } = {}): number {
     return filter.status
       ? this.#db.get<{ n: number }>('SELECT COUNT(*) AS n FROM turns WHERE status = ?', filter.status)!.n

@@ -1,6 +1,7 @@
 // `trajscope lab list|run <scenario>`: the leak lab from the command line (real gateways).
 import { labEngineFactory } from '../../core/api/lab-engine.ts';
 import { runScenario, scenarioNames, SCENARIOS } from '../../core/lab/scenarios.ts';
+import type { GatewayMode } from '../../../shared/domain.ts';
 import { UsageError } from './usage.ts';
 
 export function labList(json: boolean): void {
@@ -14,11 +15,17 @@ export function labList(json: boolean): void {
   }
 }
 
-export async function labRun(scenario: string, opts: { json: boolean; openclawBin?: string }): Promise<number> {
+export async function labRun(
+  scenario: string,
+  opts: { json: boolean; openclawBin?: string; gatewayMode?: GatewayMode },
+): Promise<number> {
   if (!scenarioNames().includes(scenario)) {
     throw new UsageError(`unknown scenario "${scenario}"; choose from ${scenarioNames().join(', ')}`);
   }
-  const verdict = await runScenario(scenario, labEngineFactory({ openclawBin: opts.openclawBin }));
+  const verdict = await runScenario(
+    scenario,
+    labEngineFactory({ openclawBin: opts.openclawBin, gatewayMode: opts.gatewayMode }),
+  );
   if (opts.json) {
     process.stdout.write(JSON.stringify(verdict) + '\n');
   } else {

@@ -6,7 +6,7 @@ import { SearchAddon } from '@xterm/addon-search';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import type { LogChunk } from '../../../../shared/domain.ts';
-import { useStoreApi } from '../../store/use-store.ts';
+import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { turnAt } from './turn-at.ts';
 import { plainText, TerminalFilter } from '../../../../shared/terminal.ts';
 
@@ -27,6 +27,13 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   const [held, setHeld] = useState(0);
   const [query, setQuery] = useState<string | null>(null);
   const [lines, setLines] = useState(0);
+  // a shared gateway's lines carry no session: they are this session's while it sits there
+  const sharedGateway = useStore((s) => {
+    const g = s.sessions[sessionKey]?.gateway;
+    return g?.shared ? g.gatewayId : null;
+  });
+  const sharedRef = useRef<string | null>(null);
+  sharedRef.current = sharedGateway;
 
   useEffect(() => {
     const term = new Terminal({
@@ -83,7 +90,7 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
     let live: LogChunk[] = [];
     let loaded = false;
     const off = api.on('logs:chunk', (c) => {
-      if (c.sessionKey !== sessionKey) return;
+      if (c.sessionKey !== sessionKey && !(c.sessionKey === null && c.gatewayId === sharedRef.current)) return;
       if (loaded) push(c);
       else live.push(c);
     });
