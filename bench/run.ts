@@ -5,6 +5,8 @@ import { benchOpenClaw } from './openclaw.ts';
 import { benchUi } from './ui.ts';
 import { benchLeaks } from './leaks.ts';
 import { benchGroups } from './groups.ts';
+import { benchShared } from './shared.ts';
+import { benchStore } from './store.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -12,6 +14,8 @@ const benches: Record<string, () => Promise<string>> = {
   ui: benchUi,
   leaks: benchLeaks,
   groups: benchGroups,
+  shared: benchShared,
+  store: benchStore,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

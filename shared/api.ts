@@ -12,6 +12,9 @@ import {
   type Episode,
   type LogChunk,
   type Page,
+  type PruneResult,
+  type SearchHit,
+  type StorageStats,
   type Reward,
   type RuntimeKind,
   type SessionInfo,
@@ -144,6 +147,26 @@ export const invokeRequests = {
       .min(1)
       .max(64 * 1024 * 1024),
   }),
+  /** Recorded text (what each call added and what came back), newest first. */
+  'search:calls': z.strictObject({
+    query: z.string().min(1).max(1000),
+    sessionKey: sessionKey.optional(),
+    limit: limit.optional(),
+    cursor: cursor.optional(),
+  }),
+  'data:stats': empty,
+  /** Removes episodes by age and/or session (labeled ones kept unless asked); dryRun counts only. */
+  'data:prune': z
+    .strictObject({
+      olderThanDays: z.number().min(0).max(36_500).optional(),
+      sessionKeys: z.array(sessionKey).min(1).max(10_000).optional(),
+      includeLabeled: z.boolean().optional(),
+      dryRun: z.boolean().optional(),
+    })
+    .refine((r) => r.olderThanDays !== undefined || r.sessionKeys !== undefined, {
+      message: 'say what to prune: olderThanDays, sessionKeys or both',
+    }),
+  'data:vacuum': empty,
   'lab:list': empty,
   'lab:run': z.strictObject({ scenario: z.string().min(1).max(100) }),
   /** Removes every session a lab run left in the workbench, with all it recorded. */
@@ -211,6 +234,10 @@ export interface InvokeResponses {
   'lab:list': Array<{ name: string; description: string; expected: AlertKind[] }>;
   'lab:run': LabVerdict;
   'lab:clear': { removed: number };
+  'search:calls': Page<SearchHit> & { pending: number };
+  'data:stats': StorageStats;
+  'data:prune': PruneResult;
+  'data:vacuum': { before: number; after: number };
   'upstreams:list': UpstreamConnection[];
   'calls:fork': UpstreamCall;
   'calls:forks': UpstreamCall[];

@@ -55,6 +55,40 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** A recorded call whose text matches a search; the snippet marks matches with \u0001 … \u0002. */
+export interface SearchHit {
+  callId: string;
+  seq: number;
+  sessionKey: string;
+  episodeId: string;
+  turnId: string | null;
+  startedAt: number;
+  snippet: string;
+}
+
+/** What a prune removed (or, dry run, would remove). */
+export interface PruneResult {
+  episodes: number;
+  calls: number;
+  sessions: number;
+  /** Episodes that matched but were kept because they carry a human label. */
+  keptLabeled: number;
+  /** Log files no longer indexed by anything, deleted. */
+  logFiles: number;
+  dryRun: boolean;
+}
+
+/** The data dir at a glance (Settings → Storage). */
+export interface StorageStats {
+  bytes: number;
+  sessions: number;
+  episodes: number;
+  calls: number;
+  /** Calls recorded but not yet in the search index. */
+  searchPending: number;
+  oldestAt: number | null;
+}
+
 /** One message of a session's history, as the DataProxy replays it. */
 export interface HistoryMessage {
   role: 'user' | 'assistant';

@@ -29,6 +29,7 @@ import { ExternalTurns } from './sessions/external-turns.ts';
 import { RewardBook } from './sessions/rewards.ts';
 import { narrowTree, privateDir } from './private-fs.ts';
 import { Store } from './store/store.ts';
+import { SearchIndexer } from './store/search-indexer.ts';
 import { UpstreamDirectory } from './upstream/connections.ts';
 import { mintEpisodeKey, mintToken } from './keys.ts';
 import { UpstreamRecorder } from './upstream/recorder.ts';
@@ -53,6 +54,8 @@ export interface EngineExtras {
     base?: SupervisorOptions['base'];
     /** How often a busy shared gateway is probed for a wedge (tests shorten it). */
     watchdogMs?: number;
+    /** Benchmarks compare one shared session store with OpenClaw's store per agent. */
+    sharedStore?: boolean;
   };
   /**
    * Record into another engine's store and event bus (a leak-lab run inside the workbench): that
@@ -82,6 +85,8 @@ export class Workbench {
   /** Shared mode: sessions seated as agents of shared gateways. */
   seats: SharedSeats | null = null;
   analyzer!: LeakAnalyzer;
+  /** Null when recording into another engine's store (that engine indexes it). */
+  searchIndexer: SearchIndexer | null = null;
   proxyUrl = '';
   /** The registration with AReaL's Router, when one is configured. */
   arealRegistration: ArealRegistration | null = null;
@@ -129,6 +134,9 @@ export class Workbench {
       // what an earlier run (or a wider umask) left readable by others is narrowed to the user
       narrowTree(c.dataDir, ['logs', 'gateways']);
       this.store.recoverInterrupted();
+      this.searchIndexer = new SearchIndexer(this.store.search, (m) => this.warn(m));
+      this.searchIndexer.start();
+      this.stops.push(() => this.searchIndexer?.stop());
     }
     this.analyzer = new LeakAnalyzer(this.store, this.events);
     this.stops.push(this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey)));
@@ -347,6 +355,7 @@ export class Workbench {
       warn: (m) => this.warn(m),
       spare: () => this.poolSize() > 0,
       watchdogMs: this.extras.openclaw?.watchdogMs,
+      sharedStore: this.extras.openclaw?.sharedStore,
       onSeat: (key, gatewayId, agentId) => this.store.seats.sit(key, gatewayId, agentId),
       onUnseat: (key, gatewayId) => this.store.seats.leave(key, gatewayId),
       onHostDown: (keys) => (this.runtimes.openclaw as OpenClawRuntime | undefined)?.hostDown(keys),

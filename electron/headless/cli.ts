@@ -10,6 +10,7 @@ import { ConfigError } from '../core/config/load.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } from '../../shared/domain.ts';
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
+import { pruneCommand, searchCommand, vacuumCommand } from './commands/data.ts';
 import { importCommand } from './commands/import.ts';
 import { labList, labRun } from './commands/lab.ts';
 import { replayCommand } from './commands/replay.ts';
@@ -32,6 +33,22 @@ function discount(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
     throw new InvalidArgumentError('must be a number from 0 to 1');
+  return n;
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** An age such as 30d, 12h, 90m or 2w, in ms. */
+function age(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('must be a number and a unit: m, h, d or w (e.g. 30d)');
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError('must be a whole number from 1 to 1000');
   return n;
 }
 
@@ -133,6 +150,54 @@ function program(done: (o: Outcome) => void): Command {
         done({ exit: 0 });
       },
     );
+
+  root
+    .command('prune')
+    .description('remove episodes by age and/or session with all they recorded (labeled ones are kept)')
+    .requiredOption('--data-dir <dir>', 'the data dir to prune')
+    .addOption(new Option('--older-than <age>', 'episodes started longer ago than this: 30d, 12h, 2w').argParser(age))
+    .option('--session <keys>', 'episodes of these sessions (comma separated)')
+    .option('--include-labeled', 'remove episodes carrying a human label too')
+    .option('--dry-run', 'count what would go, remove nothing')
+    .option('--vacuum', 'then give the space back to the file system')
+    .option('--json', 'print the result as JSON')
+    .action((o: { dataDir: string; olderThan?: number; session?: string; [flag: string]: unknown }) => {
+      pruneCommand({
+        dataDir: o.dataDir,
+        olderThanMs: o.olderThan,
+        sessions: o.session
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        includeLabeled: Boolean(o.includeLabeled),
+        dryRun: Boolean(o.dryRun),
+        vacuum: Boolean(o.vacuum),
+        json: Boolean(o.json),
+      });
+      done({ exit: 0 });
+    });
+
+  root
+    .command('vacuum')
+    .description('rewrite the database to give the space of removed rows back')
+    .requiredOption('--data-dir <dir>', 'the data dir')
+    .option('--json', 'print the sizes as JSON')
+    .action((o: { dataDir: string; json?: boolean }) => {
+      vacuumCommand(o.dataDir, Boolean(o.json));
+      done({ exit: 0 });
+    });
+
+  root
+    .command('search <query>')
+    .description('find recorded calls by their text (words must all match; "quoted phrases"), newest first')
+    .requiredOption('--data-dir <dir>', 'the data dir')
+    .option('--session <key>', 'only this session')
+    .addOption(new Option('--limit <n>', 'at most this many').argParser(count).default(20))
+    .option('--json', 'print the hits as JSON')
+    .action((query: string, o: { dataDir: string; session?: string; limit: number; json?: boolean }) => {
+      searchCommand(o.dataDir, query, { session: o.session, limit: o.limit, json: Boolean(o.json) });
+      done({ exit: 0 });
+    });
 
   const lab = root.command('lab').description('the leak lab: scenarios that plant each kind of leak on real gateways');
   lab

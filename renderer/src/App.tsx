@@ -1,10 +1,11 @@
 // The workbench frame: top bar, sessions rail, the current view, and the global keys
-// (Ctrl/Cmd+K palette, ? cheatsheet, N new session, g then l/s/a for views).
+// (Ctrl/Cmd+K palette, Ctrl/Cmd+Shift+F search, ? cheatsheet, N new session).
 import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
 import { GroupsView } from './features/groups/GroupsView.tsx';
 import { GroupView } from './features/groups/GroupView.tsx';
+import { SearchView } from './features/search/SearchView.tsx';
 import { AlertsView } from './features/leaks/AlertsView.tsx';
 import { CompareView } from './features/rollouts/CompareView.tsx';
 import { ReplayDialog } from './features/rollouts/ReplayDialog.tsx';
@@ -39,6 +40,11 @@ export function App() {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         st.setPalette(!st.paletteOpen);
+        return;
+      }
+      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        st.navigate({ view: 'search' });
         return;
       }
       if (isTyping(e) || st.paletteOpen) return;
@@ -93,6 +99,7 @@ export function App() {
           {tab('label', 'Label')}
           {tab('leaks', 'Leaks')}
           {tab('groups', 'Groups')}
+          {tab('search', 'Search')}
           {tab('settings', 'Settings')}
         </nav>
         <span className="spacer" />
@@ -132,6 +139,7 @@ export function App() {
             {view === 'leaks' && <AlertsView />}
             {view === 'groups' && (groupId ? <GroupView key={groupId} groupId={groupId} /> : <GroupsView />)}
             {view === 'compare' && <CompareView />}
+            {view === 'search' && <SearchView />}
           </ErrorBoundary>
         </main>
       </div>

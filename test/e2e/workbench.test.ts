@@ -155,6 +155,58 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
     },
   );
 
+  test('Settings → Gateways: the gateway mode and sessions per gateway are saved and shown', async () => {
+    await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+    const gateways = ui.page.getByRole('region', { name: 'Gateways' });
+    await gateways.getByRole('radio', { name: /^\s*shared:/ }).click();
+    await ui.page.getByText('Gateway mode shared applies to sessions started from now on.').waitFor();
+    await gateways.getByLabel('Sessions per shared gateway').fill('4');
+    await gateways.getByLabel('Sessions per shared gateway').blur();
+    await ui.page.getByText('Applies to shared gateways started from now on.').waitFor();
+    await shot('8b-gateways');
+    const saved = (await ui.api('config:get', {})).body.result.values;
+    assert.equal(saved.gatewayMode, 'shared');
+    assert.equal(saved.sessionsPerGateway, 4);
+    await ui.page.reload();
+    await gateways.getByRole('radio', { name: /^\s*shared:/, checked: true }).waitFor();
+    await ui.api('config:set', { gatewayMode: null, sessionsPerGateway: null });
+    // the page follows a change made elsewhere (config:changed)
+    await gateways.getByRole('radio', { name: /^\s*per-session:/, checked: true }).waitFor();
+  });
+
+  test('Search finds a turn by a word of it and opens its call; Settings → Storage previews a prune', async () => {
+    await ui.api('sessions:create', { key: 'searchable', runtime: 'direct' });
+    await ui.api('turns:send', { sessionKey: 'searchable', message: 'The quinquereme <b>sailed</b> at dawn.' });
+    await ui.page.goto(`${ui.host.ready.ui}#/sessions`);
+    await ui.page.getByRole('banner').getByRole('button', { name: 'Search', exact: true }).waitFor();
+    await ui.page.keyboard.press('Control+Shift+F');
+    const box = ui.page.getByLabel('Search recorded text');
+    await box.waitFor();
+    await box.fill('quinquer');
+    const results = ui.page.getByRole('list', { name: 'Search results' });
+    await results.locator('mark', { hasText: 'quinquereme' }).first().waitFor();
+    assert.equal(await results.getByRole('listitem').count(), 1);
+    // recorded markup is text, never parsed
+    assert.equal(await results.locator('b').count(), 0);
+    await results.getByText('<b>sailed</b>', { exact: false }).first().waitFor();
+    assert.match(ui.page.url(), /#\/search\/quinquer$/);
+    await shot('8c-search');
+    await results.getByRole('button').first().click();
+    await ui.page.waitForURL(/#\/session\/searchable\/episode\/[^/]+\/turn\/[^/]+\/call\//);
+
+    await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+    const storage = ui.page.getByRole('region', { name: 'Storage' });
+    await storage
+      .getByTestId('storage-stats')
+      .getByText(/\d+ calls/)
+      .waitFor();
+    await storage.getByLabel('Prune older than days').fill('0');
+    await storage.getByRole('button', { name: 'Preview' }).click();
+    await ui.page.getByText(/^Would remove \d+ episodes/).waitFor();
+    await storage.getByRole('button', { name: /^Prune \d+ episodes$/ }).waitFor();
+    await shot('8d-storage');
+  });
+
   test('hostile content renders as inert text', { timeout: 60_000 }, async () => {
     const hostile = `<img src=x onerror="window.__pwned=1"> \x1b[31mred\x1b[0m <script>window.__pwned=2</script>`;
     const big = 'x'.repeat(1024 * 1024);

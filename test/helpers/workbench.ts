@@ -1,10 +1,12 @@
 // Test helpers: a real engine on a temp data dir (always removed), and small HTTP helpers.
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigLayer } from '../../shared/config.ts';
 import { ConfigService } from '../../electron/core/config/service.ts';
 import { Workbench, type EngineExtras } from '../../electron/core/workbench.ts';
+import { invokeEnvelope, type ApiHandlers } from '../../electron/core/api/handlers.ts';
 
 export function tempDir(prefix = 'trajscope-test-'): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
@@ -111,4 +113,23 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/**
+ * The workbench API as the UI calls it (validation, handler, error envelope), for tests:
+ * `call` answers the result or throws with the status; `fails` asserts a refusal and answers its status.
+ */
+export function apiCaller(api: () => ApiHandlers) {
+  return {
+    call: async <T>(channel: string, payload: unknown): Promise<T> => {
+      const r = await invokeEnvelope(api(), channel, payload, () => {});
+      if (!r.ok) throw Object.assign(new Error(r.error.message), { status: r.error.status });
+      return r.result as T;
+    },
+    fails: async (channel: string, payload: unknown): Promise<number> => {
+      const r = await invokeEnvelope(api(), channel, payload, () => {});
+      assert.equal(r.ok, false, `${channel} ${JSON.stringify(payload).slice(0, 80)} should fail`);
+      return r.ok ? 0 : r.error.status;
+    },
+  };
 }

@@ -7,23 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import { createApiHandlers, invokeEnvelope, type ApiHandlers } from '../../electron/core/api/handlers.ts';
 import { exportLines } from '../../electron/core/export/jsonl.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
-import { snapshot, startBench, until, type TestBench } from '../helpers/workbench.ts';
+import { apiCaller, snapshot, startBench, until, type TestBench } from '../helpers/workbench.ts';
 
 describe('forks, replays and groups', () => {
   let b: TestBench;
   let api: ApiHandlers;
   let fake: FakeUpstream;
   let remote: string;
-  const call = async <T>(channel: string, payload: unknown): Promise<T> => {
-    const r = await invokeEnvelope(api, channel, payload, () => {});
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { status: r.error.status });
-    return r.result as T;
-  };
-  const fails = async (channel: string, payload: unknown) => {
-    const r = await invokeEnvelope(api, channel, payload, () => {});
-    assert.equal(r.ok, false, `${channel} ${JSON.stringify(payload).slice(0, 80)} should fail`);
-    return r.ok ? 0 : r.error.status;
-  };
+  const { call, fails } = apiCaller(() => api);
   before(async () => {
     fake = await startFakeUpstream({ key: 'sk-remote-1' });
     b = await startBench();

@@ -64,6 +64,33 @@ describe('shared gateways', { skip: available ? false : 'OpenClaw is not install
     assert.deepEqual(b.wb.store.alerts.list({ limit: 100 }).items, []);
   });
 
+  test('steering headers sent to the front door never reach the gateway', async () => {
+    const other = gatewayOf('quintessa').shared!.agentId;
+    const ep = b.wb.store.episodes.open('zorblax')!;
+    const before = b.wb.store.calls.count({ episodeId: ep.id });
+    const res = await fetch(`${b.wb.proxyUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${b.wb.adminKey}`,
+        'content-type': 'application/json',
+        'x-areal-session-key': 'zorblax',
+        'x-openclaw-agent-id': other,
+        'x-openclaw-model': `trajscope-${other}/trajscope-scripted`,
+      },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'Who am I really?' }] }),
+    });
+    assert.equal(res.status, 200);
+    await res.text();
+    const calls = b.wb.store.calls.list({ episodeId: ep.id }).slice(before);
+    assert.ok(calls.length >= 1 && calls.every((c) => c.upstreamKey === ep.upstreamKey), 'zorblax’s own key');
+    const quintessa = b.wb.store.episodes.open('quintessa')!;
+    assert.ok(
+      b.wb.store.calls
+        .list({ episodeId: quintessa.id })
+        .every((c) => !b.wb.store.calls.detail(c.id)!.requestBody.includes('Who am I really?')),
+    );
+  });
+
   test("a neighbour's episode rebind leaves a turn in flight alone", async () => {
     const slow = turn('zorblax', 'Please answer slowly.');
     await until('zorblax’s call to be upstream', () =>

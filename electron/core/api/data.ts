@@ -1,12 +1,42 @@
-// Data in and out of the workbench: importing an exported trajectory file.
+// Data in and out of the workbench: importing an exported trajectory file, searching what was
+// recorded, and keeping the data dir's size in hand (prune, vacuum).
 import { HttpError } from '../http/errors.ts';
 import { ImportError } from '../imports/formats.ts';
 import { importTrajectories } from '../imports/importer.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './handlers.ts';
 
-export function dataHandlers(wb: Workbench): Pick<ApiHandlers, 'data:import'> {
+type DataChannels = 'data:import' | 'search:calls' | 'data:stats' | 'data:prune' | 'data:vacuum';
+
+const DAY_MS = 86_400_000;
+
+export function dataHandlers(wb: Workbench): Pick<ApiHandlers, DataChannels> {
   return {
+    'search:calls': (req) => {
+      wb.searchIndexer?.catchUp();
+      return { ...wb.store.search.search(req), pending: wb.store.search.pending() };
+    },
+    'data:stats': () => ({ ...wb.store.retention.stats(), searchPending: wb.store.search.pending() }),
+    'data:prune': async (req) => {
+      // sessions named for removal are closed first: a turn in flight is cancelled, the episode ends
+      if (!req.dryRun)
+        for (const key of req.sessionKeys ?? []) if (wb.store.sessions.get(key)) await wb.sessions.close(key);
+      const before = req.olderThanDays === undefined ? undefined : Date.now() - req.olderThanDays * DAY_MS;
+      const { touched, ...result } = wb.store.retention.prune({
+        before,
+        sessionKeys: req.sessionKeys,
+        includeLabeled: req.includeLabeled,
+        dryRun: req.dryRun,
+        // named sessions count as closed in a dry run too: the prune itself closes them first
+        live: new Set(wb.sessions.liveKeys().filter((key) => !req.sessionKeys?.includes(key))),
+        openLogFiles: new Set(wb.supervisor?.running.map((g) => g.log.file) ?? []),
+      });
+      const gone = touched.filter((key) => !wb.store.sessions.get(key));
+      if (gone.length) wb.events.emit('sessions:removed', { keys: gone });
+      for (const key of touched) if (!gone.includes(key)) wb.sessions.notify(key);
+      return result;
+    },
+    'data:vacuum': () => wb.store.retention.vacuum(),
     'data:import': (req) => {
       try {
         const result = importTrajectories(wb, req.name, req.content);

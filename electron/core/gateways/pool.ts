@@ -56,7 +56,8 @@ export class GatewayPool {
         this.lastError = null;
       } catch (err) {
         this.lastError = (err as Error).message;
-        this.onError?.(this.lastError);
+        // a start cut short by stop() is not a failure worth reporting
+        if (!this.stopped) this.onError?.(this.lastError);
       } finally {
         this.filling = null;
       }

@@ -33,6 +33,8 @@ export interface SharedOptions {
   /** A fresh parking binding: the recorder with a key not yet issued. */
   park: () => ProviderBinding;
   warn(message: string): void;
+  /** false: OpenClaw's default of one session database per agent (benchmarks show what it costs). */
+  sharedStore?: boolean;
 }
 
 const agentId = () => `a${randomBytes(5).toString('hex')}`;
@@ -108,7 +110,9 @@ export class SharedGateway {
         ),
       },
       models: { providers: Object.fromEntries(slots.map((s) => [s.provider, providerEntry(s.binding)])) },
-      session: { store: join(this.gateway.dir, 'state', 'shared-sessions.sqlite') },
+      ...(this.o.sharedStore === false
+        ? {}
+        : { session: { store: join(this.gateway.dir, 'state', 'shared-sessions.sqlite') } }),
     };
   }
 
@@ -169,6 +173,10 @@ export class SharedGateway {
     void this.gateway
       .applyConfig()
       .then(() => rmSync(join(this.gateway.dir, 'workspaces', slot.agentId), { recursive: true, force: true }))
-      .catch((err: Error) => this.o.warn(`shared gateway ${this.gateway.id}: replacing an agent: ${err.message}`));
+      .catch((err: Error) => {
+        // a gateway stopped while it reloaded needs no replacement (the engine stopping, a crash)
+        if (this.gateway.isRunning)
+          this.o.warn(`shared gateway ${this.gateway.id}: replacing an agent: ${err.message}`);
+      });
   }
 }

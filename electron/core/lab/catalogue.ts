@@ -202,7 +202,8 @@ export const SCENARIOS: LabScenario[] = [
   {
     name: 'external-history-across-episodes',
     // each trainer session is a session of its own here, so the carried conversation shows as a
-    // first turn that did not start empty (and as content nobody replayed), not as cross-episode
+    // first turn that did not start empty (and as another session's content: cross_session), not as
+    // cross-episode
     description: "the external agent keeps the first episode's conversation when the trainer starts the next one",
     expected: ['history_not_reset'],
     async run(l) {

@@ -28,6 +28,8 @@ export interface SharedSeatsOptions {
   onHostDown?(sessionKeys: string[], host: SharedGateway): void;
   /** How often a shared gateway with turns in flight is probed (two failed probes: wedged). */
   watchdogMs?: number;
+  /** false: one session database per agent, OpenClaw's default (benchmarks only). */
+  sharedStore?: boolean;
 }
 
 export class SharedSeats {
@@ -60,7 +62,10 @@ export class SharedSeats {
   /** With a warm pool asked for, the next shared gateway starts before the last slot is taken. */
   private keepSpare(): void {
     if (!this.stopped && this.o.spare())
-      void this.prefill().catch((err: Error) => this.o.warn(`shared gateway: ${err.message}`));
+      void this.prefill().catch((err: Error) => {
+        // A spare cut short by the engine stopping is not news.
+        if (!this.stopped) this.o.warn(`shared gateway: ${err.message}`);
+      });
   }
 
   /** A free slot, starting a shared gateway when every slot is taken. */
@@ -87,6 +92,7 @@ export class SharedSeats {
       warmup: this.o.warmup(),
       park: () => this.o.park(),
       warn: (m) => this.o.warn(m),
+      sharedStore: this.o.sharedStore,
     });
     if (this.stopped) {
       await this.o.supervisor.stop(host.gateway);

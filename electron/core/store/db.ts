@@ -79,6 +79,11 @@ export class Db {
     return this.stmt(sql).get(...params) as T | undefined;
   }
 
+  /** Statements that take no parameters and are run once (DDL, VACUUM, pragmas). */
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
   all<T>(sql: string, ...params: SQLInputValue[]): T[] {
     return this.stmt(sql).all(...params) as T[];
   }

@@ -235,4 +235,15 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX gateway_seats_session ON gateway_seats (session_key, from_at);
     `,
   },
+  {
+    version: 8,
+    name: 'full-text search over recorded text; indexes for pruning by age',
+    sql: `
+      CREATE VIRTUAL TABLE search_text USING fts5(text, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE TABLE search_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_seq INTEGER NOT NULL);
+      INSERT INTO search_state (id, indexed_seq) VALUES (1, 0);
+      CREATE INDEX rewards_human ON rewards (episode_id) WHERE source = 'human';
+      CREATE INDEX log_chunks_file ON log_chunks (file, at);
+    `,
+  },
 ];

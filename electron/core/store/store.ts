@@ -11,6 +11,9 @@ import { SettingsRepo } from './settings-repo.ts';
 import { TurnsRepo } from './turns-repo.ts';
 import { SeatsRepo } from './seats-repo.ts';
 import { UpstreamsRepo } from './upstreams-repo.ts';
+import { SearchRepo } from './search-repo.ts';
+import { RetentionRepo } from './retention-repo.ts';
+import { join } from 'node:path';
 
 export class Store {
   readonly #db: Db;
@@ -24,6 +27,8 @@ export class Store {
   readonly settings: SettingsRepo;
   readonly upstreams: UpstreamsRepo;
   readonly seats: SeatsRepo;
+  readonly search: SearchRepo;
+  readonly retention: RetentionRepo;
 
   constructor(dataDir: string) {
     this.#db = new Db(dataDir);
@@ -37,6 +42,8 @@ export class Store {
     this.settings = new SettingsRepo(this.#db);
     this.upstreams = new UpstreamsRepo(this.#db);
     this.seats = new SeatsRepo(this.#db);
+    this.search = new SearchRepo(this.#db);
+    this.retention = new RetentionRepo(this.#db, join(dataDir, 'logs'));
   }
 
   get path(): string {
@@ -88,6 +95,7 @@ export class Store {
       );
       this.#db.run(`DELETE FROM alerts WHERE session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM rewards WHERE episode_id IN ${episodes}`, list);
+      this.search.forget(`session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM upstream_calls WHERE session_key IN ${inKeys} AND fork_of IS NOT NULL`, list);
       this.#db.run(`DELETE FROM upstream_calls WHERE session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM history_messages WHERE episode_id IN ${episodes}`, list);

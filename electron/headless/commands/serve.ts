@@ -55,7 +55,8 @@ export async function serve(config: ConfigService): Promise<void> {
     adminKey: wb.adminKey,
     dataDir: c.dataDir,
   };
-  writeFileSync(runtimeFile, JSON.stringify(ready, null, 2) + '\n', { mode: 0o600 });
+  // the pid tells `prune` and `vacuum` that an engine holds this data dir
+  writeFileSync(runtimeFile, JSON.stringify({ ...ready, pid: process.pid }, null, 2) + '\n', { mode: 0o600 });
   chmodSync(runtimeFile, 0o600);
   process.stdout.write(`TRAJSCOPE_READY ${JSON.stringify(ready)}\n`);
   if (ready.ui) process.stderr.write(`trajscope: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);

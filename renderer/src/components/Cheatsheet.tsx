@@ -3,6 +3,7 @@ import { useStore, useStoreApi } from '../store/use-store.ts';
 
 const KEYS: Array<[string, string]> = [
   ['Ctrl/Cmd + K', 'command palette'],
+  ['Ctrl/Cmd + Shift + F', 'search everything recorded'],
   ['?', 'this cheatsheet'],
   ['N', 'new session'],
   ['↑ / ↓', 'move in the sessions list'],

@@ -2,7 +2,7 @@
 // URL (the hash), so a view can be shared and restored. Keys are URI-encoded; unknown paths fall
 // back to the sessions view.
 
-export type View = 'sessions' | 'label' | 'settings' | 'leaks' | 'groups' | 'compare';
+export type View = 'sessions' | 'label' | 'settings' | 'leaks' | 'groups' | 'compare' | 'search';
 
 export const TURN_TABS = ['history', 'calls', 'sent', 'diff', 'tools', 'logs'] as const;
 export type TurnTab = (typeof TURN_TABS)[number];
@@ -20,6 +20,8 @@ export interface Route {
   groupId: string | null;
   /** The comparison's other episode (episodeId against otherEpisodeId). */
   otherEpisodeId: string | null;
+  /** The search view's query. */
+  query: string | null;
 }
 
 export const EMPTY_ROUTE: Route = {
@@ -32,6 +34,7 @@ export const EMPTY_ROUTE: Route = {
   forkId: null,
   groupId: null,
   otherEpisodeId: null,
+  query: null,
 };
 
 const SIMPLE_VIEWS = new Set<View>(['label', 'settings', 'leaks']);
@@ -52,6 +55,7 @@ export function parseRoute(hash: string): Route {
   const [head, a, b] = parts;
   if (SIMPLE_VIEWS.has(head as View)) return { ...route, view: head as View };
   if (head === 'groups') return { ...route, view: 'groups', groupId: a ?? null };
+  if (head === 'search') return { ...route, view: 'search', query: a ?? null };
   if (head === 'compare' && a && b) return { ...route, view: 'compare', episodeId: a, otherEpisodeId: b };
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const [k, v] = [parts[i], parts[i + 1]!];
@@ -69,6 +73,7 @@ export function formatRoute(r: Route): string {
   const enc = (parts: string[]) => '#/' + parts.map(encodeURIComponent).join('/');
   if (SIMPLE_VIEWS.has(r.view)) return `#/${r.view}`;
   if (r.view === 'groups') return enc(r.groupId ? ['groups', r.groupId] : ['groups']);
+  if (r.view === 'search') return enc(r.query ? ['search', r.query] : ['search']);
   if (r.view === 'compare' && r.episodeId && r.otherEpisodeId) return enc(['compare', r.episodeId, r.otherEpisodeId]);
   const parts: string[] = [];
   if (!r.sessionKey) return enc(parts);

@@ -1,16 +1,23 @@
 // Settings: Connections (the model server and the OpenClaw binary, applied to new episodes and
-// gateways without a restart), OpenClaw isolation and config overlay, labeling, theme, and what
-// this run was started with. Saved keys are never shown back: only a hint that one is set.
+// gateways without a restart), gateway mode, OpenClaw isolation and config overlay, labeling,
+// theme, storage (prune, vacuum), and what this run was started with. Saved keys are never shown
+// back: only a hint that one is set.
 import { useEffect, useState } from 'react';
 import type { InvokeRequest } from '../../../../shared/api.ts';
 import type { ConfigKey, ConfigPatch } from '../../../../shared/config.ts';
-import { ISOLATION_MODES } from '../../../../shared/domain.ts';
+import { GATEWAY_MODES, ISOLATION_MODES, type GatewayMode } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { Connections } from './Connections.tsx';
+import { Storage } from './Storage.tsx';
 
 const ISOLATION_HELP: Record<(typeof ISOLATION_MODES)[number], string> = {
-  rebind: 'one gateway per session, re-keyed per episode (fast)',
-  fresh: 'a new gateway per episode (nothing carries over)',
+  rebind: 'the same gateway (or agent) for the session, re-keyed per episode (fast)',
+  fresh: 'a new gateway (or, shared, a new agent) per episode: nothing carries over',
+};
+
+const GATEWAY_MODE_HELP: Record<GatewayMode, string> = {
+  'per-session': 'an OpenClaw process of its own for each session (≈ 1.1 GB each)',
+  shared: 'sessions as agents of shared OpenClaw processes, each with its own key and workspace (far less memory)',
 };
 
 export function SettingsView() {
@@ -68,20 +75,46 @@ export function SettingsView() {
     <div className="settings">
       <h2>Settings</h2>
       <Connections config={config} info={info} saveConfig={saveConfig} />
+      <section aria-label="Gateways">
+        <h3>Gateways</h3>
+        <Choices
+          name="gateway-mode"
+          options={GATEWAY_MODES}
+          help={GATEWAY_MODE_HELP}
+          value={config.values.gatewayMode}
+          disabled={pinned('gatewayMode')}
+          choose={(mode) =>
+            void saveConfig({ gatewayMode: mode }, `Gateway mode ${mode} applies to sessions started from now on.`)
+          }
+        />
+        <label className="inline">
+          Sessions per shared gateway{' '}
+          <input
+            aria-label="Sessions per shared gateway"
+            type="number"
+            min={1}
+            max={64}
+            disabled={pinned('sessionsPerGateway')}
+            defaultValue={Number(config.values.sessionsPerGateway ?? 8)}
+            onBlur={(e) =>
+              void saveConfig(
+                { sessionsPerGateway: Number(e.target.value) },
+                'Applies to shared gateways started from now on.',
+              )
+            }
+          />
+        </label>
+      </section>
       <section aria-label="OpenClaw isolation">
         <h3>OpenClaw isolation and overlay</h3>
-        {ISOLATION_MODES.map((mode) => (
-          <label key={mode} className="inline">
-            <input
-              type="radio"
-              name="iso"
-              disabled={pinned('isolation')}
-              checked={config.values.isolation === mode}
-              onChange={() => void saveConfig({ isolation: mode }, `Isolation ${mode} applies from the next episode.`)}
-            />{' '}
-            {mode}: {ISOLATION_HELP[mode]}
-          </label>
-        ))}
+        <Choices
+          name="iso"
+          options={ISOLATION_MODES}
+          help={ISOLATION_HELP}
+          value={config.values.isolation}
+          disabled={pinned('isolation')}
+          choose={(mode) => void saveConfig({ isolation: mode }, `Isolation ${mode} applies from the next episode.`)}
+        />
         <label>
           Config overlay (JSON merged over the safe config; port, token and provider always win)
           <textarea
@@ -152,6 +185,7 @@ export function SettingsView() {
           </label>
         ))}
       </section>
+      <Storage />
       <RunFacts />
     </div>
   );
@@ -183,4 +217,27 @@ function RunFacts() {
       </dl>
     </section>
   );
+}
+
+/** A setting chosen among a few named modes, each explained beside its radio button. */
+function Choices<M extends string>(p: {
+  name: string;
+  options: readonly M[];
+  help: Record<M, string>;
+  value: unknown;
+  disabled: boolean;
+  choose: (mode: M) => void;
+}) {
+  return p.options.map((mode) => (
+    <label key={mode} className="inline">
+      <input
+        type="radio"
+        name={p.name}
+        disabled={p.disabled}
+        checked={p.value === mode}
+        onChange={() => p.choose(mode)}
+      />{' '}
+      {mode}: {p.help[mode]}
+    </label>
+  ));
 }

@@ -90,6 +90,9 @@ export function SessionView() {
         )}
         <span className="muted small">
           runtime {session.runtime}
+          {gw?.shared
+            ? ` · shared gateway ${gw.gatewayId} (${gw.shared.sessions} sessions) · agent ${gw.shared.agentId}`
+            : ''}
           {gw?.pid
             ? [
                 `pid ${gw.pid}`,

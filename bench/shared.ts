@@ -1,0 +1,171 @@
+// Shared gateways against a gateway per session, side by side in one run, on the same load (the
+// scripted model, so the gateways' own costs show): gateway memory for 10 sessions with one turn
+// each, a new session's first turn (warm pool / spare slots), an episode rebind, a turn while 8
+// neighbours are busy, and the cost of switching between agents with one shared session store
+// against OpenClaw's store per agent (the cost the shared store exists to cut).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigService } from '../electron/core/config/service.ts';
+import { TreeSampler } from '../electron/core/gateways/procfs.ts';
+import { NO_EMITTER } from '../electron/core/runtime/types.ts';
+import { Workbench, type EngineExtras } from '../electron/core/workbench.ts';
+import type { GatewayMode } from '../shared/domain.ts';
+import { fmt, table } from './stats.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function withEngine<T>(
+  config: { gatewayMode: GatewayMode; sessionsPerGateway?: number; poolSize: number },
+  extras: EngineExtras,
+  fn: (wb: Workbench) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-shared-'));
+  const wb = await new Workbench(ConfigService.of({ dataDir: dir, runtime: 'openclaw', ...config }), extras).start();
+  try {
+    if (!wb.supervisor) throw new Error(`OpenClaw is not available: ${wb.openclaw?.problem}`);
+    return await fn(wb);
+  } finally {
+    await wb.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Gateway RSS in MB: every gateway's whole process tree. */
+function gatewayMb(wb: Workbench): number {
+  const gws = wb.supervisor!.running.filter((g) => g.pid !== null && g.isRunning);
+  const stats = new TreeSampler().sample(gws.map((g) => g.pid!));
+  return [...stats.values()].reduce((n, s) => n + s.rssBytes, 0) / 2 ** 20;
+}
+
+async function ms(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+async function turn(wb: Workbench, key: string, message: string): Promise<void> {
+  const r = await wb.sessions.turn(key, { message }, NO_EMITTER);
+  if (r.turn.status !== 'ok') throw new Error(`${key}: turn ${r.turn.status}`);
+}
+
+/** `n` sessions with one episode and one turn each. */
+async function sessions(wb: Workbench, n: number, prefix: string): Promise<string[]> {
+  const keys = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  for (const k of keys) {
+    await wb.sessions.startEpisode(k, {});
+    await turn(wb, k, `My name is ${k}.`);
+  }
+  return keys;
+}
+
+/** Memory of 10 one-turn sessions, then (on 9 of them) a turn alone and a turn with 8 busy neighbours. */
+async function memoryAndNeighbours(wb: Workbench, withNeighbours: boolean) {
+  const keys = await sessions(wb, 10, 's');
+  await sleep(3000);
+  const mb = gatewayMb(wb);
+  const gateways = wb.supervisor!.running.length;
+  if (!withNeighbours) return { mb, gateways, alone: NaN, busy: NaN, rebind: NaN };
+  const [me, ...rest] = keys.slice(0, 9);
+  const alone: number[] = [];
+  for (let i = 0; i < 8; i++) alone.push(await ms(() => turn(wb, me!, `alone ${i}`)));
+  let stop = false;
+  const loops = rest.map(async (k) => {
+    for (let i = 0; !stop; i++) await turn(wb, k, `busy ${i}`);
+  });
+  await sleep(1000);
+  const busy: number[] = [];
+  for (let i = 0; i < 8; i++) busy.push(await ms(() => turn(wb, me!, `with neighbours ${i}`)));
+  stop = true;
+  await Promise.all(loops);
+  const rebind: number[] = [];
+  for (let i = 0; i < 5; i++) rebind.push(await ms(() => wb.sessions.startEpisode(me!, {})));
+  return { mb, gateways, alone: median(alone), busy: median(busy), rebind: median(rebind) };
+}
+
+/** A new session's episode start and first turn, five times, with a ready place waiting each time. */
+async function firstTurns(wb: Workbench, settle: () => Promise<void>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await settle();
+    const key = `new-${i}`;
+    times.push(
+      await ms(async () => {
+        await wb.sessions.startEpisode(key, {});
+        await turn(wb, key, 'hello');
+      }),
+    );
+  }
+  return median(times);
+}
+
+/** Turns rotating across four sessions on one shared gateway. */
+async function rotating(wb: Workbench): Promise<number> {
+  const keys = await sessions(wb, 4, 'r');
+  const times: number[] = [];
+  for (let round = 0; round < 4; round++)
+    for (const k of keys) times.push(await ms(() => turn(wb, k, `round ${round}`)));
+  return median(times);
+}
+
+export async function benchShared(): Promise<string> {
+  const shared = await withEngine({ gatewayMode: 'shared', sessionsPerGateway: 10, poolSize: 0 }, {}, (wb) =>
+    memoryAndNeighbours(wb, true),
+  );
+  const shared8 = await withEngine({ gatewayMode: 'shared', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, false));
+  const own = await withEngine({ gatewayMode: 'per-session', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, true));
+  const firstShared = await withEngine({ gatewayMode: 'shared', poolSize: 1 }, {}, (wb) =>
+    firstTurns(wb, () => wb.seats!.prefill()),
+  );
+  const firstOwn = await withEngine({ gatewayMode: 'per-session', poolSize: 1 }, {}, (wb) =>
+    firstTurns(wb, () => wb.pool!.settle()),
+  );
+  const rotateOne = await withEngine({ gatewayMode: 'shared', sessionsPerGateway: 4, poolSize: 0 }, {}, rotating);
+  const rotateMany = await withEngine(
+    { gatewayMode: 'shared', sessionsPerGateway: 4, poolSize: 0 },
+    { openclaw: { sharedStore: false } },
+    rotating,
+  );
+  const perGb = (r: { mb: number }) => fmt(10 / (r.mb / 1024), 1);
+  const today = new Date().toISOString().slice(0, 10);
+  return [
+    `## Shared gateways (\`npm run bench -- shared\`, measured ${today}, openclaw 2026.9.6)`,
+    '',
+    'The scripted model, no warm pool unless said; RSS is every gateway process tree, 3 s after the last turn.',
+    '',
+    table(
+      ['10 sessions, one turn each', 'gateways', 'gateway RSS MB', 'sessions per GB'],
+      [
+        ['shared, 10 per gateway', shared.gateways, fmt(shared.mb, 0), perGb(shared)],
+        ['shared, 8 per gateway (default)', shared8.gateways, fmt(shared8.mb, 0), perGb(shared8)],
+        ['a gateway per session', own.gateways, fmt(own.mb, 0), perGb(own)],
+      ],
+    ),
+    '',
+    table(
+      ['latency (median)', 'shared ms', 'per-session ms', 'shared / per-session'],
+      [
+        [
+          'new session: episode start + first turn (ready place waiting)',
+          fmt(firstShared, 0),
+          fmt(firstOwn, 0),
+          fmt(firstShared / firstOwn),
+        ],
+        ['episode rebind', fmt(shared.rebind, 0), fmt(own.rebind, 0), fmt(shared.rebind / own.rebind)],
+        ['a turn, neighbours idle', fmt(shared.alone, 0), fmt(own.alone, 0), fmt(shared.alone / own.alone)],
+        ['a turn while 8 neighbours are busy', fmt(shared.busy, 0), fmt(own.busy, 0), fmt(shared.busy / own.busy)],
+      ],
+    ),
+    '',
+    table(
+      ['turns rotating across 4 agents of one gateway', 'median ms'],
+      [
+        ['one shared session store (Trajscope)', fmt(rotateOne, 0)],
+        ["a session database per agent (OpenClaw's default)", fmt(rotateMany, 0)],
+      ],
+    ),
+    '',
+    `Store per agent vs one shared store when rotating: ${fmt(rotateMany / rotateOne)}×.`,
+  ].join('\n');
+}
