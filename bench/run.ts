@@ -7,6 +7,7 @@ import { benchLeaks } from './leaks.ts';
 import { benchGroups } from './groups.ts';
 import { benchShared } from './shared.ts';
 import { benchStore } from './store.ts';
+import { benchAreal } from './areal.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -16,6 +17,7 @@ const benches: Record<string, () => Promise<string>> = {
   groups: benchGroups,
   shared: benchShared,
   store: benchStore,
+  areal: benchAreal,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {
