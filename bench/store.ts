@@ -4,7 +4,8 @@
 // deep page, full-text search, a streaming export's memory, and the data dir's growth per call —
 // synthetic (the big dir) and as recorded through the DataProxy (real HTTP, the scripted model).
 // `TRAJSCOPE_BENCH_EPISODES` scales it down for a quick look.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// Over 300 lines: one benchmark's generator, measurements and report, which read best together.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -168,6 +169,54 @@ async function recordedGrowth(): Promise<{ perCall: number; bodies: number; gz: 
   }
 }
 
+/** Bytes per call on disk for real OpenClaw requests (the captured fixtures, 12–62 KB each). */
+function openclawGrowth(): { perCall: number; body: number } {
+  const fixtures = join(import.meta.dirname, '../test/fixtures/openclaw-upstream');
+  const bodies = readdirSync(fixtures)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => {
+      const b = (JSON.parse(readFileSync(join(fixtures, f), 'utf8')) as { body: unknown }).body;
+      return Buffer.from(typeof b === 'string' ? b : JSON.stringify(b));
+    });
+  const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-openclaw-'));
+  const store = new Store(dir);
+  try {
+    const empty = bytesOf(dir);
+    store.sessions.ensure('s', 'openclaw');
+    const ep = store.episodes.insert({
+      sessionKey: 's',
+      taskId: null,
+      metadata: {},
+      upstreamKey: 'sk-sess-x',
+      upstreamId: null,
+    });
+    const path = '/v1/chat/completions';
+    const base = { upstreamKey: ep.upstreamKey, sessionKey: 's', episodeId: ep.id, turnId: null, path, headers: {} };
+    let total = 0;
+    const n = 1000;
+    for (let i = 0; i < n; i++) {
+      const body = bodies[i % bodies.length]!;
+      total += body.length;
+      const c = store.calls.insert({ ...base, body, startedAt: Date.now() });
+      const raw = `data: {"choices":[{"delta":{"content":"${words(60)}"}}]}\n\ndata: [DONE]\n\n`;
+      store.calls.finish(c, {
+        status: 200,
+        outcome: 'complete',
+        error: null,
+        response: { text: 'ok' },
+        rawResponse: raw,
+        firstByteAt: 1,
+        endedAt: 2,
+      });
+    }
+    store.retention.vacuum();
+    return { perCall: (bytesOf(dir) - empty) / n, body: total / n };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchStore(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-store-'));
   try {
@@ -249,6 +298,7 @@ export async function benchStore(): Promise<string> {
     const exportSeconds = (performance.now() - tExport) / 1000;
     await wb.stop();
     const growth = await recordedGrowth();
+    const openclaw = openclawGrowth();
 
     const today = new Date().toISOString().slice(0, 10);
     return [
@@ -275,7 +325,12 @@ export async function benchStore(): Promise<string> {
       `Recorded through the DataProxy (30 sessions of 10 turns, DirectRuntime, the scripted model): ` +
         `${fmt(growth.perCall, 0)} bytes of data dir per call after VACUUM; request body + raw stream ` +
         `${fmt(growth.bodies, 0)} bytes per call, ${fmt(growth.gz, 0)} gzipped ` +
-        `(${fmt(growth.bodies / growth.gz, 1)}× smaller).`,
+        `(${fmt(growth.bodies / growth.gz, 1)}× smaller); these bodies are under the 8 KB from which bodies are ` +
+        `stored deflated, so they are stored as sent.`,
+      '',
+      `Real OpenClaw requests (the captured fixtures, ${fmt(openclaw.body / 1024, 1)} KB on average): ` +
+        `${fmt(openclaw.perCall / 1024, 1)} KB of data dir per call — stored deflated ` +
+        `(${fmt(openclaw.body / openclaw.perCall, 1)}× less than the request alone).`,
     ].join('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

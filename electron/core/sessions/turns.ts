@@ -94,10 +94,14 @@ export async function runTurn(
   if (abort.signal.aborted) throw cancelled();
   // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
   // stream shows few of them); the runtime's own list when nothing went through the recorder.
-  const calls = store.calls.details(turn.id, { byTurn: true });
-  const recorded = calls.flatMap((c) => c.response?.toolCalls ?? []).map((c, index) => ({ ...c, index }));
+  // (summaries first: the requests, read only when there are tool results to find in them)
+  const recorded = store.calls
+    .list({ turnId: turn.id })
+    .flatMap((c) => c.response?.toolCalls ?? [])
+    .map((c, index) => ({ ...c, index }));
   const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
-  const areal = arealEvents(toolCalls, toolResults(calls), deltas.length ? deltas : [result.text]);
+  const results = toolCalls.length > 0 ? toolResults(store.calls.details(turn.id, { byTurn: true })) : new Map();
+  const areal = arealEvents(toolCalls, results, deltas.length ? deltas : [result.text]);
   result = { ...result, toolCalls, events: [...areal, ...result.events] };
   const done = end('ok', result);
   return { turn: done, result, episode: { id: episode.id, index: episode.index } };

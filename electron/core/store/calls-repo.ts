@@ -4,14 +4,16 @@
 // to no turn, and are left out of every episode-level list, count and export.
 import { randomUUID } from 'node:crypto';
 import type { CallOutcome, UpstreamCall, UpstreamCallDetail } from '../../../shared/domain.ts';
+import { pack } from './codec.ts';
 import type { Db } from './db.ts';
 import { toCall, toCallDetail, type CallRow } from './rows.ts';
 
 const SUMMARY = `
   SELECT id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, status, outcome, error, response,
-    started_at, first_byte_at, ended_at, fork_of, fork_upstream, length(request_body) AS request_bytes
+    started_at, first_byte_at, ended_at, fork_of, fork_upstream,
+    COALESCE(request_size, length(request_body)) AS request_bytes
   FROM upstream_calls`;
-const DETAIL = 'SELECT *, length(request_body) AS request_bytes FROM upstream_calls';
+const DETAIL = 'SELECT *, COALESCE(request_size, length(request_body)) AS request_bytes FROM upstream_calls';
 
 export interface NewCall {
   upstreamKey: string;
@@ -49,10 +51,11 @@ export class CallsRepo {
     const id = `call_${randomUUID()}`;
     const seq = ++this.#seq;
     const outsideTurn = c.turnId === null && !c.fork;
+    const body = pack(c.body);
     this.#db.run(
       `INSERT INTO upstream_calls (id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path,
-        request_headers, request_body, started_at, fork_of, fork_upstream)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        request_headers, request_body, request_size, request_codec, started_at, fork_of, fork_upstream)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       id,
       seq,
       c.upstreamKey,
@@ -62,7 +65,9 @@ export class CallsRepo {
       outsideTurn ? 1 : 0,
       c.path,
       JSON.stringify(c.headers),
-      c.body,
+      body.data,
+      c.body.length,
+      body.codec,
       c.startedAt,
       c.fork?.of ?? null,
       c.fork?.upstream ?? null,
@@ -92,14 +97,16 @@ export class CallsRepo {
 
   /** Completes a call; returns the call as stored (`call` is what insert returned). */
   finish(call: UpstreamCall, r: CallResult): UpstreamCall {
+    const raw = r.rawResponse === null ? null : pack(Buffer.from(r.rawResponse, 'utf8'));
     this.#db.run(
-      `UPDATE upstream_calls SET status = ?, outcome = ?, error = ?, response = ?, raw_response = ?, first_byte_at = ?,
-        ended_at = ? WHERE id = ?`,
+      `UPDATE upstream_calls SET status = ?, outcome = ?, error = ?, response = ?, raw_response = ?, raw_codec = ?,
+        first_byte_at = ?, ended_at = ? WHERE id = ?`,
       r.status,
       r.outcome,
       r.error,
       r.response === null ? null : JSON.stringify(r.response),
-      r.rawResponse,
+      raw?.codec ? raw.data : r.rawResponse,
+      raw?.codec ?? null,
       r.firstByteAt,
       r.endedAt,
       call.id,

@@ -246,4 +246,13 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX log_chunks_file ON log_chunks (file, at);
     `,
   },
+  {
+    version: 9,
+    name: 'large request bodies and raw streams stored deflated (codec per column; NULL: as sent)',
+    sql: `
+      ALTER TABLE upstream_calls ADD COLUMN request_size INTEGER;
+      ALTER TABLE upstream_calls ADD COLUMN request_codec TEXT;
+      ALTER TABLE upstream_calls ADD COLUMN raw_codec TEXT;
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 // Row → domain mappers: the only place that knows column names and JSON-encoded columns.
+import { unpack } from './codec.ts';
 import type {
   Alert,
   AlertKind,
@@ -70,7 +71,10 @@ export interface CallRow {
   fork_upstream: string | null;
   request_headers?: string;
   request_body?: Uint8Array;
-  raw_response?: string | null;
+  request_codec?: string | null;
+  /** Text as received, or deflated bytes when raw_codec says so. */
+  raw_response?: string | Uint8Array | null;
+  raw_codec?: string | null;
 }
 
 export interface RewardRow {
@@ -167,8 +171,11 @@ export function toCallDetail(r: CallRow): UpstreamCallDetail {
   return {
     ...toCall(r),
     requestHeaders: JSON.parse(r.request_headers ?? '{}'),
-    requestBody: Buffer.from(r.request_body ?? new Uint8Array()).toString('utf8'),
-    rawResponse: r.raw_response ?? null,
+    requestBody: unpack(r.request_body, r.request_codec).toString('utf8'),
+    rawResponse:
+      r.raw_response === null || r.raw_response === undefined
+        ? null
+        : unpack(r.raw_response, r.raw_codec).toString('utf8'),
   };
 }
 

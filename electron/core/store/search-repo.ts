@@ -7,6 +7,7 @@
 // calls still wait.
 import type { SearchHit } from '../../../shared/domain.ts';
 import { HttpError } from '../http/errors.ts';
+import { unpack } from './codec.ts';
 import type { Db } from './db.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 
@@ -20,6 +21,7 @@ export const MARK_END = '\u0002';
 interface PendingRow {
   seq: number;
   request_body: Uint8Array | null;
+  request_codec: string | null;
   response: string | null;
   started_at: number;
   ended_at: number | null;
@@ -57,7 +59,7 @@ export class SearchRepo {
     return this.#db.tx(() => {
       let upTo = this.#db.get<{ s: number }>('SELECT indexed_seq AS s FROM search_state')!.s;
       const rows = this.#db.all<PendingRow>(
-        `SELECT seq, request_body, response, started_at, ended_at,
+        `SELECT seq, request_body, request_codec, response, started_at, ended_at,
           seq = (SELECT MIN(seq) FROM upstream_calls f WHERE f.episode_id = c.episode_id) AS first
          FROM upstream_calls c WHERE seq > ? ORDER BY seq LIMIT ?`,
         upTo,
@@ -67,7 +69,7 @@ export class SearchRepo {
       for (const r of rows) {
         // a call in flight holds the line: search lags by at most one turn, and nothing is skipped
         if (r.ended_at === null && now - r.started_at < STUCK_MS) break;
-        const text = callText(r.request_body, r.response, r.first === 1);
+        const text = callText(unpack(r.request_body, r.request_codec), r.response, r.first === 1);
         if (text) this.#db.run('INSERT INTO search_text (rowid, text) VALUES (?, ?)', r.seq, text);
         upTo = r.seq;
         done++;

@@ -154,3 +154,43 @@ test('lists are filtered and paged in SQL: every row once, in order, with a curs
     dir.remove();
   }
 });
+
+test('large request bodies and raw streams are stored deflated and read back byte for byte', () => {
+  const dir = tempDir();
+  try {
+    const s = new Store(dir.path);
+    s.sessions.ensure('s', 'direct');
+    const ep = episode(s, 's', 'sk-sess-deflate');
+    const history = Array.from({ length: 200 }, (_, i) => ({ role: 'user', content: `Ünïcödé turn ${i} ✓` }));
+    const big = Buffer.from(JSON.stringify({ model: 'm', messages: history }));
+    const small = Buffer.from('{"model":"m","messages":[]}');
+    const raw = 'data: {"choices":[{"delta":{"content":"é"}}]}\n\n'.repeat(300) + 'data: [DONE]\n\n';
+    const via = { path: '/v1/chat/completions', headers: {}, turnId: null, startedAt: Date.now() };
+    const make = (body: Buffer) =>
+      s.calls.insert({ ...via, upstreamKey: ep.upstreamKey, sessionKey: 's', episodeId: ep.id, body });
+    const a = make(big);
+    const b = make(small);
+    const done = { status: 200, outcome: 'complete' as const, error: null, response: null, firstByteAt: 1, endedAt: 2 };
+    s.calls.finish(a, { ...done, rawResponse: raw });
+    s.calls.finish(b, { ...done, rawResponse: 'data: [DONE]\n\n' });
+    const da = s.calls.detail(a.id)!;
+    assert.equal(da.requestBody, big.toString('utf8'));
+    assert.equal(da.requestBytes, big.length);
+    assert.equal(da.rawResponse, raw);
+    assert.equal(s.calls.get(a.id)!.requestBytes, big.length);
+    assert.equal(s.calls.detail(b.id)!.requestBody, small.toString('utf8'));
+    s.close();
+    const db = new DatabaseSync(join(dir.path, 'trajscope.sqlite'));
+    const rows = db
+      .prepare('SELECT id, length(request_body) AS n, request_codec AS c, raw_codec AS r FROM upstream_calls')
+      .all() as Array<{ id: string; n: number; c: string | null; r: string | null }>;
+    db.close();
+    const onDisk = new Map(rows.map((r) => [r.id, r]));
+    assert.equal(onDisk.get(a.id)!.c, 'deflate');
+    assert.equal(onDisk.get(a.id)!.r, 'deflate');
+    assert.ok(onDisk.get(a.id)!.n < big.length / 4, `${onDisk.get(a.id)!.n} bytes on disk for ${big.length}`);
+    assert.deepEqual([onDisk.get(b.id)!.c, onDisk.get(b.id)!.r], [null, null], 'small bodies stay as sent');
+  } finally {
+    dir.remove();
+  }
+});
