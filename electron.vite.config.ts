@@ -1,5 +1,6 @@
 // `npm run build`: main and preload as CommonJS bundles (the sandboxed preload must be one CJS
-// file), and the renderer, into out/. `npm run dist` packages out/ with electron-builder.
+// file), and the renderer, into out/. `npm run dist` packages out/ with electron-builder. Main has a
+// second entry, the leak detectors' worker thread, which the desktop host starts from out/main.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 
@@ -9,8 +10,14 @@ export default defineConfig({
   main: {
     build: {
       outDir: resolve(root, 'out/main'),
-      lib: { entry: resolve(root, 'electron/main/index.ts'), formats: ['cjs'] },
-      rollupOptions: { output: { entryFileNames: 'index.cjs' } },
+      lib: {
+        entry: {
+          index: resolve(root, 'electron/main/index.ts'),
+          'analysis-worker': resolve(root, 'electron/core/analysis/worker.ts'),
+        },
+        formats: ['cjs'],
+      },
+      rollupOptions: { output: { entryFileNames: '[name].cjs' } },
     },
   },
   preload: {

@@ -4,9 +4,10 @@
 // would be spread over files that each need all of the parts.
 import type { AppInfo } from '../../shared/api.ts';
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import { RUNTIME_KINDS, type Episode, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
-import { LeakAnalyzer } from './analysis/analyzer.ts';
+import { Analysis } from './analysis/service.ts';
 import type { ConfigService } from './config/service.ts';
 import { EngineEvents } from './events.ts';
 import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
@@ -38,12 +39,20 @@ import { loadScenario, ScriptedModel } from './upstream/scripted/server.ts';
 
 export const VERSION = '0.1.0';
 
+/** The analysis worker run from source (Node strips its types); the desktop app passes its built one. */
+const DEFAULT_ANALYSIS_WORKER = new URL('./analysis/worker.ts', import.meta.url);
+
 /** What is not user configuration: objects tests and the leak lab hand in, and test switches. */
 export interface EngineExtras {
   /** A scenario object; otherwise the config's scenario file, else the built-in one. */
   scenario?: Scenario;
   /** Timeouts of calls from the recorder to the model upstream. */
   upstreamTimeouts?: ForwardTimeouts;
+  /**
+   * The analysis worker's entry: the desktop host passes its built file; by default the source
+   * file beside this one; null runs the leak detectors on the engine's thread.
+   */
+  analysisWorker?: URL | string | null;
   openclaw?: {
     /** false: do not look for OpenClaw at all (DirectRuntime only). */
     enabled?: boolean;
@@ -84,7 +93,8 @@ export class Workbench {
   pool: GatewayPool | null = null;
   /** Shared mode: sessions seated as agents of shared gateways. */
   seats: SharedSeats | null = null;
-  analyzer!: LeakAnalyzer;
+  /** The leak detectors (on a worker thread where one starts) and the alerts they raise. */
+  analysis!: Analysis;
   /** Null when recording into another engine's store (that engine indexes it). */
   searchIndexer: SearchIndexer | null = null;
   proxyUrl = '';
@@ -138,10 +148,20 @@ export class Workbench {
       this.searchIndexer.start();
       this.stops.push(() => this.searchIndexer?.stop());
     }
-    this.analyzer = new LeakAnalyzer(this.store, this.events);
+    this.analysis = new Analysis(this.store, this.events, {
+      // the store's own dir: a leak-lab engine records into the workbench's store, not its own dir
+      dataDir: dirname(this.store.path),
+      worker: this.extras.analysisWorker === undefined ? DEFAULT_ANALYSIS_WORKER : this.extras.analysisWorker,
+      warn: (m) => this.warn(m),
+    });
+    this.stops.push(() => this.analysis.stop());
+    await this.analysis.start();
     this.stops.push(this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey)));
 
-    this.httpPolicy = httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs });
+    this.httpPolicy = {
+      ...httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs }),
+      settled: () => this.store.durable(),
+    };
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
     const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy);
     this.stops.push(() => scripted.stop());
@@ -167,6 +187,9 @@ export class Workbench {
       () => upstreamForwarder.close(),
       () => this.runtimeForwarder.close(),
     );
+    // parts of this process talk to each other in-process (http/local.ts); gateways and other
+    // clients reach the same handlers over HTTP
+    this.stops.push(upstreamForwarder.mount(scripted.baseUrl, scripted.local));
 
     this.runtimes = { direct: new DirectRuntime(this.runtimeForwarder), external: new ExternalRuntime() };
     this.externalTurns = new ExternalTurns(this.store, this.events);
@@ -202,14 +225,15 @@ export class Workbench {
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
       hooks: {
-        requestRecorded: (call, body) => this.analyzer.analyzeCall(call, body),
-        staleKey: (episodeId, sessionKey) => this.analyzer.staleKey(episodeId, sessionKey),
+        requestRecorded: (call, body) => this.analysis.analyzeCall(call, body),
+        staleKey: (episodeId, sessionKey) => this.analysis.staleKey(episodeId, sessionKey),
         callFinished: (call) => this.externalTurns.callFinished(call),
       },
       warn: (m) => this.warn(m),
     });
     this.stops.push(() => this.recorder.stop());
     await this.recorder.start(c.host, c.upstreamPort);
+    this.stops.push(this.runtimeForwarder.mount(this.recorder.origin, this.recorder.local));
 
     // replays and groups still running end when their sessions close (below), then are waited for
     this.stops.push(() => Promise.allSettled(this.background).then(() => {}));
@@ -372,7 +396,7 @@ export class Workbench {
       isolation: () => this.config.current.isolation,
       onChange: (key) => this.sessions.notify(key),
       onCarryover: (key, episodeId, files) =>
-        this.analyzer.raise(
+        this.analysis.analyzer.raise(
           {
             kind: 'state_carryover',
             severity: 'error',

@@ -48,7 +48,13 @@ export class ApiServer {
           this.auth(req);
           // imports carry whole export files
           const payload = await readJson(req, 80 * 1024 * 1024, z.unknown());
-          const answer = await invokeEnvelope(this.handlers, channel!, payload, (m) => wb.warn(m));
+          const answer = await invokeEnvelope(
+            this.handlers,
+            channel!,
+            payload,
+            (m) => wb.warn(m),
+            () => wb.store.durable(),
+          );
           sendJson(res, answer.ok ? 200 : answer.error.status, answer);
         }),
       ],

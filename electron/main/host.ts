@@ -74,7 +74,8 @@ export async function startDesktop(
   await electron.app.whenReady();
   process.umask(0o077); // the data dir is the user's alone, whatever the desktop session's umask
   const config = desktopConfig(args, env, safeStorageCodec(electron.safeStorage));
-  const wb = await new Workbench(config).start();
+  // the leak detectors' worker is built beside this file (electron.vite.config.ts)
+  const wb = await new Workbench(config, { analysisWorker: join(appDir, 'analysis-worker.cjs') }).start();
   try {
     applyCsp(electron.session.defaultSession);
     const win = new electron.BrowserWindow({
@@ -88,7 +89,13 @@ export async function startDesktop(
     lockNavigation(win.webContents, appUrl, (url) => void electron.shell.openExternal(url));
     const handlers = createApiHandlers(wb);
     const trusted = (e: SenderInfo) => isTrustedSender(e, win.webContents.id, ['file://']);
-    const stopIpc = registerIpc(electron.ipcMain, handlers, trusted, (m) => wb.warn(m));
+    const stopIpc = registerIpc(
+      electron.ipcMain,
+      handlers,
+      trusted,
+      (m) => wb.warn(m),
+      () => wb.store.durable(),
+    );
     const stopEvents = forwardEvents(
       wb.events as EngineEvents,
       (b) => !win.isDestroyed() && win.webContents.send(EVENTS, b),

@@ -31,19 +31,23 @@ export function isTrustedSender(e: SenderInfo, webContentsId: number, allowedOri
   }
 }
 
-/** Handles every invoke: sender check, channel check, payload check, then the engine; errors are logged by `log`. */
+/**
+ * Handles every invoke: sender check, channel check, payload check, then the engine; errors are
+ * logged by `log`; an answer waits for `settled` (what the channel wrote is committed).
+ */
 export function registerIpc(
   ipcMain: IpcMainLike,
   handlers: ApiHandlers,
   trusted: (e: SenderInfo) => boolean,
   log: (message: string) => void,
+  settled: () => Promise<void>,
 ): () => void {
   ipcMain.handle(INVOKE, async (event, channel, payload): Promise<InvokeEnvelope> => {
     if (!trusted(event)) return { ok: false, error: { status: 403, type: 'forbidden', message: 'untrusted sender' } };
     if (typeof channel !== 'string' || !isInvokeChannel(channel)) {
       return { ok: false, error: { status: 404, type: 'not_found', message: `unknown channel ${String(channel)}` } };
     }
-    return invokeEnvelope(handlers, channel, payload, log);
+    return invokeEnvelope(handlers, channel, payload, log, settled);
   });
   return () => ipcMain.removeHandler(INVOKE);
 }

@@ -142,3 +142,56 @@ test('SIGKILL of the host mid-turn, then a restart: acknowledged work is there, 
     dir.remove();
   }
 });
+
+test('under load, SIGKILL right after answers: every acknowledged turn is on disk (group commit)', async () => {
+  const dir = tempDir();
+  const acked: Array<{ turnId: string; message: string }> = [];
+  try {
+    // three kills on one data dir: each round's acknowledged turns must survive, and the next start recovers
+    for (let round = 0; round < 3; round++) {
+      const host = await startHost(dir.path, ['--runtime', 'direct']);
+      const { proxy, adminKey } = host.ready;
+      const auth = { authorization: `Bearer ${adminKey}` };
+      const before = acked.length;
+      let stop = false;
+      try {
+        // 16 sessions sending turns back to back: concurrent turns share commits
+        const workers = Array.from({ length: 16 }, async (_, w) => {
+          for (let t = 0; !stop; t++) {
+            const message = `round ${round} worker ${w} turn ${t}`;
+            const r = await request(`${proxy}/session/load-${round}-${w}/turn`, 'POST', { message }, auth).catch(
+              () => null, // cut off by the kill: never acknowledged
+            );
+            if (r?.status === 200) acked.push({ turnId: r.body.metadata.turn_id, message });
+            if (!r) return;
+          }
+        });
+        await until('turns to be acknowledged under load', () => acked.length - before >= 200, 30_000);
+        host.child.kill('SIGKILL');
+        stop = true;
+        await once(host.child, 'exit');
+        await Promise.all(workers);
+      } finally {
+        if (host.child.exitCode === null) host.child.kill('SIGKILL');
+      }
+    }
+    const store = new Store(dir.path);
+    try {
+      const missing = acked.filter((a) => store.turns.get(a.turnId)?.status !== 'ok');
+      assert.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged turns were lost`);
+      for (const a of acked) {
+        const turn = store.turns.get(a.turnId)!;
+        assert.equal(turn.message, a.message);
+        const history = store.turns.storedHistory(turn.episodeId);
+        assert.ok(
+          history.some((m) => m.role === 'user' && m.content === a.message),
+          `the acknowledged turn "${a.message}" is in its episode's history`,
+        );
+      }
+    } finally {
+      store.close();
+    }
+  } finally {
+    dir.remove();
+  }
+});

@@ -31,18 +31,33 @@ export interface AlertInput {
 
 type Where = Pick<Alert, 'sessionKey' | 'episodeId' | 'turnId' | 'callId'>;
 
+/** Where a detector's finding goes when it is not stored here (the analysis worker posts it). */
+export type AlertSink = (a: AlertInput, dedupe: string) => void;
+
 export class LeakAnalyzer {
   private readonly store: Store;
-  private readonly events: EngineEvents;
+  private readonly events: EngineEvents | null;
+  private readonly sink: AlertSink | null;
   private readonly sessions = new Map<string, SessionPrints>();
   private readonly raised = new Set<string>();
   /** Every session's content, for cross-session matching; rebuilt from the store on first use. */
   private content: ContentIndex | null = null;
 
-  constructor(store: Store, events: EngineEvents) {
+  /**
+   * With `events`, alerts are stored and announced here and finished turns are learnt from the
+   * events; with a sink (the analysis worker, reading the store without writing), findings go to
+   * the sink and turns arrive through `learnTurn`.
+   */
+  constructor(store: Store, out: EngineEvents | AlertSink) {
     this.store = store;
-    this.events = events;
-    events.on('turns:changed', (t) => t.status === 'ok' && this.learnTurn(t));
+    if (typeof out === 'function') {
+      this.events = null;
+      this.sink = out;
+    } else {
+      this.events = out;
+      this.sink = null;
+      out.on('turns:changed', (t) => t.status === 'ok' && this.learnTurn(t));
+    }
   }
 
   /** How many recent turns the cross-session index is rebuilt from after a restart. */
@@ -56,12 +71,17 @@ export class LeakAnalyzer {
     return this.content;
   }
 
-  /** Stores and announces an alert, once per `dedupe` key. */
+  /** Stores and announces an alert, once per `dedupe` key (or hands it to the sink). */
   raise(a: AlertInput, dedupe: string): Alert | null {
     if (this.raised.has(dedupe)) return null;
     this.raised.add(dedupe);
-    const alert = this.store.alerts.insert({ ...a, evidence: a.evidence.slice(0, MAX_EVIDENCE) });
-    this.events.emit('alerts:raised', alert);
+    const input = { ...a, evidence: a.evidence.slice(0, MAX_EVIDENCE) };
+    if (this.sink) {
+      this.sink(input, dedupe);
+      return null;
+    }
+    const alert = this.store.alerts.insert(input);
+    this.events!.emit('alerts:raised', alert);
     return alert;
   }
 
@@ -93,7 +113,8 @@ export class LeakAnalyzer {
     return p;
   }
 
-  private learnTurn(t: Turn): void {
+  /** A turn that ended well: its content becomes what later episodes and sessions are checked against. */
+  learnTurn(t: Turn): void {
     // built lazily, from the store, on the session's first analyzed call
     this.sessions.get(t.sessionKey)?.learn(t, this.indexOf(t.episodeId));
     this.content?.learn(t);

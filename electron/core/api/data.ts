@@ -39,7 +39,13 @@ export function dataHandlers(wb: Workbench): Pick<ApiHandlers, DataChannels> {
     'data:vacuum': () => wb.store.retention.vacuum(),
     'data:import': (req) => {
       try {
-        const result = importTrajectories(wb, req.name, req.content);
+        const parts = {
+          store: wb.store,
+          events: wb.events,
+          externalTurns: wb.externalTurns,
+          analyzer: wb.analysis.analyzer,
+        };
+        const result = importTrajectories(parts, req.name, req.content);
         wb.sessions.notify(result.sessionKey);
         return result;
       } catch (err) {

@@ -54,9 +54,15 @@ export async function invokeEnvelope(
   channel: string,
   payload: unknown,
   log: (message: string) => void,
+  settled: () => Promise<void> = async () => {},
 ): Promise<InvokeEnvelope> {
   try {
-    return { ok: true, result: await invokeChannel(handlers, channel, payload) };
+    const result = await invokeChannel(handlers, channel, payload);
+    // "saved" means committed: the answer waits for what the channel wrote (the hosts pass the store's)
+    await settled().catch((err: Error) => {
+      throw new HttpError(500, `${channel} could not be saved: ${err.message}`, 'storage_error');
+    });
+    return { ok: true, result };
   } catch (err) {
     if (err instanceof HttpError)
       return { ok: false, error: { status: err.status, type: err.type, message: err.message } };

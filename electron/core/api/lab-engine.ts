@@ -52,6 +52,7 @@ async function labEngine(
     sessions: wb.sessions,
     openclaw: wb.openclawRuntime()!,
     store: wb.store,
+    analyzed: () => wb.analysis.settled(),
     recorderOrigin: wb.recorder.origin,
     adminKey: wb.adminKey,
     model: wb.upstreams.modelOf(null),

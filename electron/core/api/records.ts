@@ -50,6 +50,10 @@ export function recordHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
         rubric: req.rubric ?? null,
       }),
     'rewards:undo': (req) => ({ removed: wb.rewards.undo(req.episodeId) }),
-    'alerts:list': (req) => store.alerts.list(req),
+    // alerts come from the analysis worker: what it still holds is waited for, so the list is whole
+    'alerts:list': async (req) => {
+      await wb.analysis.settled();
+      return store.alerts.list(req);
+    },
   };
 }

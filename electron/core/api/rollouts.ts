@@ -15,13 +15,20 @@ export function rolloutHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
       void wb.track(run.done);
       return run.started;
     },
-    'episodes:compare': (req) => compareEpisodes(wb.store, req.episodeId, req.otherId),
+    // both show alerts: what the analysis worker still holds is waited for
+    'episodes:compare': async (req) => {
+      await wb.analysis.settled();
+      return compareEpisodes(wb.store, req.episodeId, req.otherId);
+    },
     'groups:start': (req) => {
       const run = startGroup(wb.rolloutDeps(), req);
       void wb.track(run.done);
       return run.started;
     },
     'groups:list': (req) => wb.store.episodes.groups(req),
-    'groups:get': (req) => groupView(wb.store, req.groupId),
+    'groups:get': async (req) => {
+      await wb.analysis.settled();
+      return groupView(wb.store, req.groupId);
+    },
   };
 }

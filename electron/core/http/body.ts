@@ -25,8 +25,16 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks, size);
 }
 
-export function requireJsonType(req: IncomingMessage): void {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+/** What the header checks read: a server's request, or an in-process one. */
+export interface WithHeaders {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export function requireJsonType(req: WithHeaders): void {
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') {
     throw new HttpError(415, `content-type must be application/json (got ${type ? `"${type}"` : 'none'})`);
   }
@@ -69,7 +77,7 @@ export function basicPassword(req: IncomingMessage): string | null {
   return i < 0 ? null : decoded.slice(i + 1);
 }
 
-export function bearerToken(req: IncomingMessage): string | null {
+export function bearerToken(req: WithHeaders): string | null {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);

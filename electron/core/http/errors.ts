@@ -1,6 +1,7 @@
 // One error type for every HTTP surface: a status, a message the user can act on, and a type.
 import type { ServerResponse } from 'node:http';
 import type { ErrorBody } from '../../../shared/wire/areal.ts';
+import type { Sink } from './sink.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -41,7 +42,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, e.status, errorBody(e.message, e.type));
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: Sink, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',

@@ -9,6 +9,11 @@ export interface HttpPolicy {
   allowsHost(host: string | undefined): boolean;
   /** Longest time to receive a whole request (headers and body). */
   requestTimeoutMs: number;
+  /**
+   * Resolves once everything written so far is on disk (rejects if it could not be): no answer
+   * completes before, so nothing is acknowledged that a crash could still lose.
+   */
+  settled?(): Promise<void>;
 }
 
 /** The name part of a Host header (no port, no IPv6 brackets), lower case; null when unreadable. */

@@ -61,6 +61,7 @@ export class HttpService {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.policy.settled) holdEnd(res, this.policy.settled);
     try {
       if (!this.policy.allowsHost(req.headers.host)) {
         throw new HttpError(
@@ -104,4 +105,23 @@ export class HttpService {
     server.closeAllConnections();
     await closed;
   }
+}
+
+/**
+ * Delays the end of an answer until the writes made before it are committed (the store commits in
+ * groups: store/db.ts). A streamed answer's chunks still flow as they come; only its end waits. If
+ * the commit fails, the connection is reset rather than the answer completed.
+ */
+function holdEnd(res: ServerResponse, settled: () => Promise<void>): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    settled().then(
+      () => end(...args),
+      (err: Error) => {
+        process.emitWarning(`trajscope: an answer was withheld: ${err.message}`);
+        res.destroy(err);
+      },
+    );
+    return res;
+  }) as ServerResponse['end'];
 }

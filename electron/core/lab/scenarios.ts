@@ -23,6 +23,8 @@ export interface LabEngine extends ExternalAgentHost {
   sessions: SessionManager;
   openclaw: OpenClawRuntime;
   store: Store;
+  /** Resolves once every call recorded so far has been through the leak detectors. */
+  analyzed(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,7 +80,9 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
     } finally {
       for (const agent of agents) await agent.stop();
     }
-    // every session the run touched (its own and its external agents'), and only those
+    // every session the run touched (its own and its external agents'), and only those, once the
+    // detectors have seen every call
+    await e.analyzed();
     const sessionKeys = e.sessions.liveKeys();
     const alerts = sessionKeys
       .flatMap((k) => e.store.alerts.list({ sessionKey: k, limit: 1000 }).items)

@@ -1,7 +1,10 @@
 // Outbound HTTP to model servers: one pooled undici connection set per origin, explicit timeouts,
-// and failures mapped to the status a caller should see (502 unreachable, 504 too slow).
-import { Pool, errors, type Dispatcher } from 'undici';
+// and failures mapped to the status a caller should see (502 unreachable, 504 too slow). An origin
+// served by this very process (the recorder, the embedded model) can be mounted: its requests are
+// then answered in-process by the same handlers, with no socket in between.
+import { Pool, errors } from 'undici';
 import { HttpError } from '../http/errors.ts';
+import type { Answer, LocalHandler, LocalRequest } from '../http/local.ts';
 
 export interface UpstreamTarget {
   baseUrl: string;
@@ -21,6 +24,7 @@ export const DEFAULT_TIMEOUTS: ForwardTimeouts = { connectMs: 10_000, headersMs:
 
 export class Forwarder {
   private readonly pools = new Map<string, Pool>();
+  private readonly mounted = new Map<string, LocalHandler>();
   private readonly timeouts: ForwardTimeouts;
 
   constructor(timeouts: ForwardTimeouts = DEFAULT_TIMEOUTS) {
@@ -43,6 +47,15 @@ export class Forwarder {
     return p;
   }
 
+  /** Answers requests to `origin` in-process with `handler` until the returned function is called. */
+  mount(origin: string, handler: LocalHandler): () => void {
+    const key = new URL(origin).origin;
+    this.mounted.set(key, handler);
+    return () => {
+      if (this.mounted.get(key) === handler) this.mounted.delete(key);
+    };
+  }
+
   /** Sends a request to `baseUrl + path`; the response body is left to the caller to consume. */
   async request(
     target: UpstreamTarget,
@@ -51,15 +64,35 @@ export class Forwarder {
     body: Buffer | null,
     signal?: AbortSignal,
     extraHeaders: Record<string, string> = {},
-  ): Promise<Dispatcher.ResponseData> {
+  ): Promise<Answer> {
     const url = new URL(target.baseUrl.replace(/\/+$/, '') + path);
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream', ...extraHeaders };
     if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
     if (body) headers['content-type'] = 'application/json';
+    const local = this.mounted.get(url.origin);
     try {
+      if (local) {
+        headers.host = url.host;
+        if (body) headers['content-length'] = String(body.length);
+        return await this.local(local, { method, path: url.pathname + url.search, headers, body, signal });
+      }
       return await this.pool(url.origin).request({ method, path: url.pathname + url.search, headers, body, signal });
     } catch (err) {
       throw toHttpError(err, url.origin);
+    }
+  }
+
+  /** An in-process request, with the same limit on waiting for the answer's head as a socket gets. */
+  private async local(handler: LocalHandler, req: LocalRequest): Promise<Answer> {
+    const slow = new AbortController();
+    const timer = setTimeout(
+      () => slow.abort(new errors.HeadersTimeoutError('Headers Timeout Error')),
+      this.timeouts.headersMs,
+    ).unref();
+    try {
+      return await handler({ ...req, signal: req.signal ? AbortSignal.any([req.signal, slow.signal]) : slow.signal });
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,7 +1,7 @@
 // Leak alerts with their evidence, listed newest first and filtered in SQL.
-import { randomUUID } from 'node:crypto';
 import type { Alert, AlertKind, Page } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
+import { newId } from './ids.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 import { toAlert, type AlertRow } from './rows.ts';
 
@@ -22,7 +22,7 @@ export class AlertsRepo {
   }
 
   insert(a: Omit<Alert, 'id' | 'createdAt'> & { now?: number }): Alert {
-    const id = `al_${randomUUID()}`;
+    const id = newId('al');
     this.#db.run(
       `INSERT INTO alerts (id, kind, severity, session_key, episode_id, turn_id, call_id, message, evidence, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -2,10 +2,10 @@
 // reassembled response. Summaries leave the bodies out; details carry them. Forks (edited re-sends
 // of a recorded call) share the table, keep their origin's session and episode for context, belong
 // to no turn, and are left out of every episode-level list, count and export.
-import { randomUUID } from 'node:crypto';
 import type { CallOutcome, UpstreamCall, UpstreamCallDetail } from '../../../shared/domain.ts';
 import { pack } from './codec.ts';
 import type { Db } from './db.ts';
+import { newId } from './ids.ts';
 import { toCall, toCallDetail, type CallRow } from './rows.ts';
 
 const SUMMARY = `
@@ -48,7 +48,7 @@ export class CallsRepo {
   }
 
   insert(c: NewCall): UpstreamCall {
-    const id = `call_${randomUUID()}`;
+    const id = newId('call');
     const seq = ++this.#seq;
     const outsideTurn = c.turnId === null && !c.fork;
     const body = pack(c.body);

@@ -1,8 +1,8 @@
 // Episodes: boundaries of a session's history, each with its own upstream key and connection.
-import { randomUUID } from 'node:crypto';
 import type { Episode, EpisodeStatus, Page, RuntimeKind } from '../../../shared/domain.ts';
 import type { GroupSummary } from '../../../shared/rollouts.ts';
 import type { Db } from './db.ts';
+import { newId } from './ids.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 import { toEpisode, type EpisodeRow } from './rows.ts';
 
@@ -55,7 +55,7 @@ export class EpisodesRepo {
     replayOf?: string | null;
     now?: number;
   }): Episode {
-    const id = `ep_${randomUUID()}`;
+    const id = newId('ep');
     this.#db.tx(() => {
       const last = this.#db.get<{ n: number | null }>(
         'SELECT MAX(idx) AS n FROM episodes WHERE session_key = ?',

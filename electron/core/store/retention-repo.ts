@@ -25,10 +25,13 @@ const CHOSEN = 'episode_id IN (SELECT id FROM temp.prune_episodes)';
 export class RetentionRepo {
   readonly #db: Db;
   readonly #logDir: string;
+  readonly #deleted: () => void;
 
-  constructor(db: Db, logDir: string) {
+  /** `deleted` runs after rows were removed (the store drops what it keeps in memory). */
+  constructor(db: Db, logDir: string, deleted: () => void) {
     this.#db = db;
     this.#logDir = logDir;
+    this.#deleted = deleted;
   }
 
   /** `touched`: the sessions that lost episodes or were removed. */
@@ -93,6 +96,7 @@ export class RetentionRepo {
       if (req.before !== undefined) this.#db.run('DELETE FROM log_chunks WHERE at < ?', req.before);
       return { episodes, calls, sessions, keptLabeled, touched };
     });
+    if (!dryRun) this.#deleted();
     const logFiles = dryRun ? 0 : this.dropUnindexedLogs(req.openLogFiles ?? new Set());
     return { ...result, logFiles, dryRun };
   }

@@ -1,7 +1,7 @@
 // Reward rows: never overwritten; the newest row for an episode, turn or call wins.
-import { randomUUID } from 'node:crypto';
 import type { Reward, RewardSource } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
+import { newId } from './ids.ts';
 import { toReward, type RewardRow } from './rows.ts';
 
 export interface NewReward {
@@ -26,7 +26,7 @@ export class RewardsRepo {
   }
 
   insert(r: NewReward): Reward {
-    const id = `rw_${randomUUID()}`;
+    const id = newId('rw');
     this.#db.run(
       `INSERT INTO rewards (id, seq, episode_id, turn_id, call_id, value, source, labeler, note, rubric, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -24,9 +24,20 @@ export interface SessionStats {
 
 export class SessionsRepo {
   readonly #db: Db;
+  /**
+   * Rows as stored, read several times a turn; every write here drops the row's copy, and a bulk
+   * delete or lost writes drop them all (forget). Only the writing connection keeps them.
+   */
+  readonly #rows = new Map<string, SessionRow>();
 
   constructor(db: Db) {
     this.#db = db;
+    db.onLost(() => this.forget());
+  }
+
+  /** Drops every cached row. */
+  forget(): void {
+    this.#rows.clear();
   }
 
   /** Creates the session, or reopens it if it was closed. */
@@ -39,19 +50,29 @@ export class SessionsRepo {
       now,
       origin,
     );
+    this.#rows.delete(key);
     return this.get(key)!;
   }
 
   setRunOptions(key: string, options: Record<string, unknown>): void {
     this.#db.run('UPDATE sessions SET run_options = ? WHERE key = ?', JSON.stringify(options), key);
+    this.#rows.delete(key);
   }
 
   setRuntime(key: string, runtime: RuntimeKind): void {
     this.#db.run('UPDATE sessions SET runtime = ? WHERE key = ?', runtime, key);
+    this.#rows.delete(key);
   }
 
   get(key: string): SessionRow | undefined {
-    return this.#db.get<SessionRow>('SELECT * FROM sessions WHERE key = ?', key);
+    const cached = this.#rows.get(key);
+    if (cached) return { ...cached };
+    const row = this.#db.get<SessionRow>('SELECT * FROM sessions WHERE key = ?', key);
+    if (row && !this.#db.readOnly) {
+      if (this.#rows.size >= 4096) this.#rows.delete(this.#rows.keys().next().value!);
+      this.#rows.set(key, row);
+    }
+    return row && { ...row };
   }
 
   /** Newest first. */
@@ -96,6 +117,7 @@ export class SessionsRepo {
       key,
       key,
     );
+    this.#rows.delete(key);
   }
 
   keysWithOrigin(origin: SessionOrigin): string[] {
@@ -104,5 +126,6 @@ export class SessionsRepo {
 
   markClosed(key: string, now = Date.now()): void {
     this.#db.run('UPDATE sessions SET closed_at = ? WHERE key = ? AND closed_at IS NULL', now, key);
+    this.#rows.delete(key);
   }
 }

@@ -1,5 +1,6 @@
-// The store: one SQLite database, its tables grouped into repositories. Every method that
-// acknowledges something commits before it returns. The connection itself stays private.
+// The store: one SQLite database, its tables grouped into repositories. Writes commit in groups
+// (db.ts): whatever acknowledges one to the world waits for `durable()` first. The connection itself
+// stays private.
 import { AlertsRepo } from './alerts-repo.ts';
 import { CallsRepo } from './calls-repo.ts';
 import { Db } from './db.ts';
@@ -30,8 +31,9 @@ export class Store {
   readonly search: SearchRepo;
   readonly retention: RetentionRepo;
 
-  constructor(dataDir: string) {
-    this.#db = new Db(dataDir);
+  /** `readOnly`: a second connection to a data dir the engine has open, for reading only. */
+  constructor(dataDir: string, opts: { readOnly?: boolean } = {}) {
+    this.#db = new Db(dataDir, opts);
     this.sessions = new SessionsRepo(this.#db);
     this.episodes = new EpisodesRepo(this.#db);
     this.turns = new TurnsRepo(this.#db);
@@ -43,7 +45,7 @@ export class Store {
     this.upstreams = new UpstreamsRepo(this.#db);
     this.seats = new SeatsRepo(this.#db);
     this.search = new SearchRepo(this.#db);
-    this.retention = new RetentionRepo(this.#db, join(dataDir, 'logs'));
+    this.retention = new RetentionRepo(this.#db, join(dataDir, 'logs'), () => this.#forgetCaches());
   }
 
   get path(): string {
@@ -52,6 +54,16 @@ export class Store {
 
   get schemaVersion(): number {
     return this.#db.schemaVersion;
+  }
+
+  /** Resolves once every write made so far is committed; rejects if it could not be. */
+  durable(): Promise<void> {
+    return this.#db.durable();
+  }
+
+  /** Commits what is waiting now (a command-line tool about to exit, a test about to look from outside). */
+  commit(): void {
+    this.#db.commit();
   }
 
   /** Runs `fn` in one transaction: all of it commits, or none of it. */
@@ -103,8 +115,16 @@ export class Store {
       this.#db.run(`DELETE FROM episodes WHERE session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM log_chunks WHERE session_key IN ${inKeys}`, list);
       this.#db.run(`DELETE FROM gateway_seats WHERE session_key IN ${inKeys}`, list);
-      return this.#db.run(`DELETE FROM sessions WHERE key IN ${inKeys}`, list).changes;
+      const n = this.#db.run(`DELETE FROM sessions WHERE key IN ${inKeys}`, list).changes;
+      this.#forgetCaches();
+      return n;
     });
+  }
+
+  /** After a bulk delete: rows the repositories keep in memory may be gone. */
+  #forgetCaches(): void {
+    this.sessions.forget();
+    this.turns.forgetHistories();
   }
 
   close(): void {

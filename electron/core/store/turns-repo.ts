@@ -1,17 +1,27 @@
 // Turns and the episode history they build: a successful turn's message and reply join the
 // history in the same commit that finishes the turn.
-import { randomUUID } from 'node:crypto';
 import type { HistoryMessage, ToolCall, Turn } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
+import { newId } from './ids.ts';
 import { toTurn, type TurnRow } from './rows.ts';
 
 const SELECT = `SELECT t.*, (SELECT COUNT(*) FROM upstream_calls c WHERE c.turn_id = t.id) AS call_count FROM turns t`;
 
+/** How much replayed history is kept in memory (characters); the least recently read goes first. */
+const HISTORY_CACHE_CHARS = 32 * 1024 * 1024;
+
 export class TurnsRepo {
   readonly #db: Db;
+  /**
+   * Episode histories as stored, kept current as turns finish: every turn replays its episode's.
+   * Only the writing connection keeps one (a reader's would miss what the writer appends).
+   */
+  readonly #history = new Map<string, { messages: HistoryMessage[]; chars: number }>();
+  #historyChars = 0;
 
   constructor(db: Db) {
     this.#db = db;
+    db.onLost(() => this.forgetHistories());
   }
 
   insert(t: {
@@ -23,27 +33,22 @@ export class TurnsRepo {
     inferred?: boolean;
     now?: number;
   }): Turn {
-    const id = `turn_${randomUUID()}`;
-    this.#db.tx(() => {
-      const last = this.#db.get<{ n: number | null }>(
-        'SELECT MAX(idx) AS n FROM turns WHERE episode_id = ?',
-        t.episodeId,
-      );
-      this.#db.run(
-        `INSERT INTO turns (id, episode_id, session_key, idx, status, message, history_length, metadata, inferred,
-          started_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
-        id,
-        t.episodeId,
-        t.sessionKey,
-        (last?.n ?? -1) + 1,
-        t.message,
-        t.historyLength,
-        JSON.stringify(t.metadata ?? {}),
-        t.inferred ? 1 : 0,
-        t.now ?? Date.now(),
-      );
-    });
-    return this.get(id)!;
+    // one statement: its index comes from the episode's turns, atomically, and the row comes back
+    const row = this.#db.returning<TurnRow>(
+      `INSERT INTO turns (id, episode_id, session_key, idx, status, message, history_length, metadata, inferred,
+        started_at)
+       SELECT ?1, ?2, ?3, COALESCE(MAX(idx), -1) + 1, 'running', ?4, ?5, ?6, ?7, ?8 FROM turns WHERE episode_id = ?2
+       RETURNING *, 0 AS call_count`,
+      newId('turn'),
+      t.episodeId,
+      t.sessionKey,
+      t.message,
+      t.historyLength,
+      JSON.stringify(t.metadata ?? {}),
+      t.inferred ? 1 : 0,
+      t.now ?? Date.now(),
+    )!;
+    return toTurn(row);
   }
 
   /** Finishes a turn; when ok, its user message and reply join the episode history in the same commit. */
@@ -57,11 +62,10 @@ export class TurnsRepo {
       now?: number;
     },
   ): Turn {
-    this.#db.tx(() => {
-      const turn = this.get(id);
-      if (!turn) throw new Error(`unknown turn ${id}`);
-      this.#db.run(
-        'UPDATE turns SET status = ?, reply = ?, tool_calls = ?, error = ?, ended_at = ? WHERE id = ?',
+    const row = this.#db.tx(() => {
+      const done = this.#db.returning<TurnRow>(
+        `UPDATE turns SET status = ?, reply = ?, tool_calls = ?, error = ?, ended_at = ? WHERE id = ?
+         RETURNING *, (SELECT COUNT(*) FROM upstream_calls c WHERE c.turn_id = turns.id) AS call_count`,
         r.status,
         r.reply,
         JSON.stringify(r.toolCalls),
@@ -69,17 +73,31 @@ export class TurnsRepo {
         r.now ?? Date.now(),
         id,
       );
-      if (r.status !== 'ok') return;
+      if (!done) throw new Error(`unknown turn ${id}`);
+      if (r.status !== 'ok') return done;
       const last = this.#db.get<{ n: number | null }>(
         'SELECT MAX(seq) AS n FROM history_messages WHERE episode_id = ?',
-        turn.episodeId,
+        done.episode_id,
       );
       const seq = (last?.n ?? -1) + 1;
       const ins = 'INSERT INTO history_messages (episode_id, seq, turn_id, role, content) VALUES (?, ?, ?, ?, ?)';
-      this.#db.run(ins, turn.episodeId, seq, id, 'user', turn.message);
-      this.#db.run(ins, turn.episodeId, seq + 1, id, 'assistant', r.reply ?? '');
+      this.#db.run(ins, done.episode_id, seq, id, 'user', done.message);
+      this.#db.run(ins, done.episode_id, seq + 1, id, 'assistant', r.reply ?? '');
+      return done;
     });
-    return this.get(id)!;
+    const cached = r.status === 'ok' ? this.#history.get(row.episode_id) : undefined;
+    if (cached && this.#db.inTransaction) {
+      // an enclosing transaction may still undo these rows: read them again next time
+      this.#history.delete(row.episode_id);
+      this.#historyChars -= cached.chars;
+    } else if (cached) {
+      const reply = r.reply ?? '';
+      cached.messages.push({ role: 'user', content: row.message }, { role: 'assistant', content: reply });
+      cached.chars += row.message.length + reply.length;
+      this.#historyChars += row.message.length + reply.length;
+      this.#trimHistories();
+    }
+    return toTurn(row);
   }
 
   /** Keeps an inferred turn's reply and tool calls current while it stays open (no history yet). */
@@ -124,6 +142,39 @@ export class TurnsRepo {
 
   /** The episode's history, oldest first; `limit` takes only the first N messages. */
   history(episodeId: string, limit = -1): HistoryMessage[] {
+    const take = (m: HistoryMessage[]) => (limit < 0 ? m.slice() : m.slice(0, limit));
+    const cached = this.#history.get(episodeId);
+    if (cached) {
+      this.#history.delete(episodeId); // most recently read goes last
+      this.#history.set(episodeId, cached);
+      return take(cached.messages);
+    }
+    const messages = this.storedHistory(episodeId);
+    if (!this.#db.readOnly) {
+      const chars = messages.reduce((n, m) => n + m.content.length, 0);
+      this.#history.set(episodeId, { messages, chars });
+      this.#historyChars += chars;
+      this.#trimHistories();
+    }
+    return take(messages);
+  }
+
+  #trimHistories(): void {
+    for (const [id, h] of this.#history) {
+      if (this.#historyChars <= HISTORY_CACHE_CHARS) return;
+      this.#history.delete(id);
+      this.#historyChars -= h.chars;
+    }
+  }
+
+  /** Drops every cached history (history rows were deleted, or writes were lost). */
+  forgetHistories(): void {
+    this.#history.clear();
+    this.#historyChars = 0;
+  }
+
+  /** The episode's history read from the database (what the cache must always equal). */
+  storedHistory(episodeId: string, limit = -1): HistoryMessage[] {
     return this.#db.all<HistoryMessage>(
       'SELECT role, content FROM history_messages WHERE episode_id = ? ORDER BY seq LIMIT ?',
       episodeId,

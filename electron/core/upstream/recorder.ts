@@ -6,19 +6,21 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Episode, UpstreamCall } from '../../../shared/domain.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
-import { bearerToken, parseJson, readBody, requireJsonType } from '../http/body.ts';
+import { bearerToken, parseJson, readBody, requireJsonType, type WithHeaders } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import { exchange, type LocalHandler } from '../http/local.ts';
 import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
+import { DISCARD, type Sink } from '../http/sink.ts';
 import type { Forwarder } from '../openai/forward.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { UpstreamDirectory } from './connections.ts';
-import { CallRelay, DISCARD } from './relay.ts';
+import { CallRelay } from './relay.ts';
 import { rlRoutes, type RlDeps } from './rl-routes.ts';
 
 export interface RecorderHooks {
-  /** Runs right after a request is on its way (the leak detectors): it must not delay the call. */
+  /** Runs as a request is recorded (the leak detectors): it must not delay the call, nor throw. */
   requestRecorded?(call: UpstreamCall, body: Buffer): void;
   /** A call came with the key of an ended episode (refused with 401). */
   staleKey?(episodeId: string, sessionKey: string): void;
@@ -103,7 +105,7 @@ export class UpstreamRecorder {
    * The episode a bearer key belongs to; 401 for unknown keys and, when asked, for ended episodes.
    * The admin key, where allowed, stands for AReaL's human-in-the-loop session.
    */
-  private async episodeFor(req: IncomingMessage, opts: { requireOpen: boolean; allowAdmin: boolean }) {
+  private async episodeFor(req: WithHeaders, opts: { requireOpen: boolean; allowAdmin: boolean }) {
     const key = bearerToken(req);
     if (opts.allowAdmin && key === this.deps.adminKey) {
       const hitl = await this.deps.hitlEpisode();
@@ -119,7 +121,7 @@ export class UpstreamRecorder {
     return { ...info, key };
   }
 
-  private async models(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async models(req: WithHeaders, res: Sink): Promise<void> {
     const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
     const up = await this.deps.forwarder.request(this.deps.upstreams.target(ep.upstream_id), 'GET', '/models', null);
     const text = await up.body.text();
@@ -130,6 +132,40 @@ export class UpstreamRecorder {
   private async chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
     const bytes = await readBody(req, this.deps.bodyLimit);
+    const abort = new AbortController();
+    res.on('close', () => !res.writableFinished && abort.abort(new Error('the caller disconnected')));
+    await this.record(ep, req, bytes, res, abort);
+  }
+
+  /**
+   * Requests from this engine's own runtime (DirectRuntime), answered in-process by the same code
+   * as the HTTP routes: the same checks, the same record, the same answer.
+   */
+  readonly local: LocalHandler = (req) =>
+    exchange(req.signal, async (sink, gone) => {
+      const path = req.path.split('?')[0];
+      if (req.method === 'GET' && path === '/v1/models') return this.models(req, sink);
+      if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {
+        throw new HttpError(404, `no route for ${req.method} ${path}`);
+      }
+      const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
+      const bytes = req.body ?? Buffer.alloc(0);
+      if (bytes.length > this.deps.bodyLimit) {
+        throw new HttpError(413, `request body exceeds the limit of ${this.deps.bodyLimit} bytes`);
+      }
+      const abort = new AbortController();
+      gone.addEventListener('abort', () => abort.abort(new Error('the caller disconnected')), { once: true });
+      await this.record(ep, req, bytes, sink, abort);
+    });
+
+  /** Stores a chat request byte-exact, then forwards it and relays the answer to `res`. */
+  private async record(
+    ep: KeyInfo & { key: string },
+    req: WithHeaders,
+    bytes: Buffer,
+    res: Sink,
+    abort: AbortController,
+  ): Promise<void> {
     requireJsonType(req);
     const body = parseJson(bytes) as { messages?: unknown; stream?: unknown };
     if (!body || typeof body !== 'object' || !Array.isArray(body.messages)) {
@@ -152,17 +188,8 @@ export class UpstreamRecorder {
       startedAt: Date.now(),
     });
     events.emit('calls:recorded', call);
-    setImmediate(() => {
-      try {
-        this.deps.hooks.requestRecorded?.(call, bytes);
-      } catch (err) {
-        // a detector fault must never cost a recording; it is reported, not hidden
-        this.deps.warn(`leak analysis failed for ${call.id}: ${(err as Error).message}`);
-      }
-    });
+    this.deps.hooks.requestRecorded?.(call, bytes);
 
-    const abort = new AbortController();
-    res.on('close', () => !res.writableFinished && abort.abort(new Error('the caller disconnected')));
     const streaming = (body as { stream?: unknown }).stream === true;
     await this.relay.relay(call, this.deps.upstreams.target(ep.upstream_id), bytes, streaming, res, abort);
   }

@@ -4,20 +4,11 @@
 import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import { HttpError } from '../http/errors.ts';
+import type { Sink } from '../http/sink.ts';
 import { toHttpError, type Forwarder, type UpstreamTarget } from '../openai/forward.ts';
 import { ChatAccumulator, SseParser } from '../openai/sse.ts';
 import type { CallResult } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
-
-/** Where a relayed answer goes: the caller's HTTP response, or nowhere (a fork keeps only its record). */
-export interface Sink {
-  writeHead(status: number, headers: Record<string, string>): unknown;
-  write(chunk: Buffer | string): unknown;
-  end(text?: string): unknown;
-  readonly destroyed: boolean;
-}
-
-export const DISCARD: Sink = { writeHead: () => {}, write: () => {}, end: () => {}, destroyed: false };
 
 type Outcome = Omit<CallResult, 'endedAt'>;
 
@@ -65,6 +56,8 @@ export class CallRelay {
       this.finish(call, o);
     };
     try {
+      // the request is on disk before it leaves: a crash mid-call still leaves it recorded
+      await this.#deps.store.durable();
       const up = await this.#deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
       firstByteAt = Date.now();
       const type = String(up.headers['content-type'] ?? '');

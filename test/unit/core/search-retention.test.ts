@@ -189,6 +189,7 @@ test("prune by session keeps a live session's open episode and the session; vacu
     s.episodes.end(ended.id);
     const open = episode(s, 'live');
     call(s, open, [{ role: 'user', content: 'still going' }], 'ok');
+    s.commit(); // as the engine's event loop would have by now: the rows are on disk
     const r = s.retention.prune({ sessionKeys: ['live'], live: new Set(['live']) });
     assert.equal(r.episodes, 1);
     assert.equal(r.calls, 200);

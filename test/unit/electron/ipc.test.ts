@@ -51,6 +51,7 @@ test('main validates sender, channel and payload before the engine sees anything
     handlers,
     (e) => isTrustedSender(e, 7, ['file://']),
     (m) => logged.push(m),
+    () => b.wb.store.durable(),
   );
   const ok = frame('file:///app/index.html');
   assert.deepEqual(await handler!(frame('https://evil/'), 'sessions:list', {}), {

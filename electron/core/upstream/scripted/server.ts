@@ -5,10 +5,12 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeZodError, scenarioFile, type Scenario } from '../../../../shared/schemas.ts';
 import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
-import { bearerToken, parseJson, readBody } from '../../http/body.ts';
+import { bearerToken, parseJson, readBody, type WithHeaders } from '../../http/body.ts';
 import { HttpError, sendJson } from '../../http/errors.ts';
+import { exchange, type LocalHandler } from '../../http/local.ts';
 import type { HttpPolicy } from '../../http/policy.ts';
 import { HttpService, route } from '../../http/server.ts';
+import type { Sink } from '../../http/sink.ts';
 import { DEFAULT_SCENARIO, nextReply } from './scenario.ts';
 
 /** Loads and validates a scenario file; the error names the file and the bad field. */
@@ -50,13 +52,7 @@ export class ScriptedModel {
     this.service = new HttpService(
       'scripted-model',
       [
-        route('GET', '/v1/models', (req, res) => {
-          this.auth(req);
-          sendJson(res, 200, {
-            object: 'list',
-            data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }],
-          });
-        }),
+        route('GET', '/v1/models', (req, res) => this.models(req, res)),
         route('POST', '/v1/chat/completions', (req, res) => this.complete(req, res)),
       ],
       null,
@@ -77,18 +73,43 @@ export class ScriptedModel {
     return this.service.stop();
   }
 
-  private auth(req: IncomingMessage): void {
+  /** Requests from this engine's recorder, answered in-process by the same code as the HTTP routes. */
+  readonly local: LocalHandler = (req) =>
+    exchange(req.signal, (sink, gone) => {
+      const path = req.path.split('?')[0];
+      if (req.method === 'GET' && path === '/v1/models') return this.models(req, sink);
+      if (req.method === 'POST' && path === '/v1/chat/completions') {
+        this.auth(req);
+        return this.answer(req.body ?? Buffer.alloc(0), sink, () => gone.aborted);
+      }
+      throw new HttpError(404, `no route for ${req.method} ${path}`);
+    });
+
+  private auth(req: WithHeaders): void {
     if (bearerToken(req) !== this.token) throw new HttpError(401, 'invalid API key for the scripted model');
+  }
+
+  private models(req: WithHeaders, res: Sink): void {
+    this.auth(req);
+    sendJson(res, 200, {
+      object: 'list',
+      data: [{ id: this.scenario.model, object: 'model', created: 0, owned_by: 'trajscope' }],
+    });
   }
 
   private async complete(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.auth(req);
     const bytes = await readBody(req, 64 * 1024 * 1024);
+    await this.answer(bytes, res, () => res.destroyed || req.socket.destroyed);
+  }
+
+  /** The scenario's next reply to a chat request, whole or streamed; nothing once the caller is gone. */
+  private async answer(bytes: Buffer, res: Sink, gone: () => boolean): Promise<void> {
     const body = parseJson(bytes) as ChatRequestBody;
     if (!body || !Array.isArray(body.messages)) throw new HttpError(400, 'messages must be an array');
     const reply = nextReply(this.scenario, body);
     if (reply.delayMs > 0) await new Promise((r) => setTimeout(r, reply.delayMs));
-    if (res.destroyed || req.socket.destroyed) return; // the caller gave up while we waited
+    if (gone()) return; // the caller gave up while we waited
     const digest = createHash('sha256').update(bytes).digest('hex');
     const id = `chatcmpl-${digest.slice(0, 24)}`;
     const created = Math.floor(Date.now() / 1000);
