@@ -150,8 +150,8 @@ export function summarizeSeen(parsed: ParsedPrompt): { priorUserMessages: number
   const prior = parsed.logical.slice(0, currentIdx).filter((m) => m.role === 'user' || m.role === 'assistant');
   const seen = new Map<string, number>();
   for (const m of prior) {
-    const key = `${m.role}:${normalizeText(m.text)}`;
-    if (normalizeText(m.text)) seen.set(key, (seen.get(key) ?? 0) + 1);
+    const text = normalizeText(m.text);
+    if (text) seen.set(`${m.role}:${text}`, (seen.get(`${m.role}:${text}`) ?? 0) + 1);
   }
   let repeated = 0;
   for (const n of seen.values()) if (n > 1) repeated += n - 1;

@@ -160,7 +160,13 @@ test('export to a slow pipe delivers every byte; a closed pipe is an error, exit
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.pause();
-    await new Promise((r) => setTimeout(r, 1000));
+    // paused, our side stops reading once its buffer is full; then the OS pipe fills and the
+    // exporter's writes block
+    await until(
+      'the paused reader to fill up',
+      () => child.stdout.readableLength >= child.stdout.readableHighWaterMark,
+      30_000,
+    );
     const chunks: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
     child.stdout.resume();

@@ -11,10 +11,11 @@ import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 import { crossEpisode } from './cross-episode.ts';
-import { ContentIndex, crossSession } from './cross-session.ts';
+import { crossSession } from './cross-session.ts';
 import { systemPromptDrift } from './drift.ts';
 import { MAX_EVIDENCE, type Finding } from './findings.ts';
-import { SessionPrints } from './prints.ts';
+import { AnalyzerMemory } from './memory.ts';
+import type { SessionPrints } from './prints.ts';
 import { doubleFeed, historyNotReset } from './repetition.ts';
 import { historyRewritten } from './rewritten.ts';
 
@@ -31,17 +32,28 @@ export interface AlertInput {
 
 type Where = Pick<Alert, 'sessionKey' | 'episodeId' | 'turnId' | 'callId'>;
 
+/** What the detectors learn from a finished turn. */
+export type TurnFacts = Pick<
+  Turn,
+  'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls' | 'historyLength'
+>;
+
+/** What the detectors need to know of a call besides its body. */
+export type CallRef = Pick<UpstreamCall, 'id' | 'sessionKey' | 'episodeId' | 'turnId' | 'outsideTurn'>;
+
 /** Where a detector's finding goes when it is not stored here (the analysis worker posts it). */
 export type AlertSink = (a: AlertInput, dedupe: string) => void;
+
+/** Dedupe keys remembered (one per alert raised). */
+const MAX_RAISED = 200_000;
 
 export class LeakAnalyzer {
   private readonly store: Store;
   private readonly events: EngineEvents | null;
   private readonly sink: AlertSink | null;
-  private readonly sessions = new Map<string, SessionPrints>();
   private readonly raised = new Set<string>();
-  /** Every session's content, for cross-session matching; rebuilt from the store on first use. */
-  private content: ContentIndex | null = null;
+  /** What earlier calls and turns said. */
+  private readonly memory: AnalyzerMemory;
 
   /**
    * With `events`, alerts are stored and announced here and finished turns are learnt from the
@@ -50,6 +62,8 @@ export class LeakAnalyzer {
    */
   constructor(store: Store, out: EngineEvents | AlertSink) {
     this.store = store;
+    // a reader of a store another connection writes keeps the histories it learns (see memory.ts)
+    this.memory = new AnalyzerMemory(store, typeof out === 'function');
     if (typeof out === 'function') {
       this.events = null;
       this.sink = out;
@@ -60,21 +74,11 @@ export class LeakAnalyzer {
     }
   }
 
-  /** How many recent turns the cross-session index is rebuilt from after a restart. */
-  static readonly REBUILD_TURNS = 20_000;
-
-  private contentIndex(): ContentIndex {
-    if (!this.content) {
-      this.content = new ContentIndex();
-      for (const t of this.store.turns.recentOk(LeakAnalyzer.REBUILD_TURNS).reverse()) this.content.learn(t);
-    }
-    return this.content;
-  }
-
   /** Stores and announces an alert, once per `dedupe` key (or hands it to the sink). */
   raise(a: AlertInput, dedupe: string): Alert | null {
     if (this.raised.has(dedupe)) return null;
     this.raised.add(dedupe);
+    if (this.raised.size > MAX_RAISED) this.raised.delete(this.raised.values().next().value!);
     const input = { ...a, evidence: a.evidence.slice(0, MAX_EVIDENCE) };
     if (this.sink) {
       this.sink(input, dedupe);
@@ -100,31 +104,16 @@ export class LeakAnalyzer {
     return () => this.store.episodes.get(episodeId)?.index ?? 0;
   }
 
-  private prints(sessionKey: string): SessionPrints {
-    let p = this.sessions.get(sessionKey);
-    if (!p) {
-      p = new SessionPrints();
-      this.sessions.set(sessionKey, p);
-      // after a restart: rebuild what earlier episodes said from the store
-      for (const ep of this.store.episodes.each({ sessionKey })) {
-        for (const t of this.store.turns.list(ep.id)) if (t.status === 'ok') p.learn(t, () => ep.index);
-      }
-    }
-    return p;
-  }
-
   /** A turn that ended well: its content becomes what later episodes and sessions are checked against. */
-  learnTurn(t: Turn): void {
-    // built lazily, from the store, on the session's first analyzed call
-    this.sessions.get(t.sessionKey)?.learn(t, this.indexOf(t.episodeId));
-    this.content?.learn(t);
+  learnTurn(t: TurnFacts): void {
+    this.memory.learn(t, this.indexOf(t.episodeId));
   }
 
   /**
    * A request identical to an earlier one of the episode that completed or is still in flight: a
    * client retry. One of the two will dangle as a retry orphan and split the trajectory (AReaL #1498).
    */
-  private retry(p: SessionPrints, call: UpstreamCall, messages: unknown[]): Finding | null {
+  private retry(p: SessionPrints, call: CallRef, messages: unknown[]): Finding | null {
     const key = createHash('sha1').update(JSON.stringify(messages)).digest('base64'); // bodies can be MBs
     const requests = p.requests(call.episodeId);
     const earlier = requests.get(key);
@@ -173,7 +162,7 @@ export class LeakAnalyzer {
   }
 
   /** Runs every detector on one recorded call. */
-  analyzeCall(call: UpstreamCall, bodyBytes: Buffer): Alert[] {
+  analyzeCall(call: CallRef, bodyBytes: Buffer): Alert[] {
     let body: ChatRequestBody;
     try {
       body = JSON.parse(bodyBytes.toString('utf8'));
@@ -189,7 +178,7 @@ export class LeakAnalyzer {
     };
     const out: Array<Alert | null> = [];
     const parsed = parsePrompt(body.messages);
-    const p = this.prints(call.sessionKey);
+    const p = this.memory.prints(call.sessionKey);
     const episode = p.episode(call.episodeId, this.indexOf(call.episodeId));
 
     if (call.outsideTurn) {
@@ -224,7 +213,7 @@ export class LeakAnalyzer {
       .slice(0, currentIndex)
       .filter((m) => (m.role === 'user' || m.role === 'assistant') && normalizeText(m.text));
     const turn = call.turnId ? this.store.turns.get(call.turnId) : undefined;
-    const history = turn ? this.store.turns.history(turn.episodeId, turn.historyLength) : [];
+    const history = turn ? this.memory.history(turn.episodeId, turn.historyLength) : [];
     if (turn) {
       const rewritten = historyRewritten(prior, history, turn);
       out.push(this.report(where, rewritten.finding));
@@ -281,12 +270,12 @@ export class LeakAnalyzer {
     // another session's content: checked in the whole system prompt too (a shared workspace file
     // is there from the first call, so it is in the baseline)
     const ownEpisodes = [...p.episodes.values()];
-    const findings = crossSession(this.contentIndex(), {
+    const findings = crossSession(this.memory.contentIndex(), {
       sessionKey: call.sessionKey,
       system,
       unexplained: unexplainedShingles,
       isOwn: (h) => own.has(h) || ownEpisodes.some((e) => e.shingles.has(h)),
-      baselineOf: (k) => this.sessions.get(k)?.baseline ?? null,
+      baselineOf: (k) => this.memory.baselineOf(k),
       scope: call.turnId ?? call.id,
     });
     for (const f of findings) out.push(this.report(where, f));

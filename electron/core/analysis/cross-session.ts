@@ -24,7 +24,7 @@ export class ContentIndex {
     this.#max = max;
   }
 
-  learn(t: Turn): void {
+  learn(t: Pick<Turn, 'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls'>): void {
     const source: Source = { sessionKey: t.sessionKey, episodeId: t.episodeId, turnId: t.id };
     for (const text of [t.message, t.reply ?? '', ...t.toolCalls.map((c) => c.arguments)]) {
       for (const h of new Shingles(text).starts.keys()) if (!this.#owner.has(h)) this.#owner.set(h, source);

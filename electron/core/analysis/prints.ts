@@ -11,6 +11,9 @@ export interface EpisodePrint {
 
 const CACHE_TEXTS = 4096;
 
+/** What of a finished turn is learnt. */
+export type LearntTurn = Pick<Turn, 'id' | 'episodeId' | 'message' | 'reply' | 'toolCalls'>;
+
 export class SessionPrints {
   readonly episodes = new Map<string, EpisodePrint>();
   /** Shingles of the gateway's static system prompt: never evidence of a leak. */
@@ -38,7 +41,7 @@ export class SessionPrints {
   }
 
   /** What a finished turn said becomes its episode's fingerprint. */
-  learn(t: Turn, episodeIndex: () => number): void {
+  learn(t: LearntTurn, episodeIndex: () => number): void {
     const e = this.episode(t.episodeId, episodeIndex);
     for (const text of [t.message, t.reply ?? '', ...t.toolCalls.map((c) => c.arguments)]) {
       const s = new Shingles(text);

@@ -1,10 +1,9 @@
 // What the engine and its analysis worker say to each other (structured-cloned messages).
-import type { Turn, UpstreamCall } from '../../../shared/domain.ts';
-import type { AlertInput } from './analyzer.ts';
+import type { AlertInput, CallRef, TurnFacts } from './analyzer.ts';
 
 export type ToWorker =
-  | { type: 'call'; seq: number; call: UpstreamCall; body: Uint8Array }
-  | { type: 'turn'; seq: number; turn: Turn }
+  | { type: 'call'; seq: number; call: CallRef; body: Uint8Array }
+  | { type: 'turn'; seq: number; turn: TurnFacts }
   | { type: 'stop' };
 
 /** What the engine posts: a batch of calls and turns in order, or the stop. */

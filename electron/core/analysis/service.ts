@@ -5,10 +5,10 @@
 // each, and `settled()` tells a turn when every call recorded before it has been analyzed, so a
 // turn answers only after its own alerts exist.
 import { Worker } from 'node:worker_threads';
-import type { Turn, UpstreamCall } from '../../../shared/domain.ts';
+import type { UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
-import { LeakAnalyzer } from './analyzer.ts';
+import { LeakAnalyzer, type CallRef, type TurnFacts } from './analyzer.ts';
 import type { FromWorker, Post, ToWorker } from './protocol.ts';
 
 export interface AnalysisOptions {
@@ -19,7 +19,10 @@ export interface AnalysisOptions {
 }
 
 type Queued = Exclude<ToWorker, { type: 'stop' }>;
-type Unsent = { type: 'call'; call: UpstreamCall; body: Uint8Array } | { type: 'turn'; turn: Turn };
+type Unsent = { type: 'call'; call: CallRef; body: Uint8Array } | { type: 'turn'; turn: TurnFacts };
+
+/** How long ready messages wait to go together (alerts may lag a call by this much; readers settle). */
+const FLUSH_MS = 4;
 
 export class Analysis {
   /** Stores and announces alerts (with their dedupe); the detectors themselves when there is no worker. */
@@ -90,7 +93,14 @@ export class Analysis {
   /** Runs every detector on a call just recorded; never delays the call. */
   analyzeCall(call: UpstreamCall, body: Buffer): void {
     // a copy of exactly the body's bytes, moved to the worker (a Buffer may be a view of a bigger pool)
-    if (this.#worker) return this.#post({ type: 'call', call, body: new Uint8Array(body) });
+    const ref: CallRef = {
+      id: call.id,
+      sessionKey: call.sessionKey,
+      episodeId: call.episodeId,
+      turnId: call.turnId,
+      outsideTurn: call.outsideTurn,
+    };
+    if (this.#worker) return this.#post({ type: 'call', call: ref, body: new Uint8Array(body) });
     setImmediate(() => this.#here(call, body));
   }
 
@@ -131,7 +141,7 @@ export class Analysis {
             if (msg.type === 'call') this.#here(msg.call, msg.body);
             return;
           }
-          if (this.#outbox.push(msg) === 1) setImmediate(() => this.#flush());
+          if (this.#outbox.push(msg) === 1) setTimeout(() => this.#flush(), FLUSH_MS);
         },
         // the call's group was lost (the engine reported it): nothing of it to analyze
         () => this.#answer({ seq: msg.seq, findings: [], error: null }),
@@ -175,7 +185,7 @@ export class Analysis {
     this.#release(Infinity);
   }
 
-  #here(call: UpstreamCall, body: Uint8Array): void {
+  #here(call: CallRef, body: Uint8Array): void {
     try {
       this.analyzer.analyzeCall(call, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
     } catch (err) {

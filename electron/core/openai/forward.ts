@@ -56,6 +56,15 @@ export class Forwarder {
     };
   }
 
+  /** Whether requests to this target are answered in-process. */
+  inProcess(target: UpstreamTarget): boolean {
+    try {
+      return this.mounted.has(new URL(target.baseUrl).origin);
+    } catch {
+      return false;
+    }
+  }
+
   /** Sends a request to `baseUrl + path`; the response body is left to the caller to consume. */
   async request(
     target: UpstreamTarget,

@@ -39,6 +39,10 @@ export async function drive(deps: RolloutDeps, key: string, messages: string[]):
   } catch (err) {
     deps.warn(`${key}: stopped after a failed turn: ${(err as Error).message}`);
   } finally {
-    if (deps.sessions.hasOpenEpisode(key)) await deps.sessions.endEpisode(key, undefined).catch(() => {});
+    if (deps.sessions.hasOpenEpisode(key)) {
+      await deps.sessions
+        .endEpisode(key, undefined)
+        .catch((err: Error) => deps.warn(`${key}: the episode could not be ended: ${err.message}`));
+    }
   }
 }

@@ -10,6 +10,7 @@ import { type AgentRuntime, type TurnEmitter, type TurnRequest, type TurnResult 
 
 export class DirectRuntime implements AgentRuntime {
   readonly kind = 'direct' as const;
+  readonly makesEveryCall = true;
   private readonly forwarder: Forwarder;
   private readonly maxSteps: number;
 

@@ -148,7 +148,9 @@ export class SharedSeats {
     for (const k of keys) this.o.onUnseat?.(k, host.gateway.id);
     this.o.onHostDown?.(keys, host);
     // what is left of it goes (its log file stays); a replacement starts if one is kept ready
-    void this.o.supervisor.stop(host.gateway, 1000).catch(() => {});
+    void this.o.supervisor
+      .stop(host.gateway, 1000)
+      .catch((err: Error) => this.o.warn(`shared gateway ${host.gateway.id} could not be stopped: ${err.message}`));
     this.keepSpare();
   }
 
@@ -165,7 +167,7 @@ export class SharedSeats {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    await this.starting?.catch(() => {});
+    await this.starting?.catch(() => {}); // settled only; its failure was reported to its caller
     await Promise.all(this.hosts.splice(0).map((h) => this.o.supervisor.stop(h.gateway)));
   }
 }

@@ -49,6 +49,11 @@ export interface SessionRunOptions {
 
 export interface AgentRuntime {
   readonly kind: RuntimeKind;
+  /**
+   * The runtime makes every model call of a turn itself, so the tool calls it reports are exactly
+   * the recorded ones (an agent process runs tools of its own that only the recorder sees).
+   */
+  readonly makesEveryCall?: boolean;
   /** Applies per-session settings before the session's first episode; runtimes they mean nothing to ignore them. */
   configure?(sessionKey: string, options: SessionRunOptions): void;
   run(request: TurnRequest, emitter: TurnEmitter): Promise<TurnResult>;

@@ -95,10 +95,12 @@ export async function runTurn(
   // The model's tool calls as recorded upstream (an agent runs most tools itself, so its reply
   // stream shows few of them); the runtime's own list when nothing went through the recorder.
   // (summaries first: the requests, read only when there are tool results to find in them)
-  const recorded = store.calls
-    .list({ turnId: turn.id })
-    .flatMap((c) => c.response?.toolCalls ?? [])
-    .map((c, index) => ({ ...c, index }));
+  const recorded = rt.makesEveryCall
+    ? []
+    : store.calls
+        .list({ turnId: turn.id })
+        .flatMap((c) => c.response?.toolCalls ?? [])
+        .map((c, index) => ({ ...c, index }));
   const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
   const results = toolCalls.length > 0 ? toolResults(store.calls.details(turn.id, { byTurn: true })) : new Map();
   const areal = arealEvents(toolCalls, results, deltas.length ? deltas : [result.text]);

@@ -8,12 +8,12 @@ const pool = Buffer.alloc(4096);
 let at = pool.length;
 
 /** `<prefix>_<ms since epoch, base 36, 9 digits><16 hex digits>` */
-export function newId(prefix: string): string {
+export function newId(prefix: string, now = Date.now()): string {
   if (at + 8 > pool.length) {
     randomFillSync(pool);
     at = 0;
   }
   const tail = pool.toString('hex', at, at + 8);
   at += 8;
-  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${tail}`;
+  return `${prefix}_${now.toString(36).padStart(9, '0')}${tail}`;
 }

@@ -80,9 +80,15 @@ export class TurnsRepo {
         done.episode_id,
       );
       const seq = (last?.n ?? -1) + 1;
-      const ins = 'INSERT INTO history_messages (episode_id, seq, turn_id, role, content) VALUES (?, ?, ?, ?, ?)';
-      this.#db.run(ins, done.episode_id, seq, id, 'user', done.message);
-      this.#db.run(ins, done.episode_id, seq + 1, id, 'assistant', r.reply ?? '');
+      this.#db.run(
+        `INSERT INTO history_messages (episode_id, seq, turn_id, role, content)
+         VALUES (?1, ?2, ?3, 'user', ?4), (?1, ?2 + 1, ?3, 'assistant', ?5)`,
+        done.episode_id,
+        seq,
+        id,
+        done.message,
+        r.reply ?? '',
+      );
       return done;
     });
     const cached = r.status === 'ok' ? this.#history.get(row.episode_id) : undefined;
@@ -125,6 +131,27 @@ export class TurnsRepo {
     return this.#db
       .all<TurnRow>(`${SELECT} WHERE t.episode_id = ? ORDER BY t.idx LIMIT ?`, episodeId, limit)
       .map(toTurn);
+  }
+
+  /** What a session's finished turns said, oldest first, with their episode's index (to rebuild fingerprints). */
+  learnable(
+    sessionKey: string,
+  ): Array<Pick<Turn, 'id' | 'episodeId' | 'message' | 'reply' | 'toolCalls'> & { episodeIndex: number }> {
+    return this.#db
+      .all<{ id: string; episode_id: string; message: string; reply: string | null; tool_calls: string; idx: number }>(
+        `SELECT t.id, t.episode_id, t.message, t.reply, t.tool_calls, e.idx
+         FROM turns t JOIN episodes e ON e.id = t.episode_id
+         WHERE t.session_key = ? AND t.status = 'ok' ORDER BY e.started_at, e.id, t.idx`,
+        sessionKey,
+      )
+      .map((r) => ({
+        id: r.id,
+        episodeId: r.episode_id,
+        message: r.message,
+        reply: r.reply,
+        toolCalls: JSON.parse(r.tool_calls),
+        episodeIndex: r.idx,
+      }));
   }
 
   /** The newest finished turns of every session, newest first (to rebuild the cross-session index). */

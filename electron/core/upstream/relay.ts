@@ -56,8 +56,10 @@ export class CallRelay {
       this.finish(call, o);
     };
     try {
-      // the request is on disk before it leaves: a crash mid-call still leaves it recorded
-      await this.#deps.store.durable();
+      // the request is on disk before it leaves the process: a crash mid-call still leaves it
+      // recorded (an in-process model's call never leaves; its group commits within this turn of
+      // the event loop all the same)
+      if (!this.#deps.forwarder.inProcess(target)) await this.#deps.store.durable();
       const up = await this.#deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
       firstByteAt = Date.now();
       const type = String(up.headers['content-type'] ?? '');

@@ -119,6 +119,25 @@ describe('leak detectors', () => {
     assert.ok(alerts.some((a) => a.kind === 'history_not_reset'));
   });
 
+  test('a session whose fingerprints were let go (thousands of sessions later) still has its leaks found', () => {
+    const first = setup('evicted', [['The vault code is Saffron Otter 42.', 'Noted: Saffron Otter 42.']], 'ok');
+    const quiet = [{ role: 'system', content: 'You are a helpful sailing assistant.' }];
+    // enough other sessions analyzed that the first one's in-memory fingerprints are dropped
+    for (let i = 0; i < 2100; i++) {
+      const other = setup(`filler-${i}`, [], `hello ${i}`);
+      analyze(`filler-${i}`, other.turn.id, other.ep.id, [...quiet, { role: 'user', content: `hello ${i}` }]);
+    }
+    const second = setup('evicted', [], 'What next?', { newEpisode: true });
+    const alerts = analyze('evicted', second.turn.id, second.ep.id, [
+      ...quiet,
+      { role: 'user', content: 'Noted: Saffron Otter 42.' },
+      { role: 'user', content: 'What next?' },
+    ]);
+    const cross = alerts.find((a) => a.kind === 'cross_episode');
+    assert.ok(cross, `cross_episode raised (got ${alerts.map((a) => a.kind).join(', ')})`);
+    assert.equal(cross!.evidence[0]!.sourceEpisodeId, first.ep.id);
+  });
+
   test("the same task prompt in two episodes is not a leak (it is each episode's own message)", () => {
     setup('task', [['Sort the numbers 5 3 9 1 ascending please.', 'Sorted: 1 3 5 9 and done.']], 'thanks');
     const second = setup('task', [], 'Sort the numbers 5 3 9 1 ascending please.', { newEpisode: true });

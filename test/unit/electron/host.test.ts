@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 // The desktop host with a fake `electron` module (the one edge mocked: the Electron binary cannot be
 // downloaded here). It must build its engine from the same configuration as the CLI, open a
 // hardened window, answer IPC, and keep saved secrets in safeStorage rather than in plain text.
@@ -62,8 +63,12 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
   };
   // Chromium switches after the app path are let through; our flags are read
   const args = ['--upstream-url', 'http://127.0.0.1:9/v1', '--enable-logging', '--upstream-model', 'desk-model'];
-  const desktop = await startDesktop(electron, args, env, '/app/out/main');
+  // the real build (npm test builds first): the engine's analysis worker runs from it
+  const appDir = fileURLToPath(new URL('../../../out/main', import.meta.url));
+  const desktop = await startDesktop(electron, args, env, appDir);
+  const page = `file://${join(appDir, '../renderer/index.html')}`;
   try {
+    assert.equal(desktop.wb.analysis.where, 'worker', 'the leak detectors run on the worker built beside main');
     const c = desktop.wb.config.current;
     assert.equal(c.dataDir, dir.path);
     assert.equal(c.upstreamUrl, 'http://127.0.0.1:9/v1');
@@ -73,10 +78,10 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
     assert.equal(windows.length, 1);
     const prefs = windows[0]!.options.webPreferences as Record<string, unknown>;
     assert.deepEqual([prefs.sandbox, prefs.contextIsolation, prefs.nodeIntegration], [true, true, false]);
-    assert.equal(windows[0]!.url, 'file:///app/out/renderer/index.html');
+    assert.equal(windows[0]!.url, page);
     // Settings → Connections over IPC: the saved key goes through safeStorage
     const invoke = handlers.get(INVOKE)! as (e: unknown, ...a: unknown[]) => Promise<unknown>;
-    const sender = { senderFrame: { url: 'file:///app/out/renderer/index.html', parent: null }, sender: { id: 3 } };
+    const sender = { senderFrame: { url: page, parent: null }, sender: { id: 3 } };
     const saved = (await invoke(sender, 'config:set', { upstreamKey: 'sk-desk-0123456789' })) as { ok: boolean };
     assert.equal(saved.ok, true);
     const onDisk = readFileSync(join(dir.path, 'settings.json'), 'utf8');

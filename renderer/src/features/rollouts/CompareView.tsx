@@ -44,7 +44,7 @@ export function CompareView() {
         .getState()
         .api.invoke('episodes:list', { sessionKey: c.b.sessionKey, order: 'desc', limit: 200 })
         .then((p) => store.getState().setEpisodes(c.b.sessionKey, [...p.items].reverse()))
-        .catch(() => {});
+        .catch((e: Error) => setFailed(`the replay's episodes could not be loaded: ${e.message}`));
   }, [c, store]);
   if (failed) return <p className="error-text">The comparison could not be loaded: {failed}</p>;
   if (!c) return <p className="muted">Loading the comparison…</p>;
