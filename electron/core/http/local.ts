@@ -15,6 +15,8 @@ export interface LocalRequest {
   headers: Record<string, string>;
   body: Buffer | null;
   signal?: AbortSignal;
+  /** How long the answer's head may take (a socket's headers timeout); none when absent. */
+  headersTimeoutMs?: number;
 }
 
 /** An answer's body: read chunk by chunk, or whole. */
@@ -89,23 +91,33 @@ class PushBody implements AnswerBody {
  * the sink reports itself destroyed and `gone` fires, as a closed socket would.
  */
 export function exchange(
-  signal: AbortSignal | undefined,
+  req: Pick<LocalRequest, 'signal' | 'headersTimeoutMs'>,
   serve: (sink: Sink, gone: AbortSignal) => Promise<void> | void,
 ): Promise<Answer> {
+  const signal = req.signal;
   if (signal?.aborted) return Promise.reject(signal.reason ?? new Error('the request was aborted'));
   return new Promise<Answer>((resolve, reject) => {
     const body = new PushBody();
     const gone = new AbortController();
     let head: Answer | null = null;
-    const onAbort = () => {
-      const why = signal?.reason ?? new Error('the request was aborted');
+    const stop = (why: unknown) => {
       gone.abort(why);
       if (head) body.fail(why instanceof Error ? why : new Error(String(why)));
       else reject(why);
     };
+    const onAbort = () => stop(signal?.reason ?? new Error('the request was aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
+    // no head in time: the server side is told to give up, the caller gets a 504
+    const slow =
+      req.headersTimeoutMs === undefined
+        ? null
+        : setTimeout(
+            () => stop(new HttpError(504, 'timed out waiting for the answer to begin', 'upstream_timeout')),
+            req.headersTimeoutMs,
+          ).unref();
     const sink: Sink = {
       writeHead(status, headers) {
+        if (slow) clearTimeout(slow);
         const h: Record<string, string> = {};
         for (const [k, v] of Object.entries(headers)) h[k.toLowerCase()] = String(v);
         head = { statusCode: status, headers: h, body };
@@ -130,10 +142,12 @@ export function exchange(
       .then(() => serve(sink, gone.signal))
       .then(
         () => {
+          if (slow) clearTimeout(slow);
           if (!head) reject(new Error('the in-process handler answered nothing'));
         },
         (err: unknown) => {
           signal?.removeEventListener('abort', onAbort);
+          if (slow) clearTimeout(slow);
           if (gone.signal.aborted) return; // the caller has its answer: the abort
           if (head) return body.fail(err instanceof Error ? err : new Error(String(err)));
           const e = err instanceof HttpError ? err : new HttpError(500, 'internal error', 'server_error');

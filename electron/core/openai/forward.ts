@@ -4,7 +4,7 @@
 // then answered in-process by the same handlers, with no socket in between.
 import { Pool, errors } from 'undici';
 import { HttpError } from '../http/errors.ts';
-import type { Answer, LocalHandler, LocalRequest } from '../http/local.ts';
+import type { Answer, LocalHandler } from '../http/local.ts';
 
 export interface UpstreamTarget {
   baseUrl: string;
@@ -83,25 +83,13 @@ export class Forwarder {
       if (local) {
         headers.host = url.host;
         if (body) headers['content-length'] = String(body.length);
-        return await this.local(local, { method, path: url.pathname + url.search, headers, body, signal });
+        // the same limit on waiting for the answer's head as a socket gets
+        const headersTimeoutMs = this.timeouts.headersMs;
+        return await local({ method, path: url.pathname + url.search, headers, body, signal, headersTimeoutMs });
       }
       return await this.pool(url.origin).request({ method, path: url.pathname + url.search, headers, body, signal });
     } catch (err) {
       throw toHttpError(err, url.origin);
-    }
-  }
-
-  /** An in-process request, with the same limit on waiting for the answer's head as a socket gets. */
-  private async local(handler: LocalHandler, req: LocalRequest): Promise<Answer> {
-    const slow = new AbortController();
-    const timer = setTimeout(
-      () => slow.abort(new errors.HeadersTimeoutError('Headers Timeout Error')),
-      this.timeouts.headersMs,
-    ).unref();
-    try {
-      return await handler({ ...req, signal: req.signal ? AbortSignal.any([req.signal, slow.signal]) : slow.signal });
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -38,11 +38,39 @@ export interface KeyInfo {
   runtime: RuntimeKind;
 }
 
+type OpenRef = { id: string; index: number; upstreamKey: string; taskId: string | null; upstreamId: string | null };
+
 export class EpisodesRepo {
   readonly #db: Db;
+  /**
+   * Each session's open episode (null: none), read on every turn. Every write here that can change
+   * one drops that session's copy; bulk deletes and lost writes drop them all (forget). Only the
+   * writing connection keeps them.
+   */
+  readonly #open = new Map<string, OpenRef | null>();
+  /** Which session's copy holds an episode, to drop it when the episode changes. */
+  readonly #openBy = new Map<string, string>();
 
   constructor(db: Db) {
     this.#db = db;
+    db.onLost(() => this.forget());
+  }
+
+  /** Drops every cached open episode. */
+  forget(): void {
+    this.#open.clear();
+    this.#openBy.clear();
+  }
+
+  #drop(sessionKey: string): void {
+    const ref = this.#open.get(sessionKey);
+    if (ref) this.#openBy.delete(ref.id);
+    this.#open.delete(sessionKey);
+  }
+
+  #dropEpisode(id: string): void {
+    const key = this.#openBy.get(id);
+    if (key !== undefined) this.#drop(key);
   }
 
   insert(e: {
@@ -76,6 +104,7 @@ export class EpisodesRepo {
         e.now ?? Date.now(),
       );
     });
+    this.#drop(e.sessionKey);
     return this.get(id)!;
   }
 
@@ -95,6 +124,8 @@ export class EpisodesRepo {
         id,
       );
     });
+    this.#dropEpisode(id);
+    this.#drop(sessionKey);
     return this.get(id)!;
   }
 
@@ -114,15 +145,17 @@ export class EpisodesRepo {
 
   /** Ends an open episode; false when it was not open. */
   end(id: string, now = Date.now()): boolean {
-    return (
+    const ended =
       this.#db.run(`UPDATE episodes SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'open'`, now, id)
-        .changes === 1
-    );
+        .changes === 1;
+    this.#dropEpisode(id);
+    return ended;
   }
 
   /** Re-routes an episode's calls to another upstream connection (inf_base_url on a turn). */
   setUpstream(id: string, upstreamId: string | null): void {
     this.#db.run('UPDATE episodes SET upstream_id = ? WHERE id = ?', upstreamId, id);
+    this.#dropEpisode(id);
   }
 
   get(id: string): Episode | undefined {
@@ -144,14 +177,20 @@ export class EpisodesRepo {
   }
 
   /** The open episode's identity only, without aggregates: what the turn path needs. */
-  openRef(
-    sessionKey: string,
-  ): { id: string; index: number; upstreamKey: string; taskId: string | null; upstreamId: string | null } | undefined {
-    return this.#db.get(
+  openRef(sessionKey: string): OpenRef | undefined {
+    const cached = this.#open.get(sessionKey);
+    if (cached !== undefined) return cached === null ? undefined : { ...cached };
+    const ref = this.#db.get<OpenRef>(
       `SELECT id, idx AS "index", upstream_key AS upstreamKey, task_id AS taskId, upstream_id AS upstreamId
        FROM episodes WHERE session_key = ? AND status = 'open'`,
       sessionKey,
     );
+    if (!this.#db.readOnly && !this.#db.inTransaction) {
+      if (this.#open.size >= 4096) this.#drop(this.#open.keys().next().value!);
+      this.#open.set(sessionKey, ref ? { ...ref } : null);
+      if (ref) this.#openBy.set(ref.id, sessionKey);
+    }
+    return ref;
   }
 
   open(sessionKey: string): Episode | undefined {

@@ -255,4 +255,11 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE upstream_calls ADD COLUMN raw_codec TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'no index on call outcomes: every query reaches calls by episode or turn first (two index writes fewer per call)',
+    sql: `
+      DROP INDEX IF EXISTS upstream_calls_outcome;
+    `,
+  },
 ];

@@ -124,6 +124,7 @@ export class Store {
   /** After a bulk delete: rows the repositories keep in memory may be gone. */
   #forgetCaches(): void {
     this.sessions.forget();
+    this.episodes.forget();
     this.turns.forgetHistories();
   }
 

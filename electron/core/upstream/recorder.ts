@@ -142,7 +142,7 @@ export class UpstreamRecorder {
    * as the HTTP routes: the same checks, the same record, the same answer.
    */
   readonly local: LocalHandler = (req) =>
-    exchange(req.signal, async (sink, gone) => {
+    exchange(req, async (sink, gone) => {
       const path = req.path.split('?')[0];
       if (req.method === 'GET' && path === '/v1/models') return this.models(req, sink);
       if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {

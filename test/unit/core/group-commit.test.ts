@@ -181,6 +181,43 @@ test('a cached session row never outlives a change or a delete', () => {
   }
 });
 
+test("a cached open episode always matches the store's, through starts, ends, moves and deletes", () => {
+  const dir = tempDir();
+  try {
+    const s = new Store(dir.path);
+    const stored = (key: string) => outsideRows(s, key).find((e) => e.status === 'open')?.id ?? undefined;
+    const same = (key: string) => assert.equal(s.episodes.openRef(key)?.id, stored(key), key);
+    s.sessions.ensure('a', 'direct');
+    s.sessions.ensure('b', 'direct');
+    same('a'); // none, and that is cached too
+    const a1 = episode(s, 'a');
+    same('a');
+    s.episodes.setUpstream(a1.id, null);
+    assert.equal(s.episodes.openRef('a')!.upstreamId, null);
+    s.episodes.end(a1.id);
+    same('a');
+    const b1 = episode(s, 'b');
+    same('b');
+    s.episodes.adopt(b1.id, 'a', { taskId: 't', metadata: {} });
+    same('a');
+    same('b');
+    assert.equal(s.episodes.openRef('a')!.id, b1.id);
+    const ref = s.episodes.openRef('a')!;
+    ref.id = 'changed by a caller';
+    same('a');
+    s.deleteSessions(['a']);
+    same('a');
+    s.close();
+  } finally {
+    dir.remove();
+  }
+});
+
+/** Every episode of a session as the store holds it (not through the cache). */
+function outsideRows(s: Store, key: string) {
+  return s.episodes.list({ sessionKey: key, limit: 100 }).items;
+}
+
 test('ids sort by creation time and do not repeat', () => {
   const now = Date.now();
   const a = newId('call', now - 1);

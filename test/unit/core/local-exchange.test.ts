@@ -18,7 +18,7 @@ async function deadPort(): Promise<number> {
 test('an in-process answer arrives as its head, then its chunks in order', async () => {
   let release!: () => void;
   const later = new Promise<void>((r) => (release = r));
-  const answer = await exchange(undefined, async (sink) => {
+  const answer = await exchange({}, async (sink) => {
     sink.writeHead(200, { 'Content-Type': 'text/event-stream' });
     sink.write('data: one\n\n');
     await later;
@@ -36,14 +36,14 @@ test('an in-process answer arrives as its head, then its chunks in order', async
 });
 
 test('a failure before the head is the JSON error the HTTP route would send; after it, a broken body', async () => {
-  const refused = await exchange(undefined, () => {
+  const refused = await exchange({}, () => {
     throw new HttpError(401, 'unknown upstream key');
   });
   assert.equal(refused.statusCode, 401);
   assert.deepEqual(JSON.parse(await refused.body.text()), {
     error: { message: 'unknown upstream key', type: 'authentication_error' },
   });
-  const broken = await exchange(undefined, async (sink) => {
+  const broken = await exchange({}, async (sink) => {
     sink.writeHead(200, {});
     sink.write('partial');
     await Promise.resolve();
@@ -57,7 +57,7 @@ test("the caller's abort reaches the server side: before the head it rejects, af
   let sawGone = false;
   let started!: () => void;
   const running = new Promise<void>((r) => (started = r));
-  const pending = exchange(early.signal, async (_sink, gone) => {
+  const pending = exchange({ signal: early.signal }, async (_sink, gone) => {
     started();
     await new Promise((r) => gone.addEventListener('abort', r));
     sawGone = true;
@@ -70,7 +70,7 @@ test("the caller's abort reaches the server side: before the head it rejects, af
 
   const late = new AbortController();
   let destroyedSeen = false;
-  const answer = await exchange(late.signal, async (sink, gone) => {
+  const answer = await exchange({ signal: late.signal }, async (sink, gone) => {
     sink.writeHead(200, {});
     await new Promise((r) => gone.addEventListener('abort', r));
     destroyedSeen = sink.destroyed;
@@ -87,7 +87,7 @@ test('a mounted origin is answered in-process; unmounted, the same request goes 
   const forwarder = new Forwarder({ connectMs: 1000, headersMs: 300, bodyMs: 1000 });
   const seen: LocalRequest[] = [];
   const unmount = forwarder.mount(origin, (req) =>
-    exchange(req.signal, (sink) => {
+    exchange(req, (sink) => {
       seen.push(req);
       sink.writeHead(200, { 'content-type': 'application/json' });
       sink.end('{"ok":true}');
@@ -115,7 +115,7 @@ test('an in-process answer that never starts times out like a socket would (504)
   const forwarder = new Forwarder({ connectMs: 1000, headersMs: 200, bodyMs: 1000 });
   let gone = false;
   forwarder.mount(origin, (req) =>
-    exchange(req.signal, async (_sink, signal) => {
+    exchange(req, async (_sink, signal) => {
       await new Promise((r) => signal.addEventListener('abort', r));
       gone = true;
     }),

@@ -66,9 +66,17 @@ function segments(steps: ScenarioStep[]): Segment[] {
   return out;
 }
 
+const compiled = new Map<string, RegExp>();
+
 function compileRegex(source: string): RegExp {
-  // Accept a leading (?i) as the case-insensitive flag, since JSON scenario files cannot carry flags.
-  return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source);
+  let re = compiled.get(source);
+  if (!re) {
+    // Accept a leading (?i) as the case-insensitive flag, since JSON scenario files cannot carry flags.
+    re = source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source);
+    if (compiled.size > 256) compiled.clear();
+    compiled.set(source, re);
+  }
+  return re;
 }
 
 function fill(template: string, vars: Record<string, string>): string {

@@ -75,7 +75,7 @@ export class ScriptedModel {
 
   /** Requests from this engine's recorder, answered in-process by the same code as the HTTP routes. */
   readonly local: LocalHandler = (req) =>
-    exchange(req.signal, (sink, gone) => {
+    exchange(req, (sink, gone) => {
       const path = req.path.split('?')[0];
       if (req.method === 'GET' && path === '/v1/models') return this.models(req, sink);
       if (req.method === 'POST' && path === '/v1/chat/completions') {
