@@ -113,7 +113,11 @@ export async function benchShared(): Promise<string> {
   const shared = await withEngine({ gatewayMode: 'shared', sessionsPerGateway: 10, poolSize: 0 }, {}, (wb) =>
     memoryAndNeighbours(wb, true),
   );
-  const shared8 = await withEngine({ gatewayMode: 'shared', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, false));
+  const shared8 = await withEngine({ gatewayMode: 'shared', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, true));
+  // two gateways of five: the busy sessions' turns spread over both cores of this machine
+  const shared5 = await withEngine({ gatewayMode: 'shared', sessionsPerGateway: 5, poolSize: 0 }, {}, (wb) =>
+    memoryAndNeighbours(wb, true),
+  );
   const own = await withEngine({ gatewayMode: 'per-session', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, true));
   const firstShared = await withEngine({ gatewayMode: 'shared', poolSize: 1 }, {}, (wb) =>
     firstTurns(wb, () => wb.seats!.prefill()),
@@ -139,6 +143,7 @@ export async function benchShared(): Promise<string> {
       [
         ['shared, 10 per gateway', shared.gateways, fmt(shared.mb, 0), perGb(shared)],
         ['shared, 8 per gateway (default)', shared8.gateways, fmt(shared8.mb, 0), perGb(shared8)],
+        ['shared, 5 per gateway', shared5.gateways, fmt(shared5.mb, 0), perGb(shared5)],
         ['a gateway per session', own.gateways, fmt(own.mb, 0), perGb(own)],
       ],
     ),
@@ -155,6 +160,16 @@ export async function benchShared(): Promise<string> {
         ['episode rebind', fmt(shared.rebind, 0), fmt(own.rebind, 0), fmt(shared.rebind / own.rebind)],
         ['a turn, neighbours idle', fmt(shared.alone, 0), fmt(own.alone, 0), fmt(shared.alone / own.alone)],
         ['a turn while 8 neighbours are busy', fmt(shared.busy, 0), fmt(own.busy, 0), fmt(shared.busy / own.busy)],
+      ],
+    ),
+    '',
+    table(
+      ['a turn while 8 neighbours are busy (median)', 'gateways', 'ms', 'vs per-session'],
+      [
+        ['shared, 10 per gateway', shared.gateways, fmt(shared.busy, 0), fmt(shared.busy / own.busy)],
+        ['shared, 8 per gateway (default)', shared8.gateways, fmt(shared8.busy, 0), fmt(shared8.busy / own.busy)],
+        ['shared, 5 per gateway', shared5.gateways, fmt(shared5.busy, 0), fmt(shared5.busy / own.busy)],
+        ['a gateway per session', own.gateways, fmt(own.busy, 0), '1.00'],
       ],
     ),
     '',

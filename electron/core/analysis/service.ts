@@ -22,7 +22,7 @@ type Queued = Exclude<ToWorker, { type: 'stop' }>;
 type Unsent = { type: 'call'; call: CallRef; body: Uint8Array } | { type: 'turn'; turn: TurnFacts };
 
 /** How long ready messages wait to go together (alerts may lag a call by this much; readers settle). */
-const FLUSH_MS = 4;
+const FLUSH_MS = 25;
 
 export class Analysis {
   /** Stores and announces alerts (with their dedupe); the detectors themselves when there is no worker. */
