@@ -257,7 +257,8 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 10,
-    name: 'no index on call outcomes: every query reaches calls by episode or turn first (two index writes fewer per call)',
+    // every query reaches calls by episode or turn first: this index only cost two writes per call
+    name: 'no index on call outcomes',
     sql: `
       DROP INDEX IF EXISTS upstream_calls_outcome;
     `,
