@@ -263,4 +263,14 @@ export const MIGRATIONS: Migration[] = [
       DROP INDEX IF EXISTS upstream_calls_outcome;
     `,
   },
+  {
+    version: 11,
+    // a start after a crash finds the interrupted work through these (tiny: only rows in flight)
+    // instead of reading every turn and every call — a million calls' bodies — to find none
+    name: 'turns and calls in flight indexed',
+    sql: `
+      CREATE INDEX turns_running ON turns (episode_id) WHERE status = 'running';
+      CREATE INDEX upstream_calls_unfinished ON upstream_calls (seq) WHERE ended_at IS NULL;
+    `,
+  },
 ];
