@@ -60,28 +60,73 @@ async function sessions(wb: Workbench, n: number, prefix: string): Promise<strin
   return keys;
 }
 
-/** Memory of 10 one-turn sessions, then (on 9 of them) a turn alone and a turn with 8 busy neighbours. */
-async function memoryAndNeighbours(wb: Workbench, withNeighbours: boolean) {
+interface Placed {
+  wb: Workbench;
+  keys: string[];
+  mb: number;
+  gateways: number;
+  alone: number[];
+  busy: number[];
+  rebind: number[];
+}
+
+/** 10 one-turn sessions on an engine, and the gateway memory they take. */
+async function place(wb: Workbench): Promise<Placed> {
   const keys = await sessions(wb, 10, 's');
   await sleep(3000);
-  const mb = gatewayMb(wb);
-  const gateways = wb.supervisor!.running.length;
-  if (!withNeighbours) return { mb, gateways, alone: NaN, busy: NaN, rebind: NaN };
-  const [me, ...rest] = keys.slice(0, 9);
-  const alone: number[] = [];
-  for (let i = 0; i < 8; i++) alone.push(await ms(() => turn(wb, me!, `alone ${i}`)));
-  let stop = false;
-  const loops = rest.map(async (k) => {
-    for (let i = 0; !stop; i++) await turn(wb, k, `busy ${i}`);
-  });
-  await sleep(1000);
-  const busy: number[] = [];
-  for (let i = 0; i < 8; i++) busy.push(await ms(() => turn(wb, me!, `with neighbours ${i}`)));
-  stop = true;
-  await Promise.all(loops);
-  const rebind: number[] = [];
-  for (let i = 0; i < 5; i++) rebind.push(await ms(() => wb.sessions.startEpisode(me!, {})));
-  return { mb, gateways, alone: median(alone), busy: median(busy), rebind: median(rebind) };
+  return { wb, keys, mb: gatewayMb(wb), gateways: wb.supervisor!.running.length, alone: [], busy: [], rebind: [] };
+}
+
+/**
+ * On 9 of the 10 sessions: turns of one alone, turns of it while the 8 others run turns back to
+ * back, and episode rebinds — in rounds that visit every engine in a rotating order, so a slow spell
+ * of this (noisy, shared) machine falls on every configuration alike.
+ */
+async function interleaved(placed: Placed[], rounds: number): Promise<void> {
+  for (let round = 0; round < rounds; round++) {
+    const order = [...placed.slice(round % placed.length), ...placed.slice(0, round % placed.length)];
+    for (const p of order) {
+      const [me, ...rest] = p.keys.slice(0, 9);
+      for (let i = 0; i < 2; i++) p.alone.push(await ms(() => turn(p.wb, me!, `alone ${round}.${i}`)));
+      let stop = false;
+      const loops = rest.map(async (k) => {
+        for (let i = 0; !stop; i++) await turn(p.wb, k, `busy ${i}`);
+      });
+      await sleep(1000);
+      for (let i = 0; i < 2; i++) p.busy.push(await ms(() => turn(p.wb, me!, `with neighbours ${round}.${i}`)));
+      stop = true;
+      await Promise.all(loops);
+      p.rebind.push(await ms(() => p.wb.sessions.startEpisode(me!, {})));
+    }
+  }
+}
+
+/** Starts every engine, places 10 sessions on each, measures them interleaved, stops them all. */
+async function neighbours(configs: Array<{ gatewayMode: GatewayMode; sessionsPerGateway?: number }>) {
+  const dirs: string[] = [];
+  const placed: Placed[] = [];
+  try {
+    for (const c of configs) {
+      const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-shared-'));
+      dirs.push(dir);
+      const wb = await new Workbench(
+        ConfigService.of({ dataDir: dir, runtime: 'openclaw', poolSize: 0, ...c }),
+      ).start();
+      if (!wb.supervisor) throw new Error(`OpenClaw is not available: ${wb.openclaw?.problem}`);
+      placed.push({ ...(await place(wb)) });
+    }
+    await interleaved(placed, 4);
+    return placed.map((p) => ({
+      mb: p.mb,
+      gateways: p.gateways,
+      alone: median(p.alone),
+      busy: median(p.busy),
+      rebind: median(p.rebind),
+    }));
+  } finally {
+    for (const p of placed) await p.wb.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
 }
 
 /** A new session's episode start and first turn, five times, with a ready place waiting each time. */
@@ -110,15 +155,20 @@ async function rotating(wb: Workbench): Promise<number> {
 }
 
 export async function benchShared(): Promise<string> {
-  const shared = await withEngine({ gatewayMode: 'shared', sessionsPerGateway: 10, poolSize: 0 }, {}, (wb) =>
-    memoryAndNeighbours(wb, true),
-  );
-  const shared8 = await withEngine({ gatewayMode: 'shared', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, true));
-  // two gateways of five: the busy sessions' turns spread over both cores of this machine
-  const shared5 = await withEngine({ gatewayMode: 'shared', sessionsPerGateway: 5, poolSize: 0 }, {}, (wb) =>
-    memoryAndNeighbours(wb, true),
-  );
-  const own = await withEngine({ gatewayMode: 'per-session', poolSize: 0 }, {}, (wb) => memoryAndNeighbours(wb, true));
+  // all four alive at once (≈ 15 GB of gateways), measured in rotating rounds; 5 per gateway puts
+  // the busy sessions' turns on two gateways, so on both cores of this machine
+  const measured = await neighbours([
+    { gatewayMode: 'shared', sessionsPerGateway: 10 },
+    { gatewayMode: 'shared' },
+    { gatewayMode: 'shared', sessionsPerGateway: 5 },
+    { gatewayMode: 'per-session' },
+  ]);
+  const [shared, shared8, shared5, own] = measured as [
+    (typeof measured)[0],
+    (typeof measured)[0],
+    (typeof measured)[0],
+    (typeof measured)[0],
+  ];
   const firstShared = await withEngine({ gatewayMode: 'shared', poolSize: 1 }, {}, (wb) =>
     firstTurns(wb, () => wb.seats!.prefill()),
   );
@@ -136,7 +186,9 @@ export async function benchShared(): Promise<string> {
   return [
     `## Shared gateways (\`npm run bench -- shared\`, measured ${today}, openclaw 2026.9.6)`,
     '',
-    'The scripted model, no warm pool unless said; RSS is every gateway process tree, 3 s after the last turn.',
+    'The scripted model, no warm pool unless said; RSS is every gateway process tree, 3 s after the last turn. ' +
+      'The four configurations below run side by side and are measured in four rotating rounds ' +
+      '(medians of 8 turns and 4 rebinds each).',
     '',
     table(
       ['10 sessions, one turn each', 'gateways', 'gateway RSS MB', 'sessions per GB'],

@@ -24,21 +24,33 @@ export async function streamChat(
   target: UpstreamTarget,
   body: unknown,
   sink: ChatSink,
-  opts: { signal?: AbortSignal; headers?: Record<string, string>; what: string },
+  opts: {
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+    what: string;
+    /**
+     * How long to keep asking an endpoint that answers 503 (it took no work: an OpenClaw gateway
+     * restarting or suspending says so, with Retry-After); 0 or absent: not at all.
+     */
+    retryUnavailableMs?: number;
+  },
 ): Promise<ChatAccumulator> {
+  const bytes = Buffer.from(JSON.stringify(body));
+  const deadline = Date.now() + (opts.retryUnavailableMs ?? 0);
   let res;
-  try {
-    res = await forwarder.request(
-      target,
-      'POST',
-      '/chat/completions',
-      Buffer.from(JSON.stringify(body)),
-      opts.signal,
-      opts.headers,
-    );
-  } catch (err) {
-    const e = err as HttpError;
-    throw new ChatError(e.status === 504 ? 504 : 502, `${opts.what} could not be reached: ${e.message}`);
+  for (;;) {
+    try {
+      res = await forwarder.request(target, 'POST', '/chat/completions', bytes, opts.signal, opts.headers);
+    } catch (err) {
+      const e = err as HttpError;
+      throw new ChatError(e.status === 504 ? 504 : 502, `${opts.what} could not be reached: ${e.message}`);
+    }
+    if (res.statusCode !== 503 || Date.now() >= deadline || opts.signal?.aborted) break;
+    await res.body.text().catch(() => '');
+    const after = Number(res.headers['retry-after']);
+    const wait = Math.min(Number.isFinite(after) && after > 0 ? after * 1000 : 1000, 5000, deadline - Date.now());
+    await new Promise((resolve) => setTimeout(resolve, Math.max(wait, 50)));
+    opts.signal?.throwIfAborted();
   }
   if (res.statusCode !== 200) {
     const text = await res.body.text().catch(() => '');

@@ -314,7 +314,13 @@ export class OpenClawRuntime implements AgentRuntime {
         { baseUrl: `${gw.url}/v1`, apiKey: gw.token, model: target.model },
         { model: target.model, messages, stream: true },
         emitter,
-        { signal: req.signal, headers: { 'x-openclaw-session-key': sessionKey }, what: `gateway ${gw.id}` },
+        {
+          signal: req.signal,
+          headers: { 'x-openclaw-session-key': sessionKey },
+          what: `gateway ${gw.id}`,
+          // a gateway restarting or suspending itself refuses work with 503 for a while
+          retryUnavailableMs: 60_000,
+        },
       );
       for (const c of acc.toolCalls) emitter.toolCall(c);
       return {
