@@ -326,6 +326,11 @@ export interface EventBatch {
 export interface WorkbenchApi {
   invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>>;
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void;
+  /**
+   * Called each time the event stream is (re)established. Events sent while it was down are
+   * lost, so the store reloads what it mirrors. A stream that cannot drop never calls it.
+   */
+  onConnected(listener: () => void): () => void;
 }
 
 export function isInvokeChannel(name: string): name is InvokeChannel {

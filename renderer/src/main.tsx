@@ -6,7 +6,8 @@ import './styles.css';
 import { connect } from './api/connect.ts';
 import { App } from './App.tsx';
 import { formatRoute, parseRoute } from './store/route.ts';
-import { createWorkbenchStore, syncStore } from './store/store.ts';
+import { createWorkbenchStore } from './store/store.ts';
+import { syncStore } from './store/sync.ts';
 import { StoreContext } from './store/use-store.ts';
 
 const api = connect(window as unknown as Parameters<typeof connect>[0]);

@@ -56,8 +56,8 @@ export class HttpTransport implements WorkbenchApi {
   private ws: WebSocket | null = null;
   private closed = false;
   private retry = 250;
-  /** Called when the event stream (re)connects, so views can refetch what they missed. */
-  onReconnect: (() => void) | null = null;
+  private open = false;
+  private readonly connected = new Set<() => void>();
 
   constructor(o: HttpTransportOptions) {
     this.o = { fetch: globalThis.fetch.bind(globalThis), WebSocket: globalThis.WebSocket, ...o };
@@ -82,6 +82,13 @@ export class HttpTransport implements WorkbenchApi {
     return this.hub.on(channel, listener);
   }
 
+  onConnected(listener: () => void): () => void {
+    this.connect();
+    this.connected.add(listener);
+    if (this.open) queueMicrotask(listener);
+    return () => this.connected.delete(listener);
+  }
+
   private connect(): void {
     if (this.ws || this.closed) return;
     const url = `${this.o.base.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(this.o.token)}`;
@@ -89,13 +96,14 @@ export class HttpTransport implements WorkbenchApi {
     this.ws = ws;
     let opened = false;
     ws.onopen = () => {
-      opened = true;
+      opened = this.open = true;
       this.retry = 250;
-      this.onReconnect?.();
+      for (const l of this.connected) l();
     };
     ws.onmessage = (m) => this.hub.dispatch(JSON.parse(String(m.data)) as EventBatch[]);
     ws.onclose = () => {
       this.ws = null;
+      this.open = false;
       if (this.closed) return;
       setTimeout(() => this.connect(), opened ? 250 : (this.retry = Math.min(this.retry * 2, 5000)));
     };

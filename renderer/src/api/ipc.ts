@@ -35,4 +35,9 @@ export class IpcTransport implements WorkbenchApi {
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
     return this.hub.on(channel, listener);
   }
+
+  /** IPC events are subscribed before the first invoke and never drop: nothing to reload. */
+  onConnected(): () => void {
+    return () => {};
+  }
 }

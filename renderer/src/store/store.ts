@@ -1,7 +1,7 @@
 // The renderer's one store (zustand, slices): it mirrors engine snapshots and applies engine
 // events; the engine stays the source of truth. Logs bypass it (they go straight to xterm).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, Notice, Settings, WorkbenchApi } from '../../../shared/api.ts';
+import type { AppInfo, Settings, WorkbenchApi } from '../../../shared/api.ts';
 import type { ConfigView } from '../../../shared/config.ts';
 import type { Alert, Episode, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
@@ -55,6 +55,8 @@ export interface ConfigSlice {
 
 export interface UiSlice {
   route: Route;
+  /** How many snapshots have loaded: views that fetch their own data refetch when it grows. */
+  syncs: number;
   paletteOpen: boolean;
   cheatsheetOpen: boolean;
   notice: { text: string; kind: 'info' | 'error' } | null;
@@ -74,7 +76,7 @@ export type State = SessionsSlice &
   ConfigSlice &
   UiSlice & { api: WorkbenchApi };
 
-type Set = StoreApi<State>['setState'];
+type SetState = StoreApi<State>['setState'];
 
 const CLEARED: Partial<Route> = { sessionKey: null, episodeId: null, turnId: null, callId: null, forkId: null };
 
@@ -84,7 +86,7 @@ function upsertBy<T extends { id: string }>(list: T[] | undefined, item: T, orde
   return next.sort(order);
 }
 
-const sessionsSlice = (set: Set): SessionsSlice => ({
+const sessionsSlice = (set: SetState): SessionsSlice => ({
   sessions: {},
   sessionsNext: null,
   filter: '',
@@ -104,7 +106,7 @@ const sessionsSlice = (set: Set): SessionsSlice => ({
   setFilter: (filter) => set({ filter }),
 });
 
-const timelineSlice = (set: Set): TimelineSlice => ({
+const timelineSlice = (set: SetState): TimelineSlice => ({
   episodes: {},
   turns: {},
   calls: {},
@@ -131,7 +133,7 @@ const timelineSlice = (set: Set): TimelineSlice => ({
   setTurns: (episodeId, list) => set((st) => ({ turns: { ...st.turns, [episodeId]: list } })),
 });
 
-const labelSlice = (set: Set): LabelSlice => ({
+const labelSlice = (set: SetState): LabelSlice => ({
   queue: [],
   labelIndex: 0,
   rewards: {},
@@ -141,7 +143,7 @@ const labelSlice = (set: Set): LabelSlice => ({
   setDraft: (d) => set((st) => ({ draft: { ...st.draft, ...d } })),
 });
 
-const alertsSlice = (set: Set): AlertsSlice => ({
+const alertsSlice = (set: SetState): AlertsSlice => ({
   alerts: [],
   alertsNext: null,
   mergeAlerts: (list) =>
@@ -152,11 +154,12 @@ const alertsSlice = (set: Set): AlertsSlice => ({
     })),
 });
 
-const uiSlice = (set: Set): UiSlice & ConfigSlice => ({
+const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   info: null,
   settings: null,
   config: null,
   route: EMPTY_ROUTE,
+  syncs: 0,
   paletteOpen: false,
   cheatsheetOpen: false,
   notice: null,
@@ -183,48 +186,6 @@ export function createWorkbenchStore(api: WorkbenchApi): StoreApi<State> {
     ...alertsSlice(set),
     ...uiSlice(set),
   }));
-}
-
-/** Loads the first snapshot and keeps the store in step with engine events. Returns an unsubscribe. */
-export async function syncStore(store: StoreApi<State>): Promise<() => void> {
-  const { api } = store.getState();
-  const refetchRewards = (episodeId: string) => {
-    if (!store.getState().rewards[episodeId]) return; // nobody has looked at them yet
-    void api
-      .invoke('rewards:list', { episodeId })
-      .then((list) => store.getState().setRewards(episodeId, list))
-      .catch((e: Error) => store.getState().setNotice(`Reloading labels failed: ${e.message}`, 'error'));
-  };
-  const offs = [
-    api.on('sessions:changed', (s) => store.getState().upsertSession(s)),
-    api.on('sessions:removed', (p) => store.getState().removeSessions(p.keys)),
-    api.on('episodes:changed', (e) => store.getState().upsertEpisode(e)),
-    api.on('turns:changed', (t) => store.getState().upsertTurn(t)),
-    api.on('calls:recorded', (c) => store.getState().upsertCall(c)),
-    api.on('alerts:raised', (a) => store.getState().mergeAlerts([a])),
-    api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
-    api.on('config:changed', (config) => store.setState({ config })),
-    api.on('notices:raised', (n: Notice) =>
-      store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
-    ),
-  ];
-  const [info, settings, config, sessions, alerts] = await Promise.all([
-    api.invoke('app:info', {}),
-    api.invoke('settings:get', {}),
-    api.invoke('config:get', {}),
-    api.invoke('sessions:list', {}),
-    api.invoke('alerts:list', {}),
-  ]);
-  store.setState((st) => ({
-    info,
-    settings,
-    config,
-    sessions: { ...Object.fromEntries(sessions.items.map((s) => [s.key, s])), ...st.sessions },
-    sessionsNext: sessions.next,
-    alertsNext: alerts.next,
-  }));
-  store.getState().mergeAlerts(alerts.items);
-  return () => offs.forEach((off) => off());
 }
 
 /** The call a fork would start from: the chosen one, else the open turn's first. */

@@ -2,18 +2,28 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventChannel, EventPayloads, InvokeChannel, WorkbenchApi } from '../../../shared/api.ts';
 import type { Episode, SessionInfo } from '../../../shared/domain.ts';
-import { createWorkbenchStore, labelQueue, syncStore, visibleSessions } from '../../../renderer/src/store/store.ts';
+import { createWorkbenchStore, labelQueue, visibleSessions } from '../../../renderer/src/store/store.ts';
+import { syncStore } from '../../../renderer/src/store/sync.ts';
 
 function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
   const listeners = new Map<string, Array<(p: unknown) => void>>();
+  const connected: Array<() => void> = [];
   const api: WorkbenchApi = {
     invoke: async (ch) => responses[ch] as never,
     on: <K extends EventChannel>(ch: K, l: (p: EventPayloads[K]) => void) => {
       listeners.set(ch, [...(listeners.get(ch) ?? []), l as (p: unknown) => void]);
       return () => {};
     },
+    onConnected: (l) => {
+      connected.push(l);
+      return () => {};
+    },
   };
-  return { api, emit: (ch: EventChannel, p: unknown) => listeners.get(ch)?.forEach((l) => l(p)) };
+  return {
+    api,
+    emit: (ch: EventChannel, p: unknown) => listeners.get(ch)?.forEach((l) => l(p)),
+    connect: () => connected.forEach((l) => l()),
+  };
 }
 
 const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}): SessionInfo => ({
@@ -84,6 +94,36 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   assert.deepEqual(store.getState().config, { values: { upstreamUrl: 'http://m/v1' } });
   emit('notices:raised', { level: 'warning', message: 'warm pool: no port', at: 1 });
   assert.deepEqual(store.getState().notice, { text: 'warm pool: no port', kind: 'info' });
+});
+
+test('each (re)connect of the event stream loads the snapshot again; an event during the load wins', async () => {
+  const responses: Partial<Record<InvokeChannel, unknown>> = {
+    'app:info': { version: 'x' },
+    'settings:get': { theme: 'dark' },
+    'config:get': { values: {} },
+    'sessions:list': page([session('a', 1), session('gone', 2)]),
+    'alerts:list': page([]),
+  };
+  const { api, emit, connect } = fakeApi(responses);
+  const store = createWorkbenchStore(api);
+  await syncStore(store);
+  assert.equal(store.getState().syncs, 1);
+  assert.deepEqual(Object.keys(store.getState().sessions).sort(), ['a', 'gone']);
+  // while the stream was down: 'imported' was created, 'gone' removed, 'a' busy; no event came
+  let answer: (v: unknown) => void = () => {};
+  const held = new Promise((r) => (answer = r));
+  api.invoke = (async (ch: InvokeChannel) => (ch === 'sessions:list' ? held : responses[ch])) as WorkbenchApi['invoke'];
+  connect();
+  // an event that arrives while the reload is in flight is newer than what the reload read
+  emit('sessions:changed', session('a', 1, { state: 'idle', turnCount: 7 }));
+  answer(page([session('a', 1, { state: 'busy' }), session('imported', 3, { origin: 'imported' })]));
+  await held;
+  await new Promise((r) => setImmediate(r));
+  const st = store.getState();
+  assert.equal(st.syncs, 2);
+  assert.deepEqual(Object.keys(st.sessions).sort(), ['a', 'imported']);
+  assert.equal(st.sessions.a!.turnCount, 7, 'the event during the load is kept');
+  assert.equal(st.sessions.imported!.origin, 'imported');
 });
 
 test('visible sessions: newest first, filtered by key or state', () => {

@@ -28,7 +28,7 @@ test('HttpTransport invokes channels and receives events; errors carry status an
       if (turn.status === 'ok') resolve();
     }),
   );
-  await new Promise<void>((r) => (t.onReconnect = r));
+  await new Promise<void>((r) => t.onConnected(r));
   const turn = await t.invoke('turns:send', { sessionKey: 'tr', message: 'hi' });
   assert.equal(turn.status, 'ok');
   await got;

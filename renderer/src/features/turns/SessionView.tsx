@@ -29,6 +29,7 @@ export function SessionView() {
   const turnId = useStore((s) => s.route.turnId);
   const turns = useStore((s) => (episodeId ? s.turns[episodeId] : undefined));
   const alerts = useStore((s) => s.alerts);
+  const syncs = useStore((s) => s.syncs);
   const counts = useMemo(() => alertCounts(alerts), [alerts]);
   // R replays the selected episode; F forks the selected call
   useEffect(() => {
@@ -44,12 +45,13 @@ export function SessionView() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store, episodeId]);
 
+  // again after each snapshot: events missed while the stream was down are in no list
   useEffect(() => {
     if (key) void loadEpisodes(store, key);
-  }, [key, store]);
+  }, [key, store, syncs]);
   useEffect(() => {
     if (episodeId) void loadTurns(store, episodeId);
-  }, [episodeId, store]);
+  }, [episodeId, store, syncs]);
   // Follow the open episode when none is chosen.
   useEffect(() => {
     if (key && !episodeId && episodes?.length)

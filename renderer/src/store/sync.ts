@@ -1,0 +1,84 @@
+// Keeps the renderer's store in step with the engine: the snapshot, then events, and the
+// snapshot again whenever the event stream (re)connects.
+import type { StoreApi } from 'zustand/vanilla';
+import type { Notice } from '../../../shared/api.ts';
+import type { State } from './store.ts';
+
+/**
+ * Loads the snapshot and keeps the store in step with engine events. The snapshot is loaded
+ * again each time the event stream (re)connects: an event sent before the stream was open (a
+ * session imported while the page was still connecting) or while it was down would otherwise
+ * be lost for good. A session changed by an event while a snapshot loads keeps the event's
+ * version. Returns an unsubscribe.
+ */
+export async function syncStore(store: StoreApi<State>): Promise<() => void> {
+  const { api } = store.getState();
+  const refetchRewards = (episodeId: string) => {
+    if (!store.getState().rewards[episodeId]) return; // nobody has looked at them yet
+    void api
+      .invoke('rewards:list', { episodeId })
+      .then((list) => store.getState().setRewards(episodeId, list))
+      .catch((e: Error) => store.getState().setNotice(`Reloading labels failed: ${e.message}`, 'error'));
+  };
+  // the session keys events touched while each snapshot in flight was loading
+  const loading = new Set<Set<string>>();
+  const touched = (keys: string[]) => loading.forEach((t) => keys.forEach((k) => t.add(k)));
+  const offs = [
+    api.on('sessions:changed', (s) => {
+      touched([s.key]);
+      store.getState().upsertSession(s);
+    }),
+    api.on('sessions:removed', (p) => {
+      touched(p.keys);
+      store.getState().removeSessions(p.keys);
+    }),
+    api.on('episodes:changed', (e) => store.getState().upsertEpisode(e)),
+    api.on('turns:changed', (t) => store.getState().upsertTurn(t)),
+    api.on('calls:recorded', (c) => store.getState().upsertCall(c)),
+    api.on('alerts:raised', (a) => store.getState().mergeAlerts([a])),
+    api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
+    api.on('config:changed', (config) => store.setState({ config })),
+    api.on('notices:raised', (n: Notice) =>
+      store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
+    ),
+  ];
+  const load = async () => {
+    const changed = new Set<string>();
+    loading.add(changed);
+    try {
+      const [info, settings, config, sessions, alerts] = await Promise.all([
+        api.invoke('app:info', {}),
+        api.invoke('settings:get', {}),
+        api.invoke('config:get', {}),
+        api.invoke('sessions:list', {}),
+        api.invoke('alerts:list', {}),
+      ]);
+      store.setState((st) => {
+        const next = { ...st.sessions };
+        // one page holds every session: one it lacks was removed while no event could say so
+        if (!sessions.next) for (const k of Object.keys(next)) if (!changed.has(k)) delete next[k];
+        for (const s of sessions.items) if (!changed.has(s.key)) next[s.key] = s;
+        return {
+          info,
+          settings,
+          config,
+          sessions: next,
+          sessionsNext: sessions.next,
+          alertsNext: alerts.next,
+          syncs: st.syncs + 1,
+        };
+      });
+      store.getState().mergeAlerts(alerts.items);
+    } finally {
+      loading.delete(changed);
+    }
+  };
+  // the first load may have read the engine before the stream opened: every (re)connect loads again
+  offs.push(
+    api.onConnected(() => {
+      load().catch((e: Error) => store.getState().setNotice(`Reloading failed: ${e.message}`, 'error'));
+    }),
+  );
+  await load();
+  return () => offs.forEach((off) => off());
+}
