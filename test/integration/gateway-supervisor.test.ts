@@ -138,6 +138,37 @@ describe(
       assertNothingLeft();
     });
 
+    test('a port of ours taken after the check that found it free: the start goes on on another port', async () => {
+      const events = new EngineEvents();
+      const notices: string[] = [];
+      events.on('notices:raised', (n) => notices.push(n.message));
+      const own = new GatewaySupervisor({
+        dataDir: dir.path,
+        events,
+        store,
+        binary: await detectOpenClaw(),
+        overlay: () => ({}),
+      });
+      const starting = own.spawn(binding, null);
+      // the gateway binds its port seconds after the supervisor chose it: take it in between
+      await until('the pid record of the gateway being started', () => pidRecords(dir.path).length > 0);
+      const first = JSON.parse(readFileSync(join(dir.path, 'gateways', 'pids', pidRecords(dir.path)[0]!), 'utf8'));
+      const blocker: Server = createServer().listen(first.port, '127.0.0.1');
+      await new Promise((r) => blocker.once('listening', r));
+      try {
+        const gw = await starting;
+        assert.notEqual(gw.port, first.port);
+        assert.notEqual(gw.id, first.id);
+        assert.equal(gw.state, 'ready');
+        assert.deepEqual(gatewayDirs(dir.path), [gw.id], 'nothing of the first attempt is left');
+        assert.match(notices.join('\n'), /lost its port before it could bind it; starting on another \(2\/3\)/);
+      } finally {
+        blocker.close();
+        await own.stopAll();
+      }
+      assertNothingLeft();
+    });
+
     test('a gateway left by a crashed run is reaped at the next start', async () => {
       const starting = sup.spawn(binding, null).catch((e: Error) => e);
       await until('the pid record of the gateway being started', () => pidRecords(dir.path).length > 0);

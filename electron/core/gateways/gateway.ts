@@ -31,7 +31,14 @@ export interface GatewaySpec {
   launcher: { node: string; path: string };
 }
 
-export class GatewayStartError extends Error {}
+export class GatewayStartError extends Error {
+  /** The gateway could not bind its port: something else took it after we found it free. */
+  readonly portTaken: boolean;
+  constructor(message: string, portTaken = false) {
+    super(message);
+    this.portTaken = portTaken;
+  }
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -227,7 +234,10 @@ export class Gateway {
         if (exited || this.pid === null) {
           await this.exited;
           const tail = this.log.lastLines(8).join('\n  ');
-          throw new GatewayStartError(`${this.describeExit()} while starting; last log lines:\n  ${tail}`);
+          throw new GatewayStartError(
+            `${this.describeExit()} while starting; last log lines:\n  ${tail}`,
+            this.log.lastLines(40).some((l) => l.includes('EADDRINUSE')),
+          );
         }
         if (Date.now() > deadline) {
           throw new GatewayStartError(

@@ -1,7 +1,6 @@
 // GatewaySupervisor: allocates ports and dirs, records pids, starts and stops gateways, samples
 // their RSS/CPU about once a second, and on start reaps gateways a crashed earlier run left.
 import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { EngineEvents } from '../events.ts';
@@ -9,11 +8,12 @@ import { privateDir } from '../private-fs.ts';
 import type { Store } from '../store/store.ts';
 import type { OpenClawBinary } from './binary.ts';
 import { mergeConfig, type JsonObject, type ProviderBinding } from './config.ts';
-import { Gateway } from './gateway.ts';
+import { Gateway, GatewayStartError } from './gateway.ts';
 import { nodeForGateways } from './binary.ts';
 import { writeLauncher } from './launcher.ts';
 import { GatewayLog } from './logs.ts';
 import { claimPort, releasePort } from './port-claims.ts';
+import { gatewayPortBases, portFree } from './ports.ts';
 import { isAlive, processesWithEnv, processTree, signalTree, TreeSampler } from './procfs.ts';
 
 export interface SupervisorOptions {
@@ -33,6 +33,14 @@ export interface SupervisorOptions {
   launcherNode?: string;
 }
 
+export interface SpawnOptions {
+  /** A fixed port (no retry elsewhere if it is taken); by default one of ours, claimed. */
+  port?: number;
+  overlay?: JsonObject;
+  /** Runs before the process starts: a shared gateway sets up its agents here. */
+  prepare?: (gw: Gateway) => void;
+}
+
 interface PidRecord {
   id: string;
   pid: number;
@@ -41,18 +49,8 @@ interface PidRecord {
   startedAt: number;
 }
 
-// Each gateway derives helper ports up to base+110, so bases are spaced 120 apart.
-const PORT_LOW = 20_040;
-const PORT_SLOTS = 330;
-const PORT_STEP = 120;
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
+/** How many fresh ports a start tries when the one it got is taken before the gateway binds it. */
+const PORT_ATTEMPTS = 3;
 
 export class GatewaySupervisor {
   readonly options: SupervisorOptions;
@@ -60,6 +58,7 @@ export class GatewaySupervisor {
   binary: OpenClawBinary;
   private readonly gateways = new Map<string, Gateway>();
   private readonly usedPorts = new Set<number>();
+  private readonly portBases = gatewayPortBases();
   private readonly sampler = new TreeSampler();
   private timer: NodeJS.Timeout | null = null;
   private readonly gatewaysDir: string;
@@ -116,9 +115,10 @@ export class GatewaySupervisor {
   }
 
   private async allocatePort(): Promise<number> {
-    const start = Math.floor(Math.random() * PORT_SLOTS);
-    for (let i = 0; i < PORT_SLOTS; i++) {
-      const port = PORT_LOW + ((start + i) % PORT_SLOTS) * PORT_STEP;
+    const bases = this.portBases;
+    const start = Math.floor(Math.random() * bases.length);
+    for (let i = 0; i < bases.length; i++) {
+      const port = bases[(start + i) % bases.length]!;
       if (this.usedPorts.has(port)) continue;
       if ((await portFree(port)) && claimPort(port)) {
         this.usedPorts.add(port);
@@ -128,19 +128,42 @@ export class GatewaySupervisor {
     throw new Error('no free loopback port for a gateway');
   }
 
-  /** Starts a gateway bound to `provider`; throws with a clear message and leaks nothing on failure. */
-  async spawn(
+  /**
+   * Starts a gateway bound to `provider`; throws with a clear message and leaks nothing on failure.
+   * A port we chose that something else took before the gateway bound it costs a retry on a
+   * fresh port, not the start.
+   */
+  async spawn(provider: ProviderBinding, sessionKey: string | null, opts: SpawnOptions = {}): Promise<Gateway> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.spawnOnce(provider, sessionKey, opts.port ?? (await this.allocatePort()), opts);
+      } catch (err) {
+        if (
+          opts.port !== undefined ||
+          attempt >= PORT_ATTEMPTS ||
+          !(err instanceof GatewayStartError) ||
+          !err.portTaken
+        )
+          throw err;
+        // the failed gateway's log stays in the data dir for whoever wants to read why
+        this.options.events.emit('notices:raised', {
+          level: 'warning',
+          message:
+            'A gateway lost its port before it could bind it; ' +
+            `starting on another (${attempt + 1}/${PORT_ATTEMPTS})`,
+          at: Date.now(),
+        });
+      }
+    }
+  }
+
+  private async spawnOnce(
     provider: ProviderBinding,
     sessionKey: string | null,
-    opts: {
-      port?: number;
-      overlay?: JsonObject;
-      /** Runs before the process starts: a shared gateway sets up its agents here. */
-      prepare?: (gw: Gateway) => void;
-    } = {},
+    port: number,
+    opts: SpawnOptions,
   ): Promise<Gateway> {
     const id = `gw-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const port = opts.port ?? (await this.allocatePort());
     this.usedPorts.add(port);
     const dir = join(this.gatewaysDir, id);
     const log = new GatewayLog(join(this.logDir, `${id}.log`), id, this.options.events, this.options.store);
