@@ -22,13 +22,23 @@ export interface ForwardTimeouts {
 
 export const DEFAULT_TIMEOUTS: ForwardTimeouts = { connectMs: 10_000, headersMs: 300_000, bodyMs: 300_000 };
 
+/**
+ * How long an idle pooled socket is kept when the server gives no Keep-Alive hint. Node's and
+ * uvicorn's servers close idle sockets after 5 s, and OpenClaw's streamed answers carry no hint:
+ * a socket kept longer is reused just as the server closes it, and the request dies with
+ * ECONNRESET (seen: a turn sent 5 s after the last one on a gateway). A hint, when sent, wins.
+ */
+export const IDLE_SOCKET_MS = 4000;
+
 export class Forwarder {
   private readonly pools = new Map<string, Pool>();
   private readonly mounted = new Map<string, LocalHandler>();
   private readonly timeouts: ForwardTimeouts;
+  private readonly idleSocketMs: number;
 
-  constructor(timeouts: ForwardTimeouts = DEFAULT_TIMEOUTS) {
+  constructor(timeouts: ForwardTimeouts = DEFAULT_TIMEOUTS, idleSocketMs = IDLE_SOCKET_MS) {
     this.timeouts = timeouts;
+    this.idleSocketMs = idleSocketMs;
   }
 
   private pool(origin: string): Pool {
@@ -37,7 +47,7 @@ export class Forwarder {
       p = new Pool(origin, {
         connections: 256,
         pipelining: 1,
-        keepAliveTimeout: 30_000,
+        keepAliveTimeout: this.idleSocketMs,
         connect: { timeout: this.timeouts.connectMs },
         headersTimeout: this.timeouts.headersMs,
         bodyTimeout: this.timeouts.bodyMs,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'node:test';
-import { Forwarder } from '../../../electron/core/openai/forward.ts';
+import { DEFAULT_TIMEOUTS, Forwarder } from '../../../electron/core/openai/forward.ts';
 import { streamChat } from '../../../electron/core/openai/stream-chat.ts';
 
 /** An endpoint that refuses `refusals` requests with 503 (as a restarting OpenClaw gateway does), then streams. */
@@ -61,5 +61,36 @@ test('without a retry window, or past it, the 503 is the answer', async () => {
   } finally {
     await forwarder.close();
     ep.server.close();
+  }
+});
+
+test('an idle socket is let go before the server closes it, though its stream gave no keep-alive hint', async () => {
+  // as OpenClaw answers a streamed turn: Connection: keep-alive, no Keep-Alive: timeout=…
+  const sockets: Socket[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream', connection: 'keep-alive' });
+    res.end('data: [DONE]\n\n');
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (s: Socket) => sockets.push(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const target = { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: 't', model: 'm' };
+  const forwarder = new Forwarder(DEFAULT_TIMEOUTS, 200);
+  try {
+    const first = await forwarder.request(target, 'POST', '/chat/completions', Buffer.from('{}'));
+    assert.equal(first.headers['keep-alive'], undefined, 'no hint from the server');
+    await first.body.text();
+    const idleSince = Date.now();
+    await new Promise((r) => sockets[0]!.once('close', r));
+    const idle = Date.now() - idleSince;
+    assert.ok(idle < 5000, `the client let the socket go first (after ${idle} ms), not the server at 5 s`);
+    const second = await forwarder.request(target, 'POST', '/chat/completions', Buffer.from('{}'));
+    await second.body.text();
+    assert.equal(second.statusCode, 200);
+    assert.equal(sockets.length, 2, 'a new socket for the next request');
+  } finally {
+    await forwarder.close();
+    server.close();
   }
 });
