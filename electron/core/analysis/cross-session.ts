@@ -8,6 +8,7 @@
 import type { AlertEvidence, Turn } from '../../../shared/domain.ts';
 import { Shingles } from './fingerprint.ts';
 import type { Finding } from './findings.ts';
+import type { LearntTurn } from './prints.ts';
 
 interface Source {
   sessionKey: string;
@@ -24,7 +25,7 @@ export class ContentIndex {
     this.#max = max;
   }
 
-  learn(t: Pick<Turn, 'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls'>): void {
+  learn(t: LearntTurn & Pick<Turn, 'sessionKey'>): void {
     const source: Source = { sessionKey: t.sessionKey, episodeId: t.episodeId, turnId: t.id };
     for (const text of [t.message, t.reply ?? '', ...t.toolCalls.map((c) => c.arguments)]) {
       for (const h of new Shingles(text).starts.keys()) if (!this.#owner.has(h)) this.#owner.set(h, source);

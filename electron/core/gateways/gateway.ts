@@ -233,10 +233,10 @@ export class Gateway {
       for (;;) {
         if (exited || this.pid === null) {
           await this.exited;
-          const tail = this.log.lastLines(8).join('\n  ');
+          const lines = this.log.lastLines(40);
           throw new GatewayStartError(
-            `${this.describeExit()} while starting; last log lines:\n  ${tail}`,
-            this.log.lastLines(40).some((l) => l.includes('EADDRINUSE')),
+            `${this.describeExit()} while starting; last log lines:\n  ${lines.slice(-8).join('\n  ')}`,
+            lines.some((l) => l.includes('EADDRINUSE')),
           );
         }
         if (Date.now() > deadline) {
