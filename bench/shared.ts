@@ -3,7 +3,7 @@
 // each, a new session's first turn (warm pool / spare slots), an episode rebind, a turn while 8
 // neighbours are busy, and the cost of switching between agents with one shared session store
 // against OpenClaw's store per agent (the cost the shared store exists to cut).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigService } from '../electron/core/config/service.ts';
@@ -11,7 +11,10 @@ import { TreeSampler } from '../electron/core/gateways/procfs.ts';
 import { NO_EMITTER } from '../electron/core/runtime/types.ts';
 import { Workbench, type EngineExtras } from '../electron/core/workbench.ts';
 import type { GatewayMode } from '../shared/domain.ts';
+import { DEFAULT_SCENARIO } from '../electron/core/upstream/scripted/scenario.ts';
 import { fmt, table } from './stats.ts';
+
+const MODEL_MS = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -32,11 +35,19 @@ async function withEngine<T>(
   }
 }
 
-/** Gateway RSS in MB: every gateway's whole process tree. */
-function gatewayMb(wb: Workbench): number {
+/** Gateway RSS and PSS in MB, every gateway's whole tree (PSS counts a page n processes share 1/n times). */
+function gatewayMb(wb: Workbench): { rss: number; pss: number } {
   const gws = wb.supervisor!.running.filter((g) => g.pid !== null && g.isRunning);
   const stats = new TreeSampler().sample(gws.map((g) => g.pid!));
-  return [...stats.values()].reduce((n, s) => n + s.rssBytes, 0) / 2 ** 20;
+  const pids = [...stats.values()].flatMap((s) => s.pids);
+  const pssKb = pids.reduce((n, pid) => {
+    try {
+      return n + Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      return n; // gone meanwhile
+    }
+  }, 0);
+  return { rss: [...stats.values()].reduce((n, s) => n + s.rssBytes, 0) / 2 ** 20, pss: pssKb / 1024 };
 }
 
 async function ms(fn: () => Promise<unknown>): Promise<number> {
@@ -64,6 +75,7 @@ interface Placed {
   wb: Workbench;
   keys: string[];
   mb: number;
+  pss: number;
   gateways: number;
   alone: number[];
   busy: number[];
@@ -74,7 +86,8 @@ interface Placed {
 async function place(wb: Workbench): Promise<Placed> {
   const keys = await sessions(wb, 10, 's');
   await sleep(3000);
-  return { wb, keys, mb: gatewayMb(wb), gateways: wb.supervisor!.running.length, alone: [], busy: [], rebind: [] };
+  const { rss, pss } = gatewayMb(wb);
+  return { wb, keys, mb: rss, pss, gateways: wb.supervisor!.running.length, alone: [], busy: [], rebind: [] };
 }
 
 /**
@@ -102,7 +115,10 @@ async function interleaved(placed: Placed[], rounds: number): Promise<void> {
 }
 
 /** Starts every engine, places 10 sessions on each, measures them interleaved, stops them all. */
-async function neighbours(configs: Array<{ gatewayMode: GatewayMode; sessionsPerGateway?: number }>) {
+async function neighbours(
+  configs: Array<{ gatewayMode: GatewayMode; sessionsPerGateway?: number }>,
+  extras: EngineExtras = {},
+) {
   const dirs: string[] = [];
   const placed: Placed[] = [];
   try {
@@ -111,6 +127,7 @@ async function neighbours(configs: Array<{ gatewayMode: GatewayMode; sessionsPer
       dirs.push(dir);
       const wb = await new Workbench(
         ConfigService.of({ dataDir: dir, runtime: 'openclaw', poolSize: 0, ...c }),
+        extras,
       ).start();
       if (!wb.supervisor) throw new Error(`OpenClaw is not available: ${wb.openclaw?.problem}`);
       placed.push({ ...(await place(wb)) });
@@ -118,6 +135,7 @@ async function neighbours(configs: Array<{ gatewayMode: GatewayMode; sessionsPer
     await interleaved(placed, 4);
     return placed.map((p) => ({
       mb: p.mb,
+      pss: p.pss,
       gateways: p.gateways,
       alone: median(p.alone),
       busy: median(p.busy),
@@ -154,6 +172,16 @@ async function rotating(wb: Workbench): Promise<number> {
   return median(times);
 }
 
+/** The scripted model taking `ms` per answer, as a policy model serving a rollout does. */
+function modelTime(ms: number): EngineExtras {
+  return {
+    scenario: {
+      ...DEFAULT_SCENARIO,
+      rules: [{ name: 'model time', delayMs: ms, steps: [{ text: 'You said: "{message}".' }] }],
+    },
+  };
+}
+
 export async function benchShared(): Promise<string> {
   // all four alive at once (≈ 15 GB of gateways), measured in rotating rounds; 5 per gateway puts
   // the busy sessions' turns on two gateways, so on both cores of this machine
@@ -169,6 +197,12 @@ export async function benchShared(): Promise<string> {
     (typeof measured)[0],
     (typeof measured)[0],
   ];
+  // the same with a model that takes a second per answer: the gateways' CPU is then a smaller share
+  const slow = await neighbours(
+    [{ gatewayMode: 'shared', sessionsPerGateway: 10 }, { gatewayMode: 'per-session' }],
+    modelTime(MODEL_MS),
+  );
+  const [slowShared, slowOwn] = slow as [(typeof slow)[0], (typeof slow)[0]];
   const firstShared = await withEngine({ gatewayMode: 'shared', poolSize: 1 }, {}, (wb) =>
     firstTurns(wb, () => wb.seats!.prefill()),
   );
@@ -191,12 +225,12 @@ export async function benchShared(): Promise<string> {
       '(medians of 8 turns and 4 rebinds each).',
     '',
     table(
-      ['10 sessions, one turn each', 'gateways', 'gateway RSS MB', 'sessions per GB'],
+      ['10 sessions, one turn each', 'gateways', 'gateway RSS MB', 'sessions per GB', 'gateway PSS MB'],
       [
-        ['shared, 10 per gateway', shared.gateways, fmt(shared.mb, 0), perGb(shared)],
-        ['shared, 8 per gateway (default)', shared8.gateways, fmt(shared8.mb, 0), perGb(shared8)],
-        ['shared, 5 per gateway', shared5.gateways, fmt(shared5.mb, 0), perGb(shared5)],
-        ['a gateway per session', own.gateways, fmt(own.mb, 0), perGb(own)],
+        ['shared, 10 per gateway', shared.gateways, fmt(shared.mb, 0), perGb(shared), fmt(shared.pss, 0)],
+        ['shared, 8 per gateway (default)', shared8.gateways, fmt(shared8.mb, 0), perGb(shared8), fmt(shared8.pss, 0)],
+        ['shared, 5 per gateway', shared5.gateways, fmt(shared5.mb, 0), perGb(shared5), fmt(shared5.pss, 0)],
+        ['a gateway per session', own.gateways, fmt(own.mb, 0), perGb(own), fmt(own.pss, 0)],
       ],
     ),
     '',
@@ -222,6 +256,27 @@ export async function benchShared(): Promise<string> {
         ['shared, 8 per gateway (default)', shared8.gateways, fmt(shared8.busy, 0), fmt(shared8.busy / own.busy)],
         ['shared, 5 per gateway', shared5.gateways, fmt(shared5.busy, 0), fmt(shared5.busy / own.busy)],
         ['a gateway per session', own.gateways, fmt(own.busy, 0), '1.00'],
+      ],
+    ),
+    '',
+    `With the model taking ${MODEL_MS} ms per answer (the two configurations side by side, as above):`,
+    '',
+    table(
+      ['model takes ' + MODEL_MS + ' ms', 'shared, 10 per gateway ms', 'per-session ms', 'shared / per-session'],
+      [
+        [
+          'a turn, neighbours idle',
+          fmt(slowShared.alone, 0),
+          fmt(slowOwn.alone, 0),
+          fmt(slowShared.alone / slowOwn.alone),
+        ],
+        [
+          'a turn while 8 neighbours are busy',
+          fmt(slowShared.busy, 0),
+          fmt(slowOwn.busy, 0),
+          fmt(slowShared.busy / slowOwn.busy),
+        ],
+        ['episode rebind', fmt(slowShared.rebind, 0), fmt(slowOwn.rebind, 0), fmt(slowShared.rebind / slowOwn.rebind)],
       ],
     ),
     '',

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import type { OpenClawRuntime } from '../../electron/core/runtime/openclaw.ts';
@@ -72,13 +73,21 @@ describe(
         assert.ok(!argv.includes(gw.token), `process ${pid} has the token in its argv`);
       }
       assert.equal(statSync(gw.configPath).mode & 0o777, 0o600);
-      assert.match(
-        gw.log
-          .recent()
-          .map((c) => c.text)
-          .join(''),
-        /config hot reload applied \(.*models\.providers\.trajscope\.apiKey/,
+      // the server is openclaw.mjs itself: no second Node process in between (it would only move
+      // the compile cache, for ≈ 60 MB)
+      const server = gw.serverPid();
+      assert.ok(server);
+      const between = treeOf(gw.pid!).filter(
+        (pid) =>
+          pid !== gw.pid && pid !== server && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('openclaw.mjs'),
       );
+      assert.deepEqual(between, []);
+      assert.equal(readFileSync(`/proc/${server}/stat`, 'utf8').split(') ')[1]!.split(' ')[1], String(gw.pid));
+      // the key is in the gateway's private key file, which its config only refers to
+      const keyFile = join(gw.dir, 'keys.json');
+      assert.equal(JSON.parse(readFileSync(keyFile, 'utf8')).trajscope, start.body.session_api_key);
+      assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+      assert.ok(!readFileSync(gw.configPath, 'utf8').includes(start.body.session_api_key));
     });
 
     test('a two-turn /v1/responses conversation completes; an invalid bearer gets 401', async () => {
@@ -186,7 +195,14 @@ describe(
     test('episode boundary: the next request carries the new key and nothing of the previous episode', async () => {
       const oldKey = b.wb.store.episodes.open('main')!.upstreamKey;
       await b.proxy('POST', '/session/main/episode/end', { reward: 1 });
+      const gw = remember('main');
+      let configReloads = 0;
+      const unwatch = gw.log.watch((c) => (configReloads += (c.text.match(/config hot reload applied/g) ?? []).length));
       const start = await b.proxy('POST', '/session/main/episode/start', {});
+      unwatch();
+      // the rebind rewrote the key file and reloaded the gateway's secrets, not its config
+      assert.equal(configReloads, 0);
+      assert.equal(JSON.parse(readFileSync(join(gw.dir, 'keys.json'), 'utf8')).trajscope, start.body.session_api_key);
       const r = await b.proxy('POST', '/session/main/turn', { message: 'Who am I?' });
       assert.equal(r.status, 200);
       const call = firstCallOf(r.body.metadata.turn_id);

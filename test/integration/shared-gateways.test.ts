@@ -106,6 +106,26 @@ describe('shared gateways', { skip: available ? false : 'OpenClaw is not install
     assert.ok(calls.length >= 1 && calls.every((c) => c.upstreamKey === rebound.upstreamKey));
   });
 
+  test('a rebind reloads keys, not the config; calls carry the new key, the old one is refused', async () => {
+    const gw = b.wb.seats!.gateways.find((h) => h.seated.includes('vorndike'))!.gateway;
+    const oldKey = b.wb.store.episodes.open('vorndike')!.upstreamKey;
+    let configReloads = 0;
+    const unwatch = gw.log.watch((c) => (configReloads += (c.text.match(/config hot reload applied/g) ?? []).length));
+    const ep = await b.wb.sessions.startEpisode('vorndike', {});
+    unwatch();
+    assert.equal(configReloads, 0);
+    assert.equal((await turn('vorndike', 'Who am I now?')).turn.status, 'ok');
+    const calls = b.wb.store.calls.list({ episodeId: ep.id });
+    assert.ok(calls.length >= 1 && calls.every((c) => c.upstreamKey === ep.upstreamKey));
+    const stale = await fetch(`${b.wb.recorder.url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${oldKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'late' }] }),
+    });
+    assert.equal(stale.status, 401);
+    await stale.text();
+  });
+
   test('a full gateway makes room on another; a shared gateway’s log lines are found by session', async () => {
     await b.wb.sessions.startEpisode('ken', {});
     assert.equal((await turn('ken', 'My name is ken.')).turn.status, 'ok');

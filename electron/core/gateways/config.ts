@@ -5,6 +5,20 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PROVIDER = 'trajscope';
+/** OpenClaw's file secrets provider that holds every provider's key (the gateway's keys.json). */
+export const KEYS_PROVIDER = 'trajscope-keys';
+
+/**
+ * A provider's apiKey as a reference into the gateway's key file, not the key itself: a new key is
+ * then the file rewritten and OpenClaw's `secrets.reload` (≈ 0.1 s), not a config reload (≈ 0.8 s),
+ * and no key sits in the config file.
+ */
+export function keyRef(provider: string): JsonObject {
+  return { source: 'file', provider: KEYS_PROVIDER, id: `/${provider.replaceAll('~', '~0').replaceAll('/', '~1')}` };
+}
+
+/** The key file's path inside a gateway's dir. */
+export const keysPath = (dir: string) => join(dir, 'keys.json');
 
 export interface ProviderBinding {
   baseUrl: string;
@@ -22,6 +36,10 @@ export interface GatewayConfigInput {
 }
 
 export type JsonObject = { [key: string]: unknown };
+
+function secretsConfig(dir: string): JsonObject {
+  return { providers: { [KEYS_PROVIDER]: { source: 'file', path: keysPath(dir), mode: 'json' } } };
+}
 
 /** Trajscope's safe default config for one gateway. */
 export function safeConfig(c: GatewayConfigInput): JsonObject {
@@ -41,7 +59,7 @@ export function safeConfig(c: GatewayConfigInput): JsonObject {
       providers: {
         [PROVIDER]: {
           baseUrl: c.provider.baseUrl,
-          apiKey: c.provider.apiKey,
+          apiKey: keyRef(PROVIDER),
           api: 'openai-completions',
           models: [{ id: c.provider.model, name: c.provider.model, contextWindow: 128_000, maxTokens: 4096 }],
         },
@@ -54,6 +72,7 @@ export function safeConfig(c: GatewayConfigInput): JsonObject {
         heartbeat: { every: '0m' },
       },
     },
+    secrets: secretsConfig(c.dir),
     tools: {
       profile: 'minimal',
       deny: ['group:runtime', 'group:fs', 'gateway', 'sessions_spawn'],
@@ -92,6 +111,7 @@ export function openclawDefaultsConfig(c: GatewayConfigInput): JsonObject {
       http: { endpoints: { chatCompletions: { enabled: true }, responses: { enabled: true } } },
     },
     models: safeConfig(c).models as JsonObject,
+    secrets: secretsConfig(c.dir),
     agents: { defaults: { model: { primary: `${PROVIDER}/${c.provider.model}` } } },
     logging: { file: join(c.dir, 'logs', 'openclaw.log') },
   };
@@ -103,11 +123,15 @@ export function effectiveConfig(c: GatewayConfigInput, overlay: JsonObject = {})
   const binding: JsonObject = {
     gateway: { port: c.port, auth: { mode: 'token', token: c.token } },
     models: { providers: { [PROVIDER]: ((base.models as JsonObject).providers as JsonObject)[PROVIDER] } },
+    secrets: secretsConfig(c.dir),
   };
   return mergeConfig(mergeConfig(base, overlay), binding);
 }
 
-/** Atomic write: temp file + rename, so the gateway's watcher never reads a partial file. */
+/**
+ * Atomic write: temp file + rename, so the gateway's watcher never reads a partial file (and the
+ * key file stays a private file with one link, which OpenClaw's file secrets provider requires).
+ */
 export function writeConfig(path: string, config: JsonObject): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });

@@ -1,6 +1,7 @@
-// One OpenClaw gateway process: spawned with execa into its own dir (config, state, HOME, TMPDIR),
-// waited on until /health and /readyz answer, rebound to a new upstream key by config hot
-// reload, and stopped with SIGTERM then SIGKILL of its whole process tree. Any failure during
+// One OpenClaw gateway process: spawned with execa into its own dir (config, key file, state, HOME,
+// TMPDIR), waited on until /health and /readyz answer, rebound to a new upstream key by rewriting
+// its key file and asking it to reload its secrets (a new upstream URL or model: config hot reload),
+// and stopped with SIGTERM then SIGKILL of its whole process tree. Any failure during
 // start stops and removes everything the start created.
 // Over 300 lines: one process lifecycle (spawn, readiness, rebind, stop) whose steps share the
 // process handle, the log and the exit promise; split, each part would need all three.
@@ -10,7 +11,16 @@ import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
 import type { GatewayInfo, SessionState } from '../../../shared/domain.ts';
 import type { OpenClawBinary } from './binary.ts';
-import { effectiveConfig, mergeConfig, writeConfig, type JsonObject, type ProviderBinding } from './config.ts';
+import {
+  effectiveConfig,
+  keysPath,
+  mergeConfig,
+  PROVIDER,
+  writeConfig,
+  type JsonObject,
+  type ProviderBinding,
+} from './config.ts';
+import { GatewayControl } from './control.ts';
 import { MARKER_ENV } from './launcher.ts';
 import type { GatewayLog } from './logs.ts';
 import { findInTree, processesWithEnv, processTree, signalTree } from './procfs.ts';
@@ -70,6 +80,9 @@ export class Gateway {
   onCrash: ((gw: Gateway) => void) | null = null;
   /** Config merged over everything else (a shared gateway's agents, their providers, its store). */
   extraConfig: (() => JsonObject) | null = null;
+  /** Keys of providers that extraConfig adds, by provider name (they go in the key file). */
+  extraKeys: (() => Record<string, string>) | null = null;
+  private control: GatewayControl | null = null;
   private sub: ResultPromise | null = null;
   private exited: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
@@ -93,13 +106,14 @@ export class Gateway {
     return this.state !== 'crashed' && this.state !== 'closed' && this.pid !== null;
   }
 
-  /** The config as written (token redacted), for the settings view. */
+  /** The config as written (token redacted; keys are references into the key file), for the settings view. */
   effectiveConfig(redact = true): JsonObject {
-    const cfg = this.configFor(this.binding, redact ? '<redacted>' : this.token);
-    if (redact)
-      (cfg.models as { providers: Record<string, { apiKey: string }> }).providers.trajscope!.apiKey =
-        `${this.binding.apiKey.slice(0, 12)}…`;
-    return cfg;
+    return this.configFor(this.binding, redact ? '<redacted>' : this.token);
+  }
+
+  /** The key file's content: every provider's key by provider name. */
+  private keyFile(): Record<string, string> {
+    return { [PROVIDER]: this.binding.apiKey, ...this.extraKeys?.() };
   }
 
   private configFor(provider: ProviderBinding, token = this.token): JsonObject {
@@ -130,6 +144,8 @@ export class Gateway {
     try {
       for (const d of ['state', 'home', 'tmp', 'logs']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
       const config = this.configFor(this.binding);
+      writeConfig(keysPath(this.dir), this.keyFile());
+      this.keysWritten = JSON.stringify(this.keyFile());
       writeConfig(this.configPath, config);
       this.written = JSON.stringify(config);
       this.spawn();
@@ -153,6 +169,12 @@ export class Gateway {
       HOME: join(this.dir, 'home'),
       TMPDIR: join(this.dir, 'tmp'),
       NODE_COMPILE_CACHE: this.spec.compileCacheDir,
+      // openclaw.mjs otherwise starts a second Node process (≈ 60 MB) only to move the compile
+      // cache into a folder of its own, and stays as that process's parent for the gateway's life
+      OPENCLAW_PACKAGED_COMPILE_CACHE_RESPAWNED: '1',
+      // glibc gives each thread that allocates an arena of its own, and a gateway runs ≈ 20 threads
+      // (SQLite and state workers, V8, libuv): two arenas cut ≈ 90 MB of RSS (bench/RESULTS.md)
+      MALLOC_ARENA_MAX: '2',
       NODE_OPTIONS: this.spec.nodeOptions,
       FORCE_COLOR: '1',
     };
@@ -204,7 +226,7 @@ export class Gateway {
     return `OPENCLAW_STATE_DIR=${join(this.dir, 'state')}`;
   }
 
-  /** The gateway server itself: `openclaw.mjs` is a launcher that runs it as a child process. */
+  /** The gateway server itself (it names itself `openclaw-gateway`; our launcher is its parent). */
   serverPid(): number | null {
     return this.pid === null ? null : findInTree(this.pid, 'openclaw-gateway');
   }
@@ -258,22 +280,18 @@ export class Gateway {
   }
 
   /**
-   * Points the gateway's provider at a new upstream key (or URL or model) by rewriting its config,
-   * and returns only once the gateway logged that the reload was applied: a request sent before
-   * that would still go out with the old key.
+   * Points the gateway's provider at a new upstream key (or URL or model) and returns only once the
+   * gateway uses it: a request sent before that would still go out with the old key. A new key is
+   * a key-file rewrite and `secrets.reload`; a new URL or model, a config rewrite and hot reload.
    */
   async rebind(binding: ProviderBinding): Promise<void> {
     if (!this.isRunning) throw new Error(`${this.id} is not running`);
-    if (
-      binding.apiKey === this.binding.apiKey &&
-      binding.baseUrl === this.binding.baseUrl &&
-      binding.model === this.binding.model
-    )
-      return;
+    const sameRoute = binding.baseUrl === this.binding.baseUrl && binding.model === this.binding.model;
+    if (sameRoute && binding.apiKey === this.binding.apiKey) return;
     const previous = this.binding;
     this.binding = binding;
     try {
-      await this.applyConfig();
+      await (sameRoute ? this.applyKeys() : this.applyConfig());
     } catch (err) {
       this.binding = previous;
       throw err;
@@ -281,11 +299,22 @@ export class Gateway {
   }
 
   /**
-   * Writes the config as it now stands and resolves once the gateway applied it. Changes asked for
-   * while a write is in flight go out together in the next one (a shared gateway's sessions rebind
-   * at once): one reload at a time, so the next "applied" line is always the answer to our write.
+   * Writes the config (and key file) as they now stand and resolves once the gateway applied them.
+   * Changes asked for while a write is in flight go out together in the next one (a shared
+   * gateway's sessions rebind at once): one reload at a time, so the next "applied" line is always
+   * the answer to our write, and a secrets reload never races a config reload.
    */
   applyConfig(): Promise<void> {
+    this.configChanged = true;
+    return this.apply();
+  }
+
+  /** Writes the key file as it now stands and resolves once the gateway reloaded its secrets. */
+  applyKeys(): Promise<void> {
+    return this.apply();
+  }
+
+  private apply(): Promise<void> {
     this.nextWrite ??= deferred();
     const wait = this.nextWrite.promise;
     if (!this.writing) this.writeNext();
@@ -293,25 +322,44 @@ export class Gateway {
   }
 
   private nextWrite: ReturnType<typeof deferred> | null = null;
+  private configChanged = false;
   private writing: Promise<void> | null = null;
   private written = '';
+  private keysWritten = '';
 
   private writeNext(): void {
     const batch = this.nextWrite!;
     this.nextWrite = null;
-    this.writing = this.writeAndWait()
-      .then(batch.resolve, batch.reject)
-      .finally(() => {
-        this.writing = null;
-        if (this.nextWrite) this.writeNext();
-      });
+    const config = this.configChanged;
+    this.configChanged = false;
+    this.writing = (config ? this.writeAndWait() : this.reloadKeys()).then(batch.resolve, batch.reject).finally(() => {
+      this.writing = null;
+      if (this.nextWrite) this.writeNext();
+    });
+  }
+
+  /** The key file rewritten and `secrets.reload` asked for over the control channel. */
+  private async reloadKeys(): Promise<void> {
+    if (!this.isRunning) throw new Error(`${this.id} is not running`);
+    const keys = JSON.stringify(this.keyFile());
+    if (keys === this.keysWritten) return;
+    writeConfig(keysPath(this.dir), this.keyFile());
+    this.control ??= new GatewayControl(this.port, this.token);
+    const answer = (await this.control.call('secrets.reload')) as { ok?: boolean; warningCount?: number } | null;
+    // a key the file provider cannot read leaves the provider "cold" and the reload answers with a warning
+    if (!answer?.ok || answer.warningCount)
+      throw new Error(`${this.id} could not reload its keys (${JSON.stringify(answer)})`);
+    this.keysWritten = keys;
   }
 
   private async writeAndWait(timeoutMs = 15_000): Promise<void> {
     if (!this.isRunning) throw new Error(`${this.id} is not running`);
     const config = this.configFor(this.binding);
     const text = JSON.stringify(config);
-    if (text === this.written) return; // nothing changed: no reload will be logged
+    // the config reload re-reads the key file too; with the config unchanged, no reload is logged
+    if (text === this.written) return this.reloadKeys();
+    writeConfig(keysPath(this.dir), this.keyFile());
+    this.keysWritten = JSON.stringify(this.keyFile());
     let unwatch = () => {};
     const applied = new Promise<void>((resolve, reject) => {
       let seen = '';
@@ -338,6 +386,7 @@ export class Gateway {
   /** SIGTERM, then SIGKILL of the whole tree after `deadlineMs`; closes the log and removes the dir. Idempotent. */
   stop(deadlineMs = 5000): Promise<void> {
     this.stopping ??= (async () => {
+      this.control?.close();
       const pid = this.pid;
       if (pid !== null && this.sub && this.exitCode === null && this.exitSignal === null) {
         const tree = processTree(pid);

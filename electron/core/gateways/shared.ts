@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { PROVIDER, type JsonObject, type ProviderBinding } from './config.ts';
+import { keyRef, PROVIDER, type JsonObject, type ProviderBinding } from './config.ts';
 import type { Gateway } from './gateway.ts';
 import { warm } from './pool.ts';
 import type { GatewaySupervisor } from './supervisor.ts';
@@ -39,10 +39,10 @@ export interface SharedOptions {
 
 const agentId = () => `a${randomBytes(5).toString('hex')}`;
 
-function providerEntry(b: ProviderBinding): JsonObject {
+function providerEntry(provider: string, b: ProviderBinding): JsonObject {
   return {
     baseUrl: b.baseUrl,
-    apiKey: b.apiKey,
+    apiKey: keyRef(provider),
     api: 'openai-completions',
     models: [{ id: b.model, name: b.model, contextWindow: 128_000, maxTokens: 4096 }],
   };
@@ -63,6 +63,7 @@ export class SharedGateway {
     this.capacity = o.capacity;
     this.o = o;
     gateway.extraConfig = () => this.config();
+    gateway.extraKeys = () => Object.fromEntries([...this.slots.values()].map((s) => [s.provider, s.binding.apiKey]));
     for (let i = 0; i < o.capacity; i++) this.addSlot(i === 0 ? o.warmup : o.park());
   }
 
@@ -109,7 +110,7 @@ export class SharedGateway {
           ]),
         ),
       },
-      models: { providers: Object.fromEntries(slots.map((s) => [s.provider, providerEntry(s.binding)])) },
+      models: { providers: Object.fromEntries(slots.map((s) => [s.provider, providerEntry(s.provider, s.binding)])) },
       ...(this.o.sharedStore === false
         ? {}
         : { session: { store: join(this.gateway.dir, 'state', 'shared-sessions.sqlite') } }),
@@ -145,19 +146,21 @@ export class SharedGateway {
     return slot;
   }
 
-  /** Points a slot's provider at a binding; resolves once the gateway applied it. */
+  /**
+   * Points a slot's provider at a binding; resolves once the gateway applied it (a new key alone is
+   * a key-file reload, anything else a config reload).
+   */
   async bind(slot: AgentSlot, binding: ProviderBinding, workspace?: string): Promise<void> {
-    const same =
-      slot.binding.apiKey === binding.apiKey &&
+    const sameConfig =
       slot.binding.baseUrl === binding.baseUrl &&
       slot.binding.model === binding.model &&
       (workspace === undefined || workspace === slot.workspace);
-    if (same) return;
+    if (sameConfig && slot.binding.apiKey === binding.apiKey) return;
     const previous = { binding: slot.binding, workspace: slot.workspace };
     slot.binding = binding;
     if (workspace !== undefined) slot.workspace = workspace;
     try {
-      await this.gateway.applyConfig();
+      await (sameConfig ? this.gateway.applyKeys() : this.gateway.applyConfig());
     } catch (err) {
       Object.assign(slot, previous);
       throw err;

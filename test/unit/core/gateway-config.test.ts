@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { effectiveConfig, mergeConfig } from '../../../electron/core/gateways/config.ts';
+import { effectiveConfig, keyRef, mergeConfig } from '../../../electron/core/gateways/config.ts';
 
 const input = {
   dir: '/g',
@@ -20,7 +20,14 @@ test('the safe config: loopback, token, minimal tools, loop detection, no backgr
   assert.equal(c.skills.workshop.autonomous.mode, 'off');
   assert.equal(c.plugins.enabled, false);
   assert.equal(c.logging.file, '/g/logs/openclaw.log');
-  assert.equal(c.models.providers.trajscope.apiKey, 'sk-sess-a');
+  // the key itself is in the gateway's key file; the config refers to it and holds no key
+  assert.deepEqual(c.models.providers.trajscope.apiKey, {
+    source: 'file',
+    provider: 'trajscope-keys',
+    id: '/trajscope',
+  });
+  assert.deepEqual(c.secrets.providers['trajscope-keys'], { source: 'file', path: '/g/keys.json', mode: 'json' });
+  assert.ok(!JSON.stringify(c).includes('sk-sess-a'));
   assert.equal(c.agents.defaults.model.primary, 'trajscope/m');
 });
 
@@ -29,13 +36,23 @@ test('an overlay changes the config, but never the port, token or provider bindi
     tools: { profile: 'coding' },
     gateway: { port: 1, auth: { token: 'stolen' } },
     models: { providers: { trajscope: { apiKey: 'other', baseUrl: 'http://evil/v1' } } },
+    secrets: {
+      providers: { 'trajscope-keys': { source: 'file', path: '/tmp/theirs.json' }, vault: { source: 'env' } },
+    },
   }) as any;
   assert.equal(c.tools.profile, 'coding');
   assert.equal(c.tools.loopDetection.enabled, true, 'untouched keys stay');
   assert.equal(c.gateway.port, 20040);
   assert.equal(c.gateway.auth.token, 'T');
-  assert.equal(c.models.providers.trajscope.apiKey, 'sk-sess-a');
+  assert.deepEqual(c.models.providers.trajscope.apiKey, keyRef('trajscope'));
   assert.equal(c.models.providers.trajscope.baseUrl, 'http://127.0.0.1:1/v1');
+  assert.equal(c.secrets.providers['trajscope-keys'].path, '/g/keys.json');
+  assert.deepEqual(c.secrets.providers.vault, { source: 'env' }, "the user's own secrets providers stay");
+});
+
+test('a provider name is a JSON pointer segment in the key file reference', () => {
+  assert.equal(keyRef('trajscope-a1b2').id, '/trajscope-a1b2');
+  assert.equal(keyRef('a/b~c').id, '/a~1b~0c');
 });
 
 test('mergeConfig merges objects and replaces arrays and scalars', () => {
