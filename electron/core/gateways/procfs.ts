@@ -81,7 +81,7 @@ export function processesWithEnv(entry: string): number[] {
   return out;
 }
 
-/** The pid of the named process in a tree (OpenClaw's launcher runs the server as a child). */
+/** The pid of the named process in a tree (the gateway server under its launcher). */
 export function findInTree(root: number, name: string): number | null {
   for (const pid of processTree(root)) {
     try {
