@@ -37,6 +37,16 @@ export interface GatewayConfigInput {
 
 export type JsonObject = { [key: string]: unknown };
 
+/** A provider entry for `models.providers`: the binding's URL and model, its key from the key file. */
+export function providerEntry(name: string, b: ProviderBinding): JsonObject {
+  return {
+    baseUrl: b.baseUrl,
+    apiKey: keyRef(name),
+    api: 'openai-completions',
+    models: [{ id: b.model, name: b.model, contextWindow: 128_000, maxTokens: 4096 }],
+  };
+}
+
 function secretsConfig(dir: string): JsonObject {
   return { providers: { [KEYS_PROVIDER]: { source: 'file', path: keysPath(dir), mode: 'json' } } };
 }
@@ -57,12 +67,7 @@ export function safeConfig(c: GatewayConfigInput): JsonObject {
     models: {
       mode: 'merge',
       providers: {
-        [PROVIDER]: {
-          baseUrl: c.provider.baseUrl,
-          apiKey: keyRef(PROVIDER),
-          api: 'openai-completions',
-          models: [{ id: c.provider.model, name: c.provider.model, contextWindow: 128_000, maxTokens: 4096 }],
-        },
+        [PROVIDER]: providerEntry(PROVIDER, c.provider),
       },
     },
     agents: {

@@ -116,6 +116,12 @@ export class Gateway {
     return { [PROVIDER]: this.binding.apiKey, ...this.extraKeys?.() };
   }
 
+  /** Writes the key file; returns what it wrote (compared with `keysWritten` once the gateway has it). */
+  private writeKeys(keys = this.keyFile()): string {
+    writeConfig(keysPath(this.dir), keys);
+    return JSON.stringify(keys);
+  }
+
   private configFor(provider: ProviderBinding, token = this.token): JsonObject {
     const cfg = effectiveConfig(
       { dir: this.dir, port: this.port, token, provider, base: this.spec.base },
@@ -144,8 +150,7 @@ export class Gateway {
     try {
       for (const d of ['state', 'home', 'tmp', 'logs']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
       const config = this.configFor(this.binding);
-      writeConfig(keysPath(this.dir), this.keyFile());
-      this.keysWritten = JSON.stringify(this.keyFile());
+      this.keysWritten = this.writeKeys();
       writeConfig(this.configPath, config);
       this.written = JSON.stringify(config);
       this.spawn();
@@ -341,9 +346,9 @@ export class Gateway {
   /** The key file rewritten and `secrets.reload` asked for over the control channel. */
   private async reloadKeys(): Promise<void> {
     if (!this.isRunning) throw new Error(`${this.id} is not running`);
-    const keys = JSON.stringify(this.keyFile());
-    if (keys === this.keysWritten) return;
-    writeConfig(keysPath(this.dir), this.keyFile());
+    const current = this.keyFile();
+    if (JSON.stringify(current) === this.keysWritten) return;
+    const keys = this.writeKeys(current);
     this.control ??= new GatewayControl(this.port, this.token);
     const answer = (await this.control.call('secrets.reload')) as { ok?: boolean; warningCount?: number } | null;
     // a key the file provider cannot read leaves the provider "cold" and the reload answers with a warning
@@ -358,8 +363,7 @@ export class Gateway {
     const text = JSON.stringify(config);
     // the config reload re-reads the key file too; with the config unchanged, no reload is logged
     if (text === this.written) return this.reloadKeys();
-    writeConfig(keysPath(this.dir), this.keyFile());
-    this.keysWritten = JSON.stringify(this.keyFile());
+    const keys = this.writeKeys();
     let unwatch = () => {};
     const applied = new Promise<void>((resolve, reject) => {
       let seen = '';
@@ -377,6 +381,7 @@ export class Gateway {
       writeConfig(this.configPath, config);
       await Promise.race([applied, timer, this.exited.then(() => Promise.reject(new Error(this.describeExit())))]);
       this.written = text;
+      this.keysWritten = keys;
     } finally {
       unwatch();
       timer.catch(() => {}); // the race is over: the timer's later rejection has no reader

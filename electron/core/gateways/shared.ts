@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { keyRef, PROVIDER, type JsonObject, type ProviderBinding } from './config.ts';
+import { PROVIDER, providerEntry, type JsonObject, type ProviderBinding } from './config.ts';
 import type { Gateway } from './gateway.ts';
 import { warm } from './pool.ts';
 import type { GatewaySupervisor } from './supervisor.ts';
@@ -38,15 +38,6 @@ export interface SharedOptions {
 }
 
 const agentId = () => `a${randomBytes(5).toString('hex')}`;
-
-function providerEntry(provider: string, b: ProviderBinding): JsonObject {
-  return {
-    baseUrl: b.baseUrl,
-    apiKey: keyRef(provider),
-    api: 'openai-completions',
-    models: [{ id: b.model, name: b.model, contextWindow: 128_000, maxTokens: 4096 }],
-  };
-}
 
 export class SharedGateway {
   readonly gateway: Gateway;
