@@ -76,6 +76,28 @@ export const CONFIG_FIELDS = {
     default: 32 * 1024 * 1024,
     help: 'largest request body the DataProxy and the recorder accept',
   },
+  responseLimit: {
+    schema: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 ** 3),
+    kind: 'int',
+    arg: '<bytes>',
+    default: 64 * 1024 * 1024,
+    help: "largest answer read from a model server or gateway; past it the call ends 'too_large'",
+  },
+  sseLineLimit: {
+    schema: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 ** 3),
+    kind: 'int',
+    arg: '<chars>',
+    default: 16 * 1024 * 1024,
+    help: "longest line of a streamed answer; past it the call ends 'too_large'",
+  },
   openclawBin: {
     schema: text(),
     kind: 'text',

@@ -26,6 +26,7 @@ export const CALL_OUTCOMES = {
   error: 'the upstream answered with an error',
   truncated: 'the stream broke or ended before the reply was complete',
   malformed: 'the answer could not be read as a reply',
+  too_large: 'the answer passed the size limit (responseLimit, sseLineLimit) and was cut off',
   timeout: 'no answer in time',
   unreachable: 'the upstream could not be reached',
   cancelled: 'the caller went away (session closed or client disconnected)',

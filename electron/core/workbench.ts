@@ -72,6 +72,8 @@ export interface EngineExtras {
    * creates carries `origin`.
    */
   shared?: { store: Store; events: EngineEvents; origin: SessionOrigin };
+  /** How this engine was started (`trajscope serve`, `the desktop app`): runtime.json says so. */
+  startedBy?: string;
 }
 
 export class Workbench {
@@ -139,7 +141,8 @@ export class Workbench {
       this.store = this.extras.shared.store;
       privateDir(c.dataDir);
     } else {
-      this.store = new Store(c.dataDir);
+      // the data dir's lock comes first: a second engine is refused before it touches anything
+      this.store = new Store(c.dataDir, { startedBy: this.extras.startedBy });
       this.stops.push(() => this.store.close());
       // what an earlier run (or a wider umask) left readable by others is narrowed to the user
       narrowTree(c.dataDir, ['logs', 'gateways']);
@@ -181,8 +184,9 @@ export class Workbench {
     );
 
     const timeouts = { connectMs: 10_000, headersMs: c.upstreamTimeoutMs, bodyMs: c.upstreamIdleTimeoutMs };
-    const upstreamForwarder = new Forwarder(this.extras.upstreamTimeouts ?? timeouts);
-    this.runtimeForwarder = new Forwarder({ connectMs: 10_000, headersMs: 900_000, bodyMs: 900_000 });
+    const answerLimit = { answerLimit: c.responseLimit };
+    const upstreamForwarder = new Forwarder(this.extras.upstreamTimeouts ?? timeouts, answerLimit);
+    this.runtimeForwarder = new Forwarder({ connectMs: 10_000, headersMs: 900_000, bodyMs: 900_000 }, answerLimit);
     this.stops.push(
       () => upstreamForwarder.close(),
       () => this.runtimeForwarder.close(),
@@ -217,6 +221,7 @@ export class Workbench {
       upstreams: this.upstreams,
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
+      sseLineLimit: c.sseLineLimit,
       policy: this.httpPolicy,
       attributeCall: (ep, messages) =>
         ep.runtime === 'external' ? this.externalTurns.attach(ep, messages) : this.sessions.currentTurn(ep.session_key),
@@ -275,6 +280,7 @@ export class Workbench {
       this.stops.push(() => registration.stop());
       this.arealRegistration = registration;
     }
+    this.store.lock?.publish({ proxy: this.proxyUrl, upstream: this.recorder.url, adminKey: this.adminKey });
     this.fillPool();
   }
 

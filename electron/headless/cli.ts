@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { addConfigOptions, defaultDataDir, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
+import { DataDirBusyError } from '../core/store/data-dir-lock.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } from '../../shared/domain.ts';
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
@@ -234,7 +235,7 @@ export async function main(argv: string[]): Promise<number> {
       // help and version exit 0; commander has already printed what it had to say
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
     }
-    if (err instanceof ConfigError || err instanceof UsageError) {
+    if (err instanceof ConfigError || err instanceof UsageError || err instanceof DataDirBusyError) {
       process.stderr.write(`trajscope: ${err.message}\n`);
       return 2;
     }

@@ -75,7 +75,11 @@ export async function startDesktop(
   process.umask(0o077); // the data dir is the user's alone, whatever the desktop session's umask
   const config = desktopConfig(args, env, safeStorageCodec(electron.safeStorage));
   // the leak detectors' worker is built beside this file (electron.vite.config.ts)
-  const wb = await new Workbench(config, { analysisWorker: join(appDir, 'analysis-worker.cjs') }).start();
+  const wb = await new Workbench(config, {
+    analysisWorker: join(appDir, 'analysis-worker.cjs'),
+    startedBy: 'the desktop app',
+  }).start();
+  wb.store.lock?.publish({ ui: 'the desktop window' });
   try {
     applyCsp(electron.session.defaultSession);
     const win = new electron.BrowserWindow({

@@ -1,5 +1,6 @@
 // Electron entry: only wiring. The host logic is in host.ts, so it can be tested with a fake module.
 import * as electron from 'electron';
+import { DataDirBusyError } from '../core/store/data-dir-lock.ts';
 import { startDesktop, type Desktop, type ElectronLike } from './host.ts';
 
 electron.app.enableSandbox();
@@ -20,5 +21,7 @@ startDesktop(electron as unknown as ElectronLike, args, process.env, __dirname)
   .then((d) => (desktop = d))
   .catch((err: Error) => {
     process.stderr.write(`trajscope: ${err.message}\n`);
-    electron.app.exit(1);
+    // no window yet: the message must still reach a user who started the app from a launcher
+    electron.dialog.showErrorBox('Trajscope could not start', err.message);
+    electron.app.exit(err instanceof DataDirBusyError ? 2 : 1);
   });

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface FakeUpstream {
   url: string;
   requests: Array<{ headers: Record<string, unknown>; body: string }>;
+  /** Answers that would never end on their own ("endless", "hugeerror", "longline"): bytes sent, and when the reader hung up. */
+  floods: Array<{ msg: string; bytes: number; closedAt: number | null }>;
   /** Responses held open by "hang"; released on stop. */
   stop(): Promise<void>;
 }
@@ -22,6 +24,7 @@ function lastUser(body: string): string {
 /** `key`: when set, requests without `Authorization: Bearer <key>` get a 401 like a real server's. */
 export async function startFakeUpstream(opts: { key?: string } = {}): Promise<FakeUpstream> {
   const requests: FakeUpstream['requests'] = [];
+  const floods: FakeUpstream['floods'] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -45,6 +48,24 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
       return;
     }
     if (msg.includes('slow')) await new Promise((r) => setTimeout(r, 3000));
+    if (msg.includes('endless') || msg.includes('hugeerror') || msg.includes('longline')) {
+      // a server gone wrong: it writes until the reader hangs up (each stops by itself at 256 MiB)
+      const flood = { msg, bytes: 0, closedAt: null as number | null };
+      floods.push(flood);
+      res.on('close', () => (flood.closedAt = Date.now()));
+      const chunk = msg.includes('endless')
+        ? `data: ${JSON.stringify({ id: 'e', choices: [{ index: 0, delta: { content: 'more '.repeat(2000) } }] })}\n\n`
+        : 'x'.repeat(64 * 1024);
+      if (msg.includes('hugeerror')) res.writeHead(400, { 'content-type': 'application/json' });
+      else res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (msg.includes('longline')) res.write('data: ');
+      while (!res.destroyed && flood.bytes < 256 * 1024 * 1024) {
+        flood.bytes += chunk.length;
+        if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      }
+      res.end();
+      return;
+    }
     if (msg.includes('jsonstream')) {
       // a whole JSON completion, whatever the request asked for
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -119,6 +140,7 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    floods,
     stop: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

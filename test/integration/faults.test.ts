@@ -86,6 +86,53 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
   });
 });
 
+describe('an upstream that never stops talking cannot take the engine down: answers are cut at their limit', () => {
+  let b: TestBench;
+  let fake: FakeUpstream;
+  const limit = 2 * 1024 * 1024;
+  before(async () => {
+    fake = await startFakeUpstream();
+    b = await startBench({
+      upstreamUrl: fake.url,
+      upstreamModel: 'fake-model',
+      responseLimit: limit,
+      sseLineLimit: 1024 * 1024,
+    });
+  });
+  after(async () => {
+    await b.stop();
+    await fake.stop();
+  });
+
+  const cases = [
+    { msg: 'an endless stream', pattern: /an answer over 2 MiB \(responseLimit\): the call was cut off/ },
+    { msg: 'a hugeerror body', pattern: /an answer over 2 MiB \(responseLimit\)/ },
+    { msg: 'one longline of a stream', pattern: /a stream line over 1 MiB \(sseLineLimit\)/ },
+  ];
+  for (const c of cases) {
+    test(`${c.msg}: the call ends 'too_large' at once, the turn answers, the upstream is hung up on`, async () => {
+      const session = c.msg.replace(/\W+/g, '-');
+      const r = await b.proxy('POST', `/session/${session}/turn`, { message: c.msg });
+      assert.equal(r.status, 502, JSON.stringify(r.body).slice(0, 300));
+      assert.match(r.body.error.message, c.pattern);
+      const ep = b.wb.store.episodes.open(session)!;
+      const call = b.wb.store.calls.list({ episodeId: ep.id }).at(-1)!;
+      assert.equal(call.outcome, 'too_large');
+      assert.ok(call.endedAt !== null);
+      assert.match(call.error!, c.pattern);
+      const flood = fake.floods.find((f) => f.msg === c.msg)!;
+      await until('the upstream is hung up on', () => flood.closedAt !== null, 10_000);
+      // what the server managed to write before the hang-up: the limit plus socket buffers, not 256 MiB
+      assert.ok(flood.bytes < limit * 8, `${flood.bytes} bytes were sent`);
+    });
+  }
+
+  test('the engine still answers a normal turn after the floods', async () => {
+    const r = await b.proxy('POST', '/session/after-floods/turn', { message: 'hello' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  });
+});
+
 test('SIGKILL of the host mid-turn, then a restart: acknowledged work is there, the half turn failed', async () => {
   const fake = await startFakeUpstream();
   const dir = tempDir();

@@ -48,13 +48,17 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
     dir.remove();
   });
 
-  test('the READY line names every server on loopback; runtime.json holds the same, mode 0600', () => {
+  test('the READY line names every server on loopback; runtime.json the same without the UI token, mode 0600', () => {
     for (const url of [ready.ui, ready.api, ready.proxy, ready.upstream])
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+/);
     assert.equal(ready.dataDir, dir.path);
     const file = join(dir.path, 'runtime.json');
-    // plus the engine's pid: prune and vacuum refuse a data dir a live engine holds
-    assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { ...ready, pid: child.pid });
+    const { startedAt, ...record } = JSON.parse(readFileSync(file, 'utf8'));
+    // plus who holds the data dir: a second engine's refusal names it
+    const ui = ready.ui.replace(/\?token=.*$/, '');
+    assert.deepEqual(record, { ...ready, ui, pid: child.pid, startedBy: 'trajscope serve' });
+    assert.ok(Math.abs(Date.now() - startedAt) < 120_000);
+    assert.ok(!readFileSync(file, 'utf8').includes(token), 'the UI token is never written down');
     assert.equal(statSync(file).mode & 0o777, 0o600);
   });
 

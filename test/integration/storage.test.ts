@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataDirLock } from '../../electron/core/store/data-dir-lock.ts';
 import { after, before, describe, test } from 'node:test';
 import { createApiHandlers, invokeEnvelope, type ApiHandlers } from '../../electron/core/api/handlers.ts';
 import { apiCaller, startBench, tempDir, type TestBench } from '../helpers/workbench.ts';
@@ -130,20 +131,24 @@ describe('trajscope search, prune and vacuum', () => {
     assert.match(vac.stdout, /^vacuumed: [\d.]+ MB → [\d.]+ MB/);
   });
 
-  test('refused: no criterion (exit 2), a bad age (exit 2), a data dir an engine runs on (exit 1), no data', () => {
+  test('refused: no criterion (exit 2), a bad age (exit 2), a data dir an engine holds (exit 2), no data', () => {
     const none = cli('prune', '--data-dir', dir.path);
     assert.equal(none.status, 2);
     assert.match(none.stderr, /say what to prune/);
     assert.equal(cli('prune', '--data-dir', dir.path, '--older-than', '30 days').status, 2);
-    // a runtime.json naming a live process (this one) is an engine holding the data dir
-    const runtime = join(dir.path, 'runtime.json');
-    writeFileSync(runtime, JSON.stringify({ pid: process.pid }));
-    const busy = cli('prune', '--data-dir', dir.path, '--older-than', '1d');
-    assert.equal(busy.status, 1);
-    assert.match(busy.stderr, new RegExp(`an engine \\(pid ${process.pid}\\) is running`));
-    assert.equal(cli('vacuum', '--data-dir', dir.path).status, 1);
-    // a stale one (the process is gone) is not
-    writeFileSync(runtime, JSON.stringify({ pid: 2 ** 22 + 7 }));
+    // this process holds the data dir's engine lock, as a running engine does
+    const lock = DataDirLock.acquire(dir.path, 'a test');
+    try {
+      const busy = cli('prune', '--data-dir', dir.path, '--older-than', '1d');
+      assert.equal(busy.status, 2);
+      assert.match(busy.stderr, new RegExp(`another engine is running on .*\\(pid ${process.pid}, a test, started`));
+      assert.match(busy.stderr, /Settings → Storage/);
+      assert.equal(cli('vacuum', '--data-dir', dir.path).status, 2);
+    } finally {
+      lock.release();
+    }
+    // a runtime.json left by a killed engine (the lock is free) holds nothing back
+    writeFileSync(join(dir.path, 'runtime.json'), JSON.stringify({ pid: process.pid }));
     assert.equal(cli('vacuum', '--data-dir', dir.path).status, 0);
     const empty = tempDir();
     try {

@@ -81,8 +81,13 @@ export class GatewaySupervisor {
     return [...this.gateways.values()];
   }
 
-  /** Kills gateways a previous run recorded but never stopped, and removes their dirs. */
+  /**
+   * Kills gateways a previous run recorded but never stopped, and removes their dirs. Only while
+   * this process holds the data dir's engine lock: the engine that recorded them is then provably
+   * dead (the kernel let its lock go), never a live engine beside this one.
+   */
   reapOrphans(): number {
+    if (!this.options.store.lock?.held) throw new Error("gateways are reaped only under the data dir's engine lock");
     let reaped = 0;
     for (const name of readdirSync(this.pidDir)) {
       const file = join(this.pidDir, name);

@@ -4,7 +4,7 @@
 // then answered in-process by the same handlers, with no socket in between.
 import { Pool, errors } from 'undici';
 import { HttpError } from '../http/errors.ts';
-import type { Answer, LocalHandler } from '../http/local.ts';
+import type { Answer, AnswerBody, LocalHandler } from '../http/local.ts';
 
 export interface UpstreamTarget {
   baseUrl: string;
@@ -30,15 +30,26 @@ export const DEFAULT_TIMEOUTS: ForwardTimeouts = { connectMs: 10_000, headersMs:
  */
 export const IDLE_SOCKET_MS = 4000;
 
+/** The largest answer read from a server by default (`responseLimit`): well under the heap. */
+export const DEFAULT_ANSWER_LIMIT = 64 * 1024 * 1024;
+
+/** The error type of an answer cut off at the size limit (a call's outcome `too_large`). */
+export const TOO_LARGE = 'upstream_too_large';
+
 export class Forwarder {
   private readonly pools = new Map<string, Pool>();
   private readonly mounted = new Map<string, LocalHandler>();
   private readonly timeouts: ForwardTimeouts;
   private readonly idleSocketMs: number;
+  private readonly answerLimit: number;
 
-  constructor(timeouts: ForwardTimeouts = DEFAULT_TIMEOUTS, idleSocketMs = IDLE_SOCKET_MS) {
+  constructor(
+    timeouts: ForwardTimeouts = DEFAULT_TIMEOUTS,
+    opts: { idleSocketMs?: number; answerLimit?: number } = {},
+  ) {
     this.timeouts = timeouts;
-    this.idleSocketMs = idleSocketMs;
+    this.idleSocketMs = opts.idleSocketMs ?? IDLE_SOCKET_MS;
+    this.answerLimit = opts.answerLimit ?? DEFAULT_ANSWER_LIMIT;
   }
 
   private pool(origin: string): Pool {
@@ -97,7 +108,15 @@ export class Forwarder {
         const headersTimeoutMs = this.timeouts.headersMs;
         return await local({ method, path: url.pathname + url.search, headers, body, signal, headersTimeoutMs });
       }
-      return await this.pool(url.origin).request({ method, path: url.pathname + url.search, headers, body, signal });
+      const answer = await this.pool(url.origin).request({
+        method,
+        path: url.pathname + url.search,
+        headers,
+        body,
+        signal,
+      });
+      // a server that never stops talking (or sends one huge body) must not take the engine down
+      return { ...answer, body: bounded(answer.body, this.answerLimit, url.origin) };
     } catch (err) {
       throw toHttpError(err, url.origin);
     }
@@ -117,6 +136,36 @@ export class Forwarder {
     this.pools.clear();
     await Promise.all(pools.map((p) => p.destroy()));
   }
+}
+
+/**
+ * An answer body that ends with a `TOO_LARGE` error once more than `limit` bytes arrived; leaving
+ * the loop over undici's stream destroys it, so the rest is never read.
+ */
+function bounded(body: AnswerBody, limit: number, origin: string): AnswerBody {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let n = 0;
+    for await (const chunk of body) {
+      n += chunk.length;
+      if (n > limit) throw tooLarge(origin, limit);
+      yield chunk;
+    }
+  }
+  return {
+    [Symbol.asyncIterator]: chunks,
+    text: async () => {
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks()) parts.push(chunk);
+      return Buffer.concat(parts).toString('utf8');
+    },
+  };
+}
+
+/** The error of an answer (or one line of a stream) past its limit, naming the setting that sets it. */
+export function tooLarge(origin: string, limit: number, part: 'answer' | 'line' = 'answer'): HttpError {
+  const size = limit % 1048576 === 0 ? `${limit / 1048576} MiB` : `${limit} bytes`;
+  const what = part === 'answer' ? `an answer over ${size} (responseLimit)` : `a stream line over ${size} (sseLineLimit)`;
+  return new HttpError(502, `upstream ${origin} sent ${what}: the call was cut off there`, TOO_LARGE);
 }
 
 /** Maps a transport failure to 504 (too slow) or 502 (unreachable or broken). */

@@ -8,22 +8,57 @@ export interface SseEvent {
   data: string;
 }
 
-/** Splits a byte stream into SSE events; `data:` with or without a space, LF or CRLF. */
+/** The longest stream line read by default (`sseLineLimit`). */
+export const DEFAULT_SSE_LINE_LIMIT = 16 * 1024 * 1024;
+
+/** A stream line longer than the parser's limit. */
+export class SseLineTooLong extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`a stream line is longer than ${limit} characters`);
+    this.limit = limit;
+  }
+}
+
+/**
+ * Splits a byte stream into SSE events; `data:` with or without a space, LF or CRLF. Linear in
+ * what it is fed: each chunk is scanned once, and a line still incomplete is kept as pieces and
+ * joined once when its end arrives (re-scanning a growing buffer made a 100 MB line take minutes).
+ * A line longer than `maxLine` characters throws SseLineTooLong.
+ */
 export class SseParser {
-  private buffer = '';
+  private pending: string[] = [];
+  private pendingLength = 0;
   private event: string | null = null;
   private data: string[] = [];
   private readonly decoder = new TextDecoder();
+  private readonly maxLine: number;
+
+  constructor(maxLine = DEFAULT_SSE_LINE_LIMIT) {
+    this.maxLine = maxLine;
+  }
 
   push(chunk: Uint8Array | string): SseEvent[] {
-    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const out: SseEvent[] = [];
+    let start = 0;
     let nl: number;
-    while ((nl = this.buffer.indexOf('\n')) !== -1) {
-      let line = this.buffer.slice(0, nl);
-      this.buffer = this.buffer.slice(nl + 1);
+    while ((nl = text.indexOf('\n', start)) !== -1) {
+      let line = text.slice(start, nl);
+      start = nl + 1;
+      if (this.pending.length > 0) {
+        this.grow(line.length);
+        this.pending.push(line);
+        line = this.pending.join('');
+        this.pending = [];
+        this.pendingLength = 0;
+      } else if (line.length > this.maxLine) throw new SseLineTooLong(this.maxLine);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       this.line(line, out);
+    }
+    if (start < text.length) {
+      this.grow(text.length - start);
+      this.pending.push(text.slice(start));
     }
     return out;
   }
@@ -31,10 +66,17 @@ export class SseParser {
   /** Flushes a final event that was not followed by a blank line. */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
-    if (this.buffer) this.line(this.buffer, out);
-    this.buffer = '';
+    const rest = this.pending.join('') + this.decoder.decode();
+    this.pending = [];
+    this.pendingLength = 0;
+    if (rest) this.line(rest, out);
     this.line('', out);
     return out;
+  }
+
+  private grow(n: number): void {
+    this.pendingLength += n;
+    if (this.pendingLength > this.maxLine) throw new SseLineTooLong(this.maxLine);
   }
 
   private line(line: string, out: SseEvent[]): void {

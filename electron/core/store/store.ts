@@ -15,6 +15,7 @@ import { UpstreamsRepo } from './upstreams-repo.ts';
 import { SearchRepo } from './search-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { join } from 'node:path';
+import { DataDirLock } from './data-dir-lock.ts';
 
 export class Store {
   readonly #db: Db;
@@ -30,10 +31,22 @@ export class Store {
   readonly seats: SeatsRepo;
   readonly search: SearchRepo;
   readonly retention: RetentionRepo;
+  /** The data dir's engine lock, held while this store may write (null for a reading connection). */
+  readonly lock: DataDirLock | null;
 
-  /** `readOnly`: a second connection to a data dir the engine has open, for reading only. */
-  constructor(dataDir: string, opts: { readOnly?: boolean } = {}) {
-    this.#db = new Db(dataDir, opts);
+  /**
+   * A writing store takes the data dir's lock first (DataDirBusyError while another engine holds
+   * it: nothing is touched). `readOnly`: a second connection, for reading only, needs no lock.
+   * `startedBy` says how this engine was started, for the message a second one gets.
+   */
+  constructor(dataDir: string, opts: { readOnly?: boolean; startedBy?: string } = {}) {
+    this.lock = opts.readOnly ? null : DataDirLock.acquire(dataDir, opts.startedBy);
+    try {
+      this.#db = new Db(dataDir, opts);
+    } catch (err) {
+      this.lock?.release();
+      throw err;
+    }
     this.sessions = new SessionsRepo(this.#db);
     this.episodes = new EpisodesRepo(this.#db);
     this.turns = new TurnsRepo(this.#db);
@@ -130,5 +143,6 @@ export class Store {
 
   close(): void {
     this.#db.close();
+    this.lock?.release();
   }
 }

@@ -35,6 +35,8 @@ export interface RecorderDeps extends RlDeps {
   upstreams: UpstreamDirectory;
   adminKey: string;
   bodyLimit: number;
+  /** The longest line of a streamed answer (`sseLineLimit`). */
+  sseLineLimit?: number;
   policy: HttpPolicy;
   /**
    * The turn a call belongs to: the session's turn in flight, or, for an external agent, the turn
@@ -63,6 +65,7 @@ export class UpstreamRecorder {
       store: deps.store,
       events: deps.events,
       forwarder: deps.forwarder,
+      sseLineLimit: deps.sseLineLimit,
       callFinished: (call) => deps.hooks.callFinished?.(call),
     });
     this.service = new HttpService(

@@ -5,8 +5,8 @@ import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Sink } from '../http/sink.ts';
-import { toHttpError, type Forwarder, type UpstreamTarget } from '../openai/forward.ts';
-import { ChatAccumulator, SseParser } from '../openai/sse.ts';
+import { TOO_LARGE, tooLarge, toHttpError, type Forwarder, type UpstreamTarget } from '../openai/forward.ts';
+import { ChatAccumulator, SseLineTooLong, SseParser } from '../openai/sse.ts';
 import type { CallResult } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 
@@ -16,6 +16,8 @@ export interface RelayDeps {
   store: Store;
   events: EngineEvents;
   forwarder: Forwarder;
+  /** The longest line of a streamed answer (default: the parser's). */
+  sseLineLimit?: number;
   /** A call (not a fork) ended, whatever its outcome. */
   callFinished?: (call: UpstreamCall) => void;
 }
@@ -74,7 +76,7 @@ export class CallRelay {
       }
       if (type.includes('text/event-stream')) {
         finished = true; // passStream always records the outcome itself
-        await this.passStream(call, up.body, sink, firstByteAt, abort.signal);
+        await this.passStream(call, up.body, sink, firstByteAt, abort.signal, new URL(target.baseUrl).origin);
         return;
       }
       const text = await up.body.text();
@@ -119,9 +121,10 @@ export class CallRelay {
     res: Sink,
     firstByteAt: number,
     signal: AbortSignal,
+    origin: string,
   ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const parser = new SseParser();
+    const parser = new SseParser(this.#deps.sseLineLimit);
     const acc = new ChatAccumulator();
     const raw: string[] = [];
     const decoder = new TextDecoder();
@@ -143,11 +146,13 @@ export class CallRelay {
       else if (!acc.complete)
         ended = { outcome: 'truncated', error: 'upstream stream ended before it was complete', status: 200 };
     } catch (err) {
-      const e = toHttpError(err, 'upstream');
+      const e = err instanceof SseLineTooLong ? tooLarge(origin, err.limit, 'line') : toHttpError(err, origin);
       const f = failure(e, signal);
       // a stream that broke after it began is cut short, whatever broke it
-      ended = { ...f, outcome: f.outcome === 'cancelled' || f.outcome === 'timeout' ? f.outcome : 'truncated' };
-      if (!res.destroyed) res.write(`data: ${JSON.stringify({ error: { message: e.message, type: e.type } })}\n\n`);
+      const own = f.outcome === 'cancelled' || f.outcome === 'timeout' || f.outcome === 'too_large';
+      ended = { ...f, outcome: own ? f.outcome : 'truncated' };
+      // the blank lines end whatever half line was passed on, so the error event reads as one
+      if (!res.destroyed) res.write(`\n\ndata: ${JSON.stringify({ error: { message: e.message, type: e.type } })}\n\n`);
     }
     // what arrived is kept for inspection, whatever the outcome
     this.finish(call, { ...ended, response: acc.summary(true), rawResponse: raw.join(''), firstByteAt });
@@ -168,6 +173,7 @@ function failure(e: HttpError, signal: AbortSignal): { status: number; outcome: 
     return { status: 499, outcome: 'cancelled', error: `cancelled: ${why}` };
   }
   if (e.status === 504) return { status: 504, outcome: 'timeout', error: e.message };
+  if (e.type === TOO_LARGE) return { status: 502, outcome: 'too_large', error: e.message };
   if (e.type === 'upstream_unreachable') return { status: 502, outcome: 'unreachable', error: e.message };
   return { status: e.status, outcome: 'error', error: e.message };
 }

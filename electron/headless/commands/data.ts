@@ -1,8 +1,11 @@
 // `trajscope prune`, `vacuum` and `search`: a data dir's size and content from the command line.
-// Pruning and vacuuming refuse a data dir an engine is running on (its sessions' episodes are
-// live there): that engine's Settings → Storage does the same with its sessions closed first.
-import { existsSync, readFileSync } from 'node:fs';
+// Pruning and vacuuming take the data dir's engine lock, so they are refused while an engine runs
+// there (its sessions' episodes are live): that engine's Settings → Storage does the same with its
+// sessions closed first. Search only reads: beside a live engine it reads through a second
+// connection and leaves the indexing to that engine.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DataDirBusyError, DataDirLock } from '../../core/store/data-dir-lock.ts';
 import { MARK_END, MARK_START } from '../../core/store/search-repo.ts';
 import { Store } from '../../core/store/store.ts';
 import { UsageError } from './usage.ts';
@@ -20,7 +23,7 @@ export interface PruneArgs {
 export function pruneCommand(a: PruneArgs): void {
   if (a.olderThanMs === undefined && !a.sessions?.length)
     throw new UsageError('say what to prune: --older-than, --session, or both');
-  withIdleStore(a.dataDir, (store) => {
+  withIdleStore(a.dataDir, 'trajscope prune', (store) => {
     const { touched: _, ...result } = store.retention.prune({
       before: a.olderThanMs === undefined ? undefined : Date.now() - a.olderThanMs,
       sessionKeys: a.sessions,
@@ -40,16 +43,17 @@ export function pruneCommand(a: PruneArgs): void {
 }
 
 export function vacuumCommand(dataDir: string, json: boolean): void {
-  withIdleStore(dataDir, (store) => {
+  withIdleStore(dataDir, 'trajscope vacuum', (store) => {
     const space = store.retention.vacuum();
     print(json ? JSON.stringify(space) : `vacuumed: ${mb(space.before)} → ${mb(space.after)}`);
   });
 }
 
 export function searchCommand(dataDir: string, query: string, o: { session?: string; limit: number; json: boolean }) {
-  const store = openStore(dataDir);
+  const store = openForReading(dataDir, 'trajscope search');
   try {
-    while (store.search.indexBatch(1000) > 0); // what the engine had not indexed yet
+    // what no engine indexed yet; a live engine indexes its own calls
+    if (store.lock) while (store.search.indexBatch(1000) > 0);
     const page = store.search.search({ query, sessionKey: o.session, limit: o.limit });
     if (o.json) return print(JSON.stringify(page.items));
     for (const hit of page.items) {
@@ -62,14 +66,14 @@ export function searchCommand(dataDir: string, query: string, o: { session?: str
   }
 }
 
-function withIdleStore(dataDir: string, fn: (store: Store) => void): void {
-  const running = engineOn(dataDir);
-  if (running) {
-    throw new Error(
-      `an engine (pid ${running}) is running on ${dataDir}: use its Settings → Storage, or stop it first`,
-    );
+function withIdleStore(dataDir: string, startedBy: string, fn: (store: Store) => void): void {
+  let store: Store;
+  try {
+    store = openStore(dataDir, startedBy);
+  } catch (err) {
+    if (!(err instanceof DataDirBusyError)) throw err;
+    throw new DataDirBusyError(resolve(dataDir), err.holder, "use that engine's Settings → Storage, or stop it first");
   }
-  const store = openStore(dataDir);
   try {
     fn(store);
   } finally {
@@ -77,23 +81,22 @@ function withIdleStore(dataDir: string, fn: (store: Store) => void): void {
   }
 }
 
-function openStore(dataDir: string): Store {
+function openStore(dataDir: string, startedBy: string): Store {
   const dir = resolve(dataDir);
   if (!existsSync(join(dir, 'trajscope.sqlite'))) throw new Error(`no Trajscope data in ${dir}`);
-  return new Store(dir);
+  return new Store(dir, { startedBy });
 }
 
-/** The pid of a live engine that wrote the data dir's runtime.json, if any. */
-function engineOn(dataDir: string): number | null {
-  const file = join(resolve(dataDir), 'runtime.json');
-  if (!existsSync(file)) return null;
+/** A store to read: beside a live engine a second, read-only connection; else this command's own. */
+export function openForReading(dataDir: string, startedBy: string): Store {
+  const dir = resolve(dataDir);
+  if (!existsSync(join(dir, 'trajscope.sqlite'))) throw new Error(`no Trajscope data in ${dir}`);
+  if (DataDirLock.check(dir)) return new Store(dir, { readOnly: true });
   try {
-    const pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown }).pid;
-    if (typeof pid !== 'number') return null;
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null; // unreadable, or that process is gone: a stale file from a crash
+    return new Store(dir, { startedBy });
+  } catch (err) {
+    if (err instanceof DataDirBusyError) return new Store(dir, { readOnly: true }); // an engine came up meanwhile
+    throw err;
   }
 }
 

@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { exportLines } from '../../core/export/jsonl.ts';
 import { writeLines } from '../../core/export/write.ts';
-import { Store } from '../../core/store/store.ts';
+import { openForReading } from './data.ts';
 
 export interface ExportArgs {
   dataDir: string;
@@ -17,7 +17,7 @@ export interface ExportArgs {
 }
 
 export async function exportCommand(a: ExportArgs): Promise<void> {
-  const store = new Store(resolve(a.dataDir));
+  const store = openForReading(a.dataDir, 'trajscope export');
   try {
     const onSkip = (id: string, why: string) => process.stderr.write(`trajscope: export skipped call ${id}: ${why}\n`);
     const lines = exportLines(store, {

@@ -16,7 +16,7 @@ export function importCommand(file: string, dataDir: string, json: boolean): voi
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
-  const store = new Store(dataDir);
+  const store = new Store(dataDir, { startedBy: 'trajscope import' });
   try {
     const events = new EngineEvents();
     const parts = {

@@ -21,7 +21,7 @@ export async function replayCommand(f: ReplayFlags): Promise<void> {
   const config = loadConfig({
     flags: { dataDir: f.dataDir, noUi: true, poolSize: 0, ...(f.openclawBin ? { openclawBin: f.openclawBin } : {}) },
   });
-  const wb = new Workbench(config);
+  const wb = new Workbench(config, { startedBy: 'trajscope replay' });
   await wb.start();
   try {
     let run;

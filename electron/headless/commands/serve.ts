@@ -1,5 +1,4 @@
 // `trajscope serve`: the engine and its UI on loopback, until SIGINT/SIGTERM stop everything.
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigService } from '../../core/config/service.ts';
@@ -16,16 +15,14 @@ export async function serve(config: ConfigService): Promise<void> {
   process.umask(0o077);
   const c = config.current;
   if (!c.noUi) await ensureUiBuilt(ROOT, (line) => process.stderr.write(line + '\n'));
-  const wb = new Workbench(config);
+  const wb = new Workbench(config, { startedBy: 'trajscope serve' });
   let api: ApiServer | null = null;
-  const runtimeFile = join(c.dataDir, 'runtime.json');
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     await api?.stop();
-    await wb.stop();
-    rmSync(runtimeFile, { force: true });
+    await wb.stop(); // lets the data dir's lock go and removes its runtime.json
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(0));
@@ -55,9 +52,8 @@ export async function serve(config: ConfigService): Promise<void> {
     adminKey: wb.adminKey,
     dataDir: c.dataDir,
   };
-  // the pid tells `prune` and `vacuum` that an engine holds this data dir
-  writeFileSync(runtimeFile, JSON.stringify({ ...ready, pid: process.pid }, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(runtimeFile, 0o600);
+  // runtime.json: what other local tools need, never the UI token (docs/security.md)
+  wb.store.lock?.publish({ ui: api ? `${api.url}/` : null, api: ready.api });
   process.stdout.write(`TRAJSCOPE_READY ${JSON.stringify(ready)}\n`);
   if (ready.ui) process.stderr.write(`trajscope: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
 }

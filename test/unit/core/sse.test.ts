@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChatAccumulator, SseParser } from '../../../electron/core/openai/sse.ts';
+import { ChatAccumulator, SseLineTooLong, SseParser } from '../../../electron/core/openai/sse.ts';
 
 test('SSE parser: data with and without a space, CRLF, split chunks, comments and event names', () => {
   const p = new SseParser();
@@ -59,4 +59,24 @@ test('accumulator: a stream with no finish and no [DONE] is incomplete; an error
   acc.pushData(JSON.stringify({ error: { message: 'boom', type: 'upstream_timeout' } }));
   assert.deepEqual(acc.error, { message: 'boom', type: 'upstream_timeout' });
   assert.equal(acc.complete, false);
+});
+
+test('SSE parser: a line split over many chunks, CRLF and a UTF-8 character split at chunk edges', () => {
+  const p = new SseParser();
+  const line = `data: ${'ü'.repeat(5000)}\r\n\r\n`;
+  const bytes = Buffer.from(line);
+  const events = [];
+  for (let i = 0; i < bytes.length; i += 7) events.push(...p.push(bytes.subarray(i, i + 7)));
+  assert.deepEqual(events, [{ event: null, data: 'ü'.repeat(5000) }]);
+  assert.deepEqual(p.end(), []);
+});
+
+test('SSE parser: a line past the limit throws SseLineTooLong, whole or arriving in pieces', () => {
+  assert.throws(() => new SseParser(1024).push(`data: ${'x'.repeat(2000)}\n`), SseLineTooLong);
+  const p = new SseParser(1024);
+  assert.deepEqual(p.push(`data: ${'y'.repeat(1000)}\n\n`), [{ event: null, data: 'y'.repeat(1000) }]);
+  p.push('data: ');
+  assert.throws(() => {
+    for (let i = 0; i < 100; i++) p.push('z'.repeat(100));
+  }, SseLineTooLong);
 });

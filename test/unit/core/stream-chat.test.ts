@@ -76,7 +76,7 @@ test('an idle socket is let go before the server closes it, though its stream ga
   server.on('connection', (s: Socket) => sockets.push(s));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const target = { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: 't', model: 'm' };
-  const forwarder = new Forwarder(DEFAULT_TIMEOUTS, 200);
+  const forwarder = new Forwarder(DEFAULT_TIMEOUTS, { idleSocketMs: 200 });
   try {
     const first = await forwarder.request(target, 'POST', '/chat/completions', Buffer.from('{}'));
     assert.equal(first.headers['keep-alive'], undefined, 'no hint from the server');

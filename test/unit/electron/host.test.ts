@@ -14,6 +14,8 @@ import {
   type ElectronLike,
   type SafeStorageLike,
 } from '../../../electron/main/host.ts';
+import { DataDirBusyError, DataDirLock } from '../../../electron/core/store/data-dir-lock.ts';
+import { startHost } from '../../helpers/host.ts';
 import { tempDir } from '../../helpers/workbench.ts';
 
 // A reversible stand-in for the OS keychain: what it writes is not the plain text.
@@ -69,6 +71,11 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
   const page = `file://${join(appDir, '../renderer/index.html')}`;
   try {
     assert.equal(desktop.wb.analysis.where, 'worker', 'the leak detectors run on the worker built beside main');
+    // the app holds its data dir like serve does: prune and a second engine are refused while it runs
+    const busy = DataDirLock.check(dir.path);
+    assert.ok(busy instanceof DataDirBusyError);
+    assert.equal(busy.holder?.startedBy, 'the desktop app');
+    assert.equal(busy.holder?.pid, process.pid);
     const c = desktop.wb.config.current;
     assert.equal(c.dataDir, dir.path);
     assert.equal(c.upstreamUrl, 'http://127.0.0.1:9/v1');
@@ -100,6 +107,29 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
     const linuxPlain = { ...keychain, getSelectedStorageBackend: () => 'basic_text' };
     assert.equal(safeStorageCodec(linuxPlain), undefined, "Linux's plain-text fallback is not treated as encryption");
   } finally {
+    dir.remove();
+  }
+});
+
+test('the desktop app beside a running serve on the same data dir is refused before it touches anything', async () => {
+  const dir = tempDir();
+  const host = await startHost(dir.path, ['--runtime', 'direct']);
+  try {
+    const { electron, windows } = fakeElectron();
+    const appDir = fileURLToPath(new URL('../../../out/main', import.meta.url));
+    await assert.rejects(
+      startDesktop(electron, [], { TRAJSCOPE_DATA_DIR: dir.path, TRAJSCOPE_RUNTIME: 'direct' }, appDir),
+      (err: unknown) =>
+        err instanceof DataDirBusyError &&
+        err.holder?.pid === host.child.pid &&
+        /pid \d+, trajscope serve/.test(err.message),
+    );
+    assert.equal(windows.length, 0, 'no window opened');
+    // the live engine is unharmed and still holds its data dir
+    assert.equal((await fetch(`${host.ready.proxy}/health`)).status, 200);
+    assert.equal(DataDirLock.check(dir.path)?.holder?.pid, host.child.pid);
+  } finally {
+    await host.stop();
     dir.remove();
   }
 });
