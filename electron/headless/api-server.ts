@@ -72,11 +72,11 @@ export class ApiServer {
     const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.wss = wss;
     this.service.httpServer!.on('upgrade', (req, socket, head) => {
-      const u = new URL(req.url ?? '/', 'http://x');
+      const u = URL.parse(req.url ?? '/', 'http://x');
       const origin = req.headers.origin;
       const sameOrigin = !origin || origin === this.url || origin.replace('localhost', '127.0.0.1') === this.url;
       const hostOk = this.wb.httpPolicy.allowsHost(req.headers.host);
-      if (u.pathname !== '/api/events' || u.searchParams.get('token') !== this.token || !sameOrigin || !hostOk) {
+      if (u?.pathname !== '/api/events' || u.searchParams.get('token') !== this.token || !sameOrigin || !hostOk) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
         return;
       }
@@ -95,7 +95,13 @@ export class ApiServer {
   private serveStatic(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpError(405, 'method not allowed', 'method_not_allowed');
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    const raw = (req.url ?? '/').split('?')[0]!;
+    let path: string;
+    try {
+      path = decodeURIComponent(raw);
+    } catch {
+      throw new HttpError(400, `malformed path: ${raw.slice(0, 200)}`);
+    }
     if (path.startsWith('/api/')) throw new HttpError(404, `no route for ${path}`);
     const headers = {
       'content-security-policy': CSP,

@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { addConfigOptions, defaultDataDir, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
 import { DataDirBusyError } from '../core/store/data-dir-lock.ts';
+import { guardOutput } from '../core/output.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } from '../../shared/domain.ts';
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
@@ -226,6 +227,7 @@ function program(done: (o: Outcome) => void): Command {
 
 /** Runs the CLI; resolves to an exit code, or -1 while a server keeps running. */
 export async function main(argv: string[]): Promise<number> {
+  guardOutput();
   let outcome: Outcome = { exit: 0 };
   try {
     await program((o) => (outcome = o)).parseAsync(argv, { from: 'user' });

@@ -1,8 +1,10 @@
 // Electron entry: only wiring. The host logic is in host.ts, so it can be tested with a fake module.
 import * as electron from 'electron';
+import { guardOutput } from '../core/output.ts';
 import { DataDirBusyError } from '../core/store/data-dir-lock.ts';
 import { startDesktop, type Desktop, type ElectronLike } from './host.ts';
 
+guardOutput(); // a desktop app started from a terminal that then closed must not die writing to it
 electron.app.enableSandbox();
 let desktop: Desktop | null = null;
 let quitting = false;
