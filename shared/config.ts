@@ -27,7 +27,16 @@ interface Field {
 
 const text = (max = 4096) => z.string().trim().min(1).max(max);
 const port = z.number().int().min(0).max(65535);
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048);
+/** Credentials written into a URL (`user:password@host`): a secret where every URL is shown. */
+export const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+// Refused rather than sent as HTTP Basic: a URL is shown, logged and put on command lines, and the
+// Authorization header is the API key's (upstreamKey, sent as a Bearer).
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048)
+  .refine((u) => !URL_CREDENTIALS.test(u), {
+    error: 'credentials in a URL (user:password@) are refused: they would be shown and stored; put the key in upstreamKey',
+  });
 const secret = z.string().min(1).max(4096);
 const jsonObject = z.record(z.string(), z.unknown());
 

@@ -4,7 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
+  CONFIG_FIELDS,
   CONFIG_KEYS,
+  URL_CREDENTIALS,
   configDefaults,
   configLayer,
   envName,
@@ -43,12 +45,19 @@ export function checkLayer(
       const key = String(i.path[0] ?? '');
       if (i.code === 'unrecognized_keys') return `unknown setting(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
       const given = key && raw && typeof raw === 'object' ? (raw as Record<string, unknown>)[key] : undefined;
-      const shown = typeof given === 'string' || typeof given === 'number' ? ` (got ${JSON.stringify(given)})` : '';
+      const shown = showable(key, given) ? ` (got ${JSON.stringify(given)})` : '';
       return `${key ? spell(key) : source}: ${i.message}${shown}`;
     });
     throw new ConfigError(`${source}: ${problems.join('; ')}`);
   }
   return resolvePaths(parsed.data, source, baseDir);
+}
+
+/** A refused value is shown back only where it cannot be a secret: never a secret setting's, never credentials. */
+function showable(key: string, given: unknown): boolean {
+  if ((CONFIG_FIELDS as Record<string, { secret?: true }>)[key]?.secret) return false;
+  if (typeof given === 'number') return true;
+  return typeof given === 'string' && given.length <= 200 && !URL_CREDENTIALS.test(given);
 }
 
 /** Paths are relative to where they were written; an overlay file is read into its object. */

@@ -109,3 +109,42 @@ test('Settings saves to settings.json (0600, atomically); secrets come back as h
     dir.remove();
   }
 });
+
+test('a refused secret is named with its rule, never shown; credentials in a URL are refused from every source', () => {
+  const dir = tempDir();
+  try {
+    const long = `sk-${'s'.repeat(5000)}`;
+    const refusal = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err.message;
+      }
+      assert.fail('not refused');
+    };
+    for (const [env, value] of [
+      ['TRAJSCOPE_UPSTREAM_KEY', long],
+      ['TRAJSCOPE_ADMIN_KEY', long],
+      ['TRAJSCOPE_AREAL_ROUTER_KEY', long],
+    ] as const) {
+      const m = refusal(() => loadConfig({ env: { [env]: value }, fallbackDataDir: dir.path }));
+      assert.match(m, new RegExp(`^environment: ${env}: .*4096`));
+      assert.ok(!m.includes('sssss'), `${env}'s value shown: ${m.slice(0, 200)}`);
+    }
+    const url = 'http://alice:hunter2pass@gpu-box:8000/v1';
+    const file = join(dir.path, 'creds.json');
+    writeFileSync(file, JSON.stringify({ upstreamUrl: url }));
+    for (const m of [
+      refusal(() => parse(['--upstream-url', url])),
+      refusal(() => loadConfig({ env: { TRAJSCOPE_UPSTREAM_URL: url }, fallbackDataDir: dir.path })),
+      refusal(() => loadConfig({ configFile: file, env: {}, fallbackDataDir: dir.path })),
+      refusal(() => parse(['--areal-router', 'http://x:y-secret@router:8081'])),
+    ]) {
+      assert.match(m, /credentials in a URL \(user:password@\) are refused/);
+      assert.ok(!m.includes('hunter2pass') && !m.includes('y-secret'), m);
+    }
+  } finally {
+    dir.remove();
+  }
+});
