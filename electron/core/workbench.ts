@@ -33,6 +33,7 @@ import { Store } from './store/store.ts';
 import { SearchIndexer } from './store/search-indexer.ts';
 import { UpstreamDirectory } from './upstream/connections.ts';
 import { mintEpisodeKey, mintToken } from './keys.ts';
+import { SecretMask } from './secret-mask.ts';
 import { UpstreamRecorder } from './upstream/recorder.ts';
 import { DEFAULT_SCENARIO } from './upstream/scripted/scenario.ts';
 import { loadScenario, ScriptedModel } from './upstream/scripted/server.ts';
@@ -229,6 +230,7 @@ export class Workbench {
       hitlEpisode: () => this.hitlEpisode(),
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
+      secretMask: () => this.secretMask(),
       hooks: {
         requestRecorded: (call, body) => this.analysis.analyzeCall(call, body),
         staleKey: (episodeId, sessionKey) => this.analysis.staleKey(episodeId, sessionKey),
@@ -454,7 +456,17 @@ export class Workbench {
     };
   }
 
-  /** Stops everything that started, newest first. Idempotent. */
+  /** The keys no view, event or export may show (secret-mask.ts): the configured ones and every connection's. */
+  secretMask(): SecretMask {
+    const c = this.config.current;
+    return new SecretMask([
+      { name: 'upstreamKey', value: c.upstreamKey },
+      { name: 'adminKey', value: this.adminKey },
+      { name: 'arealRouterKey', value: c.arealRouterKey },
+      ...(this.store?.upstreams.list() ?? []).map((u) => ({ name: 'upstream key', value: u.apiKey })),
+    ]);
+  }
+
   /** What replays and groups need from the engine. */
   rolloutDeps(): RolloutDeps {
     return {
@@ -474,6 +486,7 @@ export class Workbench {
     return settled;
   }
 
+  /** Stops everything that started, newest first. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       while (this.stops.length > 0) {

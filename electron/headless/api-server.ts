@@ -87,7 +87,7 @@ export class ApiServer {
   private attach(ws: WebSocket): void {
     const stop = batchEvents(
       this.wb.events,
-      (batches) => ws.readyState === ws.OPEN && ws.send(JSON.stringify(batches)),
+      (batches) => ws.readyState === ws.OPEN && ws.send(this.wb.secretMask().text(JSON.stringify(batches))),
     );
     ws.on('close', stop);
   }

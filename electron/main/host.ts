@@ -102,7 +102,7 @@ export async function startDesktop(
     );
     const stopEvents = forwardEvents(
       wb.events as EngineEvents,
-      (b) => !win.isDestroyed() && win.webContents.send(EVENTS, b),
+      (b) => !win.isDestroyed() && win.webContents.send(EVENTS, wb.secretMask().value(b)),
     );
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {

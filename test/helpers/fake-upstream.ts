@@ -117,7 +117,8 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
         choices: [
           {
             index: 0,
-            delta: { content: msg },
+            // "echokey": a server that repeats the key it was sent (a debugging proxy, a careless model server)
+            delta: { content: msg.includes('echokey') ? `${msg} ${String(req.headers.authorization)}` : msg },
             logprobs: { content: [{ token: 'msg', logprob: -0.2 }] },
             token_ids: [13],
           },

@@ -71,6 +71,40 @@ describe('configuration reaches the engine', () => {
     },
   );
 
+  test('a key an upstream echoes back is stored as received, but no view, export or AReaL export shows it', async () => {
+    const b = await startBench({ upstreamUrl: fake.url, upstreamKey: KEY, upstreamModel: 'fake-model' });
+    try {
+      const r = await b.proxy('POST', '/session/echo/turn', { message: 'please echokey' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const ep = b.wb.store.episodes.open('echo')!;
+      const call = b.wb.store.calls.list({ episodeId: ep.id })[0]!;
+      assert.ok(b.wb.store.calls.detail(call.id)!.rawResponse!.includes(KEY), 'stored bytes stay as received');
+      const api = createApiHandlers(b.wb);
+      const shown = JSON.stringify(await api['calls:get']({ callId: call.id, withRaw: true }));
+      assert.ok(!shown.includes(KEY), 'the view shows the key');
+      assert.match(shown, /\[redacted upstreamKey\]/);
+      await b.proxy('POST', '/session/echo/episode/end', {});
+      const areal = await request(
+        `${b.wb.recorder.origin}/export_trajectories`,
+        'POST',
+        { session_id: ep.id },
+        { authorization: `Bearer ${b.wb.adminKey}` },
+      );
+      assert.equal(areal.status, 200);
+      assert.ok(!JSON.stringify(areal.body).includes(KEY) && JSON.stringify(areal.body).includes('[redacted'));
+      await b.wb.stop();
+      const exported = spawnSync(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', b.dir], {
+        encoding: 'utf8',
+        env: { ...process.env, TRAJSCOPE_UPSTREAM_KEY: undefined },
+      });
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.ok(exported.stdout.includes('please echokey Bearer [redacted upstream'), exported.stdout.slice(0, 500));
+      assert.ok(!exported.stdout.includes(KEY));
+    } finally {
+      await b.stop();
+    }
+  });
+
   describe('Settings → Connections on a running engine', () => {
     let b: TestBench;
     const api = () => createApiHandlers(b.wb);

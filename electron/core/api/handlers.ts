@@ -20,7 +20,7 @@ export type ApiHandlers = {
 };
 
 export function createApiHandlers(wb: Workbench): ApiHandlers {
-  return {
+  const handlers: ApiHandlers = {
     ...configHandlers(wb),
     ...sessionHandlers(wb),
     ...recordHandlers(wb),
@@ -29,6 +29,12 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     ...rolloutHandlers(wb),
     ...labHandlers(wb),
   };
+  // no view shows a configured key, even where an upstream echoed it into what was recorded
+  const masked = Object.entries(handlers).map(([channel, handler]) => [
+    channel,
+    async (req: never) => wb.secretMask().value(await (handler as (r: never) => unknown)(req)),
+  ]);
+  return Object.fromEntries(masked) as ApiHandlers;
 }
 
 /** Validates a payload for a channel and runs its handler; errors name the bad field. */

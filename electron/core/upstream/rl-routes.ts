@@ -10,6 +10,7 @@ import { bearerToken, readBody, readJson, validate } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import { route, type Route } from '../http/server.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
+import type { SecretMask } from '../secret-mask.ts';
 import type { Store } from '../store/store.ts';
 
 export interface RlDeps {
@@ -26,6 +27,8 @@ export interface RlDeps {
   endEpisode(episodeId: string): Promise<void>;
   /** Stores an agent-side reward for one interaction (the reward rules live in one place). */
   giveReward(r: { episodeId: string; callId: string; value: number }): Reward;
+  /** The keys an export must not carry, though an upstream echoed them (secret-mask.ts). */
+  secretMask(): SecretMask;
 }
 
 type EpisodeFor = (
@@ -120,7 +123,7 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
       });
       const traj = stringTrajectory(store, ready, options);
       if (body.remove_session ?? true) store.episodes.markExported(ready);
-      return sendJson(res, 200, { traj });
+      return sendJson(res, 200, deps.secretMask().value({ traj }));
     }
     const body = validate(exportBodyV1, raw);
     const episode = store.episodes.get(body.session_id);
@@ -130,7 +133,7 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
       style: body.style ?? 'individual',
       dropRetryOrphans: body.drop_retry_orphans,
     };
-    sendJson(res, 200, { interactions: trajectories(store, episode.id, options) });
+    sendJson(res, 200, deps.secretMask().value({ interactions: trajectories(store, episode.id, options) }));
   };
 
   return [

@@ -5,6 +5,9 @@ import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { exportLines } from '../../core/export/jsonl.ts';
 import { writeLines } from '../../core/export/write.ts';
+import { loadConfig } from '../../core/config/cli.ts';
+import { SecretMask } from '../../core/secret-mask.ts';
+import type { Store } from '../../core/store/store.ts';
 import { openForReading } from './data.ts';
 
 export interface ExportArgs {
@@ -20,12 +23,11 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
   const store = openForReading(a.dataDir, 'trajscope export');
   try {
     const onSkip = (id: string, why: string) => process.stderr.write(`trajscope: export skipped call ${id}: ${why}\n`);
-    const lines = exportLines(store, {
-      episodes: a.episodes,
-      discount: a.discount,
-      includeFailed: a.includeFailed,
-      onSkip,
-    });
+    const mask = exportMask(store, a.dataDir);
+    const lines = masked(
+      exportLines(store, { episodes: a.episodes, discount: a.discount, includeFailed: a.includeFailed, onSkip }),
+      mask,
+    );
     if (!a.out) {
       await writeLines(lines, process.stdout).catch((err: NodeJS.ErrnoException) => {
         throw new Error(
@@ -48,4 +50,27 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+function* masked(lines: Iterable<string>, mask: SecretMask): Generator<string> {
+  for (const line of lines) yield mask.text(line);
+}
+
+/**
+ * The keys an export must not carry though an upstream echoed them: every stored connection's and
+ * the configured ones this command can see (env, --config file, saved settings of the data dir).
+ */
+function exportMask(store: Store, dataDir: string): SecretMask {
+  const secrets = store.upstreams.list().map((u) => ({ name: 'upstream key', value: u.apiKey }));
+  try {
+    const c = loadConfig({ flags: { dataDir } }).current;
+    secrets.push(
+      { name: 'upstreamKey', value: c.upstreamKey ?? '' },
+      { name: 'adminKey', value: c.adminKey ?? '' },
+      { name: 'arealRouterKey', value: c.arealRouterKey ?? '' },
+    );
+  } catch {
+    // a configuration this command cannot read (a key saved with the desktop's keychain) hides nothing
+  }
+  return new SecretMask(secrets);
 }
