@@ -32,9 +32,35 @@ function sessionKeyFor(store: Store, name: string): string {
   return key;
 }
 
-export function importTrajectories(parts: ImportParts, name: string, text: string, now = Date.now()): ImportResult {
-  const { store, events, externalTurns, analyzer } = parts;
+/** Told every PROGRESS_EVERY interactions how far an import is. */
+export const PROGRESS_EVERY = 1000;
+
+/**
+ * All or nothing: every record is checked first (parseExport throws ImportError naming the record
+ * and the field), then everything is written in one transaction.
+ */
+export function importTrajectories(
+  parts: ImportParts,
+  name: string,
+  text: string,
+  opts: { now?: number; onProgress?: (done: number, total: number) => void } = {},
+): ImportResult {
   const parsed = parseExport(text); // throws ImportError with a reason, before anything is stored
+  const result = parts.store.tx(() => write(parts, name, parsed, opts.now ?? Date.now(), opts.onProgress));
+  for (const id of result.episodes) parts.events.emit('episodes:changed', parts.store.episodes.get(id)!);
+  return result;
+}
+
+function write(
+  parts: ImportParts,
+  name: string,
+  parsed: ReturnType<typeof parseExport>,
+  now: number,
+  onProgress?: (done: number, total: number) => void,
+): ImportResult {
+  const { store, externalTurns, analyzer } = parts;
+  const total = parsed.episodes.reduce((n, e) => n + e.interactions.length, 0);
+  let count = 0;
   const sessionKey = sessionKeyFor(store, name);
   const alertsBefore = store.alerts.list({ sessionKey, limit: 1 }).items.length;
   let t = now;
@@ -94,18 +120,18 @@ export function importTrajectories(parts: ImportParts, name: string, text: strin
           source: 'api',
           rubric: 'imported',
         });
+      if (++count % PROGRESS_EVERY === 0) onProgress?.(count, total);
     }
     externalTurns.episodeEnded(episode.id, t);
     store.episodes.end(episode.id, t);
     episodes.push(store.episodes.get(episode.id)!);
   }
   store.sessions.markClosed(sessionKey, t);
-  for (const e of episodes) events.emit('episodes:changed', e);
   return {
     sessionKey,
     format: parsed.format,
     episodes: episodes.map((e) => e.id),
-    interactions: parsed.episodes.reduce((n, e) => n + e.interactions.length, 0),
+    interactions: total,
     alerts: store.alerts.list({ sessionKey, limit: 1000 }).items.length - alertsBefore,
   };
 }

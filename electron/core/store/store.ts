@@ -81,7 +81,13 @@ export class Store {
 
   /** Runs `fn` in one transaction: all of it commits, or none of it. */
   tx<T>(fn: () => T): T {
-    return this.#db.tx(fn);
+    try {
+      return this.#db.tx(fn);
+    } catch (err) {
+      // rolled back: rows the repositories cached while it ran may not exist
+      if (!this.#db.inTransaction) this.#forgetCaches();
+      throw err;
+    }
   }
 
   /** Marks work a previous process left half-done: running turns and unfinished calls fail. */

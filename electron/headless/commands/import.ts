@@ -25,7 +25,9 @@ export function importCommand(file: string, dataDir: string, json: boolean): voi
       externalTurns: new ExternalTurns(store, events),
       analyzer: new LeakAnalyzer(store, events),
     };
-    const r = importTrajectories(parts, file, text);
+    const r = importTrajectories(parts, file, text, {
+      onProgress: (done, total) => process.stderr.write(`importing: ${done} of ${total} interactions checked in…\n`),
+    });
     if (json) process.stdout.write(JSON.stringify(r) + '\n');
     else {
       process.stdout.write(
