@@ -28,7 +28,7 @@ const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
 
 /** The big data dir, written straight into the schema the store migrated (a generator, not a test). */
-function generate(dir: string): { seconds: number } {
+export function generate(dir: string): { seconds: number } {
   new Store(dir).close();
   const db = new DatabaseSync(join(dir, 'trajscope.sqlite'));
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');

@@ -145,6 +145,7 @@ export class Workbench {
       // the data dir's lock comes first: a second engine is refused before it touches anything
       this.store = new Store(c.dataDir, { startedBy: this.extras.startedBy });
       this.stops.push(() => this.store.close());
+      this.store.onDamaged((err) => this.warn(err.message));
       // what an earlier run (or a wider umask) left readable by others is narrowed to the user
       narrowTree(c.dataDir, ['logs', 'gateways']);
       this.store.recoverInterrupted();

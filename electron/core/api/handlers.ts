@@ -66,6 +66,7 @@ export async function invokeEnvelope(
     const result = await invokeChannel(handlers, channel, payload);
     // "saved" means committed: the answer waits for what the channel wrote (the hosts pass the store's)
     await settled().catch((err: Error) => {
+      if (err instanceof HttpError) throw err; // a full disk: 507, naming the data dir
       throw new HttpError(500, `${channel} could not be saved: ${err.message}`, 'storage_error');
     });
     return { ok: true, result };

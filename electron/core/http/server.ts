@@ -1,7 +1,7 @@
 // A loopback HTTP server with a route table, JSON errors and a stop that closes every connection.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpError, sendError } from './errors.ts';
+import { errorBody, HttpError, sendError } from './errors.ts';
 import { LOOPBACK_POLICY, type HttpPolicy } from './policy.ts';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
@@ -109,15 +109,43 @@ export class HttpService {
 
 /**
  * Delays the end of an answer until the writes made before it are committed (the store commits in
- * groups: store/db.ts). A streamed answer's chunks still flow as they come; only its end waits. If
- * the commit fails, the connection is reset rather than the answer completed.
+ * groups: store/db.ts). A streamed answer's chunks still flow as they come; only its end waits.
+ * The head of an answer written in one piece (writeHead, then end) waits with it: if the commit
+ * fails with an error of its own (the disk is full: 507), that error is the answer instead, so
+ * nothing is acknowledged that was not saved. A stream already under way is reset instead.
  */
 function holdEnd(res: ServerResponse, settled: () => Promise<void>): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let head: unknown[] | null = null;
+  const flushHead = () => {
+    const args = head;
+    head = null;
+    if (args) writeHead(...args);
+  };
+  res.writeHead = ((...args: unknown[]) => {
+    head = args;
+    return res;
+  }) as ServerResponse['writeHead'];
+  res.write = ((...args: unknown[]) => {
+    flushHead();
+    return write(...args);
+  }) as ServerResponse['write'];
   res.end = ((...args: unknown[]) => {
     settled().then(
-      () => end(...args),
+      () => {
+        flushHead();
+        end(...args);
+      },
       (err: Error) => {
+        if (head && err instanceof HttpError) {
+          head = null;
+          const text = JSON.stringify(errorBody(err.message, err.type));
+          writeHead(err.status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
+          end(text);
+          return;
+        }
         process.emitWarning(`trajscope: an answer was withheld: ${err.message}`);
         res.destroy(err);
       },

@@ -7,13 +7,20 @@
 // itself. Reads on this connection see what is written at once. Nothing may be acknowledged to
 // anyone outside the process before `durable()` resolves: the HTTP servers and the API hosts wait
 // for it before an answer completes, the recorder before it forwards a request.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { HttpError } from '../http/errors.ts';
 import { createPrivateFile, privateDir, privateFile } from '../private-fs.ts';
 import { Checkpointer } from './checkpointer.ts';
+import { checkInBackground, damaged, findings, StoreDamagedError, SYNC_CHECK_BYTES } from './integrity.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Row = Record<string, SQLInputValue>;
+
+/** SQLite's primary result codes for a damaged file and a full disk. */
+const SQLITE_CORRUPT = 11;
+const SQLITE_FULL = 13;
 
 /** Statements one group may hold before it commits at the next chance (a long synchronous loop). */
 const MAX_GROUP = 2000;
@@ -41,8 +48,11 @@ export class Db {
   /** Told when writes are lost (a group that could not commit): caches of what they wrote must go. */
   private readonly lostListeners: Array<() => void> = [];
 
-  /** `readOnly`: a second connection to a database the engine has opened (the analysis worker's). */
-  constructor(dataDir: string, opts: { readOnly?: boolean } = {}) {
+  /**
+   * `readOnly`: a second connection to a database the engine has opened (the analysis worker's).
+   * `integrity`: when the check at open runs (integrity.ts): before anything, on a worker, or by size.
+   */
+  constructor(dataDir: string, opts: { readOnly?: boolean; integrity?: 'sync' | 'background' | 'auto' } = {}) {
     this.path = join(dataDir, 'trajscope.sqlite');
     this.readOnly = opts.readOnly === true;
     if (opts.readOnly) {
@@ -53,7 +63,11 @@ export class Db {
     privateDir(dataDir);
     // created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode
     createPrivateFile(this.path);
-    this.db = new DatabaseSync(this.path);
+    try {
+      this.db = new DatabaseSync(this.path);
+    } catch (err) {
+      throw damaged(this.path, (err as Error).message);
+    }
     try {
       // WAL + synchronous=NORMAL: a commit survives the process being killed at any point
       // (tested with SIGKILL); only an OS crash or power loss can drop the last commits.
@@ -61,11 +75,41 @@ export class Db {
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
       );
       for (const f of [`${this.path}-wal`, `${this.path}-shm`]) privateFile(f); // left wider by an earlier run
+      this.checkIntegrity(opts.integrity ?? 'auto');
       this.migrate();
     } catch (err) {
       this.db.close();
+      if (err instanceof StoreDamagedError) throw err;
+      if (/malformed|not a database|corrupt/i.test((err as Error).message))
+        throw damaged(this.path, (err as Error).message);
       throw err;
     }
+  }
+
+  /** Damage found after the engine started (the check on a worker): every write is refused with it. */
+  private damage: StoreDamagedError | null = null;
+  private background: { stop(): void } | null = null;
+  private readonly damageListeners: Array<(err: StoreDamagedError) => void> = [];
+
+  private checkIntegrity(when: 'sync' | 'background' | 'auto'): void {
+    const big = statSync(this.path).size > SYNC_CHECK_BYTES;
+    if (when === 'sync' || (when === 'auto' && !big)) {
+      const detail = findings(this.db.prepare('PRAGMA quick_check(3)').all() as Array<{ quick_check: string }>);
+      if (detail !== null) throw damaged(this.path, detail);
+      return;
+    }
+    this.background = checkInBackground(this.path, (detail) => this.damaged(damaged(this.path, detail)));
+  }
+
+  private damaged(err: StoreDamagedError): void {
+    if (this.damage) return;
+    this.damage = err;
+    for (const fn of this.damageListeners) fn(err);
+  }
+
+  /** Runs `fn` once damage is found while the engine runs (a check on a worker, or a write that met it). */
+  onDamaged(fn: (err: StoreDamagedError) => void): void {
+    this.damageListeners.push(fn);
   }
 
   private migrate(): void {
@@ -122,7 +166,7 @@ export class Db {
       return { changes: Number(statement.run(...params).changes) };
     } catch (err) {
       this.checkGroup(err as Error);
-      throw err;
+      throw this.storageError(err);
     }
   }
 
@@ -134,7 +178,7 @@ export class Db {
       return statement.get(...params) as T | undefined;
     } catch (err) {
       this.checkGroup(err as Error);
-      throw err;
+      throw this.storageError(err);
     }
   }
 
@@ -175,7 +219,7 @@ export class Db {
       } else {
         this.checkGroup(err as Error);
       }
-      throw err;
+      throw this.storageError(err);
     } finally {
       this.depth--;
     }
@@ -193,6 +237,7 @@ export class Db {
 
   /** Opens the group transaction for a write, committing a full one first (only between transactions). */
   private write(): void {
+    if (this.damage) throw new HttpError(500, this.damage.message, 'storage_damaged');
     if (this.depth > 0) return;
     if (this.group && this.group.statements >= MAX_GROUP) this.commit();
     if (this.group) {
@@ -222,7 +267,8 @@ export class Db {
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       this.lost();
-      g.reject(new Error(`the database could not commit: ${(err as Error).message}`));
+      const e = this.storageError(err);
+      g.reject(e instanceof HttpError ? e : new Error(`the database could not commit: ${(err as Error).message}`));
     }
   }
 
@@ -248,7 +294,28 @@ export class Db {
     if (!g || this.db.isTransaction) return;
     this.group = null;
     this.lost();
-    g.reject(new Error(`the database rolled back uncommitted writes: ${err.message}`));
+    const e = this.storageError(err);
+    g.reject(e instanceof HttpError ? e : new Error(`the database rolled back uncommitted writes: ${err.message}`));
+  }
+
+  /**
+   * A full disk is the user's to fix, not an internal error: it becomes a 507 that names the data
+   * dir (the writes that met it are lost and were never acknowledged; the next ones succeed once
+   * there is room again). Anything else is passed on as it is.
+   */
+  private storageError(err: unknown): unknown {
+    const code = (err as { errcode?: number }).errcode;
+    if (code !== undefined && (code & 0xff) === SQLITE_CORRUPT) {
+      this.damaged(damaged(this.path, (err as Error).message));
+      return new HttpError(500, this.damage!.message, 'storage_damaged');
+    }
+    const full = code !== undefined && (code & 0xff) === SQLITE_FULL;
+    if (!full && !/database or disk is full/.test((err as Error)?.message ?? '')) return err;
+    return new HttpError(
+      507,
+      `the disk holding ${dirname(this.path)} is full: free some space there (nothing unsaved was acknowledged)`,
+      'storage_full',
+    );
   }
 
   private lost(): void {
@@ -257,6 +324,7 @@ export class Db {
 
   close(): void {
     if (!this.db.isOpen) return;
+    this.background?.stop();
     this.commit();
     this.checkpointer?.close();
     this.checkpointer = null;

@@ -39,7 +39,10 @@ export class Store {
    * it: nothing is touched). `readOnly`: a second connection, for reading only, needs no lock.
    * `startedBy` says how this engine was started, for the message a second one gets.
    */
-  constructor(dataDir: string, opts: { readOnly?: boolean; startedBy?: string } = {}) {
+  constructor(
+    dataDir: string,
+    opts: { readOnly?: boolean; startedBy?: string; integrity?: 'sync' | 'background' | 'auto' } = {},
+  ) {
     this.lock = opts.readOnly ? null : DataDirLock.acquire(dataDir, opts.startedBy);
     try {
       this.#db = new Db(dataDir, opts);
@@ -67,6 +70,11 @@ export class Store {
 
   get schemaVersion(): number {
     return this.#db.schemaVersion;
+  }
+
+  /** Runs `fn` once damage is found while the store is open (every write is refused from then on). */
+  onDamaged(fn: (err: Error) => void): void {
+    this.#db.onDamaged(fn);
   }
 
   /** Resolves once every write made so far is committed; rejects if it could not be. */
