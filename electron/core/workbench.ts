@@ -232,6 +232,7 @@ export class Workbench {
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
       secretMask: () => this.secretMask(),
+      isOwnServer: (url) => sameOrigin(url, this.recorder.origin) || sameOrigin(url, this.proxyUrl),
       hooks: {
         requestRecorded: (call, body) => this.analysis.analyzeCall(call, body),
         staleKey: (episodeId, sessionKey) => this.analysis.staleKey(episodeId, sessionKey),
@@ -503,16 +504,18 @@ export class Workbench {
   }
 }
 
-/** Whether two URLs name the same server (loopback names count as one). */
+/**
+ * Whether two URLs name the same server: every loopback name (localhost, 127.x.x.x, [::1]) and the
+ * any-address count as one host, since a server bound to one of them answers on the others too.
+ */
 function sameOrigin(a: string, b: string): boolean {
   const norm = (u: string) => {
-    try {
-      const url = new URL(u);
-      const host = url.hostname === 'localhost' || url.hostname === '[::1]' ? '127.0.0.1' : url.hostname;
-      return `${url.protocol}//${host}:${url.port}`;
-    } catch {
-      return u;
-    }
+    const url = URL.parse(u);
+    if (!url) return u;
+    const h = url.hostname;
+    const loopback = h === 'localhost' || h === '[::1]' || h === '[::]' || h === '0.0.0.0' || /^127\./.test(h);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return `${url.protocol}//${loopback ? '127.0.0.1' : h}:${port}`;
   };
   return norm(a) === norm(b);
 }

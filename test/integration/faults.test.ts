@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import { Store } from '../../electron/core/store/store.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost } from '../helpers/host.ts';
@@ -240,5 +241,27 @@ test('under load, SIGKILL right after answers: every acknowledged turn is on dis
     }
   } finally {
     dir.remove();
+  }
+});
+
+test('an upstream URL that points back at the engine itself is refused at once, not looped', async () => {
+  const b = await startBench();
+  try {
+    const api = createApiHandlers(b.wb);
+    const port = new URL(b.wb.recorder.url).port;
+    for (const [i, url] of [
+      `http://localhost:${port}/v1`,
+      `http://127.0.0.2:${port}/v1`,
+      `${b.wb.proxyUrl}/v1`,
+    ].entries()) {
+      await api['config:set']({ upstreamUrl: url, upstreamModel: 'm' });
+      const r = await b.proxy('POST', `/session/loop${i}/turn`, { message: 'hello' });
+      assert.equal(r.status, 502, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /508.*this engine's own server: its calls would loop back here/);
+      const ep = b.wb.store.episodes.open(`loop${i}`)!;
+      assert.equal(b.wb.store.calls.count({ episodeId: ep.id }), 0, `${url}: no call recorded, none forwarded`);
+    }
+  } finally {
+    await b.stop();
   }
 });

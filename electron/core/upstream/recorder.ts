@@ -12,7 +12,7 @@ import { exchange, type LocalHandler } from '../http/local.ts';
 import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
 import { DISCARD, type Sink } from '../http/sink.ts';
-import type { Forwarder } from '../openai/forward.ts';
+import type { Forwarder, UpstreamTarget } from '../openai/forward.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { UpstreamDirectory } from './connections.ts';
@@ -44,6 +44,8 @@ export interface RecorderDeps extends RlDeps {
    */
   attributeCall(episode: KeyInfo, messages: ChatMessage[]): string | null;
   hooks: RecorderHooks;
+  /** Whether a URL names one of this engine's own servers (the recorder, the DataProxy): a loop. */
+  isOwnServer?(url: string): boolean;
   /** The open episode of AReaL's human-in-the-loop session (calls with the admin key), opened on demand. */
   hitlEpisode(): Promise<Episode>;
   warn(message: string): void;
@@ -126,7 +128,7 @@ export class UpstreamRecorder {
 
   private async models(req: WithHeaders, res: Sink): Promise<void> {
     const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
-    const up = await this.deps.forwarder.request(this.deps.upstreams.target(ep.upstream_id), 'GET', '/models', null);
+    const up = await this.deps.forwarder.request(this.target(ep.upstream_id), 'GET', '/models', null);
     const text = await up.body.text();
     res.writeHead(up.statusCode, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
     res.end(text);
@@ -176,6 +178,7 @@ export class UpstreamRecorder {
     }
 
     const { store, events } = this.deps;
+    const target = this.target(ep.upstream_id); // refused before anything is recorded
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (!SKIP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -194,7 +197,24 @@ export class UpstreamRecorder {
     this.deps.hooks.requestRecorded?.(call, bytes);
 
     const streaming = (body as { stream?: unknown }).stream === true;
-    await this.relay.relay(call, this.deps.upstreams.target(ep.upstream_id), bytes, streaming, res, abort);
+    await this.relay.relay(call, target, bytes, streaming, res, abort);
+  }
+
+  /**
+   * Where an episode's calls go: refused (508) when that is this engine itself — the recorder would
+   * record its own forwarded call, forward it again, and so on until every turn timed out.
+   */
+  private target(upstreamId: string | null): UpstreamTarget {
+    const target = this.deps.upstreams.target(upstreamId);
+    if (this.deps.isOwnServer?.(target.baseUrl)) {
+      throw new HttpError(
+        508,
+        `the upstream ${target.baseUrl} is this engine's own server: its calls would loop back here; ` +
+          'point upstreamUrl at your model server',
+        'upstream_loop',
+      );
+    }
+    return target;
   }
 
   /**
@@ -207,6 +227,7 @@ export class UpstreamRecorder {
     upstream: { id: string | null; label: string },
   ): Promise<UpstreamCall> {
     const parsed = parseJson(body) as { stream?: unknown };
+    const target = this.target(upstream.id);
     const call = this.deps.store.calls.insert({
       upstreamKey: original.upstreamKey,
       sessionKey: original.sessionKey,
@@ -222,7 +243,7 @@ export class UpstreamRecorder {
     try {
       await this.relay.relay(
         call,
-        this.deps.upstreams.target(upstream.id),
+        target,
         body,
         parsed.stream === true,
         DISCARD,
