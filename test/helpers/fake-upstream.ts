@@ -95,6 +95,18 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
       res.end(`data: ${JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: 'half' } }] })}\n\n`);
       return;
     }
+    if (msg.includes('badutf8') || msg.includes('lonesurrogate')) {
+      // text that is not text: raw bytes that are not UTF-8, or half a UTF-16 character escaped in JSON
+      const piece = msg.includes('badutf8') ? 'caf\u00e9 ' : 'half \\ud800 ';
+      const head = `data: {"id":"u","choices":[{"index":0,"delta":{"content":"${piece}`;
+      res.write(
+        Buffer.concat([Buffer.from(head), msg.includes('badutf8') ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0)]),
+      );
+      res.write('"}}]}\n\n');
+      res.write(`data: ${JSON.stringify({ id: 'u', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+      res.end('data: [DONE]\n\n');
+      return;
+    }
     const frame = (o: unknown) => `data:${JSON.stringify(o)}\n\n`; // no space after "data:" on purpose
     res.write(
       frame({

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -55,6 +56,41 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
     void (await failingTurn('garbled', 'garble it', 502, /malformed|no valid chunk/)));
   test('stream cut short → 502', async () =>
     void (await failingTurn('trunc', 'truncate it', 502, /before .*complete/)));
+
+  test('a reply that is not text (bad UTF-8, a lone surrogate) is marked malformed, not exported as complete', async () => {
+    for (const [session, pattern] of [
+      ['badutf8', /not valid UTF-8/],
+      ['lonesurrogate', /lone UTF-16 surrogate/],
+    ] as const) {
+      const r = await b.proxy('POST', `/session/${session}/turn`, { message: `send ${session}` });
+      assert.equal(r.status, 200, 'the agent still gets its answer');
+      const ep = b.wb.store.episodes.open(session)!;
+      const call = b.wb.store.calls.list({ episodeId: ep.id }).at(-1)!;
+      assert.equal(call.outcome, 'malformed', session);
+      assert.match(call.error!, pattern);
+    }
+  });
+
+  test('a lone surrogate the agent sent is exported as U+FFFD on a line jq reads, marked repaired', async () => {
+    const r = await b.proxy('POST', '/session/surrogate/turn', { message: 'half a character: \ud800 here' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    b.wb.store.commit();
+    const ep = b.wb.store.episodes.open('surrogate')!;
+    const out = spawnSync(
+      process.execPath,
+      // the fake model echoes the half character back, so its reply is malformed: written with --include-failed
+      ['electron/headless/cli.ts', 'export', '--data-dir', b.dir, '--episodes', ep.id, '--include-failed'],
+      { encoding: 'utf8' },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    const jq = spawnSync('jq', ['-c', '.'], { input: out.stdout, encoding: 'utf8' });
+    assert.equal(jq.status, 0, jq.stderr);
+    const row = JSON.parse(out.stdout);
+    assert.equal(row.text_repaired, true);
+    assert.equal(row.request.messages.at(-1).content, 'half a character: \ufffd here');
+    assert.equal(row.outcome, 'malformed');
+    assert.match(row.response.content, /\ufffd/);
+  });
 
   test('upstream down → 502', async () => {
     const port = await new Promise<number>((resolve) => {

@@ -4,6 +4,7 @@
 // with their outcome and no reward, never as good samples.
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
+import { wellFormedJson } from './well-formed.ts';
 import { discountFor, trainingCalls } from './trajectories.ts';
 
 export interface ExportOptions {
@@ -36,7 +37,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
       const reward = rewards.get(c.id);
       let line: string;
       try {
-        line = JSON.stringify({
+        const row = {
           episode_id: ep.id,
           session_key: ep.sessionKey,
           task_id: ep.taskId,
@@ -59,7 +60,10 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
           rubric: reward?.rubric ?? null,
           created_at: new Date(c.startedAt).toISOString(),
           outcome: c.outcome,
-        });
+        };
+        const json = wellFormedJson(row);
+        // a lone surrogate was replaced by U+FFFD so that every JSON reader takes the line (well-formed.ts)
+        line = json.repaired ? wellFormedJson({ ...row, text_repaired: true }).text : json.text;
       } catch (err) {
         // only data recorded before bodies were depth-checked can get here
         opts.onSkip?.(c.id, (err as Error).message);

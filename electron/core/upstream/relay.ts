@@ -1,6 +1,7 @@
 // Forwarding one recorded call upstream and recording how it ended: the answer passes through to
 // the caller (chunk by chunk for a stream, reassembled on the way) or, for a fork, only into the
 // record. Calls in flight are known by episode, so closing a session can cancel its calls.
+import { isUtf8 } from 'node:buffer';
 import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import { HttpError } from '../http/errors.ts';
@@ -79,7 +80,10 @@ export class CallRelay {
         await this.passStream(call, up.body, sink, firstByteAt, abort.signal, new URL(target.baseUrl).origin);
         return;
       }
-      const text = await up.body.text();
+      const parts: Buffer[] = [];
+      for await (const chunk of up.body) parts.push(chunk);
+      const answer = Buffer.concat(parts);
+      const text = answer.toString('utf8');
       const acc = new ChatAccumulator();
       let readable = true;
       try {
@@ -92,7 +96,7 @@ export class CallRelay {
         ? 'upstream sent a body that is not JSON'
         : streaming
           ? 'upstream answered a streaming request with a plain JSON body'
-          : null;
+          : notText(isUtf8(answer), acc);
       const response = readable ? acc.summary(false) : null;
       finish({
         status: 200,
@@ -127,7 +131,20 @@ export class CallRelay {
     const parser = new SseParser(this.#deps.sseLineLimit);
     const acc = new ChatAccumulator();
     const raw: string[] = [];
-    const decoder = new TextDecoder();
+    // strict until the first invalid byte, then lenient: a valid stream pays for one decoding only
+    let decoder = new TextDecoder('utf-8', { fatal: true });
+    let validUtf8 = true;
+    const decodeRaw = (chunk: Buffer): string => {
+      if (validUtf8) {
+        try {
+          return decoder.decode(chunk, { stream: true });
+        } catch {
+          validUtf8 = false;
+          decoder = new TextDecoder();
+        }
+      }
+      return decoder.decode(chunk, { stream: true });
+    };
     let ended: { outcome: CallOutcome; error: string | null; status: number | null } = {
       outcome: 'complete',
       error: null,
@@ -135,7 +152,7 @@ export class CallRelay {
     };
     try {
       for await (const chunk of body) {
-        raw.push(decoder.decode(chunk, { stream: true }));
+        raw.push(decodeRaw(chunk));
         for (const ev of parser.push(chunk)) acc.pushData(ev.data);
         res.write(chunk);
       }
@@ -145,6 +162,10 @@ export class CallRelay {
         ended = { outcome: 'malformed', error: 'upstream stream held no valid chunk', status: 200 };
       else if (!acc.complete)
         ended = { outcome: 'truncated', error: 'upstream stream ended before it was complete', status: 200 };
+      else {
+        const bad = notText(validUtf8, acc);
+        if (bad) ended = { outcome: 'malformed', error: bad, status: 200 };
+      }
     } catch (err) {
       const e = err instanceof SseLineTooLong ? tooLarge(origin, err.limit, 'line') : toHttpError(err, origin);
       const f = failure(e, signal);
@@ -164,6 +185,18 @@ export class CallRelay {
     this.#deps.events.emit('calls:recorded', done);
     if (!done.forkOf) this.#deps.callFinished?.(done); // a fork is nobody's turn
   }
+}
+
+/**
+ * Why a reply that arrived whole is not text a trainer can use: bytes that are not UTF-8 (shown as
+ * U+FFFD) or a lone UTF-16 surrogate in its JSON. Such a call is `malformed`: kept for inspection,
+ * never exported as training data (docs/security.md).
+ */
+function notText(validUtf8: boolean, acc: ChatAccumulator): string | null {
+  if (!validUtf8) return 'the reply was not valid UTF-8 (invalid bytes are shown as U+FFFD)';
+  const texts = [acc.text, acc.reasoning, ...acc.toolCalls.flatMap((c) => [c.name, c.arguments])];
+  if (!texts.every((t) => t.isWellFormed())) return 'the reply holds a lone UTF-16 surrogate (half a character)';
+  return null;
 }
 
 /** How a call that failed in transport ended: cancelled by its caller, too slow, unreachable, or broken. */

@@ -10,6 +10,7 @@ import { bearerToken, readBody, readJson, validate } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import { route, type Route } from '../http/server.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
+import { wellFormedJson } from '../export/well-formed.ts';
 import type { SecretMask } from '../secret-mask.ts';
 import type { Store } from '../store/store.ts';
 
@@ -123,7 +124,7 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
       });
       const traj = stringTrajectory(store, ready, options);
       if (body.remove_session ?? true) store.episodes.markExported(ready);
-      return sendJson(res, 200, deps.secretMask().value({ traj }));
+      return sendExport(res, deps.secretMask().value({ traj }));
     }
     const body = validate(exportBodyV1, raw);
     const episode = store.episodes.get(body.session_id);
@@ -133,7 +134,7 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
       style: body.style ?? 'individual',
       dropRetryOrphans: body.drop_retry_orphans,
     };
-    sendJson(res, 200, deps.secretMask().value({ interactions: trajectories(store, episode.id, options) }));
+    sendExport(res, deps.secretMask().value({ interactions: trajectories(store, episode.id, options) }));
   };
 
   return [
@@ -142,4 +143,16 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
     route('POST', '/rl/end_session', end),
     route('POST', '/export_trajectories', exportTrajectories),
   ];
+}
+
+/** An export answer that every JSON reader takes: lone surrogates replaced (export/well-formed.ts). */
+function sendExport(res: ServerResponse, body: unknown): void {
+  const { text } = wellFormedJson(body);
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(text);
 }
