@@ -35,7 +35,8 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2048)
   .refine((u) => !URL_CREDENTIALS.test(u), {
-    error: 'credentials in a URL (user:password@) are refused: they would be shown and stored; put the key in upstreamKey',
+    error:
+      'credentials in a URL (user:password@) are refused: they would be shown and stored; put the key in upstreamKey',
   });
 const secret = z.string().min(1).max(4096);
 const jsonObject = z.record(z.string(), z.unknown());

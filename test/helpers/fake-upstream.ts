@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 export interface FakeUpstream {
   url: string;
   requests: Array<{ headers: Record<string, unknown>; body: string }>;
-  /** Answers that would never end on their own ("endless", "hugeerror", "longline"): bytes sent, and when the reader hung up. */
+  /** Answers that never end on their own ("endless", "hugeerror", "longline"): bytes sent, when the reader hung up. */
   floods: Array<{ msg: string; bytes: number; closedAt: number | null }>;
   /** Responses held open by "hang"; released on stop. */
   stop(): Promise<void>;

@@ -47,7 +47,9 @@ test('with stdout and stderr closed by their reader, warnings do not kill the en
       'the rollouts failed',
       async () => {
         const g = await invoke('groups:get', { groupId: started.body.result.groupId });
-        return g.body.result.rollouts?.every?.((r: { turns: { status: string }[] }) => r.turns?.[0]?.status === 'failed');
+        return g.body.result.rollouts?.every?.(
+          (r: { turns: { status: string }[] }) => r.turns?.[0]?.status === 'failed',
+        );
       },
       30_000,
     );

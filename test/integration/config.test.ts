@@ -71,7 +71,7 @@ describe('configuration reaches the engine', () => {
     },
   );
 
-  test('a key an upstream echoes back is stored as received, but no view, export or AReaL export shows it', async () => {
+  test('a key an upstream echoes back is stored as received; no view, export or AReaL export shows it', async () => {
     const b = await startBench({ upstreamUrl: fake.url, upstreamKey: KEY, upstreamModel: 'fake-model' });
     try {
       const r = await b.proxy('POST', '/session/echo/turn', { message: 'please echokey' });

@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import { Store } from '../../electron/core/store/store.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost } from '../helpers/host.ts';
@@ -57,7 +56,7 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
   test('stream cut short → 502', async () =>
     void (await failingTurn('trunc', 'truncate it', 502, /before .*complete/)));
 
-  test('a reply that is not text (bad UTF-8, a lone surrogate) is marked malformed, not exported as complete', async () => {
+  test('a reply that is not text (bad UTF-8, a lone surrogate) is marked malformed, never complete', async () => {
     for (const [session, pattern] of [
       ['badutf8', /not valid UTF-8/],
       ['lonesurrogate', /lone UTF-16 surrogate/],
@@ -120,53 +119,6 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
     );
     assert.equal(r.status, 502);
     assert.notEqual(snapshot(b.wb), before, 'the failed turn itself is recorded');
-  });
-});
-
-describe('an upstream that never stops talking cannot take the engine down: answers are cut at their limit', () => {
-  let b: TestBench;
-  let fake: FakeUpstream;
-  const limit = 2 * 1024 * 1024;
-  before(async () => {
-    fake = await startFakeUpstream();
-    b = await startBench({
-      upstreamUrl: fake.url,
-      upstreamModel: 'fake-model',
-      responseLimit: limit,
-      sseLineLimit: 1024 * 1024,
-    });
-  });
-  after(async () => {
-    await b.stop();
-    await fake.stop();
-  });
-
-  const cases = [
-    { msg: 'an endless stream', pattern: /an answer over 2 MiB \(responseLimit\): the call was cut off/ },
-    { msg: 'a hugeerror body', pattern: /an answer over 2 MiB \(responseLimit\)/ },
-    { msg: 'one longline of a stream', pattern: /a stream line over 1 MiB \(sseLineLimit\)/ },
-  ];
-  for (const c of cases) {
-    test(`${c.msg}: the call ends 'too_large' at once, the turn answers, the upstream is hung up on`, async () => {
-      const session = c.msg.replace(/\W+/g, '-');
-      const r = await b.proxy('POST', `/session/${session}/turn`, { message: c.msg });
-      assert.equal(r.status, 502, JSON.stringify(r.body).slice(0, 300));
-      assert.match(r.body.error.message, c.pattern);
-      const ep = b.wb.store.episodes.open(session)!;
-      const call = b.wb.store.calls.list({ episodeId: ep.id }).at(-1)!;
-      assert.equal(call.outcome, 'too_large');
-      assert.ok(call.endedAt !== null);
-      assert.match(call.error!, c.pattern);
-      const flood = fake.floods.find((f) => f.msg === c.msg)!;
-      await until('the upstream is hung up on', () => flood.closedAt !== null, 10_000);
-      // what the server managed to write before the hang-up: the limit plus socket buffers, not 256 MiB
-      assert.ok(flood.bytes < limit * 8, `${flood.bytes} bytes were sent`);
-    });
-  }
-
-  test('the engine still answers a normal turn after the floods', async () => {
-    const r = await b.proxy('POST', '/session/after-floods/turn', { message: 'hello' });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
   });
 });
 
@@ -277,27 +229,5 @@ test('under load, SIGKILL right after answers: every acknowledged turn is on dis
     }
   } finally {
     dir.remove();
-  }
-});
-
-test('an upstream URL that points back at the engine itself is refused at once, not looped', async () => {
-  const b = await startBench();
-  try {
-    const api = createApiHandlers(b.wb);
-    const port = new URL(b.wb.recorder.url).port;
-    for (const [i, url] of [
-      `http://localhost:${port}/v1`,
-      `http://127.0.0.2:${port}/v1`,
-      `${b.wb.proxyUrl}/v1`,
-    ].entries()) {
-      await api['config:set']({ upstreamUrl: url, upstreamModel: 'm' });
-      const r = await b.proxy('POST', `/session/loop${i}/turn`, { message: 'hello' });
-      assert.equal(r.status, 502, JSON.stringify(r.body));
-      assert.match(r.body.error.message, /508.*this engine's own server: its calls would loop back here/);
-      const ep = b.wb.store.episodes.open(`loop${i}`)!;
-      assert.equal(b.wb.store.calls.count({ episodeId: ep.id }), 0, `${url}: no call recorded, none forwarded`);
-    }
-  } finally {
-    await b.stop();
   }
 });

@@ -100,7 +100,10 @@ describe('one engine per data dir', () => {
     const now = snapshot();
     assert.equal(now.episode?.endedAt, null);
     assert.equal(now.turns.length, 4);
-    assert.ok(now.turns.every((t) => t.endsWith(':ok')), now.turns.join());
+    assert.ok(
+      now.turns.every((t) => t.endsWith(':ok')),
+      now.turns.join(),
+    );
   });
 
   test('the holder killed with SIGKILL leaves no stale lock: the next engine starts and takes over', async () => {
@@ -135,7 +138,7 @@ describe('the data dir lock', () => {
     }
   });
 
-  test('a planted runtime.json symlink is replaced, never followed; a foreign runtime.json is not removed', async () => {
+  test('a planted runtime.json symlink is replaced, never followed; a foreign runtime.json stays', async () => {
     const dir = tempDir();
     const { symlinkSync, lstatSync, existsSync } = await import('node:fs');
     try {

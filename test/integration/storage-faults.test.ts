@@ -62,7 +62,7 @@ test(
     }
   },
 );
-test('a damaged database is found at open: one clear line naming the file and what to do, nothing started', async () => {
+test('a damaged database is found at open: one line naming the file and what to do, nothing started', async () => {
   const dir = tempDir();
   try {
     const b = await startBench({ dataDir: dir.path });
@@ -99,7 +99,7 @@ test('a damaged database is found at open: one clear line naming the file and wh
   }
 });
 
-test('a large database is checked on a worker while the engine runs: damage found there refuses every write, clearly', async () => {
+test('a large database is checked on a worker as the engine runs: damage found refuses every write', async () => {
   const dir = tempDir();
   try {
     const b = await startBench({ dataDir: dir.path });

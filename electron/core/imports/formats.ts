@@ -54,7 +54,11 @@ function toolCalls(v: unknown, where: string): ImportedInteraction['toolCalls'] 
     const args = fn.arguments ?? '';
     if (typeof args !== 'string' && !isObj(args))
       throw new ImportError(`${at}.arguments must be a JSON string or an object (got ${kind(args)})`);
-    return { id: String(c.id ?? `call_${i}`), name: fn.name, arguments: typeof args === 'string' ? args : JSON.stringify(args) };
+    return {
+      id: String(c.id ?? `call_${i}`),
+      name: fn.name,
+      arguments: typeof args === 'string' ? args : JSON.stringify(args),
+    };
   });
 }
 
@@ -78,7 +82,8 @@ function messagesOf(v: unknown, where: string): unknown[] {
   v.forEach((m, i) => {
     const at = `${where}: messages[${i}]`;
     if (!isObj(m)) throw new ImportError(`${at} must be an object (got ${kind(m)})`);
-    if (typeof m.role !== 'string' || !m.role) throw new ImportError(`${at}.role must be a string (got ${kind(m.role)})`);
+    if (typeof m.role !== 'string' || !m.role)
+      throw new ImportError(`${at}.role must be a string (got ${kind(m.role)})`);
     const c = m.content;
     if (c !== undefined && c !== null && typeof c !== 'string' && !(Array.isArray(c) && c.every(isObj)))
       throw new ImportError(`${at}.content must be a string or a list of parts (got ${kind(c)})`);

@@ -164,7 +164,8 @@ function bounded(body: AnswerBody, limit: number, origin: string): AnswerBody {
 /** The error of an answer (or one line of a stream) past its limit, naming the setting that sets it. */
 export function tooLarge(origin: string, limit: number, part: 'answer' | 'line' = 'answer'): HttpError {
   const size = limit % 1048576 === 0 ? `${limit / 1048576} MiB` : `${limit} bytes`;
-  const what = part === 'answer' ? `an answer over ${size} (responseLimit)` : `a stream line over ${size} (sseLineLimit)`;
+  const what =
+    part === 'answer' ? `an answer over ${size} (responseLimit)` : `a stream line over ${size} (sseLineLimit)`;
   return new HttpError(502, `upstream ${origin} sent ${what}: the call was cut off there`, TOO_LARGE);
 }
 

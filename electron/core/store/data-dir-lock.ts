@@ -129,11 +129,7 @@ export class DataDirLock {
     const file = join(this.dataDir, RUNTIME_FILE);
     const tmp = `${file}.${process.pid}.tmp`;
     rmSync(tmp, { force: true });
-    const fd = openSync(
-      tmp,
-      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-      0o600,
-    );
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       writeSync(fd, JSON.stringify(this.record, null, 2) + '\n');
     } finally {

@@ -7,20 +7,15 @@
 // itself. Reads on this connection see what is written at once. Nothing may be acknowledged to
 // anyone outside the process before `durable()` resolves: the HTTP servers and the API hosts wait
 // for it before an answer completes, the recorder before it forwards a request.
-import { dirname, join } from 'node:path';
-import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { HttpError } from '../http/errors.ts';
 import { createPrivateFile, privateDir, privateFile } from '../private-fs.ts';
 import { Checkpointer } from './checkpointer.ts';
-import { checkInBackground, damaged, findings, StoreDamagedError, SYNC_CHECK_BYTES } from './integrity.ts';
+import { checkAtOpen, damaged, storageFault, StoreDamagedError } from './faults.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Row = Record<string, SQLInputValue>;
-
-/** SQLite's primary result codes for a damaged file and a full disk. */
-const SQLITE_CORRUPT = 11;
-const SQLITE_FULL = 13;
 
 /** Statements one group may hold before it commits at the next chance (a long synchronous loop). */
 const MAX_GROUP = 2000;
@@ -63,11 +58,7 @@ export class Db {
     privateDir(dataDir);
     // created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode
     createPrivateFile(this.path);
-    try {
-      this.db = new DatabaseSync(this.path);
-    } catch (err) {
-      throw damaged(this.path, (err as Error).message);
-    }
+    this.db = new DatabaseSync(this.path); // opens lazily: a damaged file shows at the first statement
     try {
       // WAL + synchronous=NORMAL: a commit survives the process being killed at any point
       // (tested with SIGKILL); only an OS crash or power loss can drop the last commits.
@@ -75,7 +66,7 @@ export class Db {
         'PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;',
       );
       for (const f of [`${this.path}-wal`, `${this.path}-shm`]) privateFile(f); // left wider by an earlier run
-      this.checkIntegrity(opts.integrity ?? 'auto');
+      this.background = checkAtOpen(this.db, this.path, opts.integrity ?? 'auto', (e) => this.damaged(e));
       this.migrate();
     } catch (err) {
       this.db.close();
@@ -86,30 +77,14 @@ export class Db {
     }
   }
 
-  /** Damage found after the engine started (the check on a worker): every write is refused with it. */
+  /** Damage found after the engine started (the check on a worker, a write that met it): writes are refused. */
   private damage: StoreDamagedError | null = null;
   private background: { stop(): void } | null = null;
-  private readonly damageListeners: Array<(err: StoreDamagedError) => void> = [];
-
-  private checkIntegrity(when: 'sync' | 'background' | 'auto'): void {
-    const big = statSync(this.path).size > SYNC_CHECK_BYTES;
-    if (when === 'sync' || (when === 'auto' && !big)) {
-      const detail = findings(this.db.prepare('PRAGMA quick_check(3)').all() as Array<{ quick_check: string }>);
-      if (detail !== null) throw damaged(this.path, detail);
-      return;
-    }
-    this.background = checkInBackground(this.path, (detail) => this.damaged(damaged(this.path, detail)));
-  }
+  /** Told once when damage is found while the store is open. */
+  onDamaged: (err: StoreDamagedError) => void = () => {};
 
   private damaged(err: StoreDamagedError): void {
-    if (this.damage) return;
-    this.damage = err;
-    for (const fn of this.damageListeners) fn(err);
-  }
-
-  /** Runs `fn` once damage is found while the engine runs (a check on a worker, or a write that met it). */
-  onDamaged(fn: (err: StoreDamagedError) => void): void {
-    this.damageListeners.push(fn);
+    if (!this.damage) this.onDamaged((this.damage = err));
   }
 
   private migrate(): void {
@@ -298,24 +273,11 @@ export class Db {
     g.reject(e instanceof HttpError ? e : new Error(`the database rolled back uncommitted writes: ${err.message}`));
   }
 
-  /**
-   * A full disk is the user's to fix, not an internal error: it becomes a 507 that names the data
-   * dir (the writes that met it are lost and were never acknowledged; the next ones succeed once
-   * there is room again). Anything else is passed on as it is.
-   */
+  /** A full disk or a damaged file as the clear error it is (faults.ts); anything else as it is. */
   private storageError(err: unknown): unknown {
-    const code = (err as { errcode?: number }).errcode;
-    if (code !== undefined && (code & 0xff) === SQLITE_CORRUPT) {
-      this.damaged(damaged(this.path, (err as Error).message));
-      return new HttpError(500, this.damage!.message, 'storage_damaged');
-    }
-    const full = code !== undefined && (code & 0xff) === SQLITE_FULL;
-    if (!full && !/database or disk is full/.test((err as Error)?.message ?? '')) return err;
-    return new HttpError(
-      507,
-      `the disk holding ${dirname(this.path)} is full: free some space there (nothing unsaved was acknowledged)`,
-      'storage_full',
-    );
+    const fault = storageFault(err, this.path);
+    if (fault?.type === 'storage_damaged') this.damaged(damaged(this.path, (err as Error).message));
+    return fault ?? err;
   }
 
   private lost(): void {

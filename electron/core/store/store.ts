@@ -74,7 +74,7 @@ export class Store {
 
   /** Runs `fn` once damage is found while the store is open (every write is refused from then on). */
   onDamaged(fn: (err: Error) => void): void {
-    this.#db.onDamaged(fn);
+    this.#db.onDamaged = fn;
   }
 
   /** Resolves once every write made so far is committed; rejects if it could not be. */

@@ -241,14 +241,7 @@ export class UpstreamRecorder {
     });
     this.deps.events.emit('calls:recorded', call);
     try {
-      await this.relay.relay(
-        call,
-        target,
-        body,
-        parsed.stream === true,
-        DISCARD,
-        new AbortController(),
-      );
+      await this.relay.relay(call, target, body, parsed.stream === true, DISCARD, new AbortController());
     } catch {
       /* the outcome is in the fork's record: a failed fork is still a fork */
     }
