@@ -8,6 +8,7 @@ import { benchGroups } from './groups.ts';
 import { benchShared } from './shared.ts';
 import { benchStore } from './store.ts';
 import { benchAreal } from './areal.ts';
+import { benchMemory } from './memory.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<string>> = {
   shared: benchShared,
   store: benchStore,
   areal: benchAreal,
+  memory: benchMemory,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

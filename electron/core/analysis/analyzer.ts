@@ -115,9 +115,10 @@ export class LeakAnalyzer {
    */
   private retry(p: SessionPrints, call: CallRef, messages: unknown[]): Finding | null {
     const key = createHash('sha1').update(JSON.stringify(messages)).digest('base64'); // bodies can be MBs
-    const requests = p.requests(call.episodeId);
+    const requests = p.requests(call.episodeId, this.indexOf(call.episodeId));
     const earlier = requests.get(key);
     requests.set(key, call.id);
+    if (!earlier) p.requestAdded();
     if (!earlier) return null;
     const first = this.store.calls.get(earlier);
     if (!first || (first.outcome !== null && first.outcome !== 'complete')) return null; // a retry of a failure
@@ -179,7 +180,7 @@ export class LeakAnalyzer {
     const out: Array<Alert | null> = [];
     const parsed = parsePrompt(body.messages);
     const p = this.memory.prints(call.sessionKey);
-    const episode = p.episode(call.episodeId, this.indexOf(call.episodeId));
+    const episodeIndex = p.episodeIndex(call.episodeId, this.indexOf(call.episodeId));
 
     if (call.outsideTurn) {
       out.push(
@@ -227,24 +228,19 @@ export class LeakAnalyzer {
           ),
         ),
       );
-      out.push(this.report(where, historyNotReset(prior, turn, episode.index)));
+      out.push(this.report(where, historyNotReset(prior, turn, episodeIndex)));
     }
     out.push(this.report(where, this.retry(p, call, body.messages)));
 
     const system = p.shingles(parsed.system);
     p.baseline ??= new Set(system.starts.keys());
-    if (!p.systemByEpisode.has(call.episodeId)) {
-      const previous = [...p.systemByEpisode.entries()].at(-1);
+    if (p.firstCall(call.episodeId, this.indexOf(call.episodeId))) {
+      const previous = p.lastSystem;
       if (previous) {
-        const drift = systemPromptDrift(
-          { episodeId: previous[0], system: previous[1] },
-          parsed.system,
-          call.episodeId,
-          episode.index,
-        );
+        const drift = systemPromptDrift(previous, parsed.system, call.episodeId, episodeIndex);
         out.push(this.report(where, drift));
       }
-      p.systemByEpisode.set(call.episodeId, parsed.system);
+      p.lastSystem = { episodeId: call.episodeId, system: parsed.system };
     }
 
     // A prior message equal to one the DataProxy replayed is the episode's own and is skipped whole.
@@ -259,7 +255,7 @@ export class LeakAnalyzer {
     if (unexplained.length > 0 || systemNew) {
       const findings = crossEpisode(p, {
         episodeId: call.episodeId,
-        episodeIndex: episode.index,
+        episodeIndex,
         system,
         unexplained: unexplainedShingles,
         own,
@@ -269,12 +265,11 @@ export class LeakAnalyzer {
     }
     // another session's content: checked in the whole system prompt too (a shared workspace file
     // is there from the first call, so it is in the baseline)
-    const ownEpisodes = [...p.episodes.values()];
     const findings = crossSession(this.memory.contentIndex(), {
       sessionKey: call.sessionKey,
       system,
       unexplained: unexplainedShingles,
-      isOwn: (h) => own.has(h) || ownEpisodes.some((e) => e.shingles.has(h)),
+      isOwn: (h) => own.has(h) || p.ownerOf(h) !== undefined,
       baselineOf: (k) => this.memory.baselineOf(k),
       scope: call.turnId ?? call.id,
     });

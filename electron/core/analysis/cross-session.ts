@@ -39,6 +39,10 @@ export class ContentIndex {
     }
   }
 
+  get size(): number {
+    return this.#owner.size;
+  }
+
   sourceOf(hash: number): Source | undefined {
     return this.#owner.get(hash);
   }

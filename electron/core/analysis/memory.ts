@@ -1,34 +1,59 @@
-// What the detectors remember between calls: each session's fingerprints (its episodes' content,
+// What the detectors remember between calls: each session's fingerprints (what its episodes said,
 // its static system prompt), every session's content for cross-session matching, and — for an
 // analyzer reading a store that another connection writes (the worker's) — episode histories as
-// learnt from finished turns. Bounded for runs of a million calls: the least recently analyzed
-// sessions are let go and rebuilt from the store if they come back.
+// learnt from finished turns. All of it is held to one budget in bytes, whatever the content: an
+// RL run of thousands of episodes of distinct text keeps the engine's memory flat. Past the budget
+// the least recently analyzed sessions are let go (rebuilt from the store, newest turns first, if
+// they come back), then the oldest content of the sessions still kept.
 import type { HistoryMessage } from '../../../shared/domain.ts';
 import type { Store } from '../store/store.ts';
 import type { TurnFacts } from './analyzer.ts';
 import { ContentIndex } from './cross-session.ts';
-import { SessionPrints } from './prints.ts';
+import { ENTRY_BYTES, SessionPrints } from './prints.ts';
 
-/** Sessions whose fingerprints stay in memory (the most recently analyzed); others are rebuilt on demand. */
+/** The detectors' memory by default: well under the engine's heap, ample for the newest content. */
+export const DEFAULT_ANALYSIS_BYTES = 256 * 1024 * 1024;
+/** Sessions whose prints stay in memory at most, whatever their size (each call looks over them). */
 const MAX_SESSIONS = 2048;
 /** How many recent turns the cross-session index is rebuilt from after a restart. */
 const REBUILD_TURNS = 20_000;
+/** Learnt text costs about this many bytes of index per character (a shingle per word of ≈ 6.5). */
+const BYTES_PER_CHAR = 12;
 
 export class AnalyzerMemory {
   readonly #store: Store;
   readonly #ownHistories: boolean;
+  /** Sessions' prints, least recently analyzed first. */
   readonly #sessions = new Map<string, SessionPrints>();
-  /** Static system prompts of sessions whose fingerprints were let go (cross-session matching needs them). */
+  /** Static system prompts of sessions whose prints were let go (cross-session matching needs them). */
   readonly #baselines = new Map<string, Set<number>>();
+  #baselineEntries = 0;
   /** Every session's content, for cross-session matching; rebuilt from the store on first use. */
   #content: ContentIndex | null = null;
   /** Episode histories as learnt from finished turns: a prefix of the stored one, read again when short. */
-  readonly #histories = new Map<string, HistoryMessage[]>();
+  readonly #histories = new Map<string, { messages: HistoryMessage[]; chars: number }>();
+  #historyChars = 0;
+  /** The budget, split: a quarter for the cross-session index, an eighth for histories, the rest for prints. */
+  readonly #printBytes: number;
+  readonly #historyCharsMax: number;
+  readonly #contentEntries: number;
 
   /** `ownHistories`: keep histories here (a reader's store cannot: it never sees the writes). */
-  constructor(store: Store, ownHistories: boolean) {
+  constructor(store: Store, ownHistories: boolean, budgetBytes = DEFAULT_ANALYSIS_BYTES) {
     this.#store = store;
     this.#ownHistories = ownHistories;
+    this.#printBytes = Math.floor(budgetBytes * 0.625);
+    this.#historyCharsMax = Math.floor(budgetBytes / 8 / 2);
+    this.#contentEntries = Math.floor(budgetBytes / 4 / ENTRY_BYTES);
+  }
+
+  /** What the detectors hold now, by the budget's count (for the benchmark and the tests). */
+  get bytes(): number {
+    let prints = 0;
+    for (const p of this.#sessions.values()) prints += p.bytes;
+    return (
+      prints + this.#baselineEntries * ENTRY_BYTES + (this.#content?.size ?? 0) * ENTRY_BYTES + this.#historyChars * 2
+    );
   }
 
   /** A session's fingerprints, rebuilt from the store the first time (after a restart, or once let go). */
@@ -41,15 +66,39 @@ export class AnalyzerMemory {
       return p;
     }
     p = new SessionPrints();
-    this.#sessions.set(sessionKey, p);
-    for (const t of this.#store.turns.learnable(sessionKey)) p.learn(t, () => t.episodeIndex);
-    if (this.#sessions.size > MAX_SESSIONS) {
-      const [oldKey, old] = this.#sessions.entries().next().value!;
-      this.#sessions.delete(oldKey);
-      if (old.baseline) this.#baselines.set(oldKey, old.baseline);
-      if (this.#baselines.size > MAX_SESSIONS * 8) this.#baselines.delete(this.#baselines.keys().next().value!);
+    const maxChars = this.#printBytes / 2 / BYTES_PER_CHAR;
+    for (const t of this.#store.turns.learnable(sessionKey, maxChars)) p.learn(t, () => t.episodeIndex);
+    const baseline = this.#baselines.get(sessionKey);
+    if (baseline) {
+      this.#baselines.delete(sessionKey);
+      this.#baselineEntries -= baseline.size;
     }
+    this.#sessions.set(sessionKey, p);
+    this.#fit(p);
     return p;
+  }
+
+  /** Lets the least recently analyzed sessions go, then the oldest content of `keep`, until prints fit. */
+  #fit(keep: SessionPrints): void {
+    let total = this.#baselineEntries * ENTRY_BYTES;
+    for (const p of this.#sessions.values()) total += p.bytes;
+    for (const [key, p] of this.#sessions) {
+      if ((total <= this.#printBytes && this.#sessions.size <= MAX_SESSIONS) || p === keep) break;
+      total -= p.bytes;
+      this.#sessions.delete(key);
+      if (p.baseline) {
+        this.#baselines.set(key, p.baseline);
+        this.#baselineEntries += p.baseline.size;
+        total += p.baseline.size * ENTRY_BYTES;
+      }
+    }
+    for (const [key, b] of this.#baselines) {
+      if (total <= this.#printBytes) break;
+      this.#baselines.delete(key);
+      this.#baselineEntries -= b.size;
+      total -= b.size * ENTRY_BYTES;
+    }
+    if (total > this.#printBytes) keep.trim(keep.bytes - (total - this.#printBytes));
   }
 
   /** Another session's static system prompt, if known. */
@@ -59,7 +108,7 @@ export class AnalyzerMemory {
 
   contentIndex(): ContentIndex {
     if (!this.#content) {
-      this.#content = new ContentIndex();
+      this.#content = new ContentIndex(this.#contentEntries);
       for (const t of this.#store.turns.recentOk(REBUILD_TURNS).reverse()) this.#content.learn(t);
     }
     return this.#content;
@@ -69,24 +118,53 @@ export class AnalyzerMemory {
   history(episodeId: string, limit: number): HistoryMessage[] {
     if (!this.#ownHistories) return this.#store.turns.history(episodeId, limit); // the store keeps its own
     let h = this.#histories.get(episodeId);
-    if (!h || h.length < limit) {
+    if (!h || h.messages.length < limit) {
       // only the turn's own prefix: the store may already hold later turns (this reader can lag)
-      h = this.#store.turns.storedHistory(episodeId, limit);
-      if (this.#histories.size >= 4096) this.#histories.delete(this.#histories.keys().next().value!);
+      const messages = this.#store.turns.storedHistory(episodeId, limit);
+      this.#forgetHistory(episodeId);
+      h = { messages, chars: messages.reduce((n, m) => n + m.content.length, 0) };
       this.#histories.set(episodeId, h);
+      this.#historyChars += h.chars;
+      this.#trimHistories(h);
     }
-    return h.slice(0, limit);
+    return h.messages.slice(0, limit);
+  }
+
+  /** The least recently read histories go until they fit (never `keep`, the one in use). */
+  #trimHistories(keep: { messages: HistoryMessage[] }): void {
+    for (const [id, old] of this.#histories) {
+      if (this.#historyChars <= this.#historyCharsMax || old === keep) break;
+      this.#forgetHistory(id);
+    }
+  }
+
+  #forgetHistory(episodeId: string): void {
+    const h = this.#histories.get(episodeId);
+    if (!h) return;
+    this.#histories.delete(episodeId);
+    this.#historyChars -= h.chars;
   }
 
   /** A turn that ended well: its content becomes what later episodes and sessions are checked against. */
   learn(t: TurnFacts, episodeIndex: () => number): void {
     // fingerprints are built lazily, from the store, on the session's first analyzed call
-    this.#sessions.get(t.sessionKey)?.learn(t, episodeIndex);
+    const p = this.#sessions.get(t.sessionKey);
+    if (p) {
+      p.learn(t, episodeIndex);
+      this.#fit(p);
+    }
     this.#content?.learn(t);
     // the turn's message and reply joined its episode's history right after what it replayed
     const h = this.#histories.get(t.episodeId);
-    if (h && h.length === t.historyLength)
-      h.push({ role: 'user', content: t.message }, { role: 'assistant', content: t.reply ?? '' });
-    else if (h) this.#histories.delete(t.episodeId);
+    if (h && h.messages.length === t.historyLength) {
+      const added = [
+        { role: 'user' as const, content: t.message },
+        { role: 'assistant' as const, content: t.reply ?? '' },
+      ];
+      h.messages.push(...added);
+      h.chars += t.message.length + (t.reply?.length ?? 0);
+      this.#historyChars += t.message.length + (t.reply?.length ?? 0);
+      this.#trimHistories(h);
+    } else if (h) this.#forgetHistory(t.episodeId);
   }
 }

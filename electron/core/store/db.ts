@@ -80,8 +80,7 @@ export class Db {
   /** Damage found after the engine started (the check on a worker, a write that met it): writes are refused. */
   private damage: StoreDamagedError | null = null;
   private background: { stop(): void } | null = null;
-  /** Told once when damage is found while the store is open. */
-  onDamaged: (err: StoreDamagedError) => void = () => {};
+  onDamaged: (err: StoreDamagedError) => void = () => {}; // told once, when damage is found
 
   private damaged(err: StoreDamagedError): void {
     if (!this.damage) this.onDamaged((this.damage = err));
@@ -175,6 +174,11 @@ export class Db {
 
   all<T>(sql: string, ...params: SQLInputValue[]): T[] {
     return this.stmt(sql).all(...params) as T[];
+  }
+
+  /** Rows one at a time, for a reader that may stop early. */
+  each<T>(sql: string, ...params: SQLInputValue[]): IterableIterator<T> {
+    return this.stmt(sql).iterate(...params) as IterableIterator<T>;
   }
 
   /** Runs `fn` in one transaction (nested calls join the outer one); all or nothing. */

@@ -134,24 +134,36 @@ export class TurnsRepo {
   }
 
   /** What a session's finished turns said, oldest first, with their episode's index (to rebuild fingerprints). */
+  /**
+   * A session's finished turns for the leak detectors to learn, oldest first: the newest ones whose
+   * text (message, reply, tool-call arguments) fits in `maxChars`, so a rebuild costs no more memory
+   * than the detectors may keep.
+   */
   learnable(
     sessionKey: string,
+    maxChars = Infinity,
   ): Array<Pick<Turn, 'id' | 'episodeId' | 'message' | 'reply' | 'toolCalls'> & { episodeIndex: number }> {
-    return this.#db
-      .all<{ id: string; episode_id: string; message: string; reply: string | null; tool_calls: string; idx: number }>(
-        `SELECT t.id, t.episode_id, t.message, t.reply, t.tool_calls, e.idx
-         FROM turns t JOIN episodes e ON e.id = t.episode_id
-         WHERE t.session_key = ? AND t.status = 'ok' ORDER BY e.started_at, e.id, t.idx`,
-        sessionKey,
-      )
-      .map((r) => ({
+    type Row = { id: string; episode_id: string; message: string; reply: string | null; tool_calls: string; idx: number };
+    const out = [];
+    let chars = 0;
+    for (const r of this.#db.each<Row>(
+      `SELECT t.id, t.episode_id, t.message, t.reply, t.tool_calls, e.idx
+       FROM turns t JOIN episodes e ON e.id = t.episode_id
+       WHERE t.session_key = ? AND t.status = 'ok' ORDER BY e.started_at DESC, e.id DESC, t.idx DESC`,
+      sessionKey,
+    )) {
+      chars += r.message.length + (r.reply?.length ?? 0) + r.tool_calls.length;
+      if (chars > maxChars && out.length > 0) break;
+      out.push({
         id: r.id,
         episodeId: r.episode_id,
         message: r.message,
         reply: r.reply,
         toolCalls: JSON.parse(r.tool_calls),
         episodeIndex: r.idx,
-      }));
+      });
+    }
+    return out.reverse();
   }
 
   /** The newest finished turns of every session, newest first (to rebuild the cross-session index). */
