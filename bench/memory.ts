@@ -33,7 +33,7 @@ function distinctText(): string {
   return words.join(' ');
 }
 
-async function post(url: string, key: string, body: unknown): Promise<any> {
+async function post(url: string, key: string, body: unknown): Promise<{ session_api_key: string }> {
   const r = await fetch(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
