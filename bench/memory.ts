@@ -19,14 +19,12 @@ const TEXT_BYTES = 100 * 1024;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-let seed = 11;
-const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
 /** ≈ 100 KB of words no other call of the run uses (each word carries a fresh random number). */
 function distinctText(): string {
   const words: string[] = [];
   let n = 0;
   while (n < TEXT_BYTES) {
-    const w = `w${rnd().toString(36)}`;
+    const w = `w${Math.random().toString(36).slice(2, 9)}`;
     words.push(w);
     n += w.length + 1;
   }
@@ -75,7 +73,12 @@ async function run(name: string, sessions: number): Promise<Run> {
       await wb.analysis.settled();
       gc();
       rss.push(process.memoryUsage().rss);
-      process.stderr.write(`${name}: ${done} episodes, RSS ${(rss.at(-1)! / 1048576).toFixed(0)} MB\n`);
+      const m = process.memoryUsage();
+      const mbs = (b: number | null) => (b === null ? '–' : `${(b / 1048576).toFixed(0)} MB`);
+      process.stderr.write(
+        `${name}: ${done} episodes, RSS ${mbs(m.rss)}, main heap ${mbs(m.heapUsed)}/${mbs(m.heapTotal)}, ` +
+          `external ${mbs(m.external)}, worker heap ${mbs(await wb.analysis.workerHeap())}\n`,
+      );
     };
     // four sessions at a time; each session's episodes one after another, as an agent's are
     const lane = async () => {
@@ -115,7 +118,7 @@ async function run(name: string, sessions: number): Promise<Run> {
 }
 
 export async function benchMemory(): Promise<string> {
-  const runs = [await run('one', 1), await run('many', 500)];
+  const runs = [await run('one', 1), await run('many', EPISODES / 10)];
   const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
   const today = new Date().toISOString().slice(0, 10);
   const lines = [
@@ -123,7 +126,8 @@ export async function benchMemory(): Promise<string> {
     '',
     `${EPISODES.toLocaleString('en')} episodes of one turn each, ≈ 100 KB of text no other episode holds, through the ` +
       'DataProxy (DirectRuntime, the scripted model, the leak detectors on their worker): through one session, then ' +
-      'through 500 sessions of 10 episodes. RSS of the whole process (engine and load generator) after the detectors ' +
+      `through ${EPISODES / 10} sessions of 10 episodes. ` +
+      'RSS of the whole process (engine and load generator) after the detectors ' +
       'caught up and a GC. Then a leak is planted — a 200-word passage of an earlier episode (one session) or of ' +
       'another session (many) as a prior message of a prompt — and must be found.',
     '',
@@ -131,7 +135,7 @@ export async function benchMemory(): Promise<string> {
     '|---|---|---|---|---|',
     ...runs.map(
       (r) =>
-        `| ${r.name === 'one' ? 'one session' : '500 sessions'} | ${r.rss.map(mb).join(' / ')} | ` +
+        `| ${r.name === 'one' ? 'one session' : `${EPISODES / 10} sessions`} | ${r.rss.map(mb).join(' / ')} | ` +
         `${(((r.rss.at(-1)! - r.rss[0]!) / r.rss[0]!) * 100).toFixed(1)} % | ${r.seconds.toFixed(0)} s | ${r.leak} |`,
     ),
   ];

@@ -67,7 +67,8 @@ describe('one engine per data dir', () => {
 
   test('replay, import, prune and vacuum are refused the same way; nothing is written', () => {
     const before = snapshot();
-    const file = join(dir.path, '..', `${dir.path.split('/').pop()}-import.jsonl`);
+    const elsewhere = tempDir();
+    const file = join(elsewhere.path, 'run.jsonl');
     writeFileSync(file, '');
     const refused = [
       cli('replay', '--data-dir', dir.path, '--episode', episodeId),
@@ -75,6 +76,7 @@ describe('one engine per data dir', () => {
       cli('prune', '--data-dir', dir.path, '--older-than', '0m'),
       cli('vacuum', '--data-dir', dir.path),
     ];
+    elsewhere.remove();
     for (const r of refused) {
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`another engine is running on .* \\(pid ${host.child.pid}, trajscope serve`));

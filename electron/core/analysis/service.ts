@@ -104,6 +104,12 @@ export class Analysis {
     setImmediate(() => this.#here(call, body));
   }
 
+  /** The worker's heap (used bytes), or null on the engine's thread: what the detectors take. */
+  async workerHeap(): Promise<number | null> {
+    const stats = await this.#worker?.getHeapStatistics();
+    return stats ? stats.used_heap_size : null;
+  }
+
   /** Resolves once every call recorded so far has been analyzed and its alerts stored. */
   settled(): Promise<void> {
     if (!this.#worker) return new Promise((resolve) => setImmediate(resolve));

@@ -72,7 +72,8 @@ export class DataDirLock {
     const db = new DatabaseSync(path);
     try {
       // a little patience only for a reader's probe (a moment's shared lock), never for an engine
-      db.exec('PRAGMA busy_timeout = 300; BEGIN EXCLUSIVE');
+      // no journal file: the lock's transaction never writes, and nothing is left beside it after a crash
+      db.exec('PRAGMA busy_timeout = 300; PRAGMA journal_mode = MEMORY; BEGIN EXCLUSIVE');
     } catch (err) {
       db.close();
       if (/locked|busy/i.test((err as Error).message)) throw new DataDirBusyError(dataDir, readRecord(dataDir));
