@@ -284,7 +284,9 @@ export class Workbench {
       this.stops.push(() => registration.stop());
       this.arealRegistration = registration;
     }
-    this.store.lock?.publish({ proxy: this.proxyUrl, upstream: this.recorder.url, adminKey: this.adminKey });
+    // runtime.json is the owner's: an engine recording into another's store (a lab run) writes none
+    if (!this.extras.shared)
+      this.store.lock?.publish({ proxy: this.proxyUrl, upstream: this.recorder.url, adminKey: this.adminKey });
     this.fillPool();
   }
 

@@ -79,7 +79,6 @@ export async function startDesktop(
     analysisWorker: join(appDir, 'analysis-worker.cjs'),
     startedBy: 'the desktop app',
   }).start();
-  wb.store.lock?.publish({ ui: 'the desktop window' });
   try {
     applyCsp(electron.session.defaultSession);
     const win = new electron.BrowserWindow({

@@ -12,7 +12,9 @@ import { after, before, describe, test } from 'node:test';
 import { DataDirBusyError, DataDirLock, readRecord } from '../../electron/core/store/data-dir-lock.ts';
 import { Store } from '../../electron/core/store/store.ts';
 import { startHost, type Host } from '../helpers/host.ts';
-import { request, tempDir } from '../helpers/workbench.ts';
+import { ConfigService } from '../../electron/core/config/service.ts';
+import { Workbench } from '../../electron/core/workbench.ts';
+import { request, startBench, tempDir } from '../helpers/workbench.ts';
 
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, ['electron/headless/cli.ts', ...args], { encoding: 'utf8', timeout: 90_000 });
@@ -158,4 +160,27 @@ describe('the data dir lock', () => {
       dir.remove();
     }
   });
+});
+
+test("an engine recording into another's store (a lab run) neither takes a lock nor rewrites runtime.json", async () => {
+  const main = await startBench();
+  try {
+    const before = readRecord(main.dir)!;
+    assert.equal(before.proxy, main.wb.proxyUrl);
+    const lab = new Workbench(ConfigService.of({ dataDir: join(main.dir, 'lab', 'x'), runtime: 'direct' }), {
+      openclaw: { enabled: false },
+      shared: { store: main.wb.store, events: main.wb.events, origin: 'lab' },
+    });
+    await lab.start();
+    try {
+      assert.notEqual(lab.proxyUrl, main.wb.proxyUrl);
+      assert.deepEqual(readRecord(main.dir), before, "runtime.json still names the workbench's own engine");
+    } finally {
+      await lab.stop();
+    }
+    assert.deepEqual(readRecord(main.dir), before);
+    assert.ok(DataDirLock.check(main.dir), 'the workbench still holds its data dir');
+  } finally {
+    await main.stop();
+  }
 });
