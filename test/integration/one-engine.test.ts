@@ -162,7 +162,7 @@ describe('the data dir lock', () => {
   });
 });
 
-test("an engine recording into another's store (a lab run) neither takes a lock nor rewrites runtime.json", async () => {
+test("an engine recording into another's store (a lab run) takes no lock, rewrites no runtime.json", async () => {
   const main = await startBench();
   try {
     const before = readRecord(main.dir)!;

@@ -13,6 +13,9 @@ import { ENTRY_BYTES, SessionPrints } from './prints.ts';
 
 /** The detectors' memory by default: well under the engine's heap, ample for the newest content. */
 export const DEFAULT_ANALYSIS_BYTES = 256 * 1024 * 1024;
+/** The analysis worker's heap cap: four times the budget leaves room for what a call briefly holds
+ * (a parsed 100 KB prompt, its shingles) and for the store's statements. */
+export const WORKER_HEAP_MB = (DEFAULT_ANALYSIS_BYTES * 4) / 1048576;
 /** Sessions whose prints stay in memory at most, whatever their size (each call looks over them). */
 const MAX_SESSIONS = 2048;
 /** How many recent turns the cross-session index is rebuilt from after a restart. */

@@ -43,10 +43,7 @@ export class Db {
   /** Told when writes are lost (a group that could not commit): caches of what they wrote must go. */
   private readonly lostListeners: Array<() => void> = [];
 
-  /**
-   * `readOnly`: a second connection to a database the engine has opened (the analysis worker's).
-   * `integrity`: when the check at open runs (integrity.ts): before anything, on a worker, or by size.
-   */
+  /** `readOnly`: a second connection (the analysis worker's); `integrity`: when faults.ts checks the file. */
   constructor(dataDir: string, opts: { readOnly?: boolean; integrity?: 'sync' | 'background' | 'auto' } = {}) {
     this.path = join(dataDir, 'trajscope.sqlite');
     this.readOnly = opts.readOnly === true;

@@ -143,7 +143,14 @@ export class TurnsRepo {
     sessionKey: string,
     maxChars = Infinity,
   ): Array<Pick<Turn, 'id' | 'episodeId' | 'message' | 'reply' | 'toolCalls'> & { episodeIndex: number }> {
-    type Row = { id: string; episode_id: string; message: string; reply: string | null; tool_calls: string; idx: number };
+    type Row = {
+      id: string;
+      episode_id: string;
+      message: string;
+      reply: string | null;
+      tool_calls: string;
+      idx: number;
+    };
     const out = [];
     let chars = 0;
     for (const r of this.#db.each<Row>(

@@ -55,13 +55,14 @@ async function doubleFeed(store: Store, events: EngineEvents, analysis: Analysis
 
 async function withAnalysis(
   worker: URL | string | null,
+  heapMb: number | undefined,
   fn: (a: { store: Store; events: EngineEvents; analysis: Analysis; warnings: string[] }) => Promise<void>,
 ) {
   const dir = tempDir();
   const store = new Store(dir.path);
   const events = new EngineEvents();
   const warnings: string[] = [];
-  const analysis = new Analysis(store, events, { dataDir: dir.path, worker, warn: (m) => warnings.push(m) });
+  const analysis = new Analysis(store, events, { dataDir: dir.path, worker, heapMb, warn: (m) => warnings.push(m) });
   try {
     await analysis.start();
     await fn({ store, events, analysis, warnings });
@@ -73,7 +74,7 @@ async function withAnalysis(
 }
 
 test('on the worker thread: a double feed is found, stored once and announced; settled() waits for it', async () => {
-  await withAnalysis(WORKER, async ({ store, events, analysis, warnings }) => {
+  await withAnalysis(WORKER, undefined, async ({ store, events, analysis, warnings }) => {
     assert.equal(analysis.where, 'worker');
     const raised: Alert[] = [];
     events.on('alerts:raised', (a) => raised.push(a));
@@ -90,7 +91,7 @@ test('the same detectors on the engine thread when no worker can start (and it s
   const dir = tempDir();
   try {
     const missing = join(dir.path, 'no-such-worker.mjs');
-    await withAnalysis(missing, async ({ store, events, analysis, warnings }) => {
+    await withAnalysis(missing, undefined, async ({ store, events, analysis, warnings }) => {
       assert.equal(analysis.where, 'engine thread');
       assert.match(warnings.join('\n'), /leak detectors run on the engine's thread/);
       const { ep } = await doubleFeed(store, events, analysis);
@@ -114,12 +115,40 @@ test('a worker that dies hands over to the engine thread: later calls are still 
         "parentPort.postMessage('ready');\n" +
         "parentPort.once('message', () => process.exit(3));\n",
     );
-    await withAnalysis(dying, async ({ store, events, analysis, warnings }) => {
+    await withAnalysis(dying, undefined, async ({ store, events, analysis, warnings }) => {
       assert.equal(analysis.where, 'worker');
       await doubleFeed(store, events, analysis);
       await analysis.settled(); // released when the worker is lost, not left hanging
       assert.equal(analysis.where, 'engine thread');
       assert.match(warnings.join('\n'), /stopped; leak detectors now run on the engine's thread/);
+      const { ep } = await doubleFeed(store, events, analysis);
+      await analysis.settled();
+      const kinds = store.alerts.list({ episodeId: ep.id, limit: 50 }).items.map((a) => a.kind);
+      assert.ok(kinds.includes('double_feed'), `double_feed raised after the handover (got ${kinds.join(', ')})`);
+    });
+  } finally {
+    dir.remove();
+  }
+});
+
+test('a worker past its heap cap dies alone: the engine lives on and the engine thread analyzes', async () => {
+  const dir = tempDir();
+  try {
+    // a worker that comes up, then holds ever more at its first message (content it cannot let go)
+    const greedy = join(dir.path, 'greedy-worker.mjs');
+    writeFileSync(
+      greedy,
+      "import { parentPort } from 'node:worker_threads';\n" +
+        "parentPort.postMessage('ready');\n" +
+        "const held = [];\n" +
+        "parentPort.once('message', () => { for (;;) held.push(new Array(1e5).fill(Math.random())); });\n",
+    );
+    await withAnalysis(greedy, 32, async ({ store, events, analysis, warnings }) => {
+      assert.equal(analysis.where, 'worker');
+      await doubleFeed(store, events, analysis);
+      await analysis.settled();
+      assert.equal(analysis.where, 'engine thread');
+      assert.match(warnings.join('\n'), /analysis worker failed: .*memory limit/);
       const { ep } = await doubleFeed(store, events, analysis);
       await analysis.settled();
       const kinds = store.alerts.list({ episodeId: ep.id, limit: 50 }).items.map((a) => a.kind);
