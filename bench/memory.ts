@@ -125,8 +125,8 @@ export async function benchMemory(): Promise<string> {
     `## Memory over a long run of distinct text (\`npm run bench -- memory\`, measured ${today})`,
     '',
     `${EPISODES.toLocaleString('en')} episodes of one turn each, ≈ 100 KB of text no other episode holds, ` +
-      'through the DataProxy (DirectRuntime, the scripted model, the leak detectors on their worker): through one session, then ' +
-      `through ${EPISODES / 10} sessions of 10 episodes. ` +
+      'through the DataProxy (DirectRuntime, the scripted model, the leak detectors on their worker): ' +
+      `through one session, then through ${EPISODES / 10} sessions of 10 episodes. ` +
       'RSS of the whole process (engine and load generator) after the detectors ' +
       'caught up and a GC. Then a leak is planted — a 200-word passage of an earlier episode (one session) or of ' +
       'another session (many) as a prior message of a prompt — and must be found.',
