@@ -56,7 +56,7 @@ async function run(name: string, sessions: number): Promise<Run> {
   }).start();
   const proxy = (path: string, body: unknown) => post(`${wb.proxyUrl}${path}`, wb.adminKey, body);
   const rss: number[] = [];
-  const texts = new Map<string, string>(); // the last text of each session, to plant a leak from
+  const texts = new Map<string, string>(); // the last text of the newest sessions, to plant a leak from
   const keys = new Map<string, string>(); // each session's open episode key
   const t0 = performance.now();
   try {
@@ -69,14 +69,17 @@ async function run(name: string, sessions: number): Promise<Run> {
       const text = distinctText();
       await proxy(`/session/${key}/turn`, { message: text });
       texts.set(key, text);
-      if (!CHECKPOINTS.includes(++done)) return;
+      // only the newest few: the load generator's own memory must not grow with the run it measures
+      for (const old of texts.keys()) if (texts.size > 8) texts.delete(old);
+      const n = ++done; // other lanes go on counting while this one samples
+      if (!CHECKPOINTS.includes(n)) return;
       await wb.analysis.settled();
       gc();
       rss.push(process.memoryUsage().rss);
       const m = process.memoryUsage();
       const mbs = (b: number | null) => (b === null ? '–' : `${(b / 1048576).toFixed(0)} MB`);
       process.stderr.write(
-        `${name}: ${done} episodes, RSS ${mbs(m.rss)}, main heap ${mbs(m.heapUsed)}/${mbs(m.heapTotal)}, ` +
+        `${name}: ${n} episodes, RSS ${mbs(m.rss)}, main heap ${mbs(m.heapUsed)}/${mbs(m.heapTotal)}, ` +
           `external ${mbs(m.external)}, worker heap ${mbs(await wb.analysis.workerHeap())}\n`,
       );
     };
