@@ -12,6 +12,7 @@ import { guardOutput } from '../core/output.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } from '../../shared/domain.ts';
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
+import { UNLABELED_POLICIES, type UnlabeledPolicy } from '../core/export/jsonl.ts';
 import { pruneCommand, searchCommand, vacuumCommand } from './commands/data.ts';
 import { importCommand } from './commands/import.ts';
 import { labList, labRun } from './commands/lab.ts';
@@ -26,6 +27,8 @@ interface ExportFlags {
   discount: number;
   includeFailed?: boolean;
   dropRetryOrphans?: boolean;
+  unlabeled: UnlabeledPolicy;
+  includeLab?: boolean;
 }
 
 /** What a command asks main() to do when it returns: exit with a code, or keep running (serve). */
@@ -85,6 +88,15 @@ function program(done: (o: Outcome) => void): Command {
     )
     .option('--include-failed', 'also write failed calls, marked by their outcome and without reward')
     .option('--drop-retry-orphans', 'leave out the answers a client retry left dangling (AReaL #1498)')
+    .addOption(
+      new Option(
+        '--unlabeled <policy>',
+        'episodes nobody rewarded: skip them, write reward 0 (reward_source "default"), or write reward null',
+      )
+        .choices([...UNLABELED_POLICIES])
+        .default('skip'),
+    )
+    .option('--include-lab', "also export the leak lab's sessions (leaky on purpose)")
     .action(async (opts: ExportFlags) => {
       const episodes = opts.episodes
         ?.split(',')
@@ -92,7 +104,8 @@ function program(done: (o: Outcome) => void): Command {
         .filter(Boolean);
       const includeFailed = Boolean(opts.includeFailed);
       const dropRetryOrphans = Boolean(opts.dropRetryOrphans);
-      await exportCommand({ ...opts, episodes, includeFailed, dropRetryOrphans });
+      const includeLab = Boolean(opts.includeLab);
+      await exportCommand({ ...opts, episodes, includeFailed, dropRetryOrphans, includeLab });
       done({ exit: 0 });
     });
 

@@ -50,7 +50,8 @@ describe('configuration reaches the engine', () => {
         // the key is in none of what the host prints or writes for others to read
         const exported = spawnSync(
           process.execPath,
-          ['electron/headless/cli.ts', 'export', '--data-dir', join(dir.path, 'data')],
+          // what the engine recorded, rewarded or not
+          ['electron/headless/cli.ts', 'export', '--data-dir', join(dir.path, 'data'), '--unlabeled', 'null'],
           {
             encoding: 'utf8',
           },
@@ -93,10 +94,14 @@ describe('configuration reaches the engine', () => {
       assert.equal(areal.status, 200);
       assert.ok(!JSON.stringify(areal.body).includes(KEY) && JSON.stringify(areal.body).includes('[redacted'));
       await b.wb.stop();
-      const exported = spawnSync(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', b.dir], {
-        encoding: 'utf8',
-        env: { ...process.env, TRAJSCOPE_UPSTREAM_KEY: undefined },
-      });
+      const exported = spawnSync(
+        process.execPath,
+        ['electron/headless/cli.ts', 'export', '--data-dir', b.dir, '--unlabeled', 'null'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, TRAJSCOPE_UPSTREAM_KEY: undefined },
+        },
+      );
       assert.equal(exported.status, 0, exported.stderr);
       assert.ok(exported.stdout.includes('please echokey Bearer [redacted upstream'), exported.stdout.slice(0, 500));
       assert.ok(!exported.stdout.includes(KEY));

@@ -78,7 +78,17 @@ describe('upstream faults reach the caller as clear 502/504 and the turn is reco
     const out = spawnSync(
       process.execPath,
       // the fake model echoes the half character back, so its reply is malformed: written with --include-failed
-      ['electron/headless/cli.ts', 'export', '--data-dir', b.dir, '--episodes', ep.id, '--include-failed'],
+      [
+        'electron/headless/cli.ts',
+        'export',
+        '--data-dir',
+        b.dir,
+        '--episodes',
+        ep.id,
+        '--include-failed',
+        '--unlabeled',
+        'null',
+      ],
       { encoding: 'utf8' },
     );
     assert.equal(out.status, 0, out.stderr);

@@ -152,6 +152,7 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
       'reward_source',
       'labeler',
       'rubric',
+      'note',
       'created_at',
       'outcome',
     ]);

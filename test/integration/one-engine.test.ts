@@ -87,7 +87,7 @@ describe('one engine per data dir', () => {
   });
 
   test('export and search keep reading beside the live engine', () => {
-    const exported = cli('export', '--data-dir', dir.path);
+    const exported = cli('export', '--data-dir', dir.path, '--unlabeled', 'null');
     assert.equal(exported.status, 0, exported.stderr);
     assert.equal(exported.stdout.trim().split('\n').length, 3);
     const found = cli('search', 'three', '--data-dir', dir.path, '--json');

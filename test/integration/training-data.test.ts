@@ -152,13 +152,17 @@ test('export to a slow pipe delivers every byte; a closed pipe is an error, exit
   }
   try {
     const file = join(b.dir, 'all.jsonl');
-    assert.equal(cli('export', '--data-dir', b.dir, '--out', file).status, 0);
+    assert.equal(cli('export', '--data-dir', b.dir, '--out', file, '--unlabeled', 'null').status, 0);
     const expected = readFileSync(file);
     assert.ok(expected.length > 4 * 1024 * 1024);
     // a reader that stalls first: the pipe fills and the exporter must wait for it, not exit
-    const child = spawn(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', b.dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['electron/headless/cli.ts', 'export', '--data-dir', b.dir, '--unlabeled', 'null'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.pause();
     // paused, our side stops reading once its buffer is full; then the OS pipe fills and the
     // exporter's writes block
@@ -174,9 +178,13 @@ test('export to a slow pipe delivers every byte; a closed pipe is an error, exit
     assert.equal(code, 0);
     assert.ok(Buffer.concat(chunks).equals(expected), `all ${expected.length} bytes arrived`);
     // a reader that goes away: the export fails loudly
-    const early = spawn(process.execPath, ['electron/headless/cli.ts', 'export', '--data-dir', b.dir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const early = spawn(
+      process.execPath,
+      ['electron/headless/cli.ts', 'export', '--data-dir', b.dir, '--unlabeled', 'null'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     early.stderr.on('data', (d) => (stderr += d));
     early.stdout.once('data', () => early.stdout.destroy());
@@ -227,7 +235,7 @@ test('a call stored too deep before the limit existed: export skips it with a wa
       endedAt: Date.now(),
     });
     await b.wb.stop();
-    const out = cli('export', '--data-dir', b.dir);
+    const out = cli('export', '--data-dir', b.dir, '--unlabeled', 'null');
     assert.equal(out.status, 0, out.stderr);
     assert.equal(out.stdout.trim().split('\n').length, 1);
     assert.match(out.stderr, new RegExp(`export skipped call ${call.id}: Maximum call stack`));

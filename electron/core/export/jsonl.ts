@@ -1,14 +1,34 @@
 // `trajscope export`: one JSON line per complete upstream interaction, with its discounted reward.
 // Deterministic: the same data always gives the same bytes. Failed calls (broken, truncated,
 // malformed, cancelled …) are not training data: they are left out, or, when asked for, written
-// with their outcome and no reward, never as good samples.
+// with their outcome and no reward, never as good samples. What the workbench shows as "no label"
+// is not exported as a reward: an episode nobody rewarded is left out unless asked otherwise
+// (`zero` writes 0 marked `reward_source: "default"`, `null` writes no reward), and so are the
+// leak lab's sessions (leaky on purpose) unless asked for. The tally says what was left out.
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
 import { wellFormedJson } from './well-formed.ts';
 import { discountFor, trainingCalls } from './trajectories.ts';
 
+/** What an episode nobody rewarded becomes: left out, reward 0 (marked "default"), or reward null. */
+export const UNLABELED_POLICIES = ['skip', 'zero', 'null'] as const;
+export type UnlabeledPolicy = (typeof UNLABELED_POLICIES)[number];
+
+/** What an export wrote and left out (episodes), for the line that says so. */
+export interface ExportTally {
+  interactions: number;
+  unlabeled: number;
+  lab: number;
+}
+
 export interface ExportOptions {
   episodes?: string[];
+  /** Episodes without any reward (default: skip). */
+  unlabeled?: UnlabeledPolicy;
+  /** Also export the leak lab's sessions. */
+  includeLab?: boolean;
+  /** Counted into as the export runs. */
+  tally?: ExportTally;
   discount?: number;
   /** Also write failed calls, marked by their outcome (for inspection, not training). */
   includeFailed?: boolean;
@@ -20,7 +40,21 @@ export interface ExportOptions {
 
 export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<string> {
   const discount = opts.discount ?? 1;
+  const unlabeled = opts.unlabeled ?? 'skip';
+  const tally = opts.tally ?? { interactions: 0, unlabeled: 0, lab: 0 };
+  const origins = new Map<string, string | undefined>();
   for (const ep of store.episodes.each(opts.episodes ? { ids: opts.episodes } : {})) {
+    if (!origins.has(ep.sessionKey)) origins.set(ep.sessionKey, store.sessions.get(ep.sessionKey)?.origin);
+    if (origins.get(ep.sessionKey) === 'lab' && !opts.includeLab) {
+      tally.lab++;
+      continue;
+    }
+    const labels = store.rewards.list(ep.id);
+    if (labels.length === 0 && unlabeled === 'skip') {
+      tally.unlabeled++;
+      continue;
+    }
+    const noReward = labels.length === 0 && unlabeled === 'null';
     const turns = new Map(store.turns.list(ep.id).map((t) => [t.id, t.index]));
     const complete = trainingCalls(store, ep.id, opts.dropRetryOrphans);
     const kept = new Set(complete.map((c) => c.id));
@@ -28,13 +62,11 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
       ? store.calls.details(ep.id).filter((c) => c.outcome !== null && (kept.has(c.id) || c.outcome !== 'complete'))
       : complete;
     const gamma = discountFor(store, ep.id, discount);
-    const rewards = new Map(
-      interactionRewards(complete, store.rewards.list(ep.id), gamma).map((r, i) => [complete[i]!.id, r]),
-    );
+    const rewards = new Map(interactionRewards(complete, labels, gamma).map((r, i) => [complete[i]!.id, r]));
     let index = 0;
     for (const c of all) {
       const r = c.response;
-      const reward = rewards.get(c.id);
+      const reward = noReward ? undefined : rewards.get(c.id);
       let line: string;
       try {
         const row = {
@@ -58,6 +90,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
           reward_source: reward?.source ?? null,
           labeler: reward?.labeler ?? null,
           rubric: reward?.rubric ?? null,
+          note: reward?.note ?? null,
           created_at: new Date(c.startedAt).toISOString(),
           outcome: c.outcome,
         };
@@ -70,6 +103,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
         continue;
       }
       index++;
+      tally.interactions++;
       yield line;
     }
   }

@@ -10,6 +10,8 @@ export interface InteractionReward {
   source: RewardSource;
   labeler: string | null;
   rubric: string | null;
+  /** The label's note, from the same row as `source` (what the labeler wrote down). */
+  note: string | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export function interactionRewards(
       source: src?.source ?? 'default',
       labeler: src?.labeler ?? null,
       rubric: src?.rubric ?? null,
+      note: src?.note ?? null,
     };
     next = value;
     if (r) nextSource = r;

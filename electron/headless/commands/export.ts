@@ -3,7 +3,7 @@
 // reader before the process exits; a closed pipe is an error, exit 1).
 import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { exportLines } from '../../core/export/jsonl.ts';
+import { exportLines, type ExportTally, type UnlabeledPolicy } from '../../core/export/jsonl.ts';
 import { writeLines } from '../../core/export/write.ts';
 import { loadConfig } from '../../core/config/cli.ts';
 import { SecretMask } from '../../core/secret-mask.ts';
@@ -17,6 +17,17 @@ export interface ExportArgs {
   discount: number;
   includeFailed: boolean;
   dropRetryOrphans: boolean;
+  unlabeled: UnlabeledPolicy;
+  includeLab: boolean;
+}
+
+/** One line on stderr: what was written, what was left out and how to have it. */
+export function tallyLine(t: ExportTally, where: string): string {
+  const out: string[] = [];
+  if (t.unlabeled)
+    out.push(`${t.unlabeled} episode${t.unlabeled === 1 ? '' : 's'} nobody rewarded (--unlabeled zero|null)`);
+  if (t.lab) out.push(`${t.lab} leak-lab episode${t.lab === 1 ? '' : 's'} (--include-lab)`);
+  return `exported ${t.interactions} interactions ${where}${out.length ? `; left out ${out.join(' and ')}` : ''}\n`;
 }
 
 export async function exportCommand(a: ExportArgs): Promise<void> {
@@ -24,8 +35,18 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
   try {
     const onSkip = (id: string, why: string) => process.stderr.write(`trajscope: export skipped call ${id}: ${why}\n`);
     const mask = exportMask(store, a.dataDir);
+    const tally: ExportTally = { interactions: 0, unlabeled: 0, lab: 0 };
     const lines = masked(
-      exportLines(store, { episodes: a.episodes, discount: a.discount, includeFailed: a.includeFailed, onSkip }),
+      exportLines(store, {
+        episodes: a.episodes,
+        discount: a.discount,
+        includeFailed: a.includeFailed,
+        dropRetryOrphans: a.dropRetryOrphans,
+        unlabeled: a.unlabeled,
+        includeLab: a.includeLab,
+        tally,
+        onSkip,
+      }),
       mask,
     );
     if (!a.out) {
@@ -34,6 +55,7 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
           err.code === 'EPIPE' ? 'the output was closed before the export finished (EPIPE)' : err.message,
         );
       });
+      process.stderr.write(tallyLine(tally, 'to stdout'));
       return;
     }
     const tmpDir = mkdtempSync(join(dirname(resolve(a.out)), '.trajscope-export-'));
@@ -43,7 +65,7 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
       const count = await writeLines(lines, file);
       await new Promise<void>((ok, fail) => file.end((err?: Error | null) => (err ? fail(err) : ok())));
       renameSync(tmp, resolve(a.out));
-      process.stderr.write(`exported ${count} interactions to ${a.out}\n`);
+      process.stderr.write(tallyLine({ ...tally, interactions: count }, `to ${a.out}`));
     } finally {
       rmSync(tmpDir, { recursive: true, force: true });
     }
