@@ -331,6 +331,12 @@ export interface WorkbenchApi {
    * lost, so the store reloads what it mirrors. A stream that cannot drop never calls it.
    */
   onConnected(listener: () => void): () => void;
+  /**
+   * Called when the engine stops answering (its event stream closed or went silent, an invoke could
+   * not reach it): `unreachable`; or when what answers at its address is a newer run that does not
+   * take this page's credential: `other_run`.
+   */
+  onDisconnected(listener: (why: 'unreachable' | 'other_run') => void): () => void;
 }
 
 export function isInvokeChannel(name: string): name is InvokeChannel {

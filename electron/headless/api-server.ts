@@ -6,11 +6,12 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApiHandlers, invokeEnvelope, type ApiHandlers } from '../core/api/handlers.ts';
 import { batchEvents } from '../core/events.ts';
-import { bearerToken, readJson } from '../core/http/body.ts';
+import { readJson } from '../core/http/body.ts';
 import { HttpError, sendJson } from '../core/http/errors.ts';
 import { HttpService, route } from '../core/http/server.ts';
 import type { Workbench } from '../core/workbench.ts';
 import { z } from 'zod';
+import { UiAuth } from './ui-auth.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,6 +24,9 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
+/** How often an open event stream hears from the engine when nothing happens (http.ts waits 3×). */
+export const HEARTBEAT_MS = 1000;
+
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -33,19 +37,23 @@ export class ApiServer {
   private readonly rendererDir: string | null;
   private readonly service: HttpService;
   private readonly handlers: ApiHandlers;
+  private readonly uiAuth: UiAuth;
   private wss: WebSocketServer | null = null;
   url = '';
 
   constructor(wb: Workbench, token: string, rendererDir: string | null) {
     this.wb = wb;
     this.token = token;
+    this.uiAuth = new UiAuth(token);
     this.rendererDir = rendererDir && existsSync(join(rendererDir, 'index.html')) ? rendererDir : null;
     this.handlers = createApiHandlers(wb);
     this.service = new HttpService(
       'api',
       [
+        // the page's first question: is what I hold good for this run? (no credential needed to ask)
+        route('GET', '/api/auth', (req, res) => sendJson(res, 200, { state: this.uiAuth.state(req) })),
         route('POST', '/api/invoke/:channel', async (req, res, [channel]) => {
-          this.auth(req);
+          this.uiAuth.require(req);
           // imports carry whole export files
           const payload = await readJson(req, 80 * 1024 * 1024, z.unknown());
           const answer = await invokeEnvelope(
@@ -63,12 +71,9 @@ export class ApiServer {
     );
   }
 
-  private auth(req: IncomingMessage): void {
-    if (bearerToken(req) !== this.token) throw new HttpError(401, 'missing or wrong UI token');
-  }
-
   async start(host: string, port: number): Promise<void> {
     this.url = (await this.service.start(host, port)).url;
+    this.uiAuth.bind(this.url);
     const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
     this.wss = wss;
     this.service.httpServer!.on('upgrade', (req, socket, head) => {
@@ -76,7 +81,8 @@ export class ApiServer {
       const origin = req.headers.origin;
       const sameOrigin = !origin || origin === this.url || origin.replace('localhost', '127.0.0.1') === this.url;
       const hostOk = this.wb.httpPolicy.allowsHost(req.headers.host);
-      if (u?.pathname !== '/api/events' || u.searchParams.get('token') !== this.token || !sameOrigin || !hostOk) {
+      const allowed = this.uiAuth.credential(req, u?.searchParams.get('token') ?? null) === 'ok';
+      if (u?.pathname !== '/api/events' || !allowed || !sameOrigin || !hostOk) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nconnection: close\r\n\r\n');
         return;
       }
@@ -89,7 +95,14 @@ export class ApiServer {
       this.wb.events,
       (batches) => ws.readyState === ws.OPEN && ws.send(this.wb.secretMask().text(JSON.stringify(batches))),
     );
-    ws.on('close', stop);
+    // a heartbeat (an empty batch): a page that hears nothing for a few seconds knows the engine
+    // hangs (a stopped process keeps its sockets open), not merely that nothing happened
+    const beat = setInterval(() => ws.readyState === ws.OPEN && ws.send('[]'), HEARTBEAT_MS);
+    beat.unref();
+    ws.on('close', () => {
+      clearInterval(beat);
+      stop();
+    });
   }
 
   private serveStatic(req: IncomingMessage, res: ServerResponse): void {
@@ -103,6 +116,12 @@ export class ApiServer {
       throw new HttpError(400, `malformed path: ${raw.slice(0, 200)}`);
     }
     if (path.startsWith('/api/')) throw new HttpError(404, `no route for ${path}`);
+    const login = this.uiAuth.login(req);
+    if (login) {
+      res.writeHead(302, { location: login.location, 'set-cookie': login.setCookie, 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
     const headers = {
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',

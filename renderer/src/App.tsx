@@ -26,6 +26,7 @@ export function App() {
   const notice = useStore((s) => s.notice);
   const theme = useStore((s) => s.settings?.theme ?? 'system');
   const info = useStore((s) => s.info);
+  const connection = useStore((s) => s.connection);
   const [dropping, setDropping] = useState(false);
 
   useEffect(() => {
@@ -82,7 +83,7 @@ export function App() {
   };
   return (
     <div
-      className="app"
+      className={connection.up ? 'app' : 'app offline'}
       onDragOver={onDragOver}
       onDragLeave={(e) => e.relatedTarget === null && setDropping(false)}
       onDrop={onDrop}
@@ -90,6 +91,22 @@ export function App() {
       {dropping && (
         <div className="drop-overlay" data-testid="drop-overlay">
           Drop an exported trajectory file (AReaL or trajscope) to import it as read-only episodes
+        </div>
+      )}
+      {!connection.up && (
+        <div className="offline-banner" role="alert" data-testid="offline-banner">
+          {connection.why === 'other_run' ? (
+            <>
+              <strong>The engine was restarted</strong> since {new Date(connection.since).toLocaleTimeString()}: this
+              page belongs to the run that stopped. Open the URL the running engine printed (it carries a new token).
+              What is shown is as of the old run.
+            </>
+          ) : (
+            <>
+              <strong>Engine disconnected</strong> since {new Date(connection.since).toLocaleTimeString()}: it does not
+              answer. What is shown is as of then; live states and processes are unknown. Reconnecting by itself…
+            </>
+          )}
         </div>
       )}
       <header className="topbar">

@@ -4,7 +4,6 @@
 // Basic auth, which is what AReaL's httpx clients send for an address with userinfo — except that
 // AReaL's Gateway, which authenticates only to its Router, reaches turn, close and history with the
 // per-run Basic credential it finds in the address the Router gave it.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ToolCall } from '../../../shared/domain.ts';
 import { episodeEndBody, episodeStartBody, rewardBody, turnBody } from '../../../shared/schemas.ts';
@@ -12,6 +11,7 @@ import type { EpisodeEndAnswer, EpisodeStartAnswer, TurnAnswer } from '../../../
 import { basicPassword, bearerToken, readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { HttpPolicy } from '../http/policy.ts';
+import { sameSecret } from '../http/secret.ts';
 import { HttpService, route, type Handler } from '../http/server.ts';
 import { NO_EMITTER } from '../runtime/types.ts';
 import type { SessionManager } from '../sessions/manager.ts';
@@ -30,12 +30,6 @@ export interface ProxyOptions {
 /** Fields of a turn body that are handed on, never stored as "what the caller sent" (keys included). */
 const NOT_STORED = new Set(['message', 'metadata', 'inf_base_url', 'session_api_key', 'inf_model']);
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export function createDataProxy(opts: ProxyOptions): HttpService {
   const { sessions, bodyLimit } = opts;
   const basic = opts.gatewayCredential ? `Basic ${Buffer.from(opts.gatewayCredential).toString('base64')}` : null;
@@ -43,8 +37,8 @@ export function createDataProxy(opts: ProxyOptions): HttpService {
     (h: Handler, gatewayMayCall = false): Handler =>
     (req, res, params) => {
       const key = bearerToken(req) ?? basicPassword(req);
-      const admin = key !== null && same(key, opts.adminKey);
-      const gateway = gatewayMayCall && basic !== null && same(req.headers.authorization ?? '', basic);
+      const admin = key !== null && sameSecret(key, opts.adminKey);
+      const gateway = gatewayMayCall && basic !== null && sameSecret(req.headers.authorization, basic);
       if (!admin && !gateway) throw new HttpError(401, 'missing or wrong admin key (Authorization: Bearer <adminKey>)');
       return h(req, res, params);
     };

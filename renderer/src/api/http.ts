@@ -1,5 +1,7 @@
 // The browser transport: invoke channels over HTTP, events over one WebSocket (reconnecting),
-// both with the per-run token the headless host printed in the UI URL.
+// both with the page's cookie (or a token, for scripts and tests). The WebSocket is also how the
+// page knows the engine is there: when it closes, or an invoke cannot reach the engine, listeners
+// hear "disconnected" at once and the socket keeps trying until the engine is back.
 import type {
   EventBatch,
   EventChannel,
@@ -22,6 +24,13 @@ export class ApiError extends Error {
 }
 
 type Listener = (payload: unknown) => void;
+
+/** Why the engine does not answer: nothing at its address (or it hangs), or it is a newer run that
+ * does not take this page's credential (it was restarted). */
+export type Disconnected = 'unreachable' | 'other_run';
+
+/** An open event stream that hears nothing (not even the engine's 1 s heartbeat) this long is dead. */
+const SILENCE_MS = 3000;
 
 /** Dispatches event batches to listeners by channel; shared by both transports. */
 export class EventHub {
@@ -58,17 +67,32 @@ export class HttpTransport implements WorkbenchApi {
   private retry = 250;
   private open = false;
   private readonly connected = new Set<() => void>();
+  private readonly disconnected = new Set<(why: Disconnected) => void>();
+  private down: Disconnected | null = null;
+  private heard = 0;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
+  /** Ends the open socket as if it had closed (the watchdog's way out of a silent one). */
+  private silent: (() => void) | null = null;
 
   constructor(o: HttpTransportOptions) {
     this.o = { fetch: globalThis.fetch.bind(globalThis), WebSocket: globalThis.WebSocket, ...o };
   }
 
   async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>> {
-    const res = await this.o.fetch(`${this.o.base}/api/invoke/${channel}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${this.o.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(request ?? {}),
-    });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    let res: Response;
+    try {
+      res = await this.o.fetch(`${this.o.base}/api/invoke/${channel}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(request ?? {}),
+      });
+    } catch {
+      this.lost('unreachable');
+      this.connect(); // a socket that looked open may be dead: it is tried again
+      throw new ApiError(0, 'the engine cannot be reached', 'unreachable');
+    }
     // an invoke answers with the envelope; a refusal before it (a wrong token) with a bare error body
     const body = (await res.json().catch(() => null)) as
       InvokeEnvelope | { error?: { message: string; type: string } } | null;
@@ -89,28 +113,72 @@ export class HttpTransport implements WorkbenchApi {
     return () => this.connected.delete(listener);
   }
 
+  /** Called when the engine stops answering, and again if the reason changes (it came back as another run). */
+  onDisconnected(listener: (why: Disconnected) => void): () => void {
+    this.connect();
+    this.disconnected.add(listener);
+    return () => this.disconnected.delete(listener);
+  }
+
+  private lost(why: Disconnected): void {
+    if (this.down === why || this.closed) return;
+    this.down = why;
+    for (const l of this.disconnected) l(why);
+  }
+
+  /** A stream that could not open: is anything there, and does it take this page's credential? */
+  private async diagnose(): Promise<void> {
+    const headers: Record<string, string> = this.o.token ? { authorization: `Bearer ${this.o.token}` } : {};
+    const state = await this.o
+      .fetch(`${this.o.base}/api/auth`, { headers })
+      .then(async (r) => ((await r.json()) as { state: string }).state)
+      .catch(() => 'unreachable');
+    if (!this.open) this.lost(state === 'other_run' || state === 'none' ? 'other_run' : 'unreachable');
+  }
+
   private connect(): void {
     if (this.ws || this.closed) return;
-    const url = `${this.o.base.replace(/^http/, 'ws')}/api/events?token=${encodeURIComponent(this.o.token)}`;
+    const query = this.o.token ? `?token=${encodeURIComponent(this.o.token)}` : '';
+    const url = `${this.o.base.replace(/^http/, 'ws')}/api/events${query}`;
     const ws = new this.o.WebSocket(url);
     this.ws = ws;
     let opened = false;
-    ws.onopen = () => {
-      opened = this.open = true;
-      this.retry = 250;
-      for (const l of this.connected) l();
-    };
-    ws.onmessage = (m) => this.hub.dispatch(JSON.parse(String(m.data)) as EventBatch[]);
-    ws.onclose = () => {
+    // the socket's end, once: closed by the engine, or given up on after a silence (a browser may
+    // take a minute to call onclose for a peer that stopped answering)
+    const ended = () => {
+      if (this.ws !== ws) return;
+      ws.onopen = ws.onmessage = ws.onclose = null;
       this.ws = null;
       this.open = false;
       if (this.closed) return;
-      setTimeout(() => this.connect(), opened ? 250 : (this.retry = Math.min(this.retry * 2, 5000)));
+      if (opened) this.lost('unreachable');
+      else void this.diagnose();
+      // tried again soon, then less often: the page finds an engine that is back within 2 s
+      setTimeout(() => this.connect(), opened ? 250 : (this.retry = Math.min(this.retry * 2, 2000)));
     };
+    ws.onopen = () => {
+      opened = this.open = true;
+      this.down = null;
+      this.heard = Date.now();
+      this.watchdog ??= setInterval(() => {
+        if (!this.open || Date.now() - this.heard <= SILENCE_MS) return;
+        this.ws?.close();
+        this.silent?.();
+      }, 500);
+      this.silent = ended;
+      this.retry = 250;
+      for (const l of this.connected) l();
+    };
+    ws.onmessage = (m) => {
+      this.heard = Date.now();
+      this.hub.dispatch(JSON.parse(String(m.data)) as EventBatch[]);
+    };
+    ws.onclose = ended;
   }
 
   close(): void {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     this.ws?.close();
   }
 }

@@ -40,4 +40,9 @@ export class IpcTransport implements WorkbenchApi {
   onConnected(): () => void {
     return () => {};
   }
+
+  /** The engine runs inside the app: when it fails the app says so itself (main/index.ts). */
+  onDisconnected(): () => void {
+    return () => {};
+  }
 }

@@ -54,6 +54,8 @@ export interface ConfigSlice {
 }
 
 export interface UiSlice {
+  /** Whether the engine answers: while it does not, nothing live (states, pids) is shown as current. */
+  connection: { up: true } | { up: false; since: number; why: 'unreachable' | 'other_run' };
   route: Route;
   /** How many snapshots have loaded: views that fetch their own data refetch when it grows. */
   syncs: number;
@@ -158,6 +160,7 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   info: null,
   settings: null,
   config: null,
+  connection: { up: true },
   route: EMPTY_ROUTE,
   syncs: 0,
   paletteOpen: false,

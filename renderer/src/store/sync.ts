@@ -76,7 +76,12 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
   // the first load may have read the engine before the stream opened: every (re)connect loads again
   offs.push(
     api.onConnected(() => {
+      if (!store.getState().connection.up) store.setState({ connection: { up: true } });
       load().catch((e: Error) => store.getState().setNotice(`Reloading failed: ${e.message}`, 'error'));
+    }),
+    api.onDisconnected((why) => {
+      const was = store.getState().connection;
+      store.setState({ connection: { up: false, since: was.up ? Date.now() : was.since, why } });
     }),
   );
   await load();

@@ -140,7 +140,7 @@ test('a worker past its heap cap dies alone: the engine lives on and the engine 
       greedy,
       "import { parentPort } from 'node:worker_threads';\n" +
         "parentPort.postMessage('ready');\n" +
-        "const held = [];\n" +
+        'const held = [];\n' +
         "parentPort.once('message', () => { for (;;) held.push(new Array(1e5).fill(Math.random())); });\n",
     );
     await withAnalysis(greedy, 32, async ({ store, events, analysis, warnings }) => {

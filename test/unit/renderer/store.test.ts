@@ -8,6 +8,7 @@ import { syncStore } from '../../../renderer/src/store/sync.ts';
 function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
   const listeners = new Map<string, Array<(p: unknown) => void>>();
   const connected: Array<() => void> = [];
+  const disconnected: Array<(why: 'unreachable' | 'other_run') => void> = [];
   const api: WorkbenchApi = {
     invoke: async (ch) => responses[ch] as never,
     on: <K extends EventChannel>(ch: K, l: (p: EventPayloads[K]) => void) => {
@@ -18,11 +19,16 @@ function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
       connected.push(l);
       return () => {};
     },
+    onDisconnected: (l) => {
+      disconnected.push(l);
+      return () => {};
+    },
   };
   return {
     api,
     emit: (ch: EventChannel, p: unknown) => listeners.get(ch)?.forEach((l) => l(p)),
     connect: () => connected.forEach((l) => l()),
+    disconnect: () => disconnected.forEach((l) => l('unreachable')),
   };
 }
 
@@ -104,11 +110,14 @@ test('each (re)connect of the event stream loads the snapshot again; an event du
     'sessions:list': page([session('a', 1), session('gone', 2)]),
     'alerts:list': page([]),
   };
-  const { api, emit, connect } = fakeApi(responses);
+  const { api, emit, connect, disconnect } = fakeApi(responses);
   const store = createWorkbenchStore(api);
   await syncStore(store);
   assert.equal(store.getState().syncs, 1);
   assert.deepEqual(Object.keys(store.getState().sessions).sort(), ['a', 'gone']);
+  assert.equal(store.getState().connection.up, true);
+  disconnect();
+  assert.equal(store.getState().connection.up, false, 'a lost engine is shown as lost');
   // while the stream was down: 'imported' was created, 'gone' removed, 'a' busy; no event came
   let answer: (v: unknown) => void = () => {};
   const held = new Promise((r) => (answer = r));
@@ -121,6 +130,7 @@ test('each (re)connect of the event stream loads the snapshot again; an event du
   await new Promise((r) => setImmediate(r));
   const st = store.getState();
   assert.equal(st.syncs, 2);
+  assert.equal(st.connection.up, true, 'back once the stream is');
   assert.deepEqual(Object.keys(st.sessions).sort(), ['a', 'imported']);
   assert.equal(st.sessions.a!.turnCount, 7, 'the event during the load is kept');
   assert.equal(st.sessions.imported!.origin, 'imported');

@@ -65,3 +65,31 @@ test('IpcTransport maps bridge results and dispatches event batches', async () =
   ]);
   assert.deepEqual(keys, ['x', 'y']);
 });
+
+test("the printed URL trades its token for a cookie; the cookie works only from the page's own origin", async () => {
+  const login = await fetch(`${server.url}/?token=tok`, { redirect: 'manual' });
+  assert.equal(login.status, 302);
+  assert.equal(login.headers.get('location'), '/', 'sent on without the token');
+  const cookie = login.headers.get('set-cookie')!;
+  assert.match(cookie, /^trajscope-ui-\d+=tok; HttpOnly; SameSite=Strict; Path=\/$/);
+  const pair = cookie.split(';')[0]!;
+  const invoke = (headers: Record<string, string>) =>
+    fetch(`${server.url}/api/invoke/sessions:list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: pair, ...headers },
+      body: '{}',
+    });
+  assert.equal((await invoke({ origin: server.url })).status, 200);
+  // another page on this host (another port) would carry the cookie too: refused
+  assert.equal((await invoke({ origin: 'http://127.0.0.1:1' })).status, 401);
+  assert.equal((await invoke({})).status, 401, 'no Origin: not a page of ours');
+  const stale = await invoke({ origin: server.url, cookie: pair.replace('=tok', '=old') });
+  assert.equal(stale.status, 401);
+  assert.match((await stale.json()).error.message, /engine run that has stopped/);
+  const state = async (headers: Record<string, string>) =>
+    ((await (await fetch(`${server.url}/api/auth`, { headers })).json()) as { state: string }).state;
+  assert.equal(await state({ cookie: pair }), 'ok');
+  assert.equal(await state({ cookie: pair.replace('=tok', '=old') }), 'other_run');
+  assert.equal(await state({}), 'none');
+  assert.equal((await fetch(`${server.url}/?token=wrong`, { redirect: 'manual' })).status, 200, 'no trade');
+});

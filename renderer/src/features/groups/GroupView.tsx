@@ -9,6 +9,7 @@ import { reward } from '../../format.ts';
 import { isTyping } from '../../keys.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { presetFor } from '../rewards/presets.ts';
+import { CopyLink } from '../../components/CopyLink.tsx';
 
 const DEFAULT_SCALE = [0, 0.25, 0.5, 0.75, 1];
 
@@ -112,7 +113,8 @@ export function GroupView({ groupId }: { groupId: string }) {
   return (
     <div className="group-view" aria-label="Group">
       <h2>
-        {group.taskId ?? 'Group'} <span className="muted small">{group.groupId}</span>
+        {group.taskId ?? 'Group'} <span className="muted small">{group.groupId}</span>{' '}
+        <CopyLink to={{ view: 'groups', groupId: group.groupId }} what="this group" />
       </h2>
       <p className="muted small">
         {rollouts.length} rollouts · mean r {reward(group.mean)} · std {reward(group.std)} · advantage = (r − mean) /

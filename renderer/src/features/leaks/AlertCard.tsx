@@ -3,6 +3,7 @@
 import { ALERT_KINDS, type Alert } from '../../../../shared/domain.ts';
 import { clock } from '../../format.ts';
 import { useStoreApi } from '../../store/use-store.ts';
+import { CopyLink } from '../../components/CopyLink.tsx';
 
 export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
   const store = useStoreApi();
@@ -27,6 +28,12 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
           <button type="button" className="link" onClick={() => go(a.episodeId, a.turnId, a.callId)}>
             open {a.turnId ? 'turn' : 'episode'}
           </button>
+        )}
+        {a.sessionKey && a.episodeId && (
+          <CopyLink
+            to={{ sessionKey: a.sessionKey, episodeId: a.episodeId, turnId: a.turnId, callId: a.callId }}
+            what={`this alert's ${a.turnId ? 'turn' : 'episode'}`}
+          />
         )}
         {a.turnId && a.sessionKey && a.episodeId && (
           <button

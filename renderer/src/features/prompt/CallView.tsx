@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { CALL_OUTCOMES, type UpstreamCall, type UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
 import { ForkPanel } from '../forks/ForkPanel.tsx';
 
@@ -89,6 +90,15 @@ export function CallView({
               Raw JSON
             </button>
             <span className="spacer" />
+            <CopyLink
+              to={{
+                sessionKey: call.sessionKey,
+                episodeId: call.episodeId,
+                turnId: call.turnId,
+                callId: call.id,
+              }}
+              what={`call #${call.seq}`}
+            />
             <button
               type="button"
               title="Edit this request and send it again, to the same upstream or another (F)"

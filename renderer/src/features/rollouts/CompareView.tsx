@@ -7,6 +7,7 @@ import type { EpisodeComparison, TurnSide } from '../../../../shared/rollouts.ts
 import { sameText, TextDiff } from '../../components/TextDiff.tsx';
 import { reward } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { CopyLink } from '../../components/CopyLink.tsx';
 
 export function CompareView() {
   const store = useStoreApi();
@@ -68,7 +69,10 @@ export function CompareView() {
   const isReplay = c.b.replayOf === c.a.id;
   return (
     <div className="compare-view" aria-label="Comparison">
-      <h2>{isReplay ? 'Replay against its source' : 'Two episodes side by side'}</h2>
+      <h2>
+        {isReplay ? 'Replay against its source' : 'Two episodes side by side'}{' '}
+        <CopyLink to={{ view: 'compare', episodeId: c.a.id, otherEpisodeId: c.b.id }} what="this comparison" />
+      </h2>
       <div className="diff-sides">
         {head(c.a, 'a', isReplay ? 'Source' : 'A')}
         {head(c.b, 'b', isReplay ? 'Replay' : 'B')}

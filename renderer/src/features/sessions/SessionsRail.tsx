@@ -13,6 +13,7 @@ export function SessionsRail() {
   const sessions = useStore((s) => s.sessions);
   const filter = useStore((s) => s.filter);
   const selected = useStore((s) => s.route.sessionKey);
+  const up = useStore((s) => s.connection.up);
   const list = useMemo(() => visibleSessions({ sessions, filter }), [sessions, filter]);
   const parent = useRef<HTMLDivElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -82,7 +83,9 @@ export function SessionsRail() {
           <div style={{ height: v.getTotalSize(), position: 'relative' }}>
             {v.getVirtualItems().map((item) => {
               const s = list[item.index]!;
-              const gw = s.gateway;
+              // while the engine does not answer its sessions' states and processes are unknown
+              const gw = up ? s.gateway : null;
+              const state = up ? s.state : 'unknown';
               return (
                 <button
                   type="button"
@@ -100,7 +103,7 @@ export function SessionsRail() {
                   onClick={() => select(s.key)}
                 >
                   <span className="row">
-                    <span className={`dot ${s.state}`} title={s.state} />
+                    <span className={`dot ${state}`} title={state} />
                     <span className="key">{s.key}</span>
                     {s.origin !== 'live' && (
                       <span className="badge" title={ORIGIN_LABELS[s.origin].help}>
@@ -114,7 +117,7 @@ export function SessionsRail() {
                     )}
                   </span>
                   <span className="row muted small">
-                    {s.state} · ep {s.episodeCount} · {s.turnCount} turns · r {reward(s.lastReward)}
+                    {state} · ep {s.episodeCount} · {s.turnCount} turns · r {reward(s.lastReward)}
                     {gw && gw.pid ? ` · pid ${gw.pid}:${gw.port} · ${bytes(gw.rssBytes)} · ${cpu(gw.cpuPercent)}` : ''}
                   </span>
                 </button>

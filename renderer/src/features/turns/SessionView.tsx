@@ -11,6 +11,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { isTyping } from '../../keys.ts';
 import { selectedCall } from '../../store/store.ts';
 import { ORIGIN_LABELS } from '../sessions/origin.ts';
+import { CopyLink } from '../../components/CopyLink.tsx';
 
 const IMPORTED_NOTE =
   'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again.';
@@ -29,6 +30,7 @@ export function SessionView() {
   const turnId = useStore((s) => s.route.turnId);
   const turns = useStore((s) => (episodeId ? s.turns[episodeId] : undefined));
   const alerts = useStore((s) => s.alerts);
+  const up = useStore((s) => s.connection.up);
   const syncs = useStore((s) => s.syncs);
   const counts = useMemo(() => alertCounts(alerts), [alerts]);
   // R replays the selected episode; F forks the selected call
@@ -72,7 +74,9 @@ export function SessionView() {
       </div>
     );
   }
-  const gw = session.gateway;
+  // while the engine does not answer the session's state and processes are unknown, not as last seen
+  const gw = up ? session.gateway : null;
+  const state = up ? session.state : 'unknown';
   // an external agent drives its own sessions and an imported one is read-only: no composer, no start
   const drivenHere = session.runtime !== 'external' && session.origin !== 'imported' && session.origin !== 'lab';
   const selected = episodes?.find((e) => e.id === episodeId);
@@ -84,7 +88,7 @@ export function SessionView() {
     <div className="session-view">
       <section className="session-head">
         <h2 className="key">{session.key}</h2>
-        <span className={`state ${session.state}`}>{session.state}</span>
+        <span className={`state ${state}`}>{state}</span>
         {session.origin !== 'live' && (
           <span className="badge" title={ORIGIN_LABELS[session.origin].help}>
             {ORIGIN_LABELS[session.origin].label}
@@ -109,6 +113,7 @@ export function SessionView() {
                 .join('')
             : ''}
         </span>
+        <CopyLink to={{ sessionKey: session.key }} what="this session" />
         <span className="spacer" />
         {drivenHere && (
           <button type="button" onClick={() => act(() => startEpisode(store, key))}>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Alert, LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
 import { duration, pretty, stripAnsi, turnDuration } from '../../format.ts';
+import { CopyLink } from '../../components/CopyLink.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
@@ -67,6 +68,10 @@ export function TurnView({ turnId }: { turnId: string }) {
             inferred
           </span>
         )}
+        <CopyLink
+          to={{ sessionKey: t.sessionKey, episodeId: t.episodeId, turnId: t.id, tab: tab === 'calls' ? null : tab }}
+          what={`turn ${t.index}`}
+        />
         <span className="muted small">
           {turnDuration(t)} · {calls.length} upstream calls · {t.toolCalls.length} tool calls · {tokens} tokens
         </span>
