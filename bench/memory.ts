@@ -12,6 +12,7 @@ import vm from 'node:vm';
 import { ConfigService } from '../electron/core/config/service.ts';
 import { Workbench } from '../electron/core/workbench.ts';
 
+/** TRAJSCOPE_BENCH_MEMORY_EPISODES: fewer episodes for a quick look (the target is stated for 5,000). */
 const EPISODES = Number(process.env.TRAJSCOPE_BENCH_MEMORY_EPISODES ?? 5000);
 const CHECKPOINTS = [EPISODES / 10, EPISODES / 2, EPISODES];
 const TEXT_BYTES = 100 * 1024;
@@ -121,7 +122,11 @@ async function run(name: string, sessions: number): Promise<Run> {
 }
 
 export async function benchMemory(): Promise<string> {
-  const runs = [await run('one', 1), await run('many', EPISODES / 10)];
+  // TRAJSCOPE_BENCH_MEMORY_RUNS=many (or one): only that run, to repeat it alone
+  const only = process.env.TRAJSCOPE_BENCH_MEMORY_RUNS;
+  const runs: Run[] = [];
+  if (only !== 'many') runs.push(await run('one', 1));
+  if (only !== 'one') runs.push(await run('many', EPISODES / 10));
   const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
   const today = new Date().toISOString().slice(0, 10);
   const lines = [

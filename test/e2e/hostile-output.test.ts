@@ -60,7 +60,7 @@ describe('hostile recorded output in the UI', { skip: chromiumMissing }, () => {
       'nothing was drawn over earlier lines',
     );
     assert.match(text, /^x$/m, 'a lone carriage return starts a new line instead of overwriting');
-    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copy', exact: true }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     assert.equal(
       copied,

@@ -4,11 +4,14 @@ import {
   bytes,
   comparePrompts,
   curlFor,
+  diffVerdict,
   duration,
   promptText,
   reward,
   stripAnsi,
 } from '../../../renderer/src/format.ts';
+import { logicalPromptText } from '../../../shared/prompt-text.ts';
+import { sampleBody } from '../../helpers/samples.ts';
 import { presetFor } from '../../../renderer/src/features/rewards/presets.ts';
 import { turnAt } from '../../../renderer/src/features/logs/turn-at.ts';
 import { EMPTY_ROUTE, formatRoute, parseRoute, type Route } from '../../../renderer/src/store/route.ts';
@@ -105,4 +108,24 @@ test('a log line maps to the turn in flight at its time', () => {
   assert.equal(turnAt(turns, 15)?.id, 'a');
   assert.equal(turnAt(turns, 25), null);
   assert.equal(turnAt(turns, 99)?.id, 'b');
+});
+
+test('across episodes a carried conversation is the leak, never "pure append"; against nothing is not clean', () => {
+  // real OpenClaw captures: the follow-up under the same session key replays the earlier conversation
+  const conversation = (name: string) => logicalPromptText(JSON.stringify(sampleBody(name)), { system: false });
+  const earlier = conversation('lean-config-flattened-history');
+  const carried = comparePrompts(earlier, conversation('lean-config-stable-key-followup'));
+  const leak = diffVerdict('episode', carried, 'episode 0');
+  assert.equal(leak.tone, 'bad');
+  assert.match(leak.text, /history not reset/);
+  assert.equal(diffVerdict('turn', carried).tone, 'ok', 'the same prompts within one episode are a clean append');
+  const fresh = diffVerdict('episode', comparePrompts(conversation('default-config-first-call'), earlier), 'episode 0');
+  assert.deepEqual(fresh, { tone: 'ok', text: "fresh start: nothing of episode 0's conversation" });
+  // one line carried over, the rest new: still a leak
+  const partly = comparePrompts('[user] a\n[user] secret\n', '[user] b\n[user] secret\n');
+  assert.equal(diffVerdict('episode', partly, 'episode 0').tone, 'bad');
+  // a first prompt against nothing is not an append of anything
+  const alone = comparePrompts('', '[system] S\n[user] a\n');
+  assert.equal(alone.pureAppend, false);
+  assert.equal(diffVerdict('nothing', alone).tone, 'none');
 });

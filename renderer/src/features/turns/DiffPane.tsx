@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Episode, TurnDetail, UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { logicalPromptText } from '../../../../shared/prompt-text.ts';
-import { comparePrompts, historyText } from '../../format.ts';
+import { comparePrompts, diffVerdict, historyText, type DiffPart } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 
 const NO_EPISODES: Episode[] = [];
@@ -24,7 +24,14 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
   );
   const [otherId, setOtherId] = useState<string | null>(null);
   const [sideBySide, setSideBySide] = useState(false);
-  const [texts, setTexts] = useState<{ before: string; after: string; label: string } | null>(null);
+  const [texts, setTexts] = useState<{
+    before: string;
+    after: string;
+    label: string;
+    /** turn: the next turn of one episode (should extend); episode: another episode (should not). */
+    mode: 'turn' | 'episode' | 'nothing';
+    against: string;
+  } | null>(null);
 
   // every episode's turns are candidates, so a turn can be compared with any other episode's
   useEffect(() => {
@@ -40,43 +47,84 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
     }
   }, [episodes, store]);
 
+  // the other side: the chosen turn, else the previous turn of this episode, else the previous
+  // episode's last turn (a first turn is compared with what came before it, never with nothing)
+  const other = useMemo(() => {
+    const where = (id: string) => {
+      for (const e of episodes) {
+        const t = (turnsByEpisode[e.id] ?? []).find((x) => x.id === id);
+        if (t) return { turnId: id, episode: e, index: t.index };
+      }
+      return null;
+    };
+    if (otherId) return where(otherId);
+    const prev = (turnsByEpisode[turn.episodeId] ?? []).find((t) => t.index === turn.index - 1);
+    if (prev) return where(prev.id);
+    const ep = episodes.find((e) => e.id === turn.episodeId);
+    const before = ep ? episodes.filter((e) => e.index < ep.index).at(-1) : undefined;
+    const last = before ? (turnsByEpisode[before.id] ?? []).at(-1) : undefined;
+    return before && last ? { turnId: last.id, episode: before, index: last.index } : null;
+  }, [otherId, episodes, turnsByEpisode, turn.episodeId, turn.index]);
+
   useEffect(() => {
     let stale = false;
     const api = store.getState().api;
-    const firstCall = async (turnId: string): Promise<UpstreamCallDetail | null> => {
+    const callOf = async (turnId: string, which: 'first' | 'last'): Promise<UpstreamCallDetail | null> => {
       const list = turnId === turn.id ? calls : await api.invoke('calls:list', { turnId });
-      return list[0] ? api.invoke('calls:get', { callId: list[0].id }) : null;
+      const c = which === 'first' ? list[0] : list.at(-1);
+      return c ? api.invoke('calls:get', { callId: c.id }) : null;
     };
     // Compared as logical messages (OpenClaw's flattened history, timestamps and Runtime line
-    // read the way the model reads them), so a clean next turn is a pure append.
-    const promptOf = (c: UpstreamCallDetail | null) => (c ? logicalPromptText(c.requestBody) : '');
+    // read the way the model reads them), so a clean next turn is a pure append. Across episodes
+    // the system prompt is left out: every episode shares it; what must not carry over is the
+    // conversation.
+    const promptOf = (c: UpstreamCallDetail | null, system: boolean) =>
+      c ? logicalPromptText(c.requestBody, { system }) : '';
     void (async () => {
-      const siblings = store.getState().turns[turn.episodeId] ?? [];
-      const prev = otherId ?? siblings.find((t) => t.index === turn.index - 1)?.id ?? null;
-      if (!prev) {
-        const current = await firstCall(turn.id);
+      if (!other) {
+        const current = await callOf(turn.id, 'first');
         if (!stale)
           setTexts({
             before: '',
-            after: promptOf(current) || historyText(turn.history),
-            label: 'first turn of the episode (against nothing)',
+            after: promptOf(current, true) || historyText(turn.history),
+            label: 'the first turn of the session: nothing before it',
+            mode: 'nothing',
+            against: '',
           });
         return;
       }
-      const [a, b] = await Promise.all([firstCall(prev), firstCall(turn.id)]);
+      const sameEpisode = other.episode.id === turn.episodeId;
+      const against = `episode ${other.episode.index} turn ${other.index}`;
+      const [a, b] = await Promise.all([
+        callOf(other.turnId, sameEpisode ? 'first' : 'last'),
+        callOf(turn.id, 'first'),
+      ]);
       if (!stale)
         setTexts({
-          before: promptOf(a),
-          after: promptOf(b),
-          label: otherId ? 'against the chosen turn' : 'against the previous turn',
+          before: promptOf(a, sameEpisode),
+          after: promptOf(b, sameEpisode),
+          label: sameEpisode
+            ? `against ${otherId ? 'the chosen turn' : 'the previous turn'} (${against}), first request of each`
+            : `against ${against}'s last request, conversation only (the system prompt is shared)`,
+          mode: sameEpisode ? 'turn' : 'episode',
+          against,
         });
     })().catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     return () => {
       stale = true;
     };
-  }, [turn, calls, otherId, store]);
+  }, [turn, calls, other, otherId, store]);
 
   const diff = useMemo(() => (texts ? comparePrompts(texts.before, texts.after) : null), [texts]);
+  const verdict = diff && texts ? diffVerdict(texts.mode, diff, texts.against) : null;
+  // colours say what is fine: within an episode new lines are green; across episodes a carried
+  // line is a leak (red) and new lines are plain; against nothing, everything is plain
+  const kindClass = (kind: DiffPart['kind']) =>
+    texts?.mode === 'nothing'
+      ? 'd-plain'
+      : texts?.mode === 'episode'
+        ? { same: 'd-leaked', added: 'd-plain', removed: 'd-removed' }[kind]
+        : `d-${kind}`;
   return (
     <section aria-label="Diff" className="diff">
       <div className="row">
@@ -91,14 +139,12 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
             ))}
           </select>
         </label>
-        {diff && (
-          <span className={`badge ${diff.pureAppend ? 'ok' : 'warn'}`} data-testid="diff-verdict">
-            {diff.pureAppend ? 'pure append' : 'changed: not a pure append'}
+        {verdict && (
+          <span className={`badge ${verdict.tone}`} data-testid="diff-verdict" data-tone={verdict.tone}>
+            {verdict.text}
           </span>
         )}
-        {texts && (
-          <span className="muted small">{texts.label} · first upstream request of each turn, as logical messages</span>
-        )}
+        {texts && <span className="muted small">{texts.label}, as logical messages</span>}
         <span className="spacer" />
         <label className="inline small">
           <input type="checkbox" checked={sideBySide} onChange={(e) => setSideBySide(e.target.checked)} /> side by side
@@ -107,7 +153,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
       {diff && !sideBySide && (
         <pre className="diff-body">
           {diff.parts.map((p, i) => (
-            <span key={i} className={`d-${p.kind}`}>
+            <span key={i} className={kindClass(p.kind)}>
               {p.text}
             </span>
           ))}
@@ -119,7 +165,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
             {diff.parts
               .filter((p) => p.kind !== 'added')
               .map((p, i) => (
-                <span key={i} className={`d-${p.kind}`}>
+                <span key={i} className={kindClass(p.kind)}>
                   {p.text}
                 </span>
               ))}
@@ -128,7 +174,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
             {diff.parts
               .filter((p) => p.kind !== 'removed')
               .map((p, i) => (
-                <span key={i} className={`d-${p.kind}`}>
+                <span key={i} className={kindClass(p.kind)}>
                   {p.text}
                 </span>
               ))}
