@@ -46,7 +46,7 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
 
   test(
     'a lab run lands in the workbench: its alert and proof diff from the verdict, then a replay with fresh keys',
-    { timeout: 240_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' },
+    { timeout: 330_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' },
     async () => {
       await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
       const row = ui.page.locator('.lab tr', { hasText: 'stable-session-key' });
@@ -75,7 +75,9 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
       const dialog = ui.page.getByRole('dialog', { name: 'Replay episode' });
       await dialog.getByLabel('OpenClaw session keys').selectOption('per-turn');
       await dialog.getByRole('button', { name: 'Replay' }).click();
-      await ui.page.getByRole('heading', { name: 'Replay against its source' }).waitFor();
+      // the comparison opens once the replay's session has started: with --pool-size 0 that is a cold
+      // OpenClaw gateway, 15–25 s on an idle machine of this kind and over a minute beside a loaded CPU
+      await ui.page.getByRole('heading', { name: 'Replay against its source' }).waitFor({ timeout: 120_000 });
       await ui.page.getByTestId('compare-b').locator('.badge', { hasText: 'ended' }).waitFor({ timeout: 120_000 });
       await ui.page
         .getByTestId('alerts-a')

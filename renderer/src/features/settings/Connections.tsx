@@ -1,9 +1,11 @@
 // Settings → Connections: the model server new episodes talk to (URL, key, model, with "Test
 // connection"), and the OpenClaw binary new gateways run. A value fixed by a flag, an env var or
 // the --config file is shown with its source and cannot be changed here.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppInfo, UpstreamProbe } from '../../../../shared/api.ts';
 import { envName, flagName, type ConfigKey, type ConfigPatch, type ConfigView } from '../../../../shared/config.ts';
+import { DraftConflict } from '../../forms/DraftConflict.tsx';
+import { useDraft } from '../../forms/use-draft.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 
 interface Props {
@@ -18,19 +20,14 @@ function str(v: unknown): string {
 
 export function Connections({ config, info, saveConfig }: Props) {
   const store = useStoreApi();
-  const [url, setUrl] = useState('');
-  const [key, setKey] = useState('');
-  const [model, setModel] = useState('');
-  const [bin, setBin] = useState('');
+  // what the user typed survives a reload of the saved config (a reconnect, another window's save)
+  const urlDraft = useDraft(str(config.values.upstreamUrl));
+  const modelDraft = useDraft(str(config.values.upstreamModel));
+  const binDraft = useDraft(str(config.values.openclawBin));
+  const keyDraft = useDraft(''); // the saved key never reaches the page: the field holds only a new one
+  const [url, key, model, bin] = [urlDraft.value, keyDraft.value, modelDraft.value, binDraft.value];
   const [probe, setProbe] = useState<UpstreamProbe | null>(null);
   const [testing, setTesting] = useState(false);
-
-  useEffect(() => {
-    setUrl(str(config.values.upstreamUrl));
-    setModel(str(config.values.upstreamModel));
-    setBin(str(config.values.openclawBin));
-    setKey('');
-  }, [config]);
 
   const pinnedBy = (k: ConfigKey): string | null => {
     if (!config.pinned.includes(k)) return null;
@@ -62,7 +59,7 @@ export function Connections({ config, info, saveConfig }: Props) {
     };
     for (const k of Object.keys(patch) as Array<keyof ConfigPatch>) if (pinnedBy(k)) delete patch[k];
     void saveConfig(patch, 'Connection saved: new episodes use it; running episodes keep theirs.').then(
-      (ok) => ok && setKey(''),
+      (ok) => ok && keyDraft.set(''),
     );
   };
   const Pinned = ({ k }: { k: ConfigKey }) => {
@@ -84,8 +81,9 @@ export function Connections({ config, info, saveConfig }: Props) {
           placeholder="http://127.0.0.1:8000/v1"
           value={url}
           disabled={!!pinnedBy('upstreamUrl')}
-          onChange={(e) => setUrl(e.target.value)}
+          onChange={(e) => urlDraft.set(e.target.value)}
         />
+        <DraftConflict draft={urlDraft} />
       </label>
       <label>
         API key{' '}
@@ -99,7 +97,7 @@ export function Connections({ config, info, saveConfig }: Props) {
           autoComplete="off"
           value={key}
           disabled={!!pinnedBy('upstreamKey')}
-          onChange={(e) => setKey(e.target.value)}
+          onChange={(e) => keyDraft.set(e.target.value)}
         />
       </label>
       <label>
@@ -110,8 +108,9 @@ export function Connections({ config, info, saveConfig }: Props) {
           list="upstream-models"
           value={model}
           disabled={!!pinnedBy('upstreamModel')}
-          onChange={(e) => setModel(e.target.value)}
+          onChange={(e) => modelDraft.set(e.target.value)}
         />
+        <DraftConflict draft={modelDraft} />
         <datalist id="upstream-models">
           {probe?.models.map((m) => (
             <option key={m} value={m} />
@@ -148,8 +147,9 @@ export function Connections({ config, info, saveConfig }: Props) {
           aria-label="OpenClaw binary"
           value={bin}
           disabled={!!pinnedBy('openclawBin')}
-          onChange={(e) => setBin(e.target.value)}
+          onChange={(e) => binDraft.set(e.target.value)}
         />
+        <DraftConflict draft={binDraft} />
       </label>
       <div className="row">
         <button

@@ -1,0 +1,68 @@
+// What the user typed survives what happens in the background, in Chromium: the event stream
+// drops and reconnects (the page reloads its snapshot, as after any reconnect or a late first
+// load) while Settings → Connections holds typed values — they stay, and "Test connection" probes
+// the typed server; a save made elsewhere under an edit is named, and the user picks.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromiumMissing } from '../helpers/browser.ts';
+import { startFakeUpstream } from '../helpers/fake-upstream.ts';
+import { uiRun } from '../helpers/ui.ts';
+
+describe('typed input across background reloads', { skip: chromiumMissing }, () => {
+  const ui = uiRun(['--runtime', 'direct']);
+
+  test('Connections keeps typed values across a reconnect and names a save made elsewhere', async () => {
+    const KEY = 'sk-e2e-drafts-77c1';
+    const fake = await startFakeUpstream({ key: KEY });
+    try {
+      // every WebSocket the page opens, so the test can drop the event stream as a network would
+      await ui.page.addInitScript(() => {
+        const Native = window.WebSocket;
+        const sockets: WebSocket[] = ((window as any).__sockets = []);
+        (window as any).WebSocket = class extends Native {
+          constructor(url: string | URL, protocols?: string | string[]) {
+            super(url, protocols);
+            sockets.push(this);
+          }
+        };
+      });
+      await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+      const connections = ui.page.getByRole('region', { name: 'Connections' });
+      await connections.getByLabel('Upstream URL').fill(fake.url);
+      await connections.getByLabel('Upstream key').fill(KEY);
+      await connections.getByLabel('Upstream model').fill('fake-model');
+
+      // the snapshot comes again on reconnect: its five answers, then the frame that renders them
+      const snapshot = ['app:info', 'settings:get', 'config:get', 'sessions:list', 'alerts:list'].map((c) =>
+        ui.page.waitForResponse((r) => r.url().endsWith(`/api/invoke/${c}`)),
+      );
+      await ui.page.evaluate(() => (window as any).__sockets.forEach((s: WebSocket) => s.close()));
+      await Promise.all(snapshot);
+      await ui.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assert.equal(await connections.getByLabel('Upstream URL').inputValue(), fake.url);
+      assert.equal(await connections.getByLabel('Upstream key').inputValue(), KEY);
+      assert.equal(await connections.getByLabel('Upstream model').inputValue(), 'fake-model');
+      await connections.getByRole('button', { name: 'Test connection' }).click();
+      await ui.page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
+      assert.ok(
+        fake.requests.some((r) => r.headers.authorization === `Bearer ${KEY}`),
+        'the probe went to the typed server',
+      );
+
+      // a save made elsewhere while the field is edited: named, the typed value kept until the user picks
+      await ui.api('config:set', { upstreamModel: 'other-model' });
+      const conflict = connections.getByTestId('draft-conflict');
+      await conflict.getByText('saved value changed elsewhere (to other-model)').waitFor();
+      assert.equal(await connections.getByLabel('Upstream model').inputValue(), 'fake-model');
+      await conflict.getByRole('button', { name: 'take theirs', exact: true }).click();
+      assert.equal(await connections.getByLabel('Upstream model').inputValue(), 'other-model');
+      assert.equal(await conflict.count(), 0);
+      // an untouched field follows saves made elsewhere
+      await ui.api('config:set', { upstreamModel: 'third-model' });
+      await connections.getByLabel('Upstream model').and(ui.page.locator('[value="third-model"]')).waitFor();
+    } finally {
+      await ui.api('config:set', { upstreamModel: null });
+      await fake.stop();
+    }
+  });
+});
