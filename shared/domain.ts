@@ -104,6 +104,14 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** A tool call of a turn, with what the agent fed back for it (older turns carry neither field). */
+export interface TurnToolCall extends ToolCall {
+  /** The tool message the agent sent back in the turn's later requests; null when none came. */
+  result?: string | null;
+  /** Why the tool failed, when its result says so (OpenClaw's status "error", an error payload). */
+  error?: string | null;
+}
+
 /** per-session: a gateway process of its own per session; shared: sessions as agents of shared gateways. */
 export const GATEWAY_MODES = ['per-session', 'shared'] as const;
 export type GatewayMode = (typeof GATEWAY_MODES)[number];
@@ -134,6 +142,8 @@ export interface SessionInfo {
   turnCount: number;
   lastReward: number | null;
   alertCount: number;
+  /** Turns with a failed tool call. */
+  toolErrorTurns: number;
   gateway: GatewayInfo | null;
 }
 
@@ -169,7 +179,9 @@ export interface Turn {
   reply: string | null;
   /** How many history messages were replayed into this turn (the episode's first N). */
   historyLength: number;
-  toolCalls: ToolCall[];
+  toolCalls: TurnToolCall[];
+  /** How many of the turn's tool calls failed (their result says so). */
+  toolErrors: number;
   error: string | null;
   startedAt: number;
   endedAt: number | null;

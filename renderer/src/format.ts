@@ -1,7 +1,6 @@
 // Formatting helpers for views. Everything here returns plain strings: recorded content is only
 // ever rendered as text.
 import type { HistoryMessage, Turn } from '../../shared/domain.ts';
-import { diffLines } from 'diff';
 import { promptText } from '../../shared/prompt-text.ts';
 
 export function duration(ms: number | null | undefined): string {
@@ -66,31 +65,6 @@ export function historyText(history: HistoryMessage[]): string {
   return promptText(history);
 }
 
-export interface DiffPart {
-  kind: 'same' | 'added' | 'removed';
-  text: string;
-}
-
-/**
- * Compares a prompt with the previous one. A clean next turn only appends; anything removed or
- * changed in between (a repeated message, a rewritten one, a new system prompt) is flagged.
- */
-export function comparePrompts(previous: string, current: string): { parts: DiffPart[]; pureAppend: boolean } {
-  const parts: DiffPart[] = diffLines(previous, current).map((c) => ({
-    kind: c.added ? 'added' : c.removed ? 'removed' : 'same',
-    text: c.value,
-  }));
-  let seenChange = false;
-  // only a prompt that extends one can be its append: against nothing, nothing is "pure"
-  let pureAppend = previous.trim() !== '';
-  for (const p of parts) {
-    if (p.kind === 'removed') pureAppend = false;
-    if (p.kind === 'added') seenChange = true;
-    else if (p.kind === 'same' && seenChange && p.text.trim()) pureAppend = false;
-  }
-  return { parts, pureAppend };
-}
-
 /** Plain-text views drop terminal escapes (the log terminal keeps them). */
 export { stripAnsi } from '../../shared/text.ts';
 
@@ -110,30 +84,4 @@ function shellQuote(s: string): string {
 /** A CPU share for the process facts ("–" before the first sample). */
 export function cpu(percent: number | null | undefined): string {
   return percent === null || percent === undefined ? '–' : `${Math.round(percent)}%`;
-}
-
-/** What a diff says, and in which colour: green only for what is as it should be. */
-export interface DiffVerdict {
-  tone: 'ok' | 'warn' | 'bad' | 'none';
-  text: string;
-}
-
-/**
- * Within an episode a clean next turn extends the previous prompt (a pure append). Across episodes
- * it is the other way round: a new episode starts afresh, so a prompt that carries an earlier
- * episode's conversation (here compared without the system prompt, which every episode shares) is
- * the history-not-reset leak, and every carried line is shown as leaked, not as unchanged.
- */
-export function diffVerdict(
-  mode: 'turn' | 'episode' | 'nothing',
-  diff: { parts: DiffPart[]; pureAppend: boolean },
-  against = '',
-): DiffVerdict {
-  if (mode === 'nothing') return { tone: 'none', text: 'nothing before it to compare with' };
-  if (mode === 'turn')
-    return diff.pureAppend ? { tone: 'ok', text: 'pure append' } : { tone: 'warn', text: 'changed: not a pure append' };
-  const carried = diff.parts.filter((p) => p.kind === 'same' && p.text.trim()).length;
-  if (diff.pureAppend) return { tone: 'bad', text: `history not reset: this prompt extends ${against}` };
-  if (carried) return { tone: 'bad', text: `carries ${carried} stretch(es) of ${against}'s conversation` };
-  return { tone: 'ok', text: `fresh start: nothing of ${against}'s conversation` };
 }

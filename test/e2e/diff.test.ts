@@ -35,12 +35,20 @@ describe('the Diff tab across episodes', { skip: chromiumMissing }, () => {
       { role: 'user', content: 'What is my secret?' },
     ]);
     await endEpisode();
-    await call([system, { role: 'user', content: 'What is the capital of Norway?' }]);
+    // a long system prompt: unchanged context that folds in the next turn's diff
+    const long = { role: 'system', content: Array.from({ length: 20 }, (_, i) => `Rule ${i + 1}.`).join('\n') };
+    await call([long, { role: 'user', content: 'What is the capital of Norway?' }]);
+    await call([
+      long,
+      { role: 'user', content: 'What is the capital of Norway?' },
+      { role: 'assistant', content: 'Oslo.' },
+      { role: 'user', content: 'And of Sweden?' },
+    ]);
 
-    const verdictOf = async (episodeIndex: number) => {
+    const verdictOf = async (episodeIndex: number, turnIndex = 0) => {
       await ui.page.goto(`${ui.host.ready.ui}#/session/hitl`);
       await ui.page.locator('.episode-head', { hasText: `Episode ${episodeIndex}` }).click();
-      await ui.page.locator('.episode.selected .turn').first().click();
+      await ui.page.locator('.episode.selected .turn').nth(turnIndex).click();
       await ui.page.getByRole('tab', { name: 'Diff' }).click();
       const verdict = ui.page.getByTestId('diff-verdict');
       await verdict.waitFor();
@@ -51,11 +59,35 @@ describe('the Diff tab across episodes', { skip: chromiumMissing }, () => {
     assert.equal(await leak.getAttribute('data-tone'), 'bad');
     await ui.page.locator('.diff-body .d-leaked', { hasText: 'My secret is 4711.' }).first().waitFor();
     assert.equal(await ui.page.locator('.diff-body .d-added').count(), 0, 'nothing painted green');
+    await ui.page.locator('.diff-body .d-tag', { hasText: 'history not reset' }).first().waitFor();
     await shot(ui.page, 'diff-history-not-reset');
+    // side by side: labeled columns, the carried line on both sides of one row
+    await ui.page.getByRole('checkbox', { name: 'side by side' }).check();
+    const grid = ui.page.getByRole('table', { name: 'Side by side' });
+    await grid.getByRole('columnheader', { name: 'episode 0 turn 0, last request' }).waitFor();
+    await grid.getByRole('columnheader', { name: 'this turn, first request' }).waitFor();
+    const before = await grid.locator('.before', { hasText: 'My secret is 4711.' }).boundingBox();
+    const after = await grid.locator('.after', { hasText: 'My secret is 4711.' }).boundingBox();
+    assert.ok(before && after && Math.abs(before.y - after.y) < 2, 'the carried line sits on one row in both columns');
+    await shot(ui.page, 'diff-side-by-side');
+    await ui.page.getByRole('checkbox', { name: 'side by side' }).uncheck();
 
     const fresh = await verdictOf(2);
     await fresh.getByText(/fresh start/).waitFor();
     assert.equal(await fresh.getAttribute('data-tone'), 'ok');
+
+    // the next turn of that episode: a clean append, its 20-line system prompt folded until asked
+    const next = await verdictOf(2, 1);
+    await next.getByText('pure append').waitFor();
+    assert.equal(await next.getAttribute('data-tone'), 'ok');
+    const body = ui.page.locator('.diff-body');
+    assert.equal(await body.getByText('Rule 10.').count(), 0, 'unchanged context is folded');
+    await body
+      .getByTestId('diff-fold')
+      .getByText(/15 unchanged line\(s\)/)
+      .click();
+    await body.getByText(/Rule 10\./).waitFor();
+    await body.locator('.d-added', { hasText: 'And of Sweden?' }).waitFor();
 
     const first = await verdictOf(0);
     await first.getByText('nothing before it to compare with').waitFor();

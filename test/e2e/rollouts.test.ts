@@ -70,6 +70,12 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
         .waitFor();
       assert.match(ui.page.url(), /\/tab\/sent/);
       await shot('12-lab-alert-proof-diff');
+      // the Diff tab does not call the double feed a clean append: it names it and marks the repeats
+      await ui.page.getByRole('tab', { name: 'Diff' }).click();
+      const diffVerdict = ui.page.getByTestId('diff-verdict');
+      await diffVerdict.getByText(/^double feed: adds \d+ message\(s\) the prompt already held$/).waitFor();
+      assert.equal(await diffVerdict.getAttribute('data-tone'), 'bad');
+      await ui.page.locator('.diff-body .d-leaked', { hasText: 'My name is Ada' }).first().waitFor();
 
       await ui.page.keyboard.press('Shift+R');
       const dialog = ui.page.getByRole('dialog', { name: 'Replay episode' });

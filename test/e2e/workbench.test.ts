@@ -59,8 +59,12 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
 
       await ui.page.getByRole('tab', { name: 'Diff' }).click();
       await ui.page.getByTestId('diff-verdict').getByText('pure append').waitFor();
-      await ui.page.getByLabel('side by side').check();
-      await ui.page.getByLabel('After').getByText('What is the weather in Paris?').first().waitFor();
+      await ui.page.getByRole('checkbox', { name: 'side by side' }).check();
+      await ui.page
+        .getByRole('table', { name: 'Side by side' })
+        .locator('.after', { hasText: 'What is the weather in Paris?' })
+        .first()
+        .waitFor();
 
       if (openclaw) {
         // xterm draws only the rows in view: wait for log lines (timestamped) and a non-zero line count

@@ -192,6 +192,18 @@ describe(
       assert.equal(result!.tool_call_id, next[asked]!.tool_calls![0]!.id);
     });
 
+    test('a tool OpenClaw does not know fails, and the turn says so (not a success)', async () => {
+      const r = await b.proxy('POST', '/session/main/turn', { message: 'What is the weather in Paris?' });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const turn = b.wb.store.turns.get(r.body.metadata.turn_id)!;
+      const failed = turn.toolCalls.filter((c) => c.error);
+      assert.equal(failed.length, 1, JSON.stringify(turn.toolCalls));
+      // the scripted model asks OpenClaw's tool_call wrapper for get_weather, which OpenClaw lacks
+      assert.match(failed[0]!.error!, /Unknown tool id: get_weather/);
+      assert.equal(turn.toolErrors, 1);
+      assert.ok(b.wb.sessions.info('main')!.toolErrorTurns >= 1);
+    });
+
     test('episode boundary: the next request carries the new key and nothing of the previous episode', async () => {
       const oldKey = b.wb.store.episodes.open('main')!.upstreamKey;
       await b.proxy('POST', '/session/main/episode/end', { reward: 1 });

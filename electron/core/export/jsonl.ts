@@ -4,7 +4,10 @@
 // with their outcome and no reward, never as good samples. What the workbench shows as "no label"
 // is not exported as a reward: an episode nobody rewarded is left out unless asked otherwise
 // (`zero` writes 0 marked `reward_source: "default"`, `null` writes no reward), and so are the
-// leak lab's sessions (leaky on purpose) unless asked for. The tally says what was left out.
+// leak lab's sessions (leaky on purpose) unless asked for. The tally says what was left out. Each
+// tool call says what became of it (ok, error with why, no_result), so a failed tool is not
+// trained on as a success.
+import type { TurnToolCall } from '../../../shared/domain.ts';
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
 import { wellFormedJson } from './well-formed.ts';
@@ -55,7 +58,10 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
       continue;
     }
     const noReward = labels.length === 0 && unlabeled === 'null';
-    const turns = new Map(store.turns.list(ep.id).map((t) => [t.id, t.index]));
+    const turnList = store.turns.list(ep.id);
+    const turns = new Map(turnList.map((t) => [t.id, t.index]));
+    // what became of each tool call (the agent's result for it, in a later request of its turn)
+    const toolOutcomes = new Map(turnList.flatMap((t) => t.toolCalls.map((c) => [c.id, c] as const)));
     const complete = trainingCalls(store, ep.id, opts.dropRetryOrphans);
     const kept = new Set(complete.map((c) => c.id));
     const all = opts.includeFailed
@@ -85,7 +91,12 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
             finish_reason: r?.finishReason ?? null,
             usage: r?.usage ?? null,
           },
-          tool_calls: (r?.toolCalls ?? []).map((t) => ({ id: t.id, name: t.name, arguments: t.arguments })),
+          tool_calls: (r?.toolCalls ?? []).map((t) => ({
+            id: t.id,
+            name: t.name,
+            arguments: t.arguments,
+            ...toolOutcome(toolOutcomes.get(t.id)),
+          })),
           reward: reward?.reward ?? null,
           reward_source: reward?.source ?? null,
           labeler: reward?.labeler ?? null,
@@ -107,4 +118,11 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
       yield line;
     }
   }
+}
+
+/** ok, error (with why) or no_result: what the agent fed back for a tool call; unknown for older turns. */
+function toolOutcome(c: TurnToolCall | undefined): { outcome: string; error?: string } {
+  if (!c || c.result === undefined) return { outcome: 'unknown' };
+  if (c.error) return { outcome: 'error', error: c.error };
+  return { outcome: c.result === null ? 'no_result' : 'ok' };
 }

@@ -1,5 +1,5 @@
 // DirectRuntime: no agent process at all. It sends the replayed history and the new message to
-// the upstream recorder with the episode key, and closes any tool loop with stub results, so the
+// the upstream recorder with the episode key, and closes any tool loop with "not run" results, so the
 // whole pipeline runs (and is tested) without OpenClaw.
 import type { ToolCall } from '../../../shared/domain.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
@@ -59,11 +59,16 @@ export class DirectRuntime implements AgentRuntime {
         toolCalls.push(call);
         emitter.toolCall(call);
         // the turn's tool_call events (AReaL's shape) are built from the recorded calls by the turn runner
-        // DirectRuntime executes no tools; a deterministic stub result lets the model finish.
+        // DirectRuntime executes no tools: the result says so as a failed tool's would (the turn then
+        // shows "tool error"), and the model can still finish its turn
         messages.push({
           role: 'tool',
           tool_call_id: c.id,
-          content: JSON.stringify({ tool: c.name, arguments: c.arguments, result: 'DirectRuntime executes no tools' }),
+          content: JSON.stringify({
+            status: 'error',
+            tool: c.name,
+            error: 'not run: the direct runtime executes no tools',
+          }),
         });
       }
     }

@@ -5,16 +5,17 @@
 // agent's prompts against what was really said, exactly as for a session run here.
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import { parsePrompt } from '../../../shared/openclaw/prompt.ts';
-import type { ToolCall, Turn, UpstreamCall } from '../../../shared/domain.ts';
+import type { Turn, TurnToolCall, UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
+import { withToolResults } from './tool-outcome.ts';
 
 interface OpenTurn {
   id: string;
   message: string;
   users: number;
   reply: string | null;
-  toolCalls: ToolCall[];
+  toolCalls: TurnToolCall[];
 }
 
 export class ExternalTurns {
@@ -33,7 +34,11 @@ export class ExternalTurns {
     const message = parsed.current?.text ?? '';
     const users = parsed.logical.filter((m) => m.role === 'user').length;
     const open = this.#current(episode.id);
-    if (open && open.message === message && users <= open.users) return open.id;
+    if (open && open.message === message && users <= open.users) {
+      // the turn's tool loop goes on: this request carries the results of its earlier tool calls
+      if (open.toolCalls.length) open.toolCalls = withToolResults(open.toolCalls, [messages]);
+      return open.id;
+    }
     if (open) this.#close(open, now);
     const history = this.#store.turns.history(episode.id);
     const turn = this.#store.turns.insert({

@@ -20,6 +20,7 @@ export function sessionInfo(deps: SessionDeps, key: string, currentTurn: string 
     turnCount: stats.turn_count,
     lastReward: stats.last_reward,
     alertCount: stats.alert_count,
+    toolErrorTurns: stats.tool_error_turns,
     gateway,
   };
 }

@@ -1,12 +1,13 @@
 // One turn of a session, run with its lock held: route the episode to the upstream the caller
 // named (if any), replay the open episode's history into the runtime, and store what came back —
 // the reply and history together on success, the reason on failure.
-import type { ToolCall, UpstreamCallDetail } from '../../../shared/domain.ts';
-import { messageText, type ChatMessage } from '../../../shared/wire/openai.ts';
+import type { TurnToolCall, UpstreamCallDetail } from '../../../shared/domain.ts';
+import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import { HttpError } from '../http/errors.ts';
 import { RuntimeError, type AgentRuntime, type TurnEmitter, type TurnResult } from '../runtime/types.ts';
 import type { LiveSession } from './live.ts';
 import type { SessionDeps, TurnInput, TurnOutcome } from './manager.ts';
+import { withToolResults } from './tool-outcome.ts';
 
 export interface OpenEpisode {
   id: string;
@@ -101,27 +102,24 @@ export async function runTurn(
         .list({ turnId: turn.id })
         .flatMap((c) => c.response?.toolCalls ?? [])
         .map((c, index) => ({ ...c, index }));
-  const toolCalls = recorded.length > 0 ? recorded : result.toolCalls;
-  const results = toolCalls.length > 0 ? toolResults(store.calls.details(turn.id, { byTurn: true })) : new Map();
-  const areal = arealEvents(toolCalls, results, deltas.length ? deltas : [result.text]);
+  const called = recorded.length > 0 ? recorded : result.toolCalls;
+  const toolCalls =
+    called.length > 0 ? withToolResults(called, requests(store.calls.details(turn.id, { byTurn: true }))) : [];
+  const areal = arealEvents(toolCalls, deltas.length ? deltas : [result.text]);
   result = { ...result, toolCalls, events: [...areal, ...result.events] };
   const done = end('ok', result);
   return { turn: done, result, episode: { id: episode.id, index: episode.index } };
 }
 
-/** The results the agent fed back for the turn's tool calls, read from the later requests of the turn. */
-function toolResults(calls: UpstreamCallDetail[]): Map<string, string> {
-  const out = new Map<string, string>();
+/** The messages of each of the turn's requests. */
+function* requests(calls: UpstreamCallDetail[]): Iterable<ChatMessage[]> {
   for (const c of calls) {
-    let messages: ChatMessage[] = [];
     try {
-      messages = (JSON.parse(c.requestBody) as { messages?: ChatMessage[] }).messages ?? [];
+      yield (JSON.parse(c.requestBody) as { messages?: ChatMessage[] }).messages ?? [];
     } catch {
-      continue;
+      // a body that is not JSON holds no tool result
     }
-    for (const m of messages) if (m.role === 'tool' && m.tool_call_id) out.set(m.tool_call_id, messageText(m.content));
   }
-  return out;
 }
 
 /**
@@ -129,16 +127,18 @@ function toolResults(calls: UpstreamCallDetail[]): Map<string, string> {
  * bridge builds function_call items from them), tool_result events (its DataProxy rebuilds history
  * from them) and delta events with text (its Gateway's /ws sends each as a frame).
  */
-function arealEvents(
-  toolCalls: ToolCall[],
-  results: Map<string, string>,
-  deltas: string[],
-): Array<Record<string, unknown>> {
+function arealEvents(toolCalls: TurnToolCall[], deltas: string[]): Array<Record<string, unknown>> {
   const events: Array<Record<string, unknown>> = [];
   for (const c of toolCalls) {
     events.push({ type: 'tool_call', name: c.name, args: c.arguments, id: c.id });
-    const result = results.get(c.id);
-    if (result !== undefined) events.push({ type: 'tool_result', name: c.name, result, id: c.id });
+    if (c.result !== null && c.result !== undefined)
+      events.push({
+        type: 'tool_result',
+        name: c.name,
+        result: c.result,
+        id: c.id,
+        ...(c.error ? { error: c.error } : {}),
+      });
   }
   for (const text of deltas) if (text) events.push({ type: 'delta', text });
   return events;

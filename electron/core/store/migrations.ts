@@ -273,4 +273,13 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX upstream_calls_unfinished ON upstream_calls (seq) WHERE ended_at IS NULL;
     `,
   },
+  {
+    version: 12,
+    // a session's count of turns with a failed tool reads only this small partial index
+    name: 'failed tool calls counted per turn',
+    sql: `
+      ALTER TABLE turns ADD COLUMN tool_errors INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX turns_tool_errors ON turns (session_key) WHERE tool_errors > 0;
+    `,
+  },
 ];

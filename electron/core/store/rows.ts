@@ -42,6 +42,7 @@ export interface TurnRow {
   reply: string | null;
   history_length: number;
   tool_calls: string;
+  tool_errors: number;
   error: string | null;
   started_at: number;
   ended_at: number | null;
@@ -135,6 +136,7 @@ export function toTurn(r: TurnRow): Turn {
     reply: r.reply,
     historyLength: r.history_length,
     toolCalls: JSON.parse(r.tool_calls),
+    toolErrors: r.tool_errors,
     error: r.error,
     startedAt: r.started_at,
     endedAt: r.ended_at,

@@ -1,8 +1,10 @@
 // Full-text search over recorded text (SQLite FTS5). Each upstream call is indexed once it has
 // ended, under its seq (stable across VACUUM, unlike a rowid): what was new in its request (the
-// messages after the last assistant message; the system prompt on the episode's first call) and
-// what the model answered, tool calls included. The replayed history is left out — it is earlier
-// calls' text again, and indexing it would grow the index with the square of an episode's length.
+// messages after the last assistant message; all of the episode's first call, system prompt and
+// whatever history it already carried) and what the model answered, tool calls included. The
+// history replayed within an episode is left out — it is earlier calls' text again, and indexing it
+// would grow the index with the square of an episode's length; what an episode's first call carries
+// is not, and it is where a history that was not reset shows, so it is found there.
 // Indexing runs in batches off the turn's path (one commit per batch); a search says how many
 // calls still wait.
 import type { SearchHit } from '../../../shared/domain.ts';
@@ -154,9 +156,11 @@ export function callText(body: Uint8Array | null, response: string | null, first
   if (messages) {
     let lastAssistant = -1;
     messages.forEach((m, i) => m.role === 'assistant' && (lastAssistant = i));
+    // a call adds what follows the model's last answer; an episode's first call adds everything it
+    // holds, so a conversation carried in from an earlier episode is found in the episode it leaked into
     messages.forEach((m, i) => {
       const system = m.role === 'system' || m.role === 'developer';
-      if (system ? first : i > lastAssistant) parts.push(contentText(m.content));
+      if (first || (!system && i > lastAssistant)) parts.push(contentText(m.content));
     });
   } else if (raw) {
     parts.push(raw); // not a chat request we can read: its text as sent

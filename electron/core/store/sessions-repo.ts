@@ -20,6 +20,7 @@ export interface SessionStats {
   open_episode_id: string | null;
   last_reward: number | null;
   alert_count: number;
+  tool_error_turns: number;
 }
 
 export class SessionsRepo {
@@ -105,7 +106,8 @@ export class SessionsRepo {
         (SELECT id FROM episodes WHERE session_key = ?1 AND status = 'open') AS open_episode_id,
         (SELECT r.value FROM rewards r WHERE r.episode_id IN (SELECT id FROM episodes WHERE session_key = ?1)
           ORDER BY r.seq DESC LIMIT 1) AS last_reward,
-        (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alert_count`,
+        (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alert_count,
+        (SELECT COUNT(*) FROM turns WHERE session_key = ?1 AND tool_errors > 0) AS tool_error_turns`,
       key,
     )!;
   }

@@ -1,6 +1,6 @@
 // Turns and the episode history they build: a successful turn's message and reply join the
 // history in the same commit that finishes the turn.
-import type { HistoryMessage, ToolCall, Turn } from '../../../shared/domain.ts';
+import type { HistoryMessage, Turn, TurnToolCall } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
 import { toTurn, type TurnRow } from './rows.ts';
@@ -9,6 +9,8 @@ const SELECT = `SELECT t.*, (SELECT COUNT(*) FROM upstream_calls c WHERE c.turn_
 
 /** How much replayed history is kept in memory (characters); the least recently read goes first. */
 const HISTORY_CACHE_CHARS = 32 * 1024 * 1024;
+
+const failedTools = (calls: TurnToolCall[]) => calls.filter((c) => c.error).length;
 
 export class TurnsRepo {
   readonly #db: Db;
@@ -57,18 +59,19 @@ export class TurnsRepo {
     r: {
       status: 'ok' | 'failed' | 'cancelled';
       reply: string | null;
-      toolCalls: ToolCall[];
+      toolCalls: TurnToolCall[];
       error: string | null;
       now?: number;
     },
   ): Turn {
     const row = this.#db.tx(() => {
       const done = this.#db.returning<TurnRow>(
-        `UPDATE turns SET status = ?, reply = ?, tool_calls = ?, error = ?, ended_at = ? WHERE id = ?
+        `UPDATE turns SET status = ?, reply = ?, tool_calls = ?, tool_errors = ?, error = ?, ended_at = ? WHERE id = ?
          RETURNING *, (SELECT COUNT(*) FROM upstream_calls c WHERE c.turn_id = turns.id) AS call_count`,
         r.status,
         r.reply,
         JSON.stringify(r.toolCalls),
+        failedTools(r.toolCalls),
         r.error,
         r.now ?? Date.now(),
         id,
@@ -107,8 +110,14 @@ export class TurnsRepo {
   }
 
   /** Keeps an inferred turn's reply and tool calls current while it stays open (no history yet). */
-  update(id: string, r: { reply: string | null; toolCalls: ToolCall[] }): Turn {
-    this.#db.run('UPDATE turns SET reply = ?, tool_calls = ? WHERE id = ?', r.reply, JSON.stringify(r.toolCalls), id);
+  update(id: string, r: { reply: string | null; toolCalls: TurnToolCall[] }): Turn {
+    this.#db.run(
+      'UPDATE turns SET reply = ?, tool_calls = ?, tool_errors = ? WHERE id = ?',
+      r.reply,
+      JSON.stringify(r.toolCalls),
+      failedTools(r.toolCalls),
+      id,
+    );
     return this.get(id)!;
   }
 

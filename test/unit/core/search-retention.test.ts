@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { ftsQuery, MARK_END, MARK_START } from '../../../electron/core/store/search-repo.ts';
 import { Store } from '../../../electron/core/store/store.ts';
 import type { UpstreamCall } from '../../../shared/domain.ts';
+import { sampleBody } from '../../helpers/samples.ts';
 import { tempDir } from '../../helpers/workbench.ts';
 
 const DAY = 86_400_000;
@@ -105,6 +106,37 @@ test('search finds what each call added and answered, not the history it replaye
     assert.deepEqual(ids(p1.items), [second.id]);
     assert.deepEqual(ids(s.search.search({ query: 'quimper', limit: 1, cursor: p1.next! }).items), [first.id]);
     assert.deepEqual(ids(s.search.search({ query: 'quimper', sessionKey: 'other' }).items), []);
+  });
+});
+
+test('leaked text is found in the episode it leaked into: carried history, and a real OpenClaw flattened block', () => {
+  withStore((s) => {
+    const before = episode(s, 'ada');
+    call(s, before, [{ role: 'user', content: 'My locker code is quokka-7781.' }], 'Noted.');
+    const after = episode(s, 'ada');
+    // the next episode's first call still carries the first episode's conversation
+    const leaked = call(
+      s,
+      after,
+      [
+        { role: 'user', content: 'My locker code is quokka-7781.' },
+        { role: 'assistant', content: 'Noted.' },
+        { role: 'user', content: 'What is the weather?' },
+      ],
+      'Sunny.',
+    );
+    // a real OpenClaw request: its own transcript of the conversation, flattened into a user message
+    const openclaw = episode(s, 'claw');
+    const sample = sampleBody('double-feed-stable-key') as { messages: unknown[] };
+    const flattened = call(s, openclaw, sample.messages, 'ok');
+    s.search.indexBatch();
+    const hits = s.search.search({ query: 'quokka' }).items;
+    assert.deepEqual(
+      hits.map((h) => h.episodeId),
+      [after.id, before.id],
+    );
+    assert.equal(hits[0]!.callId, leaked.id);
+    assert.ok(ids(s.search.search({ query: '"Chat messages since your last reply"' }).items).includes(flattened.id));
   });
 });
 

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  bytes,
-  comparePrompts,
-  curlFor,
-  diffVerdict,
-  duration,
-  promptText,
-  reward,
-  stripAnsi,
-} from '../../../renderer/src/format.ts';
+import { bytes, curlFor, duration, promptText, reward, stripAnsi } from '../../../renderer/src/format.ts';
+import { comparePrompts, diffVerdict } from '../../../renderer/src/prompt-diff.ts';
 import { logicalPromptText } from '../../../shared/prompt-text.ts';
 import { sampleBody } from '../../helpers/samples.ts';
 import { presetFor } from '../../../renderer/src/features/rewards/presets.ts';

@@ -44,6 +44,7 @@ const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}
   turnCount: 0,
   lastReward: null,
   alertCount: 0,
+  toolErrorTurns: 0,
   gateway: null,
   ...over,
 });

@@ -4,6 +4,7 @@
 // from the store, and the key handler reads the draft from the store at the moment of the key.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Episode } from '../../../../shared/domain.ts';
+import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { clock, reward, tryJson } from '../../format.ts';
 import { isTyping } from '../../keys.ts';
 import { episodeById, labelQueue, type State } from '../../store/store.ts';
@@ -160,7 +161,8 @@ export function LabelQueue() {
           <span className="muted">
             episode {ep.index}
             {ep.taskId ? ` · task ${ep.taskId}` : ''} · {ep.turnCount} turns · ended {clock(ep.endedAt)}
-          </span>
+          </span>{' '}
+          <ToolErrorBadge count={turns.reduce((n, t) => n + t.toolErrors, 0)} />
         </div>
         <div className="row scale">
           {scale.map((v, i) => (
@@ -207,9 +209,18 @@ export function LabelQueue() {
               <pre>{t.message}</pre>
             </div>
             {t.toolCalls.map((c) => (
-              <pre key={`${t.id}-${c.index}`} className="tool-call">
-                tool_call {c.name} {JSON.stringify(tryJson(c.arguments) ?? c.arguments)}
-              </pre>
+              <div key={`${t.id}-${c.index}`} className={c.error ? 'tool-call failed' : 'tool-call'}>
+                <pre>
+                  tool_call {c.name} {JSON.stringify(tryJson(c.arguments) ?? c.arguments)}
+                </pre>
+                {c.error ? (
+                  <pre className="error-text" data-testid="label-tool-error">
+                    ✗ tool failed: {c.error}
+                  </pre>
+                ) : c.result ? (
+                  <pre className="muted">→ {c.result.length > 400 ? `${c.result.slice(0, 400)}…` : c.result}</pre>
+                ) : null}
+              </div>
             ))}
             <div className={`message assistant ${t.status}`}>
               <span className="role">{t.status === 'ok' ? 'assistant' : t.status}</span>

@@ -3,6 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, type KeyboardEvent } from 'react';
 import { ORIGIN_LABELS } from './origin.ts';
+import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { bytes, cpu, reward } from '../../format.ts';
 import { visibleSessions } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
@@ -115,6 +116,7 @@ export function SessionsRail() {
                         {s.alertCount}
                       </span>
                     )}
+                    <ToolErrorBadge count={s.toolErrorTurns} unit="turn" />
                   </span>
                   <span className="row muted small">
                     {state} · ep {s.episodeCount} · {s.turnCount} turns · r {reward(s.lastReward)}

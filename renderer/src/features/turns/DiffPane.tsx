@@ -1,18 +1,34 @@
-// The diff of a turn's prompt: against the previous turn's (a clean next turn is a pure append) or
-// any other turn of the session, compared as logical messages, inline or side by side.
+// The diff of a turn's prompt: against the previous turn's (a clean next turn is a pure append),
+// the previous episode's last request for a first turn (a new episode starts afresh), or any other
+// turn of the session; compared as logical messages, inline or side by side.
 import { useEffect, useMemo, useState } from 'react';
-import type { Episode, TurnDetail, UpstreamCall, UpstreamCallDetail } from '../../../../shared/domain.ts';
+import {
+  ALERT_KINDS,
+  type Alert,
+  type Episode,
+  type TurnDetail,
+  type UpstreamCall,
+  type UpstreamCallDetail,
+} from '../../../../shared/domain.ts';
 import { logicalPromptText } from '../../../../shared/prompt-text.ts';
-import { comparePrompts, diffVerdict, historyText, type DiffPart } from '../../format.ts';
+import { historyText } from '../../format.ts';
+import { comparePrompts, diffVerdict, spanAlert, type DiffMode } from '../../prompt-diff.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { PromptDiffBody } from './PromptDiffBody.tsx';
 
 const NO_EPISODES: Episode[] = [];
+const NO_ALERTS: Alert[] = [];
 
 /** This turn's prompt against the previous turn's (a pure append is clean) or any turn picked. */
 export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) {
   const store = useStoreApi();
   const episodes = useStore((s) => s.episodes[turn.sessionKey] ?? NO_EPISODES);
   const turnsByEpisode = useStore((s) => s.turns);
+  const allAlerts = useStore((s) => s.alerts ?? NO_ALERTS);
+  const alertKinds = useMemo(
+    () => allAlerts.filter((a) => a.turnId === turn.id).map((a) => a.kind),
+    [allAlerts, turn.id],
+  );
   const candidates = useMemo(
     () =>
       episodes
@@ -29,8 +45,9 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
     after: string;
     label: string;
     /** turn: the next turn of one episode (should extend); episode: another episode (should not). */
-    mode: 'turn' | 'episode' | 'nothing';
+    mode: DiffMode;
     against: string;
+    columns: [string, string];
   } | null>(null);
 
   // every episode's turns are candidates, so a turn can be compared with any other episode's
@@ -90,6 +107,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
             label: 'the first turn of the session: nothing before it',
             mode: 'nothing',
             against: '',
+            columns: ['nothing', 'this turn, first request'],
           });
         return;
       }
@@ -108,6 +126,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
             : `against ${against}'s last request, conversation only (the system prompt is shared)`,
           mode: sameEpisode ? 'turn' : 'episode',
           against,
+          columns: [`${against}, ${sameEpisode ? 'first' : 'last'} request`, 'this turn, first request'],
         });
     })().catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     return () => {
@@ -116,15 +135,8 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
   }, [turn, calls, other, otherId, store]);
 
   const diff = useMemo(() => (texts ? comparePrompts(texts.before, texts.after) : null), [texts]);
-  const verdict = diff && texts ? diffVerdict(texts.mode, diff, texts.against) : null;
-  // colours say what is fine: within an episode new lines are green; across episodes a carried
-  // line is a leak (red) and new lines are plain; against nothing, everything is plain
-  const kindClass = (kind: DiffPart['kind']) =>
-    texts?.mode === 'nothing'
-      ? 'd-plain'
-      : texts?.mode === 'episode'
-        ? { same: 'd-leaked', added: 'd-plain', removed: 'd-removed' }[kind]
-        : `d-${kind}`;
+  const verdict = diff && texts ? diffVerdict(texts.mode, diff, texts.against, alertKinds) : null;
+  const named = texts ? spanAlert(texts.mode, alertKinds) : null;
   return (
     <section aria-label="Diff" className="diff">
       <div className="row">
@@ -150,36 +162,14 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
           <input type="checkbox" checked={sideBySide} onChange={(e) => setSideBySide(e.target.checked)} /> side by side
         </label>
       </div>
-      {diff && !sideBySide && (
-        <pre className="diff-body">
-          {diff.parts.map((p, i) => (
-            <span key={i} className={kindClass(p.kind)}>
-              {p.text}
-            </span>
-          ))}
-        </pre>
-      )}
-      {diff && sideBySide && (
-        <div className="diff-sides">
-          <pre className="diff-body" aria-label="Before">
-            {diff.parts
-              .filter((p) => p.kind !== 'added')
-              .map((p, i) => (
-                <span key={i} className={kindClass(p.kind)}>
-                  {p.text}
-                </span>
-              ))}
-          </pre>
-          <pre className="diff-body" aria-label="After">
-            {diff.parts
-              .filter((p) => p.kind !== 'removed')
-              .map((p, i) => (
-                <span key={i} className={kindClass(p.kind)}>
-                  {p.text}
-                </span>
-              ))}
-          </pre>
-        </div>
+      {diff && texts && (
+        <PromptDiffBody
+          parts={diff.parts}
+          mode={texts.mode}
+          spanName={named ? ALERT_KINDS[named] : null}
+          sideBySide={sideBySide}
+          labels={texts.columns}
+        />
       )}
     </section>
   );

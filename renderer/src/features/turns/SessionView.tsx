@@ -12,6 +12,7 @@ import { isTyping } from '../../keys.ts';
 import { selectedCall } from '../../store/store.ts';
 import { ORIGIN_LABELS } from '../sessions/origin.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
+import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 
 const IMPORTED_NOTE =
   'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again.';
@@ -209,6 +210,7 @@ export function SessionView() {
                         {counts.byTurn.get(t.id) ? (
                           <span className="badge warn">⚠ {counts.byTurn.get(t.id)}</span>
                         ) : null}{' '}
+                        <ToolErrorBadge count={t.toolErrors} />
                         <span className="msg">{t.message.slice(0, 80)}</span>
                         <span className="muted small">
                           {' '}

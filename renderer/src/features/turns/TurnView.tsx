@@ -11,6 +11,8 @@ import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from '../leaks/AlertCard.tsx';
 import { CallView } from '../prompt/CallView.tsx';
 import { DiffPane } from './DiffPane.tsx';
+import { ToolCallsPane } from './ToolCallsPane.tsx';
+import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { SentPane } from './SentPane.tsx';
 
 const NO_CALLS: UpstreamCall[] = [];
@@ -63,6 +65,7 @@ export function TurnView({ turnId }: { turnId: string }) {
       <header className="turn-head">
         <h3>Turn {t.index}</h3>
         <span className={`state ${t.status}`}>{t.status}</span>
+        <ToolErrorBadge count={t.toolErrors} />
         {t.inferred && (
           <span className="badge" title="inferred from the agent's calls: a new user message started it">
             inferred
@@ -125,17 +128,7 @@ export function TurnView({ turnId }: { turnId: string }) {
       )}
       {tab === 'sent' && <SentPane turn={t} calls={calls} />}
       {tab === 'diff' && <DiffPane turn={t} calls={calls} />}
-      {tab === 'tools' && (
-        <section aria-label="Tool calls">
-          {t.toolCalls.length === 0 && <p className="muted">No tool call in this turn.</p>}
-          {t.toolCalls.map((c) => (
-            <div key={`${c.index}-${c.id}`} className="tool-call">
-              <strong>{c.name}</strong> <span className="muted small">{c.id}</span>
-              <pre>{pretty(c.arguments)}</pre>
-            </div>
-          ))}
-        </section>
-      )}
+      {tab === 'tools' && <ToolCallsPane calls={t.toolCalls} />}
       {tab === 'logs' && <TurnLogs sessionKey={t.sessionKey} from={t.startedAt} to={t.endedAt ?? Date.now()} />}
     </article>
   );
