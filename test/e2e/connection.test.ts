@@ -53,8 +53,18 @@ describe('the page and the engine behind it', { skip: chromiumMissing }, () => {
       try {
         const p = await stranger.newPage();
         await p.goto(link);
-        await p.getByTestId('locked').getByText('This page needs the URL the engine printed').waitFor();
+        const locked = p.getByTestId('locked');
+        await locked.getByText('This page needs the URL the engine printed').waitFor();
         assert.equal(await p.locator('.rail').count(), 0);
+        await shot(p, 'locked-needs-printed-url');
+        // a wrong token is refused on the spot; the printed URL pasted opens the linked view
+        await locked.getByLabel('Printed URL or token').fill('not-this-runs-token');
+        await locked.getByRole('button', { name: 'Open' }).click();
+        await locked.getByRole('alert').getByText("That is not this engine run's token").waitFor();
+        await locked.getByLabel('Printed URL or token').fill(host.ready.ui);
+        await locked.getByRole('button', { name: 'Open' }).click();
+        await p.locator('.turn.selected', { hasText: 'hello there' }).waitFor();
+        assert.equal(new URL(p.url()).searchParams.get('token'), null, 'no token left in the address bar');
       } finally {
         await stranger.close();
       }
