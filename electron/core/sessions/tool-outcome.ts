@@ -75,7 +75,7 @@ function failureOf(result: Obj): string | null {
     return clip(`exit code ${details.exitCode}${text.trim() ? `: ${text}` : ''}`);
   // the result's own text may be a JSON report, as OpenClaw's client tools give it
   const inner = parse(text);
-  if (isObj(inner) && inner !== result) return failureOf(inner);
+  if (isObj(inner)) return failureOf(inner);
   return null;
 }
 
@@ -108,8 +108,10 @@ function idsOf(calls: TurnToolCall[], messages: ChatMessage[]): Map<string, stri
   const taken = new Set<string>();
   for (const m of messages) {
     for (const t of m.role === 'assistant' ? (m.tool_calls ?? []) : []) {
-      if (!t?.id || ours.has(t.id)) {
-        if (t?.id) taken.add(ours.get(t.id)!);
+      if (!t?.id) continue;
+      const known = ours.get(t.id);
+      if (known) {
+        taken.add(known);
         continue;
       }
       const match = calls.find(

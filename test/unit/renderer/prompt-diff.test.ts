@@ -25,30 +25,18 @@ test("a real OpenClaw double feed is an append that repeats a message: 'double f
 });
 
 test('a clean next turn repeats nothing; a multi-line message repeats only whole', () => {
-  const t1 = promptText([
+  const opening = [
     { role: 'system', content: 'S' },
     { role: 'user', content: 'a\nsecond line' },
-  ]);
-  const clean = comparePrompts(
-    t1,
-    promptText([
-      { role: 'system', content: 'S' },
-      { role: 'user', content: 'a\nsecond line' },
-      { role: 'assistant', content: 'b' },
-      { role: 'user', content: 'a' }, // its first line only: not the same message
-    ]),
-  );
+  ];
+  const t1 = promptText(opening);
+  const then = (last: string) =>
+    promptText([...opening, { role: 'assistant', content: 'b' }, { role: 'user', content: last }]);
+  const clean = comparePrompts(t1, then('a')); // its first line only: not the same message
   assert.equal(clean.repeats, 0);
   assert.deepEqual(diffVerdict('turn', clean), { tone: 'ok', text: 'pure append' });
-  const doubled = comparePrompts(
-    t1,
-    promptText([
-      { role: 'system', content: 'S' },
-      { role: 'user', content: 'a\nsecond line' },
-      { role: 'assistant', content: 'b' },
-      { role: 'user', content: 'a\nsecond line' },
-    ]),
-  );
+  const doubledText = then('a\nsecond line');
+  const doubled = comparePrompts(t1, doubledText);
   assert.equal(doubled.repeats, 1);
   assert.equal(
     doubled.parts
@@ -63,11 +51,6 @@ test('a clean next turn repeats nothing; a multi-line message repeats only whole
       .filter((p) => p.kind !== 'removed')
       .map((p) => p.text)
       .join(''),
-    promptText([
-      { role: 'system', content: 'S' },
-      { role: 'user', content: 'a\nsecond line' },
-      { role: 'assistant', content: 'b' },
-      { role: 'user', content: 'a\nsecond line' },
-    ]),
+    doubledText,
   );
 });

@@ -4,7 +4,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import {
   ALERT_KINDS,
-  type Alert,
   type Episode,
   type TurnDetail,
   type UpstreamCall,
@@ -13,22 +12,18 @@ import {
 import { logicalPromptText } from '../../../../shared/prompt-text.ts';
 import { historyText } from '../../format.ts';
 import { comparePrompts, diffVerdict, spanAlert, type DiffMode } from '../../prompt-diff.ts';
-import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
 import { PromptDiffBody } from './PromptDiffBody.tsx';
 
 const NO_EPISODES: Episode[] = [];
-const NO_ALERTS: Alert[] = [];
 
 /** This turn's prompt against the previous turn's (a pure append is clean) or any turn picked. */
 export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) {
   const store = useStoreApi();
   const episodes = useStore((s) => s.episodes[turn.sessionKey] ?? NO_EPISODES);
   const turnsByEpisode = useStore((s) => s.turns);
-  const allAlerts = useStore((s) => s.alerts ?? NO_ALERTS);
-  const alertKinds = useMemo(
-    () => allAlerts.filter((a) => a.turnId === turn.id).map((a) => a.kind),
-    [allAlerts, turn.id],
-  );
+  const turnAlerts = useTurnAlerts(turn.id);
+  const alertKinds = useMemo(() => turnAlerts.map((a) => a.kind), [turnAlerts]);
   const candidates = useMemo(
     () =>
       episodes

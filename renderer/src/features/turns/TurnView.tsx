@@ -1,13 +1,13 @@
 // One turn: the history exactly as replayed, every upstream call exactly as received, the diff
 // against another turn, the tool calls, and the gateway logs written during the turn.
-import { useEffect, useMemo, useState } from 'react';
-import type { Alert, LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
+import { useEffect, useState } from 'react';
+import type { LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
 import { duration, pretty, stripAnsi, turnDuration } from '../../format.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
-import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
 import { AlertCard } from '../leaks/AlertCard.tsx';
 import { CallView } from '../prompt/CallView.tsx';
 import { DiffPane } from './DiffPane.tsx';
@@ -134,12 +134,9 @@ export function TurnView({ turnId }: { turnId: string }) {
   );
 }
 
-const NO_ALERTS: Alert[] = [];
-
 /** The leak alerts of this turn, with the offending spans and links to where they came from. */
 function TurnAlerts({ turnId }: { turnId: string }) {
-  const all = useStore((s) => s.alerts ?? NO_ALERTS);
-  const alerts = useMemo(() => all.filter((a) => a.turnId === turnId), [all, turnId]);
+  const alerts = useTurnAlerts(turnId);
   if (alerts.length === 0) return null;
   return (
     <section className="turn-alerts" aria-label="Leak alerts">
