@@ -266,9 +266,11 @@ export interface LabVerdict {
   pass: boolean;
 }
 
-/** What an import made: one read-only session with an episode per exported trajectory. */
+/** What an import made: a read-only session per source session, an episode per exported trajectory. */
 export interface ImportResult {
+  /** The first of `sessionKeys` (where the UI goes). */
   sessionKey: string;
+  sessionKeys: string[];
   format: string;
   episodes: string[];
   interactions: number;

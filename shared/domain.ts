@@ -15,6 +15,9 @@ export type SessionState = (typeof SESSION_STATES)[number];
 export type EpisodeStatus = 'open' | 'ended';
 export type TurnStatus = 'running' | 'ok' | 'failed' | 'cancelled';
 export type RewardSource = 'human' | 'api' | 'default';
+/** A label is given to a whole episode, one turn, or one interaction (upstream call). */
+export const REWARD_SCOPES = ['episode', 'turn', 'interaction'] as const;
+export type RewardScope = (typeof REWARD_SCOPES)[number];
 export type Severity = 'info' | 'warning' | 'error';
 
 /**

@@ -88,3 +88,65 @@ test('an import is all or nothing: a bad record anywhere stores nothing and is n
     dir.remove();
   }
 });
+
+test('JSON Lines come back in their order, sessions apart, refusing lines of one episode that disagree', async () => {
+  const line = (episode: string, session: string, at: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      episode_id: episode,
+      session_key: session,
+      task_id: `task-${episode}`,
+      group_id: 'grp-1',
+      turn_index: 0,
+      request: { model: 'm', messages: [{ role: 'user', content: `hello from ${episode}` }] },
+      response: { role: 'assistant', content: 'hi', model: 'm', finish_reason: 'stop', usage: null },
+      tool_calls: [],
+      reward: 1,
+      own_reward: 1,
+      reward_scope: 'episode',
+      reward_source: 'human',
+      labeler: 'ann',
+      rubric: null,
+      note: 'fine',
+      created_at: at,
+      session_origin: 'live',
+      outcome: 'complete',
+      ...extra,
+    });
+  const b = await startBench();
+  const handlers = createApiHandlers(b.wb);
+  try {
+    // a group's second rollout called first: the file's order is still the order listed and exported
+    const rows = [line('a', 's1', '2026-01-01T00:00:02.000Z'), line('b', 's2', '2026-01-01T00:00:01.000Z')];
+    const r = await handlers['data:import']({ name: 'two.jsonl', content: rows.join('\n') });
+    assert.deepEqual(r.sessionKeys, ['import-two-s1', 'import-two-s2']);
+    const { exportLines } = await import('../../electron/core/export/jsonl.ts');
+    const again = [...exportLines(b.wb.store)].map((l) => JSON.parse(l));
+    assert.deepEqual(
+      again.map((l) => [l.task_id, l.group_id, l.created_at, l.note, l.reward_scope]),
+      [
+        ['task-a', 'grp-1', '2026-01-01T00:00:02.000Z', 'fine', 'episode'],
+        ['task-b', 'grp-1', '2026-01-01T00:00:01.000Z', 'fine', 'episode'],
+      ],
+    );
+    const split = [
+      line('c', 's1', '2026-01-01T00:00:03.000Z'),
+      line('c', 's1', '2026-01-01T00:00:04.000Z', { task_id: 'x' }),
+    ];
+    const bad = await invokeEnvelope(
+      handlers,
+      'data:import',
+      { name: 'bad.jsonl', content: split.join('\n') },
+      () => {},
+    );
+    assert.equal(bad.ok, false);
+    if (!bad.ok) assert.match(bad.error.message, /line 2: its task_id differs from the earlier lines of episode c/);
+    const scope = line('d', 's1', '2026-01-01T00:00:05.000Z', { reward_scope: 'session' });
+    const badScope = await invokeEnvelope(handlers, 'data:import', { name: 'bad.jsonl', content: scope }, () => {});
+    assert.equal(badScope.ok, false);
+    if (!badScope.ok)
+      assert.match(badScope.error.message, /line 1: reward_scope must be one of episode, turn, interaction/);
+    assert.equal(b.wb.store.sessions.list({ limit: 100 }).items.length, 2, 'the refused files stored nothing');
+  } finally {
+    await b.stop();
+  }
+});

@@ -267,6 +267,7 @@ export class LeakAnalyzer {
     // is there from the first call, so it is in the baseline)
     const findings = crossSession(this.memory.contentIndex(), {
       sessionKey: call.sessionKey,
+      realm: this.memory.realmOf(call.sessionKey),
       system,
       unexplained: unexplainedShingles,
       isOwn: (h) => own.has(h) || p.ownerOf(h) !== undefined,

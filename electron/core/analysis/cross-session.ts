@@ -16,40 +16,62 @@ interface Source {
   turnId: string;
 }
 
-/** Shingle → the first turn that said it, across all sessions; the oldest entries go first past `max`. */
+/** The realm of the workbench's own sessions (live, external, lab). */
+export const WORKBENCH_REALM = 'workbench';
+
+/**
+ * Shingle → the first turn that said it, per realm: the workbench's own sessions are one realm,
+ * each import another (a copy of sessions is not a leak between them and their originals). The
+ * oldest entries go first past `max`, counted over all realms.
+ */
 export class ContentIndex {
-  readonly #owner = new Map<number, Source>();
+  readonly #realms = new Map<string, Map<number, Source>>();
   readonly #max: number;
+  #size = 0;
 
   constructor(max = 1_000_000) {
     this.#max = max;
   }
 
-  learn(t: LearntTurn & Pick<Turn, 'sessionKey'>): void {
+  learn(t: LearntTurn & Pick<Turn, 'sessionKey'>, realm = WORKBENCH_REALM): void {
     const source: Source = { sessionKey: t.sessionKey, episodeId: t.episodeId, turnId: t.id };
+    let owner = this.#realms.get(realm);
+    if (!owner) this.#realms.set(realm, (owner = new Map()));
     for (const text of [t.message, t.reply ?? '', ...t.toolCalls.map((c) => c.arguments)]) {
-      for (const h of new Shingles(text).starts.keys()) if (!this.#owner.has(h)) this.#owner.set(h, source);
-    }
-    if (this.#owner.size > this.#max) {
-      let drop = this.#owner.size - Math.floor(this.#max * 0.9);
-      for (const h of this.#owner.keys()) {
-        if (drop-- <= 0) break;
-        this.#owner.delete(h);
+      for (const h of new Shingles(text).starts.keys()) {
+        if (owner.has(h)) continue;
+        owner.set(h, source);
+        this.#size++;
       }
+    }
+    if (this.#size > this.#max) this.#evict(this.#size - Math.floor(this.#max * 0.9));
+  }
+
+  #evict(drop: number): void {
+    for (const [realm, owner] of this.#realms) {
+      for (const h of owner.keys()) {
+        if (drop <= 0) return;
+        owner.delete(h);
+        this.#size--;
+        drop--;
+      }
+      if (owner.size === 0) this.#realms.delete(realm);
     }
   }
 
   get size(): number {
-    return this.#owner.size;
+    return this.#size;
   }
 
-  sourceOf(hash: number): Source | undefined {
-    return this.#owner.get(hash);
+  sourceOf(hash: number, realm = WORKBENCH_REALM): Source | undefined {
+    return this.#realms.get(realm)?.get(hash);
   }
 }
 
 export interface CrossSessionInput {
   sessionKey: string;
+  /** Its realm: only sessions of the same realm are compared. */
+  realm: string;
   system: Shingles;
   /** Prior messages nobody replayed, shingled. */
   unexplained: Shingles[];
@@ -64,7 +86,7 @@ export function crossSession(index: ContentIndex, x: CrossSessionInput): Finding
   const bySession = new Map<string, { source: Source; hashes: Map<Shingles, number[]> }>();
   for (const c of [x.system, ...x.unexplained]) {
     for (const h of c.starts.keys()) {
-      const source = index.sourceOf(h);
+      const source = index.sourceOf(h, x.realm);
       if (!source || source.sessionKey === x.sessionKey || x.isOwn(h)) continue;
       if (x.baselineOf(source.sessionKey)?.has(h)) continue;
       const hit = bySession.get(source.sessionKey) ?? { source, hashes: new Map() };

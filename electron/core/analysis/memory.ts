@@ -8,7 +8,8 @@
 import type { HistoryMessage } from '../../../shared/domain.ts';
 import type { Store } from '../store/store.ts';
 import type { TurnFacts } from './analyzer.ts';
-import { ContentIndex } from './cross-session.ts';
+import { importedFrom } from '../../../shared/imported.ts';
+import { ContentIndex, WORKBENCH_REALM } from './cross-session.ts';
 import { ENTRY_BYTES, SessionPrints } from './prints.ts';
 
 /** The detectors' memory by default: well under the engine's heap, ample for the newest content. */
@@ -22,6 +23,8 @@ const MAX_SESSIONS = 2048;
 const REBUILD_TURNS = 20_000;
 /** Learnt text costs about this many bytes of index per character (a shingle per word of ≈ 6.5). */
 const BYTES_PER_CHAR = 12;
+/** Sessions whose realm is remembered (looked up once each; the map is dropped past this). */
+const MAX_REALMS_KNOWN = 100_000;
 
 export class AnalyzerMemory {
   readonly #store: Store;
@@ -36,6 +39,8 @@ export class AnalyzerMemory {
   /** Episode histories as learnt from finished turns: a prefix of the stored one, read again when short. */
   readonly #histories = new Map<string, { messages: HistoryMessage[]; chars: number }>();
   #historyChars = 0;
+  /** Each session's realm, looked up once. */
+  readonly #realms = new Map<string, string>();
   /** The budget, split: a quarter for the cross-session index, an eighth for histories, the rest for prints. */
   readonly #printBytes: number;
   readonly #historyCharsMax: number;
@@ -112,9 +117,24 @@ export class AnalyzerMemory {
   contentIndex(): ContentIndex {
     if (!this.#content) {
       this.#content = new ContentIndex(this.#contentEntries);
-      for (const t of this.#store.turns.recentOk(REBUILD_TURNS).reverse()) this.#content.learn(t);
+      for (const t of this.#store.turns.recentOk(REBUILD_TURNS).reverse())
+        this.#content.learn(t, this.realmOf(t.sessionKey));
     }
     return this.#content;
+  }
+
+  /** The workbench's own sessions are one realm; the sessions of one import are another. */
+  realmOf(sessionKey: string): string {
+    let realm = this.#realms.get(sessionKey);
+    if (realm !== undefined) return realm;
+    realm = WORKBENCH_REALM;
+    if (this.#store.sessions.get(sessionKey)?.origin === 'imported') {
+      const first = this.#store.episodes.list({ sessionKey, limit: 1 }).items[0];
+      realm = `import:${importedFrom(first)?.batch ?? sessionKey}`;
+    }
+    if (this.#realms.size >= MAX_REALMS_KNOWN) this.#realms.clear();
+    this.#realms.set(sessionKey, realm);
+    return realm;
   }
 
   /** The first `limit` messages of an episode's history, as the DataProxy replayed them. */
@@ -156,7 +176,7 @@ export class AnalyzerMemory {
       p.learn(t, episodeIndex);
       this.#fit(p);
     }
-    this.#content?.learn(t);
+    this.#content?.learn(t, this.realmOf(t.sessionKey));
     // the turn's message and reply joined its episode's history right after what it replayed
     const h = this.#histories.get(t.episodeId);
     if (h && h.messages.length === t.historyLength) {

@@ -46,7 +46,7 @@ export function dataHandlers(wb: Workbench): Pick<ApiHandlers, DataChannels> {
           analyzer: wb.analysis.analyzer,
         };
         const result = importTrajectories(parts, req.name, req.content);
-        wb.sessions.notify(result.sessionKey);
+        for (const key of result.sessionKeys) wb.sessions.notify(key);
         return result;
       } catch (err) {
         if (err instanceof ImportError) throw new HttpError(400, `${req.name}: ${err.message}`);

@@ -7,7 +7,8 @@
 // leak lab's sessions (leaky on purpose) unless asked for. The tally says what was left out. Each
 // tool call says what became of it (ok, error with why, no_result), so a failed tool is not
 // trained on as a success.
-import type { TurnToolCall } from '../../../shared/domain.ts';
+import type { SessionOrigin, TurnToolCall } from '../../../shared/domain.ts';
+import { importedFrom } from '../../../shared/imported.ts';
 import type { Store } from '../store/store.ts';
 import { interactionRewards } from './rewards.ts';
 import { wellFormedJson } from './well-formed.ts';
@@ -45,10 +46,12 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
   const discount = opts.discount ?? 1;
   const unlabeled = opts.unlabeled ?? 'skip';
   const tally = opts.tally ?? { interactions: 0, unlabeled: 0, lab: 0 };
-  const origins = new Map<string, string | undefined>();
+  const origins = new Map<string, SessionOrigin | undefined>();
   for (const ep of store.episodes.each(opts.episodes ? { ids: opts.episodes } : {})) {
     if (!origins.has(ep.sessionKey)) origins.set(ep.sessionKey, store.sessions.get(ep.sessionKey)?.origin);
-    if (origins.get(ep.sessionKey) === 'lab' && !opts.includeLab) {
+    // an imported episode says what its source session was: lab data imported is still lab data
+    const origin = importedFrom(ep)?.origin ?? origins.get(ep.sessionKey) ?? 'live';
+    if (origin === 'lab' && !opts.includeLab) {
       tally.lab++;
       continue;
     }
@@ -88,6 +91,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
           response: {
             role: 'assistant',
             content: r?.text ?? '',
+            model: r?.model ?? null,
             finish_reason: r?.finishReason ?? null,
             usage: r?.usage ?? null,
           },
@@ -98,11 +102,15 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
             ...toolOutcome(toolOutcomes.get(t.id)),
           })),
           reward: reward?.reward ?? null,
+          // the label given here itself and where it sits, so an import restores labels, not returns
+          own_reward: reward?.own ?? null,
+          reward_scope: reward?.scope ?? null,
           reward_source: reward?.source ?? null,
           labeler: reward?.labeler ?? null,
           rubric: reward?.rubric ?? null,
           note: reward?.note ?? null,
           created_at: new Date(c.startedAt).toISOString(),
+          session_origin: origin,
           outcome: c.outcome,
         };
         const json = wellFormedJson(row);

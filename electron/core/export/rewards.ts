@@ -1,6 +1,6 @@
 // Rewards per upstream interaction and their discounted propagation, shared by AReaL's
 // /export_trajectories answer and the `trajscope export` file.
-import type { Reward, RewardSource, UpstreamCallDetail } from '../../../shared/domain.ts';
+import type { Reward, RewardScope, RewardSource, UpstreamCallDetail } from '../../../shared/domain.ts';
 
 export interface InteractionReward {
   /** The reward given to this interaction itself (null: none). */
@@ -12,6 +12,12 @@ export interface InteractionReward {
   rubric: string | null;
   /** The label's note, from the same row as `source` (what the labeler wrote down). */
   note: string | null;
+  /** Where the label given at this interaction itself sits (null: none given here). */
+  scope: RewardScope | null;
+}
+
+function scopeOf(r: Reward): RewardScope {
+  return r.callId ? 'interaction' : r.turnId ? 'turn' : 'episode';
 }
 
 /**
@@ -47,6 +53,7 @@ export function interactionRewards(
       labeler: src?.labeler ?? null,
       rubric: src?.rubric ?? null,
       note: src?.note ?? null,
+      scope: r ? scopeOf(r) : null,
     };
     next = value;
     if (r) nextSource = r;

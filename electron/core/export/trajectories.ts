@@ -3,6 +3,7 @@
 // one entry per call or per turn) and today's string trajectory ({interactions: [{request,
 // response, reward}]}, what AReaL's v2 exporter sends when it has no token tensors).
 import type { UpstreamCallDetail } from '../../../shared/domain.ts';
+import { importedFrom } from '../../../shared/imported.ts';
 import type { Store } from '../store/store.ts';
 import { retryOrphans } from './orphans.ts';
 import { interactionRewards } from './rewards.ts';
@@ -35,10 +36,12 @@ export function trainingCalls(store: Store, episodeId: string, dropRetryOrphans 
   return calls.filter((c) => !orphans.has(c.id));
 }
 
-/** Imported episodes carry returns already discounted by their exporter: they are not discounted again. */
+/**
+ * Episodes imported from returns already discounted by their exporter are not discounted again;
+ * those imported with their labels (trajscope JSON Lines) are, like any other.
+ */
 export function discountFor(store: Store, episodeId: string, discount: number): number {
-  const meta = store.episodes.get(episodeId)?.metadata as { imported?: unknown } | undefined;
-  return meta?.imported ? 0 : discount;
+  return importedFrom(store.episodes.get(episodeId))?.discounted ? 0 : discount;
 }
 
 function items(store: Store, episodeId: string, o: TrajectoryOptions): TrajectoryItem[] {

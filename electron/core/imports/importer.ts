@@ -1,35 +1,28 @@
-// Imports an exported trajectory file as read-only episodes of an "imported" session: every
-// interaction becomes a recorded call, goes through the same turn inference and leak detectors as a
-// live external agent's call, and keeps its reward (already discounted by its exporter, so it is
-// not discounted again when exported from here). Browse, label, run the detectors, export again.
+// Imports an exported trajectory file as read-only episodes: one imported session per source
+// session (named import-<file>-<source key>, so its origin shows), each episode with its task and
+// group, every interaction a recorded call with its request as sent, reply, model and usage, in
+// the turns the file names (inferred where it names none), through the same leak detectors as a
+// live external agent's call. Labels come back as labels (value, where given, source, labeler,
+// rubric, note); files that carry only returns keep them, already discounted by their exporter.
+// Exporting the import gives the exporter's lines again, but for the ids this workbench gives.
 import { basename } from 'node:path';
 import type { ImportResult } from '../../../shared/api.ts';
 import type { Episode } from '../../../shared/domain.ts';
+import type { ImportedFrom } from '../../../shared/imported.ts';
 import type { LeakAnalyzer } from '../analysis/analyzer.ts';
 import type { EngineEvents } from '../events.ts';
 import { mintEpisodeKey } from '../keys.ts';
 import type { ExternalTurns } from '../sessions/external-turns.ts';
+import { newId } from '../store/ids.ts';
 import type { Store } from '../store/store.ts';
 import { parseExport } from './formats.ts';
+import type { ImportedEpisode, ImportedInteraction } from './records.ts';
 
 export interface ImportParts {
   store: Store;
   events: EngineEvents;
   externalTurns: ExternalTurns;
   analyzer: LeakAnalyzer;
-}
-
-/** A session key for a file: its name, made unique. */
-function sessionKeyFor(store: Store, name: string): string {
-  const stem = `import-${
-    basename(name)
-      .replace(/\.[^.]*$/, '')
-      .replace(/[^A-Za-z0-9._-]+/g, '-')
-      .slice(0, 60) || 'file'
-  }`;
-  let key = stem;
-  for (let n = 2; store.sessions.get(key); n++) key = `${stem}-${n}`;
-  return key;
 }
 
 /** Told every PROGRESS_EVERY interactions how far an import is. */
@@ -46,92 +39,191 @@ export function importTrajectories(
   opts: { now?: number; onProgress?: (done: number, total: number) => void } = {},
 ): ImportResult {
   const parsed = parseExport(text); // throws ImportError with a reason, before anything is stored
-  const result = parts.store.tx(() => write(parts, name, parsed, opts.now ?? Date.now(), opts.onProgress));
+  const result = parts.store.tx(() => new ImportRun(parts, name, parsed.format, opts).write(parsed.episodes));
   for (const id of result.episodes) parts.events.emit('episodes:changed', parts.store.episodes.get(id)!);
   return result;
 }
 
-function write(
-  parts: ImportParts,
-  name: string,
-  parsed: ReturnType<typeof parseExport>,
-  now: number,
-  onProgress?: (done: number, total: number) => void,
-): ImportResult {
-  const { store, externalTurns, analyzer } = parts;
-  const total = parsed.episodes.reduce((n, e) => n + e.interactions.length, 0);
-  let count = 0;
-  const sessionKey = sessionKeyFor(store, name);
-  const alertsBefore = store.alerts.list({ sessionKey, limit: 1 }).items.length;
-  let t = now;
-  const episodes: Episode[] = [];
-  store.sessions.ensure(sessionKey, 'external', now, 'imported');
-  for (const imported of parsed.episodes) {
-    const episode = store.episodes.insert({
-      sessionKey,
-      taskId: imported.sourceId,
-      metadata: {
-        imported: { file: basename(name), format: parsed.format, source_id: imported.sourceId, discounted: true },
-      },
+/**
+ * When each episode starts: no later than its first call, and in the file's order — the order
+ * episodes are listed and exported in — even where a later episode's first call came earlier
+ * (a group's rollouts run at once).
+ */
+function startTimes(episodes: ImportedEpisode[], now: number): number[] {
+  const out = new Array<number>(episodes.length);
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = episodes.length - 1; i >= 0; i--) {
+    next = Math.min(episodes[i]!.interactions[0]?.startedAt ?? now + i, next - 1);
+    out[i] = next;
+  }
+  return out;
+}
+
+class ImportRun {
+  readonly #parts: ImportParts;
+  readonly #file: string;
+  readonly #format: string;
+  readonly #now: number;
+  readonly #onProgress: ((done: number, total: number) => void) | undefined;
+  readonly #batch = newId('import');
+  /** Source session → imported session; source group → group here. */
+  readonly #sessions = new Map<string | null, string>();
+  readonly #groups = new Map<string, string>();
+
+  constructor(
+    parts: ImportParts,
+    name: string,
+    format: string,
+    opts: { now?: number; onProgress?: (done: number, total: number) => void },
+  ) {
+    this.#parts = parts;
+    this.#file = basename(name);
+    this.#format = format;
+    this.#now = opts.now ?? Date.now();
+    this.#onProgress = opts.onProgress;
+  }
+
+  write(episodes: ImportedEpisode[]): ImportResult {
+    const { store } = this.#parts;
+    const total = episodes.reduce((n, e) => n + e.interactions.length, 0);
+    let count = 0;
+    let t = this.#now;
+    const written: Episode[] = [];
+    const starts = startTimes(episodes, t);
+    for (const [i, imported] of episodes.entries()) {
+      const ep = this.#episode(imported, starts[i]!);
+      let turnIndex: number | null | undefined;
+      for (const it of imported.interactions) {
+        t = it.startedAt ?? Math.max(t, ep.startedAt) + 1;
+        this.#interaction(ep, imported, it, it.turnIndex === undefined ? undefined : it.turnIndex !== turnIndex, t);
+        turnIndex = it.turnIndex;
+        if (++count % PROGRESS_EVERY === 0) this.#onProgress?.(count, total);
+      }
+      this.#parts.externalTurns.episodeEnded(ep.id, t);
+      store.episodes.end(ep.id, t);
+      written.push(store.episodes.get(ep.id)!);
+    }
+    for (const key of this.#sessions.values()) store.sessions.markClosed(key, t);
+    const sessionKeys = [...this.#sessions.values()];
+    return {
+      sessionKey: sessionKeys[0] ?? '',
+      sessionKeys,
+      format: this.#format,
+      episodes: written.map((e) => e.id),
+      interactions: total,
+      alerts: written.reduce((n, e) => n + store.alerts.count({ episodeId: e.id }), 0),
+    };
+  }
+
+  #episode(imported: ImportedEpisode, now: number): Episode {
+    const imported_: ImportedFrom = {
+      file: this.#file,
+      format: this.#format,
+      source_id: imported.sourceId,
+      source_session: imported.sourceSession,
+      ...(imported.origin ? { origin: imported.origin } : {}),
+      batch: this.#batch,
+      discounted: !imported.labels,
+    };
+    return this.#parts.store.episodes.insert({
+      sessionKey: this.#session(imported.sourceSession, now),
+      taskId: imported.taskId,
+      groupId: imported.groupId ? this.#group(imported.groupId) : null,
+      metadata: { imported: imported_ },
       upstreamKey: mintEpisodeKey(),
       upstreamId: null,
-      now: t,
+      now,
     });
-    const ep = { id: episode.id, session_key: sessionKey };
-    for (const it of imported.interactions) {
-      t++;
-      const body = Buffer.from(JSON.stringify({ messages: it.messages }));
-      const call = store.calls.insert({
-        upstreamKey: episode.upstreamKey,
-        sessionKey,
-        episodeId: episode.id,
-        turnId: externalTurns.attach(ep, it.messages as never, t),
-        path: '/v1/chat/completions',
-        headers: {},
-        body,
-        startedAt: t,
-      });
-      const toolCalls = it.toolCalls.map((c, index) => ({ ...c, index }));
-      const response = {
-        id: null,
-        model: null,
-        text: it.reply,
-        reasoning: '',
-        toolCalls,
-        finishReason: 'stop',
-        usage: null,
-      };
-      const done = store.calls.finish(call, {
-        status: 200,
-        outcome: 'complete',
-        error: null,
-        response: { ...response, logprobs: null, tokenIds: null, chunkCount: 0, malformedChunks: 0, streamed: false },
-        rawResponse: null,
-        firstByteAt: t,
-        endedAt: t,
-      });
-      externalTurns.callFinished(done);
-      analyzer.analyzeCall(done, body);
-      if (it.reward !== null)
-        store.rewards.insert({
-          episodeId: episode.id,
-          callId: call.id,
-          value: it.reward,
-          source: 'api',
-          rubric: 'imported',
-        });
-      if (++count % PROGRESS_EVERY === 0) onProgress?.(count, total);
-    }
-    externalTurns.episodeEnded(episode.id, t);
-    store.episodes.end(episode.id, t);
-    episodes.push(store.episodes.get(episode.id)!);
   }
-  store.sessions.markClosed(sessionKey, t);
-  return {
-    sessionKey,
-    format: parsed.format,
-    episodes: episodes.map((e) => e.id),
-    interactions: total,
-    alerts: store.alerts.list({ sessionKey, limit: 1000 }).items.length - alertsBefore,
-  };
+
+  /** The imported session of a source session: import-<file>[-<source key>], made unique. */
+  #session(source: string | null, now: number): string {
+    const known = this.#sessions.get(source);
+    if (known) return known;
+    const { store } = this.#parts;
+    const file =
+      this.#file
+        .replace(/\.[^.]*$/, '')
+        .replace(/[^A-Za-z0-9._-]+/g, '-')
+        .slice(0, 60) || 'file';
+    const stem = `import-${file}${source ? `-${source.replaceAll('/', '-')}` : ''}`.slice(0, 500);
+    let key = stem;
+    for (let n = 2; store.sessions.get(key); n++) key = `${stem}-${n}`;
+    store.sessions.ensure(key, 'external', now, 'imported');
+    this.#sessions.set(source, key);
+    return key;
+  }
+
+  /** A source group keeps its id unless this workbench already has a group by that id. */
+  #group(source: string): string {
+    const known = this.#groups.get(source);
+    if (known) return known;
+    const taken = (id: string) => this.#parts.store.episodes.list({ groupId: id, limit: 1 }).items.length > 0;
+    let id = source;
+    for (let n = 2; taken(id); n++) id = `${source.slice(0, 90)}-${n}`;
+    this.#groups.set(source, id);
+    return id;
+  }
+
+  /** `newTurn`: whether the file starts a turn here (undefined: it does not say; inferred). */
+  #interaction(
+    ep: Episode,
+    imported: ImportedEpisode,
+    it: ImportedInteraction,
+    newTurn: boolean | undefined,
+    t: number,
+  ) {
+    const { store, externalTurns, analyzer } = this.#parts;
+    const body = Buffer.from(JSON.stringify(it.request));
+    const turnId =
+      it.turnIndex === null
+        ? null
+        : externalTurns.attach({ id: ep.id, session_key: ep.sessionKey }, it.request.messages as never, t, newTurn);
+    const call = store.calls.insert({
+      upstreamKey: ep.upstreamKey,
+      sessionKey: ep.sessionKey,
+      episodeId: ep.id,
+      turnId,
+      path: '/v1/chat/completions',
+      headers: {},
+      body,
+      startedAt: t,
+    });
+    const response = {
+      id: null,
+      model: it.model,
+      text: it.reply,
+      reasoning: '',
+      toolCalls: it.toolCalls.map((c, index) => ({ ...c, index })),
+      finishReason: it.finishReason,
+      usage: it.usage,
+    };
+    const done = store.calls.finish(call, {
+      status: 200,
+      outcome: it.outcome,
+      error: null,
+      response: { ...response, logprobs: null, tokenIds: null, chunkCount: 0, malformedChunks: 0, streamed: false },
+      rawResponse: null,
+      firstByteAt: t,
+      endedAt: t,
+    });
+    externalTurns.callFinished(done);
+    analyzer.analyzeCall(done, body);
+    const label = it.label;
+    if (imported.labels && label) {
+      store.rewards.insert({
+        episodeId: ep.id,
+        turnId: label.scope === 'turn' ? turnId : null,
+        callId: label.scope === 'interaction' ? call.id : null,
+        value: label.value,
+        source: label.source,
+        labeler: label.labeler,
+        rubric: label.rubric,
+        note: label.note,
+        now: t,
+      });
+    } else if (!imported.labels && it.reward !== null) {
+      store.rewards.insert({ episodeId: ep.id, callId: call.id, value: it.reward, source: 'api', rubric: 'imported' });
+    }
+  }
 }

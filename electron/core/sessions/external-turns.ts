@@ -28,13 +28,21 @@ export class ExternalTurns {
     this.#events = events;
   }
 
-  /** The inferred turn a call belongs to (a new one when its conversation brings a new user message). */
-  attach(episode: { id: string; session_key: string }, messages: ChatMessage[], now = Date.now()): string {
+  /**
+   * The inferred turn a call belongs to (a new one when its conversation brings a new user
+   * message), unless `newTurn` says (an import of a file that names each call's turn).
+   */
+  attach(
+    episode: { id: string; session_key: string },
+    messages: ChatMessage[],
+    now = Date.now(),
+    newTurn?: boolean,
+  ): string {
     const parsed = parsePrompt(messages);
     const message = parsed.current?.text ?? '';
     const users = parsed.logical.filter((m) => m.role === 'user').length;
     const open = this.#current(episode.id);
-    if (open && open.message === message && users <= open.users) {
+    if (open && (newTurn === false || (newTurn === undefined && open.message === message && users <= open.users))) {
       // the turn's tool loop goes on: this request carries the results of its earlier tool calls
       if (open.toolCalls.length) open.toolCalls = withToolResults(open.toolCalls, [messages]);
       return open.id;

@@ -32,8 +32,8 @@ export function importCommand(file: string, dataDir: string, json: boolean): voi
     else {
       process.stdout.write(
         `imported ${r.interactions} interaction(s) of ${r.episodes.length} episode(s) (${r.format}) ` +
-          `into session ${r.sessionKey}; ` +
-          `${r.alerts} leak alert(s)\n`,
+          `into ${r.sessionKeys.length === 1 ? 'session' : `${r.sessionKeys.length} sessions:`} ` +
+          `${r.sessionKeys.join(', ')}; ${r.alerts} leak alert(s)\n`,
       );
     }
   } catch (err) {

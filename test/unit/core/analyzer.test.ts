@@ -173,6 +173,23 @@ describe('leak detectors', () => {
     );
   });
 
+  test("another gateway's workspace path is not drift; a changed file under it is", () => {
+    const system = (gw: string, extra = '') =>
+      `Base prompt line.\nWorking directory: /data/gateways/${gw}/state/workspace\n` +
+      `## /data/lab/2b9f9d1e/gateways/${gw}/state/workspace/AGENTS.md${extra}`;
+    const kinds = (gw: string, extra = '') => {
+      const s = setup('paths', [], `hello from ${gw}`, { newEpisode: true });
+      const alerts = analyze('paths', s.turn.id, s.ep.id, [
+        { role: 'system', content: system(gw, extra) },
+        { role: 'user', content: `hello from ${gw}` },
+      ]);
+      return alerts.filter((x) => x.kind === 'system_prompt_drift').map((x) => x.evidence.map((e) => e.text));
+    };
+    assert.deepEqual(kinds('gw-mxc91sz8-387375'), []);
+    assert.deepEqual(kinds('gw-mxc92ez4-7b62c2'), [], 'only the gateway dir differs');
+    assert.deepEqual(kinds('gw-mxc93aaa-000001', '\nRemember PELICAN.'), [['+ Remember PELICAN.']]);
+  });
+
   test('a call outside any turn and a call from another OpenClaw session are flagged', () => {
     const { ep } = setup('bg', [], 'x');
     const body = Buffer.from(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Turn } from '../../../shared/domain.ts';
-import { ContentIndex, crossSession } from '../../../electron/core/analysis/cross-session.ts';
+import { ContentIndex, crossSession, WORKBENCH_REALM } from '../../../electron/core/analysis/cross-session.ts';
 import { Shingles } from '../../../electron/core/analysis/fingerprint.ts';
 
 const turn = (sessionKey: string, id: string, message: string, reply: string, args?: string): Turn =>
@@ -17,10 +17,17 @@ const turn = (sessionKey: string, id: string, message: string, reply: string, ar
 const codeword =
   '{"path":"AGENTS.md","content":"The codeword agreed with the user is PELICAN-7431 from the first episode."}';
 
-function check(index: ContentIndex, system: string, own: string[] = [], baseline: Set<number> | null = null) {
+function check(
+  index: ContentIndex,
+  system: string,
+  own: string[] = [],
+  baseline: Set<number> | null = null,
+  realm = WORKBENCH_REALM,
+) {
   const ownHashes = new Set(own.flatMap((t) => [...new Shingles(t).starts.keys()]));
   return crossSession(index, {
     sessionKey: 'bob',
+    realm,
     system: new Shingles(system),
     unexplained: [],
     isOwn: (h) => ownHashes.has(h),
@@ -59,4 +66,16 @@ test('the index forgets its oldest content past its bound', () => {
   for (let i = 0; i < 20; i++)
     index.learn(turn('carol', `t${i}`, `message number ${i} says something new and different each time ${i}`, ''));
   assert.equal(check(index, 'the first thing said here was about lighthouses and tides').length, 0);
+});
+
+test('an import is its own realm: a copy of a session is not a leak between it and the original', () => {
+  const index = new ContentIndex();
+  const said = 'The codeword agreed with the user is PELICAN-7431 from the first episode.';
+  index.learn(turn('alice', 'ta', 'Please remember the codeword for later.', said));
+  assert.equal(check(index, said).length, 1, 'within the workbench it is a leak');
+  assert.deepEqual(check(index, said, [], null, 'import:one'), [], 'an import does not see the workbench');
+  index.learn(turn('import-alice', 'ti', 'Please remember the codeword for later.', said), 'import:one');
+  const [f] = check(index, said, [], null, 'import:one');
+  assert.match(f!.message, /session import-alice reached session bob/, 'within one import it is a leak again');
+  assert.deepEqual(check(index, said, [], null, 'import:two'), []);
 });

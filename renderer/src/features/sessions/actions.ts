@@ -1,6 +1,7 @@
 // User actions that span several API calls. Errors become a notice, never an uncaught throw.
 import type { StoreApi } from 'zustand/vanilla';
 import type { State } from '../../store/store.ts';
+import { SAMPLE_MESSAGES, SAMPLE_TASK_ID } from '../../../../shared/sample-task.ts';
 
 async function attempt<T>(store: StoreApi<State>, what: string, fn: () => Promise<T>): Promise<T | null> {
   try {
@@ -70,7 +71,8 @@ export function importFile(store: StoreApi<State>, file: File) {
       .getState()
       .setNotice(
         `Imported ${r.interactions} interaction(s) in ${r.episodes.length} episode(s) ` +
-          `from ${file.name} (${r.format}) into ${r.sessionKey}` +
+          `from ${file.name} (${r.format}) into ` +
+          (r.sessionKeys.length === 1 ? r.sessionKey : `${r.sessionKeys.length} sessions`) +
           (r.alerts ? `: ${r.alerts} leak alert(s)` : ''),
       );
     store
@@ -80,19 +82,12 @@ export function importFile(store: StoreApi<State>, file: File) {
   });
 }
 
-export const SAMPLE_MESSAGES = [
-  'My name is Ada.',
-  'What is the weather in Paris?',
-  'Please search for otter facts.',
-  'What is my name?',
-];
-
 /** Drives a scripted multi-turn episode so a new user sees every view fill within a minute. */
 export async function runSampleTask(store: StoreApi<State>): Promise<void> {
   const key = await createSession(store, `sample-${Date.now().toString(36)}`);
   if (!key) return;
   store.getState().setNotice(`Running the sample task in ${key}…`);
-  if (!(await startEpisode(store, key, 'sample-task'))) return;
+  if (!(await startEpisode(store, key, SAMPLE_TASK_ID))) return;
   for (const m of SAMPLE_MESSAGES) if (!(await sendMessage(store, key, m))) return;
   if (await endEpisode(store, key))
     store.getState().setNotice(`Sample task done in ${key}: label it in the Label view (press 1–9, then Enter).`);

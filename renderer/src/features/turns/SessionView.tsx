@@ -15,7 +15,9 @@ import { CopyLink } from '../../components/CopyLink.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 
 const IMPORTED_NOTE =
-  'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again.';
+  'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again. ' +
+  'Alerts about the host (stale key, state carried over, another OpenClaw session’s key) are not in an export ' +
+  'and are not raised here.';
 const LAB_NOTE =
   'Recorded by a leak-lab run: read it, replay it, fork its calls; remove every lab run from the Leaks view.';
 const EXTERNAL_NOTE =
