@@ -75,6 +75,32 @@ export interface Notice {
 }
 
 const empty = z.strictObject({});
+
+/** What an export holds: the same choices as `trajscope export`, for all sessions or one. */
+export const exportRequest = z.strictObject({
+  sessionKey: sessionKey.optional(),
+  /** Episodes nobody rewarded: left out, reward 0 (marked "default"), or reward null. */
+  unlabeled: z.enum(['skip', 'zero', 'null']),
+  includeLab: z.boolean(),
+  includeFailed: z.boolean(),
+  dropRetryOrphans: z.boolean(),
+  discount: z.number().min(0).max(1),
+});
+export type ExportRequest = z.infer<typeof exportRequest>;
+
+/** What an export wrote and left out: the UI's dialog and the CLI's stderr line say the same. */
+export interface ExportTally {
+  interactions: number;
+  /** Episodes that wrote at least one line. */
+  episodes: number;
+  /** Episodes left out: nobody rewarded them (unlabeled: skip). */
+  unlabeled: number;
+  /** Episodes left out: the leak lab's (includeLab: false). */
+  lab: number;
+}
+
+/** Where the desktop wrote an export (null: the user cancelled the save dialog). */
+export type ExportSaved = (ExportTally & { file: string }) | null;
 const id = z.string().min(1).max(100);
 const cursor = z.string().min(1).max(1000);
 const limit = z.number().int().min(1).max(1000);
@@ -147,6 +173,8 @@ export const invokeRequests = {
       .min(1)
       .max(64 * 1024 * 1024),
   }),
+  /** What an export with these choices would write and leave out, without writing it. */
+  'data:export-preview': exportRequest,
   /** Recorded text (what each call added and what came back), newest first. */
   'search:calls': z.strictObject({
     query: z.string().min(1).max(1000),
@@ -231,6 +259,7 @@ export interface InvokeResponses {
   'rewards:undo': { removed: Reward | null };
   'alerts:list': Page<Alert>;
   'data:import': ImportResult;
+  'data:export-preview': ExportTally;
   'lab:list': Array<{ name: string; description: string; expected: AlertKind[] }>;
   'lab:run': LabVerdict;
   'lab:clear': { removed: number };
@@ -339,6 +368,11 @@ export interface WorkbenchApi {
    * take this page's credential: `other_run`.
    */
   onDisconnected(listener: (why: 'unreachable' | 'other_run') => void): () => void;
+  /**
+   * Writes an export where the user wants it: a download in a browser, a file picked in the save
+   * dialog on the desktop. Resolves with what was written (null: cancelled).
+   */
+  saveExport(request: ExportRequest): Promise<ExportSaved>;
 }
 
 export function isInvokeChannel(name: string): name is InvokeChannel {

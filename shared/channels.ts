@@ -28,6 +28,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'rewards:undo',
   'alerts:list',
   'data:import',
+  'data:export-preview',
   'search:calls',
   'data:stats',
   'data:prune',
@@ -57,3 +58,11 @@ export const EVENT_CHANNEL_NAMES = [
   'config:changed',
   'notices:raised',
 ] as const;
+
+/** The IPC channels between the preload and the desktop's main process. */
+export const IPC = {
+  invoke: 'trajscope:invoke',
+  events: 'trajscope:events',
+  /** An export written where the user picks in the main process's save dialog (the desktop's download). */
+  saveExport: 'trajscope:save-export',
+} as const;

@@ -6,6 +6,10 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createApiHandlers, invokeEnvelope, type ApiHandlers } from '../core/api/handlers.ts';
 import { batchEvents } from '../core/events.ts';
+import { exportRequest } from '../../shared/api.ts';
+import { maskedLines } from '../core/export/file.ts';
+import { exportOptions } from '../core/export/jsonl.ts';
+import { writeLines } from '../core/export/write.ts';
 import { readJson } from '../core/http/body.ts';
 import { HttpError, sendJson } from '../core/http/errors.ts';
 import { HttpService, route } from '../core/http/server.ts';
@@ -64,6 +68,26 @@ export class ApiServer {
             () => wb.store.durable(),
           );
           sendJson(res, answer.ok ? 200 : answer.error.status, answer);
+        }),
+        // the browser's download of an export: streamed, so the engine holds one line at a time
+        route('POST', '/api/export', async (req, res) => {
+          this.uiAuth.require(req);
+          const r = await readJson(req, 64 * 1024, exportRequest);
+          if (r.sessionKey !== undefined && !wb.store.sessions.get(r.sessionKey))
+            throw new HttpError(404, `unknown session ${r.sessionKey}`);
+          const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+          res.writeHead(200, {
+            'content-type': 'application/x-ndjson; charset=utf-8',
+            'content-disposition': `attachment; filename="trajscope-${stamp}.jsonl"`,
+            'cache-control': 'no-store',
+          });
+          try {
+            await writeLines(maskedLines(wb.store, exportOptions(r), wb.secretMask()), res);
+          } catch (err) {
+            if (res.destroyed) return; // the browser dropped the download: nothing to answer
+            throw err;
+          }
+          res.end();
         }),
       ],
       (req, res) => this.serveStatic(req, res),

@@ -24,6 +24,7 @@ interface ExportFlags {
   dataDir: string;
   out?: string;
   episodes?: string;
+  session?: string;
   discount: number;
   includeFailed?: boolean;
   dropRetryOrphans?: boolean;
@@ -83,6 +84,7 @@ function program(done: (o: Outcome) => void): Command {
     .requiredOption('--data-dir <dir>', 'the data dir to read')
     .option('--out <file>', 'write here instead of stdout')
     .option('--episodes <ids>', 'only these episodes (comma separated)')
+    .option('--session <key>', "only this session's episodes")
     .addOption(
       new Option('--discount <gamma>', 'reward discount γ for r_i ← r_i + γ·r_{i+1}').argParser(discount).default(1),
     )

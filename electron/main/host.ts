@@ -5,12 +5,23 @@
 import { join } from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { Command } from 'commander';
+import type { ExportRequest, ExportSaved } from '../../shared/api.ts';
 import { createApiHandlers } from '../core/api/handlers.ts';
+import { exportToFile } from '../core/export/file.ts';
+import { exportOptions, newTally } from '../core/export/jsonl.ts';
 import { addConfigOptions, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import type { ConfigService, SecretCodec } from '../core/config/service.ts';
 import type { EngineEvents } from '../core/events.ts';
 import { Workbench } from '../core/workbench.ts';
-import { EVENTS, forwardEvents, isTrustedSender, registerIpc, type IpcMainLike, type SenderInfo } from './ipc.ts';
+import {
+  EVENTS,
+  forwardEvents,
+  isTrustedSender,
+  registerIpc,
+  registerSaveExport,
+  type IpcMainLike,
+  type SenderInfo,
+} from './ipc.ts';
 import { applyCsp, lockNavigation, secureWebPreferences, type SessionLike, type WebContentsLike } from './security.ts';
 
 export interface SafeStorageLike {
@@ -37,6 +48,12 @@ export interface ElectronLike {
   session: { defaultSession: SessionLike };
   shell: { openExternal(url: string): Promise<void> };
   safeStorage: SafeStorageLike;
+  dialog: {
+    showSaveDialog(
+      window: WindowLike,
+      options: { title: string; defaultPath: string; filters: Array<{ name: string; extensions: string[] }> },
+    ): Promise<{ canceled: boolean; filePath?: string }>;
+  };
 }
 
 /** Saved secrets encrypted by the OS keychain, where there is a real one (not Linux's plain-text fallback). */
@@ -99,6 +116,12 @@ export async function startDesktop(
       (m) => wb.warn(m),
       () => wb.store.durable(),
     );
+    const stopSave = registerSaveExport(
+      electron.ipcMain,
+      trusted,
+      (r) => saveExport(electron, win, wb, r),
+      (m) => wb.warn(m),
+    );
     const stopEvents = forwardEvents(
       wb.events as EngineEvents,
       (b) => !win.isDestroyed() && win.webContents.send(EVENTS, wb.secretMask().value(b)),
@@ -107,6 +130,7 @@ export async function startDesktop(
     win.on('closed', () => {
       stopEvents();
       stopIpc();
+      stopSave();
     });
     await win.loadURL(appUrl);
     return {
@@ -115,6 +139,7 @@ export async function startDesktop(
       stop: async () => {
         stopEvents();
         stopIpc();
+        stopSave();
         await wb.stop();
       },
     };
@@ -122,4 +147,29 @@ export async function startDesktop(
     await wb.stop();
     throw err;
   }
+}
+
+/** The desktop's download: where to save is asked here, in the main process; null when cancelled. */
+async function saveExport(
+  electron: ElectronLike,
+  win: WindowLike,
+  wb: Workbench,
+  r: ExportRequest,
+): Promise<ExportSaved> {
+  if (r.sessionKey !== undefined && !wb.store.sessions.get(r.sessionKey))
+    throw new Error(`unknown session ${r.sessionKey}`);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  const picked = await electron.dialog.showSaveDialog(win, {
+    title: 'Export trajectories',
+    defaultPath: `trajscope-${stamp}.jsonl`,
+    filters: [{ name: 'JSON Lines', extensions: ['jsonl'] }],
+  });
+  if (picked.canceled || !picked.filePath) return null;
+  const tally = await exportToFile(
+    wb.store,
+    { ...exportOptions(r), tally: newTally() },
+    wb.secretMask(),
+    picked.filePath,
+  );
+  return { ...tally, file: picked.filePath };
 }

@@ -2,12 +2,13 @@
 // call is checked for its sender (our window's main frame, loaded from our files) and its payload
 // (the channel's schema) before the engine sees it. Events go out batched.
 import type { EventBatch, InvokeEnvelope } from '../../shared/api.ts';
-import { isInvokeChannel } from '../../shared/api.ts';
+import { exportRequest, isInvokeChannel, type ExportRequest, type ExportSaved } from '../../shared/api.ts';
+import { IPC } from '../../shared/channels.ts';
 import { invokeEnvelope, type ApiHandlers } from '../core/api/handlers.ts';
 import { batchEvents, type EngineEvents } from '../core/events.ts';
 
-export const INVOKE = 'trajscope:invoke';
-export const EVENTS = 'trajscope:events';
+export const INVOKE = IPC.invoke;
+export const EVENTS = IPC.events;
 
 /** The sender facts the check needs (a subset of Electron's IpcMainInvokeEvent). */
 export interface SenderInfo {
@@ -55,3 +56,30 @@ export function registerIpc(
 /** Forwards engine events to the window, batched (the same batching as the WebSocket host). */
 export const forwardEvents = (events: EngineEvents, send: (batches: EventBatch[]) => void): (() => void) =>
   batchEvents(events, send);
+
+/**
+ * The desktop's export: the sender and the choices are checked like any invoke, then `save` asks
+ * where (the main process's dialog: the renderer never names a path) and writes the file.
+ */
+export function registerSaveExport(
+  ipcMain: IpcMainLike,
+  trusted: (e: SenderInfo) => boolean,
+  save: (request: ExportRequest) => Promise<ExportSaved>,
+  log: (message: string) => void,
+): () => void {
+  ipcMain.handle(IPC.saveExport, async (event, payload): Promise<InvokeEnvelope> => {
+    if (!trusted(event)) return { ok: false, error: { status: 403, type: 'forbidden', message: 'untrusted sender' } };
+    const r = exportRequest.safeParse(payload);
+    if (!r.success) {
+      const message = r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
+      return { ok: false, error: { status: 400, type: 'invalid_request', message } };
+    }
+    try {
+      return { ok: true, result: await save(r.data) };
+    } catch (err) {
+      log(`export failed: ${(err as Error).message}`);
+      return { ok: false, error: { status: 500, type: 'export_failed', message: (err as Error).message } };
+    }
+  });
+  return () => ipcMain.removeHandler(IPC.saveExport);
+}

@@ -1,7 +1,7 @@
 // What the preload exposes as window.trajscope: invoke on allow-listed channels only, and one
 // event subscription. Built from shared/api.ts, so a channel not declared there cannot be called.
 import type { EventBatch, InvokeEnvelope } from '../../shared/api.ts';
-import { INVOKE_CHANNEL_NAMES } from '../../shared/channels.ts';
+import { INVOKE_CHANNEL_NAMES, IPC } from '../../shared/channels.ts';
 
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
@@ -19,12 +19,16 @@ export function createBridge(ipc: IpcRendererLike) {
         return Promise.resolve({ ok: false, error: { status: 404, type: 'not_found', message } });
       }
       // structured clone drops anything that is not plain data before it leaves the renderer
-      return ipc.invoke('trajscope:invoke', channel, structuredClone(request ?? {})) as Promise<InvokeEnvelope>;
+      return ipc.invoke(IPC.invoke, channel, structuredClone(request ?? {})) as Promise<InvokeEnvelope>;
+    },
+    /** The main process checks the choices, asks where to save and writes the file. */
+    saveExport(request: unknown): Promise<InvokeEnvelope> {
+      return ipc.invoke(IPC.saveExport, structuredClone(request ?? {})) as Promise<InvokeEnvelope>;
     },
     onEvents(listener: (batches: EventBatch[]) => void): () => void {
       const wrapped = (_event: unknown, batches: unknown) => listener(batches as EventBatch[]);
-      ipc.on('trajscope:events', wrapped);
-      return () => ipc.removeListener('trajscope:events', wrapped);
+      ipc.on(IPC.events, wrapped);
+      return () => ipc.removeListener(IPC.events, wrapped);
     },
   };
 }

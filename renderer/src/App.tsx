@@ -3,6 +3,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
+import { ExportDialog } from './features/export/ExportDialog.tsx';
 import { GroupsView } from './features/groups/GroupsView.tsx';
 import { GroupView } from './features/groups/GroupView.tsx';
 import { SearchView } from './features/search/SearchView.tsx';
@@ -23,6 +24,7 @@ export function App() {
   const view = useStore((s) => s.route.view);
   const groupId = useStore((s) => s.route.groupId);
   const replayDialog = useStore((s) => s.replayDialog);
+  const exportDialog = useStore((s) => s.exportDialog);
   const notice = useStore((s) => s.notice);
   const theme = useStore((s) => s.settings?.theme ?? 'system');
   const info = useStore((s) => s.info);
@@ -169,6 +171,9 @@ export function App() {
         </div>
       )}
       {replayDialog && <ReplayDialog episodeId={replayDialog} onClose={() => store.getState().setReplayDialog(null)} />}
+      {exportDialog && (
+        <ExportDialog sessionKey={exportDialog.sessionKey} onClose={() => store.getState().setExportDialog(null)} />
+      )}
       <CommandPalette />
       <Cheatsheet />
     </div>

@@ -1,17 +1,27 @@
 // Data in and out of the workbench: importing an exported trajectory file, searching what was
 // recorded, and keeping the data dir's size in hand (prune, vacuum).
+import { exportLines, exportOptions, newTally } from '../export/jsonl.ts';
 import { HttpError } from '../http/errors.ts';
 import { ImportError } from '../imports/formats.ts';
 import { importTrajectories } from '../imports/importer.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './handlers.ts';
 
-type DataChannels = 'data:import' | 'search:calls' | 'data:stats' | 'data:prune' | 'data:vacuum';
+type DataChannels =
+  'data:import' | 'data:export-preview' | 'search:calls' | 'data:stats' | 'data:prune' | 'data:vacuum';
 
 const DAY_MS = 86_400_000;
 
 export function dataHandlers(wb: Workbench): Pick<ApiHandlers, DataChannels> {
   return {
+    'data:export-preview': (req) => {
+      if (req.sessionKey !== undefined && !wb.store.sessions.get(req.sessionKey))
+        throw new HttpError(404, `unknown session ${req.sessionKey}`);
+      const tally = newTally();
+      // the same walk as the export itself, so the counts are the ones it will write
+      for (const _ of exportLines(wb.store, { ...exportOptions(req), tally }));
+      return tally;
+    },
     'search:calls': (req) => {
       wb.searchIndexer?.catchUp();
       return { ...wb.store.search.search(req), pending: wb.store.search.pending() };

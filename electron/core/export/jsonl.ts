@@ -7,6 +7,7 @@
 // leak lab's sessions (leaky on purpose) unless asked for. The tally says what was left out. Each
 // tool call says what became of it (ok, error with why, no_result), so a failed tool is not
 // trained on as a success.
+import type { ExportRequest, ExportTally } from '../../../shared/api.ts';
 import type { SessionOrigin, TurnToolCall } from '../../../shared/domain.ts';
 import { importedFrom } from '../../../shared/imported.ts';
 import type { Store } from '../store/store.ts';
@@ -18,15 +19,27 @@ import { discountFor, trainingCalls } from './trajectories.ts';
 export const UNLABELED_POLICIES = ['skip', 'zero', 'null'] as const;
 export type UnlabeledPolicy = (typeof UNLABELED_POLICIES)[number];
 
-/** What an export wrote and left out (episodes), for the line that says so. */
-export interface ExportTally {
-  interactions: number;
-  unlabeled: number;
-  lab: number;
+export type { ExportTally };
+
+/** An empty tally, counted into as an export runs. */
+export const newTally = (): ExportTally => ({ interactions: 0, episodes: 0, unlabeled: 0, lab: 0 });
+
+/** The CLI's and the UI's choices as export options. */
+export function exportOptions(r: ExportRequest): ExportOptions {
+  return {
+    ...(r.sessionKey !== undefined ? { sessionKey: r.sessionKey } : {}),
+    unlabeled: r.unlabeled,
+    includeLab: r.includeLab,
+    includeFailed: r.includeFailed,
+    dropRetryOrphans: r.dropRetryOrphans,
+    discount: r.discount,
+  };
 }
 
 export interface ExportOptions {
   episodes?: string[];
+  /** Only this session's episodes. */
+  sessionKey?: string;
   /** Episodes without any reward (default: skip). */
   unlabeled?: UnlabeledPolicy;
   /** Also export the leak lab's sessions. */
@@ -45,9 +58,13 @@ export interface ExportOptions {
 export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<string> {
   const discount = opts.discount ?? 1;
   const unlabeled = opts.unlabeled ?? 'skip';
-  const tally = opts.tally ?? { interactions: 0, unlabeled: 0, lab: 0 };
+  const tally = opts.tally ?? newTally();
   const origins = new Map<string, SessionOrigin | undefined>();
-  for (const ep of store.episodes.each(opts.episodes ? { ids: opts.episodes } : {})) {
+  const filter = {
+    ...(opts.episodes ? { ids: opts.episodes } : {}),
+    ...(opts.sessionKey ? { sessionKey: opts.sessionKey } : {}),
+  };
+  for (const ep of store.episodes.each(filter)) {
     if (!origins.has(ep.sessionKey)) origins.set(ep.sessionKey, store.sessions.get(ep.sessionKey)?.origin);
     // an imported episode says what its source session was: lab data imported is still lab data
     const origin = importedFrom(ep)?.origin ?? origins.get(ep.sessionKey) ?? 'live';
@@ -73,6 +90,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
     const gamma = discountFor(store, ep.id, discount);
     const rewards = new Map(interactionRewards(complete, labels, gamma).map((r, i) => [complete[i]!.id, r]));
     let index = 0;
+    const before = tally.interactions;
     for (const c of all) {
       const r = c.response;
       const reward = noReward ? undefined : rewards.get(c.id);
@@ -123,6 +141,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
       }
       index++;
       tally.interactions++;
+      if (tally.interactions === before + 1) tally.episodes++;
       yield line;
     }
   }

@@ -11,6 +11,8 @@ export async function writeLines(lines: Iterable<string>, out: Writable): Promis
     let count = 0;
     for (const line of lines) {
       if (failure) throw failure;
+      // a closed stream (a download the browser dropped) emits nothing more: waiting would hang
+      if (out.destroyed) throw new Error('the output was closed before the export finished');
       if (!out.write(line + '\n')) {
         await new Promise<void>((resolve) => {
           const done = () => {

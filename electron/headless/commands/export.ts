@@ -1,19 +1,20 @@
 // `trajscope export`: recorded interactions as JSON Lines, to a file (written beside it and renamed
 // into place, so a failed export never leaves half a file) or to stdout (every byte reaches the
 // reader before the process exits; a closed pipe is an error, exit 1).
-import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { exportLines, type ExportTally, type UnlabeledPolicy } from '../../core/export/jsonl.ts';
+import { exportToFile, maskedLines } from '../../core/export/file.ts';
+import { newTally, type ExportTally, type UnlabeledPolicy } from '../../core/export/jsonl.ts';
 import { writeLines } from '../../core/export/write.ts';
 import { loadConfig } from '../../core/config/cli.ts';
 import { SecretMask } from '../../core/secret-mask.ts';
 import type { Store } from '../../core/store/store.ts';
 import { openForReading } from './data.ts';
+import { UsageError } from './usage.ts';
 
 export interface ExportArgs {
   dataDir: string;
   out?: string;
   episodes?: string[];
+  session?: string;
   discount: number;
   includeFailed: boolean;
   dropRetryOrphans: boolean;
@@ -34,48 +35,32 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
   const store = openForReading(a.dataDir, 'trajscope export');
   try {
     const onSkip = (id: string, why: string) => process.stderr.write(`trajscope: export skipped call ${id}: ${why}\n`);
+    const tally = newTally();
+    if (a.session !== undefined && !store.sessions.get(a.session)) throw new UsageError(`unknown session ${a.session}`);
+    const opts = {
+      episodes: a.episodes,
+      ...(a.session !== undefined ? { sessionKey: a.session } : {}),
+      discount: a.discount,
+      includeFailed: a.includeFailed,
+      dropRetryOrphans: a.dropRetryOrphans,
+      unlabeled: a.unlabeled,
+      includeLab: a.includeLab,
+      tally,
+      onSkip,
+    };
     const mask = exportMask(store, a.dataDir);
-    const tally: ExportTally = { interactions: 0, unlabeled: 0, lab: 0 };
-    const lines = masked(
-      exportLines(store, {
-        episodes: a.episodes,
-        discount: a.discount,
-        includeFailed: a.includeFailed,
-        dropRetryOrphans: a.dropRetryOrphans,
-        unlabeled: a.unlabeled,
-        includeLab: a.includeLab,
-        tally,
-        onSkip,
-      }),
-      mask,
-    );
-    if (!a.out) {
-      await writeLines(lines, process.stdout).catch((err: NodeJS.ErrnoException) => {
-        throw new Error(
-          err.code === 'EPIPE' ? 'the output was closed before the export finished (EPIPE)' : err.message,
-        );
-      });
-      process.stderr.write(tallyLine(tally, 'to stdout'));
+    if (a.out) {
+      await exportToFile(store, opts, mask, a.out);
+      process.stderr.write(tallyLine(tally, `to ${a.out}`));
       return;
     }
-    const tmpDir = mkdtempSync(join(dirname(resolve(a.out)), '.trajscope-export-'));
-    try {
-      const tmp = join(tmpDir, 'export.jsonl');
-      const file = createWriteStream(tmp, { mode: 0o600, flags: 'wx' });
-      const count = await writeLines(lines, file);
-      await new Promise<void>((ok, fail) => file.end((err?: Error | null) => (err ? fail(err) : ok())));
-      renameSync(tmp, resolve(a.out));
-      process.stderr.write(tallyLine({ ...tally, interactions: count }, `to ${a.out}`));
-    } finally {
-      rmSync(tmpDir, { recursive: true, force: true });
-    }
+    await writeLines(maskedLines(store, opts, mask), process.stdout).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'EPIPE' ? 'the output was closed before the export finished (EPIPE)' : err.message);
+    });
+    process.stderr.write(tallyLine(tally, 'to stdout'));
   } finally {
     store.close();
   }
-}
-
-function* masked(lines: Iterable<string>, mask: SecretMask): Generator<string> {
-  for (const line of lines) yield mask.text(line);
 }
 
 /**

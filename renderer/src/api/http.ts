@@ -6,6 +6,8 @@ import type {
   EventBatch,
   EventChannel,
   EventPayloads,
+  ExportRequest,
+  ExportSaved,
   InvokeChannel,
   InvokeEnvelope,
   InvokeRequest,
@@ -104,6 +106,35 @@ export class HttpTransport implements WorkbenchApi {
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
     this.connect();
     return this.hub.on(channel, listener);
+  }
+
+  /** A browser download: the engine streams the lines; what it left out is what the preview said. */
+  async saveExport(request: ExportRequest): Promise<ExportSaved> {
+    const preview = await this.invoke('data:export-preview', request);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    let res: Response;
+    try {
+      res = await this.o.fetch(`${this.o.base}/api/export`, { method: 'POST', headers, body: JSON.stringify(request) });
+    } catch {
+      this.lost('unreachable');
+      throw new ApiError(0, 'the engine cannot be reached', 'unreachable');
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { message: string; type: string } } | null;
+      throw new ApiError(res.status, body?.error?.message ?? `export failed with ${res.status}`, 'error');
+    }
+    const text = await res.text();
+    const file = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'trajscope.jsonl';
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: file });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    // the lines actually received: the data may have changed since the preview
+    const interactions = text ? text.split('\n').length - 1 : 0;
+    return { ...preview, interactions, file };
   }
 
   onConnected(listener: () => void): () => void {

@@ -3,6 +3,8 @@ import type {
   EventBatch,
   EventChannel,
   EventPayloads,
+  ExportRequest,
+  ExportSaved,
   InvokeChannel,
   InvokeEnvelope,
   InvokeRequest,
@@ -14,6 +16,8 @@ import { ApiError, EventHub } from './http.ts';
 /** What the preload exposes; nothing else of Electron reaches the renderer. */
 export interface TrajscopeBridge {
   invoke(channel: string, request: unknown): Promise<InvokeEnvelope>;
+  /** The main process asks where to save (its dialog) and writes the file. */
+  saveExport(request: ExportRequest): Promise<InvokeEnvelope>;
   onEvents(listener: (batches: EventBatch[]) => void): () => void;
 }
 
@@ -34,6 +38,12 @@ export class IpcTransport implements WorkbenchApi {
 
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
     return this.hub.on(channel, listener);
+  }
+
+  async saveExport(request: ExportRequest): Promise<ExportSaved> {
+    const r = await this.bridge.saveExport(request);
+    if (!r.ok) throw new ApiError(r.error.status, r.error.message, r.error.type);
+    return r.result as ExportSaved;
   }
 
   /** IPC events are subscribed before the first invoke and never drop: nothing to reload. */

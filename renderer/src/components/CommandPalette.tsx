@@ -26,6 +26,11 @@ export function CommandPalette() {
       { id: 'label', label: 'Go to labeling queue', run: () => st().navigate({ view: 'label' }) },
       { id: 'leaks', label: 'Go to leak alerts', run: () => st().navigate({ view: 'leaks' }) },
       { id: 'settings', label: 'Open settings', run: () => st().navigate({ view: 'settings' }) },
+      {
+        id: 'export',
+        label: 'Export trajectories…',
+        run: () => st().setExportDialog({ sessionKey: route.view === 'sessions' ? (route.sessionKey ?? null) : null }),
+      },
       { id: 'groups', label: 'Go to groups of rollouts', run: () => st().navigate({ view: 'groups', groupId: null }) },
       {
         id: 'new-group',

@@ -65,6 +65,9 @@ export interface UiSlice {
   /** The episode the replay dialog is open for. */
   replayDialog: string | null;
   setReplayDialog(episodeId: string | null): void;
+  /** The export dialog, opened for every session or offering one (null: closed). */
+  exportDialog: { sessionKey: string | null } | null;
+  setExportDialog(d: { sessionKey: string | null } | null): void;
   navigate(route: Partial<Route>): void;
   setNotice(text: string | null, kind?: 'info' | 'error'): void;
   setPalette(open: boolean): void;
@@ -168,6 +171,8 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   notice: null,
   replayDialog: null,
   setReplayDialog: (replayDialog) => set({ replayDialog }),
+  exportDialog: null,
+  setExportDialog: (exportDialog) => set({ exportDialog }),
   // a fork belongs to its call: choosing another call (or turn) closes it
   navigate: (r) =>
     set((st) => {

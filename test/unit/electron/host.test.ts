@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 // downloaded here). It must build its engine from the same configuration as the CLI, open a
 // hardened window, answer IPC, and keep saved secrets in safeStorage rather than in plain text.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { INVOKE } from '../../../electron/main/ipc.ts';
+import { IPC } from '../../../shared/channels.ts';
 import {
   desktopConfig,
   safeStorageCodec,
@@ -26,8 +27,9 @@ const keychain: SafeStorageLike = {
   decryptString: (b) => Buffer.from([...b].map((x) => x ^ 0x5a)).toString('utf8'),
 };
 
-function fakeElectron() {
+function fakeElectron(savePath: () => string | null = () => null) {
   const windows: Array<{ options: Record<string, unknown>; url: string | null }> = [];
+  const saveDialogs: Array<{ defaultPath: string }> = [];
   const handlers = new Map<string, (e: never, ...a: unknown[]) => Promise<unknown>>();
   const electron: ElectronLike = {
     app: { whenReady: async () => undefined, isPackaged: false },
@@ -51,13 +53,21 @@ function fakeElectron() {
     },
     shell: { openExternal: async () => undefined },
     safeStorage: keychain,
+    dialog: {
+      showSaveDialog: async (_win, options) => {
+        saveDialogs.push(options);
+        const filePath = savePath();
+        return filePath ? { canceled: false, filePath } : { canceled: true };
+      },
+    },
   };
-  return { electron, windows, handlers };
+  return { electron, windows, handlers, saveDialogs };
 }
 
 test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved settings, like serve', async () => {
   const dir = tempDir();
-  const { electron, windows, handlers } = fakeElectron();
+  let savePath: string | null = null;
+  const { electron, windows, handlers, saveDialogs } = fakeElectron(() => savePath);
   const env = {
     TRAJSCOPE_DATA_DIR: dir.path,
     TRAJSCOPE_RUNTIME: 'direct',
@@ -94,6 +104,36 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
     const onDisk = readFileSync(join(dir.path, 'settings.json'), 'utf8');
     assert.ok(!onDisk.includes('sk-desk-0123456789'), 'no plain-text key on disk');
     assert.equal(JSON.parse(onDisk).upstreamKey.$secret, 'electron-safeStorage');
+
+    // an export: checked like an invoke, saved where the main process's dialog says
+    const save = handlers.get(IPC.saveExport)! as (e: unknown, ...a: unknown[]) => Promise<any>;
+    const choices = {
+      unlabeled: 'skip',
+      includeLab: false,
+      includeFailed: false,
+      dropRetryOrphans: false,
+      discount: 1,
+    };
+    const stranger = { senderFrame: { url: 'https://evil.example/', parent: null }, sender: { id: 3 } };
+    assert.equal((await save(stranger, choices)).error.status, 403);
+    const bad = await save(sender, { ...choices, unlabeled: 'maybe' });
+    assert.deepEqual([bad.ok, bad.error.status], [false, 400]);
+    assert.match(bad.error.message, /unlabeled/);
+    assert.equal(saveDialogs.length, 0, 'no dialog for a refused request');
+    assert.deepEqual(await save(sender, choices), { ok: true, result: null }, 'cancelled: nothing written');
+    await invoke(sender, 'sessions:create', { key: 'desk' });
+    savePath = join(dir.path, 'out', 'export.jsonl');
+    mkdirSync(join(dir.path, 'out'));
+    const saved2 = await save(sender, { ...choices, sessionKey: 'desk' });
+    assert.deepEqual(saved2, {
+      ok: true,
+      result: { interactions: 0, episodes: 0, unlabeled: 0, lab: 0, file: savePath },
+    });
+    assert.equal(readFileSync(savePath, 'utf8'), '');
+    assert.deepEqual(readdirSync(join(dir.path, 'out')), ['export.jsonl'], 'nothing left beside it');
+    assert.match(saveDialogs[0]!.defaultPath, /^trajscope-\d{8}-\d{6}\.jsonl$/);
+    const unknown = await save(sender, { ...choices, sessionKey: 'nobody' });
+    assert.match(unknown.error.message, /unknown session nobody/);
   } finally {
     await desktop.stop();
   }

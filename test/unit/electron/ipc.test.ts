@@ -131,7 +131,10 @@ test('the preload exposes exactly the declared channels', async () => {
     error: { status: 404, type: 'not_found', message: 'unknown channel shell:exec' },
   });
   assert.equal(calls.length, INVOKE_CHANNELS.length, 'a refused channel never reaches IPC');
-  assert.deepEqual(Object.keys(bridge), ['invoke', 'onEvents']);
+  assert.deepEqual(Object.keys(bridge), ['invoke', 'saveExport', 'onEvents']);
+  // an export goes to its own channel, its choices cloned (main checks them; it picks the path)
+  await bridge.saveExport({ unlabeled: 'skip' });
+  assert.deepEqual(calls.at(-1), ['trajscope:save-export', { unlabeled: 'skip' }]);
 });
 
 test('window preferences keep the sandbox on', () => {

@@ -23,6 +23,7 @@ function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
       disconnected.push(l);
       return () => {};
     },
+    saveExport: async () => null,
   };
   return {
     api,

@@ -54,6 +54,7 @@ test('IpcTransport maps bridge results and dispatches event batches', async () =
       push = l;
       return () => {};
     },
+    saveExport: async () => ({ ok: true, result: null }),
   });
   assert.deepEqual(await t.invoke('sessions:list', {}), []);
   await assert.rejects(t.invoke('app:info', {}), /bad/);

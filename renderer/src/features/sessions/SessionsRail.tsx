@@ -53,6 +53,13 @@ export function SessionsRail() {
         <button type="button" onClick={() => picker.current?.click()} title="Import an exported trajectory file">
           Import
         </button>
+        <button
+          type="button"
+          onClick={() => store.getState().setExportDialog({ sessionKey: null })}
+          title="Export trajectories (JSON Lines)"
+        >
+          Export
+        </button>
         <input
           ref={picker}
           type="file"

@@ -10,19 +10,9 @@ import { TurnView } from './TurnView.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { isTyping } from '../../keys.ts';
 import { selectedCall } from '../../store/store.ts';
-import { ORIGIN_LABELS } from '../sessions/origin.ts';
+import { ORIGIN_LABELS, ORIGIN_NOTES } from '../sessions/origin.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
-
-const IMPORTED_NOTE =
-  'Imported from an exported trajectory file: read-only. Label its episodes, read its alerts, export it again. ' +
-  'Alerts about the host (stale key, state carried over, another OpenClaw session’s key) are not in an export ' +
-  'and are not raised here.';
-const LAB_NOTE =
-  'Recorded by a leak-lab run: read it, replay it, fork its calls; remove every lab run from the Leaks view.';
-const EXTERNAL_NOTE =
-  'Driven by an agent service that is not Trajscope: its turns are inferred from the calls it made ' +
-  '(a new user message starts a turn).';
 
 export function SessionView() {
   const store = useStoreApi();
@@ -132,6 +122,13 @@ export function SessionView() {
             Replay episode…
           </button>
         )}
+        <button
+          type="button"
+          onClick={() => store.getState().setExportDialog({ sessionKey: key })}
+          title="Export this session's trajectories"
+        >
+          Export…
+        </button>
         {selected?.replayOf && (
           <button
             type="button"
@@ -241,7 +238,7 @@ export function SessionView() {
             <Composer sessionKey={key} />
           ) : (
             <p className="composer-note muted small" data-testid="origin-note">
-              {session.origin === 'imported' ? IMPORTED_NOTE : session.origin === 'lab' ? LAB_NOTE : EXTERNAL_NOTE}
+              {ORIGIN_NOTES[session.origin === 'live' ? 'external' : session.origin]}
             </p>
           )}
         </section>

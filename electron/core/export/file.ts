@@ -1,0 +1,35 @@
+// An export written to a file: beside it first and renamed into place, so a failed export never
+// leaves half a file (the CLI's --out, the desktop's save dialog). Lines are masked of every key
+// an upstream echoed; the tally says what was written and left out.
+import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ExportTally } from '../../../shared/api.ts';
+import type { SecretMask } from '../secret-mask.ts';
+import type { Store } from '../store/store.ts';
+import { exportLines, newTally, type ExportOptions } from './jsonl.ts';
+import { writeLines } from './write.ts';
+
+/** Export lines with every configured key an upstream echoed masked (the stored bytes are unchanged). */
+export function* maskedLines(store: Store, opts: ExportOptions, mask: SecretMask): Generator<string> {
+  for (const line of exportLines(store, opts)) yield mask.text(line);
+}
+
+export async function exportToFile(
+  store: Store,
+  opts: ExportOptions,
+  mask: SecretMask,
+  out: string,
+): Promise<ExportTally> {
+  const tally = opts.tally ?? newTally();
+  const tmpDir = mkdtempSync(join(dirname(resolve(out)), '.trajscope-export-'));
+  try {
+    const tmp = join(tmpDir, 'export.jsonl');
+    const file = createWriteStream(tmp, { mode: 0o600, flags: 'wx' });
+    await writeLines(maskedLines(store, { ...opts, tally }, mask), file);
+    await new Promise<void>((ok, fail) => file.end((err?: Error | null) => (err ? fail(err) : ok())));
+    renameSync(tmp, resolve(out));
+    return tally;
+  } finally {
+    rmSync(tmpDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,25 @@
+// The words an export's tally is said in, in the dialog and the notice after it, and the CLI
+// command that makes the same export.
+import type { ExportRequest, ExportTally } from '../../../../shared/api.ts';
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What was left out, or '' when nothing was. */
+export function leftOut(t: ExportTally): string {
+  const out: string[] = [];
+  if (t.unlabeled) out.push(`${plural(t.unlabeled, 'episode')} nobody rewarded`);
+  if (t.lab) out.push(`${plural(t.lab, 'leak-lab episode')}`);
+  return out.join(' and ');
+}
+
+/** `trajscope export` with the same choices (a session is named by its episodes there). */
+export function exportCommand(r: ExportRequest): string {
+  const args = ['trajscope export --data-dir <data dir>'];
+  if (r.unlabeled !== 'skip') args.push(`--unlabeled ${r.unlabeled}`);
+  if (r.includeLab) args.push('--include-lab');
+  if (r.includeFailed) args.push('--include-failed');
+  if (r.dropRetryOrphans) args.push('--drop-retry-orphans');
+  if (r.discount !== 1 && Number.isFinite(r.discount)) args.push(`--discount ${r.discount}`);
+  if (r.sessionKey) args.push(`--session ${r.sessionKey}`);
+  return args.join(' ');
+}
