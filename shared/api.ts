@@ -10,6 +10,7 @@ import {
   type Alert,
   type AlertKind,
   type Episode,
+  type GatewayStats,
   type LogChunk,
   type Page,
   type PruneResult,
@@ -51,6 +52,8 @@ export interface AppInfo {
   upstreamUrl: string;
   /** Where new episodes' model calls go. */
   upstream: { kind: 'scripted' | 'remote'; url: string | null; model: string };
+  /** Every gateway running now (then `gateways:stats` events). */
+  gateways: GatewayStats;
 }
 
 /** What the UI itself keeps: labeling scale, theme, labeler name. Engine settings are config. */
@@ -333,6 +336,7 @@ export interface EventPayloads {
   'logs:chunk': LogChunk;
   'config:changed': ConfigView;
   'notices:raised': Notice;
+  'gateways:stats': GatewayStats;
 }
 export type EventChannel = keyof EventPayloads;
 

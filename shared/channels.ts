@@ -57,6 +57,7 @@ export const EVENT_CHANNEL_NAMES = [
   'logs:chunk',
   'config:changed',
   'notices:raised',
+  'gateways:stats',
 ] as const;
 
 /** The IPC channels between the preload and the desktop's main process. */

@@ -115,23 +115,8 @@ export interface TurnToolCall extends ToolCall {
   error?: string | null;
 }
 
-/** per-session: a gateway process of its own per session; shared: sessions as agents of shared gateways. */
-export const GATEWAY_MODES = ['per-session', 'shared'] as const;
-export type GatewayMode = (typeof GATEWAY_MODES)[number];
-
-export interface GatewayInfo {
-  gatewayId: string | null;
-  pid: number | null;
-  port: number | null;
-  state: SessionState;
-  rssBytes: number | null;
-  cpuPercent: number | null;
-  startedAt: number | null;
-  restarts: number;
-  exitCode: number | null;
-  /** On a shared gateway: the session's agent, and how many sessions the gateway holds. */
-  shared: { agentId: string; sessions: number } | null;
-}
+import type { GatewayInfo } from './gateways.ts';
+export * from './gateways.ts';
 
 export interface SessionInfo {
   key: string;

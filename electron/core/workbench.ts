@@ -11,7 +11,9 @@ import { Analysis } from './analysis/service.ts';
 import type { ConfigService } from './config/service.ts';
 import { EngineEvents } from './events.ts';
 import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
+import { GatewayAccounting } from './gateways/accounting.ts';
 import type { JsonObject } from './gateways/config.ts';
+import type { Gateway } from './gateways/gateway.ts';
 import { GatewayPool } from './gateways/pool.ts';
 import { GatewaySupervisor, type SupervisorOptions } from './gateways/supervisor.ts';
 import { httpPolicy, type HttpPolicy } from './http/policy.ts';
@@ -72,7 +74,7 @@ export interface EngineExtras {
    * engine owns the store — this one neither recovers nor closes it — and every session this one
    * creates carries `origin`.
    */
-  shared?: { store: Store; events: EngineEvents; origin: SessionOrigin };
+  shared?: { store: Store; events: EngineEvents; origin: SessionOrigin; accounting?: GatewayAccounting };
   /** How this engine was started (`trajscope serve`, `the desktop app`): runtime.json says so. */
   startedBy?: string;
 }
@@ -93,6 +95,8 @@ export class Workbench {
   scripted!: ScriptedModel;
   openclaw: OpenClawBinary | null = null;
   supervisor: GatewaySupervisor | null = null;
+  /** Every gateway running, this engine's and (when this is the workbench) its lab runs'. */
+  gatewayAccounting!: GatewayAccounting;
   pool: GatewayPool | null = null;
   /** Shared mode: sessions seated as agents of shared gateways. */
   seats: SharedSeats | null = null;
@@ -153,6 +157,9 @@ export class Workbench {
       this.searchIndexer.start();
       this.stops.push(() => this.searchIndexer?.stop());
     }
+    this.gatewayAccounting =
+      this.extras.shared?.accounting ?? new GatewayAccounting(this.events, () => this.pool?.available ?? 0);
+    if (!this.extras.shared?.accounting) this.stops.push(() => this.gatewayAccounting.stop());
     this.analysis = new Analysis(this.store, this.events, {
       // the store's own dir: a leak-lab engine records into the workbench's store, not its own dir
       dataDir: dirname(this.store.path),
@@ -353,7 +360,9 @@ export class Workbench {
         base: this.extras.openclaw?.base,
         launcherNode: nodeForGateways(this.config.current.openclawNode),
         onChange: (gw) => gw.log.sessionKey && this.sessions.notify(gw.log.sessionKey),
+        onPressure: (gw) => this.pressureWarning(gw),
       });
+      this.stops.push(this.gatewayAccounting.add(supervisor, this.extras.shared ? 'lab' : 'workbench'));
       // gateways a crashed earlier run left behind are reaped even when OpenClaw is now missing
       const reaped = supervisor.reapOrphans();
       if (reaped > 0) this.warn(`stopped ${reaped} gateway(s) left running by an earlier run`);
@@ -438,6 +447,18 @@ export class Workbench {
     else this.pool?.setSize(size);
   }
 
+  /** OpenClaw said a gateway's memory is under pressure (first time, or worse): the session and the UI hear it. */
+  private pressureWarning(gw: Gateway): void {
+    const p = gw.memoryPressure!;
+    const rss = p.rssBytes === null ? '' : `, RSS ${Math.round(p.rssBytes / 1048576)} MB`;
+    const whose = gw.log.sessionKey ? `session ${gw.log.sessionKey}'s gateway` : `gateway ${gw.id}`;
+    this.warn(
+      `OpenClaw reports memory pressure on ${whose} (level=${p.level}, ${p.reason}${rss}): ` +
+        'restart the gateway if it persists; its log has the details',
+    );
+    if (gw.log.sessionKey) this.sessions.notify(gw.log.sessionKey);
+  }
+
   info(): AppInfo {
     const c = this.config.current;
     return {
@@ -457,6 +478,7 @@ export class Workbench {
       upstream: c.upstreamUrl
         ? { kind: 'remote', url: c.upstreamUrl, model: this.upstreams.modelOf(this.upstreams.current()) }
         : { kind: 'scripted', url: null, model: this.upstreams.modelOf(null) },
+      gateways: this.gatewayAccounting.stats(),
     };
   }
 

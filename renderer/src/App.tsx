@@ -3,6 +3,7 @@
 import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
+import { GatewayMeter } from './components/GatewayMeter.tsx';
 import { ExportDialog } from './features/export/ExportDialog.tsx';
 import { GroupsView } from './features/groups/GroupsView.tsx';
 import { GroupView } from './features/groups/GroupView.tsx';
@@ -122,6 +123,7 @@ export function App() {
           {tab('settings', 'Settings')}
         </nav>
         <span className="spacer" />
+        <GatewayMeter />
         {info && (
           <span className="muted small" title={info.dataDir}>
             {info.upstream.kind === 'scripted' ? 'scripted model' : info.upstream.model} · runtime {info.defaultRuntime}

@@ -93,6 +93,11 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
       await ui.page.getByTestId('prompt-verdict-0').getByText('same prompt').waitFor();
       await ui.page.getByTestId('prompt-verdict-1').getByText('prompts differ').waitFor();
       await shot('13-replay-comparison');
+      // the lab run's gateways stopped with it, the replay's when it ended: the status bar says none run
+      await ui.page
+        .getByTestId('gateway-meter')
+        .getByText(/^0 gateways · 0 B$/)
+        .waitFor({ timeout: 30_000 });
 
       // lab data goes in one action; the replay (not lab data) stays
       const before = (await ui.api('sessions:list', { limit: 1000 })).body.result.items as Array<{

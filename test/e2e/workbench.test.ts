@@ -76,6 +76,11 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
           .getByText(/^[1-9]\d* lines/)
           .waitFor();
         await shot('2-gateway-logs');
+        // the status bar counts the session's gateway (no warm pool here) and what it holds
+        await ui.page
+          .getByTestId('gateway-meter')
+          .getByText(/^1 gateway · \d+ MB$/)
+          .waitFor();
       }
 
       await ui.page.getByRole('button', { name: 'End episode' }).click();

@@ -267,7 +267,7 @@ describe(
       assert.equal(info.state, 'crashed');
       const api = createApiHandlers(b.wb);
       const logs = await api['logs:recent']({ sessionKey: 'main' });
-      assert.match(logs.map((c) => c.text).join(''), /gateway process exited/);
+      assert.match(logs.map((c) => c.text).join(''), /gateway process exited on its own \(a crash\)/);
       const again = await b.proxy('POST', '/session/main/turn', { message: 'still there?' });
       assert.equal(again.status, 502);
       assert.match(again.body.error.message, /restart/);
@@ -306,6 +306,10 @@ describe(
       assert.ok(!pidRecords(b.dir).includes(`${gw.id}.json`));
       assert.equal(b.wb.sessions.info('main')!.state, 'closed');
       assert.ok(!gatewayDirs(b.dir).includes(gw.id));
+      // its log says it was stopped, not that it crashed (the exit code is the SIGTERM's)
+      const log = readFileSync(gw.log.file, 'utf8');
+      assert.match(log, /gateway stopped by Trajscope \(not a crash\): process exited with/);
+      assert.doesNotMatch(log, /exited on its own/);
     });
   },
 );

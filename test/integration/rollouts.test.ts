@@ -116,6 +116,7 @@ describe('forks, replays and groups', () => {
     assert.equal(started.episode.sessionKey, 'replay-src~replay');
     assert.equal(started.episode.replayOf, source);
     await until('the replay to end', () => b.wb.store.episodes.get(started.episode.id)!.status === 'ended');
+    await until('the replay session to be closed', () => b.wb.sessions.info('replay-src~replay')?.state === 'closed');
     const cmp = await call<{
       turns: Array<{ a: { message: string; reply: string; prompt: string }; b: { message: string; reply: string } }>;
     }>('episodes:compare', { episodeId: source, otherId: started.episode.id });
@@ -164,6 +165,10 @@ describe('forks, replays and groups', () => {
     assert.equal(started.sessionKeys.length, 4);
     await until('all four rollouts to end', () =>
       started.sessionKeys.every((k) => b.wb.store.episodes.list({ sessionKey: k }).items[0]?.status === 'ended'),
+    );
+    // each rollout's session was made for the run: closed when it ends, its gateway released
+    await until('every rollout session to be closed', () =>
+      started.sessionKeys.every((k) => b.wb.sessions.info(k)?.state === 'closed'),
     );
     const view0 = await call<{ rollouts: Array<{ episode: { id: string }; turns: unknown[]; advantage: null }> }>(
       'groups:get',

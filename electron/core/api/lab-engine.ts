@@ -82,7 +82,7 @@ export function workbenchLabFactory(main: Workbench): LabEngineFactory {
       dir,
       spec,
       { openclawBin: main.openclaw?.path, gatewayMode: main.config.current.gatewayMode },
-      { shared: { store: main.store, events: main.events, origin: 'lab' } },
+      { shared: { store: main.store, events: main.events, origin: 'lab', accounting: main.gatewayAccounting } },
       // the run closed its sessions; the workbench's rail shows them so
       (_wb, keys) => keys.forEach((key) => main.sessions.notify(key)),
     );

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { request } from 'undici';
-import type { GatewayInfo, SessionState } from '../../../shared/domain.ts';
+import type { GatewayInfo, MemoryPressure, SessionState } from '../../../shared/domain.ts';
 import type { OpenClawBinary } from './binary.ts';
 import {
   effectiveConfig,
@@ -23,6 +23,7 @@ import {
 import { GatewayControl } from './control.ts';
 import { MARKER_ENV } from './launcher.ts';
 import type { GatewayLog } from './logs.ts';
+import { nextPressure, pressureLines } from './pressure.ts';
 import { findInTree, processesWithEnv, processTree, signalTree } from './procfs.ts';
 
 export interface GatewaySpec {
@@ -78,6 +79,10 @@ export class Gateway {
   cpuPercent: number | null = null;
   /** Called once when the process exits without being asked to. */
   onCrash: ((gw: Gateway) => void) | null = null;
+  /** What OpenClaw last said of its memory pressure (pressure.ts). */
+  memoryPressure: MemoryPressure | null = null;
+  /** Called on the first memory-pressure line, and when the level rises. */
+  onPressure: ((gw: Gateway) => void) | null = null;
   /** Config merged over everything else (a shared gateway's agents, their providers, its store). */
   extraConfig: (() => JsonObject) | null = null;
   /** Keys of providers that extraConfig adds, by provider name (they go in the key file). */
@@ -142,6 +147,7 @@ export class Gateway {
       restarts,
       exitCode: this.exitCode,
       shared: null,
+      memoryPressure: this.memoryPressure,
     };
   }
 
@@ -203,20 +209,40 @@ export class Gateway {
     this.sub = sub;
     this.pid = sub.pid ?? null;
     this.startedAt = Date.now();
-    sub.stdout?.on('data', (d: Buffer) => this.log.write('stdout', d));
-    sub.stderr?.on('data', (d: Buffer) => this.log.write('stderr', d));
+    const output = (stream: 'stdout' | 'stderr') => (d: Buffer) => {
+      this.log.write(stream, d);
+      this.notePressure(d.toString('utf8'));
+    };
+    sub.stdout?.on('data', output('stdout'));
+    sub.stderr?.on('data', output('stderr'));
     this.exited = sub.then((r) => {
       this.exitCode = r.exitCode ?? null;
       this.exitSignal = r.signal ?? null;
       const why = r.failed && r.exitCode === undefined && !r.signal ? ` (${(r.message ?? '').split('\n')[0]})` : '';
       const how = this.exitCode !== null ? `code ${this.exitCode}` : `signal ${this.exitSignal}`;
-      this.log.write('system', `\n[trajscope] gateway process exited: ${how}${why}\n`);
+      // asked to stop, the process tree gets SIGTERM (then SIGKILL): its exit code is ours, not a crash
+      this.log.write(
+        'system',
+        this.stopping
+          ? `\n[trajscope] gateway stopped by Trajscope (not a crash): process exited with ${how}\n`
+          : `\n[trajscope] gateway process exited on its own (a crash): ${how}${why}\n`,
+      );
       if (!this.stopping && this.state !== 'closed') {
         this.state = 'crashed';
         this.sweep(); // nothing of a crashed gateway stays running until someone restarts it
         this.onCrash?.(this);
       }
     });
+  }
+
+  /** OpenClaw's memory-pressure lines in a chunk of output: counted, and told when new or worse. */
+  private notePressure(text: string): void {
+    if (!text.includes('memory pressure')) return;
+    for (const line of pressureLines(text)) {
+      const { now, escalated } = nextPressure(this.memoryPressure, line, Date.now());
+      this.memoryPressure = now;
+      if (escalated) this.onPressure?.(this);
+    }
   }
 
   /** SIGKILLs every process still carrying this gateway's marker; returns how many there were. */

@@ -29,6 +29,8 @@ export interface SupervisorOptions {
   base?: 'safe' | 'openclaw-defaults';
   /** Called when a gateway's stats or state change. */
   onChange?: (gw: Gateway) => void;
+  /** Called when OpenClaw first reports memory pressure on a gateway, and when the level rises. */
+  onPressure?: (gw: Gateway) => void;
   /** The Node that runs each gateway's launcher (default: the one that runs the gateways). */
   launcherNode?: string;
 }
@@ -191,6 +193,10 @@ export class GatewaySupervisor {
       },
       log,
     );
+    gw.onPressure = (g) => {
+      this.options.onPressure?.(g);
+      this.options.onChange?.(g);
+    };
     this.gateways.set(id, gw);
     try {
       opts.prepare?.(gw);

@@ -385,6 +385,7 @@ export class OpenClawRuntime implements AgentRuntime {
           restarts: s.restarts,
           exitCode: null,
           shared: null,
+          memoryPressure: null,
         }
       : null;
   }

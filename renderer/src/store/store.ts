@@ -3,7 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, Settings, WorkbenchApi } from '../../../shared/api.ts';
 import type { ConfigView } from '../../../shared/config.ts';
-import type { Alert, Episode, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
+import type { Alert, Episode, GatewayStats, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
 
 export interface SessionsSlice {
@@ -67,6 +67,8 @@ export interface UiSlice {
   setReplayDialog(episodeId: string | null): void;
   /** The export dialog, opened for every session or offering one (null: closed). */
   exportDialog: { sessionKey: string | null } | null;
+  /** Every gateway running (the status bar), from the snapshot, then live. */
+  gateways: GatewayStats | null;
   setExportDialog(d: { sessionKey: string | null } | null): void;
   navigate(route: Partial<Route>): void;
   setNotice(text: string | null, kind?: 'info' | 'error'): void;
@@ -172,6 +174,7 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   replayDialog: null,
   setReplayDialog: (replayDialog) => set({ replayDialog }),
   exportDialog: null,
+  gateways: null,
   setExportDialog: (exportDialog) => set({ exportDialog }),
   // a fork belongs to its call: choosing another call (or turn) closes it
   navigate: (r) =>

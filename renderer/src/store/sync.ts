@@ -38,6 +38,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('alerts:raised', (a) => store.getState().mergeAlerts([a])),
     api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
     api.on('config:changed', (config) => store.setState({ config })),
+    api.on('gateways:stats', (gateways) => store.setState({ gateways })),
     api.on('notices:raised', (n: Notice) =>
       store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
     ),
@@ -60,6 +61,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
         for (const s of sessions.items) if (!changed.has(s.key)) next[s.key] = s;
         return {
           info,
+          gateways: info.gateways,
           settings,
           config,
           sessions: next,

@@ -3,6 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, type KeyboardEvent } from 'react';
 import { ORIGIN_LABELS } from './origin.ts';
+import { MemoryPressureBadge } from '../../components/MemoryPressureBadge.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { bytes, cpu, reward } from '../../format.ts';
 import { visibleSessions } from '../../store/store.ts';
@@ -124,6 +125,7 @@ export function SessionsRail() {
                       </span>
                     )}
                     <ToolErrorBadge count={s.toolErrorTurns} unit="turn" />
+                    <MemoryPressureBadge p={gw?.memoryPressure} />
                   </span>
                   <span className="row muted small">
                     {state} · ep {s.episodeCount} · {s.turnCount} turns · r {reward(s.lastReward)}

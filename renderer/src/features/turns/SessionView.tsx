@@ -12,6 +12,7 @@ import { isTyping } from '../../keys.ts';
 import { selectedCall } from '../../store/store.ts';
 import { ORIGIN_LABELS, ORIGIN_NOTES } from '../sessions/origin.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
+import { MemoryPressureBadge } from '../../components/MemoryPressureBadge.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 
 export function SessionView() {
@@ -106,6 +107,7 @@ export function SessionView() {
                 .join('')
             : ''}
         </span>
+        <MemoryPressureBadge p={gw?.memoryPressure} />
         <CopyLink to={{ sessionKey: session.key }} what="this session" />
         <span className="spacer" />
         {drivenHere && (
