@@ -25,6 +25,7 @@ import {
   type UpstreamCallDetail,
 } from './domain.ts';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
+import type { Progress } from './progress.ts';
 import {
   runOverrides,
   type EpisodeComparison,
@@ -186,6 +187,8 @@ export const invokeRequests = {
     cursor: cursor.optional(),
   }),
   'data:stats': empty,
+  /** Long work running now (lab runs, groups, replays) and what finished in the last minute. */
+  'progress:list': empty,
   /** Removes episodes by age and/or session (labeled ones kept unless asked); dryRun counts only. */
   'data:prune': z
     .strictObject({
@@ -268,6 +271,7 @@ export interface InvokeResponses {
   'lab:clear': { removed: number };
   'search:calls': Page<SearchHit> & { pending: number };
   'data:stats': StorageStats;
+  'progress:list': Progress[];
   'data:prune': PruneResult;
   'data:vacuum': { before: number; after: number };
   'upstreams:list': UpstreamConnection[];
@@ -337,6 +341,7 @@ export interface EventPayloads {
   'config:changed': ConfigView;
   'notices:raised': Notice;
   'gateways:stats': GatewayStats;
+  'progress:changed': Progress;
 }
 export type EventChannel = keyof EventPayloads;
 

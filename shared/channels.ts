@@ -31,6 +31,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'data:export-preview',
   'search:calls',
   'data:stats',
+  'progress:list',
   'data:prune',
   'data:vacuum',
   'lab:list',
@@ -58,6 +59,7 @@ export const EVENT_CHANNEL_NAMES = [
   'config:changed',
   'notices:raised',
   'gateways:stats',
+  'progress:changed',
 ] as const;
 
 /** The IPC channels between the preload and the desktop's main process. */

@@ -12,6 +12,7 @@ import type { ConfigService } from './config/service.ts';
 import { EngineEvents } from './events.ts';
 import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
 import { GatewayAccounting } from './gateways/accounting.ts';
+import { ProgressBoard } from './progress.ts';
 import type { JsonObject } from './gateways/config.ts';
 import type { Gateway } from './gateways/gateway.ts';
 import { GatewayPool } from './gateways/pool.ts';
@@ -113,6 +114,8 @@ export class Workbench {
   defaultRuntime: RuntimeKind = 'direct';
   private runtimeForwarder!: Forwarder;
   private readonly stops: Array<() => Promise<void> | void> = [];
+  /** Long work as the UI shows it: lab runs, groups, replays. */
+  readonly progress: ProgressBoard;
   /** Replays and groups running in the background. */
   private readonly background = new Set<Promise<void>>();
   private stopping: Promise<void> | null = null;
@@ -122,6 +125,7 @@ export class Workbench {
     this.extras = extras;
     this.events = extras.shared?.events ?? new EngineEvents();
     this.adminKey = config.current.adminKey ?? mintToken();
+    this.progress = new ProgressBoard(this.events);
   }
 
   async start(): Promise<this> {
@@ -501,6 +505,7 @@ export class Workbench {
       defaultRuntime: () => this.defaultRuntime,
       resolveUpstream: (id) => this.upstreams.resolve(id),
       warn: (m) => this.warn(m),
+      progress: this.progress,
     };
   }
 

@@ -4,6 +4,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
 import { GatewayMeter } from './components/GatewayMeter.tsx';
+import { ProgressStrip } from './components/ProgressStrip.tsx';
 import { ExportDialog } from './features/export/ExportDialog.tsx';
 import { GroupsView } from './features/groups/GroupsView.tsx';
 import { GroupView } from './features/groups/GroupView.tsx';
@@ -146,6 +147,7 @@ export function App() {
           ?
         </button>
       </header>
+      <ProgressStrip />
       <div className="body">
         {view === 'sessions' && (
           <ErrorBoundary what="The sessions list">

@@ -117,6 +117,11 @@ describe('forks, replays and groups', () => {
     assert.equal(started.episode.replayOf, source);
     await until('the replay to end', () => b.wb.store.episodes.get(started.episode.id)!.status === 'ended');
     await until('the replay session to be closed', () => b.wb.sessions.info('replay-src~replay')?.state === 'closed');
+    await until('the replay to say it is done', () =>
+      b.wb.progress.list().some((p) => p.kind === 'replay' && p.endedAt !== null),
+    );
+    const replayed = b.wb.progress.list().find((p) => p.kind === 'replay')!;
+    assert.deepEqual([replayed.done, replayed.total, replayed.step], [3, 3, 'done']);
     const cmp = await call<{
       turns: Array<{ a: { message: string; reply: string; prompt: string }; b: { message: string; reply: string } }>;
     }>('episodes:compare', { episodeId: source, otherId: started.episode.id });
@@ -170,6 +175,12 @@ describe('forks, replays and groups', () => {
     await until('every rollout session to be closed', () =>
       started.sessionKeys.every((k) => b.wb.sessions.info(k)?.state === 'closed'),
     );
+    // the UI was told each step: every one of the 8 turns, then done
+    await until('the group to be done', () =>
+      b.wb.progress.list().some((p) => p.title === 'Group of 4: names' && p.endedAt !== null),
+    );
+    const progress = b.wb.progress.list().find((p) => p.title === 'Group of 4: names')!;
+    assert.deepEqual([progress.kind, progress.done, progress.total, progress.error], ['group', 8, 8, null]);
     const view0 = await call<{ rollouts: Array<{ episode: { id: string }; turns: unknown[]; advantage: null }> }>(
       'groups:get',
       { groupId: started.groupId },

@@ -16,7 +16,17 @@ export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:
       if (!wb.openclaw || wb.openclaw.problem) {
         throw new HttpError(409, `the leak lab needs OpenClaw: ${wb.openclaw?.problem ?? 'disabled for this run'}`);
       }
-      return runScenario(req.scenario, workbenchLabFactory(wb));
+      const p = wb.progress.start('lab', `Lab: ${req.scenario}`, 'starting');
+      return runScenario(req.scenario, workbenchLabFactory(wb), (step) => p.step(step)).then(
+        (v) => {
+          p.finish(null, v.pass ? 'pass' : 'fail: it did not raise what it plants');
+          return v;
+        },
+        (err: Error) => {
+          p.finish(err.message);
+          throw err;
+        },
+      );
     },
     'lab:clear': async () => {
       const keys = wb.store.sessions.keysWithOrigin('lab');

@@ -6,7 +6,8 @@ import { startReplay } from '../rollouts/replay.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './handlers.ts';
 
-type Channels = 'episodes:replay' | 'episodes:compare' | 'groups:start' | 'groups:list' | 'groups:get';
+type Channels =
+  'episodes:replay' | 'episodes:compare' | 'groups:start' | 'groups:list' | 'groups:get' | 'progress:list';
 
 export function rolloutHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
   return {
@@ -26,6 +27,7 @@ export function rolloutHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
       return run.started;
     },
     'groups:list': (req) => wb.store.episodes.groups(req),
+    'progress:list': () => wb.progress.list(),
     'groups:get': async (req) => {
       await wb.analysis.settled();
       return groupView(wb.store, req.groupId);

@@ -16,6 +16,8 @@ export class GatewayPool {
   private readonly ready: Gateway[] = [];
   private filling: Promise<void> | null = null;
   private stopped = false;
+  /** A session waiting for the gateway the pool is starting (one at a time: the next one spawns its own). */
+  private waiter: (() => void) | null = null;
   /** Why the last fill failed (shown in Settings), cleared by the next fill that succeeds. */
   lastError: string | null = null;
   /** Told when a fill fails: a background failure has no caller, so it is reported here. */
@@ -52,6 +54,7 @@ export class GatewayPool {
           }
           if (this.stopped) await this.supervisor.stop(gw);
           else this.ready.push(gw);
+          this.wake();
         }
         this.lastError = null;
       } catch (err) {
@@ -60,9 +63,29 @@ export class GatewayPool {
         if (!this.stopped) this.onError?.(this.lastError);
       } finally {
         this.filling = null;
+        this.wake(); // a failed fill: the waiter starts a gateway of its own
       }
     })();
     return this.filling;
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  /**
+   * A warm gateway now, or the one the pool is already starting (a session opened right after the
+   * engine started): waiting for it is faster than a second cold start beside it on the same cores.
+   * Null when the pool has nothing ready or on its way (the caller starts its own).
+   */
+  async takeSoon(): Promise<Gateway | null> {
+    const starting = this.filling !== null && this.ready.length === 0 && this.waiter === null;
+    const now = this.take();
+    if (now || !starting) return now;
+    await new Promise<void>((resolve) => (this.waiter = resolve));
+    return this.take();
   }
 
   /** A warm gateway if one is ready (the pool then refills), else null. */
@@ -87,6 +110,7 @@ export class GatewayPool {
   /** Stops the ready gateways; one still starting is stopped by the supervisor or by the fill loop. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake();
     await Promise.all(this.ready.splice(0).map((g) => this.supervisor.stop(g)));
   }
 }

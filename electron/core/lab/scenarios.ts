@@ -31,12 +31,20 @@ export interface LabEngine extends ExternalAgentHost {
 /** Builds an OpenClaw engine with the scenario's model script and config overlay. */
 export type LabEngineFactory = (spec: { scenario?: Scenario; overlay?: Record<string, unknown> }) => Promise<LabEngine>;
 
-export async function runScenario(name: string, makeEngine: LabEngineFactory): Promise<Verdict> {
+/** `report` hears each step as it starts (the UI's progress). */
+export async function runScenario(
+  name: string,
+  makeEngine: LabEngineFactory,
+  report: (step: string) => void = () => {},
+): Promise<Verdict> {
   const sc = SCENARIOS.find((s) => s.name === name);
   if (!sc) throw new Error(`unknown scenario "${name}"; choose from ${scenarioNames().join(', ')}`);
   const key = `lab-${sc.name}-${randomUUID().slice(0, 8)}`;
   let engine: LabEngine | null = null;
+  let episodes = 0;
+  let turns = 0;
   try {
+    report('starting a fresh engine');
     engine = await makeEngine({ scenario: sc.scenario, overlay: sc.overlay });
     const e = engine;
     const rt = e.openclaw;
@@ -54,10 +62,21 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
         agents.push(agent);
         return agent;
       },
-      start: async (s) => void (await e.sessions.startEpisode(s, {})),
-      end: async (s) => void (await e.sessions.endEpisode(s, undefined)),
-      turn: async (s, message) => void (await e.sessions.turn(s, { message }, { delta: () => {}, toolCall: () => {} })),
+      start: async (s) => {
+        // the first episode of a session waits for its gateway: 15–25 s for a cold one
+        report(`episode ${++episodes}: starting${episodes === 1 ? ' (a real gateway starts first)' : ''}`);
+        await e.sessions.startEpisode(s, {});
+      },
+      end: async (s) => {
+        report(`episode ${episodes}: ending`);
+        await e.sessions.endEpisode(s, undefined);
+      },
+      turn: async (s, message) => {
+        report(`turn ${++turns}: “${message.length > 40 ? `${message.slice(0, 40)}…` : message}”`);
+        await e.sessions.turn(s, { message }, { delta: () => {}, toolCall: () => {} });
+      },
       direct: async (s, message) => {
+        report('a call straight to the gateway');
         // as the session's own turns would reach its gateway (an agent of a shared one, or its own)
         const to = rt.directTarget(s)!;
         const res = await request(`${to.url}/v1/chat/completions`, {
@@ -82,6 +101,7 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
     }
     // every session the run touched (its own and its external agents'), and only those, once the
     // detectors have seen every call
+    report('waiting for the leak detectors');
     await e.analyzed();
     const sessionKeys = e.sessions.liveKeys();
     const alerts = sessionKeys
@@ -97,6 +117,7 @@ export async function runScenario(name: string, makeEngine: LabEngineFactory): P
         evidence: a.evidence,
       }));
     // a finished run is a record: its episodes end and its sessions close (gateways stop)
+    report('stopping its gateways');
     for (const k of sessionKeys) await e.sessions.close(k);
     const kinds = new Set(alerts.map((a) => a.kind));
     const pass = sc.expected.length === 0 ? alerts.length === 0 : sc.expected.every((k) => kinds.has(k));

@@ -33,11 +33,22 @@ export function upstreamFor(deps: RolloutDeps, o: RunOverrides, fallback: string
 /**
  * Sends the messages in order. A turn that fails ends the run (later messages would answer a
  * conversation that did not happen); the episode is ended and the session closed either way.
+ * `onTurn` hears how many turns are done; resolves whether every turn ran.
  */
-export async function drive(deps: RolloutDeps, key: string, messages: string[]): Promise<void> {
+export async function drive(
+  deps: RolloutDeps,
+  key: string,
+  messages: string[],
+  onTurn: (done: number) => void = () => {},
+): Promise<boolean> {
+  let ok = true;
   try {
-    for (const message of messages) await deps.sessions.turn(key, { message }, NO_EMITTER);
+    for (const [i, message] of messages.entries()) {
+      await deps.sessions.turn(key, { message }, NO_EMITTER);
+      onTurn(i + 1);
+    }
   } catch (err) {
+    ok = false;
     deps.warn(`${key}: stopped after a failed turn: ${(err as Error).message}`);
   } finally {
     if (deps.sessions.hasOpenEpisode(key)) {
@@ -49,4 +60,5 @@ export async function drive(deps: RolloutDeps, key: string, messages: string[]):
       .close(key)
       .catch((err: Error) => deps.warn(`${key}: its gateway could not be released: ${err.message}`));
   }
+  return ok;
 }

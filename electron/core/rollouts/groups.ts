@@ -32,17 +32,23 @@ export function startGroup(deps: RolloutDeps, req: GroupRequest): Running<{ grou
     deps.sessions.configure(key, runOptions({}, o));
     keys.push(key);
   }
+  const total = req.size * req.messages.length;
+  const p = deps.progress.start('group', `Group of ${req.size}: ${taskId}`, `starting ${req.size} sessions`, total);
+  let turns = 0;
+  let failed = 0;
+  const turned = () => p.step(`${++turns} of ${total} turns`, turns);
   const done = Promise.all(
     keys.map(async (key) => {
       try {
         await deps.sessions.startEpisode(key, { taskId, groupId, metadata: { group: { id: groupId } }, ...upstream });
       } catch (err) {
+        failed++;
         deps.warn(`${key}: the rollout could not start: ${(err as Error).message}`);
         return;
       }
-      await drive(deps, key, req.messages);
+      if (!(await drive(deps, key, req.messages, turned))) failed++;
     }),
-  ).then(() => {});
+  ).then(() => p.finish(failed ? `${failed} of ${req.size} rollouts did not finish` : null));
   return { started: { groupId, sessionKeys: keys }, done };
 }
 

@@ -28,6 +28,10 @@ export async function startReplay(
 
   const key = freshKey(deps, `${source.sessionKey}~replay`);
   sessions.ensure(key, runtime, 'live');
+  const n = messages.length;
+  const title = `Replay of ${source.sessionKey} episode ${source.index}`;
+  // the episode start waits for the session's gateway: a cold one takes 15–25 s
+  const p = deps.progress.start('replay', title, 'starting its session and gateway', n);
   try {
     sessions.configure(key, runOptions(sessions.runOptions(source.sessionKey), overrides));
     const episode = await sessions.startEpisode(key, {
@@ -36,8 +40,13 @@ export async function startReplay(
       replayOf: episodeId,
       ...upstream,
     });
-    return { started: { episode, sourceEpisodeId: episodeId }, done: drive(deps, key, messages) };
+    p.step(`turn 1 of ${n}`, 0);
+    const done = drive(deps, key, messages, (k) => p.step(k < n ? `turn ${k + 1} of ${n}` : 'ending', k)).then((ok) =>
+      p.finish(ok ? null : 'a turn failed: the replay stopped there'),
+    );
+    return { started: { episode, sourceEpisodeId: episodeId }, done };
   } catch (err) {
+    p.finish((err as Error).message);
     await sessions.close(key); // nothing half-started stays running
     throw err;
   }

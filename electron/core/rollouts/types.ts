@@ -1,6 +1,7 @@
 // What replays and groups need from the engine: sessions to drive, the store to read, and the
 // engine's own settings to start from.
 import type { RuntimeKind } from '../../../shared/domain.ts';
+import type { ProgressBoard } from '../progress.ts';
 import type { SessionManager } from '../sessions/manager.ts';
 import type { Store } from '../store/store.ts';
 
@@ -13,6 +14,8 @@ export interface RolloutDeps {
   resolveUpstream(id: string): string | null;
   /** Reports a background failure (a rollout's turn that failed has no caller to answer). */
   warn(message: string): void;
+  /** Where a run's steps are shown. */
+  progress: ProgressBoard;
 }
 
 /** A run that has started; `done` settles when its last turn has run and its episode has ended. */

@@ -226,7 +226,7 @@ export class OpenClawRuntime implements AgentRuntime {
 
   private async startFor(key: string, s: Slot, binding: ProviderBinding): Promise<Gateway> {
     const overlay = this.ownOverlay(key);
-    let gw = overlay ? null : this.o.pool.take();
+    let gw = overlay ? null : await this.o.pool.takeSoon();
     if (gw) {
       gw.log.sessionKey = key;
       try {

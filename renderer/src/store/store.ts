@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, Settings, WorkbenchApi } from '../../../shared/api.ts';
 import type { ConfigView } from '../../../shared/config.ts';
+import type { Progress } from '../../../shared/progress.ts';
 import type { Alert, Episode, GatewayStats, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
 
@@ -69,6 +70,9 @@ export interface UiSlice {
   exportDialog: { sessionKey: string | null } | null;
   /** Every gateway running (the status bar), from the snapshot, then live. */
   gateways: GatewayStats | null;
+  /** Long work by id: the engine's (lab runs, groups, replays) and the page's own (the sample task). */
+  progress: Record<string, Progress>;
+  upsertProgress(p: Progress): void;
   setExportDialog(d: { sessionKey: string | null } | null): void;
   navigate(route: Partial<Route>): void;
   setNotice(text: string | null, kind?: 'info' | 'error'): void;
@@ -175,6 +179,8 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   setReplayDialog: (replayDialog) => set({ replayDialog }),
   exportDialog: null,
   gateways: null,
+  progress: {},
+  upsertProgress: (p) => set((st) => ({ progress: { ...st.progress, [p.id]: p } })),
   setExportDialog: (exportDialog) => set({ exportDialog }),
   // a fork belongs to its call: choosing another call (or turn) closes it
   navigate: (r) =>

@@ -39,6 +39,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
     api.on('config:changed', (config) => store.setState({ config })),
     api.on('gateways:stats', (gateways) => store.setState({ gateways })),
+    api.on('progress:changed', (p) => store.getState().upsertProgress(p)),
     api.on('notices:raised', (n: Notice) =>
       store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
     ),
@@ -47,12 +48,13 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     const changed = new Set<string>();
     loading.add(changed);
     try {
-      const [info, settings, config, sessions, alerts] = await Promise.all([
+      const [info, settings, config, sessions, alerts, progress] = await Promise.all([
         api.invoke('app:info', {}),
         api.invoke('settings:get', {}),
         api.invoke('config:get', {}),
         api.invoke('sessions:list', {}),
         api.invoke('alerts:list', {}),
+        api.invoke('progress:list', {}),
       ]);
       store.setState((st) => {
         const next = { ...st.sessions };
@@ -71,6 +73,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
         };
       });
       store.getState().mergeAlerts(alerts.items);
+      for (const p of progress) store.getState().upsertProgress(p);
     } finally {
       loading.delete(changed);
     }

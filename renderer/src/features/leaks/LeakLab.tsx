@@ -4,7 +4,24 @@
 // the workbench, marked as lab data, until removed.
 import { useEffect, useState } from 'react';
 import type { InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
-import { useStoreApi } from '../../store/use-store.ts';
+import { elapsed } from '../../components/ProgressStrip.tsx';
+import { useStore, useStoreApi } from '../../store/use-store.ts';
+
+/** The step a running scenario is at, and for how long it has run (the engine's progress). */
+function RunStep({ title }: { title: string }) {
+  const p = useStore((s) => Object.values(s.progress).find((x) => x.title === title && x.endedAt === null));
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  if (!p) return null;
+  return (
+    <div className="muted small" data-testid="lab-step">
+      {p.step} · {elapsed(now - p.startedAt)}
+    </div>
+  );
+}
 
 export function LeakLab() {
   const store = useStoreApi();
@@ -65,8 +82,9 @@ export function LeakLab() {
         </button>
       </div>
       <p className="muted small">
-        Each scenario runs on its own fresh engine with a real gateway (≈ 15 s) and must raise exactly what it plants;
-        clean must raise nothing. Its sessions land here, marked lab: open the verdict to see the alert and its proof.
+        Each scenario runs on its own fresh engine with a real gateway — 30–40 s a run on two idle cores (measured),
+        longer beside other work — and must raise what it plants; clean must raise nothing. Its sessions land here,
+        marked lab: open the verdict to see the alert and its proof.
       </p>
       <table>
         <tbody>
@@ -78,6 +96,7 @@ export function LeakLab() {
                   <button type="button" disabled={running !== null} onClick={() => void run(s.name)}>
                     {running === s.name ? 'Running…' : 'Run'}
                   </button>
+                  {running === s.name && <RunStep title={`Lab: ${s.name}`} />}
                 </td>
                 <td>
                   <strong>{s.name}</strong>

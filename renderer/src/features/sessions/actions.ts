@@ -1,6 +1,7 @@
 // User actions that span several API calls. Errors become a notice, never an uncaught throw.
 import type { StoreApi } from 'zustand/vanilla';
 import type { State } from '../../store/store.ts';
+import type { Progress } from '../../../../shared/progress.ts';
 import { SAMPLE_MESSAGES, SAMPLE_TASK_ID } from '../../../../shared/sample-task.ts';
 
 async function attempt<T>(store: StoreApi<State>, what: string, fn: () => Promise<T>): Promise<T | null> {
@@ -82,13 +83,35 @@ export function importFile(store: StoreApi<State>, file: File) {
   });
 }
 
-/** Drives a scripted multi-turn episode so a new user sees every view fill within a minute. */
+/**
+ * Drives a scripted multi-turn episode so a new user sees every view fill: four turns, each shown
+ * as a step with the time it takes (a warm gateway from the pool answers at once; a cold one takes
+ * 15–25 s to start before the first turn).
+ */
 export async function runSampleTask(store: StoreApi<State>): Promise<void> {
   const key = await createSession(store, `sample-${Date.now().toString(36)}`);
   if (!key) return;
-  store.getState().setNotice(`Running the sample task in ${key}…`);
-  if (!(await startEpisode(store, key, SAMPLE_TASK_ID))) return;
-  for (const m of SAMPLE_MESSAGES) if (!(await sendMessage(store, key, m))) return;
-  if (await endEpisode(store, key))
-    store.getState().setNotice(`Sample task done in ${key}: label it in the Label view (press 1–9, then Enter).`);
+  const base: Progress = {
+    id: `sample-${key}`,
+    kind: 'sample',
+    title: `Sample task in ${key}`,
+    step: 'starting the episode (a cold gateway takes 15–25 s; a warm one is ready)',
+    done: 0,
+    total: SAMPLE_MESSAGES.length,
+    startedAt: Date.now(),
+    endedAt: null,
+    error: null,
+  };
+  const show = (change: Partial<Progress>) => store.getState().upsertProgress({ ...base, ...change });
+  const failed = () => show({ endedAt: Date.now(), error: 'stopped: see the notice', step: 'failed' });
+  show({});
+  if (!(await startEpisode(store, key, SAMPLE_TASK_ID))) return failed();
+  for (const [i, m] of SAMPLE_MESSAGES.entries()) {
+    show({ step: `turn ${i + 1} of ${SAMPLE_MESSAGES.length}`, done: i });
+    if (!(await sendMessage(store, key, m))) return failed();
+  }
+  show({ step: 'ending the episode', done: SAMPLE_MESSAGES.length });
+  if (!(await endEpisode(store, key))) return failed();
+  show({ step: 'done', done: SAMPLE_MESSAGES.length, endedAt: Date.now() });
+  store.getState().setNotice(`Sample task done in ${key}: label it in the Label view (press 1–9, then Enter).`);
 }
