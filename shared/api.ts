@@ -55,6 +55,13 @@ export interface AppInfo {
   upstream: { kind: 'scripted' | 'remote'; url: string | null; model: string };
   /** Every gateway running now (then `gateways:stats` events). */
   gateways: GatewayStats;
+  /** Parts of the engine that stopped working (then `engine:health` events). */
+  health: EngineHealth;
+}
+
+/** A part of the engine that stopped on its own (a server that closed, a store that cannot write). */
+export interface EngineHealth {
+  down: Array<{ part: string; why: string; at: number }>;
 }
 
 /** What the UI itself keeps: labeling scale, theme, labeler name. Engine settings are config. */
@@ -342,6 +349,7 @@ export interface EventPayloads {
   'notices:raised': Notice;
   'gateways:stats': GatewayStats;
   'progress:changed': Progress;
+  'engine:health': EngineHealth;
 }
 export type EventChannel = keyof EventPayloads;
 

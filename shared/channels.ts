@@ -60,6 +60,7 @@ export const EVENT_CHANNEL_NAMES = [
   'notices:raised',
   'gateways:stats',
   'progress:changed',
+  'engine:health',
 ] as const;
 
 /** The IPC channels between the preload and the desktop's main process. */
@@ -68,4 +69,6 @@ export const IPC = {
   events: 'trajscope:events',
   /** An export written where the user picks in the main process's save dialog (the desktop's download). */
   saveExport: 'trajscope:save-export',
+  /** Main → window: open a view (a trajscope:// deep link the OS handed to the app). */
+  navigate: 'trajscope:navigate',
 } as const;

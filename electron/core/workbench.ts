@@ -2,7 +2,7 @@
 // them in reverse, so a start that fails halfway leaves nothing running.
 // Over 300 lines: it is the one place that wires every part to every other; split, the wiring
 // would be spread over files that each need all of the parts.
-import type { AppInfo } from '../../shared/api.ts';
+import type { AppInfo, EngineHealth } from '../../shared/api.ts';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { RUNTIME_KINDS, type Episode, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
@@ -138,6 +138,17 @@ export class Workbench {
     }
   }
 
+  /** Parts that stopped on their own: the UI shows them until the engine restarts. */
+  readonly health: EngineHealth = { down: [] };
+
+  /** A part of the engine stopped working without being asked to: every view and stderr say so. */
+  partDown(part: string, why: string): void {
+    if (this.stopping) return; // a stop closes everything: that is not a failure
+    this.health.down = [...this.health.down.filter((d) => d.part !== part), { part, why, at: Date.now() }];
+    this.warn(`${part}: ${why}`);
+    this.events.emit('engine:health', { down: [...this.health.down] });
+  }
+
   /** Reports a failure no caller will see (a background step, a hook): to the UI and to stderr. */
   warn(message: string): void {
     process.emitWarning(`trajscope: ${message}`);
@@ -153,7 +164,7 @@ export class Workbench {
       // the data dir's lock comes first: a second engine is refused before it touches anything
       this.store = new Store(c.dataDir, { startedBy: this.extras.startedBy });
       this.stops.push(() => this.store.close());
-      this.store.onDamaged((err) => this.warn(err.message));
+      this.store.onDamaged((err) => this.partDown('store', err.message));
       // what an earlier run (or a wider umask) left readable by others is narrowed to the user
       narrowTree(c.dataDir, ['logs', 'gateways']);
       this.store.recoverInterrupted();
@@ -177,6 +188,7 @@ export class Workbench {
     this.httpPolicy = {
       ...httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs }),
       settled: () => this.store.durable(),
+      down: (part, why) => this.partDown(part, why),
     };
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
     const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy);
@@ -483,6 +495,7 @@ export class Workbench {
         ? { kind: 'remote', url: c.upstreamUrl, model: this.upstreams.modelOf(this.upstreams.current()) }
         : { kind: 'scripted', url: null, model: this.upstreams.modelOf(null) },
       gateways: this.gatewayAccounting.stats(),
+      health: { down: [...this.health.down] },
     };
   }
 

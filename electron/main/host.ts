@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { Command } from 'commander';
 import type { ExportRequest, ExportSaved } from '../../shared/api.ts';
+import { IPC } from '../../shared/channels.ts';
+import { linkInArgs, SCHEME, viewOfLink } from './deep-link.ts';
 import { createApiHandlers } from '../core/api/handlers.ts';
 import { exportToFile } from '../core/export/file.ts';
 import { exportOptions, newTally } from '../core/export/jsonl.ts';
@@ -42,7 +44,13 @@ export interface WindowLike {
 
 /** The parts of the `electron` module the desktop host uses. */
 export interface ElectronLike {
-  app: { whenReady(): Promise<unknown>; isPackaged: boolean };
+  app: {
+    whenReady(): Promise<unknown>;
+    isPackaged: boolean;
+    setAsDefaultProtocolClient(scheme: string): boolean;
+    on(event: 'second-instance', fn: (event: unknown, argv: string[]) => void): unknown;
+    on(event: 'open-url', fn: (event: { preventDefault(): void }, url: string) => void): unknown;
+  };
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => WindowLike;
   ipcMain: IpcMainLike;
   session: { defaultSession: SessionLike };
@@ -126,6 +134,19 @@ export async function startDesktop(
       wb.events as EngineEvents,
       (b) => !win.isDestroyed() && win.webContents.send(EVENTS, wb.secretMask().value(b)),
     );
+    // trajscope:// links (Copy link in this app) open their view here (deep-link.ts)
+    const open = (link: string | null) => {
+      const view = link ? viewOfLink(link) : null;
+      if (!view || win.isDestroyed()) return;
+      win.webContents.send(IPC.navigate, view);
+      win.show();
+    };
+    electron.app.setAsDefaultProtocolClient(SCHEME);
+    electron.app.on('second-instance', (_e, argv) => open(linkInArgs(argv)));
+    electron.app.on('open-url', (e, url) => {
+      e.preventDefault();
+      open(url);
+    });
     win.once('ready-to-show', () => win.show());
     win.on('closed', () => {
       stopEvents();
@@ -133,6 +154,7 @@ export async function startDesktop(
       stopSave();
     });
     await win.loadURL(appUrl);
+    open(linkInArgs(args)); // the app was launched by a link
     return {
       wb,
       window: win,

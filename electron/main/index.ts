@@ -6,6 +6,11 @@ import { startDesktop, type Desktop, type ElectronLike } from './host.ts';
 
 guardOutput(); // a desktop app started from a terminal that then closed must not die writing to it
 electron.app.enableSandbox();
+// one app: a trajscope:// link opened while it runs goes to this window (host.ts), not a second app
+if (!electron.app.requestSingleInstanceLock()) {
+  electron.app.quit();
+  process.exit(0);
+}
 let desktop: Desktop | null = null;
 let quitting = false;
 

@@ -25,6 +25,14 @@ export function createBridge(ipc: IpcRendererLike) {
     saveExport(request: unknown): Promise<InvokeEnvelope> {
       return ipc.invoke(IPC.saveExport, structuredClone(request ?? {})) as Promise<InvokeEnvelope>;
     },
+    /** A view the app was asked to open (a deep link): only a `#/…` address is passed on. */
+    onNavigate(listener: (view: string) => void): () => void {
+      const wrapped = (_event: unknown, view: unknown) => {
+        if (typeof view === 'string' && view.startsWith('#/')) listener(view);
+      };
+      ipc.on(IPC.navigate, wrapped);
+      return () => ipc.removeListener(IPC.navigate, wrapped);
+    },
     onEvents(listener: (batches: EventBatch[]) => void): () => void {
       const wrapped = (_event: unknown, batches: unknown) => listener(batches as EventBatch[]);
       ipc.on(IPC.events, wrapped);

@@ -4,6 +4,7 @@ import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
 import { GatewayMeter } from './components/GatewayMeter.tsx';
+import { HealthBanner } from './components/HealthBanner.tsx';
 import { ProgressStrip } from './components/ProgressStrip.tsx';
 import { ExportDialog } from './features/export/ExportDialog.tsx';
 import { GroupsView } from './features/groups/GroupsView.tsx';
@@ -97,6 +98,7 @@ export function App() {
           Drop an exported trajectory file (AReaL or trajscope) to import it as read-only episodes
         </div>
       )}
+      <HealthBanner />
       {!connection.up && (
         <div className="offline-banner" role="alert" data-testid="offline-banner">
           {connection.why === 'other_run' ? (

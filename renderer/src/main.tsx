@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import '@xterm/xterm/css/xterm.css';
 import './styles.css';
 import { connect } from './api/connect.ts';
+import type { TrajscopeBridge } from './api/ipc.ts';
 import { App } from './App.tsx';
 import { Locked } from './components/Locked.tsx';
 import { formatRoute, parseRoute } from './store/route.ts';
@@ -19,6 +20,8 @@ if ('locked' in access) {
   const store = createWorkbenchStore(access.api);
   store.setState({ route: parseRoute(location.hash) });
   window.addEventListener('hashchange', () => store.setState({ route: parseRoute(location.hash) }));
+  // the desktop app: a trajscope:// link opened from elsewhere names the view to show
+  (window as { trajscope?: TrajscopeBridge }).trajscope?.onNavigate?.((view) => (location.hash = view));
   store.subscribe((s, prev) => {
     if (s.route !== prev.route) {
       const hash = formatRoute(s.route);

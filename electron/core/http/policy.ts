@@ -14,6 +14,8 @@ export interface HttpPolicy {
    * completes before, so nothing is acknowledged that a crash could still lose.
    */
   settled?(): Promise<void>;
+  /** Told when a server stops without being asked to (it closed, or failed after it listened). */
+  down?(service: string, why: string): void;
 }
 
 /** The name part of a Host header (no port, no IPv6 brackets), lower case; null when unreadable. */

@@ -51,6 +51,13 @@ export class HttpService {
       });
     });
     this.server = server;
+    // a server that stops on its own leaves its clients without answers: the engine says so
+    server.on('error', (err) => this.policy.down?.(this.name, `its server failed: ${err.message}`));
+    server.on('close', () => {
+      if (this.server !== server) return; // stop() asked for it
+      this.server = null;
+      this.policy.down?.(this.name, 'its server closed unexpectedly');
+    });
     const addr = server.address() as AddressInfo;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return { host: addr.address, port: addr.port, url: `http://${shownHost}:${addr.port}` };

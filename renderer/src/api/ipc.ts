@@ -16,6 +16,8 @@ import { ApiError, EventHub } from './http.ts';
 /** What the preload exposes; nothing else of Electron reaches the renderer. */
 export interface TrajscopeBridge {
   invoke(channel: string, request: unknown): Promise<InvokeEnvelope>;
+  /** Views the app is asked to open (trajscope:// deep links), when the host passes them on. */
+  onNavigate?(listener: (view: string) => void): () => void;
   /** The main process asks where to save (its dialog) and writes the file. */
   saveExport(request: ExportRequest): Promise<InvokeEnvelope>;
   onEvents(listener: (batches: EventBatch[]) => void): () => void;

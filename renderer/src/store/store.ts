@@ -1,7 +1,7 @@
 // The renderer's one store (zustand, slices): it mirrors engine snapshots and applies engine
 // events; the engine stays the source of truth. Logs bypass it (they go straight to xterm).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppInfo, Settings, WorkbenchApi } from '../../../shared/api.ts';
+import type { AppInfo, EngineHealth, Settings, WorkbenchApi } from '../../../shared/api.ts';
 import type { ConfigView } from '../../../shared/config.ts';
 import type { Progress } from '../../../shared/progress.ts';
 import type { Alert, Episode, GatewayStats, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
@@ -70,6 +70,8 @@ export interface UiSlice {
   exportDialog: { sessionKey: string | null } | null;
   /** Every gateway running (the status bar), from the snapshot, then live. */
   gateways: GatewayStats | null;
+  /** Parts of the engine that stopped on their own (from the snapshot, then live). */
+  health: EngineHealth;
   /** Long work by id: the engine's (lab runs, groups, replays) and the page's own (the sample task). */
   progress: Record<string, Progress>;
   upsertProgress(p: Progress): void;
@@ -179,6 +181,7 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   setReplayDialog: (replayDialog) => set({ replayDialog }),
   exportDialog: null,
   gateways: null,
+  health: { down: [] },
   progress: {},
   upsertProgress: (p) => set((st) => ({ progress: { ...st.progress, [p.id]: p } })),
   setExportDialog: (exportDialog) => set({ exportDialog }),

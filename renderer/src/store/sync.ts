@@ -40,6 +40,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('config:changed', (config) => store.setState({ config })),
     api.on('gateways:stats', (gateways) => store.setState({ gateways })),
     api.on('progress:changed', (p) => store.getState().upsertProgress(p)),
+    api.on('engine:health', (health) => store.setState({ health })),
     api.on('notices:raised', (n: Notice) =>
       store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
     ),
@@ -64,6 +65,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
         return {
           info,
           gateways: info.gateways,
+          health: info.health,
           settings,
           config,
           sessions: next,

@@ -30,11 +30,24 @@ const keychain: SafeStorageLike = {
 function fakeElectron(savePath: () => string | null = () => null) {
   const windows: Array<{ options: Record<string, unknown>; url: string | null }> = [];
   const saveDialogs: Array<{ defaultPath: string }> = [];
+  const sent: unknown[][] = [];
+  const appHandlers = new Map<string, (...a: any[]) => void>();
+  const protocols: string[] = [];
   const handlers = new Map<string, (e: never, ...a: unknown[]) => Promise<unknown>>();
   const electron: ElectronLike = {
-    app: { whenReady: async () => undefined, isPackaged: false },
+    app: {
+      whenReady: async () => undefined,
+      isPackaged: false,
+      setAsDefaultProtocolClient: (scheme: string) => protocols.push(scheme) > 0,
+      on: (event: string, fn: (...a: any[]) => void) => appHandlers.set(event, fn),
+    },
     BrowserWindow: class {
-      webContents = { id: 3, on: () => undefined, setWindowOpenHandler: () => undefined, send: () => undefined };
+      webContents = {
+        id: 3,
+        on: () => undefined,
+        setWindowOpenHandler: () => undefined,
+        send: (...a: unknown[]) => void sent.push(a),
+      };
       constructor(options: Record<string, unknown>) {
         windows.push({ options, url: null });
       }
@@ -61,20 +74,28 @@ function fakeElectron(savePath: () => string | null = () => null) {
       },
     },
   };
-  return { electron, windows, handlers, saveDialogs };
+  return { electron, windows, handlers, saveDialogs, sent, appHandlers, protocols };
 }
 
 test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved settings, like serve', async () => {
   const dir = tempDir();
   let savePath: string | null = null;
-  const { electron, windows, handlers, saveDialogs } = fakeElectron(() => savePath);
+  const { electron, windows, handlers, saveDialogs, sent, appHandlers, protocols } = fakeElectron(() => savePath);
   const env = {
     TRAJSCOPE_DATA_DIR: dir.path,
     TRAJSCOPE_RUNTIME: 'direct',
     TRAJSCOPE_OPENCLAW_BIN: join(dir.path, 'no-openclaw.mjs'),
   };
   // Chromium switches after the app path are let through; our flags are read
-  const args = ['--upstream-url', 'http://127.0.0.1:9/v1', '--enable-logging', '--upstream-model', 'desk-model'];
+  // … and a trajscope:// link the app was launched with (what the OS passes on Linux and Windows)
+  const args = [
+    '--upstream-url',
+    'http://127.0.0.1:9/v1',
+    '--enable-logging',
+    '--upstream-model',
+    'desk-model',
+    'trajscope://open/#/session/desk',
+  ];
   // the real build (npm test builds first): the engine's analysis worker runs from it
   const appDir = fileURLToPath(new URL('../../../out/main', import.meta.url));
   const desktop = await startDesktop(electron, args, env, appDir);
@@ -134,6 +155,20 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
     assert.match(saveDialogs[0]!.defaultPath, /^trajscope-\d{8}-\d{6}\.jsonl$/);
     const unknown = await save(sender, { ...choices, sessionKey: 'nobody' });
     assert.match(unknown.error.message, /unknown session nobody/);
+
+    // deep links: registered, the launch link opened, later ones (second launch, macOS open-url) too
+    assert.deepEqual(protocols, ['trajscope']);
+    const navigations = () => sent.filter((m) => m[0] === IPC.navigate).map((m) => m[1]);
+    assert.deepEqual(navigations(), ['#/session/desk']);
+    appHandlers.get('second-instance')!({}, ['/opt/trajscope', 'trajscope://open/#/label']);
+    let prevented = false;
+    appHandlers.get('open-url')!({ preventDefault: () => (prevented = true) }, 'trajscope://open/#/groups/grp-1');
+    assert.equal(prevented, true);
+    // anything that is not a view address of ours is not acted on
+    appHandlers.get('second-instance')!({}, ['/opt/trajscope', 'trajscope://open/javascript:alert(1)']);
+    appHandlers.get('open-url')!({ preventDefault: () => {} }, 'https://evil.example/#/label');
+    appHandlers.get('second-instance')!({}, ['/opt/trajscope', `trajscope://open/#/${'x'.repeat(5000)}`]);
+    assert.deepEqual(navigations(), ['#/session/desk', '#/label', '#/groups/grp-1']);
   } finally {
     await desktop.stop();
   }

@@ -131,10 +131,25 @@ test('the preload exposes exactly the declared channels', async () => {
     error: { status: 404, type: 'not_found', message: 'unknown channel shell:exec' },
   });
   assert.equal(calls.length, INVOKE_CHANNELS.length, 'a refused channel never reaches IPC');
-  assert.deepEqual(Object.keys(bridge), ['invoke', 'saveExport', 'onEvents']);
+  assert.deepEqual(Object.keys(bridge), ['invoke', 'saveExport', 'onNavigate', 'onEvents']);
   // an export goes to its own channel, its choices cloned (main checks them; it picks the path)
   await bridge.saveExport({ unlabeled: 'skip' });
   assert.deepEqual(calls.at(-1), ['trajscope:save-export', { unlabeled: 'skip' }]);
+});
+
+test('a deep link reaches the page only as a view address', () => {
+  let deliver: (e: unknown, view: unknown) => void = () => {};
+  const bridge = createBridge({
+    invoke: async () => undefined,
+    on: (_ch, fn) => void (deliver = fn),
+    removeListener: () => {},
+  });
+  const views: string[] = [];
+  bridge.onNavigate((v) => views.push(v));
+  deliver({}, '#/session/a');
+  deliver({}, 'javascript:alert(1)');
+  deliver({}, { hash: '#/x' });
+  assert.deepEqual(views, ['#/session/a']);
 });
 
 test('window preferences keep the sandbox on', () => {
