@@ -15,6 +15,8 @@ export class GatewayPool {
   private size = 0;
   private readonly ready: Gateway[] = [];
   private filling: Promise<void> | null = null;
+  /** A gateway of the pool is on its way (spawned, warming up, parking). */
+  private starting = false;
   private stopped = false;
   /** A session waiting for the gateway the pool is starting (one at a time: the next one spawns its own). */
   private waiter: (() => void) | null = null;
@@ -41,7 +43,10 @@ export class GatewayPool {
   /** Starts gateways in the background, one at a time, until the pool holds `size`. */
   fill(): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    if (!this.filling && this.ready.length < this.size) this.starting = true; // on its way from now
     this.filling ??= (async () => {
+      // the run's end (below) must come after `filling` is set, even when it has nothing to start
+      await null;
       try {
         while (!this.stopped && this.ready.length < this.size) {
           const gw = await this.supervisor.spawn(this.warmup, null);
@@ -54,7 +59,7 @@ export class GatewayPool {
           }
           if (this.stopped) await this.supervisor.stop(gw);
           else this.ready.push(gw);
-          this.wake();
+          this.wake(); // a session waiting for this one takes it (a bigger pool goes on filling)
         }
         this.lastError = null;
       } catch (err) {
@@ -63,7 +68,8 @@ export class GatewayPool {
         if (!this.stopped) this.onError?.(this.lastError);
       } finally {
         this.filling = null;
-        this.wake(); // a failed fill: the waiter starts a gateway of its own
+        this.starting = false;
+        this.wake(); // the waiter takes what is ready, or (a failed fill) starts a gateway of its own
       }
     })();
     return this.filling;
@@ -81,7 +87,7 @@ export class GatewayPool {
    * Null when the pool has nothing ready or on its way (the caller starts its own).
    */
   async takeSoon(): Promise<Gateway | null> {
-    const starting = this.filling !== null && this.ready.length === 0 && this.waiter === null;
+    const starting = this.starting && this.ready.length === 0 && this.waiter === null;
     const now = this.take();
     if (now || !starting) return now;
     await new Promise<void>((resolve) => (this.waiter = resolve));

@@ -39,6 +39,16 @@ test('takeSoon waits for the gateway the pool is starting; a second caller start
     assert.equal((await pool.takeSoon())?.id, 'gw-2', 'a ready gateway is handed out at once');
   } finally {
     await pool.stop();
+  }
+  // a pool of none (a lab engine's) has nothing on its way: nobody waits for it
+  const none = new GatewayPool(supervisor, binding, () => binding);
+  try {
+    none.setSize(0);
+    const took = await Promise.race([none.takeSoon(), new Promise((r) => setTimeout(() => r('waited'), 1000))]);
+    assert.equal(took, null);
+    await none.settle();
+  } finally {
+    await none.stop();
     server.close();
   }
 });
