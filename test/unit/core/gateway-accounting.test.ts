@@ -19,6 +19,10 @@ test("OpenClaw's memory-pressure lines are read, counted, and told when new or w
   const [line] = pressureLines(`noise\n${LINE}more noise`);
   assert.deepEqual(line, { level: 'warning', reason: 'rss_threshold', rssBytes: 1084227584 });
   assert.deepEqual(pressureLines('memory usage is fine\n'), []);
+  // half the heap limit in use: what every gateway under the engine's heap cap says (not raised)
+  const heap = LINE.replace('reason=rss_threshold', 'reason=heap_threshold');
+  assert.deepEqual(pressureLines(heap), []);
+  assert.equal(pressureLines(heap.replace('level=warning', 'level=critical'))[0]?.level, 'critical');
   const first = nextPressure(null, line!, 1);
   assert.deepEqual([first.now.count, first.escalated], [1, true]);
   const again = nextPressure(first.now, line!, 2);
