@@ -3,12 +3,12 @@
 // alert and proof diff from the verdict, replay the episode with fresh keys and read the
 // comparison; start a group of four rollouts and label it from the keyboard.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { chromiumMissing } from '../helpers/browser.ts';
 import { uiRun } from '../helpers/ui.ts';
+import { needsOpenClaw, OPENCLAW_EXPECTED } from '../helpers/openclaw.ts';
 
-const openclaw = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
+const openclaw = OPENCLAW_EXPECTED;
 
 describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () => {
   const ui = uiRun(['--runtime', openclaw ? 'openclaw' : 'direct', '--pool-size', '0']);
@@ -46,7 +46,7 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
 
   test(
     'a lab run lands in the workbench: its alert and proof diff from the verdict, then a replay with fresh keys',
-    { timeout: 330_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' },
+    { timeout: 330_000, skip: needsOpenClaw('the leak lab needs OpenClaw') },
     async () => {
       await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
       const row = ui.page.locator('.lab tr', { hasText: 'stable-session-key' });

@@ -1,15 +1,15 @@
 // End to end in real Chromium against the headless host on a temp data dir: what a user does on
 // day one, waiting only on what the user would see. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { chromiumMissing } from '../helpers/browser.ts';
 import { uiRun } from '../helpers/ui.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost } from '../helpers/host.ts';
 import { request } from '../helpers/workbench.ts';
+import { needsOpenClaw, OPENCLAW_EXPECTED } from '../helpers/openclaw.ts';
 
-const openclaw = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
+const openclaw = OPENCLAW_EXPECTED;
 
 describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
   const ui = uiRun(['--runtime', openclaw ? 'openclaw' : 'direct', '--pool-size', '0']);
@@ -274,7 +274,7 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
 
   test(
     'the leak lab runs a scenario from the Leaks view and shows its verdict',
-    { timeout: 180_000, skip: openclaw ? false : 'the leak lab needs OpenClaw' },
+    { timeout: 180_000, skip: needsOpenClaw('the leak lab needs OpenClaw') },
     async () => {
       await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
       const row = ui.page.locator('.lab tr', { hasText: 'background-call' });

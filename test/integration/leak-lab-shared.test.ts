@@ -2,32 +2,26 @@
 // shared mode is proven by the same scenarios (and the cross-session ones) that prove the detectors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { SCENARIOS } from '../../electron/core/lab/scenarios.ts';
 import { checkScenario } from '../helpers/lab.ts';
+import { needsOpenClaw } from '../helpers/openclaw.ts';
 
-const available = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
-
-describe(
-  'leak lab scenarios on shared gateways',
-  { skip: available ? false : 'OpenClaw is not installed (run npm ci)' },
-  () => {
-    test(
-      'lab run cross-session --json --gateway-mode shared: two agents of one gateway see nothing of each other',
-      { timeout: 180_000 },
-      () => {
-        const r = spawnSync(
-          process.execPath,
-          ['electron/headless/cli.ts', 'lab', 'run', 'cross-session', '--json', '--gateway-mode', 'shared'],
-          { encoding: 'utf8', timeout: 170_000 },
-        );
-        assert.equal(r.status, 0, r.stderr);
-        const v = JSON.parse(r.stdout);
-        assert.equal(v.sessionKeys.length, 2);
-        assert.deepEqual([v.alerts, v.pass], [[], true]);
-      },
-    );
-    for (const sc of SCENARIOS.filter((s) => s.name !== 'cross-session')) checkScenario(sc.name, 'shared');
-  },
-);
+describe('leak lab scenarios on shared gateways', { skip: needsOpenClaw() }, () => {
+  test(
+    'lab run cross-session --json --gateway-mode shared: two agents of one gateway see nothing of each other',
+    { timeout: 180_000 },
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        ['electron/headless/cli.ts', 'lab', 'run', 'cross-session', '--json', '--gateway-mode', 'shared'],
+        { encoding: 'utf8', timeout: 170_000 },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const v = JSON.parse(r.stdout);
+      assert.equal(v.sessionKeys.length, 2);
+      assert.deepEqual([v.alerts, v.pass], [[], true]);
+    },
+  );
+  for (const sc of SCENARIOS.filter((s) => s.name !== 'cross-session')) checkScenario(sc.name, 'shared');
+});

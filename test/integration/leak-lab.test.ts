@@ -3,12 +3,10 @@
 // leak-lab-shared.test.ts runs them all with sessions as agents of shared gateways.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { SCENARIOS } from '../../electron/core/lab/scenarios.ts';
 import { checkScenario } from '../helpers/lab.ts';
-
-const available = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
+import { needsOpenClaw } from '../helpers/openclaw.ts';
 
 test('lab list --json prints the scenario names, the clean one named clean', () => {
   const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'list', '--json'], { encoding: 'utf8' });
@@ -26,22 +24,18 @@ test('lab list --json prints the scenario names, the clean one named clean', () 
   assert.match(bad.stderr, /unknown scenario "no-such-scenario"/);
 });
 
-describe(
-  'leak lab scenarios against real gateways',
-  { skip: available ? false : 'OpenClaw is not installed (run npm ci)' },
-  () => {
-    test('lab run clean --json: one verdict object, no alert, pass', { timeout: 180_000 }, () => {
-      const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'run', 'clean', '--json'], {
-        encoding: 'utf8',
-        timeout: 170_000,
-      });
-      assert.equal(r.status, 0, r.stderr);
-      const v = JSON.parse(r.stdout);
-      assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'sessionKeys', 'alerts', 'pass']);
-      assert.match(v.sessionKeys[0], /^lab-clean-[0-9a-f]{8}$/);
-      assert.deepEqual(v, { scenario: 'clean', expected: [], sessionKeys: v.sessionKeys, alerts: [], pass: true });
+describe('leak lab scenarios against real gateways', { skip: needsOpenClaw() }, () => {
+  test('lab run clean --json: one verdict object, no alert, pass', { timeout: 180_000 }, () => {
+    const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'run', 'clean', '--json'], {
+      encoding: 'utf8',
+      timeout: 170_000,
     });
+    assert.equal(r.status, 0, r.stderr);
+    const v = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'sessionKeys', 'alerts', 'pass']);
+    assert.match(v.sessionKeys[0], /^lab-clean-[0-9a-f]{8}$/);
+    assert.deepEqual(v, { scenario: 'clean', expected: [], sessionKeys: v.sessionKeys, alerts: [], pass: true });
+  });
 
-    for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) checkScenario(sc.name, 'per-session');
-  },
-);
+  for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) checkScenario(sc.name, 'per-session');
+});

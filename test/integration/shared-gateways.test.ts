@@ -3,7 +3,6 @@
 // room on another, a crash or a wedge takes every seated session down with a clear error and they
 // go on from their next episode, and the log of a shared gateway is found by session.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import { processesWithEnv } from '../../electron/core/gateways/procfs.ts';
@@ -12,8 +11,7 @@ import { streamChat } from '../../electron/core/openai/stream-chat.ts';
 import { NO_EMITTER } from '../../electron/core/runtime/types.ts';
 import { DEFAULT_SCENARIO } from '../../electron/core/upstream/scripted/scenario.ts';
 import { startBench, until, type TestBench } from '../helpers/workbench.ts';
-
-const available = existsSync(new URL('../../openclaw-runtime/node_modules/openclaw/openclaw.mjs', import.meta.url));
+import { needsOpenClaw } from '../helpers/openclaw.ts';
 
 const SCENARIO = {
   ...DEFAULT_SCENARIO,
@@ -23,7 +21,7 @@ const SCENARIO = {
   ],
 };
 
-describe('shared gateways', { skip: available ? false : 'OpenClaw is not installed (run npm ci)' }, () => {
+describe('shared gateways', { skip: needsOpenClaw() }, () => {
   let b: TestBench;
   const turn = (key: string, message: string) => b.wb.sessions.turn(key, { message }, NO_EMITTER);
   const gatewayOf = (key: string) => b.wb.sessions.info(key)!.gateway!;

@@ -8,6 +8,7 @@ import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { EngineEvents } from '../events.ts';
 import { bearerToken, parseJson, readBody, requireJsonType, type WithHeaders } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import { sameSecret } from '../http/secret.ts';
 import { exchange, type LocalHandler } from '../http/local.ts';
 import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
@@ -112,7 +113,7 @@ export class UpstreamRecorder {
    */
   private async episodeFor(req: WithHeaders, opts: { requireOpen: boolean; allowAdmin: boolean }) {
     const key = bearerToken(req);
-    if (opts.allowAdmin && key === this.deps.adminKey) {
+    if (opts.allowAdmin && sameSecret(key, this.deps.adminKey)) {
       const hitl = await this.deps.hitlEpisode();
       return { ...this.deps.store.episodes.keyInfo(hitl.upstreamKey)!, key: hitl.upstreamKey };
     }

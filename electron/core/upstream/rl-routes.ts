@@ -6,8 +6,9 @@ import { z } from 'zod';
 import type { Episode, Reward } from '../../../shared/domain.ts';
 import { exportBodyV1, exportBodyV2, rlRewardBody, rlStartBody } from '../../../shared/schemas.ts';
 import { stringTrajectory, trainingCalls, trajectories } from '../export/trajectories.ts';
-import { bearerToken, readBody, readJson, validate } from '../http/body.ts';
+import { readBody, readJson, validate } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
+import { requireBearer } from '../http/secret.ts';
 import { route, type Route } from '../http/server.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
 import { wellFormedJson } from '../export/well-formed.ts';
@@ -40,11 +41,8 @@ type EpisodeFor = (
 export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
   const { store } = deps;
   // as AReaL's inference proxy answers: no bearer 401, a bearer that is not the admin key 403
-  const requireAdmin = (req: IncomingMessage) => {
-    const token = bearerToken(req);
-    if (token === null) throw new HttpError(401, 'missing admin key (Authorization: Bearer <adminKey>)');
-    if (token !== deps.adminKey) throw new HttpError(403, 'wrong admin key', 'forbidden');
-  };
+  const requireAdmin = (req: IncomingMessage) =>
+    requireBearer(req, { name: 'admin key', secret: deps.adminKey, wrong: 403 });
 
   // 201 with today's group answer and, beside it, the older single-session fields (the first session)
   const start = async (req: IncomingMessage, res: ServerResponse) => {

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeZodError, scenarioFile, type Scenario } from '../../../../shared/schemas.ts';
 import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
-import { bearerToken, parseJson, readBody, type WithHeaders } from '../../http/body.ts';
+import { parseJson, readBody, type WithHeaders } from '../../http/body.ts';
 import { HttpError, sendJson } from '../../http/errors.ts';
+import { requireBearer } from '../../http/secret.ts';
 import { exchange, type LocalHandler } from '../../http/local.ts';
 import type { HttpPolicy } from '../../http/policy.ts';
 import { HttpService, route } from '../../http/server.ts';
@@ -86,7 +87,7 @@ export class ScriptedModel {
     });
 
   private auth(req: WithHeaders): void {
-    if (bearerToken(req) !== this.token) throw new HttpError(401, 'invalid API key for the scripted model');
+    requireBearer(req, { name: 'API key of the scripted model', secret: this.token });
   }
 
   private models(req: WithHeaders, res: Sink): void {
