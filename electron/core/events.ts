@@ -18,9 +18,20 @@ export class EngineEvents {
     return this.emitter.listenerCount(channel) > 0;
   }
 
+  /**
+   * Listens until the returned function is called. A listener that throws is reported and the
+   * others still hear the event: one view's bug never breaks the engine step that emitted it.
+   */
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
-    this.emitter.on(channel, listener);
-    return () => this.emitter.off(channel, listener);
+    const isolated = (payload: EventPayloads[K]) => {
+      try {
+        listener(payload);
+      } catch (err) {
+        process.emitWarning(`trajscope: a ${channel} listener failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    };
+    this.emitter.on(channel, isolated);
+    return () => this.emitter.off(channel, isolated);
   }
 }
 
