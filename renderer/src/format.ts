@@ -66,7 +66,7 @@ export function historyText(history: HistoryMessage[]): string {
 }
 
 /** Plain-text views drop terminal escapes (the log terminal keeps them). */
-export { stripAnsi } from '../../shared/text.ts';
+export { plainText } from '../../shared/terminal.ts';
 
 /** The curl command that replays a recorded request against the recorder. */
 export function curlFor(url: string, headers: Record<string, string>, body: string): string {

@@ -2,7 +2,7 @@
 // bounded ring for the live view, indexed by time in SQLite, and pushed as log events.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { LogChunk } from '../../../shared/domain.ts';
-import { stripAnsi } from '../../../shared/text.ts';
+import { plainText } from '../../../shared/terminal.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 
@@ -66,7 +66,7 @@ export class GatewayLog {
 
   /** The last lines of output, ANSI removed: what an error message shows. */
   lastLines(n: number): string[] {
-    const text = stripAnsi(this.ring.map((c) => c.text).join(''));
+    const text = plainText(this.ring.map((c) => c.text).join(''));
     return text
       .split('\n')
       .map((l) => l.trimEnd())

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytes, curlFor, duration, promptText, reward, stripAnsi } from '../../../renderer/src/format.ts';
+import { bytes, curlFor, duration, plainText, promptText, reward } from '../../../renderer/src/format.ts';
 import { comparePrompts, diffVerdict } from '../../../renderer/src/prompt-diff.ts';
 import { logicalPromptText } from '../../../shared/prompt-text.ts';
 import { sampleBody } from '../../helpers/samples.ts';
@@ -45,7 +45,9 @@ test('formatters', () => {
   assert.equal(reward(0.5), '0.5');
   assert.equal(reward(1), '1');
   assert.equal(reward(null), '–');
-  assert.equal(stripAnsi('\x1b[31mred\x1b[0m plain'), 'red plain');
+  assert.equal(plainText('\x1b[31mred\x1b[0m plain'), 'red plain');
+  // the one stripper is the terminal filter's parser: titles, cursor moves and clears go too
+  assert.equal(plainText('a\x1b]0;title\x07b\x1b[2J\x1b[Hc'), 'abc');
   assert.equal(
     curlFor('http://h/v1/chat/completions', { authorization: 'Bearer k', host: 'x' }, `{"a":"it's"}`),
     `curl -sS 'http://h/v1/chat/completions' -H 'authorization: Bearer k' --data-binary '{"a":"it'\\''s"}'`,

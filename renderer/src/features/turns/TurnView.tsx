@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
-import { duration, pretty, stripAnsi, turnDuration } from '../../format.ts';
+import { duration, plainText, pretty, turnDuration } from '../../format.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
@@ -165,7 +165,7 @@ function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; 
     return <p className="muted">No gateway log lines between the turn's start and end ({duration(to - from)}).</p>;
   return (
     <pre className="logs-text" aria-label="Logs during this turn">
-      {stripAnsi(chunks.map((c) => c.text).join(''))}
+      {plainText(chunks.map((c) => c.text).join(''))}
     </pre>
   );
 }
