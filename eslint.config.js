@@ -97,6 +97,28 @@ export default tseslint.config(
     },
   },
   {
+    // what a runtime can do is declared in shared/runtimes.ts: nothing outside runtime/ decides by its name
+    files: ['electron/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    ignores: ['electron/core/runtime/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'BinaryExpression[operator=/^[!=]==$/][right.value=/^(openclaw|external|direct)$/]' +
+            '[left.property.name=/^(runtime|defaultRuntime)$/]',
+          message: 'Decide by capabilitiesOf(runtime) (shared/runtimes.ts), not by the runtime’s name.',
+        },
+        {
+          selector:
+            'BinaryExpression[operator=/^[!=]==$/][right.value=/^(openclaw|external|direct)$/]' +
+            "[left.callee.property.name='runtimeOf']",
+          message: 'Decide by capabilitiesOf(runtime) (shared/runtimes.ts), not by the runtime’s name.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read untyped JSON response bodies; `any` there keeps assertions short.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

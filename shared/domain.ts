@@ -116,11 +116,14 @@ export interface TurnToolCall extends ToolCall {
 }
 
 import type { GatewayInfo } from './gateways.ts';
+import type { RuntimeCapabilities } from './runtimes.ts';
 export * from './gateways.ts';
 
 export interface SessionInfo {
   key: string;
   runtime: RuntimeKind;
+  /** What its runtime can do (shared/runtimes.ts): views decide by these, not by the runtime's name. */
+  capabilities: RuntimeCapabilities;
   origin: SessionOrigin;
   state: SessionState;
   createdAt: number;

@@ -40,6 +40,7 @@ import { SecretMask } from './secret-mask.ts';
 import { UpstreamRecorder } from './upstream/recorder.ts';
 import { DEFAULT_SCENARIO } from './upstream/scripted/scenario.ts';
 import { loadScenario, ScriptedModel } from './upstream/scripted/server.ts';
+import { capabilitiesOf } from '../../shared/runtimes.ts';
 
 export const VERSION = '0.1.0';
 
@@ -249,7 +250,9 @@ export class Workbench {
       sseLineLimit: c.sseLineLimit,
       policy: this.httpPolicy,
       attributeCall: (ep, messages) =>
-        ep.runtime === 'external' ? this.externalTurns.attach(ep, messages) : this.sessions.currentTurn(ep.session_key),
+        capabilitiesOf(ep.runtime).infersTurns
+          ? this.externalTurns.attach(ep, messages)
+          : this.sessions.currentTurn(ep.session_key),
       startRlGroup: (taskId, apiKey, size) => this.startRlGroup(taskId, apiKey, size),
       hitlEpisode: () => this.hitlEpisode(),
       endEpisode: (id) => this.sessions.endEpisodeById(id),
@@ -273,7 +276,7 @@ export class Workbench {
     if (this.extras.openclaw?.enabled !== false) await this.useOpenClaw(c.openclawBin);
     this.defaultRuntime = c.runtime ?? (this.runtimes.openclaw ? 'openclaw' : 'direct');
     if (!this.runtimes[this.defaultRuntime]) {
-      const why = this.defaultRuntime === 'openclaw' ? this.openclaw?.problem : null;
+      const why = capabilitiesOf(this.defaultRuntime).gateway ? this.openclaw?.problem : null;
       throw new Error(why ?? `runtime "${this.defaultRuntime}" is not available`);
     }
     // a new OpenClaw binary from Settings applies to gateways started from now on
@@ -452,7 +455,7 @@ export class Workbench {
   /** Starts filling the warm pool when OpenClaw is the default runtime (or a size is asked for). */
   /** Keeps gateways ready ahead of need: warm ones of their own, or one shared gateway's free slots. */
   private poolSize(): number {
-    return this.config.current.poolSize ?? (this.defaultRuntime === 'openclaw' ? 1 : 0);
+    return this.config.current.poolSize ?? (capabilitiesOf(this.defaultRuntime).gateway ? 1 : 0);
   }
 
   private fillPool(): void {

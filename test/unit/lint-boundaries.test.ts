@@ -69,3 +69,29 @@ test("the engine's layers: a folder imports only the folders below it, and never
   assert.equal(await hit(imp('../workbench.ts'), 'electron/core/api/x.ts'), 0, 'the composition may');
   assert.equal(await hit(imp('../store/store.ts'), 'electron/core/export/x.ts'), 0);
 });
+
+test('no decision by a runtime’s name outside runtime/: the rule fires there, and only there', async () => {
+  const hits = async (code: string, filePath: string) => {
+    const [result] = await eslint.lintText(code, { filePath });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length;
+  };
+  const byName = "const s = { runtime: 'direct' };\nexport const y = s.runtime === 'openclaw';\n";
+  assert.equal(await hits(byName, 'electron/core/sessions/x.ts'), 1);
+  assert.equal(await hits(byName, 'renderer/src/features/x.tsx'), 1);
+  assert.equal(
+    await hits(
+      "const m = { runtimeOf: (k: string) => k };\nexport const y = m.runtimeOf('a') !== 'external';\n",
+      'electron/core/proxy/x.ts',
+    ),
+    1,
+  );
+  assert.equal(await hits(byName, 'electron/core/runtime/x.ts'), 0, 'runtime/ knows its own names');
+  assert.equal(
+    await hits(
+      "const s = { origin: 'live' };\nexport const y = s.origin === 'external';\n",
+      'electron/core/sessions/x.ts',
+    ),
+    0,
+    'an origin named external is not a runtime',
+  );
+});

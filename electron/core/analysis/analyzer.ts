@@ -18,6 +18,7 @@ import { AnalyzerMemory } from './memory.ts';
 import type { SessionPrints } from './prints.ts';
 import { doubleFeed, historyNotReset } from './repetition.ts';
 import { historyRewritten } from './rewritten.ts';
+import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 export interface AlertInput {
   kind: AlertKind;
@@ -97,7 +98,8 @@ export class LeakAnalyzer {
 
   /** Whether a session's calls come from an agent that is not ours (its turns are inferred). */
   private external(sessionKey: string): boolean {
-    return this.store.sessions.get(sessionKey)?.runtime === 'external';
+    const runtime = this.store.sessions.get(sessionKey)?.runtime;
+    return runtime !== undefined && capabilitiesOf(runtime).infersTurns;
   }
 
   private indexOf(episodeId: string): () => number {

@@ -5,6 +5,7 @@ import { HttpError } from '../http/errors.ts';
 import { NO_EMITTER } from '../runtime/types.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './handlers.ts';
+import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 type Channels =
   | 'sessions:list'
@@ -37,7 +38,7 @@ export function sessionHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
     },
     'sessions:restart': async (req) => {
       const rt = wb.openclawRuntime();
-      if (session(req.key).runtime !== 'openclaw' || !rt) {
+      if (!capabilitiesOf(session(req.key).runtime).gateway || !rt) {
         throw new HttpError(409, `session ${req.key} has no gateway to restart`);
       }
       await rt.restart(req.key);

@@ -9,6 +9,7 @@ import { HttpError, sendJson } from '../http/errors.ts';
 import type { TurnEmitter } from '../runtime/types.ts';
 import type { SessionManager, TurnInput, TurnOutcome } from '../sessions/manager.ts';
 import { checkSessionKey } from './keys.ts';
+import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 const chatBody = z.looseObject({
   model: z.string().max(200).optional(),
@@ -146,7 +147,7 @@ export async function answerAsChat(
       choices: [{ index: 0, delta, finish_reason: finish }],
     })}\n\n`;
   // An OpenClaw session's reply is the gateway's own stream, passed through byte for byte.
-  const passThrough = sessions.runtimeOf(key) === 'openclaw';
+  const passThrough = capabilitiesOf(sessions.runtimeOf(key)).passesStream;
   const stream = new LazyStream(res, () => !passThrough && res.write(chunk({ role: 'assistant', content: '' }, null)));
   const outcome = await runStreamed(
     sessions,

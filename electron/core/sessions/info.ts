@@ -1,6 +1,7 @@
 // What the sessions rail shows of a session: its stored facts, its counts, and its process.
 import type { SessionInfo } from '../../../shared/domain.ts';
 import type { SessionDeps } from './types.ts';
+import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 export function sessionInfo(deps: SessionDeps, key: string, currentTurn: string | null): SessionInfo | null {
   const row = deps.store.sessions.get(key);
@@ -11,6 +12,7 @@ export function sessionInfo(deps: SessionDeps, key: string, currentTurn: string 
   return {
     key,
     runtime: row.runtime,
+    capabilities: capabilitiesOf(row.runtime),
     origin: row.origin,
     state,
     createdAt: row.created_at,

@@ -9,6 +9,7 @@ import { sessionInfo } from './info.ts';
 import { LiveSessions } from './live.ts';
 import { runTurn } from './turns.ts';
 import type { EpisodeOptions, SessionDeps, TurnInput, TurnOutcome } from './types.ts';
+import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 export type { EpisodeOptions, SessionDeps, TurnInput, TurnOutcome } from './types.ts';
 
@@ -233,7 +234,7 @@ export class SessionManager {
     const row = this.deps.store.sessions.get(key);
     if (row?.origin === 'imported')
       throw new HttpError(409, `session ${key} was imported: it is read-only`, 'read_only');
-    if (row?.runtime === 'external') {
+    if (row && capabilitiesOf(row.runtime).infersTurns) {
       throw new HttpError(
         409,
         `session ${key} belongs to an external agent: its turns are the calls it makes itself`,

@@ -4,6 +4,7 @@ import type { EventChannel, EventPayloads, InvokeChannel, WorkbenchApi } from '.
 import type { Episode, SessionInfo } from '../../../shared/domain.ts';
 import { createWorkbenchStore, labelQueue, visibleSessions } from '../../../renderer/src/store/store.ts';
 import { syncStore } from '../../../renderer/src/store/sync.ts';
+import { RUNTIME_CAPABILITIES } from '../../../shared/runtimes.ts';
 
 function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
   const listeners = new Map<string, Array<(p: unknown) => void>>();
@@ -36,6 +37,7 @@ function fakeApi(responses: Partial<Record<InvokeChannel, unknown>>) {
 const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}): SessionInfo => ({
   key,
   runtime: 'direct',
+  capabilities: RUNTIME_CAPABILITIES.direct,
   origin: 'live',
   state: 'idle',
   createdAt,

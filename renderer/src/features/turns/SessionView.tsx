@@ -72,7 +72,7 @@ export function SessionView() {
   const gw = up ? session.gateway : null;
   const state = up ? session.state : 'unknown';
   // an external agent drives its own sessions and an imported one is read-only: no composer, no start
-  const drivenHere = session.runtime !== 'external' && session.origin !== 'imported' && session.origin !== 'lab';
+  const drivenHere = !session.capabilities.infersTurns && session.origin !== 'imported' && session.origin !== 'lab';
   const selected = episodes?.find((e) => e.id === episodeId);
   const act = async (fn: () => Promise<unknown>) => {
     await fn();
@@ -146,7 +146,7 @@ export function SessionView() {
             End episode
           </button>
         )}
-        {session.runtime === 'openclaw' && session.state !== 'closed' && (
+        {session.capabilities.gateway && session.state !== 'closed' && (
           <button
             type="button"
             onClick={() =>
@@ -245,7 +245,7 @@ export function SessionView() {
           )}
         </section>
       </div>
-      {session.runtime === 'openclaw' && (
+      {session.capabilities.gateway && (
         <ErrorBoundary key={key} what="The gateway log">
           <LogTerminal sessionKey={key} />
         </ErrorBoundary>
