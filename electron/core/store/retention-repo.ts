@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PruneResult, StorageStats } from '../../../shared/domain.ts';
+import { deleteEpisodes, deleteSessions, tempSet } from './cascade.ts';
 import type { Db } from './db.ts';
 
 export interface PruneRequest {
@@ -40,8 +41,7 @@ export class RetentionRepo {
     const keys = req.sessionKeys ? JSON.stringify(req.sessionKeys) : null;
     const dryRun = Boolean(req.dryRun);
     const result = this.#db.tx(() => {
-      this.#db.exec('CREATE TEMP TABLE IF NOT EXISTS prune_episodes (id TEXT PRIMARY KEY)');
-      this.#db.run('DELETE FROM temp.prune_episodes');
+      tempSet(this.#db, 'prune_episodes', 'id');
       const matching = `FROM episodes e
         WHERE (? IS NULL OR e.started_at < ?)
           AND (? IS NULL OR e.session_key IN (SELECT value FROM json_each(?)))
@@ -74,24 +74,10 @@ export class RetentionRepo {
           ...orphanArgs,
         )
         .map((r) => r.key);
-      this.#db.run(`UPDATE episodes SET replay_of = NULL WHERE replay_of IN temp.prune_episodes`);
-      this.#db.run(
-        `UPDATE upstream_calls SET fork_of = NULL
-         WHERE fork_of IN (SELECT id FROM upstream_calls WHERE ${CHOSEN}) AND NOT ${CHOSEN}`,
-      );
-      this.#db.run(`DELETE FROM search_text WHERE rowid IN (SELECT seq FROM upstream_calls WHERE ${CHOSEN})`);
-      for (const table of ['alerts', 'rewards', 'history_messages'])
-        this.#db.run(`DELETE FROM ${table} WHERE ${CHOSEN}`);
-      this.#db.run(`DELETE FROM upstream_calls WHERE ${CHOSEN} AND fork_of IS NOT NULL`);
-      this.#db.run(`DELETE FROM upstream_calls WHERE ${CHOSEN}`);
-      this.#db.run(`DELETE FROM turns WHERE ${CHOSEN}`);
-      this.#db.run('DELETE FROM episodes WHERE id IN temp.prune_episodes');
-      this.#db.exec('CREATE TEMP TABLE IF NOT EXISTS prune_sessions (key TEXT PRIMARY KEY)');
-      this.#db.run('DELETE FROM temp.prune_sessions');
-      this.#db.run(`INSERT INTO temp.prune_sessions ${orphaned}`, ...orphanArgs);
-      for (const table of ['alerts', 'log_chunks', 'gateway_seats'])
-        this.#db.run(`DELETE FROM ${table} WHERE session_key IN temp.prune_sessions`);
-      this.#db.run('DELETE FROM sessions WHERE key IN temp.prune_sessions');
+      deleteEpisodes(this.#db, 'temp.prune_episodes');
+      const gone = tempSet(this.#db, 'prune_sessions', 'key');
+      this.#db.run(`INSERT INTO ${gone} ${orphaned}`, ...orphanArgs);
+      deleteSessions(this.#db, gone);
       // a gateway's log lines older than the cutoff go with the episodes they served
       if (req.before !== undefined) this.#db.run('DELETE FROM log_chunks WHERE at < ?', req.before);
       return { episodes, calls, sessions, keptLabeled, touched };

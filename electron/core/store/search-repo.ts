@@ -117,11 +117,6 @@ export class SearchRepo {
     );
   }
 
-  /** Drops the index rows of calls about to be deleted (`where` selects from upstream_calls). */
-  forget(where: string, ...params: string[]): void {
-    this.#db.run(`DELETE FROM search_text WHERE rowid IN (SELECT seq FROM upstream_calls WHERE ${where})`, ...params);
-  }
-
   /** Merges the index's segments (after a large prune, before VACUUM). */
   optimize(): void {
     this.#db.run("INSERT INTO search_text (search_text) VALUES ('optimize')");

@@ -16,6 +16,7 @@ import { SearchRepo } from './search-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
 import { join } from 'node:path';
 import { DataDirLock } from './data-dir-lock.ts';
+import { deleteEpisodes, deleteSessions as deleteSessionRows, tempSet } from './cascade.ts';
 
 export class Store {
   readonly #db: Db;
@@ -122,27 +123,16 @@ export class Store {
   deleteSessions(keys: string[]): number {
     if (keys.length === 0) return 0;
     const list = JSON.stringify(keys);
-    const inKeys = '(SELECT value FROM json_each(?))';
-    const episodes = `(SELECT id FROM episodes WHERE session_key IN ${inKeys})`;
     return this.#db.tx(() => {
-      this.#db.run(`UPDATE episodes SET replay_of = NULL WHERE replay_of IN ${episodes}`, list);
+      const episodes = tempSet(this.#db, 'delete_episodes', 'id');
       this.#db.run(
-        `UPDATE upstream_calls SET fork_of = NULL WHERE fork_of IN (SELECT id FROM upstream_calls
-        WHERE session_key IN ${inKeys}) AND session_key NOT IN ${inKeys}`,
-        list,
+        `INSERT INTO ${episodes} SELECT id FROM episodes WHERE session_key IN (SELECT value FROM json_each(?))`,
         list,
       );
-      this.#db.run(`DELETE FROM alerts WHERE session_key IN ${inKeys}`, list);
-      this.#db.run(`DELETE FROM rewards WHERE episode_id IN ${episodes}`, list);
-      this.search.forget(`session_key IN ${inKeys}`, list);
-      this.#db.run(`DELETE FROM upstream_calls WHERE session_key IN ${inKeys} AND fork_of IS NOT NULL`, list);
-      this.#db.run(`DELETE FROM upstream_calls WHERE session_key IN ${inKeys}`, list);
-      this.#db.run(`DELETE FROM history_messages WHERE episode_id IN ${episodes}`, list);
-      this.#db.run(`DELETE FROM turns WHERE session_key IN ${inKeys}`, list);
-      this.#db.run(`DELETE FROM episodes WHERE session_key IN ${inKeys}`, list);
-      this.#db.run(`DELETE FROM log_chunks WHERE session_key IN ${inKeys}`, list);
-      this.#db.run(`DELETE FROM gateway_seats WHERE session_key IN ${inKeys}`, list);
-      const n = this.#db.run(`DELETE FROM sessions WHERE key IN ${inKeys}`, list).changes;
+      deleteEpisodes(this.#db, episodes);
+      const sessions = tempSet(this.#db, 'delete_sessions', 'key');
+      this.#db.run(`INSERT OR IGNORE INTO ${sessions} SELECT value FROM json_each(?)`, list);
+      const n = deleteSessionRows(this.#db, sessions);
       this.#forgetCaches();
       return n;
     });
