@@ -25,6 +25,7 @@ import {
   type UpstreamCallDetail,
 } from './domain.ts';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
+import type { ErrorType } from './errors.ts';
 import type { Progress } from './progress.ts';
 import {
   runOverrides,
@@ -323,7 +324,7 @@ export interface ImportResult {
 /** The error of a failed invoke, the same over IPC and HTTP. */
 export interface InvokeError {
   status: number;
-  type: string;
+  type: ErrorType;
   message: string;
 }
 

@@ -72,7 +72,7 @@ export function registerSaveExport(
     const r = exportRequest.safeParse(payload);
     if (!r.success) {
       const message = r.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ');
-      return { ok: false, error: { status: 400, type: 'invalid_request', message } };
+      return { ok: false, error: { status: 400, type: 'invalid_request_error', message } };
     }
     try {
       return { ok: true, result: await save(r.data) };

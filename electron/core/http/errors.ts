@@ -1,19 +1,20 @@
 // One error type for every HTTP surface: a status, a message the user can act on, and a type.
 import type { ServerResponse } from 'node:http';
+import type { ErrorType } from '../../../shared/errors.ts';
 import type { ErrorBody } from '../../../shared/wire/areal.ts';
 import type { Sink } from './sink.ts';
 
 export class HttpError extends Error {
   readonly status: number;
-  readonly type: string;
-  constructor(status: number, message: string, type = defaultType(status)) {
+  readonly type: ErrorType;
+  constructor(status: number, message: string, type: ErrorType = defaultType(status)) {
     super(message);
     this.status = status;
     this.type = type;
   }
 }
 
-function defaultType(status: number): string {
+function defaultType(status: number): ErrorType {
   if (status === 401) return 'authentication_error';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
@@ -26,7 +27,7 @@ function defaultType(status: number): string {
   return 'invalid_request_error';
 }
 
-export function errorBody(message: string, type: string): ErrorBody {
+export function errorBody(message: string, type: ErrorType): ErrorBody {
   return { error: { message, type } };
 }
 

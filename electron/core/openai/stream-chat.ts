@@ -4,6 +4,7 @@
 import { HttpError } from '../http/errors.ts';
 import type { Forwarder, UpstreamTarget } from './forward.ts';
 import { ChatAccumulator, SseParser } from './sse.ts';
+import type { ErrorType } from '../../../shared/errors.ts';
 
 /** Where a streamed reply goes as it arrives. */
 export interface ChatSink {
@@ -14,7 +15,11 @@ export interface ChatSink {
 
 /** A failed chat call, with the status its caller should answer (502 broken, 504 too slow). */
 export class ChatError extends HttpError {
-  constructor(status: 502 | 504, message: string, type = status === 504 ? 'upstream_timeout' : 'upstream_error') {
+  constructor(
+    status: 502 | 504,
+    message: string,
+    type: ErrorType = status === 504 ? 'upstream_timeout' : 'upstream_error',
+  ) {
     super(status, message, type);
   }
 }

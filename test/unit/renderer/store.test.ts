@@ -72,13 +72,30 @@ const episode = (id: string, over: Partial<Episode> = {}): Episode => ({
 });
 const page = <T>(items: T[]) => ({ items, next: null });
 
+const running = {
+  id: 'run_1',
+  kind: 'lab' as const,
+  title: 'Lab: clean',
+  step: 'starting',
+  done: null,
+  total: null,
+  startedAt: 1,
+  endedAt: null,
+  error: null,
+};
+
 test('the store loads a snapshot, then mirrors engine events', async () => {
   const { api, emit } = fakeApi({
-    'app:info': { version: 'x' },
+    'app:info': {
+      version: 'x',
+      gateways: { alive: 1, rssBytes: 1e9, pooled: 1, lab: 0, underPressure: 0 },
+      health: { down: [] },
+    },
     'settings:get': { theme: 'dark' },
     'config:get': { values: {} },
     'sessions:list': page([session('a', 1)]),
     'alerts:list': page([]),
+    'progress:list': [running],
   });
   const store = createWorkbenchStore(api);
   await syncStore(store);
@@ -104,11 +121,26 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   assert.deepEqual(store.getState().config, { values: { upstreamUrl: 'http://m/v1' } });
   emit('notices:raised', { level: 'warning', message: 'warm pool: no port', at: 1 });
   assert.deepEqual(store.getState().notice, { text: 'warm pool: no port', kind: 'info' });
+  // gateways, the engine's health and long work: from the snapshot, then live
+  assert.equal(store.getState().gateways?.alive, 1);
+  emit('gateways:stats', { alive: 2, rssBytes: 2e9, pooled: 0, lab: 1, underPressure: 0 });
+  assert.equal(store.getState().gateways?.alive, 2);
+  assert.deepEqual(store.getState().health, { down: [] });
+  emit('engine:health', { down: [{ part: 'store', why: 'disk full', at: 2 }] });
+  assert.equal(store.getState().health.down[0]?.part, 'store');
+  assert.equal(store.getState().progress.run_1?.step, 'starting');
+  emit('progress:changed', { ...running, step: 'pass', endedAt: 5 });
+  assert.deepEqual([store.getState().progress.run_1?.step, store.getState().progress.run_1?.endedAt], ['pass', 5]);
 });
 
 test('each (re)connect of the event stream loads the snapshot again; an event during the load wins', async () => {
   const responses: Partial<Record<InvokeChannel, unknown>> = {
-    'app:info': { version: 'x' },
+    'app:info': {
+      version: 'x',
+      gateways: { alive: 1, rssBytes: 1e9, pooled: 1, lab: 0, underPressure: 0 },
+      health: { down: [] },
+    },
+    'progress:list': [],
     'settings:get': { theme: 'dark' },
     'config:get': { values: {} },
     'sessions:list': page([session('a', 1), session('gone', 2)]),

@@ -49,7 +49,7 @@ test('IpcTransport maps bridge results and dispatches event batches', async () =
     invoke: async (ch) =>
       ch === 'sessions:list'
         ? { ok: true, result: [] }
-        : { ok: false, error: { status: 400, type: 'invalid', message: 'bad' } },
+        : { ok: false, error: { status: 400, type: 'invalid_request_error', message: 'bad' } },
     onEvents: (l) => {
       push = l;
       return () => {};
