@@ -149,11 +149,14 @@ describe('trajscope serve: READY line, runtime.json, the token-protected workben
       'response',
       'tool_calls',
       'reward',
+      'own_reward',
+      'reward_scope',
       'reward_source',
       'labeler',
       'rubric',
       'note',
       'created_at',
+      'session_origin',
       'outcome',
     ]);
     assert.deepEqual(
