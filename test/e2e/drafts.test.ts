@@ -1,44 +1,52 @@
 // What the user typed survives what happens in the background, in Chromium: the event stream
 // drops and reconnects (the page reloads its snapshot, as after any reconnect or a late first
 // load) while Settings → Connections holds typed values — they stay, and "Test connection" probes
-// the typed server; a save made elsewhere under an edit is named, and the user picks.
-import { describe, test } from 'node:test';
+// the typed server; a save made elsewhere under an edit is named, and the user picks. The fork
+// editor, the composer and a label note keep their text across the same reconnect.
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumMissing } from '../helpers/browser.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { uiRun } from '../helpers/ui.ts';
 
+/** Drops the page's event stream (as a network would) and waits until the snapshot it reloads is drawn. */
+async function reconnect(ui: ReturnType<typeof uiRun>): Promise<void> {
+  const snapshot = ['app:info', 'settings:get', 'config:get', 'sessions:list', 'alerts:list', 'progress:list'].map(
+    (c) => ui.page.waitForResponse((r) => r.url().endsWith(`/api/invoke/${c}`)),
+  );
+  await ui.page.evaluate(() => (window as any).__sockets.forEach((s: WebSocket) => s.close()));
+  await Promise.all(snapshot);
+  await ui.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 describe('typed input across background reloads', { skip: chromiumMissing }, () => {
   const ui = uiRun(['--runtime', 'direct']);
+
+  // every WebSocket the page opens, so a test can drop the event stream as a network would
+  before(async () => {
+    await ui.page.addInitScript(() => {
+      const Native = window.WebSocket;
+      const sockets: WebSocket[] = ((window as any).__sockets = []);
+      (window as any).WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      };
+    });
+  });
 
   test('Connections keeps typed values across a reconnect and names a save made elsewhere', async () => {
     const KEY = 'sk-e2e-drafts-77c1';
     const fake = await startFakeUpstream({ key: KEY });
     try {
-      // every WebSocket the page opens, so the test can drop the event stream as a network would
-      await ui.page.addInitScript(() => {
-        const Native = window.WebSocket;
-        const sockets: WebSocket[] = ((window as any).__sockets = []);
-        (window as any).WebSocket = class extends Native {
-          constructor(url: string | URL, protocols?: string | string[]) {
-            super(url, protocols);
-            sockets.push(this);
-          }
-        };
-      });
       await ui.page.goto(`${ui.host.ready.ui}#/settings`);
       const connections = ui.page.getByRole('region', { name: 'Connections' });
       await connections.getByLabel('Upstream URL').fill(fake.url);
       await connections.getByLabel('Upstream key').fill(KEY);
       await connections.getByLabel('Upstream model').fill('fake-model');
 
-      // the snapshot comes again on reconnect: its five answers, then the frame that renders them
-      const snapshot = ['app:info', 'settings:get', 'config:get', 'sessions:list', 'alerts:list'].map((c) =>
-        ui.page.waitForResponse((r) => r.url().endsWith(`/api/invoke/${c}`)),
-      );
-      await ui.page.evaluate(() => (window as any).__sockets.forEach((s: WebSocket) => s.close()));
-      await Promise.all(snapshot);
-      await ui.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await reconnect(ui);
       assert.equal(await connections.getByLabel('Upstream URL').inputValue(), fake.url);
       assert.equal(await connections.getByLabel('Upstream key').inputValue(), KEY);
       assert.equal(await connections.getByLabel('Upstream model').inputValue(), 'fake-model');
@@ -64,5 +72,34 @@ describe('typed input across background reloads', { skip: chromiumMissing }, () 
       await ui.api('config:set', { upstreamModel: null });
       await fake.stop();
     }
+  });
+
+  test('the fork editor, the composer and a label note keep what was typed across a reconnect', async () => {
+    await ui.api('sessions:create', { key: 'drafts', runtime: 'direct' });
+    const sent = await ui.api('turns:send', { sessionKey: 'drafts', message: 'My name is Ada.' });
+    const { episodeId, id: turnId } = sent.body.result;
+    // the fork editor, mid-edit
+    await ui.page.goto(`${ui.host.ready.ui}#/session/drafts/episode/${episodeId}/turn/${turnId}`);
+    await ui.page.locator('[data-testid=upstream-call] .call-body').first().waitFor();
+    await ui.page.keyboard.press('Shift+F');
+    const message = ui.page
+      .getByRole('region', { name: 'Fork editor' })
+      .getByRole('textbox', { name: /^Message \d+$/ })
+      .last();
+    await message.fill('My name is Grace, typed before the reconnect.');
+    // the composer, mid-message
+    const composer = ui.page.getByPlaceholder(/Message to this session/);
+    await composer.fill('a message not sent yet');
+    await reconnect(ui);
+    assert.equal(await message.inputValue(), 'My name is Grace, typed before the reconnect.');
+    assert.equal(await composer.inputValue(), 'a message not sent yet');
+    // a label note, mid-typing
+    await ui.api('episodes:end', { sessionKey: 'drafts' });
+    await ui.page.goto(`${ui.host.ready.ui}#/label`);
+    await ui.page.getByTestId('label-queue').getByText('drafts').first().waitFor();
+    await ui.page.keyboard.press('n');
+    await ui.page.getByLabel('Note').fill('remembered the name, typed before the reconnect');
+    await reconnect(ui);
+    assert.equal(await ui.page.getByLabel('Note').inputValue(), 'remembered the name, typed before the reconnect');
   });
 });
