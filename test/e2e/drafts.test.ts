@@ -2,7 +2,8 @@
 // drops and reconnects (the page reloads its snapshot, as after any reconnect or a late first
 // load) while Settings → Connections holds typed values — they stay, and "Test connection" probes
 // the typed server; a save made elsewhere under an edit is named, and the user picks. The fork
-// editor, the composer and a label note keep their text across the same reconnect.
+// editor, the composer, a label note, the OpenClaw overlay and the labeling settings keep their
+// text across the same reconnect.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumMissing } from '../helpers/browser.ts';
@@ -101,5 +102,23 @@ describe('typed input across background reloads', { skip: chromiumMissing }, () 
     await ui.page.getByLabel('Note').fill('remembered the name, typed before the reconnect');
     await reconnect(ui);
     assert.equal(await ui.page.getByLabel('Note').inputValue(), 'remembered the name, typed before the reconnect');
+  });
+
+  test('Settings → OpenClaw overlay and Labeling keep what was typed across a reconnect', async () => {
+    await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+    const labeling = ui.page.getByRole('region', { name: 'Labeling' });
+    await labeling.getByLabel('Labeler').fill('ann, typed');
+    await labeling.getByLabel('Reward scale').fill('0, 0.5, 1');
+    const overlay = ui.page.getByLabel('Config overlay');
+    await overlay.fill('{"agents": {"defaults": {"typed": true}}}');
+    await reconnect(ui);
+    assert.equal(await labeling.getByLabel('Labeler').inputValue(), 'ann, typed');
+    assert.equal(await labeling.getByLabel('Reward scale').inputValue(), '0, 0.5, 1');
+    assert.equal(await overlay.inputValue(), '{"agents": {"defaults": {"typed": true}}}');
+    // a save made elsewhere under the edit (seen at the next reload) is named, the typed value kept
+    await ui.api('settings:set', { labeler: 'bob' });
+    await reconnect(ui);
+    await labeling.getByTestId('draft-conflict').getByText('saved value changed elsewhere (to bob)').waitFor();
+    assert.equal(await labeling.getByLabel('Labeler').inputValue(), 'ann, typed');
   });
 });

@@ -3,6 +3,8 @@
 // theme, storage (prune, vacuum), and what this run was started with. Saved keys are never shown
 // back: only a hint that one is set.
 import { useEffect, useState } from 'react';
+import { DraftConflict } from '../../forms/DraftConflict.tsx';
+import { useDraft } from '../../forms/use-draft.ts';
 import type { InvokeRequest } from '../../../../shared/api.ts';
 import type { ConfigKey, ConfigPatch } from '../../../../shared/config.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, type GatewayMode } from '../../../../shared/domain.ts';
@@ -26,20 +28,16 @@ export function SettingsView() {
   const config = useStore((s) => s.config);
   const info = useStore((s) => s.info);
   const selected = useStore((s) => s.route.sessionKey);
-  const [scale, setScale] = useState('');
-  const [labeler, setLabeler] = useState('');
-  const [overlay, setOverlay] = useState('');
   const [effective, setEffective] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!settings) return;
-    setScale(settings.rewardScale.join(', '));
-    setLabeler(settings.labeler);
-  }, [settings]);
-  useEffect(() => {
-    const o = config?.values.openclawConfig;
-    setOverlay(JSON.stringify(typeof o === 'object' && o !== null ? o : {}, null, 2));
-  }, [config]);
+  // typed text survives reloads of the snapshot (use-draft.ts): a saved value fills a field only
+  // while the user has not touched it, and a save made elsewhere under an edit is named
+  const scaleDraft = useDraft(settings ? settings.rewardScale.join(', ') : '');
+  const labelerDraft = useDraft(settings?.labeler ?? '');
+  const savedOverlay = config?.values.openclawConfig;
+  const overlayDraft = useDraft(
+    JSON.stringify(typeof savedOverlay === 'object' && savedOverlay !== null ? savedOverlay : {}, null, 2),
+  );
+  const [scale, labeler, overlay] = [scaleDraft.value, labelerDraft.value, overlayDraft.value];
   useEffect(() => {
     if (!selected) return;
     void store
@@ -122,9 +120,10 @@ export function SettingsView() {
             rows={6}
             value={overlay}
             disabled={pinned('openclawConfig')}
-            onChange={(e) => setOverlay(e.target.value)}
+            onChange={(e) => overlayDraft.set(e.target.value)}
           />
         </label>
+        <DraftConflict draft={overlayDraft} show={(v) => v.replace(/\s+/g, ' ').slice(0, 80)} />
         <button
           type="button"
           disabled={pinned('openclawConfig')}
@@ -154,11 +153,13 @@ export function SettingsView() {
         <h3>Labeling</h3>
         <label>
           Reward scale (keys 1–9, 0){' '}
-          <input aria-label="Reward scale" value={scale} onChange={(e) => setScale(e.target.value)} />
+          <input aria-label="Reward scale" value={scale} onChange={(e) => scaleDraft.set(e.target.value)} />
         </label>
+        <DraftConflict draft={scaleDraft} />
         <label>
-          Labeler <input aria-label="Labeler" value={labeler} onChange={(e) => setLabeler(e.target.value)} />
+          Labeler <input aria-label="Labeler" value={labeler} onChange={(e) => labelerDraft.set(e.target.value)} />
         </label>
+        <DraftConflict draft={labelerDraft} />
         <button
           type="button"
           onClick={() => {
