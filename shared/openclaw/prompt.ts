@@ -174,3 +174,14 @@ export function openclawSessionKey(sessionKey: string): string {
   }
   return `u-${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
 }
+
+/** A supervised gateway's own dir (…/gateways/gw-<time>-<hex>/), wherever its data dir is. */
+const GATEWAY_DIR = /\S*\/gateways\/gw-[a-z0-9]+-[0-9a-f]+\//g;
+
+/**
+ * Text with the gateway's own dir replaced by `<gateway>/`: OpenClaw names its workspace in the
+ * system prompt, and a fresh gateway, a replay or a lab run has another — a host detail, not content.
+ */
+export function withoutGatewayPaths(text: string): string {
+  return text.replace(GATEWAY_DIR, '<gateway>/');
+}

@@ -2,11 +2,8 @@
 // episode's. Host-only details are not content: the per-request Runtime line, and the path of the
 // gateway that served the episode (a fresh gateway per episode, a replay, a lab run or an import
 // of sessions served by different gateways names a different workspace dir in the same prompt).
-import { normalizeText } from '../../../shared/openclaw/prompt.ts';
+import { normalizeText, withoutGatewayPaths } from '../../../shared/openclaw/prompt.ts';
 import type { Finding } from './findings.ts';
-
-/** A supervised gateway's own dir (…/gateways/gw-<time>-<hex>/), wherever its data dir is. */
-const GATEWAY_DIR = /\S*\/gateways\/gw-[a-z0-9]+-[0-9a-f]+\//g;
 
 export function systemPromptDrift(
   previous: { episodeId: string; system: string },
@@ -17,7 +14,7 @@ export function systemPromptDrift(
   const norm = (s: string) =>
     s
       .split('\n')
-      .map((l) => normalizeText(l.replace(/^Runtime: agent=.*$/, '').replace(GATEWAY_DIR, '<gateway>/')))
+      .map((l) => normalizeText(withoutGatewayPaths(l.replace(/^Runtime: agent=.*$/, ''))))
       .filter(Boolean);
   const before = new Set(norm(previous.system));
   const after = norm(system);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePrompt, parseUserText, summarizeSeen } from '../../../shared/openclaw/prompt.ts';
+import { parsePrompt, parseUserText, summarizeSeen, withoutGatewayPaths } from '../../../shared/openclaw/prompt.ts';
 import { sampleBody } from '../../helpers/samples.ts';
 
 test('flattened history: the current message is found and prior messages counted', () => {
@@ -53,4 +53,13 @@ test('a plain message without OpenClaw framing is its own current message', () =
     { role: 'assistant', text: 'ok' },
   ]);
   assert.equal(multi.current.text, 'next');
+});
+
+test("a gateway's own dir is a host detail: replaced wherever the data dir is, nothing else touched", () => {
+  const a = 'Working directory: /tmp/d1/gateways/gw-mxc91sz8-387375/state/workspace\n## /home/u/AGENTS.md';
+  const b = 'Working directory: /data/lab/2b9f9d1e/gateways/gw-mxc92ez4-7b62c2/state/workspace\n## /home/u/AGENTS.md';
+  assert.notEqual(a, b);
+  assert.equal(withoutGatewayPaths(a), withoutGatewayPaths(b));
+  assert.equal(withoutGatewayPaths(a), 'Working directory: <gateway>/state/workspace\n## /home/u/AGENTS.md');
+  assert.notEqual(withoutGatewayPaths(a), withoutGatewayPaths(b.replace('AGENTS', 'SOUL')), 'content still counts');
 });

@@ -8,6 +8,7 @@ import { sameText, TextDiff } from '../../components/TextDiff.tsx';
 import { reward } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
+import { withoutGatewayPaths } from '../../../../shared/openclaw/prompt.ts';
 
 export function CompareView() {
   const store = useStoreApi();
@@ -139,7 +140,13 @@ function TurnRow({ index, a, b }: { index: number; a: TurnSide | null; b: TurnSi
       {a && b && a.system !== b.system && (
         <details>
           <summary>
-            <span className="badge">system prompt differs</span>
+            {withoutGatewayPaths(a.system) === withoutGatewayPaths(b.system) ? (
+              <span className="badge" title="OpenClaw names its workspace dir: each gateway has its own">
+                system prompt differs only in the gateway's workspace path
+              </span>
+            ) : (
+              <span className="badge warn">system prompt differs</span>
+            )}
           </summary>
           <TextDiff before={a.system} after={b.system} by="lines" />
         </details>
