@@ -67,6 +67,15 @@ describe('first run from a fresh checkout', { skip: chromiumMissing || noGit }, 
           assert.equal(await page.title(), 'Trajscope');
           mkdirSync('test-results', { recursive: true });
           await page.screenshot({ path: 'test-results/0-first-run.png' });
+          // the address without its token: the HTML itself says what it is and what it needs (for a
+          // reader without JavaScript), and the page asks for the printed URL instead of showing nothing
+          const bare = new URL(ready.ui).origin + '/';
+          const html = await (await fetch(bare)).text();
+          assert.match(html, /Trajscope workbench/);
+          assert.match(html, /<noscript>[\s\S]*printed in its terminal[\s\S]*<\/noscript>/);
+          const locked = await browser.newPage();
+          await locked.goto(bare);
+          await locked.getByRole('heading', { name: 'This page needs the URL the engine printed' }).waitFor();
         } finally {
           await browser.close();
         }
