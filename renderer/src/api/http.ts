@@ -81,8 +81,7 @@ export class HttpTransport implements WorkbenchApi {
   }
 
   async invoke<K extends InvokeChannel>(channel: K, request: InvokeRequest<K>): Promise<InvokeResponse<K>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    const headers = this.jsonHeaders();
     let res: Response;
     try {
       res = await this.o.fetch(`${this.o.base}/api/invoke/${channel}`, {
@@ -103,6 +102,13 @@ export class HttpTransport implements WorkbenchApi {
     throw new ApiError(res.status, error?.message ?? `request failed with ${res.status}`, error?.type ?? 'error');
   }
 
+  /** A JSON request's headers, with the token where the page holds one (else its cookie goes). */
+  private jsonHeaders(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    return headers;
+  }
+
   on<K extends EventChannel>(channel: K, listener: (payload: EventPayloads[K]) => void): () => void {
     this.connect();
     return this.hub.on(channel, listener);
@@ -111,8 +117,7 @@ export class HttpTransport implements WorkbenchApi {
   /** A browser download: the engine streams the lines; what it left out is what the preview said. */
   async saveExport(request: ExportRequest): Promise<ExportSaved> {
     const preview = await this.invoke('data:export-preview', request);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.o.token) headers.authorization = `Bearer ${this.o.token}`;
+    const headers = this.jsonHeaders();
     let res: Response;
     try {
       res = await this.o.fetch(`${this.o.base}/api/export`, { method: 'POST', headers, body: JSON.stringify(request) });

@@ -15,7 +15,8 @@ export const elapsed = (ms: number) =>
       ? `${Math.floor(ms / 1000)} s`
       : `${Math.floor(ms / 60_000)} min ${Math.floor((ms % 60_000) / 1000)} s`;
 
-function useNow(active: boolean): number {
+/** The time now, ticking each second while `active`. */
+export function useNow(active = true): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (!active) return;

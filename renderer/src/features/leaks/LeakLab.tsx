@@ -4,17 +4,13 @@
 // the workbench, marked as lab data, until removed.
 import { useEffect, useState } from 'react';
 import type { InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
-import { elapsed } from '../../components/ProgressStrip.tsx';
+import { elapsed, useNow } from '../../components/ProgressStrip.tsx';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 
 /** The step a running scenario is at, and for how long it has run (the engine's progress). */
 function RunStep({ title }: { title: string }) {
   const p = useStore((s) => Object.values(s.progress).find((x) => x.title === title && x.endedAt === null));
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, []);
+  const now = useNow();
   if (!p) return null;
   return (
     <div className="muted small" data-testid="lab-step">
