@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import { configPatch, type ConfigView } from './config.ts';
 import {
-  ALERT_KINDS,
   STARTABLE_RUNTIMES,
   type Alert,
   type AlertKind,
+  type AlertKindInfo,
   type Episode,
   type GatewayStats,
   type LogChunk,
@@ -58,6 +58,8 @@ export interface AppInfo {
   gateways: GatewayStats;
   /** Parts of the engine that stopped working (then `engine:health` events). */
   health: EngineHealth;
+  /** Every kind of alert the engine's detectors can raise, with its label, severity and fix. */
+  alertKinds: AlertKindInfo[];
 }
 
 /** A part of the engine that stopped on its own (a server that closed, a store that cannot write). */
@@ -173,7 +175,11 @@ export const invokeRequests = {
     sessionKey: sessionKey.optional(),
     episodeId: id.optional(),
     turnId: id.optional(),
-    kind: z.enum(Object.keys(ALERT_KINDS) as [AlertKind, ...AlertKind[]]).optional(),
+    // one the registry knows (AppInfo.alertKinds); the handler refuses any other by name
+    kind: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/)
+      .optional(),
     limit: limit.optional(),
     cursor: cursor.optional(),
   }),

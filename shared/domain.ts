@@ -37,21 +37,26 @@ export const CALL_OUTCOMES = {
 } as const;
 export type CallOutcome = keyof typeof CALL_OUTCOMES;
 
-/** What the leak detectors can raise, with the label the UI shows for each. */
-export const ALERT_KINDS = {
-  double_feed: 'double feed',
-  cross_episode: 'cross-episode content',
-  cross_session: "another session's content",
-  history_not_reset: 'history not reset',
-  stale_key: 'stale key',
-  key_mismatch: "another session's key",
-  background_call: 'call outside any turn',
-  system_prompt_drift: 'system prompt drift',
-  state_carryover: 'state carried over',
-  history_rewritten: 'history rewritten',
-  retry_orphan: 'retry orphan',
-} as const;
-export type AlertKind = keyof typeof ALERT_KINDS;
+/**
+ * A kind of alert, as the engine's detector registry names it (electron/core/analysis/registry.ts).
+ * Not a closed list here: a user's own detector adds kinds, and every view learns them, with their
+ * labels, from `AppInfo.alertKinds`.
+ */
+export type AlertKind = string;
+
+/** One kind of alert as the UI shows it and docs/leaks.md lists it. */
+export interface AlertKindInfo {
+  kind: AlertKind;
+  /** Short, lower case: the badge on an alert card. */
+  label: string;
+  severity: Severity;
+  /** What it means, one sentence. */
+  means: string;
+  /** What to do about it, one line. */
+  fix: string;
+  /** The detector that raises it. */
+  detector: string;
+}
 
 /** One page of a list; `next` is the cursor of the following page (null: this was the last). */
 export interface Page<T> {

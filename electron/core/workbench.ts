@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { RUNTIME_KINDS, type Episode, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
 import type { Scenario } from '../../shared/schemas.ts';
+import { loadDetectors } from './analysis/registry.ts';
 import { Analysis } from './analysis/service.ts';
 import type { ConfigService } from './config/service.ts';
 import { EngineEvents } from './events.ts';
@@ -176,9 +177,12 @@ export class Workbench {
     this.gatewayAccounting =
       this.extras.shared?.accounting ?? new GatewayAccounting(this.events, () => this.pool?.available ?? 0);
     if (!this.extras.shared?.accounting) this.stops.push(() => this.gatewayAccounting.stop());
+    const detectorModules = c.detectors ?? [];
     this.analysis = new Analysis(this.store, this.events, {
       // the store's own dir: a leak-lab engine records into the workbench's store, not its own dir
       dataDir: dirname(this.store.path),
+      detectors: await loadDetectors(detectorModules),
+      detectorModules,
       worker: this.extras.analysisWorker === undefined ? DEFAULT_ANALYSIS_WORKER : this.extras.analysisWorker,
       warn: (m) => this.warn(m),
     });
@@ -435,20 +439,7 @@ export class Workbench {
       recorderUrl: () => this.recorder.url,
       isolation: () => this.config.current.isolation,
       onChange: (key) => this.sessions.notify(key),
-      onCarryover: (key, episodeId, files) =>
-        this.analysis.analyzer.raise(
-          {
-            kind: 'state_carryover',
-            severity: 'error',
-            sessionKey: key,
-            episodeId,
-            turnId: null,
-            callId: null,
-            message: `${files.length} workspace file(s) the previous episode wrote are still there as this one starts`,
-            evidence: files.map((f) => ({ text: `${f.path}: ${f.preview}`, detail: f.change })),
-          },
-          `carryover:${episodeId}`,
-        ),
+      onCarryover: (key, episodeId, files) => this.analysis.stateLeft(key, episodeId, files),
     });
   }
 
@@ -499,6 +490,7 @@ export class Workbench {
         : { kind: 'scripted', url: null, model: this.upstreams.modelOf(null) },
       gateways: this.gatewayAccounting.stats(),
       health: { down: [...this.health.down] },
+      alertKinds: this.analysis.analyzer.registry.kinds(),
     };
   }
 

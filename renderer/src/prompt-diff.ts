@@ -3,7 +3,7 @@
 // across episodes a new episode starts afresh, so whatever it carries of the earlier episode's
 // conversation is the history-not-reset leak. Green is only ever the colour of what is fine.
 import { diffLines } from 'diff';
-import { ALERT_KINDS, type AlertKind } from '../../shared/domain.ts';
+import type { AlertKind } from '../../shared/domain.ts';
 
 export interface DiffPart {
   /** repeated: an added message the prompt already held (what a double feed looks like). */
@@ -103,10 +103,11 @@ export function diffVerdict(
   diff: PromptDiff,
   against = '',
   alerts: readonly AlertKind[] = [],
+  labelOf: (kind: AlertKind) => string = (k) => k.replaceAll('_', ' '),
 ): DiffVerdict {
   if (mode === 'nothing') return { tone: 'none', text: 'nothing before it to compare with' };
   const alert = spanAlert(mode, alerts);
-  const name = alert ? `${ALERT_KINDS[alert]}: ` : '';
+  const name = alert ? `${labelOf(alert)}: ` : '';
   if (mode === 'turn') {
     if (diff.repeats)
       return {

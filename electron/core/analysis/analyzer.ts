@@ -1,24 +1,18 @@
-// The leak detectors, run on every upstream call as it is recorded: double feed (a logical message
-// twice, or prior content the DataProxy did not send), cross-episode leakage (an earlier episode's
-// content in a later episode's prompt), cross-session leakage (another session's content), and
-// the boundary invariants (history not reset at an episode's first turn, stale or foreign keys,
-// calls outside any turn, system prompt drift, state files carried over). Each alert names its
-// turn and call and carries the offending spans.
-import { createHash } from 'node:crypto';
-import type { Alert, AlertEvidence, AlertKind, Severity, Turn, UpstreamCall } from '../../../shared/domain.ts';
-import { normalizeText, openclawSessionKey, parsePrompt } from '../../../shared/openclaw/prompt.ts';
+// Runs the registered leak detectors (registry.ts) on every upstream call as it is recorded and on
+// the engine's signals (a stale key used, workspace state left behind), and raises what they find:
+// each alert names its turn and call and carries the offending spans, once per dedupe key. A
+// detector that throws, or raises a kind it did not declare, is reported and costs no other one.
+import type { Alert, AlertEvidence, AlertKind, Severity, Turn } from '../../../shared/domain.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
+import { capabilitiesOf } from '../../../shared/runtimes.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
-import { crossEpisode } from './cross-episode.ts';
-import { crossSession } from './cross-session.ts';
-import { systemPromptDrift } from './drift.ts';
-import { MAX_EVIDENCE, type Finding } from './findings.ts';
+import { CallContext, type CallLookups, type CallRef } from './call-context.ts';
+import { MAX_EVIDENCE, type Detector, type Finding, type SignalName, type Signals } from './detector.ts';
 import { AnalyzerMemory } from './memory.ts';
-import type { SessionPrints } from './prints.ts';
-import { doubleFeed, historyNotReset } from './repetition.ts';
-import { historyRewritten } from './rewritten.ts';
-import { capabilitiesOf } from '../../../shared/runtimes.ts';
+import { DetectorRegistry } from './registry.ts';
+
+export type { CallRef } from './call-context.ts';
 
 export interface AlertInput {
   kind: AlertKind;
@@ -39,32 +33,44 @@ export type TurnFacts = Pick<
   'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls' | 'historyLength'
 >;
 
-/** What the detectors need to know of a call besides its body. */
-export type CallRef = Pick<UpstreamCall, 'id' | 'sessionKey' | 'episodeId' | 'turnId' | 'outsideTurn'>;
-
 /** Where a detector's finding goes when it is not stored here (the analysis worker posts it). */
 export type AlertSink = (a: AlertInput, dedupe: string) => void;
+
+/** Detectors that threw (or broke their contract) on one input; the others' alerts were raised. */
+export class DetectorFault extends Error {}
 
 /** Dedupe keys remembered (one per alert raised). */
 const MAX_RAISED = 200_000;
 
 export class LeakAnalyzer {
+  readonly registry: DetectorRegistry;
   private readonly store: Store;
   private readonly events: EngineEvents | null;
   private readonly sink: AlertSink | null;
   private readonly raised = new Set<string>();
   /** What earlier calls and turns said. */
   private readonly memory: AnalyzerMemory;
+  private readonly lookups: CallLookups;
 
   /**
    * With `events`, alerts are stored and announced here and finished turns are learnt from the
    * events; with a sink (the analysis worker, reading the store without writing), findings go to
    * the sink and turns arrive through `learnTurn`.
    */
-  constructor(store: Store, out: EngineEvents | AlertSink) {
+  constructor(store: Store, out: EngineEvents | AlertSink, registry = new DetectorRegistry()) {
     this.store = store;
+    this.registry = registry;
     // a reader of a store another connection writes keeps the histories it learns (see memory.ts)
     this.memory = new AnalyzerMemory(store, typeof out === 'function');
+    this.lookups = {
+      turn: (id) => store.turns.get(id),
+      call: (id) => store.calls.get(id),
+      episodeIndex: (id) => store.episodes.get(id)?.index ?? 0,
+      external: (key) => {
+        const runtime = store.sessions.get(key)?.runtime;
+        return runtime !== undefined && capabilitiesOf(runtime).infersTurns;
+      },
+    };
     if (typeof out === 'function') {
       this.events = null;
       this.sink = out;
@@ -90,81 +96,12 @@ export class LeakAnalyzer {
     return alert;
   }
 
-  private report(where: Where, f: Finding | null): Alert | null {
-    return f
-      ? this.raise({ ...where, kind: f.kind, severity: f.severity, message: f.message, evidence: f.evidence }, f.dedupe)
-      : null;
-  }
-
-  /** Whether a session's calls come from an agent that is not ours (its turns are inferred). */
-  private external(sessionKey: string): boolean {
-    const runtime = this.store.sessions.get(sessionKey)?.runtime;
-    return runtime !== undefined && capabilitiesOf(runtime).infersTurns;
-  }
-
-  private indexOf(episodeId: string): () => number {
-    return () => this.store.episodes.get(episodeId)?.index ?? 0;
-  }
-
   /** A turn that ended well: its content becomes what later episodes and sessions are checked against. */
   learnTurn(t: TurnFacts): void {
-    this.memory.learn(t, this.indexOf(t.episodeId));
+    this.memory.learn(t, () => this.lookups.episodeIndex(t.episodeId));
   }
 
-  /**
-   * A request identical to an earlier one of the episode that completed or is still in flight: a
-   * client retry. One of the two will dangle as a retry orphan and split the trajectory (AReaL #1498).
-   */
-  private retry(p: SessionPrints, call: CallRef, messages: unknown[]): Finding | null {
-    const key = createHash('sha1').update(JSON.stringify(messages)).digest('base64'); // bodies can be MBs
-    const requests = p.requests(call.episodeId, this.indexOf(call.episodeId));
-    const earlier = requests.get(key);
-    requests.set(key, call.id);
-    if (!earlier) p.requestAdded();
-    if (!earlier) return null;
-    const first = this.store.calls.get(earlier);
-    if (!first || (first.outcome !== null && first.outcome !== 'complete')) return null; // a retry of a failure
-    return {
-      kind: 'retry_orphan',
-      severity: 'warning',
-      message: 'this request repeats an earlier one exactly (a client retry): one of the two answers is an orphan',
-      evidence: [
-        {
-          text: `the same ${messages.length} message(s) as call ${earlier}`,
-          sourceEpisodeId: call.episodeId,
-          sourceTurnId: first.turnId,
-          detail: 'export with drop_retry_orphans to keep only the answer the agent went on from',
-        },
-      ],
-      dedupe: `retry:${call.id}`,
-    };
-  }
-
-  /** A call with the key of an ended episode: the recorder refuses it (401) and says so here. */
-  staleKey(episodeId: string, sessionKey: string): void {
-    const ep = this.store.episodes.get(episodeId);
-    const ended = ep?.endedAt ? new Date(ep.endedAt).toISOString() : '?';
-    this.raise(
-      {
-        kind: 'stale_key',
-        severity: 'error',
-        sessionKey,
-        episodeId,
-        turnId: null,
-        callId: null,
-        message: `an upstream call used the key of episode ${ep?.index ?? '?'}, which has ended`,
-        evidence: [
-          {
-            text: `key ${ep?.upstreamKey.slice(0, 14)}… of episode ${episodeId} (ended ${ended})`,
-            sourceEpisodeId: episodeId,
-          },
-        ],
-      },
-      `stale:${episodeId}:${Date.now() >> 10}`,
-    );
-  }
-
-  /** Runs every detector on one recorded call. */
+  /** Runs every call detector on one recorded call. */
   analyzeCall(call: CallRef, bodyBytes: Buffer): Alert[] {
     let body: ChatRequestBody;
     try {
@@ -173,110 +110,53 @@ export class LeakAnalyzer {
       return [];
     }
     if (!Array.isArray(body.messages)) return [];
+    const context = new CallContext(call, body.messages, this.memory, this.lookups);
     const where: Where = {
       sessionKey: call.sessionKey,
       episodeId: call.episodeId,
       turnId: call.turnId,
       callId: call.id,
     };
-    const out: Array<Alert | null> = [];
-    const parsed = parsePrompt(body.messages);
-    const p = this.memory.prints(call.sessionKey);
-    const episodeIndex = p.episodeIndex(call.episodeId, this.indexOf(call.episodeId));
-
-    if (call.outsideTurn) {
-      out.push(
-        this.report(where, {
-          kind: 'background_call',
-          severity: 'warning',
-          message: 'an upstream call arrived while no turn of its session was in flight (background work)',
-          evidence: [{ text: parsed.current?.text.slice(0, 500) ?? '(no user message)' }],
-          dedupe: `bg:${call.id}`,
-        }),
-      );
-    }
-    // an external agent names its OpenClaw sessions its own way: only our runtime's keys are known
-    for (const line of this.external(call.sessionKey) ? [] : parsed.runtimeLines) {
-      const m = /session=agent:[^:|\s]+:([^|\s]+)/.exec(line);
-      const own = openclawSessionKey(call.sessionKey).toLowerCase();
-      if (!m || m[1] === own || m[1]!.startsWith(`${own}:`)) continue;
-      out.push(
-        this.report(where, {
-          kind: 'key_mismatch',
-          severity: 'error',
-          message: `a call with session ${call.sessionKey}'s key came from OpenClaw session ${m[1]}`,
-          evidence: [{ text: line }],
-          dedupe: `mismatch:${call.id}`,
-        }),
-      );
-    }
-
-    const currentIndex = parsed.current ? parsed.logical.indexOf(parsed.current) : parsed.logical.length;
-    const prior = parsed.logical
-      .slice(0, currentIndex)
-      .filter((m) => (m.role === 'user' || m.role === 'assistant') && normalizeText(m.text));
-    const turn = call.turnId ? this.store.turns.get(call.turnId) : undefined;
-    const history = turn ? this.memory.history(turn.episodeId, turn.historyLength) : [];
-    if (turn) {
-      const rewritten = historyRewritten(prior, history, turn);
-      out.push(this.report(where, rewritten.finding));
-      out.push(
-        this.report(
-          where,
-          doubleFeed(
-            prior.filter((m) => !rewritten.explained.has(m)),
-            history,
-            turn,
-          ),
-        ),
-      );
-      out.push(this.report(where, historyNotReset(prior, turn, episodeIndex)));
-    }
-    out.push(this.report(where, this.retry(p, call, body.messages)));
-
-    const system = p.shingles(parsed.system);
-    p.baseline ??= new Set(system.starts.keys());
-    if (p.firstCall(call.episodeId, this.indexOf(call.episodeId))) {
-      const previous = p.lastSystem;
-      if (previous) {
-        const drift = systemPromptDrift(previous, parsed.system, call.episodeId, episodeIndex);
-        out.push(this.report(where, drift));
-      }
-      p.lastSystem = { episodeId: call.episodeId, system: parsed.system };
-    }
-
-    // A prior message equal to one the DataProxy replayed is the episode's own and is skipped whole.
-    const current = turn?.message ?? parsed.current?.text ?? '';
-    const replayed = new Set([...history.map((h) => normalizeText(h.content)), normalizeText(current)]);
-    const unexplained = prior.filter((m) => !replayed.has(normalizeText(m.text)));
-    const systemNew = [...system.starts.keys()].some((h) => !p.baseline!.has(h));
-    const own = new Set<number>();
-    for (const text of [...history.map((h) => h.content), current])
-      for (const h of p.shingles(text).starts.keys()) own.add(h);
-    const unexplainedShingles = unexplained.map((m) => p.shingles(m.text));
-    if (unexplained.length > 0 || systemNew) {
-      const findings = crossEpisode(p, {
-        episodeId: call.episodeId,
-        episodeIndex,
-        system,
-        unexplained: unexplainedShingles,
-        own,
-        scope: call.turnId ?? call.id,
-      });
-      for (const f of findings) out.push(this.report(where, f));
-    }
-    // another session's content: checked in the whole system prompt too (a shared workspace file
-    // is there from the first call, so it is in the baseline)
-    const findings = crossSession(this.memory.contentIndex(), {
-      sessionKey: call.sessionKey,
-      realm: this.memory.realmOf(call.sessionKey),
-      system,
-      unexplained: unexplainedShingles,
-      isOwn: (h) => own.has(h) || p.ownerOf(h) !== undefined,
-      baselineOf: (k) => this.memory.baselineOf(k),
-      scope: call.turnId ?? call.id,
-    });
-    for (const f of findings) out.push(this.report(where, f));
-    return out.filter((a): a is Alert => a !== null);
+    return this.run('call', context, where);
   }
+
+  /** Runs the detectors that read an engine signal (a stale key used, workspace state left over). */
+  signal<S extends Exclude<SignalName, 'call'>>(name: S, input: Signals[S]): Alert[] {
+    return this.run(name, input, {
+      sessionKey: input.sessionKey,
+      episodeId: input.episodeId,
+      turnId: null,
+      callId: null,
+    });
+  }
+
+  private run<S extends SignalName>(name: S, input: Signals[S], where: Where): Alert[] {
+    const out: Alert[] = [];
+    const faults: string[] = [];
+    for (const d of this.registry.reading(name)) {
+      try {
+        for (const f of findingsOf(d, input)) {
+          const alert = this.report(d, f, where);
+          if (alert) out.push(alert);
+        }
+      } catch (err) {
+        faults.push(`detector ${d.id}: ${(err as Error).message}`);
+      }
+    }
+    if (faults.length > 0) throw new DetectorFault(faults.join('\n'));
+    return out;
+  }
+
+  private report(d: Detector, f: Finding, where: Where): Alert | null {
+    const kind = d.kinds[f.kind];
+    if (!kind) throw new Error(`raised "${f.kind}", a kind it does not declare`);
+    const alert = { ...where, kind: f.kind, severity: kind.severity, message: f.message, evidence: f.evidence };
+    return this.raise(alert, f.dedupe);
+  }
+}
+
+function findingsOf<S extends SignalName>(d: Detector<S>, input: Signals[S]): readonly Finding[] {
+  const found = d.check(input);
+  if (found === null) return [];
+  return Array.isArray(found) ? found : [found as Finding];
 }

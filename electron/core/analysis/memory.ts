@@ -9,7 +9,7 @@ import type { HistoryMessage } from '../../../shared/domain.ts';
 import type { Store } from '../store/store.ts';
 import type { TurnFacts } from './analyzer.ts';
 import { importedFrom } from '../../../shared/imported.ts';
-import { ContentIndex, WORKBENCH_REALM } from './cross-session.ts';
+import { ContentIndex, WORKBENCH_REALM } from './content-index.ts';
 import { ENTRY_BYTES, SessionPrints } from './prints.ts';
 
 /** The detectors' memory by default: well under the engine's heap, ample for the newest content. */

@@ -1,6 +1,13 @@
 // What the engine and its analysis worker say to each other (structured-cloned messages).
 import type { AlertInput, CallRef, TurnFacts } from './analyzer.ts';
 
+/** What the worker starts with. */
+export interface WorkerData {
+  dataDir: string;
+  /** Modules of the user's own detectors, loaded beside the built-in ones. */
+  detectorModules: string[];
+}
+
 export type ToWorker =
   | { type: 'call'; seq: number; call: CallRef; body: Uint8Array }
   | { type: 'turn'; seq: number; turn: TurnFacts }

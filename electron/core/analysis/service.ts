@@ -9,8 +9,10 @@ import type { UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 import { LeakAnalyzer, type CallRef, type TurnFacts } from './analyzer.ts';
+import type { LeftFile } from './detector.ts';
 import { WORKER_HEAP_MB } from './memory.ts';
-import type { FromWorker, Post, ToWorker } from './protocol.ts';
+import type { FromWorker, Post, ToWorker, WorkerData } from './protocol.ts';
+import { DetectorRegistry } from './registry.ts';
 
 export interface AnalysisOptions {
   dataDir: string;
@@ -18,6 +20,10 @@ export interface AnalysisOptions {
   worker: URL | string | null;
   /** The worker's heap cap in MiB (default WORKER_HEAP_MB); past it the worker dies, the engine lives. */
   heapMb?: number;
+  /** The detectors to run (default: the built-in ones). */
+  detectors?: DetectorRegistry;
+  /** The modules the user's own detectors came from: the worker loads them too. */
+  detectorModules?: readonly string[];
   warn(message: string): void;
 }
 
@@ -47,7 +53,7 @@ export class Analysis {
     this.#store = store;
     this.#events = events;
     this.#opts = opts;
-    this.analyzer = new LeakAnalyzer(store, events);
+    this.analyzer = new LeakAnalyzer(store, events, opts.detectors ?? new DetectorRegistry());
   }
 
   /** Where the detectors run now. */
@@ -65,7 +71,10 @@ export class Analysis {
       // capped, it collects sooner. Past the cap the worker dies and the engine thread takes over.
       const maxOldGenerationSizeMb = this.#opts.heapMb ?? WORKER_HEAP_MB;
       worker = new Worker(this.#opts.worker, {
-        workerData: { dataDir: this.#opts.dataDir },
+        workerData: {
+          dataDir: this.#opts.dataDir,
+          detectorModules: [...(this.#opts.detectorModules ?? [])],
+        } satisfies WorkerData,
         resourceLimits: { maxOldGenerationSizeMb },
       });
     } catch (err) {
@@ -130,7 +139,23 @@ export class Analysis {
 
   /** A call with the key of an ended episode (the recorder refused it). */
   staleKey(episodeId: string, sessionKey: string): void {
-    this.analyzer.staleKey(episodeId, sessionKey);
+    this.#signal(() =>
+      this.analyzer.signal('stale_key_use', { sessionKey, episodeId, episode: this.#store.episodes.get(episodeId) }),
+    );
+  }
+
+  /** An episode started where the previous one's workspace files are still there. */
+  stateLeft(sessionKey: string, episodeId: string, files: LeftFile[]): void {
+    this.#signal(() => this.analyzer.signal('state_left', { sessionKey, episodeId, files }));
+  }
+
+  /** Signals are few and cheap: their detectors run here, at once; a fault is reported, not thrown at the caller. */
+  #signal(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.#opts.warn(`leak analysis failed: ${(err as Error).message}`);
+    }
   }
 
   async stop(): Promise<void> {

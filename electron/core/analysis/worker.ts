@@ -5,31 +5,40 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Store } from '../store/store.ts';
 import { LeakAnalyzer } from './analyzer.ts';
-import type { Finding, Post } from './protocol.ts';
+import type { Finding, Post, WorkerData } from './protocol.ts';
+import { loadDetectors, type DetectorRegistry } from './registry.ts';
 
 const port = parentPort!;
-const store = new Store((workerData as { dataDir: string }).dataDir, { readOnly: true });
-const found: Finding[] = [];
-const analyzer = new LeakAnalyzer(store, (alert, dedupe) => found.push({ alert, dedupe }));
-port.postMessage('ready');
+const data = workerData as WorkerData;
 
-port.on('message', (post: Post) => {
-  if (!Array.isArray(post)) {
-    store.close();
-    port.close();
-    return;
-  }
-  const errors: string[] = [];
-  let seq = 0;
-  for (const m of post) {
-    if (m.type === 'stop') continue;
-    seq = m.seq;
-    try {
-      if (m.type === 'call') analyzer.analyzeCall(m.call, Buffer.from(m.body.buffer, m.body.byteOffset, m.body.length));
-      else analyzer.learnTurn(m.turn);
-    } catch (err) {
-      errors.push((err as Error).stack ?? String(err));
+// the engine loaded the same modules before starting this worker: one that fails here fails the start
+loadDetectors(data.detectorModules).then(serve, (err: Error) => port.postMessage(`no detectors: ${err.message}`));
+
+function serve(registry: DetectorRegistry): void {
+  const store = new Store(data.dataDir, { readOnly: true });
+  const found: Finding[] = [];
+  const analyzer = new LeakAnalyzer(store, (alert, dedupe) => found.push({ alert, dedupe }), registry);
+  port.postMessage('ready');
+
+  port.on('message', (post: Post) => {
+    if (!Array.isArray(post)) {
+      store.close();
+      port.close();
+      return;
     }
-  }
-  port.postMessage({ seq, findings: found.splice(0), error: errors.length ? errors.join('\n') : null });
-});
+    const errors: string[] = [];
+    let seq = 0;
+    for (const m of post) {
+      if (m.type === 'stop') continue;
+      seq = m.seq;
+      try {
+        if (m.type === 'call')
+          analyzer.analyzeCall(m.call, Buffer.from(m.body.buffer, m.body.byteOffset, m.body.length));
+        else analyzer.learnTurn(m.turn);
+      } catch (err) {
+        errors.push((err as Error).message);
+      }
+    }
+    port.postMessage({ seq, findings: found.splice(0), error: errors.length ? errors.join('\n') : null });
+  });
+}

@@ -52,6 +52,8 @@ export function recordHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
     'rewards:undo': (req) => ({ removed: wb.rewards.undo(req.episodeId) }),
     // alerts come from the analysis worker: what it still holds is waited for, so the list is whole
     'alerts:list': async (req) => {
+      if (req.kind !== undefined && !wb.analysis.analyzer.registry.kind(req.kind))
+        throw new HttpError(400, `unknown alert kind ${req.kind}: no registered detector raises it`);
       await wb.analysis.settled();
       return store.alerts.list(req);
     },

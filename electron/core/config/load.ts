@@ -66,6 +66,7 @@ function resolvePaths(layer: ConfigLayer, source: string, baseDir: string): Conf
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
   if (out.dataDir) out.dataDir = abs(out.dataDir);
   if (out.scenario) out.scenario = abs(out.scenario);
+  if (out.detectors) out.detectors = out.detectors.map(abs);
   if (out.openclawBin) out.openclawBin = abs(out.openclawBin);
   if (out.openclawNode?.includes('/')) out.openclawNode = abs(out.openclawNode);
   if (typeof out.openclawConfig === 'string') out.openclawConfig = readOverlay(abs(out.openclawConfig), source);

@@ -27,6 +27,7 @@ export interface Lab {
 export interface LabScenario {
   name: string;
   description: string;
+  /** Kinds of the detector registry; a test checks each is registered. */
   expected: AlertKind[];
   scenario?: Scenario;
   overlay?: Record<string, unknown>;

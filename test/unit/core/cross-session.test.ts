@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Turn } from '../../../shared/domain.ts';
-import { ContentIndex, crossSession, WORKBENCH_REALM } from '../../../electron/core/analysis/cross-session.ts';
+import { ContentIndex, WORKBENCH_REALM } from '../../../electron/core/analysis/content-index.ts';
+import { crossSession } from '../../../electron/core/analysis/detectors/cross-session.ts';
 import { Shingles } from '../../../electron/core/analysis/fingerprint.ts';
 
 const turn = (sessionKey: string, id: string, message: string, reply: string, args?: string): Turn =>

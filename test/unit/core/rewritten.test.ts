@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HistoryMessage, Turn } from '../../../shared/domain.ts';
 import type { LogicalMessage } from '../../../shared/openclaw/prompt.ts';
-import { historyRewritten } from '../../../electron/core/analysis/rewritten.ts';
+import { historyRewritten } from '../../../electron/core/analysis/detectors/history-rewritten.ts';
 
 const msg = (role: 'user' | 'assistant', text: string): LogicalMessage => ({
   role,

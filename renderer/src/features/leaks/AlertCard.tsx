@@ -1,12 +1,14 @@
 // One alert: what was found, the offending spans (highlighted, as text), and links to the turn it
 // concerns and to the episode and turn the content came from.
-import { ALERT_KINDS, type Alert } from '../../../../shared/domain.ts';
+import type { Alert } from '../../../../shared/domain.ts';
 import { clock } from '../../format.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
+import { useAlertKind } from './alert-kinds.ts';
 
 export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
   const store = useStoreApi();
+  const info = useAlertKind(a.kind);
   const go = (
     episodeId: string | null | undefined,
     turnId: string | null | undefined,
@@ -20,7 +22,7 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
   return (
     <div className={`alert ${a.severity}`} data-testid="alert" data-kind={a.kind}>
       <div className="row">
-        <span className={`badge ${a.severity === 'error' ? 'warn' : ''}`}>{ALERT_KINDS[a.kind] ?? a.kind}</span>
+        <span className={`badge ${a.severity === 'error' ? 'warn' : ''}`}>{info?.label ?? a.kind}</span>
         <span>{a.message}</span>
         <span className="spacer" />
         <span className="muted small">{clock(a.createdAt)}</span>
@@ -55,6 +57,11 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
           </button>
         )}
       </div>
+      {info && (
+        <div className="muted small" data-testid="alert-fix">
+          How to fix: {info.fix}
+        </div>
+      )}
       {a.evidence.map((e, i) => (
         <div key={i} className="evidence">
           <mark>{e.text}</mark>

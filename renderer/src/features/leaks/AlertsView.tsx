@@ -1,15 +1,17 @@
 // Leak alerts: what the detectors raised, newest first, filtered by kind in the engine, each
 // linking to the turn it concerns. Alerts live in the store; older pages load on demand.
 import { useEffect, useState } from 'react';
-import { ALERT_KINDS, type AlertKind } from '../../../../shared/domain.ts';
+import type { AlertKind } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from './AlertCard.tsx';
+import { useAlertKinds } from './alert-kinds.ts';
 import { LeakLab } from './LeakLab.tsx';
 
 export function AlertsView() {
   const store = useStoreApi();
   const alerts = useStore((s) => s.alerts);
   const next = useStore((s) => s.alertsNext);
+  const kinds = useAlertKinds();
   const [kind, setKind] = useState<AlertKind | ''>('');
   const [more, setMore] = useState<string | null>(null);
 
@@ -43,11 +45,11 @@ export function AlertsView() {
     <div className="alerts">
       <header className="row">
         <h2>Leak alerts</h2>
-        <select aria-label="Alert kind" value={kind} onChange={(e) => setKind(e.target.value as AlertKind | '')}>
+        <select aria-label="Alert kind" value={kind} onChange={(e) => setKind(e.target.value)}>
           <option value="">all kinds</option>
-          {(Object.keys(ALERT_KINDS) as AlertKind[]).map((k) => (
-            <option key={k} value={k}>
-              {ALERT_KINDS[k]}
+          {kinds.map((k) => (
+            <option key={k.kind} value={k.kind}>
+              {k.label}
             </option>
           ))}
         </select>

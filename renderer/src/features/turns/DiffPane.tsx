@@ -3,7 +3,6 @@
 // turn of the session; compared as logical messages, inline or side by side.
 import { useEffect, useMemo, useState } from 'react';
 import {
-  ALERT_KINDS,
   type Episode,
   type TurnDetail,
   type UpstreamCall,
@@ -13,6 +12,7 @@ import { logicalPromptText } from '../../../../shared/prompt-text.ts';
 import { historyText } from '../../format.ts';
 import { comparePrompts, diffVerdict, spanAlert, type DiffMode } from '../../prompt-diff.ts';
 import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
+import { kindLabel, useAlertKinds } from '../leaks/alert-kinds.ts';
 import { PromptDiffBody } from './PromptDiffBody.tsx';
 
 const NO_EPISODES: Episode[] = [];
@@ -24,6 +24,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
   const turnsByEpisode = useStore((s) => s.turns);
   const turnAlerts = useTurnAlerts(turn.id);
   const alertKinds = useMemo(() => turnAlerts.map((a) => a.kind), [turnAlerts]);
+  const kinds = useAlertKinds();
   const candidates = useMemo(
     () =>
       episodes
@@ -130,7 +131,8 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
   }, [turn, calls, other, otherId, store]);
 
   const diff = useMemo(() => (texts ? comparePrompts(texts.before, texts.after) : null), [texts]);
-  const verdict = diff && texts ? diffVerdict(texts.mode, diff, texts.against, alertKinds) : null;
+  const verdict =
+    diff && texts ? diffVerdict(texts.mode, diff, texts.against, alertKinds, (k) => kindLabel(kinds, k)) : null;
   const named = texts ? spanAlert(texts.mode, alertKinds) : null;
   return (
     <section aria-label="Diff" className="diff">
@@ -161,7 +163,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
         <PromptDiffBody
           parts={diff.parts}
           mode={texts.mode}
-          spanName={named ? ALERT_KINDS[named] : null}
+          spanName={named ? kindLabel(kinds, named) : null}
           sideBySide={sideBySide}
           labels={texts.columns}
         />

@@ -6,10 +6,13 @@
 // prompt's user messages are exactly the turns' messages, an answer in the place of turn k that is
 // not turn k's answer is a replacement; mostly the same words is a rewrite; other unrelated text is
 // left to the cross-episode and double-feed detectors.
-import type { AlertEvidence, HistoryMessage, Turn } from '../../../shared/domain.ts';
-import { normalizeText, type LogicalMessage } from '../../../shared/openclaw/prompt.ts';
-import { normalizeForMatch } from './fingerprint.ts';
-import type { Finding } from './findings.ts';
+import type { AlertEvidence, HistoryMessage, Turn } from '../../../../shared/domain.ts';
+import { normalizeText, type LogicalMessage } from '../../../../shared/openclaw/prompt.ts';
+import type { CallContext } from '../call-context.ts';
+import { defineDetector, type Finding } from '../detector.ts';
+import { normalizeForMatch } from '../fingerprint.ts';
+
+type Rewritten = { finding: Finding<'history_rewritten'> | null; explained: Set<LogicalMessage> };
 
 const MIN_CUT_CHARS = 8;
 const SAME_WORDS = 0.5;
@@ -29,11 +32,7 @@ function overlap(a: Set<string>, b: Set<string>): number {
  * The finding, and the replayed messages it explains (so double feed does not count a rewritten
  * answer a second time as content the DataProxy never sent).
  */
-export function historyRewritten(
-  prior: LogicalMessage[],
-  history: HistoryMessage[],
-  turn: Turn,
-): { finding: Finding | null; explained: Set<LogicalMessage> } {
+export function historyRewritten(prior: LogicalMessage[], history: HistoryMessage[], turn: Turn): Rewritten {
   const explained = new Set<LogicalMessage>();
   const said = history
     .filter((h) => h.role === 'assistant')
@@ -78,9 +77,8 @@ export function historyRewritten(
     }
   }
   if (evidence.length === 0) return { finding: null, explained };
-  const finding: Finding = {
+  const finding: Finding<'history_rewritten'> = {
     kind: 'history_rewritten',
-    severity: 'error',
     message: `turn ${turn.index}'s prompt replays ${evidence.length} earlier answer(s) unlike what the model said`,
     evidence,
     dedupe: `rewritten:${turn.id}`,
@@ -103,3 +101,32 @@ function answersByTurn(prior: LogicalMessage[], history: HistoryMessage[]): stri
   if (promptUsers.some((u, i) => u !== turns[i]!.user)) return null;
   return turns.map((t) => t.answers);
 }
+
+const NOTHING: Rewritten = { finding: null, explained: new Set() };
+
+/** The call's rewritten answers, worked out once (double feed leaves out the messages explained here). */
+export function rewrittenIn(c: CallContext): Rewritten {
+  return c.memo('history-rewritten', () => (c.turn ? historyRewritten(c.prior, c.history, c.turn) : NOTHING));
+}
+
+export const historyRewrittenDetector = defineDetector({
+  id: 'history-rewritten',
+  reads: 'call',
+  how:
+    "each replayed assistant message is compared with the answers the episode's turns really got: a prefix of one " +
+    "(≥ 8 characters, a trailing `…` ignored) is a cut; where the prompt's user messages are exactly the turns' " +
+    "messages, an answer in turn k's place that is not turn k's is a replacement; ≥ 50 % of the same words is a " +
+    'rewording. Messages it explains are not counted again as double feed',
+  kinds: {
+    history_rewritten: {
+      label: 'history rewritten',
+      severity: 'error',
+      means:
+        'an answer replayed in a later prompt differs from what the model produced for that turn (cut short, ' +
+        'reworded, replaced) — every later training prompt of the episode then teaches a conversation that never ' +
+        'happened',
+      fix: "replay the model's answers verbatim in the history the agent sends (no summary, no truncation)",
+    },
+  },
+  check: (c) => rewrittenIn(c).finding,
+});
