@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { LeakAnalyzer } from '../electron/core/analysis/analyzer.ts';
 import { labEngineFactory } from '../electron/core/api/lab-engine.ts';
 import { ConfigService } from '../electron/core/config/service.ts';
-import { runScenario, SCENARIOS } from '../electron/core/lab/scenarios.ts';
+import { runScenario, SCENARIOS } from '../electron/core/lab/runner.ts';
 import { EngineEvents } from '../electron/core/events.ts';
 import { Store } from '../electron/core/store/store.ts';
 import { Workbench } from '../electron/core/workbench.ts';

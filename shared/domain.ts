@@ -1,8 +1,8 @@
 // The workbench's domain objects, as the engine stores them and every view reads them.
 
 // Each closed set of names is spelled once, as a const list; schemas and views derive from it.
-export const RUNTIME_KINDS = ['direct', 'openclaw', 'external'] as const;
-export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+import type { RuntimeKind, SessionState } from './session-kinds.ts';
+export { RUNTIME_KINDS, SESSION_STATES, type RuntimeKind, type SessionState } from './session-kinds.ts';
 /** Runtimes a session can be created with (an external agent's sessions come from its own calls). */
 export const STARTABLE_RUNTIMES = ['direct', 'openclaw'] as const;
 /** Where a session came from: run here, an agent that is not ours, an imported export, the leak lab. */
@@ -10,8 +10,6 @@ export const SESSION_ORIGINS = ['live', 'external', 'imported', 'lab'] as const;
 export type SessionOrigin = (typeof SESSION_ORIGINS)[number];
 export const ISOLATION_MODES = ['rebind', 'fresh'] as const;
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
-export const SESSION_STATES = ['idle', 'spawning', 'ready', 'busy', 'crashed', 'closed'] as const;
-export type SessionState = (typeof SESSION_STATES)[number];
 export type EpisodeStatus = 'open' | 'ended';
 export type TurnStatus = 'running' | 'ok' | 'failed' | 'cancelled';
 export type RewardSource = 'human' | 'api' | 'default';

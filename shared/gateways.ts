@@ -1,5 +1,5 @@
 // What the engine says about its OpenClaw gateways: a session's gateway, their memory, their count.
-import type { SessionState } from './domain.ts';
+import type { SessionState } from './session-kinds.ts';
 
 /** per-session: a gateway process of its own per session; shared: sessions as agents of shared gateways. */
 export const GATEWAY_MODES = ['per-session', 'shared'] as const;

@@ -1,6 +1,6 @@
 // What each runtime can do, declared once: the engine and the UI decide by these, never by a
 // runtime's name (lint keeps `runtime === '…'` inside electron/core/runtime/).
-import type { RuntimeKind } from './domain.ts';
+import type { RuntimeKind } from './session-kinds.ts';
 
 export interface RuntimeCapabilities {
   /** Its sessions run on an OpenClaw gateway (their own or a seat on a shared one): logs, restart, config. */

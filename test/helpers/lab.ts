@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { labEngineFactory } from '../../electron/core/api/lab-engine.ts';
-import { runScenario, SCENARIOS } from '../../electron/core/lab/scenarios.ts';
+import { runScenario, SCENARIOS } from '../../electron/core/lab/runner.ts';
 import type { GatewayMode } from '../../shared/domain.ts';
 
 export function checkScenario(name: string, gatewayMode: GatewayMode): void {

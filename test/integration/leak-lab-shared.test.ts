@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { SCENARIOS } from '../../electron/core/lab/scenarios.ts';
+import { SCENARIOS } from '../../electron/core/lab/runner.ts';
 import { checkScenario } from '../helpers/lab.ts';
 import { needsOpenClaw } from '../helpers/openclaw.ts';
 

@@ -95,3 +95,23 @@ test('no decision by a runtime’s name outside runtime/: the rule fires there, 
     'an origin named external is not a runtime',
   );
 });
+
+test('the import-cycle check finds a cycle of type-only imports, and passes the project as it is', async () => {
+  const { findCycles } = await import('../../scripts/check-cycles.ts');
+  const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const root = mkdtempSync(join(tmpdir(), 'cycles-'));
+  try {
+    mkdirSync(join(root, 'src/sub'), { recursive: true });
+    writeFileSync(join(root, 'src/a.ts'), "import type { B } from './sub/b.ts';\nexport type A = B;\n");
+    writeFileSync(join(root, 'src/sub/b.ts'), "import type {\n  A,\n} from '../a.ts';\nexport type B = { a?: A };\n");
+    writeFileSync(join(root, 'src/c.ts'), "import type { A } from './a.ts';\nexport type C = A;\n");
+    assert.deepEqual(findCycles(root, ['src']), [['src/a.ts', 'src/sub/b.ts']]);
+    writeFileSync(join(root, 'src/sub/b.ts'), 'export type B = { a?: string };\n');
+    assert.deepEqual(findCycles(root, ['src']), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  assert.deepEqual(findCycles(process.cwd(), ['electron', 'shared', 'renderer/src', 'scripts']), []);
+});

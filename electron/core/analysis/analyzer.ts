@@ -2,36 +2,21 @@
 // the engine's signals (a stale key used, workspace state left behind), and raises what they find:
 // each alert names its turn and call and carries the offending spans, once per dedupe key. A
 // detector that throws, or raises a kind it did not declare, is reported and costs no other one.
-import type { Alert, AlertEvidence, AlertKind, Severity, Turn } from '../../../shared/domain.ts';
+import type { Alert } from '../../../shared/domain.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import { capabilitiesOf } from '../../../shared/runtimes.ts';
 import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
-import { CallContext, type CallLookups, type CallRef } from './call-context.ts';
+import { CallContext, type CallLookups } from './call-context.ts';
 import { MAX_EVIDENCE, type Detector, type Finding, type SignalName, type Signals } from './detector.ts';
 import { AnalyzerMemory } from './memory.ts';
 import { DetectorRegistry } from './registry.ts';
 
-export type { CallRef } from './call-context.ts';
+import type { AlertInput, CallRef, TurnFacts } from './inputs.ts';
 
-export interface AlertInput {
-  kind: AlertKind;
-  severity: Severity;
-  sessionKey: string | null;
-  episodeId: string | null;
-  turnId: string | null;
-  callId: string | null;
-  message: string;
-  evidence: AlertEvidence[];
-}
+export type { AlertInput, CallRef, TurnFacts } from './inputs.ts';
 
 type Where = Pick<Alert, 'sessionKey' | 'episodeId' | 'turnId' | 'callId'>;
-
-/** What the detectors learn from a finished turn. */
-export type TurnFacts = Pick<
-  Turn,
-  'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls' | 'historyLength'
->;
 
 /** Where a detector's finding goes when it is not stored here (the analysis worker posts it). */
 export type AlertSink = (a: AlertInput, dedupe: string) => void;

@@ -5,11 +5,9 @@ import type { HistoryMessage, Turn, UpstreamCall } from '../../../shared/domain.
 import { normalizeText, parsePrompt, type LogicalMessage, type ParsedPrompt } from '../../../shared/openclaw/prompt.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import type { Shingles } from './fingerprint.ts';
+import type { CallRef } from './inputs.ts';
 import type { AnalyzerMemory } from './memory.ts';
 import type { SessionPrints } from './prints.ts';
-
-/** What the detectors need to know of a call besides its body. */
-export type CallRef = Pick<UpstreamCall, 'id' | 'sessionKey' | 'episodeId' | 'turnId' | 'outsideTurn'>;
 
 /** What the context reads from the store, no more. */
 export interface CallLookups {

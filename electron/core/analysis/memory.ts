@@ -7,7 +7,7 @@
 // they come back), then the oldest content of the sessions still kept.
 import type { HistoryMessage } from '../../../shared/domain.ts';
 import type { Store } from '../store/store.ts';
-import type { TurnFacts } from './analyzer.ts';
+import type { TurnFacts } from './inputs.ts';
 import { importedFrom } from '../../../shared/imported.ts';
 import { ContentIndex, WORKBENCH_REALM } from './content-index.ts';
 import { ENTRY_BYTES, SessionPrints } from './prints.ts';

@@ -1,5 +1,5 @@
 // What the engine and its analysis worker say to each other (structured-cloned messages).
-import type { AlertInput, CallRef, TurnFacts } from './analyzer.ts';
+import type { AlertInput, CallRef, TurnFacts } from './inputs.ts';
 
 /** What the worker starts with. */
 export interface WorkerData {

@@ -4,7 +4,7 @@ import { detectOpenClaw } from '../gateways/binary.ts';
 import { HttpError } from '../http/errors.ts';
 import { probeModels } from '../openai/probe.ts';
 import type { Workbench } from '../workbench.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 
 export const DEFAULT_SETTINGS: Settings = { rewardScale: [0, 0.25, 0.5, 0.75, 1], theme: 'system', labeler: 'me' };
 

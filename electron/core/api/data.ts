@@ -5,7 +5,7 @@ import { HttpError } from '../http/errors.ts';
 import { ImportError } from '../imports/formats.ts';
 import { importTrajectories } from '../imports/importer.ts';
 import type { Workbench } from '../workbench.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 
 type DataChannels =
   'data:import' | 'data:export-preview' | 'search:calls' | 'data:stats' | 'data:prune' | 'data:vacuum';

@@ -4,7 +4,7 @@ import { SCRIPTED } from '../../../shared/rollouts.ts';
 import { parseJson } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 
 type Channels = 'upstreams:list' | 'calls:fork' | 'calls:forks';
 

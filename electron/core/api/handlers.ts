@@ -2,7 +2,7 @@
 // (Electron IPC and the headless HTTP server) validate a payload with its channel's schema, then
 // call the handler here; any error becomes the same invoke envelope on either transport.
 import type { z } from 'zod';
-import { invokeRequests, type InvokeChannel, type InvokeEnvelope, type InvokeResponse } from '../../../shared/api.ts';
+import { invokeRequests, type InvokeChannel, type InvokeEnvelope } from '../../../shared/api.ts';
 import { MAX_JSON_DEPTH, valueTooDeep } from '../../../shared/json-depth.ts';
 import { describeZodError } from '../../../shared/schemas.ts';
 import { HttpError } from '../http/errors.ts';
@@ -15,9 +15,9 @@ import { recordHandlers } from './records.ts';
 import { rolloutHandlers } from './rollouts.ts';
 import { sessionHandlers } from './sessions.ts';
 
-export type ApiHandlers = {
-  [K in InvokeChannel]: (req: z.output<(typeof invokeRequests)[K]>) => Promise<InvokeResponse<K>> | InvokeResponse<K>;
-};
+import type { ApiHandlers } from './types.ts';
+
+export type { ApiHandlers } from './types.ts';
 
 export function createApiHandlers(wb: Workbench): ApiHandlers {
   const handlers: ApiHandlers = {

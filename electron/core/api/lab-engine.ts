@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayMode } from '../../../shared/domain.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
 import { ConfigService } from '../config/service.ts';
-import type { LabEngine, LabEngineFactory } from '../lab/scenarios.ts';
+import type { LabEngine, LabEngineFactory } from '../lab/engine.ts';
 import { Workbench, type EngineExtras } from '../workbench.ts';
 
 /** Where a workbench keeps what its lab runs leave on disk (their gateways' logs). */

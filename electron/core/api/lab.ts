@@ -3,9 +3,9 @@
 // remove every lab run's data in one action.
 import { rmSync } from 'node:fs';
 import { HttpError } from '../http/errors.ts';
-import { runScenario, SCENARIOS } from '../lab/scenarios.ts';
+import { runScenario, SCENARIOS } from '../lab/runner.ts';
 import type { Workbench } from '../workbench.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 import { labRunsDir, workbenchLabFactory } from './lab-engine.ts';
 
 export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:run' | 'lab:clear'> {

@@ -3,7 +3,7 @@
 import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
 import { DEFAULT_SETTINGS } from './config.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 
 type Channels =
   | 'episodes:list'

@@ -4,7 +4,7 @@ import { compareEpisodes } from '../rollouts/compare.ts';
 import { groupView, startGroup } from '../rollouts/groups.ts';
 import { startReplay } from '../rollouts/replay.ts';
 import type { Workbench } from '../workbench.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 
 type Channels =
   'episodes:replay' | 'episodes:compare' | 'groups:start' | 'groups:list' | 'groups:get' | 'progress:list';

@@ -4,7 +4,7 @@ import { readChunks } from '../gateways/logs.ts';
 import { HttpError } from '../http/errors.ts';
 import { NO_EMITTER } from '../runtime/types.ts';
 import type { Workbench } from '../workbench.ts';
-import type { ApiHandlers } from './handlers.ts';
+import type { ApiHandlers } from './types.ts';
 import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 type Channels =

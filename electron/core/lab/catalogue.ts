@@ -6,7 +6,7 @@ import type { OpenClawRuntime } from '../runtime/openclaw.ts';
 import type { SessionRunOptions } from '../runtime/types.ts';
 import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
 import type { AgentFaults, ExternalAgent } from './external-agent.ts';
-import type { LabEngine } from './scenarios.ts';
+import type { LabEngine } from './engine.ts';
 
 export interface Lab {
   engine: LabEngine;

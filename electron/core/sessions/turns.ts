@@ -6,7 +6,7 @@ import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import { HttpError } from '../http/errors.ts';
 import { RuntimeError, type AgentRuntime, type TurnEmitter, type TurnResult } from '../runtime/types.ts';
 import type { LiveSession } from './live.ts';
-import type { SessionDeps, TurnInput, TurnOutcome } from './manager.ts';
+import type { SessionDeps, TurnInput, TurnOutcome } from './types.ts';
 import { withToolResults } from './tool-outcome.ts';
 
 export interface OpenEpisode {

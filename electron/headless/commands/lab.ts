@@ -1,6 +1,6 @@
 // `trajscope lab list|run <scenario>`: the leak lab from the command line (real gateways).
 import { labEngineFactory } from '../../core/api/lab-engine.ts';
-import { runScenario, scenarioNames, SCENARIOS } from '../../core/lab/scenarios.ts';
+import { runScenario, scenarioNames, SCENARIOS } from '../../core/lab/runner.ts';
 import type { GatewayMode } from '../../../shared/domain.ts';
 import { UsageError } from './usage.ts';
 
