@@ -3,7 +3,8 @@
 // X-AReaL-Session-Key (else chat:{model}:{user} / agent:{model}:{user}).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { messageText, type ChatMessage } from '../../../shared/wire/openai.ts';
+import { chatCompletion, chunkFrame, DONE_FRAME } from '../../../shared/wire/chat-reply.ts';
+import { messageText, type ChatChunkChoice, type ChatMessage } from '../../../shared/wire/openai.ts';
 import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { TurnEmitter } from '../runtime/types.ts';
@@ -125,27 +126,15 @@ export async function answerAsChat(
   if (!request.stream) {
     const { turn, result } = await sessions.turn(key, input, { delta: () => {}, toolCall: () => {} });
     res.setHeader('x-trajscope-turn-id', turn.id);
-    sendJson(res, 200, {
-      id: `chatcmpl-${turn.id}`,
-      object: 'chat.completion',
-      created,
-      model,
-      choices: [
-        { index: 0, message: { role: 'assistant', content: result.text }, finish_reason: 'stop', logprobs: null },
-      ],
-      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-    });
+    const head = { id: `chatcmpl-${turn.id}`, created, model };
+    // a turn's tokens are its upstream calls' (one or many, in the recorder), not counted here: no
+    // usage rather than a made-up zero
+    sendJson(res, 200, chatCompletion(head, { content: result.text }, 'stop', null));
     return;
   }
-  const id = `chatcmpl-${created}-${Math.random().toString(36).slice(2, 10)}`;
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    `data: ${JSON.stringify({
-      id,
-      object: 'chat.completion.chunk',
-      created,
-      model,
-      choices: [{ index: 0, delta, finish_reason: finish }],
-    })}\n\n`;
+  const head = { id: `chatcmpl-${created}-${Math.random().toString(36).slice(2, 10)}`, created, model };
+  const chunk = (delta: ChatChunkChoice['delta'], finish: string | null) =>
+    chunkFrame(head, { delta, finish_reason: finish });
   // An OpenClaw session's reply is the gateway's own stream, passed through byte for byte.
   const passThrough = capabilitiesOf(sessions.runtimeOf(key)).passesStream;
   const stream = new LazyStream(res, () => !passThrough && res.write(chunk({ role: 'assistant', content: '' }, null)));
@@ -174,7 +163,7 @@ export async function answerAsChat(
   }
   if (!stream.isStarted) stream.write(chunk({ content: outcome.result.text }, null));
   stream.write(chunk({}, 'stop'));
-  stream.write('data: [DONE]\n\n');
+  stream.write(DONE_FRAME);
   res.end();
 }
 

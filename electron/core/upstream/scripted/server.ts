@@ -4,6 +4,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeZodError, scenarioFile, type Scenario } from '../../../../shared/schemas.ts';
+import {
+  chatCompletion,
+  chunkFrame,
+  DONE_FRAME,
+  type ReplyHead,
+  type Usage,
+} from '../../../../shared/wire/chat-reply.ts';
 import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
 import { parseJson, readBody, type WithHeaders } from '../../http/body.ts';
 import { HttpError, sendJson } from '../../http/errors.ts';
@@ -126,37 +133,18 @@ export class ScriptedModel {
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
     const finish = toolCall ? 'tool_calls' : 'stop';
 
+    const head: ReplyHead = { id, created, model };
     if (body.stream !== true) {
-      sendJson(res, 200, {
-        id,
-        object: 'chat.completion',
-        created,
-        model,
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: 'assistant',
-              content: reply.text || (toolCall ? null : ''),
-              ...(toolCall ? { tool_calls: [toolCall] } : {}),
-            },
-            finish_reason: finish,
-          },
-        ],
-        usage,
-      });
+      const message = {
+        content: reply.text || (toolCall ? null : ''),
+        ...(toolCall ? { tool_calls: [toolCall] } : {}),
+      };
+      sendJson(res, 200, chatCompletion(head, message, finish, usage));
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const frame = (choice: Record<string, unknown> | null, extra: Record<string, unknown> = {}) =>
-      `data: ${JSON.stringify({
-        id,
-        object: 'chat.completion.chunk',
-        created,
-        model,
-        choices: choice ? [{ index: 0, ...choice }] : [],
-        ...extra,
-      })}\n\n`;
+    const frame = (choice: Parameters<typeof chunkFrame>[1], extra: { usage?: Usage } = {}) =>
+      chunkFrame(head, choice, extra);
     const out: string[] = [frame({ delta: { role: 'assistant', content: '' }, finish_reason: null })];
     const size = this.scenario.chunkSize;
     for (let i = 0; i < reply.text.length; i += size) {
@@ -191,7 +179,7 @@ export class ScriptedModel {
     out.push(frame({ delta: {}, finish_reason: finish }));
     const opts = body.stream_options as { include_usage?: boolean } | undefined;
     if (opts?.include_usage) out.push(frame(null, { usage }));
-    out.push('data: [DONE]\n\n');
+    out.push(DONE_FRAME);
     // One write per chunk so clients see a real stream, not one buffered blob.
     for (const chunk of out) res.write(chunk);
     res.end();
