@@ -19,6 +19,7 @@ import {
   type Reward,
   type RuntimeKind,
   type SessionInfo,
+  type Severity,
   type Turn,
   type TurnDetail,
   type UpstreamCall,
@@ -26,6 +27,7 @@ import {
 } from './domain.ts';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import type { ErrorType } from './errors.ts';
+import type { ImportFormat } from './imported.ts';
 import type { Progress } from './progress.ts';
 import {
   runOverrides,
@@ -307,7 +309,7 @@ export interface LabVerdict {
   alerts: Array<{
     id: string;
     kind: AlertKind;
-    severity: string;
+    severity: Severity;
     sessionKey: string | null;
     episodeId: string | null;
     turnId: string | null;
@@ -321,7 +323,7 @@ export interface ImportResult {
   /** The first of `sessionKeys` (where the UI goes). */
   sessionKey: string;
   sessionKeys: string[];
-  format: string;
+  format: ImportFormat;
   episodes: string[];
   interactions: number;
   alerts: number;

@@ -3,9 +3,13 @@
 // same about its rows as the first export did (the source's origin, so lab data stays lab data).
 import type { Episode, SessionOrigin } from './domain.ts';
 
+/** The files an import reads: trajscope's JSON Lines, AReaL's exported trajectories and interactions. */
+export const IMPORT_FORMATS = ['trajscope-jsonl', 'areal-traj', 'areal-interactions'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
 export interface ImportedFrom {
   file: string;
-  format: string;
+  format: ImportFormat;
   /** The exporter's episode (or AReaL session) id, when the file says. */
   source_id: string | null;
   /** The exporter's session key, when the file says (trajscope JSON Lines). */

@@ -21,13 +21,20 @@ export const runOverrides = z.strictObject({
 });
 export type RunOverrides = z.output<typeof runOverrides>;
 
+/**
+ * Where an upstream connection came from: Settings or the config (config), the embedded scripted
+ * model, an AReaL TrainingContext's llm_base_url, or a turn's own inf_base_url.
+ */
+export const UPSTREAM_ORIGINS = ['config', 'embedded', 'training_context', 'turn'] as const;
+export type UpstreamOrigin = (typeof UPSTREAM_ORIGINS)[number];
+
 export interface UpstreamConnection {
   id: string;
   label: string;
   baseUrl: string | null;
   model: string;
-  /** Who first used it: config (Settings), training_context, turn (inf_base_url), … */
-  origin: string;
+  /** Who first used it. */
+  origin: UpstreamOrigin;
   /** New episodes bind to it now. */
   current: boolean;
 }

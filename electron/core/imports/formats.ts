@@ -4,12 +4,11 @@
 // deserialized inner object), or `trajscope export` JSON Lines (trajscope-lines.ts). Token tensors
 // cannot be imported. Every record is checked (records.ts) before anything is stored, and a bad
 // one is refused with the record and the field named, so an import is all or nothing.
+import type { ImportFormat } from '../../../shared/imported.ts';
 import { ImportError, isObj, plainInteraction, type ImportedEpisode } from './records.ts';
 import { trajscopeLines } from './trajscope-lines.ts';
 
 export { ImportError };
-
-export type ExportFormat = 'areal-interactions' | 'areal-traj' | 'trajscope-jsonl';
 
 function noTensors(item: Record<string, unknown>): void {
   if ('tensor_dict' in item || 'input_ids' in item) {
@@ -32,7 +31,7 @@ function single(interactions: ImportedEpisode['interactions']): ImportedEpisode 
   };
 }
 
-export function parseExport(text: string): { format: ExportFormat; episodes: ImportedEpisode[] } {
+export function parseExport(text: string): { format: ImportFormat; episodes: ImportedEpisode[] } {
   const trimmed = text.trim();
   if (!trimmed) throw new ImportError('the file is empty');
   let doc: unknown;

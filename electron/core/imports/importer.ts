@@ -8,7 +8,7 @@
 import { basename } from 'node:path';
 import type { ImportResult } from '../../../shared/api.ts';
 import type { Episode } from '../../../shared/domain.ts';
-import type { ImportedFrom } from '../../../shared/imported.ts';
+import type { ImportedFrom, ImportFormat } from '../../../shared/imported.ts';
 import type { LeakAnalyzer } from '../analysis/analyzer.ts';
 import type { EngineEvents } from '../events.ts';
 import { mintEpisodeKey } from '../keys.ts';
@@ -62,7 +62,7 @@ function startTimes(episodes: ImportedEpisode[], now: number): number[] {
 class ImportRun {
   readonly #parts: ImportParts;
   readonly #file: string;
-  readonly #format: string;
+  readonly #format: ImportFormat;
   readonly #now: number;
   readonly #onProgress: ((done: number, total: number) => void) | undefined;
   readonly #batch = newId('import');
@@ -73,7 +73,7 @@ class ImportRun {
   constructor(
     parts: ImportParts,
     name: string,
-    format: string,
+    format: ImportFormat,
     opts: { now?: number; onProgress?: (done: number, total: number) => void },
   ) {
     this.#parts = parts;

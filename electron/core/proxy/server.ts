@@ -53,7 +53,7 @@ export function createDataProxy(opts: ProxyOptions): HttpService {
     // a TrainingContext's llm_* route the episode's calls (recorded all the same, like inf_base_url)
     const upstream =
       llm_base_url && llm_api_key
-        ? { baseUrl: llm_base_url, apiKey: llm_api_key, model: llm_model ?? null, origin: 'training_context' }
+        ? { baseUrl: llm_base_url, apiKey: llm_api_key, model: llm_model ?? null, origin: 'training_context' as const }
         : undefined;
     const training =
       session_id || extras ? { training_context: { session_id: session_id ?? null, extras: extras ?? {} } } : {};

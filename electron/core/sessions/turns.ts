@@ -32,7 +32,7 @@ export async function runTurn(
       baseUrl: input.inf_base_url,
       apiKey: input.session_api_key,
       model: input.inf_model ?? null,
-      origin: 'turn',
+      origin: 'turn' as const,
     };
     upstreamId = deps.internUpstream(c);
     store.episodes.setUpstream(episode.id, upstreamId);

@@ -1,6 +1,7 @@
 // The session manager's contracts: what it needs from the engine, and what a turn and an episode
 // start take and give.
 import type { RuntimeKind, SessionOrigin, Turn } from '../../../shared/domain.ts';
+import type { UpstreamOrigin } from '../../../shared/rollouts.ts';
 import type { EngineEvents } from '../events.ts';
 import type { AgentRuntime, TurnResult } from '../runtime/types.ts';
 import type { Store } from '../store/store.ts';
@@ -17,7 +18,7 @@ export interface SessionDeps {
   /** The upstream connection a new episode binds to now (null: the embedded scripted model). */
   currentUpstream(): string | null;
   /** Stores a connection a caller asked for (inf_base_url on a turn) and returns its id. */
-  internUpstream(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }): string;
+  internUpstream(c: { baseUrl: string; apiKey: string; model: string | null; origin: UpstreamOrigin }): string;
   /** The model name runtimes ask the recorder for, for an episode bound to `upstreamId`. */
   modelOf(upstreamId: string | null): string;
   /** Whether a URL is this engine's own recorder (a TrainingContext may point back at it). */
@@ -48,7 +49,7 @@ export interface EpisodeOptions {
   metadata?: Record<string, unknown>;
   upstreamKey?: string;
   /** Where the episode's calls go (a TrainingContext's llm_*), instead of Settings' upstream. */
-  upstream?: { baseUrl: string; apiKey: string; model: string | null; origin: string };
+  upstream?: { baseUrl: string; apiKey: string; model: string | null; origin: UpstreamOrigin };
   groupId?: string;
   /** The connection the episode binds to (null: the scripted model), instead of Settings' upstream. */
   upstreamId?: string | null;

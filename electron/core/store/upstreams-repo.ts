@@ -1,6 +1,7 @@
 // Upstream connections: each distinct (URL, key, model) an episode was bound to, stored once. Rows
 // never change, so an episode keeps the binding it started with whatever Settings say later.
 import { randomBytes } from 'node:crypto';
+import type { UpstreamOrigin } from '../../../shared/rollouts.ts';
 import type { Db } from './db.ts';
 
 export interface UpstreamRow {
@@ -8,7 +9,7 @@ export interface UpstreamRow {
   baseUrl: string;
   apiKey: string;
   model: string | null;
-  origin: string;
+  origin: UpstreamOrigin;
 }
 
 export class UpstreamsRepo {
@@ -20,7 +21,7 @@ export class UpstreamsRepo {
   }
 
   /** The id of this connection, created on first use. `origin` says who asked for it (config, turn, …). */
-  intern(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }, now = Date.now()): string {
+  intern(c: Omit<UpstreamRow, 'id'>, now = Date.now()): string {
     const model = c.model ?? '';
     const found = this.#db.get<{ id: string }>(
       'SELECT id FROM upstreams WHERE base_url = ? AND api_key = ? AND model = ?',
@@ -45,7 +46,8 @@ export class UpstreamsRepo {
   get(id: string): UpstreamRow | undefined {
     const hit = this.#cache.get(id);
     if (hit) return hit;
-    const r = this.#db.get<{ id: string; base_url: string; api_key: string; model: string; origin: string }>(
+    // origin is written only by intern(), from the closed list
+    const r = this.#db.get<{ id: string; base_url: string; api_key: string; model: string; origin: UpstreamOrigin }>(
       'SELECT * FROM upstreams WHERE id = ?',
       id,
     );

@@ -5,6 +5,7 @@ import { SCRIPTED, type UpstreamConnection } from '../../../shared/rollouts.ts';
 import { HttpError } from '../http/errors.ts';
 import type { UpstreamTarget } from '../openai/forward.ts';
 import type { Store } from '../store/store.ts';
+import type { UpstreamRow } from '../store/upstreams-repo.ts';
 
 export interface ConfiguredUpstream {
   url?: string;
@@ -30,7 +31,7 @@ export class UpstreamDirectory {
     return this.intern({ baseUrl: c.url, apiKey: c.key ?? '', model: c.model ?? null, origin: 'config' });
   }
 
-  intern(c: { baseUrl: string; apiKey: string; model: string | null; origin: string }): string {
+  intern(c: Omit<UpstreamRow, 'id'>): string {
     return this.#store.upstreams.intern(c);
   }
 
