@@ -256,7 +256,7 @@ export class Workbench {
       attributeCall: (ep, messages) =>
         capabilitiesOf(ep.runtime).infersTurns
           ? this.externalTurns.attach(ep, messages)
-          : this.sessions.currentTurn(ep.session_key),
+          : this.sessions.currentTurn(ep.sessionKey),
       startRlGroup: (taskId, apiKey, size) => this.startRlGroup(taskId, apiKey, size),
       hitlEpisode: () => this.hitlEpisode(),
       endEpisode: (id) => this.sessions.endEpisodeById(id),

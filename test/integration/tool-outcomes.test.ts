@@ -24,7 +24,7 @@ describe('tool outcomes', () => {
     assert.equal(turn.toolCalls[0]!.name, 'get_weather');
     assert.match(turn.toolCalls[0]!.error ?? '', /^not run: the direct runtime executes no tools$/);
     assert.equal(turn.toolErrors, 1);
-    assert.equal(b.wb.store.sessions.stats('weather').tool_error_turns, 1);
+    assert.equal(b.wb.store.sessions.stats('weather').toolErrorTurns, 1);
     // AReaL's tool_result event (the DataProxy's answer) carries the error too
     const event = (r.body.events as Array<Record<string, unknown>>).find((e) => e.type === 'tool_result');
     assert.match(String(event?.error), /^not run/);
@@ -43,7 +43,7 @@ describe('tool outcomes', () => {
     // a turn without tools is no tool error, and the session's count stays
     const plain = await b.proxy('POST', '/session/weather/turn', { message: 'hello' });
     assert.equal(b.wb.store.turns.get(plain.body.metadata.turn_id)!.toolErrors, 0);
-    assert.equal(b.wb.store.sessions.stats('weather').tool_error_turns, 1);
+    assert.equal(b.wb.store.sessions.stats('weather').toolErrorTurns, 1);
   });
 
   test("an external agent's tool results: an error result fails its call, a good one stays ok", async () => {

@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { LogChunk } from '../../../shared/domain.ts';
 import { plainText } from '../../../shared/terminal.ts';
 import type { EngineEvents } from '../events.ts';
+import type { LogSpan } from '../store/logs-repo.ts';
 import type { Store } from '../store/store.ts';
 
 const RING_BYTES = 2 * 1024 * 1024;
@@ -17,7 +18,7 @@ export class GatewayLog {
   private offset = 0;
   private ring: LogChunk[] = [];
   private ringBytes = 0;
-  private pending: Array<{ stream: string; at: number; offset: number; length: number }> = [];
+  private pending: Array<Pick<LogSpan, 'stream' | 'at' | 'offset' | 'length'>> = [];
   private timer: NodeJS.Timeout | null = null;
   private readonly events: EngineEvents;
   private readonly store: Store;
@@ -95,17 +96,7 @@ export class GatewayLog {
 }
 
 /** Reads indexed chunks back from their files. */
-export function readChunks(
-  rows: Array<{
-    gateway_id: string;
-    session_key: string | null;
-    stream: string;
-    at: number;
-    file: string;
-    file_offset: number;
-    length: number;
-  }>,
-): LogChunk[] {
+export function readChunks(rows: LogSpan[]): LogChunk[] {
   const fds = new Map<string, number>();
   try {
     return rows.map((r) => {
@@ -115,11 +106,11 @@ export function readChunks(
         fds.set(r.file, fd);
       }
       const buf = Buffer.alloc(r.length);
-      readSync(fd, buf, 0, r.length, r.file_offset);
+      readSync(fd, buf, 0, r.length, r.offset);
       return {
-        gatewayId: r.gateway_id,
-        sessionKey: r.session_key,
-        stream: r.stream as LogChunk['stream'],
+        gatewayId: r.gatewayId,
+        sessionKey: r.sessionKey,
+        stream: r.stream,
         at: r.at,
         text: buf.toString('utf8'),
       };

@@ -175,10 +175,7 @@ class ImportRun {
   ) {
     const { store, externalTurns, analyzer } = this.#parts;
     const body = Buffer.from(JSON.stringify(it.request));
-    const turnId =
-      it.turnIndex === null
-        ? null
-        : externalTurns.attach({ id: ep.id, session_key: ep.sessionKey }, it.request.messages as never, t, newTurn);
+    const turnId = it.turnIndex === null ? null : externalTurns.attach(ep, it.request.messages as never, t, newTurn);
     const call = store.calls.insert({
       upstreamKey: ep.upstreamKey,
       sessionKey: ep.sessionKey,

@@ -33,7 +33,7 @@ export class ExternalTurns {
    * message), unless `newTurn` says (an import of a file that names each call's turn).
    */
   attach(
-    episode: { id: string; session_key: string },
+    episode: { id: string; sessionKey: string },
     messages: ChatMessage[],
     now = Date.now(),
     newTurn?: boolean,
@@ -51,7 +51,7 @@ export class ExternalTurns {
     const history = this.#store.turns.history(episode.id);
     const turn = this.#store.turns.insert({
       episodeId: episode.id,
-      sessionKey: episode.session_key,
+      sessionKey: episode.sessionKey,
       message,
       historyLength: history.length,
       inferred: true,

@@ -8,21 +8,16 @@ export function sessionInfo(deps: SessionDeps, key: string, currentTurn: string 
   if (!row) return null;
   const stats = deps.store.sessions.stats(key);
   const gateway = deps.runtimes[row.runtime]?.describe?.(key) ?? null;
-  const state = row.closed_at !== null ? 'closed' : (gateway?.state ?? (currentTurn ? 'busy' : 'idle'));
+  const state = row.closedAt !== null ? 'closed' : (gateway?.state ?? (currentTurn ? 'busy' : 'idle'));
   return {
     key,
     runtime: row.runtime,
     capabilities: capabilitiesOf(row.runtime),
     origin: row.origin,
     state,
-    createdAt: row.created_at,
-    closedAt: row.closed_at,
-    episodeCount: stats.episode_count,
-    openEpisodeId: stats.open_episode_id,
-    turnCount: stats.turn_count,
-    lastReward: stats.last_reward,
-    alertCount: stats.alert_count,
-    toolErrorTurns: stats.tool_error_turns,
+    createdAt: row.createdAt,
+    closedAt: row.closedAt,
+    ...stats,
     gateway,
   };
 }

@@ -48,15 +48,15 @@ export class SessionManager {
     const existing = store.sessions.get(key);
     const kind = runtime ?? existing?.runtime ?? this.deps.defaultRuntime();
     this.runtimeFor(kind);
-    const changed = !existing || existing.closed_at !== null || existing.runtime !== kind;
+    const changed = !existing || existing.closedAt !== null || existing.runtime !== kind;
     if (changed) {
       store.sessions.ensure(key, kind, Date.now(), existing?.origin ?? this.deps.origin ?? origin);
       if (existing && existing.runtime !== kind) store.sessions.setRuntime(key, kind);
     }
     // a session's own settings outlive the process: applied again the first time it is live here
     if (!this.live.get(key)) {
-      const raw = store.sessions.get(key)?.run_options;
-      if (raw) this.deps.runtimes[kind]?.configure?.(key, JSON.parse(raw));
+      const options = store.sessions.get(key)?.runOptions;
+      if (options) this.deps.runtimes[kind]?.configure?.(key, options as SessionRunOptions);
     }
     this.live.ensure(key);
     if (changed) this.notify(key);
@@ -72,8 +72,7 @@ export class SessionManager {
 
   /** The settings a session runs with beyond the engine's. */
   runOptions(key: string): SessionRunOptions {
-    const raw = this.deps.store.sessions.get(key)?.run_options;
-    return raw ? JSON.parse(raw) : {};
+    return (this.deps.store.sessions.get(key)?.runOptions ?? {}) as SessionRunOptions;
   }
 
   /** The runtime a turn of this session would use (the default for a new session). */
@@ -127,10 +126,10 @@ export class SessionManager {
       // episode it opened moves into this session, so the trainer's session_id stays valid and
       // every call is recorded once
       episode = store.episodes.adopt(adopted.id, key, {
-        taskId: opts.taskId ?? adopted.task_id,
+        taskId: opts.taskId ?? adopted.taskId,
         metadata: opts.metadata ?? {},
       });
-      store.sessions.removeIfEmpty(adopted.session_key);
+      store.sessions.removeIfEmpty(adopted.sessionKey);
     } else {
       const upstreamKey = opts.upstreamKey ?? rt.proposeEpisodeKey?.(key) ?? mintEpisodeKey();
       episode = store.episodes.insert({

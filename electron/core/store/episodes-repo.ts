@@ -30,10 +30,10 @@ export interface EpisodeFilter {
 /** The episode an upstream key belongs to, without the aggregates (the recorder's hot path). */
 export interface KeyInfo {
   id: string;
-  session_key: string;
+  sessionKey: string;
   status: EpisodeStatus;
-  task_id: string | null;
-  upstream_id: string | null;
+  taskId: string | null;
+  upstreamId: string | null;
   /** The runtime of the episode's session: an external agent's calls get inferred turns. */
   runtime: RuntimeKind;
 }
@@ -170,7 +170,8 @@ export class EpisodesRepo {
 
   keyInfo(upstreamKey: string): KeyInfo | undefined {
     return this.#db.get<KeyInfo>(
-      `SELECT e.id, e.session_key, e.status, e.task_id, e.upstream_id, s.runtime FROM episodes e
+      `SELECT e.id, e.session_key AS sessionKey, e.status, e.task_id AS taskId, e.upstream_id AS upstreamId, s.runtime
+       FROM episodes e
        JOIN sessions s ON s.key = e.session_key WHERE e.upstream_key = ?`,
       upstreamKey,
     );

@@ -3,24 +3,45 @@ import type { Page, RuntimeKind, SessionOrigin } from '../../../shared/domain.ts
 import type { Db } from './db.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
 
-export interface SessionRow {
+/** A session as stored: its runtime and origin, when it was created and closed. */
+export interface StoredSession {
+  key: string;
+  runtime: RuntimeKind;
+  origin: SessionOrigin;
+  createdAt: number;
+  closedAt: number | null;
+  /** The settings the session runs with beyond the engine's (a replay's or a group's overrides). */
+  runOptions: Record<string, unknown> | null;
+}
+
+/** A session's counts, as the rail shows them. */
+export interface SessionStats {
+  episodeCount: number;
+  turnCount: number;
+  openEpisodeId: string | null;
+  lastReward: number | null;
+  alertCount: number;
+  toolErrorTurns: number;
+}
+
+interface SessionRow {
   key: string;
   runtime: RuntimeKind;
   origin: SessionOrigin;
   created_at: number;
   closed_at: number | null;
-  /** JSON of the settings the session runs with beyond the engine's (a replay's or a group's overrides). */
   run_options: string | null;
 }
 
-export interface SessionStats {
-  key: string;
-  episode_count: number;
-  turn_count: number;
-  open_episode_id: string | null;
-  last_reward: number | null;
-  alert_count: number;
-  tool_error_turns: number;
+function toStoredSession(r: SessionRow): StoredSession {
+  return {
+    key: r.key,
+    runtime: r.runtime,
+    origin: r.origin,
+    createdAt: r.created_at,
+    closedAt: r.closed_at,
+    runOptions: r.run_options === null ? null : (JSON.parse(r.run_options) as Record<string, unknown>),
+  };
 }
 
 export class SessionsRepo {
@@ -29,7 +50,7 @@ export class SessionsRepo {
    * Rows as stored, read several times a turn; every write here drops the row's copy, and a bulk
    * delete or lost writes drop them all (forget). Only the writing connection keeps them.
    */
-  readonly #rows = new Map<string, SessionRow>();
+  readonly #rows = new Map<string, StoredSession>();
 
   constructor(db: Db) {
     this.#db = db;
@@ -42,7 +63,7 @@ export class SessionsRepo {
   }
 
   /** Creates the session, or reopens it if it was closed. */
-  ensure(key: string, runtime: RuntimeKind, now = Date.now(), origin: SessionOrigin = 'live'): SessionRow {
+  ensure(key: string, runtime: RuntimeKind, now = Date.now(), origin: SessionOrigin = 'live'): StoredSession {
     this.#db.run(
       `INSERT INTO sessions (key, runtime, created_at, origin) VALUES (?, ?, ?, ?)
        ON CONFLICT(key) DO UPDATE SET closed_at = NULL`,
@@ -65,10 +86,11 @@ export class SessionsRepo {
     this.#rows.delete(key);
   }
 
-  get(key: string): SessionRow | undefined {
+  get(key: string): StoredSession | undefined {
     const cached = this.#rows.get(key);
     if (cached) return { ...cached };
-    const row = this.#db.get<SessionRow>('SELECT * FROM sessions WHERE key = ?', key);
+    const raw = this.#db.get<SessionRow>('SELECT * FROM sessions WHERE key = ?', key);
+    const row = raw && toStoredSession(raw);
     if (row && !this.#db.readOnly) {
       if (this.#rows.size >= 4096) this.#rows.delete(this.#rows.keys().next().value!);
       this.#rows.set(key, row);
@@ -77,7 +99,7 @@ export class SessionsRepo {
   }
 
   /** Newest first. */
-  list(opts: { limit?: number; cursor?: string } = {}): Page<SessionRow> {
+  list(opts: { limit?: number; cursor?: string } = {}): Page<StoredSession> {
     const limit = pageLimit(opts.limit);
     const rows = opts.cursor
       ? this.#db.all<SessionRow>(
@@ -86,12 +108,7 @@ export class SessionsRepo {
           limit + 1,
         )
       : this.#db.all<SessionRow>('SELECT * FROM sessions ORDER BY created_at DESC, key DESC LIMIT ?', limit + 1);
-    return toPage(
-      rows,
-      limit,
-      (r) => [r.created_at, r.key],
-      (r) => r,
-    );
+    return toPage(rows, limit, (r) => [r.created_at, r.key], toStoredSession);
   }
 
   count(): number {
@@ -100,14 +117,14 @@ export class SessionsRepo {
 
   stats(key: string): SessionStats {
     return this.#db.get<SessionStats>(
-      `SELECT ?1 AS key,
-        (SELECT COUNT(*) FROM episodes WHERE session_key = ?1) AS episode_count,
-        (SELECT COUNT(*) FROM turns WHERE session_key = ?1) AS turn_count,
-        (SELECT id FROM episodes WHERE session_key = ?1 AND status = 'open') AS open_episode_id,
+      `SELECT
+        (SELECT COUNT(*) FROM episodes WHERE session_key = ?1) AS episodeCount,
+        (SELECT COUNT(*) FROM turns WHERE session_key = ?1) AS turnCount,
+        (SELECT id FROM episodes WHERE session_key = ?1 AND status = 'open') AS openEpisodeId,
         (SELECT r.value FROM rewards r WHERE r.episode_id IN (SELECT id FROM episodes WHERE session_key = ?1)
-          ORDER BY r.seq DESC LIMIT 1) AS last_reward,
-        (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alert_count,
-        (SELECT COUNT(*) FROM turns WHERE session_key = ?1 AND tool_errors > 0) AS tool_error_turns`,
+          ORDER BY r.seq DESC LIMIT 1) AS lastReward,
+        (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alertCount,
+        (SELECT COUNT(*) FROM turns WHERE session_key = ?1 AND tool_errors > 0) AS toolErrorTurns`,
       key,
     )!;
   }

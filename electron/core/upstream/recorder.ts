@@ -121,7 +121,7 @@ export class UpstreamRecorder {
     const info = key ? this.deps.store.episodes.keyInfo(key) : undefined;
     if (!key || !info) throw new HttpError(401, 'unknown upstream key: use the sk-sess-… key of an open episode');
     if (requireOpen && info.status !== 'open') {
-      this.deps.hooks.staleKey?.(info.id, info.session_key);
+      this.deps.hooks.staleKey?.(info.id, info.sessionKey);
       throw new HttpError(401, 'this episode has ended; its upstream key is no longer valid');
     }
     return { ...info, key };
@@ -129,7 +129,7 @@ export class UpstreamRecorder {
 
   private async models(req: WithHeaders, res: Sink): Promise<void> {
     const ep = await this.episodeFor(req, { requireOpen: true, allowAdmin: true });
-    const up = await this.deps.forwarder.request(this.target(ep.upstream_id), 'GET', '/models', null);
+    const up = await this.deps.forwarder.request(this.target(ep.upstreamId), 'GET', '/models', null);
     const text = await up.body.text();
     res.writeHead(up.statusCode, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
     res.end(text);
@@ -179,14 +179,14 @@ export class UpstreamRecorder {
     }
 
     const { store, events } = this.deps;
-    const target = this.target(ep.upstream_id); // refused before anything is recorded
+    const target = this.target(ep.upstreamId); // refused before anything is recorded
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (!SKIP_HEADERS.has(k) && v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
     const call = store.calls.insert({
       upstreamKey: ep.key,
-      sessionKey: ep.session_key,
+      sessionKey: ep.sessionKey,
       episodeId: ep.id,
       turnId: this.deps.attributeCall(ep, body.messages as ChatMessage[]),
       path: '/v1/chat/completions',

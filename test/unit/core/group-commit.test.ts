@@ -168,9 +168,9 @@ test('a cached session row never outlives a change or a delete', () => {
     s.sessions.setRuntime('s', 'openclaw');
     assert.equal(s.sessions.get('s')!.runtime, 'openclaw');
     s.sessions.markClosed('s', 5);
-    assert.equal(s.sessions.get('s')!.closed_at, 5);
+    assert.equal(s.sessions.get('s')!.closedAt, 5);
     s.sessions.ensure('s', 'openclaw');
-    assert.equal(s.sessions.get('s')!.closed_at, null);
+    assert.equal(s.sessions.get('s')!.closedAt, null);
     s.sessions.get('s')!.runtime = 'external'; // a caller's copy
     assert.equal(s.sessions.get('s')!.runtime, 'openclaw');
     s.deleteSessions(['s']);
