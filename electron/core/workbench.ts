@@ -3,13 +3,14 @@
 // Over 300 lines: it is the one place that wires every part to every other; split, the wiring
 // would be spread over files that each need all of the parts.
 import type { AppInfo, EngineHealth } from '../../shared/api.ts';
-import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
-import { RUNTIME_KINDS, type Episode, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
+import { RUNTIME_KINDS, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
+import type { EngineConfig } from '../../shared/config.ts';
 import type { Scenario } from '../../shared/schemas.ts';
 import { loadDetectors } from './analysis/registry.ts';
 import { Analysis } from './analysis/service.ts';
 import type { ConfigService } from './config/service.ts';
+import { Disposables } from './disposables.ts';
 import { EngineEvents } from './events.ts';
 import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
 import { GatewayAccounting } from './gateways/accounting.ts';
@@ -29,6 +30,7 @@ import { ExternalRuntime } from './runtime/external.ts';
 import { OpenClawRuntime } from './runtime/openclaw.ts';
 import { SharedSeats } from './runtime/shared-seats.ts';
 import type { AgentRuntime } from './runtime/types.ts';
+import { ArealSessions } from './sessions/areal-sessions.ts';
 import { SessionManager } from './sessions/manager.ts';
 import { ExternalTurns } from './sessions/external-turns.ts';
 import { RewardBook } from './sessions/rewards.ts';
@@ -90,6 +92,8 @@ export class Workbench {
   store!: Store;
   sessions!: SessionManager;
   rewards!: RewardBook;
+  /** The sessions AReaL's routes open (/rl/start_session groups, human in the loop). */
+  areal!: ArealSessions;
   /** Turns of external agents, inferred from their calls. */
   externalTurns!: ExternalTurns;
   recorder!: UpstreamRecorder;
@@ -115,7 +119,10 @@ export class Workbench {
   runtimes: Partial<Record<RuntimeKind, AgentRuntime>> = {};
   defaultRuntime: RuntimeKind = 'direct';
   private runtimeForwarder!: Forwarder;
-  private readonly stops: Array<() => Promise<void> | void> = [];
+  /** Everything started, stopped newest first (also when a start fails halfway). */
+  private readonly parts = new Disposables((err) =>
+    process.emitWarning(`trajscope: a part failed to stop: ${err.message}`),
+  );
   /** Long work as the UI shows it: lab runs, groups, replays. */
   readonly progress: ProgressBoard;
   /** Replays and groups running in the background. */
@@ -157,26 +164,54 @@ export class Workbench {
     this.events.emit('notices:raised', { level: 'warning', message, at: Date.now() });
   }
 
+  /** The stages, in order; each registers the stops of what it started. */
   private async startParts(): Promise<void> {
     const c = this.config.current;
+    this.openStore(c);
+    await this.startAnalysis(c);
+    this.httpPolicy = {
+      ...httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs }),
+      settled: () => this.store.durable(),
+      down: (part, why) => this.partDown(part, why),
+    };
+    const upstreamForwarder = await this.startModels(c);
+    this.startSessions();
+    await this.startRecorder(c, upstreamForwarder);
+    // replays and groups still running end when their sessions close (below), then are waited for
+    this.parts.add(() => Promise.allSettled(this.background).then(() => {}));
+    this.parts.add(() => this.sessions.closeAll());
+    await this.startRuntimes(c);
+    await this.startDataProxy(c);
+    // runtime.json is the owner's: an engine recording into another's store (a lab run) writes none
+    if (!this.extras.shared)
+      this.store.lock?.publish({ proxy: this.proxyUrl, upstream: this.recorder.url, adminKey: this.adminKey });
+    this.fillPool();
+  }
+
+  /** The store (its data dir locked first), or the store of the engine this one records into. */
+  private openStore(c: EngineConfig): void {
     if (this.extras.shared) {
       this.store = this.extras.shared.store;
       privateDir(c.dataDir);
     } else {
       // the data dir's lock comes first: a second engine is refused before it touches anything
       this.store = new Store(c.dataDir, { startedBy: this.extras.startedBy });
-      this.stops.push(() => this.store.close());
+      this.parts.add(() => this.store.close());
       this.store.onDamaged((err) => this.partDown('store', err.message));
       // what an earlier run (or a wider umask) left readable by others is narrowed to the user
       narrowTree(c.dataDir, ['logs', 'gateways']);
       this.store.recoverInterrupted();
       this.searchIndexer = new SearchIndexer(this.store.search, (m) => this.warn(m));
       this.searchIndexer.start();
-      this.stops.push(() => this.searchIndexer?.stop());
+      this.parts.add(() => this.searchIndexer?.stop());
     }
     this.gatewayAccounting =
       this.extras.shared?.accounting ?? new GatewayAccounting(this.events, () => this.pool?.available ?? 0);
-    if (!this.extras.shared?.accounting) this.stops.push(() => this.gatewayAccounting.stop());
+    if (!this.extras.shared?.accounting) this.parts.add(() => this.gatewayAccounting.stop());
+  }
+
+  /** The leak detectors, the built-in ones and the user's, on their worker where one starts. */
+  private async startAnalysis(c: EngineConfig): Promise<void> {
     const detectorModules = c.detectors ?? [];
     this.analysis = new Analysis(this.store, this.events, {
       // the store's own dir: a leak-lab engine records into the workbench's store, not its own dir
@@ -186,18 +221,16 @@ export class Workbench {
       worker: this.extras.analysisWorker === undefined ? DEFAULT_ANALYSIS_WORKER : this.extras.analysisWorker,
       warn: (m) => this.warn(m),
     });
-    this.stops.push(() => this.analysis.stop());
+    this.parts.add(() => this.analysis.stop());
     await this.analysis.start();
-    this.stops.push(this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey)));
+    this.parts.add(this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey)));
+  }
 
-    this.httpPolicy = {
-      ...httpPolicy({ host: c.host, allowedHosts: c.allowedHosts, requestTimeoutMs: c.requestTimeoutMs }),
-      settled: () => this.store.durable(),
-      down: (part, why) => this.partDown(part, why),
-    };
+  /** The embedded scripted model, the upstream connections, and the two outbound HTTP clients. */
+  private async startModels(c: EngineConfig): Promise<Forwarder> {
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
     const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy);
-    this.stops.push(() => scripted.stop());
+    this.parts.add(() => scripted.stop());
     await scripted.start(c.host, 0);
     this.scripted = scripted;
     this.upstreams = new UpstreamDirectory(
@@ -212,19 +245,22 @@ export class Workbench {
         return { url: now.upstreamUrl, key: now.upstreamKey, model: now.upstreamModel };
       },
     );
-
     const timeouts = { connectMs: 10_000, headersMs: c.upstreamTimeoutMs, bodyMs: c.upstreamIdleTimeoutMs };
     const answerLimit = { answerLimit: c.responseLimit };
     const upstreamForwarder = new Forwarder(this.extras.upstreamTimeouts ?? timeouts, answerLimit);
     this.runtimeForwarder = new Forwarder({ connectMs: 10_000, headersMs: 900_000, bodyMs: 900_000 }, answerLimit);
-    this.stops.push(
+    this.parts.add(
       () => upstreamForwarder.close(),
       () => this.runtimeForwarder.close(),
     );
     // parts of this process talk to each other in-process (http/local.ts); gateways and other
     // clients reach the same handlers over HTTP
-    this.stops.push(upstreamForwarder.mount(scripted.baseUrl, scripted.local));
+    this.parts.add(upstreamForwarder.mount(scripted.baseUrl, scripted.local));
+    return upstreamForwarder;
+  }
 
+  /** The DataProxy's rules: sessions, their runtimes without a gateway, rewards, inferred turns. */
+  private startSessions(): void {
     this.runtimes = { direct: new DirectRuntime(this.runtimeForwarder), external: new ExternalRuntime() };
     this.externalTurns = new ExternalTurns(this.store, this.events);
     this.rewards = new RewardBook(this.store, this.events, (key) => this.sessions.notify(key));
@@ -244,10 +280,15 @@ export class Workbench {
       warn: (m) => this.warn(m),
       origin: this.extras.shared?.origin,
     });
+    this.areal = new ArealSessions(this.sessions, (key) => this.store.episodes.open(key));
+  }
+
+  /** The upstream recorder: every model call stored as sent, AReaL's inference routes. */
+  private async startRecorder(c: EngineConfig, forwarder: Forwarder): Promise<void> {
     this.recorder = new UpstreamRecorder({
       store: this.store,
       events: this.events,
-      forwarder: upstreamForwarder,
+      forwarder,
       upstreams: this.upstreams,
       adminKey: this.adminKey,
       bodyLimit: c.bodyLimit,
@@ -257,8 +298,8 @@ export class Workbench {
         capabilitiesOf(ep.runtime).infersTurns
           ? this.externalTurns.attach(ep, messages)
           : this.sessions.currentTurn(ep.sessionKey),
-      startRlGroup: (taskId, apiKey, size) => this.startRlGroup(taskId, apiKey, size),
-      hitlEpisode: () => this.hitlEpisode(),
+      startRlGroup: (taskId, apiKey, size) => this.areal.startGroup(taskId, apiKey, size),
+      hitlEpisode: () => this.areal.hitlEpisode(),
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
       secretMask: () => this.secretMask(),
@@ -270,13 +311,13 @@ export class Workbench {
       },
       warn: (m) => this.warn(m),
     });
-    this.stops.push(() => this.recorder.stop());
+    this.parts.add(() => this.recorder.stop());
     await this.recorder.start(c.host, c.upstreamPort);
-    this.stops.push(this.runtimeForwarder.mount(this.recorder.origin, this.recorder.local));
+    this.parts.add(this.runtimeForwarder.mount(this.recorder.origin, this.recorder.local));
+  }
 
-    // replays and groups still running end when their sessions close (below), then are waited for
-    this.stops.push(() => Promise.allSettled(this.background).then(() => {}));
-    this.stops.push(() => this.sessions.closeAll());
+  /** OpenClaw where it runs (and a new binary from Settings), then the default runtime. */
+  private async startRuntimes(c: EngineConfig): Promise<void> {
     if (this.extras.openclaw?.enabled !== false) await this.useOpenClaw(c.openclawBin);
     this.defaultRuntime = c.runtime ?? (this.runtimes.openclaw ? 'openclaw' : 'direct');
     if (!this.runtimes[this.defaultRuntime]) {
@@ -284,12 +325,16 @@ export class Workbench {
       throw new Error(why ?? `runtime "${this.defaultRuntime}" is not available`);
     }
     // a new OpenClaw binary from Settings applies to gateways started from now on
-    const off = this.config.onChange((now) => {
-      if (this.extras.openclaw?.enabled === false || now.openclawBin === this.openclaw?.path) return;
-      void this.useOpenClaw(now.openclawBin).catch((err: Error) => this.warn(`OpenClaw: ${err.message}`));
-    });
-    this.stops.push(off);
+    this.parts.add(
+      this.config.onChange((now) => {
+        if (this.extras.openclaw?.enabled === false || now.openclawBin === this.openclaw?.path) return;
+        void this.useOpenClaw(now.openclawBin).catch((err: Error) => this.warn(`OpenClaw: ${err.message}`));
+      }),
+    );
+  }
 
+  /** The DataProxy's HTTP routes, and the registration with AReaL's Router when one is configured. */
+  private async startDataProxy(c: EngineConfig): Promise<void> {
     // AReaL's Gateway reaches the DataProxy with a per-run credential in the address its Router gives it
     const gatewayCredential = c.arealRouter ? `areal:${mintToken(24)}` : null;
     const proxy: HttpService = createDataProxy({
@@ -299,59 +344,20 @@ export class Workbench {
       policy: this.httpPolicy,
       gatewayCredential,
     });
-    this.stops.push(() => proxy.stop());
+    this.parts.add(() => proxy.stop());
     this.proxyUrl = (await proxy.start(c.host, c.proxyPort)).url;
-    if (c.arealRouter && gatewayCredential) {
-      const registration = new ArealRegistration({
-        router: c.arealRouter,
-        routerKey: c.arealRouterKey ?? AREAL_DEFAULT_ADMIN_KEY,
-        advertise: c.arealAdvertiseUrl ?? this.proxyUrl,
-        credential: gatewayCredential,
-        dataDir: c.dataDir,
-        warn: (m) => this.warn(m),
-      });
-      await registration.start();
-      this.stops.push(() => registration.stop());
-      this.arealRegistration = registration;
-    }
-    // runtime.json is the owner's: an engine recording into another's store (a lab run) writes none
-    if (!this.extras.shared)
-      this.store.lock?.publish({ proxy: this.proxyUrl, upstream: this.recorder.url, adminKey: this.adminKey });
-    this.fillPool();
-  }
-
-  /**
-   * AReaL's /rl/start_session: `size` sessions of an external agent (nothing is started for them:
-   * their turns are inferred from their calls), one open episode each, under one group id.
-   */
-  async startRlGroup(
-    taskId: string,
-    apiKey: string | undefined,
-    size: number,
-  ): Promise<{ groupId: string; episodes: Episode[] }> {
-    const groupId = `grp-${randomUUID()}`;
-    const episodes: Episode[] = [];
-    for (let i = 0; i < size; i++) {
-      const key = `rl-${mintToken(6)}`;
-      this.sessions.ensure(key, 'external', 'external');
-      episodes.push(
-        await this.sessions.startEpisode(key, { taskId, upstreamKey: i === 0 ? apiKey : undefined, groupId }),
-      );
-    }
-    return { groupId, episodes };
-  }
-
-  private hitlStarting: Promise<Episode> | null = null;
-
-  /** The open episode of AReaL's human-in-the-loop session: calls made with the admin key. */
-  async hitlEpisode(): Promise<Episode> {
-    const open = this.store.episodes.open('hitl');
-    if (open) return open;
-    this.hitlStarting ??= (async () => {
-      this.sessions.ensure('hitl', 'external', 'external');
-      return this.sessions.startEpisode('hitl', { taskId: 'hitl' });
-    })().finally(() => (this.hitlStarting = null));
-    return this.hitlStarting;
+    if (!c.arealRouter || !gatewayCredential) return;
+    const registration = new ArealRegistration({
+      router: c.arealRouter,
+      routerKey: c.arealRouterKey ?? AREAL_DEFAULT_ADMIN_KEY,
+      advertise: c.arealAdvertiseUrl ?? this.proxyUrl,
+      credential: gatewayCredential,
+      dataDir: c.dataDir,
+      warn: (m) => this.warn(m),
+    });
+    await registration.start();
+    this.parts.add(() => registration.stop());
+    this.arealRegistration = registration;
   }
 
   /** The OpenClaw runtime, when OpenClaw runs on this host. */
@@ -385,7 +391,7 @@ export class Workbench {
         onChange: (gw) => gw.log.sessionKey && this.sessions.notify(gw.log.sessionKey),
         onPressure: (gw) => this.pressureWarning(gw),
       });
-      this.stops.push(this.gatewayAccounting.add(supervisor, this.extras.shared ? 'lab' : 'workbench'));
+      this.parts.add(this.gatewayAccounting.add(supervisor, this.extras.shared ? 'lab' : 'workbench'));
       // gateways a crashed earlier run left behind are reaped even when OpenClaw is now missing
       const reaped = supervisor.reapOrphans();
       if (reaped > 0) this.warn(`stopped ${reaped} gateway(s) left running by an earlier run`);
@@ -407,7 +413,7 @@ export class Workbench {
     }));
     pool.onError = (message) => this.warn(`warm pool: ${message}`);
     this.pool = pool;
-    this.stops.push(
+    this.parts.add(
       () => supervisor.stopAll(),
       () => pool.stop(),
     );
@@ -527,16 +533,7 @@ export class Workbench {
 
   /** Stops everything that started, newest first. Idempotent. */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      while (this.stops.length > 0) {
-        const stop = this.stops.pop()!;
-        try {
-          await stop();
-        } catch (err) {
-          process.emitWarning(`trajscope: a part failed to stop: ${(err as Error).message}`);
-        }
-      }
-    })();
+    this.stopping ??= this.parts.dispose();
     return this.stopping;
   }
 }
