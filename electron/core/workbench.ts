@@ -511,6 +511,11 @@ export class Workbench {
     ]);
   }
 
+  /** The log files gateways are writing now (a prune keeps them). */
+  openLogFiles(): Set<string> {
+    return new Set(this.supervisor?.running.map((g) => g.log.file) ?? []);
+  }
+
   /** What replays and groups need from the engine. */
   rolloutDeps(): RolloutDeps {
     return {

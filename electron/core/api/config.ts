@@ -17,7 +17,10 @@ type Channels =
   | 'config:test-upstream'
   | 'gateways:config';
 
-export function configHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+/** What these handlers may use of the engine. */
+export type ConfigDeps = Pick<Workbench, 'store' | 'config' | 'info' | 'sessions' | 'openclawRuntime' | 'events'>;
+
+export function configHandlers(wb: ConfigDeps): Pick<ApiHandlers, Channels> {
   const settings = (): Settings => ({ ...DEFAULT_SETTINGS, ...wb.store.settings.get<Partial<Settings>>('ui') });
   return {
     'app:info': () => wb.info(),

@@ -12,7 +12,13 @@ type DataChannels =
 
 const DAY_MS = 86_400_000;
 
-export function dataHandlers(wb: Workbench): Pick<ApiHandlers, DataChannels> {
+/** What these handlers may use of the engine. */
+export type DataDeps = Pick<
+  Workbench,
+  'store' | 'sessions' | 'events' | 'searchIndexer' | 'externalTurns' | 'analysis' | 'openLogFiles'
+>;
+
+export function dataHandlers(wb: DataDeps): Pick<ApiHandlers, DataChannels> {
   return {
     'data:export-preview': (req) => {
       if (req.sessionKey !== undefined && !wb.store.sessions.get(req.sessionKey))
@@ -39,7 +45,7 @@ export function dataHandlers(wb: Workbench): Pick<ApiHandlers, DataChannels> {
         dryRun: req.dryRun,
         // named sessions count as closed in a dry run too: the prune itself closes them first
         live: new Set(wb.sessions.liveKeys().filter((key) => !req.sessionKeys?.includes(key))),
-        openLogFiles: new Set(wb.supervisor?.running.map((g) => g.log.file) ?? []),
+        openLogFiles: wb.openLogFiles(),
       });
       const gone = touched.filter((key) => !wb.store.sessions.get(key));
       if (gone.length) wb.events.emit('sessions:removed', { keys: gone });

@@ -8,7 +8,10 @@ import type { ApiHandlers } from './types.ts';
 
 type Channels = 'upstreams:list' | 'calls:fork' | 'calls:forks';
 
-export function forkHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+/** What these handlers may use of the engine. */
+export type ForkDeps = Pick<Workbench, 'store' | 'upstreams' | 'recorder'>;
+
+export function forkHandlers(wb: ForkDeps): Pick<ApiHandlers, Channels> {
   const { store } = wb;
   return {
     'upstreams:list': () => wb.upstreams.list(),

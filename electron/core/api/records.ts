@@ -16,7 +16,10 @@ type Channels =
   | 'rewards:undo'
   | 'alerts:list';
 
-export function recordHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+/** What these handlers may use of the engine. */
+export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis'>;
+
+export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
   const { store } = wb;
   const episode = (id: string) => {
     const ep = store.episodes.get(id);

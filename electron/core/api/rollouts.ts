@@ -9,7 +9,10 @@ import type { ApiHandlers } from './types.ts';
 type Channels =
   'episodes:replay' | 'episodes:compare' | 'groups:start' | 'groups:list' | 'groups:get' | 'progress:list';
 
-export function rolloutHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+/** What these handlers may use of the engine. */
+export type RolloutDeps = Pick<Workbench, 'store' | 'track' | 'rolloutDeps' | 'analysis' | 'progress'>;
+
+export function rolloutHandlers(wb: RolloutDeps): Pick<ApiHandlers, Channels> {
   return {
     'episodes:replay': async (req) => {
       const run = await startReplay(wb.rolloutDeps(), req.episodeId, req.overrides);

@@ -18,7 +18,10 @@ type Channels =
   | 'episodes:end'
   | 'turns:send';
 
-export function sessionHandlers(wb: Workbench): Pick<ApiHandlers, Channels> {
+/** What these handlers may use of the engine. */
+export type SessionDeps = Pick<Workbench, 'store' | 'sessions' | 'openclawRuntime'>;
+
+export function sessionHandlers(wb: SessionDeps): Pick<ApiHandlers, Channels> {
   const { sessions, store } = wb;
   const session = (key: string) => {
     const info = sessions.info(key);
