@@ -88,6 +88,21 @@ function coreLayers() {
   });
 }
 
+const RUNTIME_NAME_RULES = [
+  {
+    selector:
+      'BinaryExpression[operator=/^[!=]==$/][right.value=/^(openclaw|external|direct)$/]' +
+      '[left.property.name=/^(runtime|defaultRuntime)$/]',
+    message: 'Decide by capabilitiesOf(runtime) (shared/runtimes.ts), not by the runtime’s name.',
+  },
+  {
+    selector:
+      'BinaryExpression[operator=/^[!=]==$/][right.value=/^(openclaw|external|direct)$/]' +
+      "[left.callee.property.name='runtimeOf']",
+    message: 'Decide by capabilitiesOf(runtime) (shared/runtimes.ts), not by the runtime’s name.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'openclaw-runtime/**', 'out/**', 'dist/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
@@ -98,22 +113,20 @@ export default tseslint.config(
   },
   {
     // what a runtime can do is declared in shared/runtimes.ts: nothing outside runtime/ decides by its name
-    files: ['electron/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    files: ['electron/**/*.ts', 'renderer/**/*.ts'],
     ignores: ['electron/core/runtime/**'],
+    rules: { 'no-restricted-syntax': ['error', ...RUNTIME_NAME_RULES] },
+  },
+  {
+    // components show what the store and their feature's data module give them; only those ask the engine
+    files: ['renderer/**/*.tsx'],
     rules: {
       'no-restricted-syntax': [
         'error',
+        ...RUNTIME_NAME_RULES,
         {
-          selector:
-            'BinaryExpression[operator=/^[!=]==$/][right.value=/^(openclaw|external|direct)$/]' +
-            '[left.property.name=/^(runtime|defaultRuntime)$/]',
-          message: 'Decide by capabilitiesOf(runtime) (shared/runtimes.ts), not by the runtime’s name.',
-        },
-        {
-          selector:
-            'BinaryExpression[operator=/^[!=]==$/][right.value=/^(openclaw|external|direct)$/]' +
-            "[left.callee.property.name='runtimeOf']",
-          message: 'Decide by capabilitiesOf(runtime) (shared/runtimes.ts), not by the runtime’s name.',
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='invoke']",
+          message: "Ask the engine from the feature's actions.ts or data.ts (or the store), not from a component.",
         },
       ],
     },

@@ -96,6 +96,21 @@ test('no decision by a runtime’s name outside runtime/: the rule fires there, 
   );
 });
 
+test('no component asks the engine itself: the rule fires in a .tsx, not in a feature data module', async () => {
+  const hits = async (code: string, filePath: string) => {
+    const [result] = await eslint.lintText(code, { filePath });
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  };
+  const asks = "const api = { invoke: (c: string) => c };\nexport const y = api.invoke('groups:list');\n";
+  assert.deepEqual(await hits(asks, 'renderer/src/features/groups/GroupsView.tsx'), [
+    "Ask the engine from the feature's actions.ts or data.ts (or the store), not from a component.",
+  ]);
+  assert.deepEqual(await hits(asks, 'renderer/src/features/groups/actions.ts'), []);
+  // and the runtime-name rule still holds in components
+  const byName = "const s = { runtime: 'direct' };\nexport const y = s.runtime === 'openclaw';\n";
+  assert.equal((await hits(byName, 'renderer/src/features/x.tsx')).length, 1);
+});
+
 test('the import-cycle check finds a cycle of type-only imports, and passes the project as it is', async () => {
   const { findCycles } = await import('../../scripts/check-cycles.ts');
   const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');

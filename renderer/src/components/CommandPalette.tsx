@@ -1,6 +1,8 @@
 // Ctrl/Cmd+K: every action and every session by name, filtered as you type, Enter to run.
 import { useMemo, useState } from 'react';
+import { clearLabData } from '../features/leaks/actions.ts';
 import { createSession, runSampleTask } from '../features/sessions/actions.ts';
+import { savePrefs } from '../features/settings/actions.ts';
 import { selectedCall } from '../store/store.ts';
 import { useStore, useStoreApi } from '../store/use-store.ts';
 
@@ -55,20 +57,12 @@ export function CommandPalette() {
       {
         id: 'lab-clear',
         label: 'Remove lab data (every leak-lab run)',
-        run: () =>
-          void st()
-            .api.invoke('lab:clear', {})
-            .then((r) => st().setNotice(`Removed ${r.removed} lab session(s).`))
-            .catch((e: Error) => st().setNotice(`Removing the lab data failed: ${e.message}`, 'error')),
+        run: () => void clearLabData(store),
       },
       {
         id: 'theme',
         label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`,
-        run: () =>
-          void st()
-            .api.invoke('settings:set', { theme: theme === 'dark' ? 'light' : 'dark' })
-            .then((s) => store.setState({ settings: s }))
-            .catch((e: Error) => st().setNotice(`Switching the theme failed: ${e.message}`, 'error')),
+        run: () => void savePrefs(store, { theme: theme === 'dark' ? 'light' : 'dark' }),
       },
       { id: 'keys', label: 'Keyboard shortcuts', run: () => st().setCheatsheet(true) },
       ...Object.keys(sessions).map((k) => ({

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ExportRequest, ExportTally } from '../../../../shared/api.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 import { exportCommand, leftOut, plural } from './tally.ts';
+import { exportPreview } from './data.ts';
 
 const UNLABELED: Array<[ExportRequest['unlabeled'], string]> = [
   ['skip', 'leave them out'],
@@ -34,9 +35,7 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
     let live = true;
     setPreview(null);
     const t = setTimeout(() => {
-      store
-        .getState()
-        .api.invoke('data:export-preview', r)
+      exportPreview(store, r)
         .then((p) => live && (setPreview(p), setError(null)))
         .catch((e: Error) => live && setError(e.message));
     }, 150);

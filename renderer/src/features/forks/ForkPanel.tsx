@@ -7,6 +7,8 @@ import { sameText, TextDiff } from '../../components/TextDiff.tsx';
 import { duration, pretty } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { ForkEditor } from './ForkEditor.tsx';
+import { getCall } from '../turns/data.ts';
+import { forkCall, listForks } from './data.ts';
 
 export function ForkPanel({ original }: { original: UpstreamCallDetail }) {
   const store = useStoreApi();
@@ -14,9 +16,7 @@ export function ForkPanel({ original }: { original: UpstreamCallDetail }) {
   const [forks, setForks] = useState<UpstreamCall[]>([]);
   const reload = useCallback(
     () =>
-      store
-        .getState()
-        .api.invoke('calls:forks', { callId: original.id })
+      listForks(store, { callId: original.id })
         .then(setForks)
         .catch((e: Error) => store.getState().setNotice(`Loading the forks failed: ${e.message}`, 'error')),
     [store, original.id],
@@ -24,9 +24,7 @@ export function ForkPanel({ original }: { original: UpstreamCallDetail }) {
   useEffect(() => void reload(), [reload]);
   const go = (id: string | null) => store.getState().navigate({ callId: original.id, forkId: id });
   const send = async (request: Record<string, unknown> | string, upstream: string | undefined) => {
-    const fork = await store
-      .getState()
-      .api.invoke('calls:fork', { callId: original.id, request, ...(upstream ? { upstream } : {}) });
+    const fork = await forkCall(store, { callId: original.id, request, ...(upstream ? { upstream } : {}) });
     await reload();
     go(fork.id);
   };
@@ -67,9 +65,7 @@ function ForkComparison({ original, forkId }: { original: UpstreamCallDetail; fo
   const [fork, setFork] = useState<UpstreamCallDetail | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
-    void store
-      .getState()
-      .api.invoke('calls:get', { callId: forkId })
+    void getCall(store, { callId: forkId })
       .then(setFork)
       .catch((e: Error) => setFailed(e.message));
   }, [store, forkId]);

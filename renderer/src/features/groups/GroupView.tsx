@@ -10,6 +10,7 @@ import { isTyping } from '../../keys.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { presetFor } from '../rewards/presets.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
+import { followGroup, getGroup, labelRollout, undoLabel } from './actions.ts';
 
 const DEFAULT_SCALE = [0, 0.25, 0.5, 0.75, 1];
 
@@ -27,7 +28,7 @@ export function GroupView({ groupId }: { groupId: string }) {
 
   const load = useCallback(async () => {
     try {
-      const g = await store.getState().api.invoke('groups:get', { groupId });
+      const g = await getGroup(store, groupId);
       setGroup(g);
       // new rollouts join the end; the order the labeler sees stays put
       setOrder((prev) => [...prev, ...g.rollouts.map((r) => r.episode.id).filter((id) => !prev.includes(id))]);
@@ -37,22 +38,16 @@ export function GroupView({ groupId }: { groupId: string }) {
   }, [store, groupId]);
   useEffect(() => void load(), [load]);
   // follow the rollouts while they run and while they are labeled
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const ours = (episodeId: string) => latest.current.order.includes(episodeId);
-    const soon = () => (timer ??= setTimeout(() => ((timer = null), void load()), 150));
-    const api = store.getState().api;
-    const offs = [
-      api.on('episodes:changed', (e) => (e.groupId === groupId || ours(e.id)) && soon()),
-      api.on('turns:changed', (t) => ours(t.episodeId) && soon()),
-      api.on('rewards:changed', (r) => ours(r.episodeId) && soon()),
-      api.on('alerts:raised', (a) => a.episodeId !== null && ours(a.episodeId) && soon()),
-    ];
-    return () => {
-      offs.forEach((off) => off());
-      if (timer) clearTimeout(timer);
-    };
-  }, [store, groupId, load]);
+  useEffect(
+    () =>
+      followGroup(
+        store,
+        groupId,
+        (episodeId) => latest.current.order.includes(episodeId),
+        () => void load(),
+      ),
+    [store, groupId, load],
+  );
 
   const rollouts = group
     ? order.map((id) => group.rollouts.find((r) => r.episode.id === id)).filter((r): r is Rollout => !!r)
@@ -62,7 +57,7 @@ export function GroupView({ groupId }: { groupId: string }) {
   useEffect(() => {
     const save = async (r: Rollout, value: number) => {
       try {
-        await store.getState().api.invoke('rewards:set', { episodeId: r.episode.id, value });
+        await labelRollout(store, r.episode.id, value);
         setDraft(null);
         setSel((i) => Math.min(i + 1, latest.current.order.length - 1));
         await load();
@@ -85,8 +80,7 @@ export function GroupView({ groupId }: { groupId: string }) {
         setDraft(null);
       } else if (e.key === 'Enter' && r && d !== null) void save(r, d);
       else if (e.key === 'u' && r)
-        void st.api
-          .invoke('rewards:undo', { episodeId: r.episode.id })
+        void undoLabel(store, r.episode.id)
           .then(() => load())
           .catch((err: Error) => st.setNotice(`Undo failed: ${err.message}`, 'error'));
       else if (e.key === 's') {

@@ -5,6 +5,7 @@ import { STARTABLE_RUNTIMES } from '../../../../shared/domain.ts';
 import type { GroupSummary } from '../../../../shared/rollouts.ts';
 import { clock } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { listGroups, startGroup } from './actions.ts';
 
 // a selector must return a stable reference: a fresh [] each time re-renders forever
 const NO_RUNTIMES: string[] = [];
@@ -18,9 +19,7 @@ export function GroupsView() {
   const [runtime, setRuntime] = useState('');
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    void store
-      .getState()
-      .api.invoke('groups:list', {})
+    void listGroups(store)
       .then((p) => setGroups(p.items))
       .catch((e: Error) => store.getState().setNotice(`Loading the groups failed: ${e.message}`, 'error'));
   }, [store]);
@@ -32,7 +31,7 @@ export function GroupsView() {
       .filter(Boolean);
     setBusy(true);
     try {
-      const r = await store.getState().api.invoke('groups:start', {
+      const r = await startGroup(store, {
         messages: list,
         size,
         ...(taskId.trim() ? { taskId: taskId.trim() } : {}),

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { AlertKind } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from './AlertCard.tsx';
+import { loadAlerts } from './actions.ts';
 import { useAlertKinds } from './alert-kinds.ts';
 import { LeakLab } from './LeakLab.tsx';
 
@@ -17,27 +18,16 @@ export function AlertsView() {
 
   // a kind filter asks the engine, so kinds beyond the loaded pages are found too
   useEffect(() => {
-    const st = store.getState();
-    void st.api
-      .invoke('alerts:list', kind ? { kind } : {})
-      .then((page) => {
-        store.getState().mergeAlerts(page.items);
-        setMore(page.next);
-      })
-      .catch((e: Error) => st.setNotice(`Loading alerts failed: ${e.message}`, 'error'));
+    void loadAlerts(store, kind).then((after) => after !== undefined && setMore(after));
   }, [kind, store]);
 
   const loadMore = async () => {
     const cursor = kind ? more : next;
     if (!cursor) return;
-    try {
-      const page = await store.getState().api.invoke('alerts:list', { cursor, ...(kind ? { kind } : {}) });
-      store.getState().mergeAlerts(page.items);
-      if (kind) setMore(page.next);
-      else store.setState({ alertsNext: page.next });
-    } catch (e) {
-      store.getState().setNotice(`Loading alerts failed: ${(e as Error).message}`, 'error');
-    }
+    const after = await loadAlerts(store, kind, cursor);
+    if (after === undefined) return;
+    if (kind) setMore(after);
+    else store.setState({ alertsNext: after });
   };
   const shown = alerts.filter((a) => !kind || a.kind === kind);
   const hasMore = kind ? more : next;

@@ -2,10 +2,11 @@
 // this workbench) and read its verdict — clean must stay clean, every leaky scenario must raise what
 // it plants. The verdict links to the alert and the turn's proof diff; the run's sessions stay in
 // the workbench, marked as lab data, until removed.
-import { useEffect, useState } from 'react';
-import type { InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
+import { useState } from 'react';
+import type { LabVerdict } from '../../../../shared/api.ts';
 import { elapsed, useNow } from '../../components/ProgressStrip.tsx';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { clearLabData, runLabScenario, useLabScenarios } from './actions.ts';
 
 /** The step a running scenario is at, and for how long it has run (the engine's progress). */
 function RunStep({ title }: { title: string }) {
@@ -21,16 +22,9 @@ function RunStep({ title }: { title: string }) {
 
 export function LeakLab() {
   const store = useStoreApi();
-  const [scenarios, setScenarios] = useState<InvokeResponse<'lab:list'>>([]);
+  const scenarios = useLabScenarios();
   const [running, setRunning] = useState<string | null>(null);
   const [verdicts, setVerdicts] = useState<Record<string, LabVerdict>>({});
-  useEffect(() => {
-    void store
-      .getState()
-      .api.invoke('lab:list', {})
-      .then(setScenarios)
-      .catch((e: Error) => store.getState().setNotice(`Loading the lab scenarios failed: ${e.message}`, 'error'));
-  }, [store]);
   // the alert a verdict is about: the first of the kinds the scenario plants, opened on its turn's diff
   const openAlert = (v: LabVerdict) => {
     const a = v.alerts.find((x) => v.expected.includes(x.kind)) ?? v.alerts[0];
@@ -49,24 +43,13 @@ export function LeakLab() {
         .navigate({ view: 'sessions', sessionKey: v.sessionKeys[0], episodeId: null, turnId: null, callId: null });
   };
   const clear = async () => {
-    try {
-      const r = await store.getState().api.invoke('lab:clear', {});
-      setVerdicts({});
-      store.getState().setNotice(`Removed ${r.removed} lab session(s) with everything they recorded.`);
-    } catch (e) {
-      store.getState().setNotice(`Removing the lab data failed: ${(e as Error).message}`, 'error');
-    }
+    if (await clearLabData(store)) setVerdicts({});
   };
   const run = async (name: string) => {
     setRunning(name);
-    try {
-      const v = await store.getState().api.invoke('lab:run', { scenario: name });
-      setVerdicts((prev) => ({ ...prev, [name]: v }));
-    } catch (e) {
-      store.getState().setNotice(`Lab ${name}: ${(e as Error).message}`, 'error');
-    } finally {
-      setRunning(null);
-    }
+    const v = await runLabScenario(store, name);
+    if (v) setVerdicts((prev) => ({ ...prev, [name]: v }));
+    setRunning(null);
   };
   return (
     <section className="lab" aria-label="Leak lab">

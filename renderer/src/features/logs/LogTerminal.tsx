@@ -9,6 +9,8 @@ import type { LogChunk } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { turnAt } from './turn-at.ts';
 import { plainText, TerminalFilter } from '../../../../shared/terminal.ts';
+import { listEpisodes, listTurns } from '../turns/data.ts';
+import { recentLogs } from './data.ts';
 
 /** How much raw output "Copy" keeps (the terminal's own scrollback is about as long). */
 const RAW_KEEP = 16 * 1024 * 1024;
@@ -94,8 +96,7 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
       if (loaded) push(c);
       else live.push(c);
     });
-    void api
-      .invoke('logs:recent', { sessionKey })
+    void recentLogs(store, { sessionKey })
       .then((recent) => {
         const last = recent.at(-1)?.at ?? 0;
         for (const c of recent) push(c);
@@ -139,8 +140,8 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   };
   const jump = async (which: 'selection' | 'in-flight') => {
     const st = store.getState();
-    const episodes = (await st.api.invoke('episodes:list', { sessionKey, order: 'desc', limit: 50 })).items;
-    const turns = (await Promise.all(episodes.map((e) => st.api.invoke('turns:list', { episodeId: e.id })))).flat();
+    const episodes = (await listEpisodes(store, { sessionKey, order: 'desc', limit: 50 })).items;
+    const turns = (await Promise.all(episodes.map((e) => listTurns(store, { episodeId: e.id })))).flat();
     let target = null;
     if (which === 'in-flight') target = turns.find((t) => t.status === 'running') ?? null;
     else {

@@ -8,6 +8,7 @@ import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
 import { ForkPanel } from '../forks/ForkPanel.tsx';
+import { getCall } from '../turns/data.ts';
 
 interface Msg {
   role: string;
@@ -40,9 +41,7 @@ export function CallView({
   const [detail, setDetail] = useState<UpstreamCallDetail | null>(null);
   useEffect(() => {
     if (open && (!detail || detail.endedAt !== call.endedAt || (raw && detail.rawResponse === null && call.endedAt))) {
-      void store
-        .getState()
-        .api.invoke('calls:get', { callId: call.id, withRaw: raw })
+      void getCall(store, { callId: call.id, withRaw: raw })
         .then(setDetail)
         .catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     }

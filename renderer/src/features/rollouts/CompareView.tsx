@@ -9,6 +9,8 @@ import { reward } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { withoutGatewayPaths } from '../../../../shared/openclaw/prompt.ts';
+import { listEpisodes } from '../turns/data.ts';
+import { compareEpisodes } from './data.ts';
 
 export function CompareView() {
   const store = useStoreApi();
@@ -30,9 +32,7 @@ export function CompareView() {
   useEffect(() => {
     if (!aId || !bId) return;
     let stale = false;
-    void store
-      .getState()
-      .api.invoke('episodes:compare', { episodeId: aId, otherId: bId })
+    void compareEpisodes(store, { episodeId: aId, otherId: bId })
       .then((r) => !stale && setC(r))
       .catch((e: Error) => !stale && setFailed(e.message));
     return () => {
@@ -42,9 +42,7 @@ export function CompareView() {
   // the replay's turns arrive as events once its session is known here
   useEffect(() => {
     if (c && !store.getState().episodes[c.b.sessionKey])
-      void store
-        .getState()
-        .api.invoke('episodes:list', { sessionKey: c.b.sessionKey, order: 'desc', limit: 200 })
+      void listEpisodes(store, { sessionKey: c.b.sessionKey, order: 'desc', limit: 200 })
         .then((p) => store.getState().setEpisodes(c.b.sessionKey, [...p.items].reverse()))
         .catch((e: Error) => setFailed(`the replay's episodes could not be loaded: ${e.message}`));
   }, [c, store]);

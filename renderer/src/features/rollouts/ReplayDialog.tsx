@@ -6,6 +6,7 @@ import { SESSION_KEY_MODES, type RunOverrides } from '../../../../shared/rollout
 import { tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { useUpstreams } from '../settings/use-upstreams.ts';
+import { replayEpisode } from './data.ts';
 
 // a selector must return a stable reference: a fresh [] each time re-renders forever
 const NO_RUNTIMES: string[] = [];
@@ -39,7 +40,7 @@ export function ReplayDialog({ episodeId, onClose }: { episodeId: string; onClos
     }
     setBusy(true);
     try {
-      const r = await store.getState().api.invoke('episodes:replay', { episodeId, overrides });
+      const r = await replayEpisode(store, { episodeId, overrides });
       onClose();
       store.getState().navigate({ view: 'compare', episodeId, otherEpisodeId: r.episode.id });
     } catch (e) {

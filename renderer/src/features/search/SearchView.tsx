@@ -5,6 +5,7 @@ import { Fragment, useEffect, useRef, useState } from 'react';
 import type { SearchHit } from '../../../../shared/domain.ts';
 import { clock } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { searchCalls } from './data.ts';
 
 const MARK_START = '\u0001';
 const MARK_END = '\u0002';
@@ -32,9 +33,7 @@ export function SearchView() {
     const timer = setTimeout(() => {
       store.getState().navigate({ query });
       const t0 = performance.now();
-      store
-        .getState()
-        .api.invoke('search:calls', { query, limit: 50 })
+      searchCalls(store, { query, limit: 50 })
         .then((page) => {
           if (!live) return;
           setHits(page.items);
@@ -51,7 +50,7 @@ export function SearchView() {
 
   const more = async () => {
     if (!next) return;
-    const page = await store.getState().api.invoke('search:calls', { query: text.trim(), limit: 50, cursor: next });
+    const page = await searchCalls(store, { query: text.trim(), limit: 50, cursor: next });
     setHits((h) => [...h, ...page.items]);
     setNext(page.next);
   };

@@ -7,6 +7,7 @@ import { envName, flagName, type ConfigKey, type ConfigPatch, type ConfigView } 
 import { DraftConflict } from '../../forms/DraftConflict.tsx';
 import { useDraft } from '../../forms/use-draft.ts';
 import { useStoreApi } from '../../store/use-store.ts';
+import { probeUpstream } from './actions.ts';
 
 interface Props {
   config: ConfigView;
@@ -37,19 +38,14 @@ export function Connections({ config, info, saveConfig }: Props) {
   const keyHint = str(config.values.upstreamKey);
   const test = async () => {
     setTesting(true);
-    try {
-      setProbe(
-        await store.getState().api.invoke('config:test-upstream', {
-          ...(url ? { upstreamUrl: url } : {}),
-          ...(key ? { upstreamKey: key } : {}),
-          ...(model ? { upstreamModel: model } : {}),
-        }),
-      );
-    } catch (e) {
-      setProbe({ ok: false, models: [], message: (e as Error).message });
-    } finally {
-      setTesting(false);
-    }
+    setProbe(
+      await probeUpstream(store, {
+        ...(url ? { upstreamUrl: url } : {}),
+        ...(key ? { upstreamKey: key } : {}),
+        ...(model ? { upstreamModel: model } : {}),
+      }),
+    );
+    setTesting(false);
   };
   const save = () => {
     const patch: ConfigPatch = {

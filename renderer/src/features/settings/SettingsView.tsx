@@ -2,13 +2,13 @@
 // gateways without a restart), gateway mode, OpenClaw isolation and config overlay, labeling,
 // theme, storage (prune, vacuum), and what this run was started with. Saved keys are never shown
 // back: only a hint that one is set.
-import { useEffect, useState } from 'react';
 import { DraftConflict } from '../../forms/DraftConflict.tsx';
 import { useDraft } from '../../forms/use-draft.ts';
 import type { InvokeRequest } from '../../../../shared/api.ts';
 import type { ConfigKey, ConfigPatch } from '../../../../shared/config.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, type GatewayMode } from '../../../../shared/domain.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { saveConfig as saveConfigOf, savePrefs as savePrefsOf, useEffectiveGatewayConfig } from './actions.ts';
 import { Connections } from './Connections.tsx';
 import { Storage } from './Storage.tsx';
 
@@ -28,7 +28,6 @@ export function SettingsView() {
   const config = useStore((s) => s.config);
   const info = useStore((s) => s.info);
   const selected = useStore((s) => s.route.sessionKey);
-  const [effective, setEffective] = useState<string | null>(null);
   // typed text survives reloads of the snapshot (use-draft.ts): a saved value fills a field only
   // while the user has not touched it, and a save made elsewhere under an edit is named
   const scaleDraft = useDraft(settings ? settings.rewardScale.join(', ') : '');
@@ -38,36 +37,12 @@ export function SettingsView() {
     JSON.stringify(typeof savedOverlay === 'object' && savedOverlay !== null ? savedOverlay : {}, null, 2),
   );
   const [scale, labeler, overlay] = [scaleDraft.value, labelerDraft.value, overlayDraft.value];
-  useEffect(() => {
-    if (!selected) return;
-    void store
-      .getState()
-      .api.invoke('gateways:config', { sessionKey: selected })
-      .then((r) => setEffective(r.config ? JSON.stringify(r.config, null, 2) : null))
-      .catch((e: Error) => setEffective(`(the effective config could not be read: ${e.message})`));
-  }, [selected, store]);
+  const effective = useEffectiveGatewayConfig(selected);
 
   if (!settings || !info || !config) return <div className="empty">Loading settings…</div>;
   const notice = store.getState().setNotice;
-  const savePrefs = async (patch: InvokeRequest<'settings:set'>) => {
-    try {
-      store.setState({ settings: await store.getState().api.invoke('settings:set', patch) });
-      notice('Settings saved.');
-    } catch (e) {
-      notice((e as Error).message, 'error');
-    }
-  };
-  const saveConfig = async (patch: ConfigPatch, done: string) => {
-    try {
-      store.setState({ config: await store.getState().api.invoke('config:set', patch) });
-      store.setState({ info: await store.getState().api.invoke('app:info', {}) });
-      notice(done);
-      return true;
-    } catch (e) {
-      notice((e as Error).message, 'error');
-      return false;
-    }
-  };
+  const savePrefs = (patch: InvokeRequest<'settings:set'>) => savePrefsOf(store, patch);
+  const saveConfig = (patch: ConfigPatch, done: string) => saveConfigOf(store, patch, done);
   const pinned = (k: ConfigKey) => config.pinned.includes(k);
   return (
     <div className="settings">

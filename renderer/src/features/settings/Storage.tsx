@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { PruneResult, StorageStats } from '../../../../shared/domain.ts';
 import { clock } from '../../format.ts';
 import { useStoreApi } from '../../store/use-store.ts';
+import { pruneData, storageStats, vacuum } from './actions.ts';
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
@@ -14,16 +15,14 @@ export function Storage() {
   const [includeLabeled, setIncludeLabeled] = useState(false);
   const [preview, setPreview] = useState<PruneResult | null>(null);
   const [busy, setBusy] = useState(false);
-  const api = store.getState().api;
   const notice = store.getState().setNotice;
 
   const refresh = useCallback(
     () =>
-      void api
-        .invoke('data:stats', {})
+      void storageStats(store)
         .then(setStats)
         .catch((e: Error) => notice(`Reading the data dir failed: ${e.message}`, 'error')),
-    [api, notice],
+    [store, notice],
   );
   useEffect(refresh, [refresh]);
 
@@ -40,7 +39,7 @@ export function Storage() {
   };
   const prune = (dryRun: boolean) =>
     run(
-      () => api.invoke('data:prune', { olderThanDays: days, includeLabeled, dryRun }),
+      () => pruneData(store, { olderThanDays: days, includeLabeled, dryRun }),
       (r) => {
         setPreview(dryRun ? r : null);
         const what = `${r.episodes} episodes (${r.calls} calls) and ${r.sessions} sessions`;
@@ -96,7 +95,7 @@ export function Storage() {
           disabled={busy}
           onClick={() =>
             void run(
-              () => api.invoke('data:vacuum', {}),
+              () => vacuum(store),
               (r) => `Vacuumed: ${mb(r.before)} → ${mb(r.after)}.`,
             )
           }

@@ -14,6 +14,7 @@ import { comparePrompts, diffVerdict, spanAlert, type DiffMode } from '../../pro
 import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
 import { kindLabel, useAlertKinds } from '../leaks/alert-kinds.ts';
 import { PromptDiffBody } from './PromptDiffBody.tsx';
+import { getCall, listCalls, listTurns } from './data.ts';
 
 const NO_EPISODES: Episode[] = [];
 
@@ -51,8 +52,7 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
     const st = store.getState();
     for (const e of episodes) {
       if (st.turns[e.id]) continue;
-      void st.api
-        .invoke('turns:list', { episodeId: e.id })
+      void listTurns(store, { episodeId: e.id })
         .then((list) => store.getState().setTurns(e.id, list))
         .catch((err: Error) =>
           store.getState().setNotice(`Loading turns of episode ${e.index} failed: ${err.message}`, 'error'),
@@ -81,11 +81,10 @@ export function DiffPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
 
   useEffect(() => {
     let stale = false;
-    const api = store.getState().api;
     const callOf = async (turnId: string, which: 'first' | 'last'): Promise<UpstreamCallDetail | null> => {
-      const list = turnId === turn.id ? calls : await api.invoke('calls:list', { turnId });
+      const list = turnId === turn.id ? calls : await listCalls(store, { turnId });
       const c = which === 'first' ? list[0] : list.at(-1);
-      return c ? api.invoke('calls:get', { callId: c.id }) : null;
+      return c ? getCall(store, { callId: c.id }) : null;
     };
     // Compared as logical messages (OpenClaw's flattened history, timestamps and Runtime line
     // read the way the model reads them), so a clean next turn is a pure append. Across episodes

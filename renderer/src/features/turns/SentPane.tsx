@@ -7,6 +7,7 @@ import type { TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { logicalPromptText, promptText } from '../../../../shared/prompt-text.ts';
 import { TextDiff } from '../../components/TextDiff.tsx';
 import { useStoreApi } from '../../store/use-store.ts';
+import { getCall } from './data.ts';
 
 export function SentPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) {
   const store = useStoreApi();
@@ -16,9 +17,7 @@ export function SentPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
   useEffect(() => {
     if (!first) return;
     let stale = false;
-    void store
-      .getState()
-      .api.invoke('calls:get', { callId: first })
+    void getCall(store, { callId: first })
       .then((c) => !stale && setSent(logicalPromptText(c.requestBody, { system: false })))
       .catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     return () => {

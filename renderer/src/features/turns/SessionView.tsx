@@ -14,6 +14,7 @@ import { ORIGIN_LABELS, ORIGIN_NOTES } from '../sessions/origin.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { MemoryPressureBadge } from '../../components/MemoryPressureBadge.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
+import { closeSession, restartSession } from './data.ts';
 
 export function SessionView() {
   const store = useStoreApi();
@@ -150,10 +151,7 @@ export function SessionView() {
           <button
             type="button"
             onClick={() =>
-              void store
-                .getState()
-                .api.invoke('sessions:restart', { key })
-                .catch((e: Error) => store.getState().setNotice(e.message, 'error'))
+              void restartSession(store, { key }).catch((e: Error) => store.getState().setNotice(e.message, 'error'))
             }
           >
             Restart gateway
@@ -163,10 +161,9 @@ export function SessionView() {
           type="button"
           className="danger"
           onClick={() =>
-            void store
-              .getState()
-              .api.invoke('sessions:close', { key })
-              .catch((e: Error) => store.getState().setNotice(`Close failed: ${e.message}`, 'error'))
+            void closeSession(store, { key }).catch((e: Error) =>
+              store.getState().setNotice(`Close failed: ${e.message}`, 'error'),
+            )
           }
         >
           Close

@@ -14,6 +14,7 @@ import { DiffPane } from './DiffPane.tsx';
 import { ToolCallsPane } from './ToolCallsPane.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { SentPane } from './SentPane.tsx';
+import { getTurn, listCalls, logsBetween } from './data.ts';
 
 const NO_CALLS: UpstreamCall[] = [];
 
@@ -29,9 +30,8 @@ export function TurnView({ turnId }: { turnId: string }) {
 
   useEffect(() => {
     let stale = false;
-    const api = store.getState().api;
     // the calls live in the store, which follows calls:recorded; the turn's replayed history is fetched here
-    void Promise.all([api.invoke('turns:get', { turnId }), api.invoke('calls:list', { turnId })])
+    void Promise.all([getTurn(store, { turnId }), listCalls(store, { turnId })])
       .then(([t, c]) => {
         if (stale) return;
         setTurn(t);
@@ -153,9 +153,7 @@ function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; 
   const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     setFailed(null);
-    void store
-      .getState()
-      .api.invoke('logs:range', { sessionKey, from, to })
+    void logsBetween(store, { sessionKey, from, to })
       .then(setChunks)
       .catch((e: Error) => setFailed(e.message));
   }, [sessionKey, from, to, store]);

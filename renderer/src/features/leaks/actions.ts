@@ -1,0 +1,55 @@
+// What the Leaks view asks the engine: alerts by kind and page, the lab's scenarios, a lab run, and
+// removing every lab run's data. Errors become a notice; callers get null.
+import { useEffect, useState } from 'react';
+import type { StoreApi } from 'zustand/vanilla';
+import type { InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
+import type { State } from '../../store/store.ts';
+import { useStoreApi } from '../../store/use-store.ts';
+
+async function attempt<T>(store: StoreApi<State>, what: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    store.getState().setNotice(`${what}: ${(err as Error).message}`, 'error');
+    return null;
+  }
+}
+
+/**
+ * A page of alerts (of one kind, or all) merged into the store: the next page's cursor (null: none
+ * left), or undefined when it failed (said in a notice; the cursor the caller holds stays good).
+ */
+export async function loadAlerts(
+  store: StoreApi<State>,
+  kind: string,
+  cursor?: string,
+): Promise<string | null | undefined> {
+  const page = await attempt(store, 'Loading alerts failed', () =>
+    store.getState().api.invoke('alerts:list', { ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) }),
+  );
+  if (!page) return undefined;
+  store.getState().mergeAlerts(page.items);
+  return page.next;
+}
+
+export function useLabScenarios(): InvokeResponse<'lab:list'> {
+  const store = useStoreApi();
+  const [scenarios, setScenarios] = useState<InvokeResponse<'lab:list'>>([]);
+  useEffect(() => {
+    void attempt(store, 'Loading the lab scenarios failed', () => store.getState().api.invoke('lab:list', {})).then(
+      (list) => list && setScenarios(list),
+    );
+  }, [store]);
+  return scenarios;
+}
+
+export function runLabScenario(store: StoreApi<State>, name: string): Promise<LabVerdict | null> {
+  return attempt(store, `Lab ${name}`, () => store.getState().api.invoke('lab:run', { scenario: name }));
+}
+
+/** Removes every lab run's sessions with what they recorded; says how many. */
+export async function clearLabData(store: StoreApi<State>): Promise<boolean> {
+  const r = await attempt(store, 'Removing the lab data failed', () => store.getState().api.invoke('lab:clear', {}));
+  if (r) store.getState().setNotice(`Removed ${r.removed} lab session(s) with everything they recorded.`);
+  return r !== null;
+}
