@@ -7,25 +7,18 @@ import { GatewayMeter } from './components/GatewayMeter.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
 import { ProgressStrip } from './components/ProgressStrip.tsx';
 import { ExportDialog } from './features/export/ExportDialog.tsx';
-import { GroupsView } from './features/groups/GroupsView.tsx';
-import { GroupView } from './features/groups/GroupView.tsx';
-import { SearchView } from './features/search/SearchView.tsx';
-import { AlertsView } from './features/leaks/AlertsView.tsx';
-import { CompareView } from './features/rollouts/CompareView.tsx';
 import { ReplayDialog } from './features/rollouts/ReplayDialog.tsx';
-import { LabelQueue } from './features/rewards/LabelQueue.tsx';
 import { SessionsRail } from './features/sessions/SessionsRail.tsx';
 import { createSession, importFile } from './features/sessions/actions.ts';
-import { SettingsView } from './features/settings/SettingsView.tsx';
-import { SessionView } from './features/turns/SessionView.tsx';
 import { isTyping } from './keys.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { useStore, useStoreApi } from './store/use-store.ts';
+import { VIEW_LIST, VIEWS } from './views.tsx';
 
 export function App() {
   const store = useStoreApi();
-  const view = useStore((s) => s.route.view);
-  const groupId = useStore((s) => s.route.groupId);
+  const route = useStore((s) => s.route);
+  const view = route.view;
   const replayDialog = useStore((s) => s.replayDialog);
   const exportDialog = useStore((s) => s.exportDialog);
   const notice = useStore((s) => s.notice);
@@ -48,9 +41,10 @@ export function App() {
         st.setPalette(!st.paletteOpen);
         return;
       }
-      if ((e.ctrlKey || e.metaKey) && e.shiftKey && e.key.toLowerCase() === 'f') {
+      const shortcut = VIEW_LIST.find(([, v]) => v.shortcut?.test(e));
+      if (shortcut) {
         e.preventDefault();
-        st.navigate({ view: 'search' });
+        st.navigate({ view: shortcut[0], ...shortcut[1].reset });
         return;
       }
       if (isTyping(e) || st.paletteOpen) return;
@@ -63,15 +57,6 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [store]);
 
-  const tab = (v: typeof view, label: string) => (
-    <button
-      type="button"
-      className={view === v ? 'tab active' : 'tab'}
-      onClick={() => store.getState().navigate({ view: v, ...(v === 'groups' ? { groupId: null } : {}) })}
-    >
-      {label}
-    </button>
-  );
   // a dropped export file is imported wherever it lands
   const hasFiles = (e: DragEvent) => e.dataTransfer.types.includes('Files');
   const onDragOver = (e: DragEvent) => {
@@ -118,12 +103,19 @@ export function App() {
       <header className="topbar">
         <span className="brand">Trajscope</span>
         <nav>
-          {tab('sessions', 'Sessions')}
-          {tab('label', 'Label')}
-          {tab('leaks', 'Leaks')}
-          {tab('groups', 'Groups')}
-          {tab('search', 'Search')}
-          {tab('settings', 'Settings')}
+          {VIEW_LIST.map(
+            ([v, entry]) =>
+              entry.tab && (
+                <button
+                  key={v}
+                  type="button"
+                  className={view === v ? 'tab active' : 'tab'}
+                  onClick={() => store.getState().navigate({ view: v, ...entry.reset })}
+                >
+                  {entry.tab}
+                </button>
+              ),
+          )}
         </nav>
         <span className="spacer" />
         <GatewayMeter />
@@ -151,20 +143,14 @@ export function App() {
       </header>
       <ProgressStrip />
       <div className="body">
-        {view === 'sessions' && (
+        {VIEWS[view].rail && (
           <ErrorBoundary what="The sessions list">
             <SessionsRail />
           </ErrorBoundary>
         )}
         <main className="main">
           <ErrorBoundary key={view} what={`The ${view} view`}>
-            {view === 'sessions' && <SessionView />}
-            {view === 'label' && <LabelQueue />}
-            {view === 'settings' && <SettingsView />}
-            {view === 'leaks' && <AlertsView />}
-            {view === 'groups' && (groupId ? <GroupView key={groupId} groupId={groupId} /> : <GroupsView />)}
-            {view === 'compare' && <CompareView />}
-            {view === 'search' && <SearchView />}
+            {VIEWS[view].render(route)}
           </ErrorBoundary>
         </main>
       </div>

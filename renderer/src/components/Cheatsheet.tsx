@@ -1,9 +1,13 @@
 // `?`: every keyboard shortcut on one card.
 import { useStore, useStoreApi } from '../store/use-store.ts';
+import { VIEW_LIST } from '../views.tsx';
 
 const KEYS: Array<[string, string]> = [
   ['Ctrl/Cmd + K', 'command palette'],
-  ['Ctrl/Cmd + Shift + F', 'search everything recorded'],
+  // a view's own shortcut, from the views table
+  ...VIEW_LIST.flatMap(([, v]): Array<[string, string]> =>
+    v.shortcut ? [[v.shortcut.keys, (v.command ?? v.tab ?? '').toLowerCase()]] : [],
+  ),
   ['?', 'this cheatsheet'],
   ['N', 'new session'],
   ['↑ / ↓', 'move in the sessions list'],

@@ -5,6 +5,7 @@ import { createSession, runSampleTask } from '../features/sessions/actions.ts';
 import { savePrefs } from '../features/settings/actions.ts';
 import { selectedCall } from '../store/store.ts';
 import { useStore, useStoreApi } from '../store/use-store.ts';
+import { VIEW_LIST } from '../views.tsx';
 
 interface Command {
   id: string;
@@ -25,15 +26,14 @@ export function CommandPalette() {
     return [
       { id: 'new', label: 'New session', run: () => void createSession(store) },
       { id: 'sample', label: 'Run sample task', run: () => void runSampleTask(store) },
-      { id: 'label', label: 'Go to labeling queue', run: () => st().navigate({ view: 'label' }) },
-      { id: 'leaks', label: 'Go to leak alerts', run: () => st().navigate({ view: 'leaks' }) },
-      { id: 'settings', label: 'Open settings', run: () => st().navigate({ view: 'settings' }) },
+      ...VIEW_LIST.flatMap(([view, v]) =>
+        v.command ? [{ id: view, label: v.command, run: () => st().navigate({ view, ...v.reset }) }] : [],
+      ),
       {
         id: 'export',
         label: 'Export trajectories…',
         run: () => st().setExportDialog({ sessionKey: route.view === 'sessions' ? (route.sessionKey ?? null) : null }),
       },
-      { id: 'groups', label: 'Go to groups of rollouts', run: () => st().navigate({ view: 'groups', groupId: null }) },
       {
         id: 'new-group',
         label: 'Start a group of rollouts…',

@@ -2,7 +2,9 @@
 // URL (the hash), so a view can be shared and restored. Keys are URI-encoded; unknown paths fall
 // back to the sessions view.
 
-export type View = 'sessions' | 'label' | 'settings' | 'leaks' | 'groups' | 'compare' | 'search';
+/** Every view; renderer/src/views.tsx holds one entry for each (a new name here fails its type check). */
+export const VIEW_NAMES = ['sessions', 'label', 'leaks', 'groups', 'search', 'settings', 'compare'] as const;
+export type View = (typeof VIEW_NAMES)[number];
 
 export const TURN_TABS = ['history', 'calls', 'sent', 'diff', 'tools', 'logs'] as const;
 export type TurnTab = (typeof TURN_TABS)[number];
@@ -37,7 +39,23 @@ export const EMPTY_ROUTE: Route = {
   query: null,
 };
 
-const SIMPLE_VIEWS = new Set<View>(['label', 'settings', 'leaks']);
+/**
+ * Each view's part of the URL: how its path reads into a route (null: not this view's path) and is
+ * written from one. The sessions view owns every other path (session/…/episode/…/turn/…).
+ */
+const PATHS: Record<View, { parse(a?: string, b?: string): Partial<Route> | null; format(r: Route): string[] | null }> =
+  {
+    sessions: { parse: () => null, format: () => null },
+    label: { parse: () => ({}), format: () => ['label'] },
+    leaks: { parse: () => ({}), format: () => ['leaks'] },
+    settings: { parse: () => ({}), format: () => ['settings'] },
+    groups: { parse: (a) => ({ groupId: a ?? null }), format: (r) => (r.groupId ? ['groups', r.groupId] : ['groups']) },
+    search: { parse: (a) => ({ query: a ?? null }), format: (r) => (r.query ? ['search', r.query] : ['search']) },
+    compare: {
+      parse: (a, b) => (a && b ? { episodeId: a, otherEpisodeId: b } : null),
+      format: (r) => (r.episodeId && r.otherEpisodeId ? ['compare', r.episodeId, r.otherEpisodeId] : null),
+    },
+  };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -53,10 +71,10 @@ export function parseRoute(hash: string): Route {
     });
   const route: Route = { ...EMPTY_ROUTE };
   const [head, a, b] = parts;
-  if (SIMPLE_VIEWS.has(head as View)) return { ...route, view: head as View };
-  if (head === 'groups') return { ...route, view: 'groups', groupId: a ?? null };
-  if (head === 'search') return { ...route, view: 'search', query: a ?? null };
-  if (head === 'compare' && a && b) return { ...route, view: 'compare', episodeId: a, otherEpisodeId: b };
+  if (head && (VIEW_NAMES as readonly string[]).includes(head)) {
+    const own = PATHS[head as View].parse(a, b);
+    if (own) return { ...route, ...own, view: head as View };
+  }
   for (let i = 0; i + 1 < parts.length; i += 2) {
     const [k, v] = [parts[i], parts[i + 1]!];
     if (k === 'session') route.sessionKey = v;
@@ -71,10 +89,8 @@ export function parseRoute(hash: string): Route {
 
 export function formatRoute(r: Route): string {
   const enc = (parts: string[]) => '#/' + parts.map(encodeURIComponent).join('/');
-  if (SIMPLE_VIEWS.has(r.view)) return `#/${r.view}`;
-  if (r.view === 'groups') return enc(r.groupId ? ['groups', r.groupId] : ['groups']);
-  if (r.view === 'search') return enc(r.query ? ['search', r.query] : ['search']);
-  if (r.view === 'compare' && r.episodeId && r.otherEpisodeId) return enc(['compare', r.episodeId, r.otherEpisodeId]);
+  const own = PATHS[r.view].format(r);
+  if (own) return enc(own);
   const parts: string[] = [];
   if (!r.sessionKey) return enc(parts);
   parts.push('session', r.sessionKey);

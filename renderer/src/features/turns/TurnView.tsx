@@ -9,7 +9,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
 import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
 import { AlertCard } from '../leaks/AlertCard.tsx';
-import { CallView } from '../prompt/CallView.tsx';
+import { CallView } from './CallView.tsx';
 import { DiffPane } from './DiffPane.tsx';
 import { ToolCallsPane } from './ToolCallsPane.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';

@@ -5,16 +5,16 @@ import { bytes, clock, cpu, duration, reward, turnDuration } from '../../format.
 import { alertCounts } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LogTerminal } from '../logs/LogTerminal.tsx';
-import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from '../sessions/actions.ts';
-import { TurnView } from './TurnView.tsx';
+import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from './actions.ts';
+import { TurnView } from '../turns/TurnView.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { isTyping } from '../../keys.ts';
 import { selectedCall } from '../../store/store.ts';
-import { ORIGIN_LABELS, ORIGIN_NOTES } from '../sessions/origin.ts';
+import { ORIGIN_LABELS, ORIGIN_NOTES } from './origin.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { MemoryPressureBadge } from '../../components/MemoryPressureBadge.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
-import { closeSession, restartSession } from './data.ts';
+import { closeSession, restartSession } from '../turns/data.ts';
 
 export function SessionView() {
   const store = useStoreApi();

@@ -8,7 +8,7 @@ import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
 import { ForkPanel } from '../forks/ForkPanel.tsx';
-import { getCall } from '../turns/data.ts';
+import { getCall } from './data.ts';
 
 interface Msg {
   role: string;
