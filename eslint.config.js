@@ -26,38 +26,40 @@ const ENGINE_BANS = [
 
 // Layers inside the engine: each folder names the folders it may import. Nothing but the
 // composition (api/ and workbench.ts) imports the composition root, so every part can be built
-// and tested alone. Root leaves (events.ts, keys.ts) are open to all.
+// and tested alone. Root leaves (events.ts, tokens.ts) are open to all.
 const CORE_FOLDERS = [
   'http',
   'store',
-  'openai',
+  'model-client',
   'config',
   'export',
   'analysis',
   'gateways',
   'runtime',
-  'upstream',
+  'scripted-model',
+  'recorder',
   'sessions',
-  'proxy',
+  'dataproxy',
   'lab',
-  'imports',
+  'trajectory-import',
   'rollouts',
   'api',
 ];
 const MAY_IMPORT = {
   http: [],
   store: ['http'],
-  openai: ['http'],
+  'model-client': ['http'],
   config: ['http'],
   export: ['store'],
   analysis: ['store'],
   gateways: ['store'],
-  runtime: ['openai', 'gateways', 'http'],
-  upstream: ['openai', 'store', 'http', 'export'],
+  runtime: ['model-client', 'gateways', 'http'],
+  'scripted-model': ['http'],
+  recorder: ['model-client', 'store', 'http', 'export'],
   sessions: ['store', 'http', 'runtime'],
-  proxy: ['http', 'sessions', 'runtime'],
-  lab: ['runtime', 'sessions', 'store', 'upstream', 'gateways'],
-  imports: ['store', 'sessions', 'analysis'],
+  dataproxy: ['http', 'sessions', 'runtime'],
+  lab: ['runtime', 'sessions', 'store', 'recorder', 'scripted-model', 'gateways'],
+  'trajectory-import': ['store', 'sessions', 'analysis'],
   rollouts: ['store', 'sessions', 'runtime', 'http'],
 };
 

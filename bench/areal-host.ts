@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { ConfigService } from '../electron/core/config/service.ts';
 import { LOOPBACK_POLICY } from '../electron/core/http/policy.ts';
-import { ScriptedModel } from '../electron/core/upstream/scripted/server.ts';
-import { DEFAULT_SCENARIO } from '../electron/core/upstream/scripted/scenario.ts';
+import { ScriptedModel } from '../electron/core/scripted-model/server.ts';
+import { DEFAULT_SCENARIO } from '../electron/core/scripted-model/scenario.ts';
 import { Workbench } from '../electron/core/workbench.ts';
 
 const [kind, dataDir] = process.argv.slice(2);

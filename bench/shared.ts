@@ -11,7 +11,7 @@ import { TreeSampler } from '../electron/core/gateways/procfs.ts';
 import { NO_EMITTER } from '../electron/core/runtime/types.ts';
 import { Workbench, type EngineExtras } from '../electron/core/workbench.ts';
 import type { GatewayMode } from '../shared/domain.ts';
-import { DEFAULT_SCENARIO } from '../electron/core/upstream/scripted/scenario.ts';
+import { DEFAULT_SCENARIO } from '../electron/core/scripted-model/scenario.ts';
 import { fmt, table } from './stats.ts';
 
 const MODEL_MS = 1000;

@@ -10,7 +10,7 @@ import { ExportDialog } from './features/export/ExportDialog.tsx';
 import { ReplayDialog } from './features/rollouts/ReplayDialog.tsx';
 import { SessionsRail } from './features/sessions/SessionsRail.tsx';
 import { createSession, importFile } from './features/sessions/actions.ts';
-import { isTyping } from './keys.ts';
+import { isTyping } from './keyboard.ts';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { useStore, useStoreApi } from './store/use-store.ts';
 import { VIEW_LIST, VIEWS } from './views.tsx';

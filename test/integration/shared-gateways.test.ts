@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import { processesWithEnv } from '../../electron/core/gateways/procfs.ts';
-import { Forwarder } from '../../electron/core/openai/forward.ts';
-import { streamChat } from '../../electron/core/openai/stream-chat.ts';
+import { Forwarder } from '../../electron/core/model-client/forward.ts';
+import { streamChat } from '../../electron/core/model-client/stream-chat.ts';
 import { NO_EMITTER } from '../../electron/core/runtime/types.ts';
-import { DEFAULT_SCENARIO } from '../../electron/core/upstream/scripted/scenario.ts';
+import { DEFAULT_SCENARIO } from '../../electron/core/scripted-model/scenario.ts';
 import { startBench, until, type TestBench } from '../helpers/workbench.ts';
 import { needsOpenClaw } from '../helpers/openclaw.ts';
 

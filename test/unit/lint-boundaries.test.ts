@@ -45,27 +45,27 @@ test("the engine's layers: a folder imports only the folders below it, and never
   const imp = (path: string) => `import { x } from '${path}';\nexport const y = x;\n`;
   assert.equal(await hit(imp('../sessions/manager.ts'), 'electron/core/store/x.ts'), 1, 'store below sessions');
   assert.equal(
-    await hit(imp('../upstream/recorder.ts'), 'electron/core/runtime/x.ts'),
+    await hit(imp('../recorder/recorder.ts'), 'electron/core/runtime/x.ts'),
     1,
-    'runtime does not reach into upstream',
+    'runtime does not reach into the recorder',
   );
   assert.equal(
-    await hit(imp('../runtime/sse.ts'), 'electron/core/upstream/x.ts'),
+    await hit(imp('../runtime/sse.ts'), 'electron/core/recorder/x.ts'),
     1,
-    'upstream does not reach into runtime',
+    'the recorder does not reach into runtime',
   );
   assert.equal(
     await hit(imp('../workbench.ts'), 'electron/core/lab/x.ts'),
     1,
     'the lab never imports the composition root',
   );
-  assert.equal(await hit(imp('../../workbench.ts'), 'electron/core/upstream/scripted/x.ts'), 1);
+  assert.equal(await hit(imp('../workbench.ts'), 'electron/core/scripted-model/x.ts'), 1);
   assert.equal(
-    await hit(imp('../openai/sse.ts'), 'electron/core/upstream/x.ts'),
+    await hit(imp('../model-client/sse.ts'), 'electron/core/recorder/x.ts'),
     0,
-    'both use the neutral OpenAI client',
+    'both use the neutral model client',
   );
-  assert.equal(await hit(imp('../openai/sse.ts'), 'electron/core/runtime/x.ts'), 0);
+  assert.equal(await hit(imp('../model-client/sse.ts'), 'electron/core/runtime/x.ts'), 0);
   assert.equal(await hit(imp('../workbench.ts'), 'electron/core/api/x.ts'), 0, 'the composition may');
   assert.equal(await hit(imp('../store/store.ts'), 'electron/core/export/x.ts'), 0);
 });
@@ -81,7 +81,7 @@ test('no decision by a runtime’s name outside runtime/: the rule fires there, 
   assert.equal(
     await hits(
       "const m = { runtimeOf: (k: string) => k };\nexport const y = m.runtimeOf('a') !== 'external';\n",
-      'electron/core/proxy/x.ts',
+      'electron/core/dataproxy/x.ts',
     ),
     1,
   );

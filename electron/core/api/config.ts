@@ -2,7 +2,7 @@
 import type { Settings } from '../../../shared/api.ts';
 import { detectOpenClaw } from '../gateways/binary.ts';
 import { HttpError } from '../http/errors.ts';
-import { probeModels } from '../openai/probe.ts';
+import { probeModels } from '../model-client/probe.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 

@@ -2,8 +2,8 @@
 // recorded, and keeping the data dir's size in hand (prune, vacuum).
 import { exportLines, exportOptions, newTally } from '../export/jsonl.ts';
 import { HttpError } from '../http/errors.ts';
-import { ImportError } from '../imports/formats.ts';
-import { importTrajectories } from '../imports/importer.ts';
+import { ImportError } from '../trajectory-import/formats.ts';
+import { importTrajectories } from '../trajectory-import/importer.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 

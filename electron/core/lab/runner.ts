@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import type { LabVerdict } from '../../../shared/api.ts';
-import { SCENARIOS, scenarioNames, type Lab } from './catalogue.ts';
+import { SCENARIOS, scenarioNames, type Lab } from './scenarios.ts';
 import type { LabEngine, LabEngineFactory } from './engine.ts';
 import { ExternalAgent } from './external-agent.ts';
 

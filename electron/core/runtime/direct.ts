@@ -3,9 +3,9 @@
 // whole pipeline runs (and is tested) without OpenClaw.
 import type { ToolCall } from '../../../shared/domain.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
-import type { Forwarder } from '../openai/forward.ts';
-import type { ChatAccumulator } from '../openai/sse.ts';
-import { streamChat } from '../openai/stream-chat.ts';
+import type { Forwarder } from '../model-client/forward.ts';
+import type { ChatAccumulator } from '../model-client/sse.ts';
+import { streamChat } from '../model-client/stream-chat.ts';
 import { type AgentRuntime, type TurnEmitter, type TurnRequest, type TurnResult } from './types.ts';
 
 export class DirectRuntime implements AgentRuntime {

@@ -16,8 +16,8 @@ import type { Gateway } from '../gateways/gateway.ts';
 import type { GatewayPool } from '../gateways/pool.ts';
 import type { GatewaySupervisor } from '../gateways/supervisor.ts';
 import { changedSince, snapshot, type Carried, type Snapshot } from '../gateways/workspace.ts';
-import type { Forwarder } from '../openai/forward.ts';
-import { streamChat } from '../openai/stream-chat.ts';
+import type { Forwarder } from '../model-client/forward.ts';
+import { streamChat } from '../model-client/stream-chat.ts';
 import type { Seat, SharedSeats } from './shared-seats.ts';
 import {
   RuntimeError,

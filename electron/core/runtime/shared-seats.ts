@@ -3,7 +3,7 @@
 // fill one gateway), and what happens when a shared gateway dies or wedges: every session seated
 // there is told, and none is seated there again.
 import type { ProviderBinding } from '../gateways/config.ts';
-import { SharedGateway, type AgentSlot } from '../gateways/shared.ts';
+import { SharedGateway, type AgentSlot } from '../gateways/shared-gateway.ts';
 import type { GatewaySupervisor } from '../gateways/supervisor.ts';
 
 export interface Seat {

@@ -1,7 +1,7 @@
 // The AgentRuntime contract the DataProxy drives: one call per turn, plus optional episode hooks.
 import type { GatewayInfo, HistoryMessage, IsolationMode, RuntimeKind, ToolCall } from '../../../shared/domain.ts';
-import type { UpstreamTarget } from '../openai/forward.ts';
-import { ChatError, type ChatSink } from '../openai/stream-chat.ts';
+import type { UpstreamTarget } from '../model-client/forward.ts';
+import { ChatError, type ChatSink } from '../model-client/stream-chat.ts';
 
 /** What a runtime needs to run one turn. `upstream` is the recorder, keyed by the episode. */
 export interface TurnRequest {

@@ -3,7 +3,7 @@
 // the human-in-the-loop session whose calls come with the admin key.
 import { randomUUID } from 'node:crypto';
 import type { Episode } from '../../../shared/domain.ts';
-import { mintToken } from '../keys.ts';
+import { mintToken } from '../tokens.ts';
 import type { SessionManager } from './manager.ts';
 
 export const HITL_SESSION = 'hitl';

@@ -3,7 +3,7 @@
 // and the workbench API both go through here, so the rules hold whichever door a request used.
 import type { Episode, HistoryMessage, Page, RuntimeKind, SessionInfo, SessionOrigin } from '../../../shared/domain.ts';
 import { HttpError } from '../http/errors.ts';
-import { mintEpisodeKey } from '../keys.ts';
+import { mintEpisodeKey } from '../tokens.ts';
 import type { AgentRuntime, SessionRunOptions, TrainingContext, TurnEmitter } from '../runtime/types.ts';
 import { sessionInfo } from './info.ts';
 import { LiveSessions } from './live.ts';

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { LeakAnalyzer } from '../../core/analysis/analyzer.ts';
 import { EngineEvents } from '../../core/events.ts';
-import { ImportError } from '../../core/imports/formats.ts';
-import { importTrajectories } from '../../core/imports/importer.ts';
+import { ImportError } from '../../core/trajectory-import/formats.ts';
+import { importTrajectories } from '../../core/trajectory-import/importer.ts';
 import { ExternalTurns } from '../../core/sessions/external-turns.ts';
 import { Store } from '../../core/store/store.ts';
 import { UsageError } from './usage.ts';

@@ -2,8 +2,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigService } from '../../core/config/service.ts';
-import { mintToken } from '../../core/keys.ts';
-import { shownAddress } from '../../core/proxy/areal-router.ts';
+import { mintToken } from '../../core/tokens.ts';
+import { shownAddress } from '../../core/dataproxy/areal-router.ts';
 import { Workbench } from '../../core/workbench.ts';
 import { ApiServer } from '../api-server.ts';
 import { ensureUiBuilt } from '../ui-build.ts';

@@ -10,7 +10,7 @@ import {
   DetectorRegistry,
   loadDetectors,
 } from '../../../electron/core/analysis/registry.ts';
-import { SCENARIOS } from '../../../electron/core/lab/catalogue.ts';
+import { SCENARIOS } from '../../../electron/core/lab/scenarios.ts';
 import { EngineEvents } from '../../../electron/core/events.ts';
 import { Store } from '../../../electron/core/store/store.ts';
 import { detectorTable, LEAKS_DOC, withTable } from '../../../scripts/detector-table.ts';

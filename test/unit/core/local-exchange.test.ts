@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { HttpError } from '../../../electron/core/http/errors.ts';
 import { exchange, type LocalRequest } from '../../../electron/core/http/local.ts';
-import { Forwarder } from '../../../electron/core/openai/forward.ts';
+import { Forwarder } from '../../../electron/core/model-client/forward.ts';
 
 /** A port nothing listens on. */
 async function deadPort(): Promise<number> {

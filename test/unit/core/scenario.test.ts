@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SCENARIO, nextReply } from '../../../electron/core/upstream/scripted/scenario.ts';
+import { DEFAULT_SCENARIO, nextReply } from '../../../electron/core/scripted-model/scenario.ts';
 import { scenarioFile } from '../../../shared/schemas.ts';
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import { sampleBody } from '../../helpers/samples.ts';
@@ -106,7 +106,7 @@ test('with the default OpenClaw config the trailing internal context does not re
 });
 
 test('the documented example scenario loads; a broken one is refused with the file and field named', async () => {
-  const { loadScenario } = await import('../../../electron/core/upstream/scripted/server.ts');
+  const { loadScenario } = await import('../../../electron/core/scripted-model/server.ts');
   const { writeFileSync } = await import('node:fs');
   const { tempDir } = await import('../../helpers/workbench.ts');
   const example = loadScenario('test/fixtures/scenarios/example.json');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChatAccumulator, SseLineTooLong, SseParser } from '../../../electron/core/openai/sse.ts';
+import { ChatAccumulator, SseLineTooLong, SseParser } from '../../../electron/core/model-client/sse.ts';
 
 test('SSE parser: data with and without a space, CRLF, split chunks, comments and event names', () => {
   const p = new SseParser();

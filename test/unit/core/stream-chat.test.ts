@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { test } from 'node:test';
-import { DEFAULT_TIMEOUTS, Forwarder } from '../../../electron/core/openai/forward.ts';
-import { streamChat } from '../../../electron/core/openai/stream-chat.ts';
+import { DEFAULT_TIMEOUTS, Forwarder } from '../../../electron/core/model-client/forward.ts';
+import { streamChat } from '../../../electron/core/model-client/stream-chat.ts';
 
 /** An endpoint that refuses `refusals` requests with 503 (as a restarting OpenClaw gateway does), then streams. */
 async function flaky(refusals: number): Promise<{ url: string; seen: () => number; server: Server }> {

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GroupView as Group, Rollout } from '../../../../shared/rollouts.ts';
 import { reward } from '../../format.ts';
-import { isTyping } from '../../keys.ts';
+import { isTyping } from '../../keyboard.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { presetFor } from '../rewards/presets.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';

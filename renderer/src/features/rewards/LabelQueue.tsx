@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Episode } from '../../../../shared/domain.ts';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { clock, reward, tryJson } from '../../format.ts';
-import { isTyping } from '../../keys.ts';
+import { isTyping } from '../../keyboard.ts';
 import { episodeById } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { loadEpisodeDetail, loadQueue, save, undo } from './actions.ts';

@@ -8,7 +8,7 @@ import { LogTerminal } from '../logs/LogTerminal.tsx';
 import { endEpisode, loadEpisodes, loadTurns, runSampleTask, sendMessage, startEpisode } from './actions.ts';
 import { TurnView } from '../turns/TurnView.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
-import { isTyping } from '../../keys.ts';
+import { isTyping } from '../../keyboard.ts';
 import { selectedCall } from '../../store/store.ts';
 import { ORIGIN_LABELS, ORIGIN_NOTES } from './origin.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';

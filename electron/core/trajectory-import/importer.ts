@@ -11,7 +11,7 @@ import type { Episode } from '../../../shared/domain.ts';
 import type { ImportedFrom, ImportFormat } from '../../../shared/imported.ts';
 import type { LeakAnalyzer } from '../analysis/analyzer.ts';
 import type { EngineEvents } from '../events.ts';
-import { mintEpisodeKey } from '../keys.ts';
+import { mintEpisodeKey } from '../tokens.ts';
 import type { ExternalTurns } from '../sessions/external-turns.ts';
 import { newId } from '../store/ids.ts';
 import type { Store } from '../store/store.ts';

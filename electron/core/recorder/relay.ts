@@ -6,8 +6,8 @@ import type { CallOutcome, UpstreamCall } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Sink } from '../http/sink.ts';
-import { TOO_LARGE, tooLarge, toHttpError, type Forwarder, type UpstreamTarget } from '../openai/forward.ts';
-import { ChatAccumulator, SseLineTooLong, SseParser } from '../openai/sse.ts';
+import { TOO_LARGE, tooLarge, toHttpError, type Forwarder, type UpstreamTarget } from '../model-client/forward.ts';
+import { ChatAccumulator, SseLineTooLong, SseParser } from '../model-client/sse.ts';
 import type { CallResult } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
 

@@ -15,7 +15,7 @@ import { sameSecret } from '../http/secret.ts';
 import { HttpService, route, type Handler } from '../http/server.ts';
 import { NO_EMITTER } from '../runtime/types.ts';
 import type { SessionManager } from '../sessions/manager.ts';
-import { checkSessionKey } from './keys.ts';
+import { checkSessionKey } from './session-keys.ts';
 import { answerAsChat, chatCompletionsDoor, responsesDoor } from './openai-doors.ts';
 
 export interface ProxyOptions {

@@ -1,8 +1,8 @@
 // Turns a parsed prompt and a scenario into the scripted model's next reply. Pure and
 // deterministic: the same request always gets the same reply, and no scenario can loop.
-import { normalizeText, parsePrompt, summarizeSeen } from '../../../../shared/openclaw/prompt.ts';
-import type { Scenario, ScenarioStep } from '../../../../shared/schemas.ts';
-import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
+import { normalizeText, parsePrompt, summarizeSeen } from '../../../shared/openclaw/prompt.ts';
+import type { Scenario, ScenarioStep } from '../../../shared/schemas.ts';
+import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 
 export interface ScriptedReply {
   text: string;

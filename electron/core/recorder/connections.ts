@@ -3,7 +3,7 @@
 // no connection (null) is the embedded scripted model.
 import { SCRIPTED, type UpstreamConnection } from '../../../shared/rollouts.ts';
 import { HttpError } from '../http/errors.ts';
-import type { UpstreamTarget } from '../openai/forward.ts';
+import type { UpstreamTarget } from '../model-client/forward.ts';
 import type { Store } from '../store/store.ts';
 import type { UpstreamRow } from '../store/upstreams-repo.ts';
 

@@ -9,7 +9,7 @@ import { readJson } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import type { TurnEmitter } from '../runtime/types.ts';
 import type { SessionManager, TurnInput, TurnOutcome } from '../sessions/manager.ts';
-import { checkSessionKey } from './keys.ts';
+import { checkSessionKey } from './session-keys.ts';
 import { capabilitiesOf } from '../../../shared/runtimes.ts';
 
 const chatBody = z.looseObject({

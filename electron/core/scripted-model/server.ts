@@ -3,22 +3,16 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { describeZodError, scenarioFile, type Scenario } from '../../../../shared/schemas.ts';
-import {
-  chatCompletion,
-  chunkFrame,
-  DONE_FRAME,
-  type ReplyHead,
-  type Usage,
-} from '../../../../shared/wire/chat-reply.ts';
-import type { ChatRequestBody } from '../../../../shared/wire/openai.ts';
-import { parseJson, readBody, type WithHeaders } from '../../http/body.ts';
-import { HttpError, sendJson } from '../../http/errors.ts';
-import { requireBearer } from '../../http/secret.ts';
-import { exchange, type LocalHandler } from '../../http/local.ts';
-import type { HttpPolicy } from '../../http/policy.ts';
-import { HttpService, route } from '../../http/server.ts';
-import type { Sink } from '../../http/sink.ts';
+import { describeZodError, scenarioFile, type Scenario } from '../../../shared/schemas.ts';
+import { chatCompletion, chunkFrame, DONE_FRAME, type ReplyHead, type Usage } from '../../../shared/wire/chat-reply.ts';
+import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
+import { parseJson, readBody, type WithHeaders } from '../http/body.ts';
+import { HttpError, sendJson } from '../http/errors.ts';
+import { requireBearer } from '../http/secret.ts';
+import { exchange, type LocalHandler } from '../http/local.ts';
+import type { HttpPolicy } from '../http/policy.ts';
+import { HttpService, route } from '../http/server.ts';
+import type { Sink } from '../http/sink.ts';
 import { DEFAULT_SCENARIO, nextReply } from './scenario.ts';
 
 /** Loads and validates a scenario file; the error names the file and the bad field. */

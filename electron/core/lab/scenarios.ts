@@ -4,7 +4,7 @@ import type { AlertKind } from '../../../shared/domain.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
 import type { OpenClawRuntime } from '../runtime/openclaw.ts';
 import type { SessionRunOptions } from '../runtime/types.ts';
-import { DEFAULT_SCENARIO } from '../upstream/scripted/scenario.ts';
+import { DEFAULT_SCENARIO } from '../scripted-model/scenario.ts';
 import type { AgentFaults, ExternalAgent } from './external-agent.ts';
 import type { LabEngine } from './engine.ts';
 

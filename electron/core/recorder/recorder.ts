@@ -13,7 +13,7 @@ import { exchange, type LocalHandler } from '../http/local.ts';
 import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
 import { DISCARD, type Sink } from '../http/sink.ts';
-import type { Forwarder, UpstreamTarget } from '../openai/forward.ts';
+import type { Forwarder, UpstreamTarget } from '../model-client/forward.ts';
 import type { KeyInfo } from '../store/episodes-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { UpstreamDirectory } from './connections.ts';
