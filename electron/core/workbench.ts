@@ -449,12 +449,12 @@ export class Workbench {
     });
   }
 
-  /** Starts filling the warm pool when OpenClaw is the default runtime (or a size is asked for). */
-  /** Keeps gateways ready ahead of need: warm ones of their own, or one shared gateway's free slots. */
+  /** How many gateways to keep warm: one when OpenClaw is the default runtime, or the size asked for. */
   private poolSize(): number {
     return this.config.current.poolSize ?? (capabilitiesOf(this.defaultRuntime).gateway ? 1 : 0);
   }
 
+  /** Keeps gateways ready ahead of need: warm ones of their own, or one shared gateway's free slots. */
   private fillPool(): void {
     const size = this.poolSize();
     if (size === 0) return;

@@ -252,7 +252,6 @@ export class SessionManager {
     });
   }
 
-  /** Closes a session: queued requests fail, the runtime lets go of it, its open episode ends. Idempotent. */
   /**
    * Closes a session: its turn in flight is cancelled (the runtime call and the episode's upstream
    * calls are aborted; the turn ends "cancelled" and adds nothing to any history), queued requests

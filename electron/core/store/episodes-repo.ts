@@ -199,7 +199,6 @@ export class EpisodesRepo {
     return r && toEpisode(r);
   }
 
-  /** A page of episodes, filtered and ordered in SQL by (started_at, id). */
   /** Groups of rollouts, newest first: size, how many ended and how many carry a reward. */
   groups(opts: { limit?: number; cursor?: string } = {}): Page<GroupSummary> {
     const limit = pageLimit(opts.limit);

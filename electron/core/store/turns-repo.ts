@@ -142,7 +142,6 @@ export class TurnsRepo {
       .map(toTurn);
   }
 
-  /** What a session's finished turns said, oldest first, with their episode's index (to rebuild fingerprints). */
   /**
    * A session's finished turns for the leak detectors to learn, oldest first: the newest ones whose
    * text (message, reply, tool-call arguments) fits in `maxChars`, so a rebuild costs no more memory
