@@ -46,8 +46,7 @@ export function EpisodeTimeline({ episodes }: { episodes: Episode[] | undefined 
                     className={`turn ${t.id === turnId ? 'selected' : ''} ${t.status}`}
                     onClick={() => store.getState().navigate({ turnId: t.id, callId: null })}
                   >
-                    <span className="muted">#{t.index}</span>{' '}
-                    {counts.byTurn.get(t.id) ? <span className="badge warn">⚠ {counts.byTurn.get(t.id)}</span> : null}{' '}
+                    <span className="muted">#{t.index}</span> <TurnAlertBadge count={counts.byTurn.get(t.id)} />{' '}
                     <ToolErrorBadge count={t.toolErrors} />
                     <span className="msg">{t.message.slice(0, 80)}</span>
                     <span className="muted small">
@@ -63,4 +62,8 @@ export function EpisodeTimeline({ episodes }: { episodes: Episode[] | undefined 
       ))}
     </nav>
   );
+}
+
+function TurnAlertBadge({ count }: { count: number | undefined }) {
+  return count ? <span className="badge warn">⚠ {count}</span> : null;
 }
