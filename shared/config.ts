@@ -75,6 +75,12 @@ export const CONFIG_FIELDS = {
   upstreamKey: { schema: secret, kind: 'text', secret: true, live: true, help: 'API key of the model server' },
   upstreamModel: { schema: text(500), kind: 'text', arg: '<model>', live: true, help: 'model name to ask for' },
   scenario: { schema: text(), kind: 'text', arg: '<file>', help: 'scripted model scenario (docs/scenarios.md)' },
+  tokenizer: {
+    schema: text(),
+    kind: 'text',
+    arg: '<path>',
+    help: "the model's tokenizer and chat template: a Hugging Face model dir or tokenizer.json (default: Qwen3's)",
+  },
   detectors: {
     schema: z.array(text()).max(50),
     kind: 'list',

@@ -200,7 +200,10 @@ export interface UpstreamResponseSummary {
   finishReason: string | null;
   usage: Record<string, unknown> | null;
   logprobs: unknown[] | null;
+  /** The generated token ids, as the server gave them (vLLM's `return_token_ids`); null: none given. */
   tokenIds: number[] | null;
+  /** The prompt's token ids as the server rendered and encoded it; null: none given. */
+  promptTokenIds?: number[] | null;
   chunkCount: number;
   malformedChunks: number;
   streamed: boolean;

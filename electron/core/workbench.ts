@@ -229,7 +229,7 @@ export class Workbench {
   /** The embedded scripted model, the upstream connections, and the two outbound HTTP clients. */
   private async startModels(c: EngineConfig): Promise<Forwarder> {
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
-    const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy);
+    const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy, c.tokenizer ?? null);
     this.parts.add(() => scripted.stop());
     await scripted.start(c.host, 0);
     this.scripted = scripted;

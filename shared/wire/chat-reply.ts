@@ -43,8 +43,8 @@ export function chatCompletion(
 /** One server-sent-events frame of a streamed answer: a choice's delta, or (choice null) the usage frame. */
 export function chunkFrame(
   head: ReplyHead,
-  choice: Pick<ChatChunkChoice, 'delta' | 'finish_reason'> | null,
-  extra: { usage?: Usage } = {},
+  choice: Pick<ChatChunkChoice, 'delta' | 'finish_reason' | 'token_ids' | 'logprobs'> | null,
+  extra: { usage?: Usage; prompt_token_ids?: number[] } = {},
 ): string {
   const chunk = {
     id: head.id,

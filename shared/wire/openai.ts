@@ -22,6 +22,8 @@ export interface ChatChunkChoice {
 
 export interface ChatCompletionChunk {
   id?: string;
+  /** vLLM with `return_token_ids`: the prompt's ids, on the first chunk. */
+  prompt_token_ids?: number[];
   object?: string;
   model?: string;
   choices?: ChatChunkChoice[];

@@ -67,6 +67,7 @@ function resolvePaths(layer: ConfigLayer, source: string, baseDir: string): Conf
   if (out.dataDir) out.dataDir = abs(out.dataDir);
   if (out.scenario) out.scenario = abs(out.scenario);
   if (out.detectors) out.detectors = out.detectors.map(abs);
+  if (out.tokenizer) out.tokenizer = abs(out.tokenizer);
   if (out.openclawBin) out.openclawBin = abs(out.openclawBin);
   if (out.openclawNode?.includes('/')) out.openclawNode = abs(out.openclawNode);
   if (typeof out.openclawConfig === 'string') out.openclawConfig = readOverlay(abs(out.openclawConfig), source);

@@ -106,6 +106,7 @@ export class ChatAccumulator {
   usage: Record<string, unknown> | null = null;
   logprobs: unknown[] | null = null;
   tokenIds: number[] | null = null;
+  promptTokenIds: number[] | null = null;
   chunkCount = 0;
   malformed = 0;
   done = false;
@@ -143,10 +144,12 @@ export class ChatAccumulator {
     model?: string;
     usage?: Record<string, unknown>;
     choices?: Array<Record<string, unknown>>;
+    prompt_token_ids?: unknown;
   }): void {
     this.id = body.id ?? null;
     this.model = body.model ?? null;
     this.usage = body.usage ?? null;
+    this.promptTokenIds = tokenList(body.prompt_token_ids);
     const choice = body.choices?.[0] as
       | {
           message?: {
@@ -156,12 +159,14 @@ export class ChatAccumulator {
           };
           finish_reason?: string | null;
           logprobs?: { content?: unknown[] } | null;
+          token_ids?: unknown;
         }
       | undefined;
     this.text = choice?.message?.content ?? '';
     this.reasoning = choice?.message?.reasoning_content ?? '';
     this.finishReason = choice?.finish_reason ?? null;
     this.logprobs = choice?.logprobs?.content ?? null;
+    this.tokenIds = tokenList(choice?.token_ids);
     (choice?.message?.tool_calls ?? []).forEach((c, index) =>
       this.calls.set(index, { index, id: c.id, name: c.function.name, arguments: c.function.arguments }),
     );
@@ -172,6 +177,8 @@ export class ChatAccumulator {
     this.id ??= chunk.id ?? null;
     this.model ??= chunk.model ?? null;
     if (chunk.usage) this.usage = chunk.usage;
+    // vLLM sends the prompt's ids once, on the first chunk
+    this.promptTokenIds ??= tokenList(chunk.prompt_token_ids);
     let text = '';
     let toolCall = false;
     for (const choice of chunk.choices ?? []) {
@@ -189,7 +196,8 @@ export class ChatAccumulator {
       }
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
       if (choice.logprobs?.content) (this.logprobs ??= []).push(...choice.logprobs.content);
-      if (Array.isArray(choice.token_ids)) (this.tokenIds ??= []).push(...choice.token_ids);
+      const ids = tokenList(choice.token_ids);
+      if (ids) (this.tokenIds ??= []).push(...ids);
     }
     this.text += text;
     return { text, toolCall };
@@ -215,9 +223,15 @@ export class ChatAccumulator {
       usage: this.usage,
       logprobs: this.logprobs,
       tokenIds: this.tokenIds,
+      promptTokenIds: this.promptTokenIds,
       chunkCount: this.chunkCount,
       malformedChunks: this.malformed,
       streamed,
     };
   }
+}
+
+/** A list of token ids as a server sent it; anything else (absent, malformed) is no ids at all. */
+function tokenList(v: unknown): number[] | null {
+  return Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 0) ? (v as number[]) : null;
 }

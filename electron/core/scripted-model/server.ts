@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeZodError, scenarioFile, type Scenario } from '../../../shared/schemas.ts';
-import { chatCompletion, chunkFrame, DONE_FRAME, type ReplyHead, type Usage } from '../../../shared/wire/chat-reply.ts';
+import { chatCompletion, chunkFrame, DONE_FRAME, type ReplyHead } from '../../../shared/wire/chat-reply.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import { parseJson, readBody, type WithHeaders } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
@@ -13,7 +13,9 @@ import { exchange, type LocalHandler } from '../http/local.ts';
 import type { HttpPolicy } from '../http/policy.ts';
 import { HttpService, route } from '../http/server.ts';
 import type { Sink } from '../http/sink.ts';
+import { loadTokenizer, type ChatTokenizer } from '../tokens/chat-tokenizer.ts';
 import { DEFAULT_SCENARIO, nextReply } from './scenario.ts';
+import { logprobsOf, tokenAnswer } from './token-answer.ts';
 
 /** Loads and validates a scenario file; the error names the file and the bad field. */
 export function loadScenario(path: string): Scenario {
@@ -38,6 +40,13 @@ export function loadScenario(path: string): Scenario {
   return parsed.data;
 }
 
+/** A text in pieces of `size` characters. */
+function chunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
 function approxTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
@@ -47,10 +56,18 @@ export class ScriptedModel {
   readonly scenario: Scenario;
   private readonly service: HttpService;
   private url = '';
+  /** The tokenizer setting (null: the bundled Qwen3), loaded the first time a request asks for ids. */
+  readonly #tokenizerSource: string | null;
 
-  constructor(scenario: Scenario = DEFAULT_SCENARIO, token: string, policy?: HttpPolicy) {
+  constructor(
+    scenario: Scenario = DEFAULT_SCENARIO,
+    token: string,
+    policy?: HttpPolicy,
+    tokenizer: string | null = null,
+  ) {
     this.scenario = scenario;
     this.token = token;
+    this.#tokenizerSource = tokenizer;
     this.service = new HttpService(
       'scripted-model',
       [
@@ -87,6 +104,14 @@ export class ScriptedModel {
       throw new HttpError(404, `no route for ${req.method} ${path}`);
     });
 
+  private tokenizer(): ChatTokenizer {
+    return loadTokenizer(this.#tokenizerSource);
+  }
+
+  private stopToken(): string {
+    return this.tokenizer().eosToken;
+  }
+
   private auth(req: WithHeaders): void {
     requireBearer(req, { name: 'API key of the scripted model', secret: this.token });
   }
@@ -119,13 +144,23 @@ export class ScriptedModel {
     const toolCall = reply.toolCall
       ? { id: `call_${digest.slice(24, 40)}`, type: 'function' as const, function: reply.toolCall }
       : null;
+    const finish = toolCall ? 'tool_calls' : 'stop';
+    // asked for token ids or logprobs, it answers as vLLM does, with the real tokenizer's ids
+    const asked = body.return_token_ids === true || body.logprobs === true;
+    const tokens = asked
+      ? tokenAnswer(this.tokenizer(), body, reply.text, reply.toolCall ?? null, this.stopToken())
+      : null;
     const usage = {
-      prompt_tokens: approxTokens(bytes.toString('utf8')),
-      completion_tokens: approxTokens(reply.text + (reply.toolCall?.arguments ?? '')),
+      prompt_tokens: tokens?.promptIds.length ?? approxTokens(bytes.toString('utf8')),
+      completion_tokens: tokens?.all.length ?? approxTokens(reply.text + (reply.toolCall?.arguments ?? '')),
       total_tokens: 0,
     };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-    const finish = toolCall ? 'tool_calls' : 'stop';
+    const top = typeof body.top_logprobs === 'number' ? body.top_logprobs : 0;
+    const withTokens = (ids: number[]) => ({
+      ...(body.return_token_ids === true ? { token_ids: ids } : {}),
+      ...(body.logprobs === true ? { logprobs: { content: logprobsOf(this.tokenizer(), ids, top) } } : {}),
+    });
 
     const head: ReplyHead = { id, created, model };
     if (body.stream !== true) {
@@ -133,17 +168,27 @@ export class ScriptedModel {
         content: reply.text || (toolCall ? null : ''),
         ...(toolCall ? { tool_calls: [toolCall] } : {}),
       };
-      sendJson(res, 200, chatCompletion(head, message, finish, usage));
+      const answer = chatCompletion(head, message, finish, usage);
+      if (tokens) Object.assign(answer.choices[0]!, withTokens(tokens.all));
+      if (tokens && body.return_token_ids === true) Object.assign(answer, { prompt_token_ids: tokens.promptIds });
+      sendJson(res, 200, answer);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const frame = (choice: Parameters<typeof chunkFrame>[1], extra: { usage?: Usage } = {}) =>
+    const frame = (choice: Parameters<typeof chunkFrame>[1], extra: Parameters<typeof chunkFrame>[2] = {}) =>
       chunkFrame(head, choice, extra);
-    const out: string[] = [frame({ delta: { role: 'assistant', content: '' }, finish_reason: null })];
+    const promptIds = tokens && body.return_token_ids === true ? { prompt_token_ids: tokens.promptIds } : {};
+    const out: string[] = [
+      frame(
+        { delta: { role: 'assistant', content: '' }, finish_reason: null, ...(tokens ? withTokens([]) : {}) },
+        promptIds,
+      ),
+    ];
     const size = this.scenario.chunkSize;
-    for (let i = 0; i < reply.text.length; i += size) {
-      out.push(frame({ delta: { content: reply.text.slice(i, i + size) }, finish_reason: null }));
-    }
+    // with token ids, a chunk per token (as vLLM streams); without, chunks of the scenario's size
+    const content = tokens?.content ?? chunks(reply.text, size).map((text) => ({ text, ids: null }));
+    for (const c of content)
+      out.push(frame({ delta: { content: c.text }, finish_reason: null, ...(c.ids ? withTokens(c.ids) : {}) }));
     if (toolCall) {
       out.push(
         frame({
@@ -158,19 +203,20 @@ export class ScriptedModel {
             ],
           },
           finish_reason: null,
+          ...(tokens ? withTokens(tokens.toolIds) : {}),
         }),
       );
-      const args = toolCall.function.arguments;
-      for (let i = 0; i < args.length; i += size) {
+      for (const args of chunks(toolCall.function.arguments, size)) {
         out.push(
           frame({
-            delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + size) } }] },
+            delta: { tool_calls: [{ index: 0, function: { arguments: args } }] },
             finish_reason: null,
+            ...(tokens ? withTokens([]) : {}),
           }),
         );
       }
     }
-    out.push(frame({ delta: {}, finish_reason: finish }));
+    out.push(frame({ delta: {}, finish_reason: finish, ...(tokens ? withTokens(tokens.stopIds) : {}) }));
     const opts = body.stream_options as { include_usage?: boolean } | undefined;
     if (opts?.include_usage) out.push(frame(null, { usage }));
     out.push(DONE_FRAME);
