@@ -2,6 +2,8 @@
 // whether it is a secret, and whether Settings may change it while the engine runs. The CLI flags,
 // the TRAJSCOPE_* env vars, the --config file, the settings saved from the UI and the Electron host
 // all resolve through this table (electron/core/config/ does the reading and layering).
+// Over 300 lines: it is the one table of every setting; split, a setting's flag, env var and help
+// would live apart.
 import { z } from 'zod';
 import { GATEWAY_MODES, ISOLATION_MODES, RUNTIME_KINDS } from './domain.ts';
 
@@ -173,6 +175,13 @@ export const CONFIG_FIELDS = {
     help: 'JSON overlay merged over the safe gateway config (a file; an object in --config or Settings)',
   },
   noUi: { schema: z.boolean(), kind: 'bool', default: false, help: 'serve no UI (engine and API routes only)' },
+  noTokenIds: {
+    schema: z.boolean(),
+    kind: 'bool',
+    default: false,
+    live: true,
+    help: 'do not ask model servers for token ids and logprobs (the token checks then have none)',
+  },
   arealRouter: {
     schema: httpUrl,
     kind: 'text',

@@ -231,6 +231,11 @@ export interface UpstreamCall {
   forkOf: string | null;
   /** Where a fork was sent: an upstream connection id, or "scripted" for the embedded model. */
   forkUpstream: string | null;
+  /**
+   * Fields the recorder added to the request it forwarded (`return_token_ids`, `logprobs`): the
+   * agent's request is stored as sent, the server got these too, the agent's answer lacks them.
+   */
+  addedFields: string[];
 }
 
 /** An upstream call with its request exactly as received. */

@@ -300,6 +300,7 @@ export class Workbench {
           : this.sessions.currentTurn(ep.sessionKey),
       startRlGroup: (taskId, apiKey, size) => this.areal.startGroup(taskId, apiKey, size),
       hitlEpisode: () => this.areal.hitlEpisode(),
+      askTokens: () => !this.config.current.noTokenIds,
       endEpisode: (id) => this.sessions.endEpisodeById(id),
       giveReward: (r) => this.rewards.give({ ...r, source: 'api', requireOpen: true }),
       secretMask: () => this.secretMask(),

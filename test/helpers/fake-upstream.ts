@@ -21,8 +21,11 @@ function lastUser(body: string): string {
   }
 }
 
-/** `key`: when set, requests without `Authorization: Bearer <key>` get a 401 like a real server's. */
-export async function startFakeUpstream(opts: { key?: string } = {}): Promise<FakeUpstream> {
+/**
+ * `key`: when set, requests without `Authorization: Bearer <key>` get a 401 like a real server's.
+ * `refuse`: request fields it does not know, refused with a 400 naming them as OpenAI's API does.
+ */
+export async function startFakeUpstream(opts: { key?: string; refuse?: string[] } = {}): Promise<FakeUpstream> {
   const requests: FakeUpstream['requests'] = [];
   const floods: FakeUpstream['floods'] = [];
   const server: Server = createServer(async (req, res) => {
@@ -33,6 +36,16 @@ export async function startFakeUpstream(opts: { key?: string } = {}): Promise<Fa
     if (opts.key && req.headers.authorization !== `Bearer ${opts.key}`) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }));
+      return;
+    }
+    const unknown = opts.refuse?.find((f) => body.includes(`"${f}"`));
+    if (unknown) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { message: `Unrecognized request argument supplied: ${unknown}`, type: 'invalid_request_error' },
+        }),
+      );
       return;
     }
     if (req.url?.endsWith('/models')) {

@@ -39,7 +39,26 @@ describe('upstream recorder with the scripted model', () => {
     assert.equal(call!.response!.text, 'Let me look that up.');
     assert.equal(call!.response!.toolCalls[0]!.name, 'tool_search');
     assert.deepEqual(JSON.parse(call!.response!.toolCalls[0]!.arguments), { query: 'search for éclairs' });
-    assert.equal(call!.rawResponse, text);
+    // the recorder asked the model for token ids and logprobs too: the record holds them, the
+    // agent's stream does not (the same events, without what only the recorder asked for)
+    assert.deepEqual(call!.addedFields, ['return_token_ids', 'logprobs']);
+    assert.ok(call!.response!.promptTokenIds!.length > 0 && call!.response!.tokenIds!.length > 0);
+    assert.doesNotMatch(text, /token_ids/);
+    assert.doesNotMatch(text, /"logprobs":\{/);
+    const events = (sse: string) => sse.split('\n\n').filter((e) => e.startsWith('data: {'));
+    const strip = (e: string) => {
+      const c = JSON.parse(e.slice(6));
+      delete c.prompt_token_ids;
+      for (const ch of c.choices) {
+        delete ch.token_ids;
+        if ('logprobs' in ch) ch.logprobs = null;
+      }
+      return c;
+    };
+    assert.deepEqual(
+      events(text).map((e) => JSON.parse(e.slice(6))),
+      events(call!.rawResponse!).map(strip),
+    );
     assert.ok(call!.firstByteAt! >= call!.startedAt && call!.endedAt! >= call!.firstByteAt!);
   });
 
@@ -207,6 +226,9 @@ describe('upstream recorder with a remote upstream that returns token ids and lo
       { token: 'msg', logprob: -0.2 },
     ]);
     assert.deepEqual(call!.response!.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
-    assert.equal(fake.requests.at(-1)!.body, call!.requestBody, 'forwarded byte-exact');
+    // forwarded as sent but for the token fields, inserted before the closing brace
+    assert.deepEqual(call!.addedFields, ['return_token_ids', 'logprobs']);
+    const sent = call!.requestBody;
+    assert.equal(fake.requests.at(-1)!.body, `${sent.slice(0, -1)},"return_token_ids":true,"logprobs":true}`);
   });
 });

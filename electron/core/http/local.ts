@@ -36,7 +36,10 @@ export type LocalHandler = (req: LocalRequest) => Promise<Answer>;
 
 /** A body fed by a Sink and read by an async iterator. */
 class PushBody implements AnswerBody {
-  readonly #chunks: Buffer[] = [];
+  // a queue read from #head (Array.shift would copy the rest on every chunk: a stream of a token
+  // per chunk, 100k chunks, took minutes)
+  #chunks: Buffer[] = [];
+  #head = 0;
   #ended = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
@@ -66,8 +69,12 @@ class PushBody implements AnswerBody {
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     for (;;) {
-      const next = this.#chunks.shift();
-      if (next) {
+      if (this.#head < this.#chunks.length) {
+        const next = this.#chunks[this.#head++]!;
+        if (this.#head >= 1024 && this.#head * 2 >= this.#chunks.length) {
+          this.#chunks = this.#chunks.slice(this.#head);
+          this.#head = 0;
+        }
         yield next;
         continue;
       }

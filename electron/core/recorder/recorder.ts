@@ -49,6 +49,8 @@ export interface RecorderDeps extends RlDeps {
   isOwnServer?(url: string): boolean;
   /** The open episode of AReaL's human-in-the-loop session (calls with the admin key), opened on demand. */
   hitlEpisode(): Promise<Episode>;
+  /** Whether to ask model servers for token ids and logprobs (recorder/token-fields.ts). */
+  askTokens?(): boolean;
   warn(message: string): void;
 }
 
@@ -70,6 +72,8 @@ export class UpstreamRecorder {
       forwarder: deps.forwarder,
       sseLineLimit: deps.sseLineLimit,
       callFinished: (call) => deps.hooks.callFinished?.(call),
+      askTokens: () => deps.askTokens?.() ?? false,
+      warn: (m) => deps.warn(m),
     });
     this.service = new HttpService(
       'upstream-recorder',
@@ -198,7 +202,7 @@ export class UpstreamRecorder {
     this.deps.hooks.requestRecorded?.(call, bytes);
 
     const streaming = (body as { stream?: unknown }).stream === true;
-    await this.relay.relay(call, target, bytes, streaming, res, abort);
+    await this.relay.relay(call, target, bytes, streaming, res, abort, body as Record<string, unknown>);
   }
 
   /**

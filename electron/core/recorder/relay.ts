@@ -10,6 +10,7 @@ import { TOO_LARGE, tooLarge, toHttpError, type Forwarder, type UpstreamTarget }
 import { ChatAccumulator, SseLineTooLong, SseParser } from '../model-client/sse.ts';
 import type { CallResult } from '../store/calls-repo.ts';
 import type { Store } from '../store/store.ts';
+import { askForTokens, refusesTokenFields, withoutAdded, type TokenField } from './token-fields.ts';
 
 type Outcome = Omit<CallResult, 'endedAt'>;
 
@@ -21,11 +22,16 @@ export interface RelayDeps {
   sseLineLimit?: number;
   /** A call (not a fork) ended, whatever its outcome. */
   callFinished?: (call: UpstreamCall) => void;
+  /** Whether to ask model servers for token ids and logprobs (the noTokenIds setting off). */
+  askTokens?: () => boolean;
+  warn?: (message: string) => void;
 }
 
 export class CallRelay {
   readonly #deps: RelayDeps;
   readonly #inFlight = new Map<string, { episodeId: string; abort: AbortController }>();
+  /** Servers (by base URL) that refused the token fields: asked no more while this engine runs. */
+  readonly #refused = new Set<string>();
 
   constructor(deps: RelayDeps) {
     this.#deps = deps;
@@ -42,28 +48,49 @@ export class CallRelay {
     return n;
   }
 
-  /** Forwards a recorded request and records how it ended; `sink` gets what the caller would. */
+  /**
+   * Forwards a recorded request and records how it ended; `sink` gets what the caller would. With
+   * `body` (the request parsed), the token fields it lacks are asked for too (token-fields.ts).
+   */
   async relay(
     call: UpstreamCall,
     target: UpstreamTarget,
-    bytes: Buffer,
+    sent: Buffer,
     streaming: boolean,
     sink: Sink,
     abort: AbortController,
+    body: Record<string, unknown> | null = null,
   ): Promise<void> {
     this.#inFlight.set(call.id, { episodeId: call.episodeId, abort });
     let firstByteAt: number | null = null;
     let finished = false;
+    const ask = body !== null && (this.#deps.askTokens?.() ?? false) && !this.#refused.has(target.baseUrl);
+    let { bytes, added } = ask ? askForTokens(sent, body) : { bytes: sent, added: [] as TokenField[] };
     const finish = (o: Outcome) => {
       finished = true;
-      this.finish(call, o);
+      this.finish(call, { ...o, addedFields: added });
     };
     try {
       // the request is on disk before it leaves the process: a crash mid-call still leaves it
       // recorded (an in-process model's call never leaves; its group commits within this turn of
       // the event loop all the same)
       if (!this.#deps.forwarder.inProcess(target)) await this.#deps.store.durable();
-      const up = await this.#deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
+      let up = await this.#deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
+      if (up.statusCode !== 200 && added.length > 0) {
+        const text = await up.body.text();
+        if (!refusesTokenFields(up.statusCode, text, added)) {
+          up = { ...up, body: replay(text) };
+        } else {
+          // a server that does not know the fields: asked again as the agent sent it, and never again
+          this.#refused.add(target.baseUrl);
+          this.#deps.warn?.(
+            `token checks off for ${target.baseUrl}: it refused ${added.join(' and ')} ` +
+              `(HTTP ${up.statusCode}: ${text.slice(0, 200)}); its calls are recorded without token ids`,
+          );
+          [bytes, added] = [sent, []];
+          up = await this.#deps.forwarder.request(target, 'POST', '/chat/completions', bytes, abort.signal);
+        }
+      }
       firstByteAt = Date.now();
       const type = String(up.headers['content-type'] ?? '');
       if (up.statusCode !== 200) {
@@ -77,7 +104,8 @@ export class CallRelay {
       }
       if (type.includes('text/event-stream')) {
         finished = true; // passStream always records the outcome itself
-        await this.passStream(call, up.body, sink, firstByteAt, abort.signal, new URL(target.baseUrl).origin);
+        const origin = new URL(target.baseUrl).origin;
+        await this.passStream(call, up.body, sink, firstByteAt, abort.signal, origin, added);
         return;
       }
       const parts: Buffer[] = [];
@@ -86,8 +114,10 @@ export class CallRelay {
       const text = answer.toString('utf8');
       const acc = new ChatAccumulator();
       let readable = true;
+      let parsed: unknown = null;
       try {
-        acc.pushCompletion(JSON.parse(text));
+        parsed = JSON.parse(text);
+        acc.pushCompletion(parsed as Parameters<ChatAccumulator['pushCompletion']>[0]);
       } catch {
         readable = false;
       }
@@ -108,7 +138,8 @@ export class CallRelay {
       });
       if (!readable) throw new HttpError(502, error!);
       sink.writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' });
-      sink.end(text);
+      // the answer the agent would have had: what only the recorder asked for is taken out
+      sink.end(added.length > 0 ? JSON.stringify(withoutAdded(parsed, added)) : text);
     } catch (err) {
       const e = toHttpError(err, new URL(target.baseUrl).origin);
       if (!finished) finish({ ...failure(e, abort.signal), response: null, rawResponse: null, firstByteAt });
@@ -126,6 +157,7 @@ export class CallRelay {
     firstByteAt: number,
     signal: AbortSignal,
     origin: string,
+    added: TokenField[],
   ): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const parser = new SseParser(this.#deps.sseLineLimit);
@@ -151,12 +183,21 @@ export class CallRelay {
       status: 200,
     };
     try {
+      // the stream passes through byte for byte, or, where the recorder asked for more than the
+      // agent, event by event without those fields
+      const pass = (data: string) => res.write(`data: ${strippedData(data, added)}\n\n`);
       for await (const chunk of body) {
         raw.push(decodeRaw(chunk));
-        for (const ev of parser.push(chunk)) acc.pushData(ev.data);
-        res.write(chunk);
+        for (const ev of parser.push(chunk)) {
+          acc.pushData(ev.data);
+          if (added.length > 0) pass(ev.data);
+        }
+        if (added.length === 0) res.write(chunk);
       }
-      for (const ev of parser.end()) acc.pushData(ev.data);
+      for (const ev of parser.end()) {
+        acc.pushData(ev.data);
+        if (added.length > 0) pass(ev.data);
+      }
       if (acc.error) ended = { outcome: 'error', error: acc.error.message, status: 200 };
       else if (acc.chunkCount === 0)
         ended = { outcome: 'malformed', error: 'upstream stream held no valid chunk', status: 200 };
@@ -176,7 +217,8 @@ export class CallRelay {
       if (!res.destroyed) res.write(`\n\ndata: ${JSON.stringify({ error: { message: e.message, type: e.type } })}\n\n`);
     }
     // what arrived is kept for inspection, whatever the outcome
-    this.finish(call, { ...ended, response: acc.summary(true), rawResponse: raw.join(''), firstByteAt });
+    const rawResponse = raw.join('');
+    this.finish(call, { ...ended, response: acc.summary(true), rawResponse, firstByteAt, addedFields: added });
     res.end();
   }
 
@@ -209,4 +251,24 @@ function failure(e: HttpError, signal: AbortSignal): { status: number; outcome: 
   if (e.type === TOO_LARGE) return { status: 502, outcome: 'too_large', error: e.message };
   if (e.type === 'upstream_unreachable') return { status: 502, outcome: 'unreachable', error: e.message };
   return { status: e.status, outcome: 'error', error: e.message };
+}
+
+/** One stream event's data without the fields only the recorder asked for ([DONE] and non-JSON as they are). */
+function strippedData(data: string, added: readonly TokenField[]): string {
+  if (data.trim() === '[DONE]') return data;
+  try {
+    return JSON.stringify(withoutAdded(JSON.parse(data), added));
+  } catch {
+    return data;
+  }
+}
+
+/** A body already read, to be read again. */
+function replay(text: string): AsyncIterable<Buffer> & { text(): Promise<string> } {
+  return {
+    text: async () => text,
+    async *[Symbol.asyncIterator]() {
+      yield Buffer.from(text);
+    },
+  };
 }

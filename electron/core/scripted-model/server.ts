@@ -40,6 +40,9 @@ export function loadScenario(path: string): Scenario {
   return parsed.data;
 }
 
+/** The largest request the scripted model tokenizes (≈ 64k tokens of prose; Qwen3's context is 40,960). */
+export const TOKENIZED_BYTES = 256 * 1024;
+
 /** A text in pieces of `size` characters. */
 function chunks(text: string, size: number): string[] {
   const out: string[] = [];
@@ -108,8 +111,14 @@ export class ScriptedModel {
     return loadTokenizer(this.#tokenizerSource);
   }
 
-  private stopToken(): string {
-    return this.tokenizer().eosToken;
+  /** The answer's ids; null where the template cannot render the request (answered without ids, as said). */
+  private tokens(body: ChatRequestBody, text: string, toolCall: { name: string; arguments: string } | null) {
+    try {
+      return tokenAnswer(this.tokenizer(), body, text, toolCall, this.tokenizer().eosToken);
+    } catch (err) {
+      process.emitWarning(`trajscope: the scripted model answers without token ids: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   private auth(req: WithHeaders): void {
@@ -145,11 +154,11 @@ export class ScriptedModel {
       ? { id: `call_${digest.slice(24, 40)}`, type: 'function' as const, function: reply.toolCall }
       : null;
     const finish = toolCall ? 'tool_calls' : 'stop';
-    // asked for token ids or logprobs, it answers as vLLM does, with the real tokenizer's ids
-    const asked = body.return_token_ids === true || body.logprobs === true;
-    const tokens = asked
-      ? tokenAnswer(this.tokenizer(), body, reply.text, reply.toolCall ?? null, this.stopToken())
-      : null;
+    // asked for token ids or logprobs, it answers as vLLM does, with the real tokenizer's ids — up
+    // to a size: its tokenizer runs on the engine's thread (a 2 MB prompt took 25 s), so a longer
+    // request is answered as by a server that returns no ids (the token checks say so)
+    const asked = (body.return_token_ids === true || body.logprobs === true) && bytes.length <= TOKENIZED_BYTES;
+    const tokens = asked ? this.tokens(body, reply.text, reply.toolCall ?? null) : null;
     const usage = {
       prompt_tokens: tokens?.promptIds.length ?? approxTokens(bytes.toString('utf8')),
       completion_tokens: tokens?.all.length ?? approxTokens(reply.text + (reply.toolCall?.arguments ?? '')),

@@ -10,7 +10,7 @@ import { toCall, toCallDetail, type CallRow } from './rows.ts';
 
 const SUMMARY = `
   SELECT id, seq, upstream_key, session_key, episode_id, turn_id, outside_turn, path, status, outcome, error, response,
-    started_at, first_byte_at, ended_at, fork_of, fork_upstream,
+    started_at, first_byte_at, ended_at, fork_of, fork_upstream, added_fields,
     COALESCE(request_size, length(request_body)) AS request_bytes
   FROM upstream_calls`;
 const DETAIL = 'SELECT *, COALESCE(request_size, length(request_body)) AS request_bytes FROM upstream_calls';
@@ -36,6 +36,8 @@ export interface CallResult {
   rawResponse: string | null;
   firstByteAt: number | null;
   endedAt: number;
+  /** Fields the recorder added to the request it forwarded (none: forwarded as sent). */
+  addedFields?: string[];
 }
 
 export class CallsRepo {
@@ -92,6 +94,7 @@ export class CallsRepo {
       response: null,
       forkOf: c.fork?.of ?? null,
       forkUpstream: c.fork?.upstream ?? null,
+      addedFields: [],
     };
   }
 
@@ -100,7 +103,7 @@ export class CallsRepo {
     const raw = r.rawResponse === null ? null : pack(Buffer.from(r.rawResponse, 'utf8'));
     this.#db.run(
       `UPDATE upstream_calls SET status = ?, outcome = ?, error = ?, response = ?, raw_response = ?, raw_codec = ?,
-        first_byte_at = ?, ended_at = ? WHERE id = ?`,
+        first_byte_at = ?, ended_at = ?, added_fields = ? WHERE id = ?`,
       r.status,
       r.outcome,
       r.error,
@@ -109,6 +112,7 @@ export class CallsRepo {
       raw?.codec ?? null,
       r.firstByteAt,
       r.endedAt,
+      r.addedFields?.length ? JSON.stringify(r.addedFields) : null,
       call.id,
     );
     return {
@@ -119,6 +123,7 @@ export class CallsRepo {
       firstByteAt: r.firstByteAt,
       endedAt: r.endedAt,
       response: (r.response as UpstreamCall['response']) ?? null,
+      addedFields: r.addedFields ?? [],
     };
   }
 

@@ -282,4 +282,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX turns_tool_errors ON turns (session_key) WHERE tool_errors > 0;
     `,
   },
+  {
+    version: 13,
+    // the request forwarded may carry fields the recorder added (token ids, logprobs): named here
+    name: 'fields the recorder added to a forwarded request',
+    sql: `
+      ALTER TABLE upstream_calls ADD COLUMN added_fields TEXT;
+    `,
+  },
 ];

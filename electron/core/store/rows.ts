@@ -70,6 +70,7 @@ export interface CallRow {
   request_bytes: number;
   fork_of: string | null;
   fork_upstream: string | null;
+  added_fields: string | null;
   request_headers?: string;
   request_body?: Uint8Array;
   request_codec?: string | null;
@@ -166,6 +167,7 @@ export function toCall(r: CallRow): UpstreamCall {
     response: r.response ? JSON.parse(r.response) : null,
     forkOf: r.fork_of,
     forkUpstream: r.fork_upstream,
+    addedFields: r.added_fields ? (JSON.parse(r.added_fields) as string[]) : [],
   };
 }
 
