@@ -218,6 +218,7 @@ export class Workbench {
       dataDir: dirname(this.store.path),
       detectors: await loadDetectors(detectorModules),
       detectorModules,
+      tokenizer: c.tokenizer ?? null,
       worker: this.extras.analysisWorker === undefined ? DEFAULT_ANALYSIS_WORKER : this.extras.analysisWorker,
       warn: (m) => this.warn(m),
     });
@@ -308,7 +309,10 @@ export class Workbench {
       hooks: {
         requestRecorded: (call, body) => this.analysis.analyzeCall(call, body),
         staleKey: (episodeId, sessionKey) => this.analysis.staleKey(episodeId, sessionKey),
-        callFinished: (call) => this.externalTurns.callFinished(call),
+        callFinished: (call) => {
+          this.externalTurns.callFinished(call);
+          this.analysis.callAnswered(call);
+        },
       },
       warn: (m) => this.warn(m),
     });

@@ -2,7 +2,9 @@
 // the engine's signals (a stale key used, workspace state left behind), and raises what they find:
 // each alert names its turn and call and carries the offending spans, once per dedupe key. A
 // detector that throws, or raises a kind it did not declare, is reported and costs no other one.
-import type { Alert } from '../../../shared/domain.ts';
+import type { Alert, UpstreamCall } from '../../../shared/domain.ts';
+import { loadTokenizer, type ChatTokenizer } from '../tokens/chat-tokenizer.ts';
+import { AnsweredCalls } from './answered.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import { capabilitiesOf } from '../../../shared/runtimes.ts';
 import type { EngineEvents } from '../events.ts';
@@ -36,15 +38,35 @@ export class LeakAnalyzer {
   /** What earlier calls and turns said. */
   private readonly memory: AnalyzerMemory;
   private readonly lookups: CallLookups;
+  /** What the token checks remember of answered calls. */
+  private readonly answers = new AnsweredCalls();
+  /** The configured tokenizer, loaded the first time a check needs to decode (null: it cannot load). */
+  private readonly tokenizer: () => ChatTokenizer | null;
 
   /**
    * With `events`, alerts are stored and announced here and finished turns are learnt from the
    * events; with a sink (the analysis worker, reading the store without writing), findings go to
    * the sink and turns arrive through `learnTurn`.
    */
-  constructor(store: Store, out: EngineEvents | AlertSink, registry = new DetectorRegistry()) {
+  constructor(
+    store: Store,
+    out: EngineEvents | AlertSink,
+    registry = new DetectorRegistry(),
+    tokenizerSource: string | null = null,
+  ) {
     this.store = store;
     this.registry = registry;
+    let tokenizer: ChatTokenizer | null | undefined;
+    this.tokenizer = () => {
+      if (tokenizer === undefined) {
+        try {
+          tokenizer = loadTokenizer(tokenizerSource);
+        } catch {
+          tokenizer = null; // the checks still compare ids; they only cannot decode them
+        }
+      }
+      return tokenizer;
+    };
     // a reader of a store another connection writes keeps the histories it learns (see memory.ts)
     this.memory = new AnalyzerMemory(store, typeof out === 'function');
     this.lookups = {
@@ -95,6 +117,7 @@ export class LeakAnalyzer {
       return [];
     }
     if (!Array.isArray(body.messages)) return [];
+    this.answers.requested(call.id, body.messages);
     const context = new CallContext(call, body.messages, this.memory, this.lookups);
     const where: Where = {
       sessionKey: call.sessionKey,
@@ -106,13 +129,26 @@ export class LeakAnalyzer {
   }
 
   /** Runs the detectors that read an engine signal (a stale key used, workspace state left over). */
-  signal<S extends Exclude<SignalName, 'call'>>(name: S, input: Signals[S]): Alert[] {
+  signal<S extends 'stale_key_use' | 'state_left'>(name: S, input: Signals[S]): Alert[] {
     return this.run(name, input, {
       sessionKey: input.sessionKey,
       episodeId: input.episodeId,
       turnId: null,
       callId: null,
     });
+  }
+
+  /** Runs the token checks on a call answered with token ids (its request was analyzed before). */
+  answered(call: UpstreamCall): Alert[] {
+    const found = call.outcome === 'complete' ? this.answers.answered(call) : null;
+    if (!found) return [];
+    const where: Where = {
+      sessionKey: call.sessionKey,
+      episodeId: call.episodeId,
+      turnId: call.turnId,
+      callId: call.id,
+    };
+    return this.run('call_answered', { call, ...found, tokenizer: this.tokenizer }, where);
   }
 
   private run<S extends SignalName>(name: S, input: Signals[S], where: Where): Alert[] {

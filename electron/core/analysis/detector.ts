@@ -3,7 +3,9 @@
 // severity and a one-line fix), and a check that turns what it read into findings. Detectors hold
 // no wiring: the registry (registry.ts) lists them, the analyzer runs them, stores and announces
 // what they find, and the UI and docs/leaks.md learn the kinds from the registry.
-import type { AlertEvidence, Episode, Severity } from '../../../shared/domain.ts';
+import type { AlertEvidence, Episode, Severity, UpstreamCall } from '../../../shared/domain.ts';
+import type { ChatTokenizer } from '../tokens/chat-tokenizer.ts';
+import type { AnsweredRecord } from './answered.ts';
 import type { CallContext } from './call-context.ts';
 
 /** One kind of alert, as every view and docs/leaks.md say it. */
@@ -41,9 +43,24 @@ export interface Signals {
   stale_key_use: { sessionKey: string; episodeId: string; episode: Episode | undefined };
   /** An episode started on a gateway whose workspace still holds what the previous episode wrote. */
   state_left: { sessionKey: string; episodeId: string; files: LeftFile[] };
+  /**
+   * A call was answered with token ids: its record, the episode's earlier answered calls (newest
+   * first), and the configured tokenizer (null where it cannot be loaded), loaded when first asked for.
+   */
+  call_answered: {
+    call: UpstreamCall;
+    record: AnsweredRecord;
+    earlier: AnsweredRecord[];
+    tokenizer: () => ChatTokenizer | null;
+  };
 }
 export type SignalName = keyof Signals;
-export const SIGNAL_NAMES = ['call', 'stale_key_use', 'state_left'] as const satisfies readonly SignalName[];
+export const SIGNAL_NAMES = [
+  'call',
+  'stale_key_use',
+  'state_left',
+  'call_answered',
+] as const satisfies readonly SignalName[];
 
 export interface Detector<S extends SignalName = SignalName, K extends string = string> {
   /** Unique among the registered detectors (lower case, dashes). */

@@ -1,4 +1,5 @@
 // What the engine and its analysis worker say to each other (structured-cloned messages).
+import type { UpstreamCall } from '../../../shared/domain.ts';
 import type { AlertInput, CallRef, TurnFacts } from './inputs.ts';
 
 /** What the worker starts with. */
@@ -6,11 +7,14 @@ export interface WorkerData {
   dataDir: string;
   /** Modules of the user's own detectors, loaded beside the built-in ones. */
   detectorModules: string[];
+  /** The tokenizer setting (null: the bundled one), for decoding what the token checks show. */
+  tokenizer: string | null;
 }
 
 export type ToWorker =
   | { type: 'call'; seq: number; call: CallRef; body: Uint8Array }
   | { type: 'turn'; seq: number; turn: TurnFacts }
+  | { type: 'answered'; seq: number; call: UpstreamCall }
   | { type: 'stop' };
 
 /** What the engine posts: a batch of calls and turns in order, or the stop. */

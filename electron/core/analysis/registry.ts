@@ -18,6 +18,7 @@ import { retryOrphanDetector } from './detectors/retry-orphan.ts';
 import { staleKeyDetector } from './detectors/stale-key.ts';
 import { stateCarryoverDetector } from './detectors/state-carryover.ts';
 import { systemPromptDriftDetector } from './detectors/system-prompt-drift.ts';
+import { tokenPrefixBreakDetector } from './detectors/token-prefix-break.ts';
 
 /** In the order they run on a call: history-rewritten before double feed (it explains messages to it). */
 export const BUILTIN_DETECTORS = [
@@ -32,6 +33,7 @@ export const BUILTIN_DETECTORS = [
   crossSessionDetector,
   staleKeyDetector,
   stateCarryoverDetector,
+  tokenPrefixBreakDetector,
 ] as const;
 
 const severity = z.enum(['info', 'warning', 'error'] satisfies Severity[]);

@@ -24,11 +24,16 @@ export interface AnalysisOptions {
   detectors?: DetectorRegistry;
   /** The modules the user's own detectors came from: the worker loads them too. */
   detectorModules?: readonly string[];
+  /** The tokenizer setting (null: the bundled one). */
+  tokenizer?: string | null;
   warn(message: string): void;
 }
 
 type Queued = Exclude<ToWorker, { type: 'stop' }>;
-type Unsent = { type: 'call'; call: CallRef; body: Uint8Array } | { type: 'turn'; turn: TurnFacts };
+type Unsent =
+  | { type: 'call'; call: CallRef; body: Uint8Array }
+  | { type: 'turn'; turn: TurnFacts }
+  | { type: 'answered'; call: UpstreamCall };
 
 /** How long ready messages wait to go together (alerts may lag a call by this much; readers settle). */
 const FLUSH_MS = 25;
@@ -53,7 +58,7 @@ export class Analysis {
     this.#store = store;
     this.#events = events;
     this.#opts = opts;
-    this.analyzer = new LeakAnalyzer(store, events, opts.detectors ?? new DetectorRegistry());
+    this.analyzer = new LeakAnalyzer(store, events, opts.detectors ?? new DetectorRegistry(), opts.tokenizer ?? null);
   }
 
   /** Where the detectors run now. */
@@ -74,6 +79,7 @@ export class Analysis {
         workerData: {
           dataDir: this.#opts.dataDir,
           detectorModules: [...(this.#opts.detectorModules ?? [])],
+          tokenizer: this.#opts.tokenizer ?? null,
         } satisfies WorkerData,
         resourceLimits: { maxOldGenerationSizeMb },
       });
@@ -121,6 +127,12 @@ export class Analysis {
     };
     if (this.#worker) return this.#post({ type: 'call', call: ref, body: new Uint8Array(body) });
     setImmediate(() => this.#here(call, body));
+  }
+
+  /** Runs the token checks on a call answered (after its request's analysis, in order). */
+  callAnswered(call: UpstreamCall): void {
+    if (this.#worker) return this.#post({ type: 'answered', call });
+    setImmediate(() => this.#answeredHere(call));
   }
 
   /** The worker's heap (used bytes), or null on the engine's thread: what the detectors take. */
@@ -180,6 +192,7 @@ export class Analysis {
         () => {
           if (!this.#worker) {
             if (msg.type === 'call') this.#here(msg.call, msg.body);
+            if (msg.type === 'answered') this.#answeredHere(msg.call);
             return;
           }
           if (this.#outbox.push(msg) === 1) setTimeout(() => this.#flush(), FLUSH_MS);
@@ -194,7 +207,10 @@ export class Analysis {
     if (batch.length === 0) return;
     this.#outbox = [];
     if (!this.#worker) {
-      for (const m of batch) if (m.type === 'call') this.#here(m.call, m.body);
+      for (const m of batch) {
+        if (m.type === 'call') this.#here(m.call, m.body);
+        if (m.type === 'answered') this.#answeredHere(m.call);
+      }
       return;
     }
     const bodies = batch.flatMap((m) => (m.type === 'call' ? [m.body.buffer as ArrayBuffer] : []));
@@ -224,6 +240,14 @@ export class Analysis {
     const missed = this.#seq - this.#answered;
     this.#opts.warn(`${why}; leak detectors now run on the engine's thread${missed ? ` (${missed} unanalyzed)` : ''}`);
     this.#release(Infinity);
+  }
+
+  #answeredHere(call: UpstreamCall): void {
+    try {
+      this.analyzer.answered(call);
+    } catch (err) {
+      this.#opts.warn(`token checks failed for ${call.id}: ${(err as Error).message}`);
+    }
   }
 
   #here(call: CallRef, body: Uint8Array): void {

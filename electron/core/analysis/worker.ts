@@ -17,7 +17,7 @@ loadDetectors(data.detectorModules).then(serve, (err: Error) => port.postMessage
 function serve(registry: DetectorRegistry): void {
   const store = new Store(data.dataDir, { readOnly: true });
   const found: Finding[] = [];
-  const analyzer = new LeakAnalyzer(store, (alert, dedupe) => found.push({ alert, dedupe }), registry);
+  const analyzer = new LeakAnalyzer(store, (alert, dedupe) => found.push({ alert, dedupe }), registry, data.tokenizer);
   port.postMessage('ready');
 
   port.on('message', (post: Post) => {
@@ -34,6 +34,7 @@ function serve(registry: DetectorRegistry): void {
       try {
         if (m.type === 'call')
           analyzer.analyzeCall(m.call, Buffer.from(m.body.buffer, m.body.byteOffset, m.body.length));
+        else if (m.type === 'answered') analyzer.answered(m.call);
         else analyzer.learnTurn(m.turn);
       } catch (err) {
         errors.push((err as Error).message);

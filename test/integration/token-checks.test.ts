@@ -1,0 +1,109 @@
+// The token checks on real HTTP: an agent talks through the recorder (the official openai client)
+// to a server that answers token ids as vLLM does (the scripted model on its own port, Qwen3's real
+// tokenizer and template). A clean conversation raises nothing; a reply whose reasoning the template
+// drops, tool arguments sent back re-serialized and an answer replayed rewritten each raise
+// token_prefix_break at the first token that differs, with the likely cause.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import { ScriptedModel } from '../../electron/core/scripted-model/server.ts';
+import { DEFAULT_SCENARIO } from '../../electron/core/scripted-model/scenario.ts';
+import { loadTokenizer } from '../../electron/core/tokens/chat-tokenizer.ts';
+import type { Scenario } from '../../shared/schemas.ts';
+import { startBench, type TestBench } from '../helpers/workbench.ts';
+
+type Message = OpenAI.ChatCompletionMessageParam;
+
+const THINKING: Scenario = {
+  ...DEFAULT_SCENARIO,
+  rules: [
+    {
+      name: 'think',
+      match: { contains: 'think' },
+      steps: [{ text: '<think>\nTwo and two make four.\n</think>\n\nIt is 4.' }],
+    },
+    ...DEFAULT_SCENARIO.rules,
+  ],
+};
+
+const weatherTool: OpenAI.ChatCompletionTool = {
+  type: 'function',
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
+
+describe('token_prefix_break', () => {
+  const server = new ScriptedModel(THINKING, 'server-key');
+  const tok = loadTokenizer(null);
+  let b: TestBench;
+  before(async () => {
+    await server.start();
+    b = await startBench({ upstreamUrl: server.baseUrl, upstreamKey: 'server-key', upstreamModel: 'qwen3' });
+  });
+  after(async () => {
+    await b?.stop();
+    await server.stop();
+  });
+
+  /** Two calls of one episode: the first, then what `replay` makes of its answer, then a user message. */
+  async function twoCalls(session: string, first: string, replay: (m: OpenAI.ChatCompletionMessage) => Message) {
+    const ep = await b.proxy('POST', `/session/${session}/episode/start`, {});
+    const openai = new OpenAI({ baseURL: b.wb.recorder.url, apiKey: ep.body.session_api_key, maxRetries: 0 });
+    const m1: Message[] = [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: first },
+    ];
+    const a1 = await openai.chat.completions.create({ model: 'qwen3', messages: m1, tools: [weatherTool] });
+    const m2: Message[] = [...m1, replay(a1.choices[0]!.message)];
+    const call = a1.choices[0]!.message.tool_calls?.[0];
+    if (call) m2.push({ role: 'tool', tool_call_id: call.id, content: '{"temp_c": 21}' });
+    else m2.push({ role: 'user', content: 'And then?' });
+    await openai.chat.completions.create({ model: 'qwen3', messages: m2, tools: [weatherTool] });
+    await b.wb.analysis.settled();
+    const calls = b.wb.store.calls.details(ep.body.episode_id);
+    const alerts = b.wb.store.alerts.list({ episodeId: ep.body.episode_id }).items;
+    return { calls, alerts: alerts.filter((a) => a.kind === 'token_prefix_break') };
+  }
+
+  const asSent = (m: OpenAI.ChatCompletionMessage): Message => ({
+    role: 'assistant',
+    content: m.content,
+    ...(m.tool_calls ? { tool_calls: m.tool_calls } : {}),
+  });
+
+  test('silent on a clean conversation, with a tool call sent back as generated', async () => {
+    const plain = await twoCalls('clean', 'Hello there', asSent);
+    const tool = await twoCalls('clean-tool', "What's the weather in Paris?", asSent);
+    assert.deepEqual([...plain.alerts, ...tool.alerts], []);
+    const [c1, c2] = tool.calls;
+    const before = [...c1!.response!.promptTokenIds!, ...c1!.response!.tokenIds!];
+    assert.deepEqual(c2!.response!.promptTokenIds!.slice(0, before.length), before, 'the prefix holds');
+  });
+
+  test('fires where the template drops the reasoning: at the first generated token, named as such', async () => {
+    const { calls, alerts } = await twoCalls('reasoning', 'think: what is 2+2?', asSent);
+    assert.equal(alerts.length, 1);
+    const at = calls[0]!.response!.promptTokenIds!.length;
+    assert.match(alerts[0]!.message, new RegExp(`at position ${at}: reasoning stripped by the chat template`));
+    assert.equal(alerts[0]!.callId, calls[1]!.id);
+    assert.match(alerts[0]!.evidence[0]!.text, new RegExp(`^position ${at} of \\d+: expected "<think>" \\[\\d+\\]`));
+    assert.equal(tok.tokenText(calls[0]!.response!.tokenIds![0]!), '<think>');
+  });
+
+  test('fires on tool arguments sent back re-serialized, and on an answer replayed rewritten', async () => {
+    const spaced = await twoCalls('reserialized', "What's the weather in Paris?", (m) => ({
+      ...asSent(m),
+      tool_calls: (m.tool_calls as OpenAI.ChatCompletionMessageFunctionToolCall[]).map((c) => ({
+        ...c,
+        function: { ...c.function, arguments: JSON.stringify(JSON.parse(c.function.arguments), null, 1) },
+      })),
+    }));
+    assert.equal(spaced.alerts.length, 1);
+    assert.match(spaced.alerts[0]!.message, /tool-call arguments re-serialized/);
+    const rewritten = await twoCalls('rewritten', 'Hello there', (m) => ({
+      role: 'assistant',
+      content: `${m.content} (summarized)`,
+    }));
+    assert.equal(rewritten.alerts.length, 1);
+    assert.match(rewritten.alerts[0]!.message, /the answer was replayed rewritten/);
+  });
+});
