@@ -50,6 +50,20 @@ function chunks(text: string, size: number): string[] {
   return out;
 }
 
+/** Text chunks, each with the ids of the token pieces whose text ends in it. */
+function withIds(texts: string[], pieces: Array<{ text: string; ids: number[] }>) {
+  const out = texts.map((text) => ({ text, ids: [] as number[] }));
+  const ends: number[] = [];
+  for (let i = 0, at = 0; i < texts.length; i++) ends.push((at += texts[i]!.length));
+  let pos = 0;
+  for (const p of pieces) {
+    pos += p.text.length;
+    const k = ends.findIndex((end) => end >= pos);
+    out[k === -1 ? out.length - 1 : k]?.ids.push(...p.ids);
+  }
+  return out;
+}
+
 function approxTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
@@ -194,8 +208,12 @@ export class ScriptedModel {
       ),
     ];
     const size = this.scenario.chunkSize;
-    // with token ids, a chunk per token (as vLLM streams); without, chunks of the scenario's size
-    const content = tokens?.content ?? chunks(reply.text, size).map((text) => ({ text, ids: null }));
+    // chunks of the scenario's size, each with the ids of the tokens that end in it (not a chunk per
+    // token as vLLM streams: OpenClaw folds many small text deltas before a tool call into the
+    // turn's reply, which changes what the DataProxy replays)
+    const content = tokens
+      ? withIds(chunks(reply.text, size), tokens.content)
+      : chunks(reply.text, size).map((text) => ({ text, ids: null }));
     for (const c of content)
       out.push(frame({ delta: { content: c.text }, finish_reason: null, ...(c.ids ? withTokens(c.ids) : {}) }));
     if (toolCall) {
