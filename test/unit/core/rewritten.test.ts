@@ -53,3 +53,18 @@ test("another episode's answer after other user messages is left to the other de
   const r = historyRewritten(prior, history, turn);
   assert.equal(r.finding, null);
 });
+
+test("a turn's answers replayed joined as one message (text before a tool call, then the answer) are its own", () => {
+  const twoCalls: HistoryMessage[] = [
+    { role: 'user', content: 'Search for otters.' },
+    { role: 'assistant', content: 'Let me look that up.' },
+    { role: 'assistant', content: 'Otters hold hands.' },
+  ];
+  const prompt = [msg('user', 'Search for otters.'), msg('assistant', 'Let me look that up.\n\nOtters hold hands.')];
+  const r = historyRewritten(prompt, twoCalls, turn);
+  assert.equal(r.finding, null);
+  assert.equal(r.explained.size, 1, 'and double feed does not count it again');
+  // joined in another order, or with something else, it is still a replacement
+  const swapped = [msg('user', 'Search for otters.'), msg('assistant', 'Otters hold hands.\n\nLet me look that up.')];
+  assert.equal(historyRewritten(swapped, twoCalls, turn).finding?.kind, 'history_rewritten');
+});

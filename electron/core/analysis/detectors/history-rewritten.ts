@@ -58,6 +58,12 @@ export function historyRewritten(prior: LogicalMessage[], history: HistoryMessag
       continue;
     }
     const expected = userSeen >= 0 ? answers?.[userSeen] : undefined;
+    // a turn of several calls (text, a tool call, then the answer) replayed as one message, its
+    // answers joined in order, as OpenClaw's turn reply and the DataProxy's history give it
+    if (expected && expected.length > 1 && normalizeText(expected.join(' ')) === replayed) {
+      explained.add(m);
+      continue;
+    }
     if (expected?.length) {
       evidence.push({
         text: `replayed: ${m.text.slice(0, 300)}`,
