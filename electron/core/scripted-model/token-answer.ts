@@ -33,12 +33,21 @@ export function tokenAnswer(
   stopToken: string,
 ): TokenAnswer {
   const promptIds = tokenizer.encode(tokenizer.renderPrompt(body));
-  const content = pieces(tokenizer, tokenizer.encode(text));
   const call =
     toolCall && `<tool_call>\n{"name": "${toolCall.name}", "arguments": ${toolCall.arguments}}\n</tool_call>`;
-  const toolIds = call ? tokenizer.encode(`${text ? '\n' : ''}${call}`) : [];
+  // encoded as one text, as the template renders it next turn: encoded apart, "." and "\n" at the
+  // seam stay two tokens where the rendering makes one (".\n"), and the prefix would break there
+  const generated = pieces(tokenizer, tokenizer.encode(call ? `${text}${text ? '\n' : ''}${call}` : text));
+  const content: Array<{ text: string; ids: number[] }> = [];
+  const toolIds: number[] = [];
+  let at = 0;
+  for (const p of generated) {
+    if (at < text.length) content.push(p);
+    else toolIds.push(...p.ids);
+    at += p.text.length;
+  }
   const stopIds = tokenizer.encode(stopToken);
-  return { promptIds, content, toolIds, stopIds, all: [...content.flatMap((p) => p.ids), ...toolIds, ...stopIds] };
+  return { promptIds, content, toolIds, stopIds, all: [...generated.flatMap((p) => p.ids), ...stopIds] };
 }
 
 /** Ids grouped so that each group decodes to whole characters (a multi-byte character spans tokens). */
