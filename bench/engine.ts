@@ -31,7 +31,15 @@ async function directTurn(h: Host, messages: unknown[]): Promise<string> {
     method: 'POST',
     dispatcher: agent,
     headers: { authorization: `Bearer ${h.scriptedToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: h.model, messages, stream: true, stream_options: { include_usage: true } }),
+    // the token fields the recorder adds on the proxy side: the model does the same work on both sides
+    body: JSON.stringify({
+      model: h.model,
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+      return_token_ids: true,
+      logprobs: true,
+    }),
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`direct ${res.statusCode}`);

@@ -4,13 +4,12 @@
 // drops, tool arguments sent back re-serialized and an answer replayed rewritten each raise
 // token_prefix_break at the first token that differs, with the likely cause.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { ScriptedModel } from '../../electron/core/scripted-model/server.ts';
 import { DEFAULT_SCENARIO } from '../../electron/core/scripted-model/scenario.ts';
 import { loadTokenizer } from '../../electron/core/tokens/chat-tokenizer.ts';
 import type { Scenario } from '../../shared/schemas.ts';
-import { startBench, type TestBench } from '../helpers/workbench.ts';
+import { episodeClient, tokenServerRun } from '../helpers/token-server.ts';
 
 type Message = OpenAI.ChatCompletionMessageParam;
 
@@ -32,22 +31,13 @@ const weatherTool: OpenAI.ChatCompletionTool = {
 };
 
 describe('token_prefix_break', () => {
-  const server = new ScriptedModel(THINKING, 'server-key');
+  const run = tokenServerRun(THINKING);
   const tok = loadTokenizer(null);
-  let b: TestBench;
-  before(async () => {
-    await server.start();
-    b = await startBench({ upstreamUrl: server.baseUrl, upstreamKey: 'server-key', upstreamModel: 'qwen3' });
-  });
-  after(async () => {
-    await b?.stop();
-    await server.stop();
-  });
 
   /** Two calls of one episode: the first, then what `replay` makes of its answer, then a user message. */
   async function twoCalls(session: string, first: string, replay: (m: OpenAI.ChatCompletionMessage) => Message) {
-    const ep = await b.proxy('POST', `/session/${session}/episode/start`, {});
-    const openai = new OpenAI({ baseURL: b.wb.recorder.url, apiKey: ep.body.session_api_key, maxRetries: 0 });
+    const b = run.bench();
+    const { openai, calls: recorded } = await episodeClient(b, session);
     const m1: Message[] = [
       { role: 'system', content: 'You are terse.' },
       { role: 'user', content: first },
@@ -59,8 +49,8 @@ describe('token_prefix_break', () => {
     else m2.push({ role: 'user', content: 'And then?' });
     await openai.chat.completions.create({ model: 'qwen3', messages: m2, tools: [weatherTool] });
     await b.wb.analysis.settled();
-    const calls = b.wb.store.calls.details(ep.body.episode_id);
-    const alerts = b.wb.store.alerts.list({ episodeId: ep.body.episode_id }).items;
+    const calls = recorded();
+    const alerts = b.wb.store.alerts.list({ episodeId: calls[0]!.episodeId }).items;
     return { calls, alerts: alerts.filter((a) => a.kind === 'token_prefix_break') };
   }
 

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { ScriptedModel } from '../../electron/core/scripted-model/server.ts';
 import { loadTokenizer } from '../../electron/core/tokens/chat-tokenizer.ts';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.ts';
+import { episodeClient, tokenServerRun } from '../helpers/token-server.ts';
 import { startBench, type TestBench } from '../helpers/workbench.ts';
 
 const messages = [
@@ -16,29 +16,12 @@ const messages = [
   { role: 'user' as const, content: 'Hello there, how are you?' },
 ];
 
-async function client(b: TestBench, session: string) {
-  const ep = await b.proxy('POST', `/session/${session}/episode/start`, {});
-  return {
-    openai: new OpenAI({ baseURL: b.wb.recorder.url, apiKey: ep.body.session_api_key, maxRetries: 0 }),
-    calls: () => b.wb.store.calls.details(ep.body.episode_id),
-  };
-}
-
 describe('a server that answers token ids as vLLM does', () => {
-  const server = new ScriptedModel(undefined, 'server-key');
+  const run = tokenServerRun();
   const tok = loadTokenizer(null);
-  let b: TestBench;
-  before(async () => {
-    await server.start();
-    b = await startBench({ upstreamUrl: server.baseUrl, upstreamKey: 'server-key', upstreamModel: 'qwen3' });
-  });
-  after(async () => {
-    await b?.stop();
-    await server.stop();
-  });
 
   test('recorded: the prompt and generated ids; answered: what the agent asked for, no more', async () => {
-    const c = await client(b, 'vllm');
+    const c = await episodeClient(run.bench(), 'vllm');
     const answer = await c.openai.chat.completions.create({ model: 'qwen3', messages });
     const raw = answer as unknown as Record<string, unknown> & { choices: Array<Record<string, unknown>> };
     assert.equal(raw.prompt_token_ids, undefined, 'not asked for by the agent');
@@ -53,7 +36,7 @@ describe('a server that answers token ids as vLLM does', () => {
   });
 
   test('streamed the same; an agent that asks for token ids itself gets them', async () => {
-    const c = await client(b, 'vllm-stream');
+    const c = await episodeClient(run.bench(), 'vllm-stream');
     const stream = await c.openai.chat.completions.create({
       model: 'qwen3',
       messages,
@@ -92,7 +75,7 @@ describe('a server that refuses the token fields', () => {
   });
 
   test('is asked again as the agent sent it, once said, and not asked again', async () => {
-    const c = await client(b, 'refused');
+    const c = await episodeClient(b, 'refused');
     // this server always streams
     const ask = async () => {
       let text = '';
@@ -140,7 +123,7 @@ describe('with noTokenIds', () => {
   });
 
   test('nothing is added: the request leaves byte for byte as sent', async () => {
-    const c = await client(b, 'off');
+    const c = await episodeClient(b, 'off');
     await c.openai.chat.completions.create({ model: 'fake-model', messages });
     const [call] = c.calls();
     assert.deepEqual(call!.addedFields, []);

@@ -119,13 +119,7 @@ export class LeakAnalyzer {
     if (!Array.isArray(body.messages)) return [];
     this.answers.requested(call.id, body.messages);
     const context = new CallContext(call, body.messages, this.memory, this.lookups);
-    const where: Where = {
-      sessionKey: call.sessionKey,
-      episodeId: call.episodeId,
-      turnId: call.turnId,
-      callId: call.id,
-    };
-    return this.run('call', context, where);
+    return this.run('call', context, whereOf(call));
   }
 
   /** Runs the detectors that read an engine signal (a stale key used, workspace state left over). */
@@ -142,13 +136,7 @@ export class LeakAnalyzer {
   answered(call: UpstreamCall): Alert[] {
     const found = call.outcome === 'complete' ? this.answers.answered(call) : null;
     if (!found) return [];
-    const where: Where = {
-      sessionKey: call.sessionKey,
-      episodeId: call.episodeId,
-      turnId: call.turnId,
-      callId: call.id,
-    };
-    return this.run('call_answered', { call, ...found, tokenizer: this.tokenizer }, where);
+    return this.run('call_answered', { call, ...found, tokenizer: this.tokenizer }, whereOf(call));
   }
 
   private run<S extends SignalName>(name: S, input: Signals[S], where: Where): Alert[] {
@@ -174,6 +162,11 @@ export class LeakAnalyzer {
     const alert = { ...where, kind: f.kind, severity: kind.severity, message: f.message, evidence: f.evidence };
     return this.raise(alert, f.dedupe);
   }
+}
+
+/** Where a call's alerts belong: its session, episode, turn and itself. */
+function whereOf(call: CallRef): Where {
+  return { sessionKey: call.sessionKey, episodeId: call.episodeId, turnId: call.turnId, callId: call.id };
 }
 
 function findingsOf<S extends SignalName>(d: Detector<S>, input: Signals[S]): readonly Finding[] {

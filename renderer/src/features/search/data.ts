@@ -1,11 +1,4 @@
 // What the search view asks the engine.
-import type { StoreApi } from 'zustand/vanilla';
-import type { InvokeRequest, InvokeResponse } from '../../../../shared/api.ts';
-import type { State } from '../../store/store.ts';
+import { query } from '../../store/query.ts';
 
-export function searchCalls(
-  store: StoreApi<State>,
-  req: InvokeRequest<'search:calls'>,
-): Promise<InvokeResponse<'search:calls'>> {
-  return store.getState().api.invoke('search:calls', req);
-}
+export const searchCalls = query('search:calls');
