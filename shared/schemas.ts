@@ -124,6 +124,12 @@ export const scenarioFile = z.strictObject({
   report: z.boolean().default(true),
   maxToolSteps: z.number().int().min(0).max(50).default(6),
   chunkSize: z.number().int().min(1).max(10_000).default(16),
+  /**
+   * How the model's server renders the request's tools into the prompt it reports: as sent, or as
+   * AReaL's proxy did (areal #1499): each function with `strict: false` added and its keys in
+   * another order — the same trajectory, other prompt token ids (planted for template_drift).
+   */
+  toolSchemas: z.enum(['as_sent', 'strict_false']).default('as_sent'),
   rules: z.array(scenarioRule),
 });
 export type Scenario = z.infer<typeof scenarioFile>;

@@ -30,12 +30,9 @@ const weatherTool: OpenAI.ChatCompletionTool = {
   function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
 };
 
-describe('token_prefix_break', () => {
-  const run = tokenServerRun(THINKING);
-  const tok = loadTokenizer(null);
-
-  /** Two calls of one episode: the first, then what `replay` makes of its answer, then a user message. */
-  async function twoCalls(session: string, first: string, replay: (m: OpenAI.ChatCompletionMessage) => Message) {
+/** Two calls of one episode: the first, then what `replay` makes of its answer, then a user message. */
+function twoCallsOn(run: ReturnType<typeof tokenServerRun>) {
+  return async (session: string, first: string, replay: (m: OpenAI.ChatCompletionMessage) => Message) => {
     const b = run.bench();
     const { openai, calls: recorded } = await episodeClient(b, session);
     const m1: Message[] = [
@@ -51,27 +48,38 @@ describe('token_prefix_break', () => {
     await b.wb.analysis.settled();
     const calls = recorded();
     const alerts = b.wb.store.alerts.list({ episodeId: calls[0]!.episodeId }).items;
-    return { calls, alerts: alerts.filter((a) => a.kind === 'token_prefix_break') };
-  }
+    return {
+      calls,
+      alerts: alerts.filter((a) => a.kind === 'token_prefix_break'),
+      drift: alerts.filter((a) => a.kind === 'template_drift'),
+    };
+  };
+}
 
-  const asSent = (m: OpenAI.ChatCompletionMessage): Message => ({
-    role: 'assistant',
-    content: m.content,
-    ...(m.tool_calls ? { tool_calls: m.tool_calls } : {}),
-  });
+const asSent = (m: OpenAI.ChatCompletionMessage): Message => ({
+  role: 'assistant',
+  content: m.content,
+  ...(m.tool_calls ? { tool_calls: m.tool_calls } : {}),
+});
+
+describe('token_prefix_break', () => {
+  const twoCalls = twoCallsOn(tokenServerRun(THINKING));
+  const tok = loadTokenizer(null);
 
   test('silent on a clean conversation, with a tool call sent back as generated', async () => {
     const plain = await twoCalls('clean', 'Hello there', asSent);
     const tool = await twoCalls('clean-tool', "What's the weather in Paris?", asSent);
     assert.deepEqual([...plain.alerts, ...tool.alerts], []);
+    assert.deepEqual([...plain.drift, ...tool.drift], [], "the local rendering is the server's");
     const [c1, c2] = tool.calls;
     const before = [...c1!.response!.promptTokenIds!, ...c1!.response!.tokenIds!];
     assert.deepEqual(c2!.response!.promptTokenIds!.slice(0, before.length), before, 'the prefix holds');
   });
 
   test('fires where the template drops the reasoning: at the first generated token, named as such', async () => {
-    const { calls, alerts } = await twoCalls('reasoning', 'think: what is 2+2?', asSent);
+    const { calls, alerts, drift } = await twoCalls('reasoning', 'think: what is 2+2?', asSent);
     assert.equal(alerts.length, 1);
+    assert.deepEqual(drift, [], 'the server renders the request as the template does: no drift');
     const at = calls[0]!.response!.promptTokenIds!.length;
     assert.match(alerts[0]!.message, new RegExp(`at position ${at}: reasoning stripped by the chat template`));
     assert.equal(alerts[0]!.callId, calls[1]!.id);
@@ -95,5 +103,23 @@ describe('token_prefix_break', () => {
     }));
     assert.equal(rewritten.alerts.length, 1);
     assert.match(rewritten.alerts[0]!.message, /the answer was replayed rewritten/);
+  });
+});
+
+describe('template_drift', () => {
+  // a server that renders the tools otherwise than the template (AReaL #1499: `strict: false` added)
+  const twoCalls = twoCallsOn(tokenServerRun({ ...DEFAULT_SCENARIO, toolSchemas: 'strict_false' }));
+
+  test("fires on each call whose tools the server rendered otherwise, at the tools' first difference", async () => {
+    const { calls, alerts, drift } = await twoCalls('drift', "What's the weather in Paris?", asSent);
+    assert.deepEqual(alerts, [], 'the server is consistent with itself: the prefix holds');
+    assert.deepEqual(drift.map((a) => a.callId).sort(), calls.map((c) => c.id).sort());
+    const tok = loadTokenizer(null);
+    const rendered = tok.renderPrompt({ messages: [{ role: 'user', content: 'x' }], tools: [weatherTool as never] });
+    const toolsAt = tok.encode(rendered.slice(0, rendered.indexOf('"get_weather"'))).length;
+    const at = Number(/at position (\d+)/.exec(drift[0]!.message)?.[1]);
+    assert.ok(at >= toolsAt - 2 && at <= toolsAt + 8, `position ${at} is at the tool's schema (≈ ${toolsAt})`);
+    assert.match(drift[0]!.message, /the server rendered other text/);
+    assert.match(drift[0]!.evidence[0]!.detail!, /strict/);
   });
 });

@@ -117,7 +117,7 @@ export class LeakAnalyzer {
       return [];
     }
     if (!Array.isArray(body.messages)) return [];
-    this.answers.requested(call.id, body.messages);
+    this.answers.requested(call.id, body, bodyBytes.length);
     const context = new CallContext(call, body.messages, this.memory, this.lookups);
     return this.run('call', context, whereOf(call));
   }

@@ -3,7 +3,7 @@
 // calls' prompt and generated token ids. Bounded by a budget of ids held (an Int32Array each).
 import { createHash } from 'node:crypto';
 import type { UpstreamCall } from '../../../shared/domain.ts';
-import { messageText, type ChatMessage } from '../../../shared/wire/openai.ts';
+import { messageText, type ChatMessage, type ChatRequestBody } from '../../../shared/wire/openai.ts';
 
 /** A request's messages: one key each, and the assistant messages' text and tool arguments. */
 export interface CallShape {
@@ -20,8 +20,13 @@ export interface AnsweredRecord {
   answer: { text: string; reasoning: string; toolArgs: string[] };
 }
 
-/** Requests waiting for their answer (most are answered within seconds). */
+/** What a request gave the model: its messages and tools (what a chat template renders). */
+export type RenderedRequest = Pick<ChatRequestBody, 'messages' | 'tools'>;
+
+/** Requests waiting for their answer (most are answered within seconds), at most. */
 const MAX_PENDING = 1024;
+/** The waiting requests' bytes, at most (a request's parsed form holds about its size). */
+const MAX_PENDING_BYTES = 64 * 1024 * 1024;
 /** Answered calls kept per episode (a later call extends one of the latest). */
 const PER_EPISODE = 2;
 /** Token ids held in all, at most (4 bytes each: 16 MB). */
@@ -40,25 +45,36 @@ export function shapeOf(messages: ChatMessage[]): CallShape {
 }
 
 export class AnsweredCalls {
-  readonly #pending = new Map<string, CallShape>();
+  readonly #pending = new Map<string, { shape: CallShape; request: RenderedRequest; bytes: number }>();
   readonly #episodes = new Map<string, AnsweredRecord[]>();
   #ids = 0;
+  #pendingBytes = 0;
 
-  /** A request was recorded: its shape waits for the answer. */
-  requested(callId: string, messages: ChatMessage[]): void {
-    this.#pending.set(callId, shapeOf(messages));
-    if (this.#pending.size > MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value!);
+  /** A request was recorded: its shape and what it gave the model wait for the answer. */
+  requested(callId: string, body: RenderedRequest, bytes: number): void {
+    const request = { messages: body.messages, ...(body.tools ? { tools: body.tools } : {}) };
+    this.#pending.set(callId, { shape: shapeOf(body.messages), request, bytes });
+    this.#pendingBytes += bytes;
+    while (this.#pending.size > MAX_PENDING || this.#pendingBytes > MAX_PENDING_BYTES)
+      this.#take(this.#pending.keys().next().value!);
+  }
+
+  #take(callId: string) {
+    const p = this.#pending.get(callId);
+    this.#pending.delete(callId);
+    if (p) this.#pendingBytes -= p.bytes;
+    return p;
   }
 
   /**
    * A call was answered: its record (null without token ids, or without its request's shape) and
    * the episode's earlier answered calls, newest first; the record joins them.
    */
-  answered(call: UpstreamCall): { record: AnsweredRecord; earlier: AnsweredRecord[] } | null {
-    const shape = this.#pending.get(call.id);
-    this.#pending.delete(call.id);
+  answered(call: UpstreamCall): { record: AnsweredRecord; earlier: AnsweredRecord[]; request: RenderedRequest } | null {
+    const pending = this.#take(call.id);
     const r = call.response;
-    if (!shape || !r?.promptTokenIds || !r.tokenIds) return null;
+    if (!pending || !r?.promptTokenIds || !r.tokenIds) return null;
+    const { shape, request } = pending;
     const record: AnsweredRecord = {
       callId: call.id,
       turnId: call.turnId,
@@ -69,7 +85,7 @@ export class AnsweredCalls {
     };
     const earlier = [...(this.#episodes.get(call.episodeId) ?? [])].reverse();
     this.#keep(call.episodeId, record);
-    return { record, earlier };
+    return { record, earlier, request };
   }
 
   #keep(episodeId: string, record: AnsweredRecord): void {

@@ -5,7 +5,7 @@
 // what they find, and the UI and docs/leaks.md learn the kinds from the registry.
 import type { AlertEvidence, Episode, Severity, UpstreamCall } from '../../../shared/domain.ts';
 import type { ChatTokenizer } from '../tokens/chat-tokenizer.ts';
-import type { AnsweredRecord } from './answered.ts';
+import type { AnsweredRecord, RenderedRequest } from './answered.ts';
 import type { CallContext } from './call-context.ts';
 
 /** One kind of alert, as every view and docs/leaks.md say it. */
@@ -45,12 +45,14 @@ export interface Signals {
   state_left: { sessionKey: string; episodeId: string; files: LeftFile[] };
   /**
    * A call was answered with token ids: its record, the episode's earlier answered calls (newest
-   * first), and the configured tokenizer (null where it cannot be loaded), loaded when first asked for.
+   * first), what its request gave the model (messages, tools), and the configured tokenizer (null
+   * where it cannot be loaded), loaded when first asked for.
    */
   call_answered: {
     call: UpstreamCall;
     record: AnsweredRecord;
     earlier: AnsweredRecord[];
+    request: RenderedRequest;
     tokenizer: () => ChatTokenizer | null;
   };
 }

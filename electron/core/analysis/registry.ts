@@ -18,6 +18,7 @@ import { retryOrphanDetector } from './detectors/retry-orphan.ts';
 import { staleKeyDetector } from './detectors/stale-key.ts';
 import { stateCarryoverDetector } from './detectors/state-carryover.ts';
 import { systemPromptDriftDetector } from './detectors/system-prompt-drift.ts';
+import { templateDriftDetector } from './detectors/template-drift.ts';
 import { tokenPrefixBreakDetector } from './detectors/token-prefix-break.ts';
 
 /** In the order they run on a call: history-rewritten before double feed (it explains messages to it). */
@@ -34,6 +35,7 @@ export const BUILTIN_DETECTORS = [
   staleKeyDetector,
   stateCarryoverDetector,
   tokenPrefixBreakDetector,
+  templateDriftDetector,
 ] as const;
 
 const severity = z.enum(['info', 'warning', 'error'] satisfies Severity[]);

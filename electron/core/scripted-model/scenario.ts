@@ -17,6 +17,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   report: true,
   maxToolSteps: 6,
   chunkSize: 16,
+  toolSchemas: 'as_sent',
   rules: [
     {
       name: 'weather',

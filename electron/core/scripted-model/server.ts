@@ -128,7 +128,8 @@ export class ScriptedModel {
   /** The answer's ids; null where the template cannot render the request (answered without ids, as said). */
   private tokens(body: ChatRequestBody, text: string, toolCall: { name: string; arguments: string } | null) {
     try {
-      return tokenAnswer(this.tokenizer(), body, text, toolCall, this.tokenizer().eosToken);
+      const rendered = this.scenario.toolSchemas === 'strict_false' ? withStrictFalse(body) : body;
+      return tokenAnswer(this.tokenizer(), rendered, text, toolCall, this.tokenizer().eosToken);
     } catch (err) {
       process.emitWarning(`trajscope: the scripted model answers without token ids: ${(err as Error).message}`);
       return null;
@@ -251,4 +252,14 @@ export class ScriptedModel {
     for (const chunk of out) res.write(chunk);
     res.end();
   }
+}
+
+/** The request as a server that adds `strict: false` to each function (keys reordered) renders it. */
+function withStrictFalse(body: ChatRequestBody): ChatRequestBody {
+  if (!body.tools?.length) return body;
+  const tools = body.tools.map((t) => {
+    const { name, description, parameters } = t.function;
+    return { type: t.type, function: { name, strict: false, parameters, description } };
+  });
+  return { ...body, tools };
 }

@@ -23,6 +23,7 @@ export class ChatTokenizer {
   readonly #template: Template | null;
   readonly #config: Record<string, unknown>;
   readonly #special: Set<number>;
+  #specialSource: string | undefined;
 
   constructor(name: string, tokenizerJson: object, config: Record<string, unknown>, template: string | null) {
     this.name = name;
@@ -50,6 +51,17 @@ export class ChatTokenizer {
 
   isSpecial(id: number): boolean {
     return this.#special.has(id);
+  }
+
+  /** Matches the special tokens' text (global: one match after another), longest first. */
+  specialPattern(): RegExp {
+    this.#specialSource ??= [...this.#special]
+      .map((id) => this.tokenText(id))
+      .filter((t) => t.length > 0)
+      .sort((a, b) => b.length - a.length)
+      .map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|');
+    return new RegExp(this.#specialSource || '(?!)', 'g');
   }
 
   /** The token a generation ends with (the config's eos_token; `<|im_end|>` for Qwen3). */
