@@ -44,7 +44,9 @@ export const templateDriftDetector = defineDetector({
       means:
         "the server's prompt token ids are not the configured template's rendering of the request: a trainer " +
         're-rendering the text trains on ids the model never saw',
-      fix: "render with the server's own template and tokenizer (set tokenizer to the model's directory), or train on the server's ids",
+      fix:
+        "render with the server's own template and tokenizer (set tokenizer to the model's directory), " +
+        "or train on the server's ids",
     },
   },
   check: ({ call, record, earlier, request, tokenizer }) => {
@@ -79,7 +81,9 @@ export const templateDriftDetector = defineDetector({
         (sameText ? ': the same text, tokenized otherwise' : ': the server rendered other text'),
       evidence: [
         {
-          text: `position ${at}: the server has ${tokenAt(tok, server, at)}, the rendering ${tokenAt(tok, local.ids, at)}`,
+          text:
+            `position ${at}: the server has ${tokenAt(tok, server, at)}, ` +
+            `the rendering ${tokenAt(tok, local.ids, at)}`,
           detail: `server …${around(tok, server, at)}…; rendered …${around(tok, local.ids, at)}…`,
         },
       ],
