@@ -101,6 +101,8 @@ export const exportRequest = z.strictObject({
   includeFailed: z.boolean(),
   dropRetryOrphans: z.boolean(),
   discount: z.number().min(0).max(1),
+  /** Token rows in AReaL's tensor-dict shape instead of text lines: one per call, or joined where the prefix holds. */
+  tokens: z.enum(['individual', 'concat']).optional(),
 });
 export type ExportRequest = z.infer<typeof exportRequest>;
 
@@ -113,6 +115,8 @@ export interface ExportTally {
   unlabeled: number;
   /** Episodes left out: the leak lab's (includeLab: false). */
   lab: number;
+  /** Calls left out of a token export: their server returned no token ids. */
+  noTokenIds: number;
 }
 
 /** Where the desktop wrote an export (null: the user cancelled the save dialog). */

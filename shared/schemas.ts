@@ -95,6 +95,8 @@ const exportCommon = {
   discount: z.number().finite().min(0).max(1).optional(),
   style: z.enum(['individual', 'concat']).optional(),
   drop_retry_orphans: z.boolean().optional(),
+  /** Trajscope's own: token rows (`trajscope export --tokens`) instead of text, `style` joining them. */
+  tokens: z.boolean().optional(),
 };
 /** The older export request: one session. */
 export const exportBodyV1 = z.looseObject({ session_id: z.string().max(100), ...exportCommon });

@@ -13,6 +13,7 @@ import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } 
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
 import { exportCommand } from './commands/export.ts';
 import { UNLABELED_POLICIES, type UnlabeledPolicy } from '../core/export/jsonl.ts';
+import { TOKEN_STYLES, type TokenStyle } from '../core/export/token-rows.ts';
 import { pruneCommand, searchCommand, vacuumCommand } from './commands/data.ts';
 import { importCommand } from './commands/import.ts';
 import { labList, labRun } from './commands/lab.ts';
@@ -30,6 +31,8 @@ interface ExportFlags {
   dropRetryOrphans?: boolean;
   unlabeled: UnlabeledPolicy;
   includeLab?: boolean;
+  tokens?: boolean;
+  style: TokenStyle;
 }
 
 /** What a command asks main() to do when it returns: exit with a code, or keep running (serve). */
@@ -99,6 +102,12 @@ function program(done: (o: Outcome) => void): Command {
         .default('skip'),
     )
     .option('--include-lab', "also export the leak lab's sessions (leaky on purpose)")
+    .option('--tokens', "write token rows in AReaL's tensor-dict shape (input_ids, loss_mask, logprobs, versions)")
+    .addOption(
+      new Option('--style <style>', 'with --tokens: one row per call, or calls joined where the token prefix holds')
+        .choices([...TOKEN_STYLES])
+        .default('individual'),
+    )
     .action(async (opts: ExportFlags) => {
       const episodes = opts.episodes
         ?.split(',')
@@ -107,7 +116,10 @@ function program(done: (o: Outcome) => void): Command {
       const includeFailed = Boolean(opts.includeFailed);
       const dropRetryOrphans = Boolean(opts.dropRetryOrphans);
       const includeLab = Boolean(opts.includeLab);
-      await exportCommand({ ...opts, episodes, includeFailed, dropRetryOrphans, includeLab });
+      if (opts.tokens && opts.includeFailed)
+        throw new UsageError('--include-failed cannot go with --tokens: a failed call is not training data in tokens');
+      const tokens = opts.tokens ? opts.style : undefined;
+      await exportCommand({ ...opts, episodes, includeFailed, dropRetryOrphans, includeLab, tokens });
       done({ exit: 0 });
     });
 

@@ -11,7 +11,8 @@ import type { ExportRequest, ExportTally } from '../../../shared/api.ts';
 import type { SessionOrigin, TurnToolCall } from '../../../shared/domain.ts';
 import { importedFrom } from '../../../shared/imported.ts';
 import type { Store } from '../store/store.ts';
-import { interactionRewards } from './rewards.ts';
+import { interactionRewards, type InteractionReward } from './rewards.ts';
+import { tokenRows, type TokenStyle } from './token-rows.ts';
 import { wellFormedJson } from './well-formed.ts';
 import { discountFor, trainingCalls } from './trajectories.ts';
 
@@ -22,7 +23,7 @@ export type UnlabeledPolicy = (typeof UNLABELED_POLICIES)[number];
 export type { ExportTally };
 
 /** An empty tally, counted into as an export runs. */
-export const newTally = (): ExportTally => ({ interactions: 0, episodes: 0, unlabeled: 0, lab: 0 });
+export const newTally = (): ExportTally => ({ interactions: 0, episodes: 0, unlabeled: 0, lab: 0, noTokenIds: 0 });
 
 /** The CLI's and the UI's choices as export options. */
 export function exportOptions(r: ExportRequest): ExportOptions {
@@ -33,6 +34,7 @@ export function exportOptions(r: ExportRequest): ExportOptions {
     includeFailed: r.includeFailed,
     dropRetryOrphans: r.dropRetryOrphans,
     discount: r.discount,
+    ...(r.tokens ? { tokens: r.tokens } : {}),
   };
 }
 
@@ -51,6 +53,8 @@ export interface ExportOptions {
   includeFailed?: boolean;
   /** Leave out retry orphans (AReaL's drop_retry_orphans). */
   dropRetryOrphans?: boolean;
+  /** Write token rows in AReaL's tensor-dict shape (token-rows.ts) instead of one text line per call. */
+  tokens?: TokenStyle;
   /** Told about a call that cannot be written (a request nested too deeply to serialize again). */
   onSkip?: (callId: string, reason: string) => void;
 }
@@ -89,8 +93,35 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
       : complete;
     const gamma = discountFor(store, ep.id, discount);
     const rewards = new Map(interactionRewards(complete, labels, gamma).map((r, i) => [complete[i]!.id, r]));
-    let index = 0;
     const before = tally.interactions;
+    if (opts.tokens) {
+      const rows = tokenRows(complete, opts.tokens, () => tally.noTokenIds++);
+      for (const row of rows) {
+        const last = row.calls[row.calls.length - 1]!;
+        yield wellFormedJson({
+          episode_id: ep.id,
+          session_key: ep.sessionKey,
+          task_id: ep.taskId,
+          group_id: ep.groupId,
+          interaction_ids: row.calls.map((c) => c.id),
+          turn_indexes: row.calls.map((c) => (c.turnId ? (turns.get(c.turnId) ?? null) : null)),
+          input_ids: row.input_ids,
+          loss_mask: row.loss_mask,
+          logprobs: row.logprobs,
+          versions: row.versions,
+          logprobs_known: row.logprobs_known,
+          split_reason: row.split_reason,
+          // a row's reward is its last call's (discounted) return, as AReaL's concat gives the leaf's
+          ...rewardFields(noReward ? undefined : rewards.get(last.id)),
+          created_at: new Date(row.calls[0]!.startedAt).toISOString(),
+          session_origin: origin,
+        }).text;
+        tally.interactions++;
+        if (tally.interactions === before + 1) tally.episodes++;
+      }
+      continue;
+    }
+    let index = 0;
     for (const c of all) {
       const r = c.response;
       const reward = noReward ? undefined : rewards.get(c.id);
@@ -112,6 +143,10 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
             model: r?.model ?? null,
             finish_reason: r?.finishReason ?? null,
             usage: r?.usage ?? null,
+            // the server's ids and logprobs, where it returned them (an import reads them back)
+            ...(r?.promptTokenIds && r.tokenIds
+              ? { prompt_token_ids: r.promptTokenIds, token_ids: r.tokenIds, logprobs: r.logprobs }
+              : {}),
           },
           tool_calls: (r?.toolCalls ?? []).map((t) => ({
             id: t.id,
@@ -119,14 +154,7 @@ export function* exportLines(store: Store, opts: ExportOptions = {}): Generator<
             arguments: t.arguments,
             ...toolOutcome(toolOutcomes.get(t.id)),
           })),
-          reward: reward?.reward ?? null,
-          // the label given here itself and where it sits, so an import restores labels, not returns
-          own_reward: reward?.own ?? null,
-          reward_scope: reward?.scope ?? null,
-          reward_source: reward?.source ?? null,
-          labeler: reward?.labeler ?? null,
-          rubric: reward?.rubric ?? null,
-          note: reward?.note ?? null,
+          ...rewardFields(reward),
           created_at: new Date(c.startedAt).toISOString(),
           session_origin: origin,
           outcome: c.outcome,
@@ -152,4 +180,20 @@ function toolOutcome(c: TurnToolCall | undefined): { outcome: string; error?: st
   if (!c || c.result === undefined) return { outcome: 'unknown' };
   if (c.error) return { outcome: 'error', error: c.error };
   return { outcome: c.result === null ? 'no_result' : 'ok' };
+}
+
+/**
+ * A line's reward fields: the return, and the label given here itself and where it sits (so an
+ * import restores labels, not returns).
+ */
+function rewardFields(reward: InteractionReward | undefined) {
+  return {
+    reward: reward?.reward ?? null,
+    own_reward: reward?.own ?? null,
+    reward_scope: reward?.scope ?? null,
+    reward_source: reward?.source ?? null,
+    labeler: reward?.labeler ?? null,
+    rubric: reward?.rubric ?? null,
+    note: reward?.note ?? null,
+  };
 }

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Episode, Reward } from '../../../shared/domain.ts';
 import { exportBodyV1, exportBodyV2, rlRewardBody, rlStartBody } from '../../../shared/schemas.ts';
-import { stringTrajectory, trainingCalls, trajectories } from '../export/trajectories.ts';
+import { exportLines } from '../export/jsonl.ts';
+import { stringTrajectory, trainingCalls, trajectories, type TrajectoryOptions } from '../export/trajectories.ts';
 import { readBody, readJson, validate } from '../http/body.ts';
 import { HttpError, sendJson } from '../http/errors.ts';
 import { requireBearer } from '../http/secret.ts';
@@ -120,6 +121,11 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
         const ep = store.episodes.get(id);
         return ep && ep.status === 'ended' && !store.episodes.exported(id) && (body.trajectory_id ?? 0) === 0;
       });
+      if (body.tokens) {
+        const text = tokenRowsAnswer(store, ready, options, deps.secretMask());
+        if (body.remove_session ?? true) store.episodes.markExported(ready);
+        return sendExportText(res, text);
+      }
       const traj = stringTrajectory(store, ready, options);
       if (body.remove_session ?? true) store.episodes.markExported(ready);
       return sendExport(res, deps.secretMask().value({ traj }));
@@ -132,6 +138,7 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
       style: body.style ?? 'individual',
       dropRetryOrphans: body.drop_retry_orphans,
     };
+    if (body.tokens) return sendExportText(res, tokenRowsAnswer(store, [episode.id], options, deps.secretMask()));
     sendExport(res, deps.secretMask().value({ interactions: trajectories(store, episode.id, options) }));
   };
 
@@ -143,9 +150,29 @@ export function rlRoutes(deps: RlDeps, episodeFor: EpisodeFor): Route[] {
   ];
 }
 
+/**
+ * `{"token_rows": […]}`: the episodes' rows as `trajscope export --tokens` writes them (each line is
+ * one well-formed JSON object). As AReaL's route, an episode nobody rewarded has reward 0 — marked
+ * `reward_source: "default"` — and the trainer named the sessions, lab ones included.
+ */
+function tokenRowsAnswer(store: Store, episodes: string[], o: TrajectoryOptions, mask: SecretMask): string {
+  const rows = exportLines(store, {
+    episodes,
+    tokens: o.style,
+    discount: o.discount,
+    dropRetryOrphans: o.dropRetryOrphans ?? false,
+    unlabeled: 'zero',
+    includeLab: true,
+  });
+  return mask.text(`{"token_rows":[${[...rows].join(',')}]}`);
+}
+
 /** An export answer that every JSON reader takes: lone surrogates replaced (export/well-formed.ts). */
 function sendExport(res: ServerResponse, body: unknown): void {
-  const { text } = wellFormedJson(body);
+  sendExportText(res, wellFormedJson(body).text);
+}
+
+function sendExportText(res: ServerResponse, text: string): void {
   res.writeHead(200, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

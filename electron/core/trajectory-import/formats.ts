@@ -47,7 +47,7 @@ export function parseExport(text: string): { format: ImportFormat; episodes: Imp
     const interactions = doc.interactions.map((it, i) => {
       if (!isObj(it)) throw new ImportError(`interaction ${i} is not an object`);
       noTensors(it);
-      return plainInteraction(it.request, it.response, it.reward, `interaction ${i}`);
+      return plainInteraction(it.request, it.response, it.reward, `interaction ${i}`, it);
     });
     return { format: 'areal-traj', episodes: [single(interactions)] };
   }
@@ -56,7 +56,7 @@ export function parseExport(text: string): { format: ImportFormat; episodes: Imp
       if (!isObj(it)) throw new ImportError(`interaction ${id} is not an object`);
       noTensors(it);
       const out = Array.isArray(it.output_message_list) ? it.output_message_list[0] : it.response;
-      return plainInteraction(it.messages, out, it.reward, `interaction ${id}`);
+      return plainInteraction(it.messages, out, it.reward, `interaction ${id}`, it);
     });
     return { format: 'areal-interactions', episodes: [single(interactions)] };
   }

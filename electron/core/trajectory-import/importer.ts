@@ -199,13 +199,22 @@ class ImportRun {
       status: 200,
       outcome: it.outcome,
       error: null,
-      response: { ...response, logprobs: null, tokenIds: null, chunkCount: 0, malformedChunks: 0, streamed: false },
+      response: {
+        ...response,
+        logprobs: it.tokens?.logprobs ?? null,
+        tokenIds: it.tokens?.generated ?? null,
+        promptTokenIds: it.tokens?.prompt ?? null,
+        chunkCount: 0,
+        malformedChunks: 0,
+        streamed: false,
+      },
       rawResponse: null,
       firstByteAt: t,
       endedAt: t,
     });
     externalTurns.callFinished(done);
     analyzer.analyzeCall(done, body);
+    if (it.tokens) analyzer.answered(done); // the token checks, on the file's own ids
     const label = it.label;
     if (imported.labels && label) {
       store.rewards.insert({

@@ -33,6 +33,46 @@ export interface ImportedInteraction {
   turnIndex?: number | null;
   /** When it started (ms), where the file says. */
   startedAt?: number;
+  /** The server's token ids and logprobs (vLLM's `logprobs.content` entries), where the file holds them. */
+  tokens?: ImportedTokens;
+}
+
+export interface ImportedTokens {
+  prompt: number[];
+  generated: number[];
+  logprobs: Array<{ logprob: number }> | null;
+}
+
+/** Ids per list, at most (a 2-million-token context is beyond any model served today). */
+const MAX_IDS = 2_000_000;
+
+function ids(v: unknown, where: string): number[] {
+  if (!Array.isArray(v) || v.length > MAX_IDS || !v.every((x) => Number.isInteger(x) && x >= 0))
+    throw new ImportError(`${where} must be a list of token ids (whole numbers ≥ 0, at most ${MAX_IDS})`);
+  return v as number[];
+}
+
+/**
+ * Token ids and logprobs under the names a file uses for them — trajscope's (`prompt_token_ids`,
+ * `token_ids`, `logprobs` as vLLM's entries or numbers) or AReaL's ModelResponse (`input_tokens`,
+ * `output_tokens`, `output_logprobs`) — or undefined where it has none. Half of them is refused.
+ */
+export function tokensOf(o: Record<string, unknown>, names: [string, string, string], where: string) {
+  const [p, g, l] = names;
+  if (o[p] === undefined && o[g] === undefined) return undefined;
+  if (o[p] === null && o[g] === null) return undefined;
+  const prompt = ids(o[p], `${where}: ${p}`);
+  const generated = ids(o[g], `${where}: ${g}`);
+  const raw = o[l];
+  let logprobs: ImportedTokens['logprobs'] = null;
+  if (Array.isArray(raw) && raw.length === generated.length) {
+    const values = raw.map((e) => (isObj(e) ? e.logprob : e));
+    if (!values.every((x): x is number => typeof x === 'number' && Number.isFinite(x)))
+      throw new ImportError(`${where}: ${l} must hold one finite logprob per generated id`);
+    logprobs = values.map((logprob) => ({ logprob }));
+  } else if (raw !== undefined && raw !== null)
+    throw new ImportError(`${where}: ${l} must be a list with one entry per generated id, or null`);
+  return { prompt, generated, logprobs } satisfies ImportedTokens;
 }
 
 export interface ImportedEpisode {
@@ -140,9 +180,17 @@ export function requestOf(body: Obj, where: string): ImportedInteraction['reques
 }
 
 /** An interaction of a file that holds only messages, a reply and a return (AReaL's shapes). */
-export function plainInteraction(messages: unknown, out: unknown, r: unknown, where: string): ImportedInteraction {
+export function plainInteraction(
+  messages: unknown,
+  out: unknown,
+  r: unknown,
+  where: string,
+  item: Record<string, unknown> = {},
+): ImportedInteraction {
   const { text, toolCalls: calls } = reply(out, where);
+  const tokens = tokensOf(item, ['input_tokens', 'output_tokens', 'output_logprobs'], where);
   return {
+    ...(tokens ? { tokens } : {}),
     request: requestOf({ messages }, where),
     reply: text,
     toolCalls: calls,

@@ -19,6 +19,7 @@ import {
   reply,
   requestOf,
   reward,
+  tokensOf,
   toolCalls,
   type ImportedEpisode,
   type ImportedInteraction,
@@ -67,7 +68,9 @@ function interaction(row: Row, where: string): ImportedInteraction {
     throw new ImportError(`${where}: response.usage must be an object or null (got ${kind(response.usage)})`);
   const labels = 'own_reward' in row;
   const at = startedAt(row, where);
+  const tokens = tokensOf(response, ['prompt_token_ids', 'token_ids', 'logprobs'], `${where}: response`);
   return {
+    ...(tokens ? { tokens } : {}),
     request: requestOf(row.request, where),
     reply: r.text,
     toolCalls: row.tool_calls === undefined ? r.toolCalls : toolCalls(row.tool_calls, where),

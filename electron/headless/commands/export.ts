@@ -3,6 +3,7 @@
 // reader before the process exits; a closed pipe is an error, exit 1).
 import { exportToFile, maskedLines } from '../../core/export/file.ts';
 import { newTally, type ExportTally, type UnlabeledPolicy } from '../../core/export/jsonl.ts';
+import type { TokenStyle } from '../../core/export/token-rows.ts';
 import { writeLines } from '../../core/export/write.ts';
 import { loadConfig } from '../../core/config/cli.ts';
 import { SecretMask } from '../../core/secret-mask.ts';
@@ -20,15 +21,18 @@ export interface ExportArgs {
   dropRetryOrphans: boolean;
   unlabeled: UnlabeledPolicy;
   includeLab: boolean;
+  tokens?: TokenStyle | undefined;
 }
 
 /** One line on stderr: what was written, what was left out and how to have it. */
-export function tallyLine(t: ExportTally, where: string): string {
+export function tallyLine(t: ExportTally, where: string, tokens = false): string {
   const out: string[] = [];
   if (t.unlabeled)
     out.push(`${t.unlabeled} episode${t.unlabeled === 1 ? '' : 's'} nobody rewarded (--unlabeled zero|null)`);
   if (t.lab) out.push(`${t.lab} leak-lab episode${t.lab === 1 ? '' : 's'} (--include-lab)`);
-  return `exported ${t.interactions} interactions ${where}${out.length ? `; left out ${out.join(' and ')}` : ''}\n`;
+  if (t.noTokenIds) out.push(`${t.noTokenIds} call${t.noTokenIds === 1 ? '' : 's'} whose server returned no token ids`);
+  const what = tokens ? 'token rows' : 'interactions';
+  return `exported ${t.interactions} ${what} ${where}${out.length ? `; left out ${out.join(' and ')}` : ''}\n`;
 }
 
 export async function exportCommand(a: ExportArgs): Promise<void> {
@@ -45,19 +49,20 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
       dropRetryOrphans: a.dropRetryOrphans,
       unlabeled: a.unlabeled,
       includeLab: a.includeLab,
+      ...(a.tokens ? { tokens: a.tokens } : {}),
       tally,
       onSkip,
     };
     const mask = exportMask(store, a.dataDir);
     if (a.out) {
       await exportToFile(store, opts, mask, a.out);
-      process.stderr.write(tallyLine(tally, `to ${a.out}`));
+      process.stderr.write(tallyLine(tally, `to ${a.out}`, Boolean(a.tokens)));
       return;
     }
     await writeLines(maskedLines(store, opts, mask), process.stdout).catch((err: NodeJS.ErrnoException) => {
       throw new Error(err.code === 'EPIPE' ? 'the output was closed before the export finished (EPIPE)' : err.message);
     });
-    process.stderr.write(tallyLine(tally, 'to stdout'));
+    process.stderr.write(tallyLine(tally, 'to stdout', Boolean(a.tokens)));
   } finally {
     store.close();
   }

@@ -148,7 +148,7 @@ test('the desktop host builds its engine from flags, TRAJSCOPE_* env and saved s
     const saved2 = await save(sender, { ...choices, sessionKey: 'desk' });
     assert.deepEqual(saved2, {
       ok: true,
-      result: { interactions: 0, episodes: 0, unlabeled: 0, lab: 0, file: savePath },
+      result: { interactions: 0, episodes: 0, unlabeled: 0, lab: 0, noTokenIds: 0, file: savePath },
     });
     assert.equal(readFileSync(savePath, 'utf8'), '');
     assert.deepEqual(readdirSync(join(dir.path, 'out')), ['export.jsonl'], 'nothing left beside it');

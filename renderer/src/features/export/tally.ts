@@ -9,6 +9,7 @@ export function leftOut(t: ExportTally): string {
   const out: string[] = [];
   if (t.unlabeled) out.push(`${plural(t.unlabeled, 'episode')} nobody rewarded`);
   if (t.lab) out.push(`${plural(t.lab, 'leak-lab episode')}`);
+  if (t.noTokenIds) out.push(`${plural(t.noTokenIds, 'call')} whose server returned no token ids`);
   return out.join(' and ');
 }
 
@@ -21,5 +22,6 @@ export function exportCommand(r: ExportRequest): string {
   if (r.dropRetryOrphans) args.push('--drop-retry-orphans');
   if (r.discount !== 1 && Number.isFinite(r.discount)) args.push(`--discount ${r.discount}`);
   if (r.sessionKey) args.push(`--session ${r.sessionKey}`);
+  if (r.tokens) args.push(`--tokens --style ${r.tokens}`);
   return args.join(' ');
 }
