@@ -92,6 +92,30 @@ export interface Notice {
 
 const empty = z.strictObject({});
 
+/** Token ids as the token view shows them: each id's text, and which are special tokens. */
+export interface TokenSide {
+  ids: number[];
+  /** Each id decoded alone ("\uFFFD" where it holds part of a character). */
+  texts: string[];
+  /** Indexes (into ids) of special tokens (`<|im_start|>` …). */
+  special: number[];
+}
+
+/** A call's tokens: what the model saw and produced, decoded with the configured tokenizer. */
+export interface CallTokens {
+  callId: string;
+  /** The tokenizer that decoded them (null: it could not be loaded; `tokenizerError` says why). */
+  tokenizer: string | null;
+  tokenizerError: string | null;
+  /** Null: the server returned no token ids for this call (its token checks are off). */
+  prompt: TokenSide | null;
+  generated: TokenSide | null;
+  /** One per generated id (null where the server gave none). */
+  logprobs: Array<number | null> | null;
+  /** The recorded request rendered with the configured chat template (null where it cannot be). */
+  rendered: string | null;
+}
+
 /** What an export holds: the same choices as `trajscope export`, for all sessions or one. */
 export const exportRequest = z.strictObject({
   sessionKey: sessionKey.optional(),
@@ -168,6 +192,7 @@ export const invokeRequests = {
   'calls:list': z.union([z.strictObject({ turnId: id }), z.strictObject({ episodeId: id })]),
   /** The raw response text (a stream can be many MB) comes only with `withRaw`. */
   'calls:get': z.strictObject({ callId: id, withRaw: z.boolean().optional() }),
+  'calls:tokens': z.strictObject({ callId: id }),
   'rewards:list': z.strictObject({ episodeId: id }),
   'rewards:set': z.strictObject({
     episodeId: id,
@@ -280,6 +305,7 @@ export interface InvokeResponses {
   'turns:send': Turn;
   'calls:list': UpstreamCall[];
   'calls:get': UpstreamCallDetail;
+  'calls:tokens': CallTokens;
   'rewards:list': Reward[];
   'rewards:set': Reward;
   'rewards:undo': { removed: Reward | null };

@@ -23,6 +23,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'turns:send',
   'calls:list',
   'calls:get',
+  'calls:tokens',
   'rewards:list',
   'rewards:set',
   'rewards:undo',

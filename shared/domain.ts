@@ -138,6 +138,9 @@ export interface SessionInfo {
   alertCount: number;
   /** Turns with a failed tool call. */
   toolErrorTurns: number;
+  /** Complete calls whose server returned token ids, and those it did not (their token checks are off). */
+  callsWithTokenIds: number;
+  callsWithoutTokenIds: number;
   gateway: GatewayInfo | null;
 }
 
@@ -263,6 +266,10 @@ export interface AlertEvidence {
   sourceEpisodeId?: string | null;
   sourceTurnId?: string | null;
   detail?: string;
+  /** A token alert's position (0-based) in its call's prompt ids: the token view opens there. */
+  tokenPosition?: number;
+  /** The earlier call a token alert compares with (the token view shows the two side by side). */
+  sourceCallId?: string;
 }
 
 export interface Alert {

@@ -1,6 +1,7 @@
 // What was recorded: episodes, turns with their replayed history, upstream calls, rewards (hand
 // labels go through the one reward book) and leak alerts. Lists are paged and filtered in SQL.
 import { HttpError } from '../http/errors.ts';
+import { callTokens } from '../tokens/call-tokens.ts';
 import type { Workbench } from '../workbench.ts';
 import { DEFAULT_SETTINGS } from './config.ts';
 import type { ApiHandlers } from './types.ts';
@@ -11,13 +12,14 @@ type Channels =
   | 'turns:get'
   | 'calls:list'
   | 'calls:get'
+  | 'calls:tokens'
   | 'rewards:list'
   | 'rewards:set'
   | 'rewards:undo'
   | 'alerts:list';
 
 /** What these handlers may use of the engine. */
-export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis'>;
+export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis' | 'config'>;
 
 export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
   const { store } = wb;
@@ -40,6 +42,11 @@ export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
       const call = store.calls.detail(req.callId);
       if (!call) throw new HttpError(404, `unknown call ${req.callId}`);
       return req.withRaw ? call : { ...call, rawResponse: null };
+    },
+    'calls:tokens': (req) => {
+      const call = store.calls.detail(req.callId);
+      if (!call) throw new HttpError(404, `unknown call ${req.callId}`);
+      return callTokens(call, wb.config.current.tokenizer ?? null);
     },
     'rewards:list': (req) => store.rewards.list(episode(req.episodeId).id),
     'rewards:set': (req) =>

@@ -40,6 +40,13 @@ export interface CallResult {
   addedFields?: string[];
 }
 
+/** 1: the answer holds prompt and generated token ids; 0: it does not; null: no answer. */
+function hasTokenIds(response: unknown): 1 | 0 | null {
+  if (response === null || typeof response !== 'object') return null;
+  const r = response as { tokenIds?: unknown; promptTokenIds?: unknown };
+  return Array.isArray(r.tokenIds) && Array.isArray(r.promptTokenIds) ? 1 : 0;
+}
+
 export class CallsRepo {
   readonly #db: Db;
   #seq: number;
@@ -103,7 +110,7 @@ export class CallsRepo {
     const raw = r.rawResponse === null ? null : pack(Buffer.from(r.rawResponse, 'utf8'));
     this.#db.run(
       `UPDATE upstream_calls SET status = ?, outcome = ?, error = ?, response = ?, raw_response = ?, raw_codec = ?,
-        first_byte_at = ?, ended_at = ?, added_fields = ? WHERE id = ?`,
+        first_byte_at = ?, ended_at = ?, added_fields = ?, token_ids = ? WHERE id = ?`,
       r.status,
       r.outcome,
       r.error,
@@ -113,6 +120,7 @@ export class CallsRepo {
       r.firstByteAt,
       r.endedAt,
       r.addedFields?.length ? JSON.stringify(r.addedFields) : null,
+      hasTokenIds(r.response),
       call.id,
     );
     return {

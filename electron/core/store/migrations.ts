@@ -1,3 +1,5 @@
+// Over 300 lines: the one ordered list of every schema change since the first release; a migration
+// never changes once shipped, so splitting the list would only scatter its history.
 // Versioned schema migrations; each runs once, in order, inside a transaction.
 
 export interface Migration {
@@ -288,6 +290,19 @@ export const MIGRATIONS: Migration[] = [
     name: 'fields the recorder added to a forwarded request',
     sql: `
       ALTER TABLE upstream_calls ADD COLUMN added_fields TEXT;
+    `,
+  },
+  {
+    version: 14,
+    // whether the server returned token ids (1) or not (0) for a finished call: the session's
+    // "token checks off" count, without reading every response
+    name: 'whether a call has token ids',
+    sql: `
+      ALTER TABLE upstream_calls ADD COLUMN token_ids INTEGER;
+      UPDATE upstream_calls SET token_ids = CASE
+        WHEN response IS NULL OR NOT json_valid(response) THEN NULL
+        WHEN json_type(response, '$.tokenIds') = 'array' AND json_type(response, '$.promptTokenIds') = 'array' THEN 1
+        ELSE 0 END;
     `,
   },
 ];

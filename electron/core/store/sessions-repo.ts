@@ -22,6 +22,8 @@ export interface SessionStats {
   lastReward: number | null;
   alertCount: number;
   toolErrorTurns: number;
+  callsWithTokenIds: number;
+  callsWithoutTokenIds: number;
 }
 
 interface SessionRow {
@@ -124,7 +126,11 @@ export class SessionsRepo {
         (SELECT r.value FROM rewards r WHERE r.episode_id IN (SELECT id FROM episodes WHERE session_key = ?1)
           ORDER BY r.seq DESC LIMIT 1) AS lastReward,
         (SELECT COUNT(*) FROM alerts WHERE session_key = ?1) AS alertCount,
-        (SELECT COUNT(*) FROM turns WHERE session_key = ?1 AND tool_errors > 0) AS toolErrorTurns`,
+        (SELECT COUNT(*) FROM turns WHERE session_key = ?1 AND tool_errors > 0) AS toolErrorTurns,
+        (SELECT COUNT(*) FROM upstream_calls WHERE outcome = 'complete' AND token_ids = 1
+          AND episode_id IN (SELECT id FROM episodes WHERE session_key = ?1)) AS callsWithTokenIds,
+        (SELECT COUNT(*) FROM upstream_calls WHERE outcome = 'complete' AND token_ids = 0
+          AND episode_id IN (SELECT id FROM episodes WHERE session_key = ?1)) AS callsWithoutTokenIds`,
       key,
     )!;
   }

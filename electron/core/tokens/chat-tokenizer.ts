@@ -24,6 +24,7 @@ export class ChatTokenizer {
   readonly #config: Record<string, unknown>;
   readonly #special: Set<number>;
   #specialSource: string | undefined;
+  readonly #texts = new Map<number, string>();
 
   constructor(name: string, tokenizerJson: object, config: Record<string, unknown>, template: string | null) {
     this.name = name;
@@ -46,7 +47,17 @@ export class ChatTokenizer {
 
   /** One token as the text it stands for. */
   tokenText(id: number): string {
-    return this.decode([id]);
+    let t = this.#texts.get(id);
+    if (t === undefined) {
+      t = this.decode([id]);
+      this.#texts.set(id, t);
+    }
+    return t;
+  }
+
+  /** Each id as the text it stands for alone (cached: a vocabulary's worth at most). */
+  tokenTexts(ids: readonly number[]): string[] {
+    return ids.map((id) => this.tokenText(id));
   }
 
   isSpecial(id: number): boolean {

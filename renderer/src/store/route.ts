@@ -19,6 +19,10 @@ export interface Route {
   callId: string | null;
   /** A fork of the call: its id, or "new" for the editor. */
   forkId: string | null;
+  /** The call's token view, open at this position of its prompt ids. */
+  tokenAt: number | null;
+  /** The token view's other call, side by side with this one. */
+  otherCallId: string | null;
   groupId: string | null;
   /** The comparison's other episode (episodeId against otherEpisodeId). */
   otherEpisodeId: string | null;
@@ -34,6 +38,8 @@ export const EMPTY_ROUTE: Route = {
   tab: null,
   callId: null,
   forkId: null,
+  tokenAt: null,
+  otherCallId: null,
   groupId: null,
   otherEpisodeId: null,
   query: null,
@@ -83,6 +89,8 @@ export function parseRoute(hash: string): Route {
     else if (k === 'tab' && (TURN_TABS as readonly string[]).includes(v)) route.tab = v as TurnTab;
     else if (k === 'call') route.callId = v;
     else if (k === 'fork') route.forkId = v;
+    else if (k === 'tokens' && /^\d{1,9}$/.test(v)) route.tokenAt = Number(v);
+    else if (k === 'vs') route.otherCallId = v;
   }
   return route;
 }
@@ -102,5 +110,7 @@ export function formatRoute(r: Route): string {
   if (!r.callId) return enc(parts);
   parts.push('call', r.callId);
   if (r.forkId) parts.push('fork', r.forkId);
+  if (r.tokenAt !== null) parts.push('tokens', String(r.tokenAt));
+  if (r.otherCallId) parts.push('vs', r.otherCallId);
   return enc(parts);
 }

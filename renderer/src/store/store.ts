@@ -185,11 +185,15 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   progress: {},
   upsertProgress: (p) => set((st) => ({ progress: { ...st.progress, [p.id]: p } })),
   setExportDialog: (exportDialog) => set({ exportDialog }),
-  // a fork belongs to its call: choosing another call (or turn) closes it
+  // a fork and a token view belong to their call: choosing another call (or turn) closes them
   navigate: (r) =>
     set((st) => {
       const next = { ...st.route, ...r };
-      if (r.forkId === undefined && next.callId !== st.route.callId) next.forkId = null;
+      if (next.callId !== st.route.callId) {
+        if (r.forkId === undefined) next.forkId = null;
+        if (r.tokenAt === undefined) next.tokenAt = null;
+        if (r.otherCallId === undefined) next.otherCallId = null;
+      }
       return { route: next };
     }),
   setNotice: (text, kind = 'info') => set({ notice: text === null ? null : { text, kind } }),

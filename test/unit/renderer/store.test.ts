@@ -48,6 +48,8 @@ const session = (key: string, createdAt: number, over: Partial<SessionInfo> = {}
   lastReward: null,
   alertCount: 0,
   toolErrorTurns: 0,
+  callsWithTokenIds: 0,
+  callsWithoutTokenIds: 0,
   gateway: null,
   ...over,
 });

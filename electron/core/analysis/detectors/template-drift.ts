@@ -85,6 +85,7 @@ export const templateDriftDetector = defineDetector({
             `position ${at}: the server has ${tokenAt(tok, server, at)}, ` +
             `the rendering ${tokenAt(tok, local.ids, at)}`,
           detail: `server …${around(tok, server, at)}…; rendered …${around(tok, local.ids, at)}…`,
+          tokenPosition: at,
         },
       ],
       dedupe: `template-drift:${call.id}`,

@@ -100,6 +100,8 @@ export const tokenPrefixBreakDetector = defineDetector({
           detail: `expected …${around(expected)}…; rendered …${around(record.promptIds)}…; earlier call ${base.callId}`,
           sourceTurnId: base.turnId,
           sourceEpisodeId: call.episodeId,
+          tokenPosition: at,
+          sourceCallId: base.callId,
         },
       ],
       dedupe: `token-prefix:${call.id}`,

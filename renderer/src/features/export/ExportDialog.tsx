@@ -14,6 +14,12 @@ const UNLABELED: Array<[ExportRequest['unlabeled'], string]> = [
   ['null', 'write them with no reward (null)'],
 ];
 
+const FORMATS: Array<[string, string]> = [
+  ['', 'text: one line per call (messages, reply, tool calls, reward)'],
+  ['individual', "tokens: one row per call (AReaL's input_ids, loss_mask, logprobs, versions)"],
+  ['concat', 'tokens: calls joined where the next prompt extends the row token for token'],
+];
+
 export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | null; onClose: () => void }) {
   const store = useStoreApi();
   const [r, setR] = useState<ExportRequest>({
@@ -55,7 +61,8 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
       store
         .getState()
         .setNotice(
-          `Exported ${plural(saved.interactions, 'interaction')} to ${saved.file}` + (out ? `; left out ${out}` : ''),
+          `Exported ${plural(saved.interactions, r.tokens ? 'token row' : 'interaction')} to ${saved.file}` +
+            (out ? `; left out ${out}` : ''),
         );
       onClose();
     } catch (e) {
@@ -91,6 +98,23 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
             {sessionKey && <option value={sessionKey}>session {sessionKey}</option>}
           </select>
         </label>
+        <label>
+          Format
+          <select
+            aria-label="Export format"
+            value={r.tokens ?? ''}
+            onChange={(e) => {
+              const v = e.target.value as '' | 'individual' | 'concat';
+              setR(({ tokens: _, ...prev }) => ({ ...prev, ...(v ? { tokens: v, includeFailed: false } : {}) }));
+            }}
+          >
+            {FORMATS.map(([v, text]) => (
+              <option key={v} value={v}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
         <fieldset>
           <legend>Episodes nobody rewarded (shown as “r –”)</legend>
           {UNLABELED.map(([v, text]) => (
@@ -105,7 +129,12 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
           include the leak lab’s sessions (leaky on purpose)
         </label>
         <label className="inline">
-          <input type="checkbox" checked={r.includeFailed} onChange={(e) => set('includeFailed', e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={r.includeFailed}
+            disabled={r.tokens !== undefined}
+            onChange={(e) => set('includeFailed', e.target.checked)}
+          />
           include failed calls, marked by their outcome and without reward (for inspection, not training)
         </label>
         <label className="inline">
@@ -138,7 +167,8 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
             '—'
           ) : preview ? (
             <>
-              Writes {plural(preview.interactions, 'interaction')} of {plural(preview.episodes, 'episode')}
+              Writes {plural(preview.interactions, r.tokens ? 'token row' : 'interaction')} of{' '}
+              {plural(preview.episodes, 'episode')}
               {leftOut(preview) ? `; leaves out ${leftOut(preview)}` : ''}.
             </>
           ) : (

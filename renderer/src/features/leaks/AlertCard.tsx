@@ -66,6 +66,31 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
         <div key={i} className="evidence">
           <mark>{e.text}</mark>
           {e.detail && <span className="muted small"> — {e.detail}</span>}
+          {e.tokenPosition !== undefined && a.sessionKey && a.episodeId && a.callId && (
+            <>
+              {' '}
+              <button
+                type="button"
+                className="link small"
+                data-testid="alert-tokens"
+                title="Open the call's tokens at this position (side by side with the earlier call, where there is one)"
+                onClick={() =>
+                  store.getState().navigate({
+                    view: 'sessions',
+                    sessionKey: a.sessionKey,
+                    episodeId: a.episodeId,
+                    turnId: a.turnId,
+                    tab: null,
+                    callId: a.callId,
+                    tokenAt: e.tokenPosition!,
+                    otherCallId: e.sourceCallId ?? null,
+                  })
+                }
+              >
+                tokens at {e.tokenPosition}
+              </button>
+            </>
+          )}
           {e.sourceEpisodeId && (
             <>
               {' '}

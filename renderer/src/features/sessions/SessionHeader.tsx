@@ -53,6 +53,7 @@ export function SessionHeader({ session }: { session: SessionInfo }) {
           : ''}
       </span>
       <MemoryPressureBadge p={gw?.memoryPressure} />
+      <TokenChecksBadge session={session} />
       <CopyLink to={{ sessionKey: session.key }} what="this session" />
       <span className="spacer" />
       {drivenHere && (
@@ -113,5 +114,27 @@ export function SessionHeader({ session }: { session: SessionInfo }) {
         Close
       </button>
     </section>
+  );
+}
+
+/** Whether the token checks could run on this session's calls: never silently off. */
+function TokenChecksBadge({ session }: { session: SessionInfo }) {
+  const { callsWithTokenIds: with_, callsWithoutTokenIds: without } = session;
+  if (without === 0) return null;
+  const all = with_ === 0;
+  return (
+    <span
+      className="badge warn"
+      data-testid="token-checks-off"
+      title={
+        'The token checks (token_prefix_break, template_drift) need the token ids the server returns with each ' +
+        'answer (vLLM ≥ 0.10.2 with return_token_ids). Calls without them are not checked and cannot be exported ' +
+        'as tokens.'
+      }
+    >
+      {all
+        ? 'token checks off: server returns no token ids'
+        : `token checks off for ${without} of ${with_ + without} calls (no token ids)`}
+    </span>
   );
 }

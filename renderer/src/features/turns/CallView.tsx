@@ -8,6 +8,7 @@ import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
 import { ForkPanel } from '../forks/ForkPanel.tsx';
+import { TokenView } from '../tokens/TokenView.tsx';
 import { getCall } from './data.ts';
 
 interface Msg {
@@ -35,9 +36,15 @@ export function CallView({
   const store = useStoreApi();
   const upstreamUrl = useStore((s) => s.info?.upstreamUrl ?? '');
   const forking = useStore((s) => s.route.callId === call.id && s.route.forkId !== null);
+  // a token alert's link opens the call on its tokens
+  const tokensLinked = useStore(
+    (s) => s.route.callId === call.id && (s.route.tokenAt !== null || !!s.route.otherCallId),
+  );
   const [chosen, setOpen] = useState<boolean | null>(null);
-  const open = chosen ?? initiallyOpen;
-  const [raw, setRaw] = useState(false);
+  const open = chosen ?? (initiallyOpen || tokensLinked);
+  const [mode, setMode] = useState<'rendered' | 'raw' | 'tokens' | null>(null);
+  const shown = mode ?? (tokensLinked ? 'tokens' : 'rendered');
+  const raw = shown === 'raw';
   const [detail, setDetail] = useState<UpstreamCallDetail | null>(null);
   useEffect(() => {
     if (open && (!detail || detail.endedAt !== call.endedAt || (raw && detail.rawResponse === null && call.endedAt))) {
@@ -71,6 +78,11 @@ export function CallView({
           {call.outsideTurn ? ' · outside any turn' : ''}
         </span>
         {r?.toolCalls.length ? <span className="badge">{r.toolCalls.map((t) => t.name).join(', ')}</span> : null}
+        {call.outcome === 'complete' && r && !(r.promptTokenIds && r.tokenIds) && (
+          <span className="badge" title="The server returned no token ids for this call: its token checks are off">
+            no token ids
+          </span>
+        )}
         {failed && (
           <span className="badge warn" title={`${CALL_OUTCOMES[call.outcome!]}: not training data`}>
             failed: {call.outcome}
@@ -82,12 +94,17 @@ export function CallView({
       {open && detail && (
         <div className="call-body">
           <div className="row">
-            <button type="button" className={raw ? 'tab' : 'tab active'} onClick={() => setRaw(false)}>
-              Rendered
-            </button>
-            <button type="button" className={raw ? 'tab active' : 'tab'} onClick={() => setRaw(true)}>
-              Raw JSON
-            </button>
+            {(['rendered', 'raw', 'tokens'] as const).map((m) => (
+              <button
+                key={m}
+                type="button"
+                className={shown === m ? 'tab active' : 'tab'}
+                aria-pressed={shown === m}
+                onClick={() => setMode(m)}
+              >
+                {m === 'rendered' ? 'Rendered' : m === 'raw' ? 'Raw JSON' : 'Tokens'}
+              </button>
+            ))}
             <span className="spacer" />
             <CopyLink
               to={{
@@ -117,7 +134,9 @@ export function CallView({
             </button>
           </div>
           {forking && <ForkPanel original={detail} />}
-          {raw || !body?.messages ? (
+          {shown === 'tokens' ? (
+            <TokenView call={call} />
+          ) : raw || !body?.messages ? (
             <>
               <h4>Request (as received{body ? ', pretty-printed' : ''})</h4>
               <LongText className="json" text={body ? pretty(detail.requestBody) : detail.requestBody} />
