@@ -174,8 +174,22 @@ export function TokenView({ call }: { call: UpstreamCall }) {
         )}
       </div>
       <div className={otherSeq ? 'token-panes two' : 'token-panes'}>
-        {otherSeq && <TokenColumn seq={otherSeq} mark={diffAt} label="The other call's tokens" />}
-        <TokenColumn seq={seq} mark={mark} label="This call's tokens" />
+        {otherSeq && (
+          <div>
+            <div className="small muted">
+              there: call #{calls.find((c) => c.id === otherId)?.seq ?? '?'} · {otherSeq.ids.length} tokens
+            </div>
+            <TokenColumn seq={otherSeq} mark={diffAt} label="The other call's tokens" />
+          </div>
+        )}
+        <div>
+          {otherSeq && (
+            <div className="small muted">
+              here: call #{call.seq} · {seq.ids.length} tokens
+            </div>
+          )}
+          <TokenColumn seq={seq} mark={mark} label="This call's tokens" />
+        </div>
         {!otherSeq && (
           <div className="token-rendered">
             <h4 className="small">The request rendered with {tokens.tokenizer ?? 'the template'}</h4>

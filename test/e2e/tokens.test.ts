@@ -1,0 +1,63 @@
+// The token view in Chromium against a real host whose embedded model answers token ids as vLLM
+// does (Qwen3's real template): a reply with reasoning, replayed, breaks the prefix; the alert's
+// "tokens at N" opens the later call's tokens at that position beside the earlier call's, with the
+// first difference named; a call's chips carry their ids, and the session says its checks are on.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { DEFAULT_SCENARIO } from '../../electron/core/scripted-model/scenario.ts';
+import { chromiumMissing } from '../helpers/browser.ts';
+import { uiRun } from '../helpers/ui.ts';
+import { tempDir } from '../helpers/workbench.ts';
+
+const dir = tempDir();
+const scenario = join(dir.path, 'thinking.json');
+writeFileSync(
+  scenario,
+  JSON.stringify({
+    ...DEFAULT_SCENARIO,
+    rules: [
+      { name: 'think', match: { contains: 'think' }, steps: [{ text: '<think>\nTwo and two.\n</think>\n\nIt is 4.' }] },
+      ...DEFAULT_SCENARIO.rules,
+    ],
+  }),
+);
+
+describe('the token view', { skip: chromiumMissing }, () => {
+  const ui = uiRun(['--runtime', 'direct', '--scenario', scenario]);
+
+  test('a token alert opens the tokens at its position, side by side with the earlier call', async () => {
+    await ui.api('sessions:create', { key: 'tokens', runtime: 'direct' });
+    for (const message of ['think: what is 2+2?', 'And then?']) {
+      const sent = await ui.api('turns:send', { sessionKey: 'tokens', message });
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+    }
+    let alerts: Array<{ kind: string; message: string; evidence: Array<{ tokenPosition?: number }> }> = [];
+    for (let i = 0; i < 100 && alerts.length === 0; i++) {
+      alerts = (await ui.api('alerts:list', { kind: 'token_prefix_break' })).body.result.items;
+      if (alerts.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(alerts.length, 1, 'the replayed reasoning broke the prefix once');
+    const at = alerts[0]!.evidence[0]!.tokenPosition!;
+    assert.ok(at > 0);
+
+    await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+    const card = ui.page.locator('[data-testid="alert"][data-kind="token_prefix_break"]');
+    await card.getByText(`tokens at ${at}`).click();
+    const view = ui.page.getByTestId('token-view');
+    await view.waitFor();
+    await view.getByTestId('token-first-difference').getByText(`first difference at position ${at}`).waitFor();
+    assert.match(await view.getByTestId('token-first-difference').innerText(), /"<think>" \[\d+\] there/);
+    // both columns show the marked position, the chip names its id on hover
+    const marks = view.locator(`.tok-mark[data-pos="${at}"]`);
+    await marks.first().waitFor();
+    assert.equal(await marks.count(), 2);
+    assert.match(
+      (await marks.first().getAttribute('title')) ?? '',
+      /^generated 0 \(position \d+\) · id \d+ · "<think>"/,
+    );
+    assert.equal(await ui.page.getByTestId('token-checks-off').count(), 0, 'every call has ids: checks on');
+    await ui.shot('token-view-alert');
+  });
+});
