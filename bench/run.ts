@@ -9,6 +9,7 @@ import { benchShared } from './shared.ts';
 import { benchStore } from './store.ts';
 import { benchAreal } from './areal.ts';
 import { benchMemory } from './memory.ts';
+import { benchTokens } from './tokens.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<string>> = {
   store: benchStore,
   areal: benchAreal,
   memory: benchMemory,
+  tokens: benchTokens,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

@@ -113,8 +113,11 @@ export class ChatAccumulator {
   error: { message: string; type: string } | null = null;
   private readonly calls = new Map<number, ToolCall>();
 
-  /** Feeds one SSE data payload; returns the text delta it carried (for live display). */
-  pushData(data: string): { text: string; toolCall: boolean } {
+  /**
+   * Feeds one SSE data payload; returns the text delta it carried (for live display) and the chunk
+   * as parsed (so a relay that rewrites it does not parse it again).
+   */
+  pushData(data: string): { text: string; toolCall: boolean; chunk?: object } {
     if (data.trim() === '[DONE]') {
       this.done = true;
       return { text: '', toolCall: false };
@@ -133,9 +136,9 @@ export class ChatAccumulator {
         message: String(chunk.error.message ?? 'upstream error'),
         type: String(chunk.error.type ?? 'upstream_error'),
       };
-      return { text: '', toolCall: false };
+      return { text: '', toolCall: false, chunk };
     }
-    return this.absorb(chunk);
+    return { ...this.absorb(chunk), chunk };
   }
 
   /** Absorbs a non-streamed completion body. */
