@@ -81,6 +81,7 @@ export const CONFIG_FIELDS = {
     schema: text(),
     kind: 'text',
     arg: '<path>',
+    live: true,
     help: "the model's tokenizer and chat template: a Hugging Face model dir or tokenizer.json (default: Qwen3's)",
   },
   detectors: {

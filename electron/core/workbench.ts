@@ -223,6 +223,15 @@ export class Workbench {
       warn: (m) => this.warn(m),
     });
     this.parts.add(() => this.analysis.stop());
+    // a tokenizer chosen in Settings checks the calls answered from then on
+    let tokenizer = c.tokenizer ?? null;
+    this.parts.add(
+      this.config.onChange((now) => {
+        if ((now.tokenizer ?? null) === tokenizer) return;
+        tokenizer = now.tokenizer ?? null;
+        this.analysis.setTokenizer(tokenizer);
+      }),
+    );
     await this.analysis.start();
     this.parts.add(this.events.on('alerts:raised', (a) => a.sessionKey && this.sessions?.notify(a.sessionKey)));
   }

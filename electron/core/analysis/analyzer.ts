@@ -42,6 +42,8 @@ export class LeakAnalyzer {
   private readonly answers = new AnsweredCalls();
   /** The configured tokenizer, loaded the first time a check needs to decode (null: it cannot load). */
   private readonly tokenizer: () => ChatTokenizer | null;
+  #tokenizerSource: string | null;
+  #loaded: ChatTokenizer | null | undefined;
 
   /**
    * With `events`, alerts are stored and announced here and finished turns are learnt from the
@@ -56,16 +58,16 @@ export class LeakAnalyzer {
   ) {
     this.store = store;
     this.registry = registry;
-    let tokenizer: ChatTokenizer | null | undefined;
+    this.#tokenizerSource = tokenizerSource;
     this.tokenizer = () => {
-      if (tokenizer === undefined) {
+      if (this.#loaded === undefined) {
         try {
-          tokenizer = loadTokenizer(tokenizerSource);
+          this.#loaded = loadTokenizer(this.#tokenizerSource);
         } catch {
-          tokenizer = null; // the checks still compare ids; they only cannot decode them
+          this.#loaded = null; // the checks still compare ids; they only cannot decode them
         }
       }
-      return tokenizer;
+      return this.#loaded;
     };
     // a reader of a store another connection writes keeps the histories it learns (see memory.ts)
     this.memory = new AnalyzerMemory(store, typeof out === 'function');
@@ -130,6 +132,12 @@ export class LeakAnalyzer {
       turnId: null,
       callId: null,
     });
+  }
+
+  /** Another tokenizer from Settings: the calls answered from now on are checked with it. */
+  setTokenizer(source: string | null): void {
+    this.#tokenizerSource = source;
+    this.#loaded = undefined;
   }
 
   /** Runs the token checks on a call answered with token ids (its request was analyzed before). */

@@ -15,6 +15,7 @@ export type ToWorker =
   | { type: 'call'; seq: number; call: CallRef; body: Uint8Array }
   | { type: 'turn'; seq: number; turn: TurnFacts }
   | { type: 'answered'; seq: number; call: UpstreamCall }
+  | { type: 'tokenizer'; seq: number; source: string | null }
   | { type: 'stop' };
 
 /** What the engine posts: a batch of calls and turns in order, or the stop. */

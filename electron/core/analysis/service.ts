@@ -33,7 +33,8 @@ type Queued = Exclude<ToWorker, { type: 'stop' }>;
 type Unsent =
   | { type: 'call'; call: CallRef; body: Uint8Array }
   | { type: 'turn'; turn: TurnFacts }
-  | { type: 'answered'; call: UpstreamCall };
+  | { type: 'answered'; call: UpstreamCall }
+  | { type: 'tokenizer'; source: string | null };
 
 /** How long ready messages wait to go together (alerts may lag a call by this much; readers settle). */
 const FLUSH_MS = 25;
@@ -129,6 +130,12 @@ export class Analysis {
     setImmediate(() => this.#here(call, body));
   }
 
+  /** The token checks' tokenizer changed (Settings): calls answered from now on use it. */
+  setTokenizer(source: string | null): void {
+    if (this.#worker) return this.#post({ type: 'tokenizer', source });
+    this.analyzer.setTokenizer(source);
+  }
+
   /** Runs the token checks on a call answered (after its request's analysis, in order). */
   callAnswered(call: UpstreamCall): void {
     if (this.#worker) return this.#post({ type: 'answered', call });
@@ -193,6 +200,7 @@ export class Analysis {
           if (!this.#worker) {
             if (msg.type === 'call') this.#here(msg.call, msg.body);
             if (msg.type === 'answered') this.#answeredHere(msg.call);
+            if (msg.type === 'tokenizer') this.analyzer.setTokenizer(msg.source);
             return;
           }
           if (this.#outbox.push(msg) === 1) setTimeout(() => this.#flush(), FLUSH_MS);
@@ -210,6 +218,7 @@ export class Analysis {
       for (const m of batch) {
         if (m.type === 'call') this.#here(m.call, m.body);
         if (m.type === 'answered') this.#answeredHere(m.call);
+        if (m.type === 'tokenizer') this.analyzer.setTokenizer(m.source);
       }
       return;
     }

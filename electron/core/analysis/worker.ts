@@ -35,6 +35,7 @@ function serve(registry: DetectorRegistry): void {
         if (m.type === 'call')
           analyzer.analyzeCall(m.call, Buffer.from(m.body.buffer, m.body.byteOffset, m.body.length));
         else if (m.type === 'answered') analyzer.answered(m.call);
+        else if (m.type === 'tokenizer') analyzer.setTokenizer(m.source);
         else analyzer.learnTurn(m.turn);
       } catch (err) {
         errors.push((err as Error).message);

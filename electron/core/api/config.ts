@@ -1,7 +1,9 @@
 // App facts, UI preferences and the engine configuration (Settings → Connections).
+import { isAbsolute } from 'node:path';
 import type { Settings } from '../../../shared/api.ts';
 import { detectOpenClaw } from '../gateways/binary.ts';
 import { HttpError } from '../http/errors.ts';
+import { loadTokenizer } from '../tokens/chat-tokenizer.ts';
 import { probeModels } from '../model-client/probe.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
@@ -35,6 +37,15 @@ export function configHandlers(wb: ConfigDeps): Pick<ApiHandlers, Channels> {
       if (req.openclawBin) {
         const found = await detectOpenClaw(req.openclawBin, wb.config.current.openclawNode);
         if (found.problem) throw new HttpError(400, found.problem);
+      }
+      // a tokenizer that does not load is refused with the reason, and nothing is saved
+      if (req.tokenizer) {
+        if (!isAbsolute(req.tokenizer)) throw new HttpError(400, 'tokenizer must be an absolute path');
+        try {
+          loadTokenizer(req.tokenizer);
+        } catch (err) {
+          throw new HttpError(400, (err as Error).message);
+        }
       }
       wb.config.update(req);
       const view = wb.config.view();

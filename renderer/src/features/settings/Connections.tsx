@@ -1,5 +1,5 @@
 // Settings → Connections: the model server new episodes talk to (URL, key, model, with "Test
-// connection"), and the OpenClaw binary new gateways run. A value fixed by a flag, an env var or
+// connection"), the OpenClaw binary new gateways run, and the tokenizer the token checks use. A value fixed by a flag, an env var or
 // the --config file is shown with its source and cannot be changed here.
 import { useState } from 'react';
 import type { AppInfo, UpstreamProbe } from '../../../../shared/api.ts';
@@ -25,6 +25,7 @@ export function Connections({ config, info, saveConfig }: Props) {
   const urlDraft = useDraft(str(config.values.upstreamUrl));
   const modelDraft = useDraft(str(config.values.upstreamModel));
   const binDraft = useDraft(str(config.values.openclawBin));
+  const tokenizerDraft = useDraft(str(config.values.tokenizer));
   const keyDraft = useDraft(''); // the saved key never reaches the page: the field holds only a new one
   const [url, key, model, bin] = [urlDraft.value, keyDraft.value, modelDraft.value, binDraft.value];
   const [probe, setProbe] = useState<UpstreamProbe | null>(null);
@@ -163,6 +164,33 @@ export function Connections({ config, info, saveConfig }: Props) {
             : (info.openclaw.problem ?? 'OpenClaw is not available')}
           {info.openclaw.poolError ? ` · warm pool: ${info.openclaw.poolError}` : ''}
         </span>
+      </div>
+      <label>
+        Tokenizer and chat template of the model server (a Hugging Face model dir or a tokenizer.json, absolute path;
+        empty = Qwen3&apos;s, bundled): the token checks and the token view decode with it
+        <Pinned k="tokenizer" />
+        <input
+          aria-label="Tokenizer"
+          placeholder="/models/Qwen3-8B"
+          value={tokenizerDraft.value}
+          disabled={!!pinnedBy('tokenizer')}
+          onChange={(e) => tokenizerDraft.set(e.target.value)}
+        />
+        <DraftConflict draft={tokenizerDraft} />
+      </label>
+      <div className="row">
+        <button
+          type="button"
+          disabled={!!pinnedBy('tokenizer')}
+          onClick={() =>
+            void saveConfig(
+              { tokenizer: tokenizerDraft.value.trim() || null },
+              'Tokenizer saved: calls answered from now on are checked with it.',
+            )
+          }
+        >
+          Save tokenizer
+        </button>
       </div>
     </section>
   );
