@@ -1,6 +1,7 @@
 // Settings → Connections: the model server new episodes talk to (URL, key, model, with "Test
-// connection"), the OpenClaw binary new gateways run, and the tokenizer the token checks use. A value fixed by a flag, an env var or
-// the --config file is shown with its source and cannot be changed here.
+// connection"), the OpenClaw binary new gateways run, and the tokenizer the token checks use. A
+// value fixed by a flag, an env var or the --config file is shown with its source and cannot be
+// changed here.
 import { useState } from 'react';
 import type { AppInfo, UpstreamProbe } from '../../../../shared/api.ts';
 import { envName, flagName, type ConfigKey, type ConfigPatch, type ConfigView } from '../../../../shared/config.ts';
