@@ -12,6 +12,8 @@ export interface LogicalMessage {
   /** message: a real chat message; flattened: a line of a flattened history block; current: the message to answer. */
   origin: 'message' | 'flattened' | 'current';
   messageIndex: number;
+  /** An assistant message's own text, without its tool calls (`text` holds both). */
+  content?: string;
 }
 
 export interface ParsedPrompt {
@@ -138,7 +140,7 @@ export function parsePrompt(messages: ChatMessage[]): ParsedPrompt {
         (c) => `tool_call name=${c.function.name} arguments=${c.function.arguments}`,
       );
       const body = [text, ...calls].filter(Boolean).join('\n');
-      logical.push({ role: 'assistant', text: body, origin: 'message', messageIndex: i });
+      logical.push({ role: 'assistant', text: body, origin: 'message', messageIndex: i, content: text });
     }
   });
   return { system: system.join('\n\n'), logical, current, toolResultsSinceCurrent, runtimeLines };

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import type { LabVerdict } from '../../../shared/api.ts';
 import { SCENARIOS, scenarioNames, type Lab } from './scenarios.ts';
 import type { LabEngine, LabEngineFactory } from './engine.ts';
+import { ClientAgent } from './client-agent.ts';
 import { ExternalAgent } from './external-agent.ts';
 
 export { SCENARIOS, scenarioNames };
@@ -38,6 +39,7 @@ export async function runScenario(
         e.sessions.ensure(session);
         e.sessions.configure(session, options);
       },
+      client: (faults) => new ClientAgent(e, faults),
       external: (faults) => {
         const agent = new ExternalAgent(e, faults);
         agents.push(agent);

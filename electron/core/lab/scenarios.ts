@@ -1,38 +1,11 @@
 // The leak lab's scenarios: each plants one kind of leak (or none) and says what it must raise.
 // The clean ones must raise nothing; each leaky one must raise the alert kinds it plants.
-import type { AlertKind } from '../../../shared/domain.ts';
 import type { Scenario } from '../../../shared/schemas.ts';
-import type { OpenClawRuntime } from '../runtime/openclaw.ts';
-import type { SessionRunOptions } from '../runtime/types.ts';
 import { DEFAULT_SCENARIO } from '../scripted-model/scenario.ts';
-import type { AgentFaults, ExternalAgent } from './external-agent.ts';
-import type { LabEngine } from './engine.ts';
+import type { LabScenario } from './lab.ts';
+import { TOKEN_SCENARIOS } from './token-scenarios.ts';
 
-export interface Lab {
-  engine: LabEngine;
-  rt: OpenClawRuntime;
-  /** The run's own session key (runs share the workbench's store, so each has its own). */
-  key: string;
-  /** Gives a session of the run settings of its own (kept with it, so a replay can reuse them). */
-  configure(session: string, options: SessionRunOptions): void;
-  /** An agent that is not ours, recorded through the recorder (stopped when the scenario ends). */
-  external(faults?: AgentFaults): ExternalAgent;
-  start(session: string): Promise<void>;
-  end(session: string): Promise<void>;
-  turn(session: string, message: string): Promise<void>;
-  /** What a misbehaving client or OpenClaw's own background work does: a call straight to the gateway. */
-  direct(session: string, message: string): Promise<number>;
-}
-
-export interface LabScenario {
-  name: string;
-  description: string;
-  /** Kinds of the detector registry; a test checks each is registered. */
-  expected: AlertKind[];
-  scenario?: Scenario;
-  overlay?: Record<string, unknown>;
-  run(lab: Lab): Promise<void>;
-}
+export type { Lab, LabScenario } from './lab.ts';
 
 const CODEWORD_SCENARIO: Scenario = {
   ...DEFAULT_SCENARIO,
@@ -229,6 +202,7 @@ export const SCENARIOS: LabScenario[] = [
       await agent.turn('What did I say I study?');
     },
   },
+  ...TOKEN_SCENARIOS,
 ];
 
 export function scenarioNames(): string[] {

@@ -40,7 +40,8 @@ export interface ImportedInteraction {
 export interface ImportedTokens {
   prompt: number[];
   generated: number[];
-  logprobs: Array<{ logprob: number }> | null;
+  /** vLLM's `logprobs.content` entries as the file has them (plain numbers become `{logprob}`). */
+  logprobs: Array<Record<string, unknown> & { logprob: number }> | null;
 }
 
 /** Ids per list, at most (a 2-million-token context is beyond any model served today). */
@@ -66,10 +67,10 @@ export function tokensOf(o: Record<string, unknown>, names: [string, string, str
   const raw = o[l];
   let logprobs: ImportedTokens['logprobs'] = null;
   if (Array.isArray(raw) && raw.length === generated.length) {
-    const values = raw.map((e) => (isObj(e) ? e.logprob : e));
-    if (!values.every((x): x is number => typeof x === 'number' && Number.isFinite(x)))
+    const entries = raw.map((e) => (isObj(e) ? e : { logprob: e }));
+    if (!entries.every((e): e is Record<string, unknown> & { logprob: number } => Number.isFinite(e.logprob)))
       throw new ImportError(`${where}: ${l} must hold one finite logprob per generated id`);
-    logprobs = values.map((logprob) => ({ logprob }));
+    logprobs = entries;
   } else if (raw !== undefined && raw !== null)
     throw new ImportError(`${where}: ${l} must be a list with one entry per generated id, or null`);
   return { prompt, generated, logprobs } satisfies ImportedTokens;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { HistoryMessage, Turn } from '../../../shared/domain.ts';
 import type { LogicalMessage } from '../../../shared/openclaw/prompt.ts';
+import { doubleFeed } from '../../../electron/core/analysis/detectors/double-feed.ts';
 import { historyRewritten } from '../../../electron/core/analysis/detectors/history-rewritten.ts';
 
 const msg = (role: 'user' | 'assistant', text: string): LogicalMessage => ({
@@ -67,4 +68,45 @@ test("a turn's answers replayed joined as one message (text before a tool call, 
   // joined in another order, or with something else, it is still a replacement
   const swapped = [msg('user', 'Search for otters.'), msg('assistant', 'Otters hold hands.\n\nLet me look that up.')];
   assert.equal(historyRewritten(swapped, twoCalls, turn).finding?.kind, 'history_rewritten');
+});
+
+test("a turn's tool-call message replayed as sent (an OpenAI-client agent's loop) is not a rewrite; its text still is checked", () => {
+  const call = 'tool_call name=get_weather arguments={"city":"Paris"}';
+  const toolOnly: LogicalMessage = { ...msg('assistant', call), content: '' };
+  const prior = [
+    msg('user', 'What is 2+2?'),
+    toolOnly,
+    msg('assistant', 'It is 4, because two and two make four.'),
+    msg('user', 'And 3+3?'),
+    msg('assistant', 'Six: three and three.'),
+  ];
+  assert.equal(historyRewritten(prior, history, turn).finding, null);
+  // the same message with text that is not the turn's answer is still a replacement
+  const spoken: LogicalMessage = {
+    ...msg('assistant', `Something else entirely.\n${call}`),
+    content: 'Something else entirely.',
+  };
+  const r = historyRewritten([prior[0]!, spoken, ...prior.slice(2)], history, turn);
+  assert.equal(r.finding?.kind, 'history_rewritten');
+  assert.match(r.finding!.evidence[0]!.text, /^replayed: Something else entirely\./);
+});
+
+test("double feed: a tool-call message replayed as sent is the agent's own once; twice it is fed double", () => {
+  const call = 'tool_call name=get_weather arguments={"city":"Paris"}';
+  const toolOnly: LogicalMessage = { ...msg('assistant', call), content: '' };
+  const withText: LogicalMessage = {
+    ...msg('assistant', `It is 4, because two and two make four.\n${call}`),
+    content: 'It is 4, because two and two make four.',
+  };
+  const base = [
+    msg('user', 'What is 2+2?'),
+    toolOnly,
+    withText,
+    msg('user', 'And 3+3?'),
+    msg('assistant', 'Six: three and three.'),
+  ];
+  assert.equal(doubleFeed(base, history, turn), null);
+  const twice = doubleFeed([...base.slice(0, 2), toolOnly, ...base.slice(2)], history, turn);
+  assert.equal(twice?.kind, 'double_feed');
+  assert.match(twice!.evidence[0]!.text, /^assistant: tool_call name=get_weather/);
 });

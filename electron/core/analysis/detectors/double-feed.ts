@@ -14,11 +14,18 @@ export function doubleFeed(
   const key = (role: string, text: string) => `${role}\u0000${normalizeText(text)}`;
   const sent = new Map<string, number>();
   for (const h of history) sent.set(key(h.role, h.content), (sent.get(key(h.role, h.content)) ?? 0) + 1);
+  // an assistant message counts by its own text (the history holds what each turn said, not its tool
+  // calls); one that holds only tool calls (an OpenAI-client agent's loop, replayed as sent) is the
+  // agent's own, once: twice is still a double feed
+  const toolOnly = (m: LogicalMessage) =>
+    m.role === 'assistant' && m.content !== undefined && !normalizeText(m.content);
+  const keyOf = (m: LogicalMessage) =>
+    toolOnly(m) ? `tools\u0000${m.text}` : key(m.role, m.role === 'assistant' ? (m.content ?? m.text) : m.text);
   const seen = new Map<string, LogicalMessage[]>();
-  for (const m of prior) seen.set(key(m.role, m.text), [...(seen.get(key(m.role, m.text)) ?? []), m]);
+  for (const m of prior) seen.set(keyOf(m), [...(seen.get(keyOf(m)) ?? []), m]);
   const evidence: AlertEvidence[] = [];
   for (const [k, list] of seen) {
-    const allowed = sent.get(k) ?? 0;
+    const allowed = k.startsWith('tools\u0000') ? 1 : (sent.get(k) ?? 0);
     if (list.length <= allowed) continue;
     const m = list[0]!;
     const origins = list.map((x) => x.origin).join(' + ');

@@ -45,7 +45,9 @@ export function historyRewritten(prior: LogicalMessage[], history: HistoryMessag
   for (const m of prior) {
     if (m.role === 'user') userSeen++;
     if (m.role !== 'assistant') continue;
-    const replayed = normalizeText(m.text);
+    // its text only: the history holds what each turn said, not its tool calls (an agent that keeps
+    // its tool-call messages in the conversation, as OpenAI-client agents do, replays them as sent)
+    const replayed = normalizeText(m.content ?? m.text);
     if (!replayed || said.includes(replayed)) continue;
     const stem = replayed.replace(/(\.{3}|…)$/, '').trimEnd();
     const original = said.find((s) => stem.length >= MIN_CUT_CHARS && s.startsWith(stem));
