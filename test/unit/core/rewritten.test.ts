@@ -70,7 +70,7 @@ test("a turn's answers replayed joined as one message (text before a tool call, 
   assert.equal(historyRewritten(swapped, twoCalls, turn).finding?.kind, 'history_rewritten');
 });
 
-test("a turn's tool-call message replayed as sent (an OpenAI-client agent's loop) is not a rewrite; its text still is checked", () => {
+test("a tool-call message replayed as sent (an OpenAI-client agent's loop) is not a rewrite; its text is", () => {
   const call = 'tool_call name=get_weather arguments={"city":"Paris"}';
   const toolOnly: LogicalMessage = { ...msg('assistant', call), content: '' };
   const prior = [
