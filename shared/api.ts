@@ -251,6 +251,7 @@ export const invokeRequests = {
   /** Removes every session a lab run left in the workbench, with all it recorded. */
   'lab:clear': empty,
   'upstreams:list': empty,
+  'upstreams:set-tokenizer': z.strictObject({ upstream: id, tokenizer: z.string().min(1).max(4096).nullable() }),
   /**
    * Re-sends a recorded call: as recorded, or an edited request (an object, or raw JSON text kept as
    * typed), to its episode's upstream or another connection. The original is never changed.
@@ -321,6 +322,7 @@ export interface InvokeResponses {
   'data:prune': PruneResult;
   'data:vacuum': { before: number; after: number };
   'upstreams:list': UpstreamConnection[];
+  'upstreams:set-tokenizer': UpstreamConnection[];
   'calls:fork': UpstreamCall;
   'calls:forks': UpstreamCall[];
   'episodes:replay': ReplayStarted;

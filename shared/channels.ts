@@ -39,6 +39,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'lab:run',
   'lab:clear',
   'upstreams:list',
+  'upstreams:set-tokenizer',
   'calls:fork',
   'calls:forks',
   'episodes:replay',

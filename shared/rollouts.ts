@@ -37,6 +37,8 @@ export interface UpstreamConnection {
   origin: UpstreamOrigin;
   /** New episodes bind to it now. */
   current: boolean;
+  /** Its own tokenizer for the token checks (null: the tokenizer setting's; the scripted model's is fixed at start). */
+  tokenizer: string | null;
 }
 
 /** One side of a turn in a comparison of two episodes. */

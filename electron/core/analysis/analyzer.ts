@@ -4,6 +4,7 @@
 // detector that throws, or raises a kind it did not declare, is reported and costs no other one.
 import type { Alert, UpstreamCall } from '../../../shared/domain.ts';
 import { loadTokenizer, type ChatTokenizer } from '../tokens/chat-tokenizer.ts';
+import { tokenizerFor, type TokenizerSettings } from '../tokens/tokenizer-for.ts';
 import { AnsweredCalls } from './answered.ts';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
 import { capabilitiesOf } from '../../../shared/runtimes.ts';
@@ -40,10 +41,10 @@ export class LeakAnalyzer {
   private readonly lookups: CallLookups;
   /** What the token checks remember of answered calls. */
   private readonly answers = new AnsweredCalls();
-  /** The configured tokenizer, loaded the first time a check needs to decode (null: it cannot load). */
-  private readonly tokenizer: () => ChatTokenizer | null;
-  #tokenizerSource: string | null;
-  #loaded: ChatTokenizer | null | undefined;
+  /** The tokenizers the token checks use, by what is set (see tokens/tokenizer-for.ts). */
+  #tokenizers: TokenizerSettings;
+  /** Each loaded the first time a check needs it (null: it cannot load; the checks still compare ids). */
+  readonly #loaded = new Map<string, ChatTokenizer | null>();
 
   /**
    * With `events`, alerts are stored and announced here and finished turns are learnt from the
@@ -58,17 +59,8 @@ export class LeakAnalyzer {
   ) {
     this.store = store;
     this.registry = registry;
-    this.#tokenizerSource = tokenizerSource;
-    this.tokenizer = () => {
-      if (this.#loaded === undefined) {
-        try {
-          this.#loaded = loadTokenizer(this.#tokenizerSource);
-        } catch {
-          this.#loaded = null; // the checks still compare ids; they only cannot decode them
-        }
-      }
-      return this.#loaded;
-    };
+    // the embedded model answers with the tokenizer set at start; a later setting checks remote calls
+    this.#tokenizers = { setting: tokenizerSource, scripted: tokenizerSource };
     // a reader of a store another connection writes keeps the histories it learns (see memory.ts)
     this.memory = new AnalyzerMemory(store, typeof out === 'function');
     this.lookups = {
@@ -136,15 +128,29 @@ export class LeakAnalyzer {
 
   /** Another tokenizer from Settings: the calls answered from now on are checked with it. */
   setTokenizer(source: string | null): void {
-    this.#tokenizerSource = source;
-    this.#loaded = undefined;
+    this.#tokenizers = { ...this.#tokenizers, setting: source };
+    this.#loaded.clear();
+  }
+
+  #tokenizer(source: string | null): ChatTokenizer | null {
+    const key = source ?? '';
+    if (!this.#loaded.has(key)) {
+      try {
+        this.#loaded.set(key, loadTokenizer(source));
+      } catch {
+        this.#loaded.set(key, null);
+      }
+    }
+    return this.#loaded.get(key)!;
   }
 
   /** Runs the token checks on a call answered with token ids (its request was analyzed before). */
   answered(call: UpstreamCall): Alert[] {
     const found = call.outcome === 'complete' ? this.answers.answered(call) : null;
     if (!found) return [];
-    return this.run('call_answered', { call, ...found, tokenizer: this.tokenizer }, whereOf(call));
+    const upstreamId = this.store.episodes.get(call.episodeId)?.upstreamId ?? null;
+    const source = tokenizerFor(upstreamId, (id) => this.store.upstreams.tokenizerOf(id), this.#tokenizers);
+    return this.run('call_answered', { call, ...found, tokenizer: () => this.#tokenizer(source) }, whereOf(call));
   }
 
   private run<S extends SignalName>(name: S, input: Signals[S], where: Where): Alert[] {

@@ -132,8 +132,9 @@ export class Analysis {
 
   /** The token checks' tokenizer changed (Settings): calls answered from now on use it. */
   setTokenizer(source: string | null): void {
-    if (this.#worker) return this.#post({ type: 'tokenizer', source });
+    // the engine thread's analyzer too: it takes over if the worker dies
     this.analyzer.setTokenizer(source);
+    if (this.#worker) this.#post({ type: 'tokenizer', source });
   }
 
   /** Runs the token checks on a call answered (after its request's analysis, in order). */

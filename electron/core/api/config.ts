@@ -1,9 +1,8 @@
 // App facts, UI preferences and the engine configuration (Settings → Connections).
-import { isAbsolute } from 'node:path';
 import type { Settings } from '../../../shared/api.ts';
 import { detectOpenClaw } from '../gateways/binary.ts';
 import { HttpError } from '../http/errors.ts';
-import { loadTokenizer } from '../tokens/chat-tokenizer.ts';
+import { checkTokenizerPath } from '../tokens/chat-tokenizer.ts';
 import { probeModels } from '../model-client/probe.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
@@ -40,9 +39,8 @@ export function configHandlers(wb: ConfigDeps): Pick<ApiHandlers, Channels> {
       }
       // a tokenizer that does not load is refused with the reason, and nothing is saved
       if (req.tokenizer) {
-        if (!isAbsolute(req.tokenizer)) throw new HttpError(400, 'tokenizer must be an absolute path');
         try {
-          loadTokenizer(req.tokenizer);
+          checkTokenizerPath(req.tokenizer);
         } catch (err) {
           throw new HttpError(400, (err as Error).message);
         }

@@ -1,12 +1,14 @@
 // Forking a recorded call: re-send it as recorded or edited, to its episode's upstream or another
-// connection; the fork is recorded beside the original, which is never changed.
+// connection; the fork is recorded beside the original, which is never changed. And the connections
+// themselves: listed, each with the tokenizer its calls are checked with.
 import { SCRIPTED } from '../../../shared/rollouts.ts';
 import { parseJson } from '../http/body.ts';
 import { HttpError } from '../http/errors.ts';
+import { checkTokenizerPath } from '../tokens/chat-tokenizer.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 
-type Channels = 'upstreams:list' | 'calls:fork' | 'calls:forks';
+type Channels = 'upstreams:list' | 'upstreams:set-tokenizer' | 'calls:fork' | 'calls:forks';
 
 /** What these handlers may use of the engine. */
 export type ForkDeps = Pick<Workbench, 'store' | 'upstreams' | 'recorder'>;
@@ -15,6 +17,21 @@ export function forkHandlers(wb: ForkDeps): Pick<ApiHandlers, Channels> {
   const { store } = wb;
   return {
     'upstreams:list': () => wb.upstreams.list(),
+    // a connection's own tokenizer: checked (absolute, it loads) before anything is saved
+    'upstreams:set-tokenizer': (req) => {
+      if (req.upstream === SCRIPTED)
+        throw new HttpError(400, 'the embedded scripted model answers with the tokenizer setting it started with');
+      const id = wb.upstreams.resolve(req.upstream)!;
+      if (req.tokenizer !== null) {
+        try {
+          checkTokenizerPath(req.tokenizer);
+        } catch (err) {
+          throw new HttpError(400, (err as Error).message);
+        }
+      }
+      store.upstreams.setTokenizer(id, req.tokenizer);
+      return wb.upstreams.list();
+    },
     'calls:forks': (req) => {
       if (!store.calls.get(req.callId)) throw new HttpError(404, `unknown call ${req.callId}`);
       return store.calls.forks(req.callId);

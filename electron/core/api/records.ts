@@ -1,7 +1,9 @@
 // What was recorded: episodes, turns with their replayed history, upstream calls, rewards (hand
 // labels go through the one reward book) and leak alerts. Lists are paged and filtered in SQL.
 import { HttpError } from '../http/errors.ts';
+import { SCRIPTED } from '../../../shared/rollouts.ts';
 import { callTokens } from '../tokens/call-tokens.ts';
+import { tokenizerFor } from '../tokens/tokenizer-for.ts';
 import type { Workbench } from '../workbench.ts';
 import { DEFAULT_SETTINGS } from './config.ts';
 import type { ApiHandlers } from './types.ts';
@@ -19,7 +21,7 @@ type Channels =
   | 'alerts:list';
 
 /** What these handlers may use of the engine. */
-export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis' | 'config'>;
+export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis' | 'config' | 'scripted'>;
 
 export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
   const { store } = wb;
@@ -46,7 +48,18 @@ export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
     'calls:tokens': (req) => {
       const call = store.calls.detail(req.callId);
       if (!call) throw new HttpError(404, `unknown call ${req.callId}`);
-      return callTokens(call, wb.config.current.tokenizer ?? null);
+      // a fork names where it was sent; any other call goes where its episode is bound
+      const upstreamId =
+        call.forkUpstream !== null
+          ? call.forkUpstream === SCRIPTED
+            ? null
+            : call.forkUpstream
+          : (store.episodes.get(call.episodeId)?.upstreamId ?? null);
+      const source = tokenizerFor(upstreamId, (id) => store.upstreams.tokenizerOf(id), {
+        setting: wb.config.current.tokenizer ?? null,
+        scripted: wb.scripted.tokenizerSource,
+      });
+      return callTokens(call, source);
     },
     'rewards:list': (req) => store.rewards.list(episode(req.episodeId).id),
     'rewards:set': (req) =>

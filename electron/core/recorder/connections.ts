@@ -61,6 +61,7 @@ export class UpstreamDirectory {
         model: scripted.model,
         origin: 'embedded',
         current: current === SCRIPTED,
+        tokenizer: null,
       },
       ...this.#store.upstreams.list().map((u) => ({
         id: u.id,
@@ -69,6 +70,7 @@ export class UpstreamDirectory {
         model: this.modelOf(u.id),
         origin: u.origin,
         current: current === u.id,
+        tokenizer: this.#store.upstreams.tokenizerOf(u.id),
       })),
     ];
   }

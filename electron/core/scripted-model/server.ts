@@ -121,6 +121,11 @@ export class ScriptedModel {
       throw new HttpError(404, `no route for ${req.method} ${path}`);
     });
 
+  /** The tokenizer setting it answers with (null: the bundled Qwen3). */
+  get tokenizerSource(): string | null {
+    return this.#tokenizerSource;
+  }
+
   private tokenizer(): ChatTokenizer {
     return loadTokenizer(this.#tokenizerSource);
   }

@@ -305,4 +305,16 @@ export const MIGRATIONS: Migration[] = [
         ELSE 0 END;
     `,
   },
+  {
+    version: 15,
+    // a connection's own tokenizer (Settings → Connections); apart from the connection row, which
+    // never changes once an episode is bound to it
+    name: "an upstream connection's tokenizer",
+    sql: `
+      CREATE TABLE upstream_tokenizers (
+        upstream_id TEXT PRIMARY KEY REFERENCES upstreams(id),
+        tokenizer TEXT NOT NULL
+      );
+    `,
+  },
 ];

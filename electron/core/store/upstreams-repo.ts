@@ -1,5 +1,6 @@
 // Upstream connections: each distinct (URL, key, model) an episode was bound to, stored once. Rows
-// never change, so an episode keeps the binding it started with whatever Settings say later.
+// never change, so an episode keeps the binding it started with whatever Settings say later. A
+// connection's tokenizer (which the token checks decode its calls with) is kept beside it and may.
 import { randomBytes } from 'node:crypto';
 import type { UpstreamOrigin } from '../../../shared/rollouts.ts';
 import type { Db } from './db.ts';
@@ -55,6 +56,24 @@ export class UpstreamsRepo {
     const row = { id: r.id, baseUrl: r.base_url, apiKey: r.api_key, model: r.model || null, origin: r.origin };
     this.#cache.set(id, row);
     return row;
+  }
+
+  /** The connection's own tokenizer (a path), or null: the tokenizer setting's. Not cached: it may change. */
+  tokenizerOf(id: string): string | null {
+    return (
+      this.#db.get<{ t: string }>('SELECT tokenizer AS t FROM upstream_tokenizers WHERE upstream_id = ?', id)?.t ?? null
+    );
+  }
+
+  setTokenizer(id: string, tokenizer: string | null): void {
+    if (tokenizer === null) this.#db.run('DELETE FROM upstream_tokenizers WHERE upstream_id = ?', id);
+    else
+      this.#db.run(
+        'INSERT INTO upstream_tokenizers (upstream_id, tokenizer) VALUES (?, ?) ' +
+          'ON CONFLICT (upstream_id) DO UPDATE SET tokenizer = excluded.tokenizer',
+        id,
+        tokenizer,
+      );
   }
 
   /** Every connection ever used, oldest first (keys included: callers must not show them). */

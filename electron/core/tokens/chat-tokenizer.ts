@@ -6,7 +6,7 @@
 // each is loaded once per thread, when first needed.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { ChatRequestBody } from '../../../shared/wire/openai.ts';
@@ -100,6 +100,12 @@ export class ChatTokenizer {
       eos_token: String(this.#config.eos_token ?? ''),
     });
   }
+}
+
+/** A tokenizer path from Settings, checked before it is saved: absolute, and it loads. */
+export function checkTokenizerPath(path: string): void {
+  if (!isAbsolute(path)) throw new TokenizerError('tokenizer must be an absolute path');
+  loadTokenizer(path);
 }
 
 const loaded = new Map<string, ChatTokenizer>();

@@ -9,6 +9,7 @@ import { DraftConflict } from '../../forms/DraftConflict.tsx';
 import { useDraft } from '../../forms/use-draft.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 import { probeUpstream } from './actions.ts';
+import { ConnectionTokenizers } from './ConnectionTokenizers.tsx';
 
 interface Props {
   config: ConfigView;
@@ -193,6 +194,7 @@ export function Connections({ config, info, saveConfig }: Props) {
           Save tokenizer
         </button>
       </div>
+      <ConnectionTokenizers />
     </section>
   );
 }

@@ -6,6 +6,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { InvokeRequest, UpstreamProbe } from '../../../../shared/api.ts';
 import type { ConfigPatch } from '../../../../shared/config.ts';
 import type { PruneResult, StorageStats } from '../../../../shared/domain.ts';
+import type { UpstreamConnection } from '../../../../shared/rollouts.ts';
 import type { State } from '../../store/store.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 
@@ -71,4 +72,22 @@ export function pruneData(store: StoreApi<State>, req: InvokeRequest<'data:prune
 
 export function vacuum(store: StoreApi<State>) {
   return store.getState().api.invoke('data:vacuum', {});
+}
+
+/** Sets (null: clears) a connection's own tokenizer; the connections then, or null on failure (said in a notice). */
+export async function setConnectionTokenizer(
+  store: StoreApi<State>,
+  upstream: string,
+  tokenizer: string | null,
+): Promise<UpstreamConnection[] | null> {
+  try {
+    const list = await store.getState().api.invoke('upstreams:set-tokenizer', { upstream, tokenizer });
+    store
+      .getState()
+      .setNotice(tokenizer ? `Tokenizer saved: this connection's calls are checked with it.` : 'Tokenizer cleared.');
+    return list;
+  } catch (e) {
+    store.getState().setNotice((e as Error).message, 'error');
+    return null;
+  }
 }
