@@ -94,6 +94,8 @@ describe('token export', () => {
     const clean = await episode('clean', 'Hello there');
     const broken = await episode('broken', 'think: what is 2+2?');
     const byId = new Map([...clean, ...broken].map((c) => [c.id, c]));
+    const info = run.bench().wb.sessions.info('clean')!;
+    assert.deepEqual([info.callsWithTokenIds, info.callsWithoutTokenIds], [3, 0], 'token checks on for every call');
 
     const individual = exportRows().rows;
     assert.equal(individual.length, 6);

@@ -103,6 +103,9 @@ describe('a server that refuses the token fields', () => {
       ],
     );
     assert.equal(notices.filter((n) => n.startsWith('token checks off')).length, 1);
+    // and the session says so: its header's "token checks off" counts these calls
+    const info = b.wb.sessions.info('refused')!;
+    assert.deepEqual([info.callsWithTokenIds, info.callsWithoutTokenIds], [0, 2]);
     assert.match(
       notices.find((n) => n.startsWith('token checks off'))!,
       /refused return_token_ids and logprobs/,
