@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { DEFAULT_SCENARIO } from '../../electron/core/scripted-model/scenario.ts';
 import { chromiumMissing } from '../helpers/browser.ts';
+import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { uiRun } from '../helpers/ui.ts';
 import { tempDir } from '../helpers/workbench.ts';
 
@@ -59,5 +60,34 @@ describe('the token view', { skip: chromiumMissing }, () => {
     );
     assert.equal(await ui.page.getByTestId('token-checks-off').count(), 0, 'every call has ids: checks on');
     await ui.shot('token-view-alert');
+  });
+
+  test('a server that returns no token ids: said on the session, on the call and in its Tokens tab', async () => {
+    const fake = await startFakeUpstream({ refuse: ['return_token_ids'] });
+    try {
+      const set = await ui.api('config:set', { upstreamUrl: fake.url, upstreamModel: 'fake-model' });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      await ui.api('sessions:create', { key: 'no-ids', runtime: 'direct' });
+      const sent = await ui.api('turns:send', { sessionKey: 'no-ids', message: 'hello' });
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      const turn = sent.body.result;
+      await ui.page.goto(`${ui.host.ready.ui}#/session/no-ids/episode/${turn.episodeId}/turn/${turn.id}`);
+      await ui.page
+        .getByTestId('token-checks-off')
+        .getByText('token checks off: server returns no token ids')
+        .waitFor();
+      const call = ui.page.getByTestId('upstream-call').first();
+      await call.getByText('no token ids', { exact: true }).waitFor();
+      if ((await call.getByRole('button', { name: 'Tokens' }).count()) === 0) await call.locator('.call-head').click();
+      await call.getByRole('button', { name: 'Tokens' }).click();
+      await ui.page
+        .getByTestId('token-checks-off-call')
+        .getByText(/the server returned no token ids/)
+        .waitFor();
+      await ui.shot('token-checks-off');
+    } finally {
+      await ui.api('config:set', { upstreamUrl: null, upstreamModel: null });
+      await fake.stop();
+    }
   });
 });

@@ -129,7 +129,7 @@ export function TokenView({ call }: { call: UpstreamCall }) {
   if (!tokens) return <p className="muted">Decoding tokens…</p>;
   if (!seq)
     return (
-      <p className="notice warn" data-testid="token-checks-off-call">
+      <p className="token-off" data-testid="token-checks-off-call">
         Token checks off for this call: the server returned no token ids
         {call.addedFields.length ? ` (the recorder asked for them: ${call.addedFields.join(', ')})` : ''}. Nothing here
         can be compared token for token or exported as tokens.
