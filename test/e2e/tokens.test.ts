@@ -30,7 +30,11 @@ describe('the token view', { skip: chromiumMissing }, () => {
 
   test('a token alert opens the tokens at its position, side by side with the earlier call', async () => {
     await ui.api('sessions:create', { key: 'tokens', runtime: 'direct' });
-    for (const message of ['think: what is 2+2?', 'And then?']) {
+    // a long first message of long lines (each wraps in the view, taller than the list's estimate): the
+    // break is far down the token view, out of view unless scrolled to once the lines are measured
+    const line = (i: number) => `context line ${i}: ${'lighthouse keepers log tides and weather '.repeat(6)}`;
+    const long = `think: what is 2+2?\n${Array.from({ length: 150 }, (_, i) => line(i)).join('\n')}`;
+    for (const message of [long, 'And then?']) {
       const sent = await ui.api('turns:send', { sessionKey: 'tokens', message });
       assert.equal(sent.status, 200, JSON.stringify(sent.body));
     }
@@ -54,6 +58,21 @@ describe('the token view', { skip: chromiumMissing }, () => {
     const marks = view.locator(`.tok-mark[data-pos="${at}"]`);
     await marks.first().waitFor();
     assert.equal(await marks.count(), 2);
+    // on screen in both columns (what is at its centre is the chip itself), not merely rendered
+    // somewhere below the column's or the pane's fold
+    const columns = view.getByTestId('token-column');
+    await ui.page.waitForFunction(
+      (pos) =>
+        [...document.querySelectorAll('[data-testid=token-column]')].every((col) => {
+          const mark = col.querySelector(`.tok-mark[data-pos="${pos}"]`);
+          const r = mark?.getBoundingClientRect();
+          if (!mark || !r) return false;
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return hit !== null && (hit === mark || mark.contains(hit));
+        }),
+      at,
+    );
+    assert.equal(await columns.count(), 2);
     assert.match(
       (await marks.first().getAttribute('title')) ?? '',
       /^generated 0 \(position \d+\) · id \d+ · "<think>"/,
@@ -78,7 +97,9 @@ describe('the token view', { skip: chromiumMissing }, () => {
         .waitFor();
       const call = ui.page.getByTestId('upstream-call').first();
       await call.getByText('no token ids', { exact: true }).waitFor();
-      if ((await call.getByRole('button', { name: 'Tokens' }).count()) === 0) await call.locator('.call-head').click();
+      // the turn's only call opens by itself; open it where it did not
+      if ((await call.locator('.call-head').getAttribute('aria-expanded')) === 'false')
+        await call.locator('.call-head').click();
       await call.getByRole('button', { name: 'Tokens' }).click();
       await ui.page
         .getByTestId('token-checks-off-call')

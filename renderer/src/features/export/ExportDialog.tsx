@@ -14,10 +14,22 @@ const UNLABELED: Array<[ExportRequest['unlabeled'], string]> = [
   ['null', 'write them with no reward (null)'],
 ];
 
-const FORMATS: Array<[string, string]> = [
-  ['', 'text: one line per call (messages, reply, tool calls, reward)'],
-  ['individual', "tokens: one row per call (AReaL's input_ids, loss_mask, logprobs, versions)"],
-  ['concat', 'tokens: calls joined where the next prompt extends the row token for token'],
+const FORMATS: Array<[string, string, string]> = [
+  [
+    '',
+    'text: one line per call',
+    'messages, reply, tool calls and reward, with the server’s token ids where it gave them',
+  ],
+  [
+    'individual',
+    'tokens: one row per call',
+    'AReaL’s input_ids, loss_mask, logprobs, versions: prompt, then generated',
+  ],
+  [
+    'concat',
+    'tokens: calls joined where the prefix holds',
+    'a call joins the row only where its prompt starts with the row token for token; a new row says why it split',
+  ],
 ];
 
 export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | null; onClose: () => void }) {
@@ -114,6 +126,7 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
               </option>
             ))}
           </select>
+          <span className="muted small">{FORMATS.find(([v]) => v === (r.tokens ?? ''))![2]}</span>
         </label>
         <fieldset>
           <legend>Episodes nobody rewarded (shown as “r –”)</legend>

@@ -62,8 +62,8 @@ export function LeakLab() {
       </div>
       <p className="muted small">
         Each scenario runs on its own fresh engine with a real gateway — 30–40 s a run on two idle cores (measured),
-        longer beside other work — and must raise what it plants; clean must raise nothing. Its sessions land here,
-        marked lab: open the verdict to see the alert and its proof.
+        longer beside other work; the tokens- ones need no gateway (≈ 1 s) — and must raise what it plants; the clean
+        ones must raise nothing. Its sessions land here, marked lab: open the verdict to see the alert and its proof.
       </p>
       <table>
         <tbody>

@@ -51,7 +51,20 @@ function TokenColumn({ seq, mark, label }: { seq: Seq; mark: number | null; labe
     overscan: 12,
   });
   useEffect(() => {
-    if (mark !== null) v.scrollToIndex(Math.max(0, lineOf(lines, mark) - 3), { align: 'start' });
+    if (mark === null) return;
+    // lines that wrap are taller than estimated: scroll again once the lines around it are measured
+    const line = lineOf(lines, mark);
+    v.scrollToIndex(line, { align: 'center' });
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        v.scrollToIndex(line, { align: 'center' });
+        // and the pane around the view, so the marked token is on screen, not below the fold
+        frame = requestAnimationFrame(() =>
+          parent.current?.querySelector('.tok-mark')?.scrollIntoView({ block: 'nearest' }),
+        );
+      });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [mark, lines, v]);
   return (
     <div className="token-column" ref={parent} aria-label={label} data-testid="token-column">
