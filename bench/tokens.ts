@@ -149,6 +149,23 @@ async function timeTokenView(page: Page, url: string, route: string): Promise<nu
   }, route);
 }
 
+/** Frame times while a token column scrolls 300 px a frame (wrapping at its end). */
+async function scrollFrames(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const col = document.querySelector('[data-testid=token-column]') as HTMLElement;
+    const frames: number[] = [];
+    let last = performance.now();
+    for (let i = 0; i < 240; i++) {
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const now = performance.now();
+      frames.push(now - last);
+      last = now;
+      col.scrollTop = (col.scrollTop + 300) % Math.max(1, col.scrollHeight - col.clientHeight);
+    }
+    return frames.slice(5);
+  });
+}
+
 async function tokenView(wb: Workbench, dir: string): Promise<string> {
   const handlers = createApiHandlers(wb);
   const api = new ApiServer(wb, 'bench-token', join(import.meta.dirname, '../out/renderer'));
@@ -186,14 +203,34 @@ async function tokenView(wb: Workbench, dir: string): Promise<string> {
     }
     const s = summarize(small.slice(1)); // the first round loads the tokenizer
     const b = summarize(big.slice(1));
-    return table(
-      ['token view (address set → chips painted)', 'rounds', 'p50 ms', 'max ms'],
-      [
-        ['1k prompt tokens', s.n, fmt(s.p50, 0), fmt(Math.max(...small.slice(1)), 0)],
-        ['100k prompt tokens', b.n, fmt(b.p50, 0), fmt(Math.max(...big.slice(1)), 0)],
-        ['ratio', '', fmt(b.p50 / s.p50, 2), ''],
-      ],
-    );
+    // scrolling: frame times while the 100k column moves 300 px a frame, against the 1k one
+    const frames: Record<string, number[]> = {};
+    for (const [name, route] of [
+      ['1k', routes[0]!],
+      ['100k', routes[1]!],
+    ] as const) {
+      await timeTokenView(page, api.url + '/', route);
+      frames[name] = await scrollFrames(page);
+    }
+    const f1 = summarize(frames['1k']!);
+    const f100 = summarize(frames['100k']!);
+    return [
+      table(
+        ['token view (address set → chips painted)', 'rounds', 'p50 ms', 'max ms'],
+        [
+          ['1k prompt tokens', s.n, fmt(s.p50, 0), fmt(Math.max(...small.slice(1)), 0)],
+          ['100k prompt tokens', b.n, fmt(b.p50, 0), fmt(Math.max(...big.slice(1)), 0)],
+          ['ratio', '', fmt(b.p50 / s.p50, 2), ''],
+        ],
+      ),
+      table(
+        ['scrolling the token column (300 px a frame)', 'frames', 'p50 frame ms', 'p99 frame ms'],
+        [
+          ['1k prompt tokens', f1.n, fmt(f1.p50, 1), fmt(f1.p99, 1)],
+          ['100k prompt tokens', f100.n, fmt(f100.p50, 1), fmt(f100.p99, 1)],
+        ],
+      ),
+    ].join('\n\n');
   } finally {
     await browser.close();
     await api.stop();
