@@ -36,6 +36,23 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
       .getByText(/You said: "My name is Grace\."/)
       .waitFor();
     assert.match(ui.page.url(), /\/call\/call_[^/]+\/fork\/call_/, 'the fork has an address');
+    // what the request changed: the one edited line, not the request rebuilt in another key order
+    await ui.page.getByText('What the request changed').click();
+    const removed = await ui.page.locator('[data-testid=fork-request-diff] .d-removed').allInnerTexts();
+    const added = await ui.page.locator('[data-testid=fork-request-diff] .d-added').allInnerTexts();
+    const lines = (parts: string[]) =>
+      parts
+        .join('')
+        .split('\n')
+        .filter((l) => l.trim());
+    assert.deepEqual(
+      lines(removed).map((l) => l.trim()),
+      ['"content": "My name is Ada."'],
+    );
+    assert.deepEqual(
+      lines(added).map((l) => l.trim()),
+      ['"content": "My name is Grace."'],
+    );
     await shot('11-fork-side-by-side');
     // the original call is as it was
     const calls = await ui.api('calls:list', { turnId });

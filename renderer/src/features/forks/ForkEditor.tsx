@@ -4,45 +4,7 @@
 import { useState } from 'react';
 import { tryJson } from '../../format.ts';
 import { useUpstreams } from '../settings/use-upstreams.ts';
-
-interface EditMsg {
-  role: string;
-  content: string;
-  /** JSON text of tool_calls ('' when none). */
-  toolCalls: string;
-  toolCallId: string;
-}
-
-type Req = Record<string, unknown> & { messages?: unknown[] };
-
-function toEdit(m: Record<string, unknown>): EditMsg {
-  const c = m.content;
-  return {
-    role: String(m.role ?? 'user'),
-    content: typeof c === 'string' ? c : c === null || c === undefined ? '' : JSON.stringify(c),
-    toolCalls: m.tool_calls ? JSON.stringify(m.tool_calls, null, 2) : '',
-    toolCallId: typeof m.tool_call_id === 'string' ? m.tool_call_id : '',
-  };
-}
-
-/** The request an edit describes; throws with what is wrong. */
-function fromEdit(msgs: EditMsg[], tools: string, params: string): Req {
-  const parse = (text: string, what: string) => {
-    const v = tryJson(text);
-    if (v === null) throw new Error(`${what} is not valid JSON`);
-    return v;
-  };
-  const messages = msgs.map((m, i) => ({
-    role: m.role,
-    content: m.content,
-    ...(m.toolCalls.trim() ? { tool_calls: parse(m.toolCalls, `the tool calls of message ${i + 1}`) } : {}),
-    ...(m.role === 'tool' ? { tool_call_id: m.toolCallId } : {}),
-  }));
-  const p = params.trim() ? parse(params, 'the parameters') : {};
-  if (typeof p !== 'object' || Array.isArray(p)) throw new Error('the parameters must be a JSON object');
-  const t = tools.trim() ? parse(tools, 'the tools') : undefined;
-  return { ...(p as object), ...(t !== undefined ? { tools: t } : {}), messages };
-}
+import { fromEdit, toEdit, type EditMsg, type Req } from './edit.ts';
 
 export function ForkEditor({
   recorded,
@@ -51,7 +13,8 @@ export function ForkEditor({
   recorded: string;
   onSend: (request: Req | string, upstream: string | undefined) => Promise<void>;
 }) {
-  const base = (tryJson(recorded) as Req | null) ?? {};
+  // the request edits are made to: the recorded one, or the raw text last switched from (its key order kept)
+  const [base, setBase] = useState(() => (tryJson(recorded) as Req | null) ?? {});
   const { messages: baseMessages, tools: baseTools, ...baseParams } = base;
   const [raw, setRaw] = useState(false);
   const [rawText, setRawText] = useState(() => JSON.stringify(base, null, 2));
@@ -68,11 +31,12 @@ export function ForkEditor({
   const switchMode = (toRaw: boolean) => {
     setError(null);
     try {
-      if (toRaw) setRawText(JSON.stringify(fromEdit(msgs, tools, params), null, 2));
+      if (toRaw) setRawText(JSON.stringify(fromEdit(msgs, tools, params, base), null, 2));
       else {
         const r = tryJson(rawText) as Req | null;
         if (!r || !Array.isArray(r.messages)) throw new Error('the raw request must be a JSON object with messages');
         const { messages, tools: t, ...p } = r;
+        setBase(r);
         setMsgs(messages!.map((m) => toEdit(m as Record<string, unknown>)));
         setTools(t ? JSON.stringify(t, null, 2) : '');
         setParams(JSON.stringify(p, null, 2));
@@ -86,7 +50,7 @@ export function ForkEditor({
     setError(null);
     let request: Req | string;
     try {
-      request = raw ? rawText : fromEdit(msgs, tools, params);
+      request = raw ? rawText : fromEdit(msgs, tools, params, base);
     } catch (e) {
       setError((e as Error).message);
       return;
@@ -192,7 +156,7 @@ export function ForkEditor({
           ))}
           <button
             type="button"
-            onClick={() => setMsgs([...msgs, { role: 'user', content: '', toolCalls: '', toolCallId: '' }])}
+            onClick={() => setMsgs([...msgs, { role: 'user', content: '', toolCalls: '', toolCallId: '', orig: null }])}
           >
             Add a message
           </button>

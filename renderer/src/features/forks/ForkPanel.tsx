@@ -134,7 +134,7 @@ function ForkComparison({ original, forkId }: { original: UpstreamCallDetail; fo
           </tbody>
         </table>
       )}
-      <details>
+      <details data-testid="fork-request-diff">
         <summary>What the request changed</summary>
         <TextDiff before={pretty(original.requestBody)} after={pretty(fork.requestBody)} by="lines" />
       </details>
