@@ -42,7 +42,7 @@ test('a one-word edit of a real OpenClaw request is one changed line', () => {
   assert.match(changes[1]!.value, /Oslo/);
 });
 
-test('content parts, unshown fields and tool calls stay as recorded; removed parameters go, added messages come last', () => {
+test('content parts, unshown fields and tool calls stay; removed parameters go; added messages come last', () => {
   const base: Req = {
     model: 'm',
     messages: [
