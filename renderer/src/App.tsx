@@ -1,5 +1,6 @@
 // The workbench frame: top bar, sessions rail, the current view, and the global keys
 // (Ctrl/Cmd+K palette, Ctrl/Cmd+Shift+F search, ? cheatsheet, N new session).
+import { modKey } from './format.ts';
 import { useEffect, useState, type DragEvent } from 'react';
 import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
@@ -128,9 +129,9 @@ export function App() {
           type="button"
           className="ghost"
           onClick={() => store.getState().setPalette(true)}
-          title="Command palette (Ctrl/Cmd+K)"
+          title={`Command palette (${modKey()}K)`}
         >
-          ⌘K
+          {modKey()}K
         </button>
         <button
           type="button"

@@ -85,3 +85,13 @@ function shellQuote(s: string): string {
 export function cpu(percent: number | null | undefined): string {
   return percent === null || percent === undefined ? '–' : `${Math.round(percent)}%`;
 }
+
+/** "1 call", "2 calls": a count with its noun in the right number (`many` for irregular plurals). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** The modifier key as this platform names it: ⌘ on Apple's, Ctrl elsewhere. */
+export function modKey(platform: string = typeof navigator === 'undefined' ? '' : navigator.platform): string {
+  return /Mac|iPhone|iPad/.test(platform) ? '⌘' : 'Ctrl+';
+}

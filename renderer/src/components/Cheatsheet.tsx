@@ -1,9 +1,10 @@
 // `?`: every keyboard shortcut on one card.
+import { modKey } from '../format.ts';
 import { useStore, useStoreApi } from '../store/use-store.ts';
 import { VIEW_LIST } from '../views.tsx';
 
 const KEYS: Array<[string, string]> = [
-  ['Ctrl/Cmd + K', 'command palette'],
+  [`${modKey()}K`, 'command palette'],
   // a view's own shortcut, from the views table
   ...VIEW_LIST.flatMap(([, v]): Array<[string, string]> =>
     v.shortcut ? [[v.shortcut.keys, (v.command ?? v.tab ?? '').toLowerCase()]] : [],

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bytes, curlFor, duration, plainText, promptText, reward } from '../../../renderer/src/format.ts';
+import {
+  bytes,
+  curlFor,
+  duration,
+  modKey,
+  plainText,
+  plural,
+  promptText,
+  reward,
+} from '../../../renderer/src/format.ts';
 import { comparePrompts, diffVerdict } from '../../../renderer/src/prompt-diff.ts';
 import { logicalPromptText } from '../../../shared/prompt-text.ts';
 import { sampleBody } from '../../helpers/samples.ts';
@@ -122,4 +131,14 @@ test('across episodes a carried conversation is the leak, never "pure append"; a
   const alone = comparePrompts('', '[system] S\n[user] a\n');
   assert.equal(alone.pureAppend, false);
   assert.equal(diffVerdict('nothing', alone).tone, 'none');
+});
+
+test('counts take the right number, and the modifier key is named as the platform names it', () => {
+  assert.deepEqual(
+    [plural(0, 'call'), plural(1, 'call'), plural(2, 'upstream call'), plural(1, 'turn')],
+    ['0 calls', '1 call', '2 upstream calls', '1 turn'],
+  );
+  assert.equal(modKey('MacIntel'), '⌘');
+  assert.equal(modKey('Linux x86_64'), 'Ctrl+');
+  assert.equal(modKey('Win32'), 'Ctrl+');
 });

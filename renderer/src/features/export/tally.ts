@@ -2,7 +2,8 @@
 // command that makes the same export.
 import type { ExportRequest, ExportTally } from '../../../../shared/api.ts';
 
-export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+export { plural } from '../../format.ts';
+import { plural } from '../../format.ts';
 
 /** What was left out, or '' when nothing was. */
 export function leftOut(t: ExportTally): string {

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Episode } from '../../../../shared/domain.ts';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
-import { clock, reward, tryJson } from '../../format.ts';
+import { clock, plural, reward, tryJson } from '../../format.ts';
 import { isTyping } from '../../keyboard.ts';
 import { episodeById } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
@@ -103,7 +103,7 @@ export function LabelQueue() {
           <strong>{ep.sessionKey}</strong>{' '}
           <span className="muted">
             episode {ep.index}
-            {ep.taskId ? ` · task ${ep.taskId}` : ''} · {ep.turnCount} turns · ended {clock(ep.endedAt)}
+            {ep.taskId ? ` · task ${ep.taskId}` : ''} · {plural(ep.turnCount, 'turn')} · ended {clock(ep.endedAt)}
           </span>{' '}
           <ToolErrorBadge count={turns.reduce((n, t) => n + t.toolErrors, 0)} />
         </div>

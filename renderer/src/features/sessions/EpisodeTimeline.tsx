@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import type { Episode } from '../../../../shared/domain.ts';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
-import { reward, turnDuration } from '../../format.ts';
+import { plural, reward, turnDuration } from '../../format.ts';
 import { alertCounts } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 
@@ -51,7 +51,7 @@ export function EpisodeTimeline({ episodes }: { episodes: Episode[] | undefined 
                     <span className="msg">{t.message.slice(0, 80)}</span>
                     <span className="muted small">
                       {' '}
-                      {turnDuration(t)} · {t.callCount} calls · {t.toolCalls.length} tools
+                      {turnDuration(t)} · {plural(t.callCount, 'call')} · {plural(t.toolCalls.length, 'tool')}
                     </span>
                   </button>
                 </li>

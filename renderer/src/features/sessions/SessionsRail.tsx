@@ -5,7 +5,7 @@ import { useMemo, useRef, type KeyboardEvent } from 'react';
 import { ORIGIN_LABELS } from './origin.ts';
 import { MemoryPressureBadge } from '../../components/MemoryPressureBadge.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
-import { bytes, cpu, reward } from '../../format.ts';
+import { bytes, cpu, plural, reward } from '../../format.ts';
 import { visibleSessions } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { createSession, importFile, runSampleTask } from './actions.ts';
@@ -128,7 +128,7 @@ export function SessionsRail() {
                     <MemoryPressureBadge p={gw?.memoryPressure} />
                   </span>
                   <span className="row muted small">
-                    {state} · ep {s.episodeCount} · {s.turnCount} turns · r {reward(s.lastReward)}
+                    {state} · ep {s.episodeCount} · {plural(s.turnCount, 'turn')} · r {reward(s.lastReward)}
                     {gw && gw.pid ? ` · pid ${gw.pid}:${gw.port} · ${bytes(gw.rssBytes)} · ${cpu(gw.cpuPercent)}` : ''}
                   </span>
                 </button>

@@ -3,7 +3,7 @@
 // only when the call is opened.
 import { useEffect, useState } from 'react';
 import { CALL_OUTCOMES, type UpstreamCall, type UpstreamCallDetail } from '../../../../shared/domain.ts';
-import { bytes, curlFor, duration, pretty, tryJson } from '../../format.ts';
+import { bytes, curlFor, duration, plural, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
@@ -146,7 +146,8 @@ export function CallView({
           ) : (
             <>
               <p className="muted small">
-                model {body.model ?? '–'} · {body.tools?.length ?? 0} tools · {body.messages.length} messages
+                model {body.model ?? '–'} · {plural(body.tools?.length ?? 0, 'tool')} ·{' '}
+                {plural(body.messages.length, 'message')}
               </p>
               {(body.tools?.length ?? 0) > 0 && (
                 <details>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
-import { duration, plainText, pretty, turnDuration } from '../../format.ts';
+import { duration, plainText, plural, pretty, turnDuration } from '../../format.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
@@ -76,7 +76,8 @@ export function TurnView({ turnId }: { turnId: string }) {
           what={`turn ${t.index}`}
         />
         <span className="muted small">
-          {turnDuration(t)} · {calls.length} upstream calls · {t.toolCalls.length} tool calls · {tokens} tokens
+          {turnDuration(t)} · {plural(calls.length, 'upstream call')} · {plural(t.toolCalls.length, 'tool call')} ·{' '}
+          {plural(tokens, 'token')}
         </span>
         {t.error && <pre className="error-text">{t.error}</pre>}
         {Object.keys(t.metadata).length > 0 && (
