@@ -100,7 +100,8 @@ export const ADVANTAGE_EPS = 1e-5;
 
 /**
  * Group-relative advantages as GRPO computes them: (r − mean) / (std + ε) over the rewarded
- * rollouts (unbiased std; a group of one has std 1, as AReaL's normalization keeps it finite).
+ * rollouts (unbiased std). With fewer than two rewards there is no spread: std and advantages are null
+ * ("–" on screen), where a trainer would fall back to some constant.
  * Unrewarded rollouts get null and do not count.
  */
 export function groupAdvantages(rewards: Array<number | null>): {
@@ -111,7 +112,9 @@ export function groupAdvantages(rewards: Array<number | null>): {
   const known = rewards.filter((r): r is number => r !== null);
   if (known.length === 0) return { advantages: rewards.map(() => null), mean: null, std: null };
   const mean = known.reduce((a, b) => a + b, 0) / known.length;
-  const std = known.length < 2 ? 1 : Math.sqrt(known.reduce((a, r) => a + (r - mean) ** 2, 0) / (known.length - 1));
+  // one reward has no spread: its std and every advantage are unknown ("–"), not a fallback of 1
+  if (known.length < 2) return { advantages: rewards.map(() => null), mean, std: null };
+  const std = Math.sqrt(known.reduce((a, r) => a + (r - mean) ** 2, 0) / (known.length - 1));
   return {
     advantages: rewards.map((r) => (r === null ? null : (r - mean) / (std + ADVANTAGE_EPS))),
     mean,

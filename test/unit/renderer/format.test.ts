@@ -13,6 +13,7 @@ import {
 import { comparePrompts, diffVerdict } from '../../../renderer/src/prompt-diff.ts';
 import { logicalPromptText } from '../../../shared/prompt-text.ts';
 import { sampleBody } from '../../helpers/samples.ts';
+import { groupAdvantages } from '../../../shared/rollouts.ts';
 import { presetFor } from '../../../renderer/src/features/rewards/presets.ts';
 import { turnAt } from '../../../renderer/src/features/logs/turn-at.ts';
 import { EMPTY_ROUTE, formatRoute, parseRoute, type Route } from '../../../renderer/src/store/route.ts';
@@ -141,4 +142,11 @@ test('counts take the right number, and the modifier key is named as the platfor
   assert.equal(modKey('MacIntel'), '⌘');
   assert.equal(modKey('Linux x86_64'), 'Ctrl+');
   assert.equal(modKey('Win32'), 'Ctrl+');
+});
+
+test('group statistics only from real data: one reward has no std and no advantages', () => {
+  assert.deepEqual(groupAdvantages([null, 1, null]), { advantages: [null, null, null], mean: 1, std: null });
+  const two = groupAdvantages([1, 0]);
+  assert.ok(two.std !== null && Math.abs(two.std - Math.SQRT1_2) < 1e-12);
+  assert.ok(two.advantages[0]! > 0 && two.advantages[1]! < 0);
 });
