@@ -124,6 +124,15 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
       assert.ok(before.some((s) => s.origin === 'lab'));
       await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
       await ui.page.getByRole('button', { name: 'Remove lab data' }).click();
+      // it asks first: keeping them changes nothing, removing them is the second click
+      await ui.page.getByRole('button', { name: 'Keep them' }).click();
+      assert.ok(
+        (await ui.api('sessions:list', { limit: 1000 })).body.result.items.some(
+          (s: { origin: string }) => s.origin === 'lab',
+        ),
+      );
+      await ui.page.getByRole('button', { name: 'Remove lab data' }).click();
+      await ui.page.getByRole('button', { name: 'Remove them' }).click();
       await ui.page
         .getByRole('status')
         .getByText(/Removed \d+ lab session/)
@@ -169,6 +178,9 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
       undefined,
       { timeout: 10_000 },
     );
+    // a digit past the scale's five values is said, not silently ignored
+    await ui.page.keyboard.press('9');
+    await ui.page.getByText('No reward on 9: the scale has 5 values (keys 1–5; Settings changes it)').waitFor();
     await ui.page.keyboard.press('s');
     await rollouts.first().getByTestId('rollout-reward').getByText('r 1').waitFor();
     // the last labeled (0.5) stays selected after the sort: it is now second or third

@@ -14,7 +14,7 @@ import { comparePrompts, diffVerdict } from '../../../renderer/src/prompt-diff.t
 import { logicalPromptText } from '../../../shared/prompt-text.ts';
 import { sampleBody } from '../../helpers/samples.ts';
 import { groupAdvantages } from '../../../shared/rollouts.ts';
-import { presetFor } from '../../../renderer/src/features/rewards/presets.ts';
+import { noPreset, presetFor, presetKeys } from '../../../renderer/src/features/rewards/presets.ts';
 import { turnAt } from '../../../renderer/src/features/logs/turn-at.ts';
 import { EMPTY_ROUTE, formatRoute, parseRoute, type Route } from '../../../renderer/src/store/route.ts';
 
@@ -149,4 +149,14 @@ test('group statistics only from real data: one reward has no std and no advanta
   const two = groupAdvantages([1, 0]);
   assert.ok(two.std !== null && Math.abs(two.std - Math.SQRT1_2) < 1e-12);
   assert.ok(two.advantages[0]! > 0 && two.advantages[1]! < 0);
+});
+
+test('reward keys come from the configured scale, and a digit past it is said, not ignored', () => {
+  const five = [0, 0.25, 0.5, 0.75, 1];
+  assert.equal(presetKeys(five), '1–5');
+  assert.equal(presetKeys([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), '1–9 and 0');
+  assert.equal(noPreset('3', five), null);
+  assert.equal(noPreset('x', five), null);
+  assert.equal(noPreset('9', five), 'No reward on 9: the scale has 5 values (keys 1–5; Settings changes it)');
+  assert.match(noPreset('0', five)!, /^No reward on 0/);
 });

@@ -8,7 +8,7 @@ import type { GroupView as Group, Rollout } from '../../../../shared/rollouts.ts
 import { reward } from '../../format.ts';
 import { isTyping } from '../../keyboard.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
-import { presetFor } from '../rewards/presets.ts';
+import { noPreset, presetFor, presetKeys } from '../rewards/presets.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { followGroup, getGroup, labelRollout, undoLabel } from './actions.ts';
 
@@ -17,6 +17,7 @@ const DEFAULT_SCALE = [0, 0.25, 0.5, 0.75, 1];
 export function GroupView({ groupId }: { groupId: string }) {
   const store = useStoreApi();
   const scale = useStore((s) => s.settings?.rewardScale ?? DEFAULT_SCALE);
+  const keys = presetKeys(scale);
   const [group, setGroup] = useState<Group | null>(null);
   const [order, setOrder] = useState<string[]>([]);
   const [sel, setSel] = useState(0);
@@ -73,7 +74,9 @@ export function GroupView({ groupId }: { groupId: string }) {
       const list = o.map((id) => g.rollouts.find((r) => r.episode.id === id)).filter((r): r is Rollout => !!r);
       const r = list[Math.min(i, list.length - 1)];
       const preset = presetFor(e.key, st.settings?.rewardScale ?? DEFAULT_SCALE);
+      const none = noPreset(e.key, st.settings?.rewardScale ?? DEFAULT_SCALE);
       if (preset !== null) setDraft(preset);
+      else if (none) st.setNotice(none, 'error');
       else if (e.key === 'j' || e.key === 'ArrowRight' || e.key === 'k' || e.key === 'ArrowLeft') {
         const step = e.key === 'j' || e.key === 'ArrowRight' ? 1 : -1;
         setSel(Math.max(0, Math.min(i + step, list.length - 1)));
@@ -112,8 +115,10 @@ export function GroupView({ groupId }: { groupId: string }) {
       </h2>
       <p className="muted small">
         {rollouts.length} rollouts · mean r {reward(group.mean)} · std {reward(group.std)} · advantage = (r − mean) /
-        (std + 1e-5) · <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>1</kbd>–<kbd>9</kbd> reward · <kbd>Enter</kbd> save ·{' '}
-        <kbd>u</kbd> undo · <kbd>s</kbd> sort by reward · <kbd>d</kbd> mark two to diff
+        (std + 1e-5)
+        <br />
+        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>{keys}</kbd> reward · <kbd>Enter</kbd> save · <kbd>u</kbd> undo ·{' '}
+        <kbd>s</kbd> sort by reward · <kbd>d</kbd> mark two to diff
       </p>
       <div className="rollouts" style={{ gridTemplateColumns: `repeat(${rollouts.length}, minmax(220px, 1fr))` }}>
         {rollouts.map((r, i) => (

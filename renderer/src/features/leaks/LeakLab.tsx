@@ -42,7 +42,10 @@ export function LeakLab() {
         .getState()
         .navigate({ view: 'sessions', sessionKey: v.sessionKeys[0], episodeId: null, turnId: null, callId: null });
   };
+  // removing every lab run cannot be undone: the button asks first
+  const [confirming, setConfirming] = useState(false);
   const clear = async () => {
+    setConfirming(false);
     if (await clearLabData(store)) setVerdicts({});
   };
   const run = async (name: string) => {
@@ -56,9 +59,27 @@ export function LeakLab() {
       <div className="row">
         <h3>Leak lab</h3>
         <span className="spacer" />
-        <button type="button" onClick={() => void clear()} title="Remove every lab run's sessions, calls and alerts">
-          Remove lab data
-        </button>
+        {confirming ? (
+          <span className="row" role="group" aria-label="Confirm removing lab data">
+            <span className="small">
+              Remove every lab run&apos;s sessions, calls and alerts? This cannot be undone.
+            </span>
+            <button type="button" className="danger" onClick={() => void clear()}>
+              Remove them
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep them
+            </button>
+          </span>
+        ) : (
+          <button
+            type="button"
+            onClick={() => setConfirming(true)}
+            title="Remove every lab run's sessions, calls and alerts"
+          >
+            Remove lab data
+          </button>
+        )}
       </div>
       <p className="muted small">
         Each scenario runs on its own fresh engine with a real gateway — 30–40 s a run on two idle cores (measured),

@@ -10,7 +10,7 @@ import { isTyping } from '../../keyboard.ts';
 import { episodeById } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { loadEpisodeDetail, loadQueue, save, undo } from './actions.ts';
-import { presetFor } from './presets.ts';
+import { noPreset, presetFor, presetKeys } from './presets.ts';
 
 // Selectors must return stable references: a fresh default array on each call re-renders forever.
 const DEFAULT_SCALE = [0, 0.25, 0.5, 0.75, 1];
@@ -47,8 +47,11 @@ export function LabelQueue() {
       const st = store.getState();
       if (isTyping(e) || st.paletteOpen || e.ctrlKey || e.metaKey || e.altKey) return;
       const last = Math.max(0, st.queue.length - 1);
-      const preset = presetFor(e.key, st.settings?.rewardScale ?? DEFAULT_SCALE);
+      const scale = st.settings?.rewardScale ?? DEFAULT_SCALE;
+      const preset = presetFor(e.key, scale);
+      const none = noPreset(e.key, scale);
       if (preset !== null) st.setDraft({ value: preset });
+      else if (none) st.setNotice(none, 'error');
       else if (e.key === 'j' || e.key === 'ArrowRight') st.setLabelIndex(Math.min(st.labelIndex + 1, last));
       else if (e.key === 'k' || e.key === 'ArrowLeft') st.setLabelIndex(Math.max(st.labelIndex - 1, 0));
       else if (e.key === 'Enter') void save(store, true);
@@ -96,7 +99,9 @@ export function LabelQueue() {
           {index + 1} / {queue.length} · {unlabeled} unlabeled
         </span>
         <span className="spacer" />
-        <span className="muted small">keys: 1–9 0 preset · e value · n note · Enter save+next · u undo · j/k move</span>
+        <span className="muted small">
+          keys: {presetKeys(scale)} preset · e value · n note · Enter save+next · u undo · j/k move
+        </span>
       </header>
       <section className="label-card">
         <div className="row">
