@@ -16,6 +16,9 @@ import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { useStore, useStoreApi } from './store/use-store.ts';
 import { VIEW_LIST, VIEWS } from './views.tsx';
 
+/** How long a notice that is not an error stays on screen. */
+const NOTICE_MS = 8000;
+
 export function App() {
   const store = useStoreApi();
   const route = useStore((s) => s.route);
@@ -23,6 +26,15 @@ export function App() {
   const replayDialog = useStore((s) => s.replayDialog);
   const exportDialog = useStore((s) => s.exportDialog);
   const notice = useStore((s) => s.notice);
+  // what went well goes by itself; an error stays until it is dismissed
+  useEffect(() => {
+    if (!notice || notice.kind === 'error') return;
+    const seq = notice.seq;
+    const t = setTimeout(() => {
+      if (store.getState().notice?.seq === seq) store.getState().setNotice(null);
+    }, NOTICE_MS);
+    return () => clearTimeout(t);
+  }, [notice, store]);
   const theme = useStore((s) => s.settings?.theme ?? 'system');
   const info = useStore((s) => s.info);
   const connection = useStore((s) => s.connection);
@@ -158,7 +170,7 @@ export function App() {
       {notice && (
         <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
           <span>{notice.text}</span>
-          <button type="button" className="ghost" onClick={() => store.getState().setNotice(null)}>
+          <button type="button" className="ghost" aria-label="Dismiss" onClick={() => store.getState().setNotice(null)}>
             ×
           </button>
         </div>

@@ -62,7 +62,8 @@ export interface UiSlice {
   syncs: number;
   paletteOpen: boolean;
   cheatsheetOpen: boolean;
-  notice: { text: string; kind: 'info' | 'error' } | null;
+  /** What the app says now; `seq` tells a repeated text apart (its time on screen starts again). */
+  notice: { text: string; kind: 'info' | 'error'; seq: number } | null;
   /** The episode the replay dialog is open for. */
   replayDialog: string | null;
   setReplayDialog(episodeId: string | null): void;
@@ -196,7 +197,8 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
       }
       return { route: next };
     }),
-  setNotice: (text, kind = 'info') => set({ notice: text === null ? null : { text, kind } }),
+  setNotice: (text, kind = 'info') =>
+    set((st) => ({ notice: text === null ? null : { text, kind, seq: (st.notice?.seq ?? 0) + 1 } })),
   setPalette: (paletteOpen) => set({ paletteOpen }),
   setCheatsheet: (cheatsheetOpen) => set({ cheatsheetOpen }),
 });

@@ -25,6 +25,11 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
         <span className={`badge ${a.severity === 'error' ? 'warn' : ''}`}>{info?.label ?? a.kind}</span>
         <span>{a.message}</span>
         <span className="spacer" />
+        {showOpen && a.sessionKey && (
+          <span className="muted small" data-testid="alert-session">
+            session {a.sessionKey}
+          </span>
+        )}
         <span className="muted small">{clock(a.createdAt)}</span>
         {showOpen && a.episodeId && (
           <button type="button" className="link" onClick={() => go(a.episodeId, a.turnId, a.callId)}>

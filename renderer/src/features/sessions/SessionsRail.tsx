@@ -128,7 +128,8 @@ export function SessionsRail() {
                     <MemoryPressureBadge p={gw?.memoryPressure} />
                   </span>
                   <span className="row muted small">
-                    {state} · ep {s.episodeCount} · {plural(s.turnCount, 'turn')} · r {reward(s.lastReward)}
+                    {state} · {plural(s.episodeCount, 'episode')} · {plural(s.turnCount, 'turn')} · r{' '}
+                    {reward(s.lastReward)}
                     {gw && gw.pid ? ` · pid ${gw.pid}:${gw.port} · ${bytes(gw.rssBytes)} · ${cpu(gw.cpuPercent)}` : ''}
                   </span>
                 </button>
