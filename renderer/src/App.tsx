@@ -26,9 +26,9 @@ export function App() {
   const replayDialog = useStore((s) => s.replayDialog);
   const exportDialog = useStore((s) => s.exportDialog);
   const notice = useStore((s) => s.notice);
-  // what went well goes by itself; an error stays until it is dismissed
+  // what went well goes by itself; an error or the engine's warning stays until it is dismissed
   useEffect(() => {
-    if (!notice || notice.kind === 'error') return;
+    if (!notice || notice.kind !== 'info') return;
     const seq = notice.seq;
     const t = setTimeout(() => {
       if (store.getState().notice?.seq === seq) store.getState().setNotice(null);

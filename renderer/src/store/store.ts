@@ -7,6 +7,9 @@ import type { Progress } from '../../../shared/progress.ts';
 import type { Alert, Episode, GatewayStats, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
 
+/** info goes by itself; an error, or a warning the engine raised unasked, stays until dismissed. */
+export type NoticeKind = 'info' | 'warning' | 'error';
+
 export interface SessionsSlice {
   sessions: Record<string, SessionInfo>;
   /** Cursor of the next page of older sessions (null: all loaded). */
@@ -63,7 +66,7 @@ export interface UiSlice {
   paletteOpen: boolean;
   cheatsheetOpen: boolean;
   /** What the app says now; `seq` tells a repeated text apart (its time on screen starts again). */
-  notice: { text: string; kind: 'info' | 'error'; seq: number } | null;
+  notice: { text: string; kind: NoticeKind; seq: number } | null;
   /** The episode the replay dialog is open for. */
   replayDialog: string | null;
   setReplayDialog(episodeId: string | null): void;
@@ -78,7 +81,7 @@ export interface UiSlice {
   upsertProgress(p: Progress): void;
   setExportDialog(d: { sessionKey: string | null } | null): void;
   navigate(route: Partial<Route>): void;
-  setNotice(text: string | null, kind?: 'info' | 'error'): void;
+  setNotice(text: string | null, kind?: NoticeKind): void;
   setPalette(open: boolean): void;
   setCheatsheet(open: boolean): void;
 }

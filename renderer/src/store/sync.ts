@@ -42,7 +42,8 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('progress:changed', (p) => store.getState().upsertProgress(p)),
     api.on('engine:health', (health) => store.setState({ health })),
     api.on('notices:raised', (n: Notice) =>
-      store.getState().setNotice(n.message, n.level === 'error' ? 'error' : 'info'),
+      // the engine's own notices are unasked for: they stay until dismissed
+      store.getState().setNotice(n.message, n.level),
     ),
   ];
   const load = async () => {

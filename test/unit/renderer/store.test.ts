@@ -122,7 +122,7 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   emit('config:changed', { values: { upstreamUrl: 'http://m/v1' } });
   assert.deepEqual(store.getState().config, { values: { upstreamUrl: 'http://m/v1' } });
   emit('notices:raised', { level: 'warning', message: 'warm pool: no port', at: 1 });
-  assert.deepEqual(store.getState().notice, { text: 'warm pool: no port', kind: 'info' });
+  assert.deepEqual(store.getState().notice, { text: 'warm pool: no port', kind: 'warning', seq: 1 });
   // gateways, the engine's health and long work: from the snapshot, then live
   assert.equal(store.getState().gateways?.alive, 1);
   emit('gateways:stats', { alive: 2, rssBytes: 2e9, pooled: 0, lab: 1, underPressure: 0 });
