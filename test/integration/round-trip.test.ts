@@ -38,6 +38,14 @@ function alertsOf(store: Store, keys: string[], source: (key: string) => string)
     .sort();
 }
 
+/** Each alert with its evidence: what a failure of the comparison prints, so a rare mismatch can be read. */
+function evidenceOf(store: Store, keys: string[]): string {
+  return keys
+    .flatMap((key) => store.alerts.list({ sessionKey: key, limit: 1000 }).items)
+    .map((a: Alert) => `${a.kind}: ${a.message}\n  ${JSON.stringify(a.evidence).slice(0, 4000)}`)
+    .join('\n');
+}
+
 describe('export → import → export, on real OpenClaw data and a lab scenario', { skip: needsOpenClaw() }, () => {
   let b: TestBench;
   let h: ApiHandlers;
@@ -177,7 +185,11 @@ describe('export → import → export, on real OpenClaw data and a lab scenario
         before.some((a) => / history_not_reset: /.test(a)),
         before.join('\n'),
       );
-      assert.deepEqual(alertsOf(store, result.sessionKeys, fromSource), before);
+      assert.deepEqual(
+        alertsOf(store, result.sessionKeys, fromSource),
+        before,
+        `imported:\n${evidenceOf(store, result.sessionKeys)}\noriginal:\n${evidenceOf(b.wb.store, sourceKeys)}`,
+      );
     } finally {
       store.close();
     }
