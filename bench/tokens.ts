@@ -25,6 +25,7 @@ import type { ChatMessage, ChatRequestBody } from '../shared/wire/openai.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { sampleBody } from '../test/helpers/samples.ts';
 import { fmt, summarize, table } from './stats.ts';
+import { scrollFrames } from './ui.ts';
 
 async function forwarding(wb: Workbench): Promise<string> {
   const handlers = createApiHandlers(wb);
@@ -149,23 +150,6 @@ async function timeTokenView(page: Page, url: string, route: string): Promise<nu
   }, route);
 }
 
-/** Frame times while a token column scrolls 300 px a frame (wrapping at its end). */
-async function scrollFrames(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const col = document.querySelector('[data-testid=token-column]') as HTMLElement;
-    const frames: number[] = [];
-    let last = performance.now();
-    for (let i = 0; i < 240; i++) {
-      await new Promise((r) => requestAnimationFrame(() => r(null)));
-      const now = performance.now();
-      frames.push(now - last);
-      last = now;
-      col.scrollTop = (col.scrollTop + 300) % Math.max(1, col.scrollHeight - col.clientHeight);
-    }
-    return frames.slice(5);
-  });
-}
-
 async function tokenView(wb: Workbench, dir: string): Promise<string> {
   const handlers = createApiHandlers(wb);
   const api = new ApiServer(wb, 'bench-token', join(import.meta.dirname, '../out/renderer'));
@@ -210,7 +194,7 @@ async function tokenView(wb: Workbench, dir: string): Promise<string> {
       ['100k', routes[1]!],
     ] as const) {
       await timeTokenView(page, api.url + '/', route);
-      frames[name] = await scrollFrames(page);
+      frames[name] = await scrollFrames(page, '[data-testid=token-column]');
     }
     const f1 = summarize(frames['1k']!);
     const f100 = summarize(frames['100k']!);

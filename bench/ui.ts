@@ -42,9 +42,10 @@ async function timeTurnRender(
   );
 }
 
-async function scrollFrames(page: Page): Promise<number[]> {
-  return page.evaluate(async () => {
-    const list = document.querySelector('[data-testid=session-list]') as HTMLElement;
+/** Frame times while the list at `selector` scrolls 300 px a frame (wrapping at its end). */
+export async function scrollFrames(page: Page, selector = '[data-testid=session-list]'): Promise<number[]> {
+  return page.evaluate(async (sel) => {
+    const list = document.querySelector(sel) as HTMLElement;
     const frames: number[] = [];
     let last = performance.now();
     for (let i = 0; i < 240; i++) {
@@ -55,7 +56,7 @@ async function scrollFrames(page: Page): Promise<number[]> {
       list.scrollTop = (list.scrollTop + 300) % Math.max(1, list.scrollHeight - list.clientHeight);
     }
     return frames.slice(5);
-  });
+  }, selector);
 }
 
 export async function benchUi(): Promise<string> {
