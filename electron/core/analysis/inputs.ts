@@ -8,7 +8,7 @@ export type CallRef = Pick<UpstreamCall, 'id' | 'sessionKey' | 'episodeId' | 'tu
 /** What the detectors learn from a finished turn. */
 export type TurnFacts = Pick<
   Turn,
-  'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls' | 'historyLength'
+  'id' | 'sessionKey' | 'episodeId' | 'message' | 'reply' | 'toolCalls' | 'historyLength' | 'inferred'
 >;
 
 /** An alert before the store gives it its id and time. */

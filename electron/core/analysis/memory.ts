@@ -177,9 +177,10 @@ export class AnalyzerMemory {
       this.#fit(p);
     }
     this.#content?.learn(t, this.realmOf(t.sessionKey));
-    // the turn's message and reply joined its episode's history right after what it replayed
+    // the turn's message and reply joined its episode's history right after what it replayed (an
+    // inferred turn may have added one message per answer: read those from the store when needed)
     const h = this.#histories.get(t.episodeId);
-    if (h && h.messages.length === t.historyLength) {
+    if (h && h.messages.length === t.historyLength && !t.inferred) {
       const added = [
         { role: 'user' as const, content: t.message },
         { role: 'assistant' as const, content: t.reply ?? '' },

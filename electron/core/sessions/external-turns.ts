@@ -1,8 +1,9 @@
 // Turns of an external agent, inferred from its calls: a call whose conversation has a new user
 // message starts a turn; the calls after it (its tool loop) belong to that turn. When the next turn
-// starts (or the episode ends) the turn closes with the model's last answer as its reply, and the
-// user message and that reply join the episode's history — so every detector reads an external
-// agent's prompts against what was really said, exactly as for a session run here.
+// starts (or the episode ends) the turn closes with the model's answers as its reply, joined in order
+// as OpenClaw joins a turn's reply; the user message and each answer join the episode's history — so
+// every detector reads an external agent's prompts against what was really said, whether the agent
+// replays the answers one by one (as OpenAI-client agents do) or joined (as OpenClaw may).
 import type { ChatMessage } from '../../../shared/wire/openai.ts';
 import { parsePrompt } from '../../../shared/openclaw/prompt.ts';
 import type { Turn, TurnToolCall, UpstreamCall } from '../../../shared/domain.ts';
@@ -14,7 +15,8 @@ interface OpenTurn {
   id: string;
   message: string;
   users: number;
-  reply: string | null;
+  /** The text of each complete answer so far, in order (a tool-call-only answer has none). */
+  answers: string[];
   toolCalls: TurnToolCall[];
 }
 
@@ -57,20 +59,20 @@ export class ExternalTurns {
       inferred: true,
       now,
     });
-    this.#open.set(episode.id, { id: turn.id, message, users, reply: null, toolCalls: [] });
+    this.#open.set(episode.id, { id: turn.id, message, users, answers: [], toolCalls: [] });
     this.#events.emit('turns:changed', turn);
     return turn.id;
   }
 
-  /** A finished call of an inferred turn: a complete answer becomes the turn's reply so far. */
+  /** A finished call of an inferred turn: a complete answer joins the turn's reply so far. */
   callFinished(call: UpstreamCall): void {
     const open = this.#open.get(call.episodeId);
     if (!open || call.turnId !== open.id || call.outcome !== 'complete' || !call.response) return;
-    open.reply = call.response.text;
+    if (call.response.text) open.answers.push(call.response.text);
     for (const c of call.response.toolCalls) open.toolCalls.push({ ...c, index: open.toolCalls.length });
     this.#events.emit(
       'turns:changed',
-      this.#store.turns.update(open.id, { reply: open.reply, toolCalls: open.toolCalls }),
+      this.#store.turns.update(open.id, { reply: replyOf(open), toolCalls: open.toolCalls }),
     );
   }
 
@@ -90,7 +92,8 @@ export class ExternalTurns {
           id: running.id,
           message: running.message,
           users: Number.MAX_SAFE_INTEGER,
-          reply: running.reply,
+          // the answers so far as one: a restart loses where one ended and the next began
+          answers: running.reply ? [running.reply] : [],
           toolCalls: running.toolCalls,
         }
       : null;
@@ -101,11 +104,17 @@ export class ExternalTurns {
   #close(open: OpenTurn, now: number): void {
     const done = this.#store.turns.finish(open.id, {
       status: 'ok',
-      reply: open.reply ?? '',
+      reply: replyOf(open),
+      answers: open.answers,
       toolCalls: open.toolCalls,
       error: null,
       now,
     });
     this.#events.emit('turns:changed', done);
   }
+}
+
+/** A turn's reply: its answers in order, a blank line between them (as OpenClaw joins a turn's reply). */
+function replyOf(open: OpenTurn): string {
+  return open.answers.join('\n\n');
 }

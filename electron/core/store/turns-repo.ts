@@ -53,7 +53,11 @@ export class TurnsRepo {
     return toTurn(row);
   }
 
-  /** Finishes a turn; when ok, its user message and reply join the episode history in the same commit. */
+  /**
+   * Finishes a turn; when ok, its user message and reply join the episode history in the same commit.
+   * `answers`: the assistant messages it adds instead of the reply (an external agent's turn of several
+   * calls said each of them; its reply is them joined).
+   */
   finish(
     id: string,
     r: {
@@ -62,8 +66,11 @@ export class TurnsRepo {
       toolCalls: TurnToolCall[];
       error: string | null;
       now?: number;
+      answers?: string[];
     },
   ): Turn {
+    const said = r.answers?.length ? r.answers : [r.reply ?? ''];
+    const added: HistoryMessage[] = [];
     const row = this.#db.tx(() => {
       const done = this.#db.returning<TurnRow>(
         `UPDATE turns SET status = ?, reply = ?, tool_calls = ?, tool_errors = ?, error = ?, ended_at = ? WHERE id = ?
@@ -82,16 +89,17 @@ export class TurnsRepo {
         'SELECT MAX(seq) AS n FROM history_messages WHERE episode_id = ?',
         done.episode_id,
       );
-      const seq = (last?.n ?? -1) + 1;
-      this.#db.run(
-        `INSERT INTO history_messages (episode_id, seq, turn_id, role, content)
-         VALUES (?1, ?2, ?3, 'user', ?4), (?1, ?2 + 1, ?3, 'assistant', ?5)`,
-        done.episode_id,
-        seq,
-        id,
-        done.message,
-        r.reply ?? '',
-      );
+      added.push({ role: 'user', content: done.message }, ...said.map((content) => ({ role: 'assistant' as const, content })));
+      let seq = (last?.n ?? -1) + 1;
+      for (const m of added)
+        this.#db.run(
+          'INSERT INTO history_messages (episode_id, seq, turn_id, role, content) VALUES (?, ?, ?, ?, ?)',
+          done.episode_id,
+          seq++,
+          id,
+          m.role,
+          m.content,
+        );
       return done;
     });
     const cached = r.status === 'ok' ? this.#history.get(row.episode_id) : undefined;
@@ -100,10 +108,10 @@ export class TurnsRepo {
       this.#history.delete(row.episode_id);
       this.#historyChars -= cached.chars;
     } else if (cached) {
-      const reply = r.reply ?? '';
-      cached.messages.push({ role: 'user', content: row.message }, { role: 'assistant', content: reply });
-      cached.chars += row.message.length + reply.length;
-      this.#historyChars += row.message.length + reply.length;
+      const chars = added.reduce((n, m) => n + m.content.length, 0);
+      cached.messages.push(...added);
+      cached.chars += chars;
+      this.#historyChars += chars;
       this.#trimHistories();
     }
     return toTurn(row);
