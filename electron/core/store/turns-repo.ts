@@ -89,7 +89,10 @@ export class TurnsRepo {
         'SELECT MAX(seq) AS n FROM history_messages WHERE episode_id = ?',
         done.episode_id,
       );
-      added.push({ role: 'user', content: done.message }, ...said.map((content) => ({ role: 'assistant' as const, content })));
+      added.push(
+        { role: 'user', content: done.message },
+        ...said.map((content) => ({ role: 'assistant' as const, content })),
+      );
       let seq = (last?.n ?? -1) + 1;
       for (const m of added)
         this.#db.run(

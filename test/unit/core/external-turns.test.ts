@@ -28,7 +28,7 @@ function finished(episodeId: string, turnId: string, text: string, toolCall: boo
   } as unknown as UpstreamCall;
 }
 
-test('a turn of two calls: its history holds each answer, its reply joins them, and replays of either form are its own', () => {
+test('a turn of two calls: history holds each answer, the reply joins them, a replay of either form is its own', () => {
   const dir = tempDir();
   const store = new Store(dir.path);
   try {
