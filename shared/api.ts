@@ -69,11 +69,13 @@ export interface EngineHealth {
   down: Array<{ part: string; why: string; at: number }>;
 }
 
-/** What the UI itself keeps: labeling scale, theme, labeler name. Engine settings are config. */
+/** What the UI itself keeps: labeling scale, theme, labeler name, layout. Engine settings are config. */
 export interface Settings {
   rewardScale: number[];
   theme: 'dark' | 'light' | 'system';
   labeler: string;
+  /** The gateway log pane: its height in CSS pixels, and whether it is folded to its bar. */
+  logPane: { height: number; collapsed: boolean };
 }
 
 /** The answer of "Test connection": the models the upstream lists, or exactly why it cannot. */
@@ -157,6 +159,7 @@ export const invokeRequests = {
     rewardScale: z.array(rewardValue).min(1).max(10).optional(),
     theme: z.enum(['dark', 'light', 'system']).optional(),
     labeler: z.string().min(1).max(200).optional(),
+    logPane: z.strictObject({ height: z.number().int().min(60).max(4000), collapsed: z.boolean() }).optional(),
   }),
   'config:get': empty,
   'config:set': configPatch,

@@ -270,6 +270,10 @@ export interface AlertEvidence {
   tokenPosition?: number;
   /** The earlier call a token alert compares with (the token view shows the two side by side). */
   sourceCallId?: string;
+  /** Where the source is, by the numbers people read (filled when the alert is stored). */
+  sourceSessionKey?: string;
+  sourceEpisodeIndex?: number;
+  sourceTurnIndex?: number;
 }
 
 export interface Alert {
@@ -283,6 +287,9 @@ export interface Alert {
   message: string;
   evidence: AlertEvidence[];
   createdAt: number;
+  /** The numbers of its episode and turn, as shown everywhere else (absent: not about one). */
+  episodeIndex?: number | null;
+  turnIndex?: number | null;
 }
 
 export interface LogChunk {

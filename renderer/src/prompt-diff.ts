@@ -9,6 +9,8 @@ export interface DiffPart {
   /** repeated: an added message the prompt already held (what a double feed looks like). */
   kind: 'same' | 'added' | 'removed' | 'repeated';
   text: string;
+  /** The alert(s) this span is evidence of: it is marked in their colour and named. */
+  name?: string;
 }
 
 export interface PromptDiff {

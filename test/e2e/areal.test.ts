@@ -42,7 +42,7 @@ describe('AReaL runs in the workbench', { skip: chromiumMissing }, () => {
       assert.equal(await ui.page.getByRole('button', { name: 'Start episode' }).count(), 0);
       await ui.page.locator('.turn', { hasText: 'And 3+3?' }).click();
       await ui.page.locator('.turn-view .badge', { hasText: 'inferred' }).waitFor();
-      await ui.page.locator('[data-testid=alert][data-kind=history_rewritten]').waitFor();
+      await ui.page.locator('[data-testid=alert-chip][data-kind=history_rewritten]').waitFor();
       await shot('9-imported-history-rewritten');
 
       // a file dropped anywhere on the window

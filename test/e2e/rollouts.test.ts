@@ -75,16 +75,15 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
       await verdict.click();
       // the lab session, in the main views, on the turn that raised it, with the diff that proves it
       await ui.page.locator('.session-head .badge', { hasText: 'lab' }).waitFor();
-      await ui.page.locator('.turn-view [data-testid=alert][data-kind=double_feed]').waitFor();
+      await ui.page.locator('.turn-view [data-testid=alert-chip][data-kind=double_feed]').waitFor();
       await ui.page
         .getByTestId('sent-verdict')
         .getByText('the model saw something else than what was replayed')
         .waitFor();
-      // the duplicated turn is what the diff adds
-      await ui.page
-        .locator('[aria-label="Replayed and sent"] .d-added', { hasText: 'My name is Ada' })
-        .first()
-        .waitFor();
+      // the duplicated turn is what the diff adds, marked and named as the alert's evidence
+      const marked = ui.page.locator('[aria-label="Replayed and sent"] .d-leaked', { hasText: 'My name is Ada' });
+      await marked.first().waitFor();
+      assert.match(await marked.first().locator('.d-tag').innerText(), /double feed/);
       assert.match(ui.page.url(), /\/tab\/sent/);
       await shot('12-lab-alert-proof-diff');
       // the Diff tab does not call the double feed a clean append: it names it and marks the repeats

@@ -7,7 +7,12 @@ import { probeModels } from '../model-client/probe.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 
-export const DEFAULT_SETTINGS: Settings = { rewardScale: [0, 0.25, 0.5, 0.75, 1], theme: 'system', labeler: 'me' };
+export const DEFAULT_SETTINGS: Settings = {
+  rewardScale: [0, 0.25, 0.5, 0.75, 1],
+  theme: 'system',
+  labeler: 'me',
+  logPane: { height: 200, collapsed: false },
+};
 
 type Channels =
   | 'app:info'

@@ -1,5 +1,5 @@
 // Leak alerts with their evidence, listed newest first and filtered in SQL.
-import type { Alert, AlertKind, Page } from '../../../shared/domain.ts';
+import type { Alert, AlertEvidence, AlertKind, Page } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
 import { decodeCursor, pageLimit, toPage } from './page.ts';
@@ -13,6 +13,10 @@ export interface AlertFilter {
   limit?: number;
   cursor?: string;
 }
+
+/** An alert with the numbers of its episode and turn. */
+const SELECT = `SELECT a.*, e.idx AS episode_index, t.idx AS turn_index FROM alerts a
+  LEFT JOIN episodes e ON e.id = a.episode_id LEFT JOIN turns t ON t.id = a.turn_id`;
 
 export class AlertsRepo {
   readonly #db: Db;
@@ -34,10 +38,33 @@ export class AlertsRepo {
       a.turnId,
       a.callId,
       a.message,
-      JSON.stringify(a.evidence),
+      JSON.stringify(a.evidence.map((e) => this.#located(e))),
       a.now ?? Date.now(),
     );
-    return toAlert(this.#db.get<AlertRow>('SELECT * FROM alerts WHERE id = ?', id)!);
+    return toAlert(this.#db.get<AlertRow>(`${SELECT} WHERE a.id = ?`, id)!);
+  }
+
+  #withSources(a: Alert): Alert {
+    if (!a.evidence.some((e) => e.sourceEpisodeId && e.sourceEpisodeIndex === undefined)) return a;
+    return { ...a, evidence: a.evidence.map((e) => (e.sourceEpisodeIndex === undefined ? this.#located(e) : e)) };
+  }
+
+  /** Evidence with its source named by session, episode and turn number (ids alone say nothing to a reader). */
+  #located(e: AlertEvidence): AlertEvidence {
+    if (!e.sourceEpisodeId) return e;
+    const where = this.#db.get<{ session_key: string; episode_index: number; turn_index: number | null }>(
+      `SELECT e.session_key, e.idx AS episode_index, t.idx AS turn_index FROM episodes e
+       LEFT JOIN turns t ON t.id = ? AND t.episode_id = e.id WHERE e.id = ?`,
+      e.sourceTurnId ?? '',
+      e.sourceEpisodeId,
+    );
+    if (!where) return e;
+    return {
+      ...e,
+      sourceSessionKey: where.session_key,
+      sourceEpisodeIndex: where.episode_index,
+      ...(where.turn_index === null ? {} : { sourceTurnIndex: where.turn_index }),
+    };
   }
 
   /** Newest first. */
@@ -49,22 +76,23 @@ export class AlertsRepo {
       where.push(`${column} = ?`);
       params.push(value);
     };
-    eq('session_key', f.sessionKey);
-    eq('episode_id', f.episodeId);
-    eq('turn_id', f.turnId);
-    eq('kind', f.kind);
+    eq('a.session_key', f.sessionKey);
+    eq('a.episode_id', f.episodeId);
+    eq('a.turn_id', f.turnId);
+    eq('a.kind', f.kind);
     if (f.cursor) {
-      where.push('(created_at, id) < (?, ?)');
+      where.push('(a.created_at, a.id) < (?, ?)');
       params.push(...decodeCursor(f.cursor, ['number', 'string']));
     }
     const limit = pageLimit(f.limit);
     const rows = this.#db.all<AlertRow>(
-      `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
+      `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY a.created_at DESC, a.id DESC LIMIT ?`,
       ...params,
       limit + 1,
     );
-    return toPage(rows, limit, (r) => [r.created_at, r.id], toAlert);
+    // alerts stored before evidence named its source by numbers are named when read
+    return toPage(rows, limit, (r) => [r.created_at, r.id], (r) => this.#withSources(toAlert(r)));
   }
 
   /** How many alerts an episode (or a turn) raised. */

@@ -103,6 +103,8 @@ export interface AlertRow {
   message: string;
   evidence: string;
   created_at: number;
+  episode_index?: number | null;
+  turn_index?: number | null;
 }
 
 export function toEpisode(r: EpisodeRow): Episode {
@@ -210,5 +212,7 @@ export function toAlert(r: AlertRow): Alert {
     message: r.message,
     evidence: JSON.parse(r.evidence),
     createdAt: r.created_at,
+    episodeIndex: r.episode_index ?? null,
+    turnIndex: r.turn_index ?? null,
   };
 }

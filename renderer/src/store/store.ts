@@ -84,6 +84,9 @@ export interface UiSlice {
   setNotice(text: string | null, kind?: NoticeKind): void;
   setPalette(open: boolean): void;
   setCheatsheet(open: boolean): void;
+  /** Text to mark in a turn's history: the content an alert says leaked, opened at its source. */
+  find: { turnId: string; text: string } | null;
+  setFind(f: { turnId: string; text: string } | null): void;
 }
 
 export type State = SessionsSlice &
@@ -180,6 +183,8 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   syncs: 0,
   paletteOpen: false,
   cheatsheetOpen: false,
+  find: null,
+  setFind: (find) => set({ find }),
   notice: null,
   replayDialog: null,
   setReplayDialog: (replayDialog) => set({ replayDialog }),

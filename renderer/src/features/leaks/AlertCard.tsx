@@ -9,15 +9,25 @@ import { useAlertKind } from './alert-kinds.ts';
 export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
   const store = useStoreApi();
   const info = useAlertKind(a.kind);
+  // `find`: the text to mark where it lands (a source's reply that leaked); `sessionKey`: another session's
   const go = (
     episodeId: string | null | undefined,
     turnId: string | null | undefined,
     callId: string | null = null,
+    find: string | null = null,
+    sessionKey: string | null = a.sessionKey,
   ) => {
-    if (!a.sessionKey || !episodeId) return;
-    store
-      .getState()
-      .navigate({ view: 'sessions', sessionKey: a.sessionKey, episodeId, turnId: turnId ?? null, callId });
+    if (!sessionKey || !episodeId) return;
+    const st = store.getState();
+    st.setFind(find && turnId ? { turnId, text: find } : null);
+    st.navigate({
+      view: 'sessions',
+      sessionKey,
+      episodeId,
+      turnId: turnId ?? null,
+      callId,
+      ...(find && turnId ? { tab: 'history' as const } : {}),
+    });
   };
   return (
     <div className={`alert ${a.severity}`} data-testid="alert" data-kind={a.kind}>
@@ -27,7 +37,7 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
         <span className="spacer" />
         {showOpen && a.sessionKey && (
           <span className="muted small" data-testid="alert-session">
-            session {a.sessionKey}
+            {whereLabel(a.sessionKey, a.episodeIndex, a.turnIndex)}
           </span>
         )}
         <span className="muted small">{clock(a.createdAt)}</span>
@@ -63,9 +73,14 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
         )}
       </div>
       {info && (
-        <div className="muted small" data-testid="alert-fix">
-          How to fix: {info.fix}
-        </div>
+        <>
+          <div className="muted small" data-testid="alert-cause">
+            Why: {info.means}
+          </div>
+          <div className="muted small" data-testid="alert-fix">
+            How to fix: {info.fix}
+          </div>
+        </>
       )}
       {a.evidence.map((e, i) => (
         <div key={i} className="evidence">
@@ -99,8 +114,20 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
           {e.sourceEpisodeId && (
             <>
               {' '}
-              <button type="button" className="link small" onClick={() => go(e.sourceEpisodeId, e.sourceTurnId)}>
-                from {e.sourceTurnId ? 'turn' : 'episode'} {(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…
+              <button
+                type="button"
+                className="link small"
+                data-testid="alert-source"
+                onClick={() => go(e.sourceEpisodeId, e.sourceTurnId, null, e.text, e.sourceSessionKey)}
+              >
+                from{' '}
+                {e.sourceEpisodeIndex === undefined
+                  ? `${e.sourceTurnId ? 'turn' : 'episode'} ${(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…`
+                  : whereLabel(
+                      e.sourceSessionKey === a.sessionKey ? null : e.sourceSessionKey,
+                      e.sourceEpisodeIndex,
+                      e.sourceTurnIndex,
+                    )}
               </button>
             </>
           )}
@@ -108,4 +135,19 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
       ))}
     </div>
   );
+}
+
+/** "session k · episode 1 · turn 0", the numbers every other view shows (the session left out when null). */
+export function whereLabel(
+  sessionKey: string | null | undefined,
+  episodeIndex: number | null | undefined,
+  turnIndex: number | null | undefined,
+): string {
+  return [
+    sessionKey ? `session ${sessionKey}` : null,
+    episodeIndex == null ? null : `episode ${episodeIndex}`,
+    turnIndex == null ? null : `turn ${turnIndex}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -11,6 +11,8 @@ import { turnAt } from './turn-at.ts';
 import { plainText, TerminalFilter } from '../../../../shared/terminal.ts';
 import { listEpisodes, listTurns } from '../turns/data.ts';
 import { recentLogs } from './data.ts';
+import { PaneSplitter } from '../../components/PaneSplitter.tsx';
+import { MIN_HEIGHT, useLogPane } from './log-pane.ts';
 
 /** How much raw output "Copy" keeps (the terminal's own scrollback is about as long). */
 const RAW_KEEP = 16 * 1024 * 1024;
@@ -36,6 +38,7 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
   });
   const sharedRef = useRef<string | null>(null);
   sharedRef.current = sharedGateway;
+  const [pane, setPane, keepPane] = useLogPane();
 
   useEffect(() => {
     const term = new Terminal({
@@ -105,12 +108,15 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
         loaded = true;
       })
       .catch(() => (loaded = true));
-    const onResize = () => fit.fit();
-    window.addEventListener('resize', onResize);
+    // the pane is resized by its splitter and the window, folded to its bar: fit whenever it has a size
+    const resized = new ResizeObserver(() => {
+      if (host.current && host.current.clientHeight > 0) fit.fit();
+    });
+    resized.observe(host.current!);
     return () => {
       off();
       cancelAnimationFrame(frame);
-      window.removeEventListener('resize', onResize);
+      resized.disconnect();
       term.dispose();
       termRef.current = null;
       marksRef.current = [];
@@ -162,9 +168,35 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
     } else if (e.key === 'n' && query) searchRef.current?.findNext(query);
     else if (e.key === 'N' && query) searchRef.current?.findPrevious(query);
   };
+  const collapsed = pane.collapsed;
   return (
-    <section className="log-pane" aria-label="Gateway logs" onKeyDown={onKey} tabIndex={-1}>
+    <section
+      className={`log-pane ${collapsed ? 'collapsed' : ''}`}
+      aria-label="Gateway logs"
+      onKeyDown={onKey}
+      tabIndex={-1}
+      style={collapsed ? undefined : { height: pane.height }}
+    >
+      {!collapsed && (
+        <PaneSplitter
+          label="Resize the gateway logs"
+          height={pane.height}
+          min={MIN_HEIGHT}
+          max={Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.7))}
+          onMove={(height) => setPane({ ...pane, height })}
+          onDone={(height) => keepPane({ ...pane, height })}
+        />
+      )}
       <div className="row log-bar">
+        <button
+          type="button"
+          className="link"
+          aria-expanded={!collapsed}
+          title={collapsed ? 'Show the gateway logs' : 'Fold the gateway logs to this bar'}
+          onClick={() => keepPane({ ...pane, collapsed: !collapsed })}
+        >
+          {collapsed ? '▸' : '▾'}
+        </button>
         <strong>Gateway logs</strong>
         <span className="muted small" data-testid="log-lines">
           {lines} lines{held ? ` · ${held} held while paused` : ''}
@@ -206,7 +238,7 @@ export function LogTerminal({ sessionKey }: { sessionKey: string }) {
           Turn in flight
         </button>
       </div>
-      <div className="terminal" ref={host} data-testid="log-terminal" />
+      <div className="terminal" ref={host} data-testid="log-terminal" hidden={collapsed} />
     </section>
   );
 }

@@ -36,9 +36,11 @@ function Part({
   index: number;
 }) {
   const [open, setOpen] = useState(false);
-  const cls = partClass(mode, part.kind);
+  const cls = part.name ? 'd-leaked' : partClass(mode, part.kind);
   const bad = cls === 'd-leaked';
-  const title = bad ? (spanName ?? (part.kind === 'repeated' ? 'repeated message' : 'carried over')) : undefined;
+  const title = bad
+    ? (part.name ?? spanName ?? (part.kind === 'repeated' ? 'repeated message' : 'carried over'))
+    : undefined;
   const lines = part.text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
   // only context folds: what changed, leaked or repeated always shows whole
   if (cls !== 'd-same' || lines.length <= FOLD_OVER || open) {

@@ -1,16 +1,24 @@
 // The proof of a prompt leak: what the DataProxy replayed into this turn (its history and message)
 // against what reached the model (the turn's first upstream request, read as logical messages,
 // the system prompt aside). A clean turn sends exactly what was replayed; anything else — a turn
-// fed twice, an earlier episode's content, a rewritten answer — shows here line by line.
-import { useEffect, useState } from 'react';
-import type { TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
+// fed twice, an earlier episode's content, a rewritten answer — shows here line by line, each line
+// that an alert of the turn names as evidence marked with that alert's name.
+import { diffLines } from 'diff';
+import { useEffect, useMemo, useState } from 'react';
+import type { Alert, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { logicalPromptText, promptText } from '../../../../shared/prompt-text.ts';
-import { TextDiff } from '../../components/TextDiff.tsx';
+import { matchText } from '../../find.ts';
+import type { DiffPart } from '../../prompt-diff.ts';
 import { useStoreApi } from '../../store/use-store.ts';
+import { kindLabel, useAlertKinds } from '../leaks/alert-kinds.ts';
 import { getCall } from './data.ts';
+import { PromptDiffBody } from './PromptDiffBody.tsx';
 
-export function SentPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) {
+const MIN_MATCH = 8; // shorter lines ("[seen: 0]", a brace) would match evidence by chance
+
+export function SentPane({ turn, calls, alerts }: { turn: TurnDetail; calls: UpstreamCall[]; alerts: Alert[] }) {
   const store = useStoreApi();
+  const kinds = useAlertKinds();
   const [sent, setSent] = useState<string | null>(null);
   const [sideBySide, setSideBySide] = useState(false);
   const first = calls[0]?.id;
@@ -24,9 +32,16 @@ export function SentPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
       stale = true;
     };
   }, [first, store]);
+  const replayed = promptText([...turn.history, { role: 'user', content: turn.message }]);
+  const parts = useMemo(() => {
+    if (sent === null) return [];
+    const evidence = alerts
+      .flatMap((a) => a.evidence.map((e) => ({ label: kindLabel(kinds, a.kind), text: matchText(e.text) })))
+      .filter((e) => e.text.length >= MIN_MATCH);
+    return named(diffLines(replayed, sent), evidence);
+  }, [replayed, sent, alerts, kinds]);
   if (!first) return <p className="muted">No upstream call was recorded for this turn.</p>;
   if (sent === null) return <p className="muted">Loading the request…</p>;
-  const replayed = promptText([...turn.history, { role: 'user', content: turn.message }]);
   const same = replayed === sent;
   return (
     <section aria-label="Replayed and sent" className="diff">
@@ -40,13 +55,44 @@ export function SentPane({ turn, calls }: { turn: TurnDetail; calls: UpstreamCal
           <input type="checkbox" checked={sideBySide} onChange={(e) => setSideBySide(e.target.checked)} /> side by side
         </label>
       </div>
-      <TextDiff
-        before={replayed}
-        after={sent}
-        by="lines"
+      <PromptDiffBody
+        parts={parts}
+        mode="turn"
+        spanName={null}
         sideBySide={sideBySide}
         labels={['Replayed by the DataProxy', 'Sent to the model']}
       />
     </section>
   );
+}
+
+/** The diff as parts, each added line named by the alerts whose evidence it is (lines of one name merged). */
+function named(changes: ReturnType<typeof diffLines>, evidence: Array<{ label: string; text: string }>): DiffPart[] {
+  const out: DiffPart[] = [];
+  const push = (p: DiffPart) => {
+    const last = out.at(-1);
+    if (last && last.kind === p.kind && last.name === p.name) last.text += p.text;
+    else out.push(p);
+  };
+  for (const c of changes) {
+    const kind = c.added ? 'added' : c.removed ? 'removed' : 'same';
+    if (kind !== 'added') {
+      push({ kind, text: c.value });
+      continue;
+    }
+    for (const line of c.value.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
+      const text = matchText(line);
+      const last = out.at(-1);
+      if (!text && last?.kind === 'added') {
+        last.text += line; // a blank line inside a message belongs to the span around it
+        continue;
+      }
+      const names =
+        text.length < MIN_MATCH
+          ? []
+          : [...new Set(evidence.filter((e) => e.text.includes(text) || text.includes(e.text)).map((e) => e.label))];
+      push(names.length ? { kind, text: line, name: names.join(' · ') } : { kind, text: line });
+    }
+  }
+  return out;
 }

@@ -1,14 +1,14 @@
 // One turn: the history exactly as replayed, every upstream call exactly as received, the diff
 // against another turn, the tool calls, and the gateway logs written during the turn.
 import { useEffect, useState } from 'react';
-import type { LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
+import type { Alert, LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
 import { duration, plainText, plural, pretty, turnDuration } from '../../format.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
 import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
-import { AlertCard } from '../leaks/AlertCard.tsx';
+import { AlertStrip } from '../leaks/AlertStrip.tsx';
 import { CallView } from './CallView.tsx';
 import { DiffPane } from './DiffPane.tsx';
 import { ToolCallsPane } from './ToolCallsPane.tsx';
@@ -20,13 +20,19 @@ const NO_CALLS: UpstreamCall[] = [];
 
 export function TurnView({ turnId }: { turnId: string }) {
   const store = useStoreApi();
-  // the tab is part of the address, so a proof diff can be linked to
-  const tab: TurnTab = useStore((s) => s.route.tab) ?? 'calls';
-  const setTab = (t: TurnTab) => store.getState().navigate({ tab: t === 'calls' ? null : t });
+  const alerts = useTurnAlerts(turnId);
+  const callId = useStore((s) => s.route.callId);
+  const tokenAt = useStore((s) => s.route.tokenAt);
+  // the tab is part of the address, so a proof diff can be linked to; with no tab named, a turn with
+  // prompt alerts opens on their proof (what was replayed against what was sent), others (and a link
+  // to a call's tokens) on the calls
+  const tab: TurnTab =
+    useStore((s) => s.route.tab) ?? (tokenAt == null && alerts.some(isPromptAlert) ? 'sent' : 'calls');
+  const setTab = (t: TurnTab) => store.getState().navigate({ tab: t });
+  const find = useStore((s) => (s.find?.turnId === turnId ? s.find.text : null));
   const [turn, setTurn] = useState<TurnDetail | null>(null);
   const calls = useStore((s) => s.calls[turnId] ?? NO_CALLS);
   const live = useStore((s) => (turn ? s.turns[turn.episodeId]?.find((t) => t.id === turnId) : undefined));
-  const callId = useStore((s) => s.route.callId);
 
   useEffect(() => {
     let stale = false;
@@ -87,7 +93,7 @@ export function TurnView({ turnId }: { turnId: string }) {
           </details>
         )}
       </header>
-      <TurnAlerts turnId={t.id} />
+      <AlertStrip alerts={alerts} />
       <div className="tabs" role="tablist">
         {tabButton('history', `Replayed history (${t.history.length})`)}
         {tabButton('calls', `Upstream calls (${calls.length})`)}
@@ -98,6 +104,11 @@ export function TurnView({ turnId }: { turnId: string }) {
       </div>
       {tab === 'history' && (
         <section aria-label="Replayed history" className="messages">
+          {find && (
+            <p className="muted small" data-testid="find-note">
+              Marked below: what an alert found in a later prompt, where it was first said.
+            </p>
+          )}
           {t.history.length === 0 && <p className="muted">Nothing replayed: this is the episode's first turn.</p>}
           {t.history.map((m, i) => (
             <div key={i} className={`message ${m.role}`}>
@@ -107,12 +118,12 @@ export function TurnView({ turnId }: { turnId: string }) {
           ))}
           <div className="message user current">
             <span className="role">user (this turn)</span>
-            <LongText text={t.message} />
+            <LongText text={t.message} find={find} />
           </div>
           {t.reply !== null && (
             <div className="message assistant">
               <span className="role">reply</span>
-              <LongText text={t.reply} />
+              <LongText text={t.reply} find={find} />
             </div>
           )}
         </section>
@@ -127,7 +138,7 @@ export function TurnView({ turnId }: { turnId: string }) {
           ))}
         </section>
       )}
-      {tab === 'sent' && <SentPane turn={t} calls={calls} />}
+      {tab === 'sent' && <SentPane turn={t} calls={calls} alerts={alerts} />}
       {tab === 'diff' && <DiffPane turn={t} calls={calls} />}
       {tab === 'tools' && <ToolCallsPane calls={t.toolCalls} />}
       {tab === 'logs' && <TurnLogs sessionKey={t.sessionKey} from={t.startedAt} to={t.endedAt ?? Date.now()} />}
@@ -135,17 +146,9 @@ export function TurnView({ turnId }: { turnId: string }) {
   );
 }
 
-/** The leak alerts of this turn, with the offending spans and links to where they came from. */
-function TurnAlerts({ turnId }: { turnId: string }) {
-  const alerts = useTurnAlerts(turnId);
-  if (alerts.length === 0) return null;
-  return (
-    <section className="turn-alerts" aria-label="Leak alerts">
-      {alerts.map((a) => (
-        <AlertCard key={a.id} alert={a} />
-      ))}
-    </section>
-  );
+/** An alert whose proof is the prompt (a token alert's proof is the call's token view). */
+function isPromptAlert(a: Alert): boolean {
+  return !a.evidence.some((e) => e.tokenPosition !== undefined);
 }
 
 function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; to: number }) {

@@ -1,0 +1,88 @@
+// The proof in view, in Chromium at 1440×900 and 1280×720: a turn with three alerts shows them as
+// one strip of chips and opens on its proof — what was replayed against what was sent — with the
+// offending lines marked and named by the alerts; a chip opens its cards (cause, fix, evidence
+// naming its source by episode and turn number), and the source opens with the leaked text marked.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { chromiumMissing, shot } from '../helpers/browser.ts';
+import { uiRun } from '../helpers/ui.ts';
+import { request } from '../helpers/workbench.ts';
+
+describe('proof first', { skip: chromiumMissing }, () => {
+  const ui = uiRun(['--runtime', 'direct']);
+
+  // calls with the admin key land in AReaL's human-in-the-loop session: an external agent's
+  const call = async (messages: Array<{ role: string; content: string }>) => {
+    const r = await request(
+      `${ui.host.ready.upstream}/chat/completions`,
+      'POST',
+      { model: 'scripted', messages },
+      { authorization: `Bearer ${ui.host.ready.adminKey}` },
+    );
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+
+  test('three alerts on a turn: a strip of chips, the marked proof in the viewport at both sizes', async () => {
+    const system = { role: 'system', content: 'You are helpful.' };
+    const secret = { role: 'user', content: 'My secret is 4711, keep it safe.' };
+    const noted = { role: 'assistant', content: 'Noted: your secret is safe with me.' };
+    await call([system, secret]);
+    assert.equal((await ui.api('episodes:end', { sessionKey: 'hitl' })).status, 200);
+    // the next episode's first call carries the last one's conversation, twice
+    await call([system, secret, noted, secret, noted, { role: 'user', content: 'What is my secret?' }]);
+    const alerts = (await ui.api('alerts:list', { sessionKey: 'hitl' })).body.result.items;
+    const kinds = alerts.map((a: { kind: string }) => a.kind).sort();
+    assert.ok(kinds.length >= 3, `three alerts or more on the turn: ${kinds.join(', ')}`);
+    const turnId = alerts[0].turnId;
+    assert.ok(
+      alerts.every((a: { turnId: string }) => a.turnId === turnId),
+      'all on one turn',
+    );
+
+    for (const [width, height] of [
+      [1440, 900],
+      [1280, 720],
+    ] as const) {
+      await ui.page.setViewportSize({ width, height });
+      await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+      await ui.page.getByRole('button', { name: 'open turn' }).first().click();
+      const strip = ui.page.getByTestId('alert-strip');
+      await strip.waitFor();
+      assert.equal(await strip.getByTestId('alert-chip').count(), new Set(kinds).size, 'one chip per kind');
+      // the proof: the replayed → sent diff, its carried lines marked with the alerts' names
+      const marked = ui.page.locator('[aria-label="Replayed and sent"] .d-leaked', { hasText: 'My secret is 4711' });
+      await marked.first().waitFor();
+      const tag = await marked.first().locator('.d-tag').innerText();
+      assert.match(tag, /history not reset/);
+      assert.match(tag, /double feed/);
+      const box = await marked.first().boundingBox();
+      assert.ok(box && box.y >= 0 && box.y + box.height <= height, `the proof is in view at ${width}×${height}`);
+      const turnBox = await ui.page.getByTestId('turn-view').boundingBox();
+      if (width === 1440) assert.ok(turnBox!.height >= 500, `turn content ${turnBox!.height} px tall at 1440×900`);
+      await shot(ui.page, `proof-first-${width}`);
+    }
+
+    // a chip opens its cards: cause, fix, and the source named by numbers, which opens marked
+    const chip = ui.page.locator('[data-testid=alert-chip][data-kind=history_not_reset]');
+    await chip.click();
+    assert.equal(await chip.getAttribute('aria-expanded'), 'true');
+    const card = ui.page.locator('.turn-view [data-testid=alert][data-kind=history_not_reset]');
+    await card
+      .getByTestId('alert-cause')
+      .getByText(/^Why: /)
+      .waitFor();
+    await card
+      .getByTestId('alert-fix')
+      .getByText(/^How to fix: /)
+      .waitFor();
+    await ui.page.locator('[data-testid=alert-chip][data-kind=cross_episode]').click();
+    const source = ui.page
+      .locator('.turn-view [data-testid=alert][data-kind=cross_episode]')
+      .getByTestId('alert-source');
+    assert.equal(await source.first().innerText(), 'from episode 0 · turn 0');
+    await source.first().click();
+    await ui.page.getByRole('tab', { name: /Replayed history/, selected: true }).waitFor();
+    await ui.page.getByTestId('found').getByText('My secret is 4711', { exact: false }).first().waitFor();
+    await shot(ui.page, 'proof-first-source');
+  });
+});
