@@ -88,12 +88,15 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
       await ui.page.getByRole('button', { name: 'Label', exact: true }).click();
       await ui.page.getByTestId('label-queue').waitFor();
       await ui.page.getByText(key).first().waitFor();
+      // a digit saves at once; a note on the saved label keeps its value
       await ui.page.keyboard.press('5');
-      await ui.page.getByTestId('pending-reward').getByText('1').waitFor();
+      await ui.page
+        .getByTestId('saved-label')
+        .getByText(/saved 1 by me/)
+        .waitFor();
       await ui.page.keyboard.press('n');
       await ui.page.getByLabel('Note').fill('remembered the name');
       await ui.page.getByLabel('Note').press('Enter');
-      await ui.page.keyboard.press('Enter');
       await ui.page
         .getByTestId('saved-label')
         .getByText(/saved 1 by me .* — remembered the name/)
@@ -103,6 +106,9 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
       assert.equal(await ui.host.stop(), 0);
       ui.host = await startHost(ui.dir.path, ['--runtime', 'direct']);
       await ui.page.goto(`${ui.host.ready.ui.replace('/?', '/?')}#/label`);
+      // labeled episodes are no longer work in the queue: b browses them
+      await ui.page.getByTestId('label-end').waitFor();
+      await ui.page.keyboard.press('b');
       await ui.page
         .getByTestId('saved-label')
         .getByText(/saved 1 by me .* — remembered the name/)

@@ -34,15 +34,26 @@ export interface TimelineSlice {
   setTurns(episodeId: string, list: Turn[]): void;
 }
 
-/** The labeling queue: a stable order of ended episodes, the reward rows read so far, the draft label. */
+/**
+ * The labeling queue: the episodes that were unlabeled when they joined, in a stable order (one
+ * labeled since stays, so its "saved" can be seen and undone); browsing labeled episodes is its own
+ * mode. `labelIndex` may be one past the end: the queue's end, "all labeled".
+ */
 export interface LabelSlice {
   queue: string[];
+  labelMode: 'queue' | 'browse';
   labelIndex: number;
   rewards: Record<string, Reward[]>;
   draft: { value: number | null; note: string };
+  /** A value waiting for the labeler to confirm it replaces the episode's saved label. */
+  replacing: number | null;
+  /** The labels saved here lately, newest last (a strip with undo). */
+  recentLabels: Array<{ episodeId: string; value: number; at: number }>;
   setRewards(episodeId: string, list: Reward[]): void;
   setLabelIndex(i: number): void;
+  setLabelMode(mode: LabelSlice['labelMode']): void;
   setDraft(d: Partial<LabelSlice['draft']>): void;
+  setReplacing(value: number | null): void;
 }
 
 export interface AlertsSlice {
@@ -142,8 +153,9 @@ const timelineSlice = (set: SetState): TimelineSlice => ({
   upsertEpisode: (e) =>
     set((st) => ({
       episodes: { ...st.episodes, [e.sessionKey]: upsertBy(st.episodes[e.sessionKey], e, (a, b) => a.index - b.index) },
-      // a newly ended episode joins the end of the labeling queue; the order never reshuffles under the labeler
-      queue: e.status === 'ended' && !st.queue.includes(e.id) ? [...st.queue, e.id] : st.queue,
+      // a newly ended, unlabeled episode joins the end of the labeling queue; the order never reshuffles
+      queue:
+        e.status === 'ended' && e.rewardSource !== 'human' && !st.queue.includes(e.id) ? [...st.queue, e.id] : st.queue,
     })),
   upsertTurn: (t) =>
     set((st) => ({
@@ -159,7 +171,12 @@ const labelSlice = (set: SetState): LabelSlice => ({
   rewards: {},
   draft: { value: null, note: '' },
   setRewards: (episodeId, list) => set((st) => ({ rewards: { ...st.rewards, [episodeId]: list } })),
-  setLabelIndex: (labelIndex) => set({ labelIndex, draft: { value: null, note: '' } }),
+  setLabelIndex: (labelIndex) => set({ labelIndex, draft: { value: null, note: '' }, replacing: null }),
+  labelMode: 'queue',
+  setLabelMode: (labelMode) => set({ labelMode, labelIndex: 0, draft: { value: null, note: '' }, replacing: null }),
+  replacing: null,
+  setReplacing: (replacing) => set({ replacing }),
+  recentLabels: [],
   setDraft: (d) => set((st) => ({ draft: { ...st.draft, ...d } })),
 });
 
@@ -246,13 +263,21 @@ export function visibleSessions(st: Pick<State, 'sessions' | 'filter'>): Session
     .sort((a, b) => b.createdAt - a.createdAt || a.key.localeCompare(b.key));
 }
 
-/** The first order of a labeling queue: ended episodes, unlabeled first, then oldest first. */
+/** The first order of a labeling queue: the ended episodes no one labeled, oldest first. */
 export function labelQueue(episodes: Episode[]): Episode[] {
   return episodes
-    .filter((e) => e.status === 'ended')
-    .sort(
-      (a, b) => Number(a.rewardSource === 'human') - Number(b.rewardSource === 'human') || a.startedAt - b.startedAt,
-    );
+    .filter((e) => e.status === 'ended' && e.rewardSource !== 'human')
+    .sort((a, b) => a.startedAt - b.startedAt);
+}
+
+/** The episodes the label view walks now: the queue, or every labeled episode (oldest first) when browsing. */
+export function labelList(st: Pick<State, 'labelMode' | 'queue' | 'episodes'>): string[] {
+  if (st.labelMode === 'queue') return st.queue;
+  return Object.values(st.episodes)
+    .flat()
+    .filter((e) => e.status === 'ended' && e.rewardSource === 'human')
+    .sort((a, b) => a.startedAt - b.startedAt)
+    .map((e) => e.id);
 }
 
 /** Every episode the store knows, by id. */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventChannel, EventPayloads, InvokeChannel, WorkbenchApi } from '../../../shared/api.ts';
 import type { Episode, SessionInfo } from '../../../shared/domain.ts';
-import { createWorkbenchStore, labelQueue, visibleSessions } from '../../../renderer/src/store/store.ts';
+import { createWorkbenchStore, labelList,
+  labelQueue, visibleSessions } from '../../../renderer/src/store/store.ts';
 import { syncStore } from '../../../renderer/src/store/sync.ts';
 import { RUNTIME_CAPABILITIES } from '../../../shared/runtimes.ts';
 
@@ -119,6 +120,9 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   assert.deepEqual(store.getState().queue, ['e2', 'e1']);
   emit('episodes:changed', episode('e1', { index: 0, rewardSource: 'human', reward: 1 }));
   assert.deepEqual(store.getState().queue, ['e2', 'e1']);
+  // one that ends already labeled (an import) is not work to do: it is browsed, not queued
+  emit('episodes:changed', episode('e3', { index: 2, rewardSource: 'human', reward: 0 }));
+  assert.deepEqual(store.getState().queue, ['e2', 'e1']);
   emit('config:changed', { values: { upstreamUrl: 'http://m/v1' } });
   assert.deepEqual(store.getState().config, { values: { upstreamUrl: 'http://m/v1' } });
   emit('notices:raised', { level: 'warning', message: 'warm pool: no port', at: 1 });
@@ -190,15 +194,18 @@ test('visible sessions: newest first, filtered by key or state', () => {
   );
 });
 
-test('the labeling queue holds ended episodes, unlabeled first, oldest first', () => {
-  const q = labelQueue([
+test('the labeling queue holds the ended episodes no one labeled, oldest first; browsing holds the labeled', () => {
+  const all = [
     episode('labeled', { startedAt: 1, rewardSource: 'human', reward: 1 }),
     episode('open', { status: 'open', startedAt: 0 }),
     episode('late', { startedAt: 5 }),
     episode('early', { startedAt: 2, rewardSource: 'api', reward: 0 }),
-  ]);
+  ];
   assert.deepEqual(
-    q.map((e) => e.id),
-    ['early', 'late', 'labeled'],
+    labelQueue(all).map((e) => e.id),
+    ['early', 'late'],
   );
+  const episodes = { s: all };
+  assert.deepEqual(labelList({ labelMode: 'queue', queue: ['late'], episodes }), ['late']);
+  assert.deepEqual(labelList({ labelMode: 'browse', queue: ['late'], episodes }), ['labeled']);
 });
