@@ -316,7 +316,13 @@ export interface InvokeResponses {
   'alerts:list': Page<Alert>;
   'data:import': ImportResult;
   'data:export-preview': ExportTally;
-  'lab:list': Array<{ name: string; description: string; expected: AlertKind[] }>;
+  /** Each scenario with its last verdict (kept until the lab data is removed; null: never run). */
+  'lab:list': Array<{
+    name: string;
+    description: string;
+    expected: AlertKind[];
+    lastVerdict: (LabVerdict & { at: number }) | null;
+  }>;
   'lab:run': LabVerdict;
   'lab:clear': { removed: number };
   'search:calls': Page<SearchHit> & { pending: number };

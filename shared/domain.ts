@@ -271,9 +271,7 @@ export interface AlertEvidence {
   /** The earlier call a token alert compares with (the token view shows the two side by side). */
   sourceCallId?: string;
   /** Where the source is, by the numbers people read (filled when the alert is stored). */
-  sourceSessionKey?: string;
-  sourceEpisodeIndex?: number;
-  sourceTurnIndex?: number;
+  source?: { sessionKey: string; episodeIndex: number; turnIndex: number | null };
 }
 
 export interface Alert {

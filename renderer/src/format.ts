@@ -95,3 +95,12 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 export function modKey(platform: string = typeof navigator === 'undefined' ? '' : navigator.platform): string {
   return /Mac|iPhone|iPad/.test(platform) ? '⌘' : 'Ctrl+';
 }
+
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie']);
+
+/** A header's value fit to show: a credential keeps its scheme and first 8 characters only. */
+export function redactHeader(name: string, value: string): string {
+  if (!SECRET_HEADERS.has(name.toLowerCase()) || value.includes('[redacted')) return value; // the engine masked it
+  const [, scheme = '', secret = value] = /^(\w+\s+)?(.*)$/s.exec(value) ?? [];
+  return `${scheme}${secret.slice(0, 8)}… (${secret.length} characters, redacted)`;
+}

@@ -55,7 +55,11 @@ describe("a user's own detector", { skip: chromiumMissing }, () => {
     const card = ui.page.locator('[data-testid="alert"][data-kind="probe_hit"]');
     await card.getByText('probe word seen', { exact: true }).waitFor();
     await card.getByText('the message holds PROBE-4711').waitFor();
-    assert.equal(await card.getByTestId('alert-session').innerText(), 'session probed', 'the card names its session');
+    assert.equal(
+      await card.getByTestId('alert-session').innerText(),
+      'session probed · episode 0 · turn 1',
+      'the card names its session, episode and turn by number',
+    );
     await card.getByTestId('alert-fix').getByText('How to fix: say something without the probe word').waitFor();
     // the kind filter lists it by its label, and filtering by it keeps the card
     await ui.page.getByLabel('Alert kind').selectOption({ label: 'probe word seen' });

@@ -85,4 +85,27 @@ describe('proof first', { skip: chromiumMissing }, () => {
     await ui.page.getByTestId('found').getByText('My secret is 4711', { exact: false }).first().waitFor();
     await shot(ui.page, 'proof-first-source');
   });
+
+  test("a turn's raw call in one key: headers redacted, the JSON as a tree; the palette names the key", async () => {
+    await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+    await ui.page.getByRole('button', { name: 'open turn' }).first().click();
+    await ui.page.getByTestId('alert-strip').waitFor();
+    await ui.page.keyboard.press('x');
+    const call = ui.page.locator('[data-testid=upstream-call]').first();
+    await call.getByRole('button', { name: 'Raw JSON', pressed: true }).waitFor();
+    const headers = call.getByTestId('request-headers');
+    await headers.locator('summary').click();
+    const auth = await headers.locator('tr', { hasText: 'authorization' }).locator('td').innerText();
+    assert.match(auth, /^Bearer (.{8}… \(\d+ characters, redacted\)|\[redacted [^\]]+\])$/);
+    assert.ok(!auth.includes(ui.host.ready.adminKey), 'the key itself is not shown');
+    const tree = call.locator('[aria-label="Request JSON"]');
+    await shot(ui.page, 'raw-call-tree');
+    await tree.getByText('scripted').first().waitFor();
+    // the palette offers it with its key
+    await ui.page.keyboard.press('Control+k');
+    await ui.page.getByLabel('Command', { exact: true }).fill('raw');
+    const option = ui.page.getByRole('option', { name: /Open the turn's call as raw JSON/ });
+    assert.equal(await option.locator('kbd').innerText(), 'x');
+    await ui.page.keyboard.press('Escape');
+  });
 });

@@ -72,6 +72,14 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
         .getByTestId('verdict-stable-session-key')
         .getByRole('button', { name: /pass: .*double_feed/ });
       await verdict.waitFor({ timeout: 170_000 });
+      // the verdict is kept with the run: it is still there after leaving the view and coming back
+      await ui.page.getByRole('button', { name: 'Sessions', exact: true }).click();
+      await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+      await verdict.waitFor();
+      const kept = (await ui.api('lab:list', {})).body.result.find(
+        (s: { name: string }) => s.name === 'stable-session-key',
+      );
+      assert.equal(kept.lastVerdict.pass, true);
       await verdict.click();
       // the lab session, in the main views, on the turn that raised it, with the diff that proves it
       await ui.page.locator('.session-head .badge', { hasText: 'lab' }).waitFor();

@@ -1,5 +1,7 @@
 // End to end in real Chromium against the headless host on a temp data dir: what a user does on
 // day one, waiting only on what the user would see. Screenshots go to test-results/.
+// Over 300 lines: its cases share one host with one real gateway (20 s and 1 GB to start), and
+// each step of the first reads what the one before it left on screen.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chromiumMissing } from '../helpers/browser.ts';
@@ -81,6 +83,32 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
           .getByTestId('gateway-meter')
           .getByText(/^1 gateway · \d+ MB$/)
           .waitFor();
+        // the turn's own log lines keep their colours (OpenClaw colours its subsystem names)
+        await ui.page.getByRole('tab', { name: 'Logs during turn' }).click();
+        const turnLogs = ui.page.getByLabel('Logs during this turn');
+        await turnLogs.waitFor({ timeout: 30_000 });
+        assert.ok(
+          (await turnLogs.locator('span[style*="color"]').count()) > 0,
+          'coloured runs, not the escape codes stripped',
+        );
+        assert.doesNotMatch((await turnLogs.textContent())!, /\x1b\[/, 'no escape code shown as text');
+        // the log pane resizes from its splitter (kept in the settings) and folds to its bar
+        const pane = ui.page.getByRole('region', { name: 'Gateway logs' });
+        const before = (await pane.boundingBox())!.height;
+        await ui.page.getByRole('separator', { name: 'Resize the gateway logs' }).focus();
+        await ui.page.keyboard.press('ArrowUp');
+        await ui.page.keyboard.press('ArrowUp');
+        await ui.page.waitForFunction(
+          (h) => document.querySelector('.log-pane')!.getBoundingClientRect().height >= h + 40,
+          before,
+        );
+        const saved = (await ui.api('settings:get', {})).body.result.logPane;
+        assert.equal(saved.height, Math.round(before) + 48);
+        await pane.getByRole('button', { name: '▾' }).click();
+        await ui.page.getByTestId('log-terminal').waitFor({ state: 'hidden' });
+        assert.equal((await ui.api('settings:get', {})).body.result.logPane.collapsed, true);
+        await pane.getByRole('button', { name: '▸' }).click();
+        await ui.page.getByTestId('log-terminal').waitFor();
       }
 
       await ui.page.getByRole('button', { name: 'End episode' }).click();

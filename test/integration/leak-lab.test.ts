@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { SCENARIOS } from '../../electron/core/lab/runner.ts';
+import { createApiHandlers } from '../../electron/core/api/handlers.ts';
 import { checkScenario } from '../helpers/lab.ts';
 import { needsOpenClaw } from '../helpers/openclaw.ts';
+import { startBench } from '../helpers/workbench.ts';
 
 test('lab list --json prints the scenario names, the clean one named clean', () => {
   const r = spawnSync(process.execPath, ['electron/headless/cli.ts', 'lab', 'list', '--json'], { encoding: 'utf8' });
@@ -35,6 +37,27 @@ describe('leak lab scenarios against real gateways', { skip: needsOpenClaw() }, 
     assert.deepEqual(Object.keys(v), ['scenario', 'expected', 'sessionKeys', 'alerts', 'pass']);
     assert.match(v.sessionKeys[0], /^lab-clean-[0-9a-f]{8}$/);
     assert.deepEqual(v, { scenario: 'clean', expected: [], sessionKeys: v.sessionKeys, alerts: [], pass: true });
+  });
+
+  test('a run from the UI keeps its verdict with its data: listed after it, gone with "Remove lab data"', async () => {
+    const b = await startBench({ runtime: 'openclaw', poolSize: 0 });
+    try {
+      const h = createApiHandlers(b.wb);
+      const last = async () => (await h['lab:list']({})).find((s) => s.name === 'tokens-clean')!.lastVerdict;
+      assert.equal(await last(), null, 'never run');
+      const v = await h['lab:run']({ scenario: 'tokens-clean' });
+      assert.equal(v.pass, true);
+      const kept = await last();
+      assert.deepEqual(
+        { ...kept, at: undefined },
+        { ...v, alerts: v.alerts.map((a) => ({ ...a, evidence: [] })), at: undefined },
+      );
+      assert.ok(kept!.at > 0);
+      await h['lab:clear']({});
+      assert.equal(await last(), null, 'removed with the lab data');
+    } finally {
+      await b.stop();
+    }
   });
 
   for (const sc of SCENARIOS.filter((s) => s.name !== 'clean')) checkScenario(sc.name, 'per-session');

@@ -4,13 +4,33 @@
 import { rmSync } from 'node:fs';
 import { HttpError } from '../http/errors.ts';
 import { runScenario, SCENARIOS } from '../lab/runner.ts';
+import type { LabVerdict } from '../../../shared/api.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 import { labRunsDir, workbenchLabFactory } from './lab-engine.ts';
 
+/** The last verdict of each scenario, kept with the run's data (cleared with it): name → verdict. */
+const VERDICTS = 'lab-verdicts';
+type Kept = Record<string, LabVerdict & { at: number }>;
+
 export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:run' | 'lab:clear'> {
+  const kept = (): Kept => wb.store.settings.get<Kept>(VERDICTS) ?? {};
+  const keep = (v: LabVerdict) =>
+    // the alerts' evidence stays on the alerts themselves: the verdict keeps what links to them
+    wb.store.settings.set(VERDICTS, {
+      ...kept(),
+      [v.scenario]: { ...v, alerts: v.alerts.map((a) => ({ ...a, evidence: [] })), at: Date.now() },
+    });
   return {
-    'lab:list': () => SCENARIOS.map((s) => ({ name: s.name, description: s.description, expected: s.expected })),
+    'lab:list': () => {
+      const last = kept();
+      return SCENARIOS.map((s) => ({
+        name: s.name,
+        description: s.description,
+        expected: s.expected,
+        lastVerdict: last[s.name] ?? null,
+      }));
+    },
     'lab:run': (req) => {
       if (!SCENARIOS.some((s) => s.name === req.scenario)) throw new HttpError(404, `unknown scenario ${req.scenario}`);
       if (!wb.openclaw || wb.openclaw.problem) {
@@ -20,6 +40,7 @@ export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:
       return runScenario(req.scenario, workbenchLabFactory(wb), (step) => p.step(step)).then(
         (v) => {
           p.finish(null, v.pass ? 'pass' : 'fail: it did not raise what it plants');
+          keep(v);
           return v;
         },
         (err: Error) => {
@@ -33,6 +54,7 @@ export function labHandlers(wb: Workbench): Pick<ApiHandlers, 'lab:list' | 'lab:
       for (const key of keys) await wb.sessions.close(key);
       const removed = wb.store.deleteSessions(keys);
       rmSync(labRunsDir(wb.config.current.dataDir), { recursive: true, force: true });
+      wb.store.settings.set(VERDICTS, {});
       if (keys.length) wb.events.emit('sessions:removed', { keys });
       return { removed };
     },

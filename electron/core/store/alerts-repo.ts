@@ -45,8 +45,8 @@ export class AlertsRepo {
   }
 
   #withSources(a: Alert): Alert {
-    if (!a.evidence.some((e) => e.sourceEpisodeId && e.sourceEpisodeIndex === undefined)) return a;
-    return { ...a, evidence: a.evidence.map((e) => (e.sourceEpisodeIndex === undefined ? this.#located(e) : e)) };
+    if (!a.evidence.some((e) => e.sourceEpisodeId && !e.source)) return a;
+    return { ...a, evidence: a.evidence.map((e) => (e.source ? e : this.#located(e))) };
   }
 
   /** Evidence with its source named by session, episode and turn number (ids alone say nothing to a reader). */
@@ -61,9 +61,7 @@ export class AlertsRepo {
     if (!where) return e;
     return {
       ...e,
-      sourceSessionKey: where.session_key,
-      sourceEpisodeIndex: where.episode_index,
-      ...(where.turn_index === null ? {} : { sourceTurnIndex: where.turn_index }),
+      source: { sessionKey: where.session_key, episodeIndex: where.episode_index, turnIndex: where.turn_index },
     };
   }
 
@@ -92,7 +90,12 @@ export class AlertsRepo {
       limit + 1,
     );
     // alerts stored before evidence named its source by numbers are named when read
-    return toPage(rows, limit, (r) => [r.created_at, r.id], (r) => this.#withSources(toAlert(r)));
+    return toPage(
+      rows,
+      limit,
+      (r) => [r.created_at, r.id],
+      (r) => this.#withSources(toAlert(r)),
+    );
   }
 
   /** How many alerts an episode (or a turn) raised. */

@@ -13,13 +13,16 @@ const KEYS: Array<[string, string]> = [
   ['N', 'new session'],
   ['↑ / ↓', 'move in the sessions list'],
   ['Ctrl + Enter', 'send the message'],
-  ['j / k, ← / →', 'labeling: next / previous episode'],
-  ['1–9, 0', 'labeling: preset reward'],
+  ['1–9, 0', 'labeling: label the episode (saved at once; a saved label asks first)'],
+  ['Enter, j / →', 'labeling: next episode (Enter also confirms a replacement)'],
+  ['k / ←', 'labeling: previous episode'],
+  ['Esc', 'labeling: keep the saved label'],
   ['e', 'labeling: type a value'],
   ['n', 'labeling: add a note'],
-  ['Enter', 'labeling: save and advance'],
   ['u', 'labeling: undo the last label'],
-  ['R', 'replay the selected episode'],
+  ['b', 'labeling: browse labeled episodes / back to the queue'],
+  ['Shift + R', 'replay the selected episode'],
+  ['x', "open the turn's call as raw JSON"],
   ['F', 'fork the selected call (Ctrl + Enter sends it)'],
   ['j / k, ← / →', 'group: next / previous rollout'],
   ['1–9, 0, Enter', 'group: label the rollout and move on'],
@@ -40,7 +43,7 @@ export function Cheatsheet() {
         <h3>Keyboard shortcuts</h3>
         <dl>
           {KEYS.map(([k, v]) => (
-            <div key={k}>
+            <div key={`${k} ${v}`}>
               <dt>
                 <kbd>{k}</kbd>
               </dt>

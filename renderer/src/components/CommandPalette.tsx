@@ -1,8 +1,10 @@
-// Ctrl/Cmd+K: every action and every session by name, filtered as you type, Enter to run.
+// Ctrl/Cmd+K: every action (with its shortcut, where it has one), every session, and the episodes
+// and turns of the session in view, filtered as you type, Enter to run.
 import { useMemo, useState } from 'react';
 import { clearLabData } from '../features/leaks/actions.ts';
 import { createSession, runSampleTask } from '../features/sessions/actions.ts';
 import { savePrefs } from '../features/settings/actions.ts';
+import { openRawCall } from '../features/turns/raw-call.ts';
 import { selectedCall } from '../store/store.ts';
 import { useStore, useStoreApi } from '../store/use-store.ts';
 import { VIEW_LIST } from '../views.tsx';
@@ -10,6 +12,8 @@ import { VIEW_LIST } from '../views.tsx';
 interface Command {
   id: string;
   label: string;
+  /** Its keyboard shortcut, as the cheatsheet writes it. */
+  keys?: string;
   run: () => void;
 }
 
@@ -19,16 +23,44 @@ export function CommandPalette() {
   const sessions = useStore((s) => s.sessions);
   const theme = useStore((s) => s.settings?.theme);
   const route = useStore((s) => s.route);
+  const episodes = useStore((s) => (s.route.sessionKey ? s.episodes[s.route.sessionKey] : undefined));
+  const turns = useStore((s) => (s.route.episodeId ? s.turns[s.route.episodeId] : undefined));
   const [q, setQ] = useState('');
   const [sel, setSel] = useState(0);
   const commands = useMemo<Command[]>(() => {
     const st = store.getState;
     return [
-      { id: 'new', label: 'New session', run: () => void createSession(store) },
+      { id: 'new', label: 'New session', keys: 'N', run: () => void createSession(store) },
       { id: 'sample', label: 'Run sample task', run: () => void runSampleTask(store) },
       ...VIEW_LIST.flatMap(([view, v]) =>
-        v.command ? [{ id: view, label: v.command, run: () => st().navigate({ view, ...v.reset }) }] : [],
+        v.command
+          ? [{ id: view, label: v.command, keys: v.shortcut?.keys, run: () => st().navigate({ view, ...v.reset }) }]
+          : [],
       ),
+      {
+        id: 'browse-labeled',
+        label: 'Browse labeled episodes',
+        run: () => {
+          st().navigate({ view: 'label' });
+          st().setLabelMode('browse');
+        },
+      },
+      {
+        id: 'import',
+        label: 'Import trajectories from a file…',
+        run: () => {
+          st().navigate({ view: 'sessions' });
+          setTimeout(() => document.querySelector<HTMLInputElement>('[aria-label="Import file"]')?.click(), 0);
+        },
+      },
+      {
+        id: 'lab',
+        label: 'Go to the leak lab (run a scenario)',
+        run: () => {
+          st().navigate({ view: 'leaks' });
+          setTimeout(() => document.querySelector('.lab')?.scrollIntoView(), 0);
+        },
+      },
       {
         id: 'export',
         label: 'Export trajectories…',
@@ -43,13 +75,24 @@ export function CommandPalette() {
         },
       },
       ...(route.episodeId && route.view === 'sessions'
-        ? [{ id: 'replay', label: 'Replay the selected episode…', run: () => st().setReplayDialog(route.episodeId) }]
+        ? [
+            {
+              id: 'replay',
+              label: 'Replay the selected episode…',
+              keys: 'Shift + R',
+              run: () => st().setReplayDialog(route.episodeId),
+            },
+          ]
+        : []),
+      ...(route.turnId && route.view === 'sessions'
+        ? [{ id: 'raw', label: "Open the turn's call as raw JSON", keys: 'x', run: () => void openRawCall(st()) }]
         : []),
       ...(selectedCall(st()) && route.view === 'sessions'
         ? [
             {
               id: 'fork',
               label: 'Fork the selected call…',
+              keys: 'F',
               run: () => st().navigate({ callId: selectedCall(st()), forkId: 'new', tab: null }),
             },
           ]
@@ -64,14 +107,28 @@ export function CommandPalette() {
         label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`,
         run: () => void savePrefs(store, { theme: theme === 'dark' ? 'light' : 'dark' }),
       },
-      { id: 'keys', label: 'Keyboard shortcuts', run: () => st().setCheatsheet(true) },
+      { id: 'keys', label: 'Keyboard shortcuts', keys: '?', run: () => st().setCheatsheet(true) },
+      ...(route.view === 'sessions' && route.sessionKey
+        ? (episodes ?? []).map((e) => ({
+            id: `e:${e.id}`,
+            label: `Episode ${e.index} of ${route.sessionKey}`,
+            run: () => st().navigate({ episodeId: e.id, turnId: null, callId: null }),
+          }))
+        : []),
+      ...(route.view === 'sessions' && route.episodeId
+        ? (turns ?? []).map((t) => ({
+            id: `t:${t.id}`,
+            label: `Turn ${t.index}: ${t.message.slice(0, 60)}`,
+            run: () => st().navigate({ turnId: t.id, callId: null, tab: null }),
+          }))
+        : []),
       ...Object.keys(sessions).map((k) => ({
         id: `s:${k}`,
         label: `Session ${k}`,
         run: () => st().navigate({ view: 'sessions', sessionKey: k, episodeId: null, turnId: null, callId: null }),
       })),
     ];
-  }, [store, sessions, theme, route]);
+  }, [store, sessions, theme, route, episodes, turns]);
   const shown = commands.filter((c) => c.label.toLowerCase().includes(q.toLowerCase())).slice(0, 50);
   if (!open) return null;
   const close = () => {
@@ -113,7 +170,8 @@ export function CommandPalette() {
                 close();
               }}
             >
-              {c.label}
+              <span>{c.label}</span>
+              {c.keys && <kbd className="palette-keys">{c.keys}</kbd>}
             </li>
           ))}
         </ul>

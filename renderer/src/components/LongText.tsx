@@ -14,7 +14,12 @@ export function LongText({ text, className, find }: { text: string; className?: 
   useEffect(() => {
     ref.current?.querySelector('mark')?.scrollIntoView({ block: 'center' });
   }, [find]);
-  if (ranges.length) return <pre className={className} ref={ref}>{marked(text, ranges)}</pre>;
+  if (ranges.length)
+    return (
+      <pre className={className} ref={ref}>
+        {marked(text, ranges)}
+      </pre>
+    );
   if (all || text.length <= LONG_TEXT_LIMIT) return <pre className={className}>{text}</pre>;
   return (
     <div>
@@ -30,7 +35,12 @@ function marked(text: string, ranges: Array<[number, number]>) {
   const out: React.ReactNode[] = [];
   let at = 0;
   for (const [start, end] of ranges) {
-    out.push(text.slice(at, start), <mark key={start} data-testid="found">{text.slice(start, end)}</mark>);
+    out.push(
+      text.slice(at, start),
+      <mark key={start} data-testid="found">
+        {text.slice(start, end)}
+      </mark>,
+    );
     at = end;
   }
   out.push(text.slice(at));

@@ -98,6 +98,9 @@ export interface UiSlice {
   /** Text to mark in a turn's history: the content an alert says leaked, opened at its source. */
   find: { turnId: string; text: string } | null;
   setFind(f: { turnId: string; text: string } | null): void;
+  /** The call to open on its raw request and response (the x key), until another is chosen. */
+  rawCall: string | null;
+  setRawCall(callId: string | null): void;
 }
 
 export type State = SessionsSlice &
@@ -202,6 +205,8 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   cheatsheetOpen: false,
   find: null,
   setFind: (find) => set({ find }),
+  rawCall: null,
+  setRawCall: (rawCall) => set({ rawCall }),
   notice: null,
   replayDialog: null,
   setReplayDialog: (replayDialog) => set({ replayDialog }),

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventChannel, EventPayloads, InvokeChannel, WorkbenchApi } from '../../../shared/api.ts';
 import type { Episode, SessionInfo } from '../../../shared/domain.ts';
-import { createWorkbenchStore, labelList,
-  labelQueue, visibleSessions } from '../../../renderer/src/store/store.ts';
+import { createWorkbenchStore, labelList, labelQueue, visibleSessions } from '../../../renderer/src/store/store.ts';
 import { syncStore } from '../../../renderer/src/store/sync.ts';
 import { RUNTIME_CAPABILITIES } from '../../../shared/runtimes.ts';
 

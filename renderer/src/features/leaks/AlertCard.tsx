@@ -118,16 +118,16 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
                 type="button"
                 className="link small"
                 data-testid="alert-source"
-                onClick={() => go(e.sourceEpisodeId, e.sourceTurnId, null, e.text, e.sourceSessionKey)}
+                onClick={() => go(e.sourceEpisodeId, e.sourceTurnId, null, e.text, e.source?.sessionKey)}
               >
                 from{' '}
-                {e.sourceEpisodeIndex === undefined
-                  ? `${e.sourceTurnId ? 'turn' : 'episode'} ${(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…`
-                  : whereLabel(
-                      e.sourceSessionKey === a.sessionKey ? null : e.sourceSessionKey,
-                      e.sourceEpisodeIndex,
-                      e.sourceTurnIndex,
-                    )}
+                {e.source
+                  ? whereLabel(
+                      e.source.sessionKey === a.sessionKey ? null : e.source.sessionKey,
+                      e.source.episodeIndex,
+                      e.source.turnIndex,
+                    )
+                  : `${e.sourceTurnId ? 'turn' : 'episode'} ${(e.sourceTurnId ?? e.sourceEpisodeId).slice(0, 13)}…`}
               </button>
             </>
           )}

@@ -36,7 +36,7 @@ export function AlertStrip({ alerts }: { alerts: Alert[] }) {
             </button>
           );
         })}
-        <span className="muted small">{open ? 'click again to close' : 'click one for its evidence and fix'}</span>
+        <span className="muted small">{open ? 'click again to close' : 'click: evidence and fix'}</span>
       </div>
       {shown.length > 0 && (
         <div className="alert-cards">

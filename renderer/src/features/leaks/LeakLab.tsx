@@ -5,6 +5,7 @@
 import { useState } from 'react';
 import type { LabVerdict } from '../../../../shared/api.ts';
 import { elapsed, useNow } from '../../components/ProgressStrip.tsx';
+import { clock } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { clearLabData, runLabScenario, useLabScenarios } from './actions.ts';
 
@@ -22,9 +23,8 @@ function RunStep({ title }: { title: string }) {
 
 export function LeakLab() {
   const store = useStoreApi();
-  const scenarios = useLabScenarios();
+  const [scenarios, reload] = useLabScenarios();
   const [running, setRunning] = useState<string | null>(null);
-  const [verdicts, setVerdicts] = useState<Record<string, LabVerdict>>({});
   // the alert a verdict is about: the first of the kinds the scenario plants, opened on its turn's diff
   const openAlert = (v: LabVerdict) => {
     const a = v.alerts.find((x) => v.expected.includes(x.kind)) ?? v.alerts[0];
@@ -46,12 +46,13 @@ export function LeakLab() {
   const [confirming, setConfirming] = useState(false);
   const clear = async () => {
     setConfirming(false);
-    if (await clearLabData(store)) setVerdicts({});
+    if (await clearLabData(store)) reload();
   };
+  // the engine keeps each scenario's last verdict with the run's data: it is read back, not held here
   const run = async (name: string) => {
     setRunning(name);
-    const v = await runLabScenario(store, name);
-    if (v) setVerdicts((prev) => ({ ...prev, [name]: v }));
+    await runLabScenario(store, name);
+    reload();
     setRunning(null);
   };
   return (
@@ -89,7 +90,9 @@ export function LeakLab() {
       <table>
         <tbody>
           {scenarios.map((s) => {
-            const v = verdicts[s.name];
+            const v = s.lastVerdict;
+            const raised = v ? [...new Set(v.alerts.map((a) => a.kind))] : [];
+            const extra = raised.filter((k) => !s.expected.includes(k));
             return (
               <tr key={s.name}>
                 <td>
@@ -105,16 +108,20 @@ export function LeakLab() {
                 <td className="small">expects {s.expected.length ? s.expected.join(', ') : 'no alert'}</td>
                 <td data-testid={`verdict-${s.name}`}>
                   {v ? (
-                    <button
-                      type="button"
-                      className={`badge ${v.pass ? 'ok' : 'warn'}`}
-                      title="Open the alert and its turn's diff"
-                      onClick={() => openAlert(v)}
-                    >
-                      {v.pass ? 'pass' : 'FAIL'}: {[...new Set(v.alerts.map((a) => a.kind))].join(', ') || 'no alert'}
-                    </button>
+                    <>
+                      <button
+                        type="button"
+                        className={`badge ${v.pass ? 'ok' : 'warn'}`}
+                        title="Open the alert and its turn's diff"
+                        onClick={() => openAlert(v)}
+                      >
+                        {v.pass ? 'pass' : 'FAIL'}: {raised.filter((k) => !extra.includes(k)).join(', ') || 'no alert'}
+                        {extra.length > 0 && ` (also ${extra.join(', ')})`}
+                      </button>
+                      <div className="muted small">run {clock(v.at)}</div>
+                    </>
                   ) : (
-                    ''
+                    <span className="muted small">not run yet</span>
                   )}
                 </td>
               </tr>

@@ -32,15 +32,17 @@ export async function loadAlerts(
   return page.next;
 }
 
-export function useLabScenarios(): InvokeResponse<'lab:list'> {
+/** The scenarios with their last verdicts, and a reload (after a run or a removal of lab data). */
+export function useLabScenarios(): [InvokeResponse<'lab:list'>, () => void] {
   const store = useStoreApi();
   const [scenarios, setScenarios] = useState<InvokeResponse<'lab:list'>>([]);
+  const [loads, setLoads] = useState(0);
   useEffect(() => {
     void attempt(store, 'Loading the lab scenarios failed', () => store.getState().api.invoke('lab:list', {})).then(
       (list) => list && setScenarios(list),
     );
-  }, [store]);
-  return scenarios;
+  }, [store, loads]);
+  return [scenarios, () => setLoads((n) => n + 1)];
 }
 
 export function runLabScenario(store: StoreApi<State>, name: string): Promise<LabVerdict | null> {

@@ -118,11 +118,7 @@ function TurnRow({ index, a, b }: { index: number; a: TurnSide | null; b: TurnSi
             {sameText(a.reply, b.reply) ? 'same answer' : 'answers differ'}
           </span>
         )}{' '}
-        {a && b && (
-          <span className={`badge ${a.prompt === b.prompt ? 'ok' : 'warn'}`} data-testid={`prompt-verdict-${index}`}>
-            {a.prompt === b.prompt ? 'same prompt' : 'prompts differ'}
-          </span>
-        )}
+        {a && b && <PromptVerdict a={a} b={b} index={index} />}
       </h4>
       <div className="diff-sides">
         {side(a, 'a')}
@@ -150,5 +146,39 @@ function TurnRow({ index, a, b }: { index: number; a: TurnSide | null; b: TurnSi
         </details>
       )}
     </section>
+  );
+}
+
+/**
+ * One verdict on what the model saw, conversation and system prompt together (two badges that could
+ * disagree — a green "same prompt" beside "system prompt differs" — would each tell half the truth).
+ */
+function PromptVerdict({
+  a,
+  b,
+  index,
+}: {
+  a: { prompt: string; system: string };
+  b: { prompt: string; system: string };
+  index: number;
+}) {
+  const system =
+    a.system === b.system
+      ? 'same'
+      : withoutGatewayPaths(a.system) === withoutGatewayPaths(b.system)
+        ? 'path'
+        : 'differs';
+  const [tone, text] =
+    a.prompt !== b.prompt
+      ? ['warn', system === 'differs' ? 'prompts differ (conversation and system prompt)' : 'prompts differ']
+      : system === 'differs'
+        ? ['warn', 'same conversation, system prompt differs']
+        : system === 'path'
+          ? ['ok', "same prompt but for the gateway's workspace path"]
+          : ['ok', 'same prompt'];
+  return (
+    <span className={`badge ${tone}`} data-testid={`prompt-verdict-${index}`}>
+      {text}
+    </span>
   );
 }

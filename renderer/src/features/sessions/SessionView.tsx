@@ -5,6 +5,7 @@ import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import { clock } from '../../format.ts';
 import { isTyping } from '../../keyboard.ts';
 import { selectedCall } from '../../store/store.ts';
+import { openRawCall } from '../turns/raw-call.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { LogTerminal } from '../logs/LogTerminal.tsx';
 import { TurnView } from '../turns/TurnView.tsx';
@@ -22,12 +23,13 @@ export function SessionView() {
   const episodeId = useStore((s) => s.route.episodeId);
   const turnId = useStore((s) => s.route.turnId);
   const syncs = useStore((s) => s.syncs);
-  // R replays the selected episode; F forks the selected call
+  // R replays the selected episode; F forks the selected call; x opens the turn's call as raw JSON
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const st = store.getState();
       if (isTyping(e) || st.paletteOpen || e.ctrlKey || e.metaKey) return;
       if (e.key === 'R' && episodeId) st.setReplayDialog(episodeId);
+      else if (e.key === 'x' && st.route.turnId) openRawCall(st);
       else if (e.key === 'F' && selectedCall(st)) st.navigate({ callId: selectedCall(st), forkId: 'new', tab: null });
       else return;
       e.preventDefault();

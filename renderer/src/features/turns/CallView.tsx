@@ -9,6 +9,8 @@ import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
 import { ForkPanel } from '../forks/ForkPanel.tsx';
 import { TokenView } from '../tokens/TokenView.tsx';
+import { JsonTree } from '../../components/JsonTree.tsx';
+import { RequestHeaders } from './RequestHeaders.tsx';
 import { getCall } from './data.ts';
 
 interface Msg {
@@ -40,10 +42,11 @@ export function CallView({
   const tokensLinked = useStore(
     (s) => s.route.callId === call.id && (s.route.tokenAt !== null || !!s.route.otherCallId),
   );
+  const rawAsked = useStore((s) => s.rawCall === call.id);
   const [chosen, setOpen] = useState<boolean | null>(null);
-  const open = chosen ?? (initiallyOpen || tokensLinked);
+  const open = chosen ?? (initiallyOpen || tokensLinked || rawAsked);
   const [mode, setMode] = useState<'rendered' | 'raw' | 'tokens' | null>(null);
-  const shown = mode ?? (tokensLinked ? 'tokens' : 'rendered');
+  const shown = mode ?? (rawAsked ? 'raw' : tokensLinked ? 'tokens' : 'rendered');
   const raw = shown === 'raw';
   const [detail, setDetail] = useState<UpstreamCallDetail | null>(null);
   useEffect(() => {
@@ -138,10 +141,19 @@ export function CallView({
             <TokenView call={call} />
           ) : raw || !body?.messages ? (
             <>
-              <h4>Request (as received{body ? ', pretty-printed' : ''})</h4>
-              <LongText className="json" text={body ? pretty(detail.requestBody) : detail.requestBody} />
+              <RequestHeaders headers={detail.requestHeaders} />
+              <h4>Request (as received)</h4>
+              <JsonTree
+                text={detail.requestBody}
+                label="Request JSON"
+                pretty={body ? pretty(detail.requestBody) : undefined}
+              />
               <h4>Response (as relayed)</h4>
-              <LongText className="json" text={detail.rawResponse ?? pretty(r)} />
+              {detail.rawResponse === null ? (
+                <JsonTree text={JSON.stringify(r)} label="Response JSON" pretty={pretty(r)} />
+              ) : (
+                <JsonTree text={detail.rawResponse} label="Response JSON" />
+              )}
             </>
           ) : (
             <>

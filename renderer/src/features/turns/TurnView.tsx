@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react';
 import type { Alert, LogChunk, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { LongText } from '../../components/LongText.tsx';
-import { duration, plainText, plural, pretty, turnDuration } from '../../format.ts';
+import { duration, plural, pretty, turnDuration } from '../../format.ts';
+import { AnsiText } from '../../components/AnsiText.tsx';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { ErrorBoundary } from '../../components/ErrorBoundary.tsx';
 import type { TurnTab } from '../../store/route.ts';
@@ -165,9 +166,5 @@ function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; 
   if (!chunks) return <p className="muted">Loading logs…</p>;
   if (chunks.length === 0)
     return <p className="muted">No gateway log lines between the turn's start and end ({duration(to - from)}).</p>;
-  return (
-    <pre className="logs-text" aria-label="Logs during this turn">
-      {plainText(chunks.map((c) => c.text).join(''))}
-    </pre>
-  );
+  return <AnsiText text={chunks.map((c) => c.text).join('')} label="Logs during this turn" />;
 }
