@@ -39,6 +39,18 @@ describe('proof first', { skip: chromiumMissing }, () => {
       'all on one turn',
     );
 
+    // the Leaks view: grouped by session, then kind; filtered by session and by lab runs
+    await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+    const group = ui.page.getByRole('region', { name: 'Alerts of session hitl' });
+    await group.getByRole('heading', { name: /Session hitl/ }).waitFor();
+    assert.equal(await group.locator('.alert-kind-group').count(), new Set(kinds).size, 'a group per kind');
+    await ui.page.getByLabel('Session', { exact: true }).selectOption('hitl');
+    await ui.page.getByTestId('alerts-count').getByText(`${kinds.length} alerts in 1 session`).waitFor();
+    await ui.page.getByLabel('Lab runs').selectOption('only');
+    await ui.page.getByText('No alert matches these filters.').waitFor();
+    await ui.page.getByLabel('Lab runs').selectOption('all');
+    await shot(ui.page, 'leaks-grouped');
+
     for (const [width, height] of [
       [1440, 900],
       [1280, 720],

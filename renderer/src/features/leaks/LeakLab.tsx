@@ -121,7 +121,7 @@ export function LeakLab() {
                       <div className="muted small">run {clock(v.at)}</div>
                     </>
                   ) : (
-                    <span className="muted small">not run yet</span>
+                    <span className="muted small nowrap">not run yet</span>
                   )}
                 </td>
               </tr>

@@ -16,16 +16,20 @@ async function attempt<T>(store: StoreApi<State>, what: string, fn: () => Promis
 }
 
 /**
- * A page of alerts (of one kind, or all) merged into the store: the next page's cursor (null: none
+ * A page of alerts (of one kind or session, or all) merged into the store: the next page's cursor (null: none
  * left), or undefined when it failed (said in a notice; the cursor the caller holds stays good).
  */
 export async function loadAlerts(
   store: StoreApi<State>,
-  kind: string,
+  filter: { kind: string; sessionKey: string },
   cursor?: string,
 ): Promise<string | null | undefined> {
   const page = await attempt(store, 'Loading alerts failed', () =>
-    store.getState().api.invoke('alerts:list', { ...(kind ? { kind } : {}), ...(cursor ? { cursor } : {}) }),
+    store.getState().api.invoke('alerts:list', {
+      ...(filter.kind ? { kind: filter.kind } : {}),
+      ...(filter.sessionKey ? { sessionKey: filter.sessionKey } : {}),
+      ...(cursor ? { cursor } : {}),
+    }),
   );
   if (!page) return undefined;
   store.getState().mergeAlerts(page.items);
