@@ -198,6 +198,17 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
     const advantage = await rollouts.first().getByTestId('rollout-advantage').textContent();
     assert.equal(advantage, `A ${(0.5 / (Math.sqrt(1 / 6) + 1e-5)).toFixed(2)}`);
     await shot('14-group-labeled');
+    // a saved label is not replaced on a digit and Enter: the replacement is named, Esc keeps it
+    await ui.page.keyboard.press('5');
+    await ui.page.keyboard.press('Enter');
+    await ui.page.getByTestId('group-draft').getByText('Replace the saved label 0.5 with 1? Enter replaces').waitFor();
+    await ui.page.keyboard.press('Escape');
+    await ui.page.getByTestId('group-draft').waitFor({ state: 'detached' });
+    const selectedReward = await rollouts
+      .and(ui.page.locator('[data-selected=true]'))
+      .getByTestId('rollout-reward')
+      .textContent();
+    assert.equal(selectedReward, 'r 0.5', 'kept');
     // d, move, d: the two rollouts side by side
     await ui.page.keyboard.press('d');
     await ui.page.keyboard.press('k');

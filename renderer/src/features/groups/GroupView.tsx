@@ -24,8 +24,9 @@ export function GroupView({ groupId }: { groupId: string }) {
   const [draft, setDraft] = useState<number | null>(null);
   const [marked, setMarked] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
-  const latest = useRef({ group, order, sel, draft, marked });
-  latest.current = { group, order, sel, draft, marked };
+  const [confirming, setConfirming] = useState(false);
+  const latest = useRef({ group, order, sel, draft, marked, confirming });
+  latest.current = { group, order, sel, draft, marked, confirming };
 
   const load = useCallback(async () => {
     try {
@@ -60,6 +61,7 @@ export function GroupView({ groupId }: { groupId: string }) {
       try {
         await labelRollout(store, r.episode.id, value);
         setDraft(null);
+        setConfirming(false);
         setSel((i) => Math.min(i + 1, latest.current.order.length - 1));
         await load();
       } catch (e) {
@@ -75,14 +77,24 @@ export function GroupView({ groupId }: { groupId: string }) {
       const r = list[Math.min(i, list.length - 1)];
       const preset = presetFor(e.key, st.settings?.rewardScale ?? DEFAULT_SCALE);
       const none = noPreset(e.key, st.settings?.rewardScale ?? DEFAULT_SCALE);
-      if (preset !== null) setDraft(preset);
-      else if (none) st.setNotice(none, 'error');
+      if (preset !== null) {
+        setDraft(preset);
+        setConfirming(false);
+      } else if (none) st.setNotice(none, 'error');
       else if (e.key === 'j' || e.key === 'ArrowRight' || e.key === 'k' || e.key === 'ArrowLeft') {
         const step = e.key === 'j' || e.key === 'ArrowRight' ? 1 : -1;
         setSel(Math.max(0, Math.min(i + step, list.length - 1)));
         setDraft(null);
-      } else if (e.key === 'Enter' && r && d !== null) void save(r, d);
-      else if (e.key === 'u' && r)
+        setConfirming(false);
+      } else if (e.key === 'Enter' && r && d !== null) {
+        // a saved label is replaced only on a second Enter, with the replacement named first
+        const saved = r.episode.rewardSource === 'human' ? r.episode.reward : null;
+        if (saved === null || latest.current.confirming) void save(r, d);
+        else if (saved === d) {
+          st.setNotice(`Already labeled ${reward(d)}.`);
+          setDraft(null);
+        } else setConfirming(true);
+      } else if (e.key === 'u' && r)
         void undoLabel(store, r.episode.id)
           .then(() => load())
           .catch((err: Error) => st.setNotice(`Undo failed: ${err.message}`, 'error'));
@@ -96,8 +108,11 @@ export function GroupView({ groupId }: { groupId: string }) {
           setMarked(null);
           st.navigate({ view: 'compare', episodeId: m, otherEpisodeId: r.episode.id });
         } else setMarked(m === r.episode.id ? null : r.episode.id);
-      } else if (e.key === 'Escape') setMarked(null);
-      else return;
+      } else if (e.key === 'Escape') {
+        setMarked(null);
+        setConfirming(false);
+        setDraft(null);
+      } else return;
       e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
@@ -156,8 +171,10 @@ export function GroupView({ groupId }: { groupId: string }) {
                 {r.alerts > 0 && <span className="badge warn">⚠ {r.alerts}</span>}
               </div>
               {r === current && draft !== null && (
-                <div className="small" data-testid="group-draft">
-                  pending reward {reward(draft)} — Enter to save
+                <div className={`small ${confirming ? 'confirm' : ''}`} data-testid="group-draft" role="status">
+                  {confirming
+                    ? `Replace the saved label ${reward(r.episode.reward)} with ${reward(draft)}? Enter replaces · Esc keeps`
+                    : `pending reward ${reward(draft)} — Enter to save`}
                 </div>
               )}
             </div>
