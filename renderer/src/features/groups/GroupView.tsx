@@ -173,7 +173,8 @@ export function GroupView({ groupId }: { groupId: string }) {
               {r === current && draft !== null && (
                 <div className={`small ${confirming ? 'confirm' : ''}`} data-testid="group-draft" role="status">
                   {confirming
-                    ? `Replace the saved label ${reward(r.episode.reward)} with ${reward(draft)}? Enter replaces · Esc keeps`
+                    ? `Replace the saved label ${reward(r.episode.reward)} with ${reward(draft)}? ` +
+                      'Enter replaces · Esc keeps'
                     : `pending reward ${reward(draft)} — Enter to save`}
                 </div>
               )}
