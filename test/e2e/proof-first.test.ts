@@ -102,6 +102,11 @@ describe('proof first', { skip: chromiumMissing }, () => {
     await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
     await ui.page.getByRole('button', { name: 'open turn' }).first().click();
     await ui.page.getByTestId('alert-strip').waitFor();
+    // the rendered request marks the messages the alerts name, with their names
+    await ui.page.getByRole('tab', { name: /Upstream calls/ }).click();
+    const marked = ui.page.locator('[data-testid=upstream-call] .message.marked', { hasText: 'My secret is 4711' });
+    await marked.first().waitFor();
+    assert.match((await marked.first().getAttribute('data-marked'))!, /double feed/);
     await ui.page.keyboard.press('x');
     const call = ui.page.locator('[data-testid=upstream-call]').first();
     await call.getByRole('button', { name: 'Raw JSON', pressed: true }).waitFor();

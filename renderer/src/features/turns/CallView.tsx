@@ -4,12 +4,13 @@
 import { useEffect, useState } from 'react';
 import { CALL_OUTCOMES, type UpstreamCall, type UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { bytes, curlFor, duration, plural, pretty, tryJson } from '../../format.ts';
-import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { LongText } from '../../components/LongText.tsx';
 import { ForkPanel } from '../forks/ForkPanel.tsx';
 import { TokenView } from '../tokens/TokenView.tsx';
 import { JsonTree } from '../../components/JsonTree.tsx';
+import { useEvidenceNames } from '../leaks/evidence-marks.ts';
 import { RequestHeaders } from './RequestHeaders.tsx';
 import { getCall } from './data.ts';
 
@@ -43,6 +44,8 @@ export function CallView({
     (s) => s.route.callId === call.id && (s.route.tokenAt !== null || !!s.route.otherCallId),
   );
   const rawAsked = useStore((s) => s.rawCall === call.id);
+  // the rendered request marks the messages the turn's alerts name as evidence
+  const namesOf = useEvidenceNames(useTurnAlerts(call.turnId ?? ''));
   const [chosen, setOpen] = useState<boolean | null>(null);
   const open = chosen ?? (initiallyOpen || tokensLinked || rawAsked);
   const [mode, setMode] = useState<'rendered' | 'raw' | 'tokens' | null>(null);
@@ -185,11 +188,20 @@ export function CallView({
                       <LongText text={text(m.content)} />
                     </details>
                   ) : (
-                    <div key={i} className={`message ${m.role}`}>
+                    <div
+                      key={i}
+                      className={`message ${m.role} ${namesOf(text(m.content)).length ? 'marked' : ''}`}
+                      data-marked={namesOf(text(m.content)).join(' · ') || undefined}
+                    >
                       <span className="role">
                         {m.role}
                         {m.tool_call_id ? ` → ${m.tool_call_id}` : ''}
                       </span>
+                      {namesOf(text(m.content)).length > 0 && (
+                        <span className="d-tag" title="this message is evidence of these alerts">
+                          {namesOf(text(m.content)).join(' · ')}
+                        </span>
+                      )}
                       {text(m.content) && <LongText text={text(m.content)} />}
                       {m.tool_calls?.map((c) => (
                         <pre key={c.id} className="tool-call">

@@ -7,18 +7,15 @@ import { diffLines } from 'diff';
 import { useEffect, useMemo, useState } from 'react';
 import type { Alert, TurnDetail, UpstreamCall } from '../../../../shared/domain.ts';
 import { logicalPromptText, promptText } from '../../../../shared/prompt-text.ts';
-import { matchText } from '../../find.ts';
 import type { DiffPart } from '../../prompt-diff.ts';
 import { useStoreApi } from '../../store/use-store.ts';
-import { kindLabel, useAlertKinds } from '../leaks/alert-kinds.ts';
+import { useEvidenceNames } from '../leaks/evidence-marks.ts';
 import { getCall } from './data.ts';
 import { PromptDiffBody } from './PromptDiffBody.tsx';
 
-const MIN_MATCH = 8; // shorter lines ("[seen: 0]", a brace) would match evidence by chance
-
 export function SentPane({ turn, calls, alerts }: { turn: TurnDetail; calls: UpstreamCall[]; alerts: Alert[] }) {
   const store = useStoreApi();
-  const kinds = useAlertKinds();
+  const namesOf = useEvidenceNames(alerts);
   const [sent, setSent] = useState<string | null>(null);
   const [sideBySide, setSideBySide] = useState(false);
   const first = calls[0]?.id;
@@ -33,13 +30,10 @@ export function SentPane({ turn, calls, alerts }: { turn: TurnDetail; calls: Ups
     };
   }, [first, store]);
   const replayed = promptText([...turn.history, { role: 'user', content: turn.message }]);
-  const parts = useMemo(() => {
-    if (sent === null) return [];
-    const evidence = alerts
-      .flatMap((a) => a.evidence.map((e) => ({ label: kindLabel(kinds, a.kind), text: matchText(e.text) })))
-      .filter((e) => e.text.length >= MIN_MATCH);
-    return named(diffLines(replayed, sent), evidence);
-  }, [replayed, sent, alerts, kinds]);
+  const parts = useMemo(
+    () => (sent === null ? [] : named(diffLines(replayed, sent), namesOf)),
+    [replayed, sent, namesOf],
+  );
   if (!first) return <p className="muted">No upstream call was recorded for this turn.</p>;
   if (sent === null) return <p className="muted">Loading the request…</p>;
   const same = replayed === sent;
@@ -67,7 +61,7 @@ export function SentPane({ turn, calls, alerts }: { turn: TurnDetail; calls: Ups
 }
 
 /** The diff as parts, each added line named by the alerts whose evidence it is (lines of one name merged). */
-function named(changes: ReturnType<typeof diffLines>, evidence: Array<{ label: string; text: string }>): DiffPart[] {
+function named(changes: ReturnType<typeof diffLines>, namesOf: (text: string) => string[]): DiffPart[] {
   const out: DiffPart[] = [];
   const push = (p: DiffPart) => {
     const last = out.at(-1);
@@ -81,16 +75,12 @@ function named(changes: ReturnType<typeof diffLines>, evidence: Array<{ label: s
       continue;
     }
     for (const line of c.value.match(/[^\n]*\n|[^\n]+$/g) ?? []) {
-      const text = matchText(line);
       const last = out.at(-1);
-      if (!text && last?.kind === 'added') {
+      if (!line.trim() && last?.kind === 'added') {
         last.text += line; // a blank line inside a message belongs to the span around it
         continue;
       }
-      const names =
-        text.length < MIN_MATCH
-          ? []
-          : [...new Set(evidence.filter((e) => e.text.includes(text) || text.includes(e.text)).map((e) => e.label))];
+      const names = namesOf(line);
       push(names.length ? { kind, text: line, name: names.join(' · ') } : { kind, text: line });
     }
   }
