@@ -10,6 +10,7 @@ import { CompareView } from './features/rollouts/CompareView.tsx';
 import { SearchView } from './features/search/SearchView.tsx';
 import { SessionView } from './features/sessions/SessionView.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
+import { modKey } from './format.ts';
 import type { Route, View } from './store/route.ts';
 
 export interface ViewEntry {
@@ -42,7 +43,10 @@ export const VIEWS: Record<View, ViewEntry> = {
   search: {
     tab: 'Search',
     command: 'Search everything recorded',
-    shortcut: { keys: 'Ctrl/Cmd + Shift + F', test: (e) => ctrlOrCmd(e) && e.shiftKey && e.key.toLowerCase() === 'f' },
+    shortcut: {
+      keys: `${modKey()}Shift+F`,
+      test: (e) => ctrlOrCmd(e) && e.shiftKey && e.key.toLowerCase() === 'f',
+    },
     render: () => <SearchView />,
   },
   settings: { tab: 'Settings', command: 'Open settings', render: () => <SettingsView /> },

@@ -79,6 +79,14 @@ describe('the token view', { skip: chromiumMissing }, () => {
     );
     assert.equal(await ui.page.getByTestId('token-checks-off').count(), 0, 'every call has ids: checks on');
     await ui.shot('token-view-alert');
+    // opened as a turn (no position named), a turn whose alerts are token alerts opens on that proof too
+    await ui.page.goto(`${ui.host.ready.ui}#/leaks`);
+    await card.getByRole('button', { name: 'open turn' }).click();
+    await ui.page
+      .getByTestId('token-view')
+      .getByTestId('token-first-difference')
+      .getByText(`first difference at position ${at}`)
+      .waitFor();
   });
 
   test('a server that returns no token ids: said on the session, on the call and in its Tokens tab', async () => {

@@ -79,7 +79,7 @@ export function CommandPalette() {
             {
               id: 'replay',
               label: 'Replay the selected episode…',
-              keys: 'Shift + R',
+              keys: 'Shift+R',
               run: () => st().setReplayDialog(route.episodeId),
             },
           ]

@@ -9,6 +9,7 @@ import { useAlertKind } from './alert-kinds.ts';
 export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOpen?: boolean }) {
   const store = useStoreApi();
   const info = useAlertKind(a.kind);
+  const tokenAlert = a.evidence.some((e) => e.tokenPosition !== undefined);
   // `find`: the text to mark where it lands (a source's reply that leaked); `sessionKey`: another session's
   const go = (
     episodeId: string | null | undefined,
@@ -42,7 +43,12 @@ export function AlertCard({ alert: a, showOpen = false }: { alert: Alert; showOp
         )}
         <span className="muted small">{clock(a.createdAt)}</span>
         {showOpen && a.episodeId && (
-          <button type="button" className="link" onClick={() => go(a.episodeId, a.turnId, a.callId)}>
+          <button
+            type="button"
+            className="link"
+            // a token alert's turn opens on its proof (the turn view does so when no call is named)
+            onClick={() => go(a.episodeId, a.turnId, tokenAlert ? null : a.callId)}
+          >
             open {a.turnId ? 'turn' : 'episode'}
           </button>
         )}

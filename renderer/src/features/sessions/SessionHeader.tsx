@@ -24,6 +24,23 @@ export function SessionHeader({ session }: { session: SessionInfo }) {
     await fn();
     void loadEpisodes(store, key);
   };
+  const facts = [
+    `runtime ${session.runtime}`,
+    ...(gw?.shared
+      ? [`shared gateway ${gw.gatewayId} (${gw.shared.sessions} sessions)`, `agent ${gw.shared.agentId}`]
+      : []),
+    ...(gw?.pid
+      ? [
+          `pid ${gw.pid}`,
+          `port ${gw.port}`,
+          bytes(gw.rssBytes),
+          `CPU ${cpu(gw.cpuPercent)}`,
+          `up ${duration(gw.startedAt ? Date.now() - gw.startedAt : null)}`,
+          `restarts ${gw.restarts}`,
+          ...(gw.exitCode !== null ? [`exit ${gw.exitCode}`] : []),
+        ]
+      : []),
+  ].join(' · ');
   return (
     <section className="session-head">
       <h2 className="key">{session.key}</h2>
@@ -33,24 +50,8 @@ export function SessionHeader({ session }: { session: SessionInfo }) {
           {ORIGIN_LABELS[session.origin].label}
         </span>
       )}
-      <span className="muted small">
-        runtime {session.runtime}
-        {gw?.shared
-          ? ` · shared gateway ${gw.gatewayId} (${gw.shared.sessions} sessions) · agent ${gw.shared.agentId}`
-          : ''}
-        {gw?.pid
-          ? [
-              `pid ${gw.pid}`,
-              `port ${gw.port}`,
-              bytes(gw.rssBytes),
-              `CPU ${cpu(gw.cpuPercent)}`,
-              `up ${duration(gw.startedAt ? Date.now() - gw.startedAt : null)}`,
-              `restarts ${gw.restarts}`,
-              ...(gw.exitCode !== null ? [`exit ${gw.exitCode}`] : []),
-            ]
-              .map((f) => ` · ${f}`)
-              .join('')
-          : ''}
+      <span className="muted small session-facts" title={facts}>
+        {facts}
       </span>
       <MemoryPressureBadge p={gw?.memoryPressure} />
       <TokenChecksBadge session={session} />

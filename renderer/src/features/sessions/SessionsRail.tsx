@@ -130,7 +130,8 @@ export function SessionsRail() {
                   <span className="row muted small">
                     {state} · {plural(s.episodeCount, 'episode')} · {plural(s.turnCount, 'turn')} · r{' '}
                     {reward(s.lastReward)}
-                    {gw && gw.pid ? ` · pid ${gw.pid}:${gw.port} · ${bytes(gw.rssBytes)} · ${cpu(gw.cpuPercent)}` : ''}
+                    {/* memory and CPU fit the rail; pid and port are in the session's header */}
+                    {gw && gw.pid ? ` · ${bytes(gw.rssBytes)} · CPU ${cpu(gw.cpuPercent)}` : ''}
                   </span>
                 </button>
               );

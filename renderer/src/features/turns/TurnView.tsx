@@ -31,6 +31,16 @@ export function TurnView({ turnId }: { turnId: string }) {
     useStore((s) => s.route.tab) ?? (tokenAt == null && alerts.some(isPromptAlert) ? 'sent' : 'calls');
   const setTab = (t: TurnTab) => store.getState().navigate({ tab: t });
   const find = useStore((s) => (s.find?.turnId === turnId ? s.find.text : null));
+  const routeTab = useStore((s) => s.route.tab);
+  // a turn whose alerts are all token alerts opens on their proof: the call's tokens at the position
+  const tokenProof = alerts.length > 0 && !alerts.some(isPromptAlert) ? alerts[0] : undefined;
+  useEffect(() => {
+    if (!tokenProof?.callId || routeTab || callId || tokenAt != null) return;
+    const e = tokenProof.evidence.find((x) => x.tokenPosition !== undefined)!;
+    store
+      .getState()
+      .navigate({ callId: tokenProof.callId, tokenAt: e.tokenPosition!, otherCallId: e.sourceCallId ?? null });
+  }, [tokenProof, routeTab, callId, tokenAt, store]);
   const [turn, setTurn] = useState<TurnDetail | null>(null);
   const calls = useStore((s) => s.calls[turnId] ?? NO_CALLS);
   const live = useStore((s) => (turn ? s.turns[turn.episodeId]?.find((t) => t.id === turnId) : undefined));
