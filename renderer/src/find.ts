@@ -1,6 +1,6 @@
 // Finding an alert's evidence in recorded text: evidence is often normalized (lower case, punctuation
 // gone, a role in front), so it is matched word by word with anything but letters and digits between.
-const ROLE = /^(?:user|assistant|system|tool|replayed)\b[:\s]*/i;
+const ROLE = /^\[?(?:user|assistant|system|developer|tool|replayed)\b[\]:\s]*/i;
 const MAX_WORDS = 80;
 
 function wordsOf(text: string): string[] {

@@ -29,7 +29,7 @@ describe('AReaL runs in the workbench', { skip: chromiumMissing }, () => {
       });
       await ui.page
         .getByRole('status')
-        .getByText(/Imported 2 interaction\(s\) in 1 episode\(s\) from areal-run\.json/)
+        .getByText(/Imported 2 interactions in 1 episode from areal-run\.json/)
         .waitFor();
       const item = ui.page.locator('.rail-item.selected');
       await item.locator('.badge', { hasText: 'imported' }).waitFor();
@@ -43,6 +43,10 @@ describe('AReaL runs in the workbench', { skip: chromiumMissing }, () => {
       await ui.page.locator('.turn', { hasText: 'And 3+3?' }).click();
       await ui.page.locator('.turn-view .badge', { hasText: 'inferred' }).waitFor();
       await ui.page.locator('[data-testid=alert-chip][data-kind=history_rewritten]').waitFor();
+      // the rewritten answer in the proof is marked with the alert's name, never painted as fine
+      const rewritten = ui.page.locator('[aria-label="Replayed and sent"] .d-leaked', { hasText: 'It is 4.' });
+      assert.equal(await rewritten.first().locator('.d-tag').innerText(), 'history rewritten');
+      assert.equal(await ui.page.locator('[aria-label="Replayed and sent"] .d-added').count(), 0);
       await shot('9-imported-history-rewritten');
 
       // a file dropped anywhere on the window

@@ -84,7 +84,7 @@ describe('the Diff tab across episodes', { skip: chromiumMissing }, () => {
     assert.equal(await body.getByText('Rule 10.').count(), 0, 'unchanged context is folded');
     await body
       .getByTestId('diff-fold')
-      .getByText(/15 unchanged line\(s\)/)
+      .getByText(/15 unchanged lines/)
       .click();
     await body.getByText(/Rule 10\./).waitFor();
     await body.locator('.d-added', { hasText: 'And of Sweden?' }).waitFor();

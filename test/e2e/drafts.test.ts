@@ -52,7 +52,7 @@ describe('typed input across background reloads', { skip: chromiumMissing }, () 
       assert.equal(await connections.getByLabel('Upstream key').inputValue(), KEY);
       assert.equal(await connections.getByLabel('Upstream model').inputValue(), 'fake-model');
       await connections.getByRole('button', { name: 'Test connection' }).click();
-      await ui.page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
+      await ui.page.getByTestId('probe-result').getByText('✓ 1 model: fake-model').waitFor();
       assert.ok(
         fake.requests.some((r) => r.headers.authorization === `Bearer ${KEY}`),
         'the probe went to the typed server',

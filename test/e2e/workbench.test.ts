@@ -160,7 +160,7 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
         await connections.getByLabel('Upstream key').fill(KEY);
         await connections.getByLabel('Upstream model').fill('fake-model');
         await connections.getByRole('button', { name: 'Test connection' }).click();
-        await ui.page.getByTestId('probe-result').getByText('✓ 1 model(s): fake-model').waitFor();
+        await ui.page.getByTestId('probe-result').getByText('✓ 1 model: fake-model').waitFor();
         await connections.getByRole('button', { name: 'Save connection' }).click();
         await ui.page.getByText('Connection saved').waitFor();
         await connections.getByText('(saved key …9d2f; leave empty to keep it)').waitFor();

@@ -45,7 +45,11 @@ export async function probeModels(
   if (!Array.isArray(data)) return fail(`${where} answered JSON without a "data" list of models`);
   const models = data.map((m) => String((m as { id?: unknown })?.id ?? '')).filter(Boolean);
   const missing = model && !models.includes(model) ? `; the model "${model}" is not among them` : '';
-  return { ok: true, models, message: `${models.length} model(s): ${models.slice(0, 8).join(', ')}${missing}` };
+  return {
+    ok: true,
+    models,
+    message: `${models.length} ${models.length === 1 ? 'model' : 'models'}: ${models.slice(0, 8).join(', ')}${missing}`,
+  };
 }
 
 function fail(message: string): UpstreamProbe {

@@ -13,11 +13,14 @@ export function useEvidenceNames(alerts: Alert[]): (text: string) => string[] {
   return useMemo(() => {
     const evidence = alerts
       .flatMap((a) => a.evidence.map((e) => ({ label: kindLabel(kinds, a.kind), text: matchText(e.text) })))
-      .filter((e) => e.text.length >= MIN_MATCH);
+      .filter((e) => e.text.length > 0);
+    // short texts only as a whole ("It is 4." replayed for a longer answer); longer ones also as parts
+    const matches = (t: string, e: string) =>
+      t === e || (t.length >= MIN_MATCH && e.length >= MIN_MATCH && (e.includes(t) || t.includes(e)));
     return (text: string) => {
       const t = matchText(text);
-      if (t.length < MIN_MATCH) return [];
-      return [...new Set(evidence.filter((e) => e.text.includes(t) || t.includes(e.text)).map((e) => e.label))];
+      if (!t) return [];
+      return [...new Set(evidence.filter((e) => matches(t, e.text)).map((e) => e.label))];
     };
   }, [alerts, kinds]);
 }

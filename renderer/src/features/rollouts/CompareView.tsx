@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Episode } from '../../../../shared/domain.ts';
 import type { EpisodeComparison, TurnSide } from '../../../../shared/rollouts.ts';
 import { sameText, TextDiff } from '../../components/TextDiff.tsx';
-import { reward } from '../../format.ts';
+import { plural, reward } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { withoutGatewayPaths } from '../../../../shared/openclaw/prompt.ts';
@@ -61,7 +61,9 @@ export function CompareView() {
       </button>{' '}
       <span className={`badge ${e.status}`}>{e.status}</span> <span className="badge">r {reward(e.reward)}</span>{' '}
       <span className={`badge ${alerts(side).length ? 'warn' : 'ok'}`} data-testid={`alerts-${side}`}>
-        {alerts(side).length ? `${alerts(side).length} alert(s): ${[...new Set(alerts(side))].join(', ')}` : 'no alert'}
+        {alerts(side).length
+          ? `${plural(alerts(side).length, 'alert')}: ${[...new Set(alerts(side))].join(', ')}`
+          : 'no alert'}
       </span>
     </div>
   );
@@ -91,7 +93,7 @@ function TurnRow({ index, a, b }: { index: number; a: TurnSide | null; b: TurnSi
         <div className="row small">
           <span className={`state ${s.status}`}>{s.status}</span>
           <span className="muted">
-            replayed {s.historyLength} message(s) · {s.callCount} call(s) · r {reward(s.reward)}
+            replayed {plural(s.historyLength, 'message')} · {plural(s.callCount, 'call')} · r {reward(s.reward)}
           </span>
           {s.alerts.map((k, i) => (
             <span key={i} className="badge warn">

@@ -1,4 +1,5 @@
 // User actions that span several API calls. Errors become a notice, never an uncaught throw.
+import { plural } from '../../format.ts';
 import type { StoreApi } from 'zustand/vanilla';
 import type { State } from '../../store/store.ts';
 import type { Progress } from '../../../../shared/progress.ts';
@@ -71,10 +72,10 @@ export function importFile(store: StoreApi<State>, file: File) {
     store
       .getState()
       .setNotice(
-        `Imported ${r.interactions} interaction(s) in ${r.episodes.length} episode(s) ` +
+        `Imported ${plural(r.interactions, 'interaction')} in ${plural(r.episodes.length, 'episode')} ` +
           `from ${file.name} (${r.format}) into ` +
           (r.sessionKeys.length === 1 ? r.sessionKey : `${r.sessionKeys.length} sessions`) +
-          (r.alerts ? `: ${r.alerts} leak alert(s)` : ''),
+          (r.alerts ? `: ${plural(r.alerts, 'leak alert')}` : ''),
       );
     store
       .getState()

@@ -1,6 +1,7 @@
 // A prompt diff on screen: inline, or side by side in labeled columns whose rows line up (what
 // was removed beside what replaced it). Long unchanged context folds, one click unfolds it;
 // leaked and repeated spans carry the alert's name. Recorded text renders only as text.
+import { plural } from '../../format.ts';
 import { useState } from 'react';
 import type { DiffMode, DiffPart } from '../../prompt-diff.ts';
 
@@ -60,7 +61,7 @@ function Part({
     <span className={cls} data-part={index}>
       {lines.slice(0, FOLD_KEEP).join('')}
       <button type="button" className="fold" data-testid="diff-fold" onClick={() => setOpen(true)}>
-        ⋯ {hidden} unchanged line(s) — show
+        ⋯ {plural(hidden, 'unchanged line')} — show
       </button>
       {'\n'}
       {lines.slice(-FOLD_KEEP).join('')}

@@ -80,8 +80,9 @@ function named(changes: ReturnType<typeof diffLines>, namesOf: (text: string) =>
         last.text += line; // a blank line inside a message belongs to the span around it
         continue;
       }
+      // what reached the model unreplayed is never the colour of what is fine: named by its alerts, or as such
       const names = namesOf(line);
-      push(names.length ? { kind, text: line, name: names.join(' · ') } : { kind, text: line });
+      push({ kind, text: line, name: names.length ? names.join(' · ') : 'not replayed' });
     }
   }
   return out;
