@@ -2,8 +2,8 @@
 // drops and reconnects (the page reloads its snapshot, as after any reconnect or a late first
 // load) while Settings → Connections holds typed values — they stay, and "Test connection" probes
 // the typed server; a save made elsewhere under an edit is named, and the user picks. The fork
-// editor, the composer, a label note, the OpenClaw overlay and the labeling settings keep their
-// text across the same reconnect.
+// editor, the composer, a label note, the OpenClaw overlay, the labeling settings, the gateways'
+// sessions per gateway and the storage prune age keep their text across the same reconnect.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumMissing } from '../helpers/browser.ts';
@@ -120,5 +120,26 @@ describe('typed input across background reloads', { skip: chromiumMissing }, () 
     await reconnect(ui);
     await labeling.getByTestId('draft-conflict').getByText('saved value changed elsewhere (to bob)').waitFor();
     assert.equal(await labeling.getByLabel('Labeler').inputValue(), 'ann, typed');
+  });
+
+  test('Settings → Gateways and Storage keep what was typed across a reconnect', async () => {
+    await ui.page.goto(`${ui.host.ready.ui}#/settings`);
+    const gateways = ui.page.getByRole('region', { name: 'Gateways' });
+    const perGateway = gateways.getByLabel('Sessions per shared gateway');
+    const days = ui.page.getByLabel('Prune older than days');
+    await days.fill('12');
+    await perGateway.fill('5'); // typed last: it keeps the focus (leaving the field saves it)
+    await reconnect(ui);
+    assert.equal(await perGateway.inputValue(), '5');
+    assert.equal(await days.inputValue(), '12');
+    // saved elsewhere under the edit: named, the typed value kept until the user picks
+    assert.equal((await ui.api('config:set', { sessionsPerGateway: 3 })).status, 200);
+    await reconnect(ui);
+    await gateways.getByTestId('draft-conflict').getByText('saved value changed elsewhere (to 3)').waitFor();
+    assert.equal(await perGateway.inputValue(), '5');
+    // leaving the field saves what was typed
+    await perGateway.blur();
+    await gateways.getByTestId('draft-conflict').waitFor({ state: 'detached' });
+    assert.equal((await ui.api('config:get', {})).body.result.values.sessionsPerGateway, 5);
   });
 });

@@ -32,6 +32,7 @@ export function SettingsView() {
   // while the user has not touched it, and a save made elsewhere under an edit is named
   const scaleDraft = useDraft(settings ? settings.rewardScale.join(', ') : '');
   const labelerDraft = useDraft(settings?.labeler ?? '');
+  const perGatewayDraft = useDraft(String(config?.values.sessionsPerGateway ?? 8));
   const savedOverlay = config?.values.openclawConfig;
   const overlayDraft = useDraft(
     JSON.stringify(typeof savedOverlay === 'object' && savedOverlay !== null ? savedOverlay : {}, null, 2),
@@ -68,15 +69,18 @@ export function SettingsView() {
             min={1}
             max={64}
             disabled={pinned('sessionsPerGateway')}
-            defaultValue={Number(config.values.sessionsPerGateway ?? 8)}
-            onBlur={(e) =>
+            value={perGatewayDraft.value}
+            onChange={(e) => perGatewayDraft.set(e.target.value)}
+            onBlur={() =>
+              perGatewayDraft.touched &&
               void saveConfig(
-                { sessionsPerGateway: Number(e.target.value) },
+                { sessionsPerGateway: Number(perGatewayDraft.value) },
                 'Applies to shared gateways started from now on.',
               )
             }
           />
         </label>
+        <DraftConflict draft={perGatewayDraft} />
       </section>
       <section aria-label="OpenClaw isolation">
         <h3>OpenClaw isolation and overlay</h3>
