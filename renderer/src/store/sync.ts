@@ -20,9 +20,11 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
       .then((list) => store.getState().setRewards(episodeId, list))
       .catch((e: Error) => store.getState().setNotice(`Reloading labels failed: ${e.message}`, 'error'));
   };
-  // the session keys events touched while each snapshot in flight was loading
+  // what events touched while each snapshot in flight was loading (session keys, and 'config',
+  // 'gateways', 'health' for the engine-wide values): the event is newer than what the load read
   const loading = new Set<Set<string>>();
   const touched = (keys: string[]) => loading.forEach((t) => keys.forEach((k) => t.add(k)));
+  const ENGINE = { config: '\0config', gateways: '\0gateways', health: '\0health' } as const;
   const offs = [
     api.on('sessions:changed', (s) => {
       touched([s.key]);
@@ -37,10 +39,19 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     api.on('calls:recorded', (c) => store.getState().upsertCall(c)),
     api.on('alerts:raised', (a) => store.getState().mergeAlerts([a])),
     api.on('rewards:changed', (r) => refetchRewards(r.episodeId)),
-    api.on('config:changed', (config) => store.setState({ config })),
-    api.on('gateways:stats', (gateways) => store.setState({ gateways })),
+    api.on('config:changed', (config) => {
+      touched([ENGINE.config]);
+      store.setState({ config });
+    }),
+    api.on('gateways:stats', (gateways) => {
+      touched([ENGINE.gateways]);
+      store.setState({ gateways });
+    }),
     api.on('progress:changed', (p) => store.getState().upsertProgress(p)),
-    api.on('engine:health', (health) => store.setState({ health })),
+    api.on('engine:health', (health) => {
+      touched([ENGINE.health]);
+      store.setState({ health });
+    }),
     api.on('notices:raised', (n: Notice) =>
       // the engine's own notices are unasked for: they stay until dismissed
       store.getState().setNotice(n.message, n.level),
@@ -65,10 +76,10 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
         for (const s of sessions.items) if (!changed.has(s.key)) next[s.key] = s;
         return {
           info,
-          gateways: info.gateways,
-          health: info.health,
+          gateways: changed.has(ENGINE.gateways) ? st.gateways : info.gateways,
+          health: changed.has(ENGINE.health) ? st.health : info.health,
           settings,
-          config,
+          config: changed.has(ENGINE.config) ? st.config : config,
           sessions: next,
           sessionsNext: sessions.next,
           alertsNext: alerts.next,

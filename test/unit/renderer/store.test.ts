@@ -175,6 +175,21 @@ test('each (re)connect of the event stream loads the snapshot again; an event du
   assert.deepEqual(Object.keys(st.sessions).sort(), ['a', 'imported']);
   assert.equal(st.sessions.a!.turnCount, 7, 'the event during the load is kept');
   assert.equal(st.sessions.imported!.origin, 'imported');
+
+  // the same for the engine-wide values: a part that stopped during a reload stays said
+  let answerInfo: (v: unknown) => void = () => {};
+  const heldInfo = new Promise((r) => (answerInfo = r));
+  api.invoke = (async (ch: InvokeChannel) => (ch === 'app:info' ? heldInfo : responses[ch])) as WorkbenchApi['invoke'];
+  connect();
+  const down = { down: [{ part: 'upstream-recorder', why: 'its server closed unexpectedly', at: 5 }] };
+  emit('engine:health', down);
+  emit('config:changed', { values: { upstreamUrl: 'http://newer/v1' } });
+  answerInfo(responses['app:info']);
+  await heldInfo;
+  await new Promise((r) => setImmediate(r));
+  assert.equal(store.getState().syncs, 3);
+  assert.deepEqual(store.getState().health, down, 'the health event during the load is kept');
+  assert.deepEqual(store.getState().config, { values: { upstreamUrl: 'http://newer/v1' } });
 });
 
 test('visible sessions: newest first, filtered by key or state', () => {
