@@ -6,22 +6,12 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromiumMissing, shot } from '../helpers/browser.ts';
 import { uiRun } from '../helpers/ui.ts';
-import { request } from '../helpers/workbench.ts';
+import { hitlCall } from '../helpers/hitl.ts';
 
 describe('the Diff tab across episodes', { skip: chromiumMissing }, () => {
   const ui = uiRun(['--runtime', 'direct']);
 
-  // calls with the admin key land in AReaL's human-in-the-loop session, an external agent's:
-  // one session, an episode until it is ended, turns inferred from the calls
-  const call = async (messages: Array<{ role: string; content: string }>) => {
-    const r = await request(
-      `${ui.host.ready.upstream}/chat/completions`,
-      'POST',
-      { model: 'scripted', messages },
-      { authorization: `Bearer ${ui.host.ready.adminKey}` },
-    );
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-  };
+  const call = hitlCall(ui);
   const endEpisode = async () => assert.equal((await ui.api('episodes:end', { sessionKey: 'hitl' })).status, 200);
 
   test('a carried conversation is "history not reset" in red; a fresh one is "fresh start"', async () => {

@@ -5,21 +5,16 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chromiumMissing, shot } from '../helpers/browser.ts';
 import { uiRun } from '../helpers/ui.ts';
-import { request } from '../helpers/workbench.ts';
+import { hitlCall } from '../helpers/hitl.ts';
 
 describe('labeling by keyboard', { skip: chromiumMissing }, () => {
   const ui = uiRun(['--runtime', 'direct']);
 
   test('five episodes in ten keys, each save visible; the queue ends; no silent overwrite', async () => {
     // five ended episodes of an external agent (AReaL's human-in-the-loop session)
+    const call = hitlCall(ui);
     for (let i = 0; i < 5; i++) {
-      const r = await request(
-        `${ui.host.ready.upstream}/chat/completions`,
-        'POST',
-        { model: 'scripted', messages: [{ role: 'user', content: `Question ${i}?` }] },
-        { authorization: `Bearer ${ui.host.ready.adminKey}` },
-      );
-      assert.equal(r.status, 200, JSON.stringify(r.body));
+      await call([{ role: 'user', content: `Question ${i}?` }]);
       assert.equal((await ui.api('episodes:end', { sessionKey: 'hitl' })).status, 200);
     }
     await ui.page.setViewportSize({ width: 1440, height: 900 });

@@ -6,21 +6,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chromiumMissing, shot } from '../helpers/browser.ts';
 import { uiRun } from '../helpers/ui.ts';
-import { request } from '../helpers/workbench.ts';
+import { hitlCall } from '../helpers/hitl.ts';
 
 describe('proof first', { skip: chromiumMissing }, () => {
   const ui = uiRun(['--runtime', 'direct']);
 
-  // calls with the admin key land in AReaL's human-in-the-loop session: an external agent's
-  const call = async (messages: Array<{ role: string; content: string }>) => {
-    const r = await request(
-      `${ui.host.ready.upstream}/chat/completions`,
-      'POST',
-      { model: 'scripted', messages },
-      { authorization: `Bearer ${ui.host.ready.adminKey}` },
-    );
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-  };
+  const call = hitlCall(ui);
 
   test('three alerts on a turn: a strip of chips, the marked proof in the viewport at both sizes', async () => {
     const system = { role: 'system', content: 'You are helpful.' };
