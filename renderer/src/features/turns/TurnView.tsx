@@ -47,12 +47,18 @@ export function TurnView({ turnId }: { turnId: string }) {
 
   useEffect(() => {
     let stale = false;
-    // the calls live in the store, which follows calls:recorded; the turn's replayed history is fetched here
-    void Promise.all([getTurn(store, { turnId }), listCalls(store, { turnId })])
-      .then(([t, c]) => {
+    // the calls and alerts live in the store, which follows calls:recorded and alerts:raised; the
+    // turn's replayed history is fetched here, and its alerts too (older ones may be in no page loaded)
+    void Promise.all([
+      getTurn(store, { turnId }),
+      listCalls(store, { turnId }),
+      store.getState().api.invoke('alerts:list', { turnId, limit: 1000 }),
+    ])
+      .then(([t, c, a]) => {
         if (stale) return;
         setTurn(t);
         store.getState().setCalls(turnId, c);
+        store.getState().mergeAlerts(a.items);
       })
       .catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     return () => {
