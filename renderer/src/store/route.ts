@@ -6,7 +6,7 @@
 export const VIEW_NAMES = ['sessions', 'label', 'leaks', 'groups', 'search', 'settings', 'compare'] as const;
 export type View = (typeof VIEW_NAMES)[number];
 
-export const TURN_TABS = ['history', 'calls', 'sent', 'diff', 'tools', 'logs'] as const;
+export const TURN_TABS = ['history', 'calls', 'sent', 'diff', 'tools', 'timeline', 'logs'] as const;
 export type TurnTab = (typeof TURN_TABS)[number];
 
 export interface Route {

@@ -15,7 +15,8 @@ import { DiffPane } from './DiffPane.tsx';
 import { ToolCallsPane } from './ToolCallsPane.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { SentPane } from './SentPane.tsx';
-import { getTurn, listCalls, logsBetween } from './data.ts';
+import { Waterfall } from './Waterfall.tsx';
+import { getTurn, listAlerts, listCalls, logsBetween } from './data.ts';
 
 const NO_CALLS: UpstreamCall[] = [];
 
@@ -52,7 +53,7 @@ export function TurnView({ turnId }: { turnId: string }) {
     void Promise.all([
       getTurn(store, { turnId }),
       listCalls(store, { turnId }),
-      store.getState().api.invoke('alerts:list', { turnId, limit: 1000 }),
+      listAlerts(store, { turnId, limit: 1000 }),
     ])
       .then(([t, c, a]) => {
         if (stale) return;
@@ -117,6 +118,7 @@ export function TurnView({ turnId }: { turnId: string }) {
         {tabButton('sent', 'Replayed → sent')}
         {tabButton('diff', 'Diff')}
         {tabButton('tools', `Tool calls (${t.toolCalls.length})`)}
+        {tabButton('timeline', 'Timeline')}
         {tabButton('logs', 'Logs during turn')}
       </div>
       {tab === 'history' && (
@@ -158,6 +160,7 @@ export function TurnView({ turnId }: { turnId: string }) {
       {tab === 'sent' && <SentPane turn={t} calls={calls} alerts={alerts} />}
       {tab === 'diff' && <DiffPane turn={t} calls={calls} />}
       {tab === 'tools' && <ToolCallsPane calls={t.toolCalls} />}
+      {tab === 'timeline' && <TurnTimeline turn={t} calls={calls} />}
       {tab === 'logs' && <TurnLogs sessionKey={t.sessionKey} from={t.startedAt} to={t.endedAt ?? Date.now()} />}
     </article>
   );
@@ -183,4 +186,27 @@ function TurnLogs({ sessionKey, from, to }: { sessionKey: string; from: number; 
   if (chunks.length === 0)
     return <p className="muted">No gateway log lines between the turn's start and end ({duration(to - from)}).</p>;
   return <AnsiText text={chunks.map((c) => c.text).join('')} label="Logs during this turn" />;
+}
+
+/** The turn's waterfall, with the gateway log lines written while it ran (read again as it goes on). */
+function TurnTimeline({ turn, calls }: { turn: TurnDetail; calls: UpstreamCall[] }) {
+  const store = useStoreApi();
+  const [logs, setLogs] = useState<LogChunk[]>([]);
+  const [failed, setFailed] = useState<string | null>(null);
+  const to = turn.endedAt;
+  useEffect(() => {
+    let stale = false;
+    void logsBetween(store, { sessionKey: turn.sessionKey, from: turn.startedAt, to: to ?? Date.now() })
+      .then((l) => !stale && (setLogs(l), setFailed(null)))
+      .catch((e: Error) => !stale && setFailed(e.message));
+    return () => {
+      stale = true;
+    };
+  }, [store, turn.sessionKey, turn.startedAt, to, calls.length]);
+  return (
+    <>
+      {failed && <p className="error-text">The gateway log lines of this turn could not be read: {failed}</p>}
+      <Waterfall turn={turn} calls={calls} logs={logs} />
+    </>
+  );
 }
