@@ -76,7 +76,7 @@ export function Waterfall({
           title: 'title',
           insetTop: 3,
           insetBottom: 3,
-          ariaLabel: 'segments',
+          className: 'wf-segments',
         }),
         Plot.tickX(w.logs, {
           x: 'x',
@@ -84,7 +84,7 @@ export function Waterfall({
           stroke: (d) => LEVEL_COLOURS[d.level as keyof typeof LEVEL_COLOURS],
           strokeWidth: (d) => (d.level === 'info' ? 1 : 2),
           title: 'title',
-          ariaLabel: 'log lines',
+          className: 'wf-logs',
         }),
       ],
     });
@@ -92,7 +92,7 @@ export function Waterfall({
     // a bar's datum is its index in the segments: a call's bars open the call
     const onClick = (e: Event) => {
       const target = e.target as Element & { __data__?: unknown };
-      if (target.closest('[aria-label="segments"]') === null || typeof target.__data__ !== 'number') return;
+      if (target.closest('.wf-segments') === null || typeof target.__data__ !== 'number') return;
       const seg = w.segments[target.__data__];
       if (seg?.callId) store.getState().navigate({ tab: 'calls', callId: seg.callId });
     };
