@@ -10,6 +10,7 @@ import { benchStore } from './store.ts';
 import { benchAreal } from './areal.ts';
 import { benchMemory } from './memory.ts';
 import { benchTokens } from './tokens.ts';
+import { benchCharts } from './charts.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<string>> = {
   areal: benchAreal,
   memory: benchMemory,
   tokens: benchTokens,
+  charts: benchCharts,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

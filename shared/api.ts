@@ -217,6 +217,8 @@ export const invokeRequests = {
     limit: limit.optional(),
     cursor: cursor.optional(),
   }),
+  /** Alerts counted by episode and kind: the alert map. */
+  'alerts:map': empty,
   /** An exported trajectory file (AReaL's shapes or trajscope JSON Lines), as text. */
   'data:import': z.strictObject({
     name: z.string().min(1).max(500),
@@ -314,6 +316,7 @@ export interface InvokeResponses {
   'rewards:set': Reward;
   'rewards:undo': { removed: Reward | null };
   'alerts:list': Page<Alert>;
+  'alerts:map': AlertMap;
   'data:import': ImportResult;
   'data:export-preview': ExportTally;
   /** Each scenario with its last verdict (kept until the lab data is removed; null: never run). */
@@ -444,4 +447,19 @@ export interface WorkbenchApi {
 
 export function isInvokeChannel(name: string): name is InvokeChannel {
   return Object.hasOwn(invokeRequests, name);
+}
+
+/** How many alerts of each kind each episode raised, oldest session first (the alert map). */
+export interface AlertMap {
+  cells: Array<{
+    sessionKey: string;
+    episodeId: string;
+    episodeIndex: number;
+    kind: AlertKind;
+    count: number;
+    /** When the first of them was raised. */
+    firstAt: number;
+  }>;
+  /** More cells than the map holds (50,000): the oldest sessions' are shown. */
+  truncated: boolean;
 }

@@ -28,6 +28,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'rewards:set',
   'rewards:undo',
   'alerts:list',
+  'alerts:map',
   'data:import',
   'data:export-preview',
   'search:calls',

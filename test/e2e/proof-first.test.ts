@@ -40,7 +40,16 @@ describe('proof first', { skip: chromiumMissing }, () => {
     await ui.page.getByLabel('Lab runs').selectOption('only');
     await ui.page.getByText('No alert matches these filters.').waitFor();
     await ui.page.getByLabel('Lab runs').selectOption('all');
+    // the map: one cell, on the session and episode that leaked, in its kind's colour; a click opens it
+    const map = ui.page.getByTestId('alert-map');
+    await map.getByTestId('alert-map-svg').waitFor();
+    const cells = map.locator('.alert-map-cells rect');
+    assert.equal(await cells.count(), 1);
+    assert.match((await cells.first().locator('title').textContent())!, /^session hitl · episode 1: .*×1/);
     await shot(ui.page, 'leaks-grouped');
+
+    await cells.first().click();
+    await ui.page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
 
     for (const [width, height] of [
       [1440, 900],
@@ -98,6 +107,16 @@ describe('proof first', { skip: chromiumMissing }, () => {
     const marked = ui.page.locator('[data-testid=upstream-call] .message.marked', { hasText: 'My secret is 4711' });
     await marked.first().waitFor();
     assert.match((await marked.first().getAttribute('data-marked'))!, /double feed/);
+    // the composition bar: the duplicated messages are their own red part, named by the alert
+    const composition = ui.page.getByTestId('composition').first();
+    await composition.getByTestId('composition-svg').waitFor();
+    await composition.locator('.legend[data-kind=alert]').waitFor();
+    const alertParts = await composition.locator('tr[data-kind=alert] td:first-child').allTextContents();
+    assert.ok(alertParts.length > 0 && alertParts.every((t) => /double feed/.test(t)), alertParts.join(' | '));
+    assert.ok(
+      (await composition.locator('.composition-parts rect title').allTextContents()).some((t) => /double feed/.test(t)),
+      'the bar names it on hover',
+    );
     await ui.page.keyboard.press('x');
     const call = ui.page.locator('[data-testid=upstream-call]').first();
     await call.getByRole('button', { name: 'Raw JSON', pressed: true }).waitFor();

@@ -18,7 +18,8 @@ type Channels =
   | 'rewards:list'
   | 'rewards:set'
   | 'rewards:undo'
-  | 'alerts:list';
+  | 'alerts:list'
+  | 'alerts:map';
 
 /** What these handlers may use of the engine. */
 export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis' | 'config' | 'scripted'>;
@@ -79,6 +80,10 @@ export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
         throw new HttpError(400, `unknown alert kind ${req.kind}: no registered detector raises it`);
       await wb.analysis.settled();
       return store.alerts.list(req);
+    },
+    'alerts:map': async () => {
+      await wb.analysis.settled();
+      return store.alerts.map();
     },
   };
 }

@@ -1,4 +1,5 @@
 // Leak alerts with their evidence, listed newest first and filtered in SQL.
+import type { AlertMap } from '../../../shared/api.ts';
 import type { Alert, AlertEvidence, AlertKind, Page } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
@@ -17,6 +18,9 @@ export interface AlertFilter {
 /** An alert with the numbers of its episode and turn. */
 const SELECT = `SELECT a.*, e.idx AS episode_index, t.idx AS turn_index FROM alerts a
   LEFT JOIN episodes e ON e.id = a.episode_id LEFT JOIN turns t ON t.id = a.turn_id`;
+
+/** The most cells the alert map holds (1,000 sessions × 50 episodes). */
+const MAP_CELLS = 50_000;
 
 export class AlertsRepo {
   readonly #db: Db;
@@ -96,6 +100,36 @@ export class AlertsRepo {
       (r) => [r.created_at, r.id],
       (r) => this.#withSources(toAlert(r)),
     );
+  }
+
+  /** Alerts counted by episode and kind, sessions in the order of their first alert. */
+  map(max = MAP_CELLS): AlertMap {
+    const rows = this.#db.all<{
+      session_key: string;
+      episode_id: string;
+      episode_index: number;
+      kind: AlertKind;
+      n: number;
+      first_at: number;
+    }>(
+      `SELECT a.session_key, a.episode_id, e.idx AS episode_index, a.kind, COUNT(*) AS n, MIN(a.created_at) AS first_at
+       FROM alerts a JOIN episodes e ON e.id = a.episode_id
+       GROUP BY a.episode_id, a.kind
+       ORDER BY MIN(MIN(a.created_at)) OVER (PARTITION BY a.session_key), a.session_key, e.idx, a.kind
+       LIMIT ?`,
+      max + 1,
+    );
+    return {
+      cells: rows.slice(0, max).map((r) => ({
+        sessionKey: r.session_key,
+        episodeId: r.episode_id,
+        episodeIndex: r.episode_index,
+        kind: r.kind,
+        count: r.n,
+        firstAt: r.first_at,
+      })),
+      truncated: rows.length > max,
+    };
   }
 
   /** How many alerts an episode (or a turn) raised. */

@@ -48,6 +48,21 @@ test('an alert carries its episode and turn numbers; its evidence names its sour
     assert.deepEqual(alert.evidence[0]!.source, { sessionKey: 's', episodeIndex: 0, turnIndex: 0 });
     assert.equal(alert.evidence[1]!.source, undefined, 'evidence without a source names none');
     assert.deepEqual(store.alerts.list({ sessionKey: 's' }).items[0], alert, 'listed as inserted');
+    // the map counts it on its episode, by kind
+    assert.deepEqual(store.alerts.map(), {
+      cells: [
+        {
+          sessionKey: 's',
+          episodeId: second.id,
+          episodeIndex: 1,
+          kind: 'cross_episode',
+          count: 1,
+          firstAt: alert.createdAt,
+        },
+      ],
+      truncated: false,
+    });
+    assert.equal(store.alerts.map(0).truncated, true, 'more than it holds is said');
 
     // an alert stored before evidence named its source: named when read
     const file = store.path;

@@ -6,6 +6,7 @@ import type { Alert, AlertKind } from '../../../../shared/domain.ts';
 import { plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from './AlertCard.tsx';
+import { AlertMap } from './AlertMap.tsx';
 import { loadAlerts } from './actions.ts';
 import { kindLabel, useAlertKinds } from './alert-kinds.ts';
 import { LeakLab } from './LeakLab.tsx';
@@ -79,6 +80,7 @@ export function AlertsView() {
           {hasMore ? ' (more to load)' : ''}
         </span>
       </header>
+      <AlertMap kind={kind} sessionKey={sessionKey} lab={lab} />
       {shown.length === 0 && (
         <p className="empty">
           {filtered || lab !== 'all'

@@ -2,7 +2,7 @@
 // removing every lab run's data. Errors become a notice; callers get null.
 import { useEffect, useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
-import type { InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
+import type { AlertMap, InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
 import type { State } from '../../store/store.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 
@@ -58,4 +58,9 @@ export async function clearLabData(store: StoreApi<State>): Promise<boolean> {
   const r = await attempt(store, 'Removing the lab data failed', () => store.getState().api.invoke('lab:clear', {}));
   if (r) store.getState().setNotice(`Removed ${r.removed} lab session(s) with everything they recorded.`);
   return r !== null;
+}
+
+/** The alert map's counts (null when it failed, said in a notice). */
+export function loadAlertMap(store: StoreApi<State>): Promise<AlertMap | null> {
+  return attempt(store, 'Loading the alert map failed', () => store.getState().api.invoke('alerts:map', {}));
 }

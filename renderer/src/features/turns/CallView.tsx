@@ -1,7 +1,7 @@
 // One upstream call exactly as received: rendered (system prompt, tools, messages with tool calls
 // and results) or raw JSON, with the reassembled response and "copy as curl". The body loads
 // only when the call is opened.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { CALL_OUTCOMES, type UpstreamCall, type UpstreamCallDetail } from '../../../../shared/domain.ts';
 import { bytes, curlFor, duration, plural, pretty, tryJson } from '../../format.ts';
 import { useStore, useStoreApi, useTurnAlerts } from '../../store/use-store.ts';
@@ -12,6 +12,7 @@ import { TokenView } from '../tokens/TokenView.tsx';
 import { JsonTree } from '../../components/JsonTree.tsx';
 import { useEvidenceNames } from '../leaks/evidence-marks.ts';
 import { RequestHeaders } from './RequestHeaders.tsx';
+import { Composition } from './Composition.tsx';
 import { getCall } from './data.ts';
 
 interface Msg {
@@ -45,7 +46,8 @@ export function CallView({
   );
   const rawAsked = useStore((s) => s.rawCall === call.id);
   // the rendered request marks the messages the turn's alerts name as evidence
-  const namesOf = useEvidenceNames(useTurnAlerts(call.turnId ?? ''));
+  const turnAlerts = useTurnAlerts(call.turnId ?? '');
+  const namesOf = useEvidenceNames(turnAlerts);
   const [chosen, setOpen] = useState<boolean | null>(null);
   const open = chosen ?? (initiallyOpen || tokensLinked || rawAsked);
   const [mode, setMode] = useState<'rendered' | 'raw' | 'tokens' | null>(null);
@@ -59,13 +61,19 @@ export function CallView({
         .catch((e: Error) => store.getState().setNotice(e.message, 'error'));
     }
   }, [open, raw, call.id, call.endedAt, detail, store]);
-  const body = detail
-    ? (tryJson(detail.requestBody) as {
-        model?: string;
-        messages?: Msg[];
-        tools?: Array<{ function?: { name: string; description?: string } }>;
-      } | null)
-    : null;
+  // parsed once per request: the composition bar and the messages read it on every render
+  const requestBody = detail?.requestBody;
+  const body = useMemo(
+    () =>
+      requestBody === undefined
+        ? null
+        : (tryJson(requestBody) as {
+            model?: string;
+            messages?: Msg[];
+            tools?: Array<{ function?: { name: string; description?: string } }>;
+          } | null),
+    [requestBody],
+  );
   const r = call.response;
   const failed = call.outcome !== null && call.outcome !== 'complete';
   return (
@@ -160,6 +168,7 @@ export function CallView({
             </>
           ) : (
             <>
+              <Composition body={body} alerts={turnAlerts} />
               <p className="muted small">
                 model {body.model ?? '–'} · {plural(body.tools?.length ?? 0, 'tool')} ·{' '}
                 {plural(body.messages.length, 'message')}
