@@ -3,7 +3,7 @@
 // errors coloured); hover says what each is, a click opens the call. Redrawn while the turn runs.
 // Every number is also in the table below it.
 import * as Plot from '@observablehq/plot';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { LogChunk, Turn, UpstreamCall } from '../../../../shared/domain.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 import { buildWaterfall, type SegmentKind } from './waterfall-data.ts';
@@ -40,17 +40,20 @@ export function Waterfall({
   const store = useStoreApi();
   const host = useRef<HTMLDivElement>(null);
   const [now, setNow] = useState(Date.now());
-  const [width, setWidth] = useState(640);
+  // measured before the first drawing (one drawing, not one at a guess and another at the real width)
+  const [width, setWidth] = useState<number | null>(null);
   const running = turn.endedAt === null;
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [running]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = host.current;
     if (!el) return;
-    const seen = new ResizeObserver(() => setWidth(Math.max(320, el.clientWidth)));
+    const measure = () => setWidth(Math.max(320, el.clientWidth));
+    measure();
+    const seen = new ResizeObserver(measure);
     seen.observe(el);
     return () => seen.disconnect();
   }, []);
@@ -58,7 +61,7 @@ export function Waterfall({
 
   useEffect(() => {
     const el = host.current;
-    if (!el) return;
+    if (!el || width === null) return;
     const svg = Plot.plot({
       width,
       height: w.rows.length * ROW_HEIGHT + 40,
