@@ -106,14 +106,17 @@ export function AlertMap({
       return;
     }
     const rows = [...new Set(cells.map((c) => c.sessionKey))];
-    const maxEpisode = Math.max(...cells.map((c) => c.episodeIndex));
+    const columns = Math.max(10, Math.max(...cells.map((c) => c.episodeIndex)) + 1);
     const svg = Plot.plot({
-      width: Math.min(1100, 160 + 18 * (maxEpisode + 1) + 40),
-      height: 40 + 18 * rows.length,
+      // a cell is 18 × 22 px at least, however few there are: one leaky episode is still a visible square
+      width: Math.min(1100, 160 + columns * 18 + 40),
+      height: 40 + 22 * rows.length,
+      marginTop: 8,
+      marginBottom: 32,
       marginLeft: 160,
       style: { background: 'transparent', color: 'currentColor' },
       x: {
-        domain: Array.from({ length: maxEpisode + 1 }, (_, i) => i),
+        domain: Array.from({ length: columns }, (_, i) => i),
         label: 'episode',
         tickFormat: (i: number) => (i % 5 === 0 ? String(i) : ''),
       },
