@@ -4,34 +4,17 @@
 // works. A stop the engine asked for is not reported. The engine runs in this process so the test
 // can break one part of it; the desktop app shows the same banner from the same event over IPC.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
 import type { HttpService } from '../../electron/core/http/server.ts';
-import { ApiServer } from '../../electron/headless/api-server.ts';
-import { chromiumMissing, launchChromium, workbenchPage } from '../helpers/browser.ts';
-import { startBench, type TestBench } from '../helpers/workbench.ts';
+import { chromiumMissing } from '../helpers/browser.ts';
+import { engineUi } from '../helpers/engine-ui.ts';
 
 describe('a part of the engine that stops', { skip: chromiumMissing }, () => {
-  let b: TestBench;
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-  before(async () => {
-    b = await startBench({ runtime: 'direct' });
-    api = new ApiServer(b.wb, 'e2e-token', join(import.meta.dirname, '../../out/renderer'));
-    await api.start('127.0.0.1', 0);
-    browser = await launchChromium();
-    page = await workbenchPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await api?.stop();
-    await b?.stop();
-  });
+  const ui = engineUi();
 
   test('the recorder closing by itself: a banner names it within 2 s; the engine says it too', async () => {
-    await page.goto(`${api.url}/?token=e2e-token#/sessions`);
+    const { page, b } = ui;
+    await page.goto(ui.url('#/sessions'));
     await page.getByRole('button', { name: 'New', exact: true }).waitFor();
     assert.equal(await page.getByTestId('health-banner').count(), 0, 'nothing is down yet');
     const recorder = (b.wb.recorder as unknown as { service: HttpService }).service;

@@ -3,34 +3,17 @@
 // says the numbers, the bars' positions agree with them), the tools between the calls, and a click
 // on a call's bar opens that call. The engine runs in this process so the test records the times.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
 import type { UpstreamResponseSummary } from '../../shared/domain.ts';
-import { ApiServer } from '../../electron/headless/api-server.ts';
-import { chromiumMissing, launchChromium, shot, workbenchPage } from '../helpers/browser.ts';
-import { startBench, type TestBench } from '../helpers/workbench.ts';
+import { chromiumMissing, shot } from '../helpers/browser.ts';
+import { engineUi } from '../helpers/engine-ui.ts';
 
 describe('the turn timeline', { skip: chromiumMissing }, () => {
-  let b: TestBench;
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-  before(async () => {
-    b = await startBench({ runtime: 'direct' });
-    api = new ApiServer(b.wb, 'e2e-token', join(import.meta.dirname, '../../out/renderer'));
-    await api.start('127.0.0.1', 0);
-    browser = await launchChromium();
-    page = await workbenchPage(browser);
-  });
-  after(async () => {
-    await browser?.close();
-    await api?.stop();
-    await b?.stop();
-  });
+  const ui = engineUi();
 
   test('three calls and two tool calls: bars in time order at the recorded times; a bar opens its call', async () => {
-    const store = b.wb.store;
+    const { page } = ui;
+    const store = ui.b.wb.store;
     const t0 = Date.now() - 60_000;
     store.sessions.ensure('wf', 'direct', t0);
     const ep = store.episodes.insert({
@@ -102,7 +85,7 @@ describe('the turn timeline', { skip: chromiumMissing }, () => {
     });
 
     await page.setViewportSize({ width: 1440, height: 900 });
-    await page.goto(`${api.url}/?token=e2e-token#/session/wf/episode/${ep.id}/turn/${turn.id}/tab/timeline`);
+    await page.goto(ui.url(`#/session/wf/episode/${ep.id}/turn/${turn.id}/tab/timeline`));
     const timeline = page.getByTestId('waterfall');
     await timeline.getByTestId('waterfall-svg').waitFor();
     // the numbers: each call's wait and stream at its recorded times, the tools between the calls

@@ -5,6 +5,7 @@ import * as Plot from '@observablehq/plot';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AlertMap as AlertMapData } from '../../../../shared/api.ts';
 import type { AlertKind } from '../../../../shared/domain.ts';
+import { Legend } from '../../components/chart.tsx';
 import { clock, plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { loadAlertMap } from './actions.ts';
@@ -157,11 +158,7 @@ export function AlertMap({
         {data.truncated ? ' (the oldest sessions only: more than the map holds)' : ''}
       </summary>
       <div className="row small muted">
-        {shownKinds.map((k) => (
-          <span key={k} className="legend" data-kind={k}>
-            <span className="swatch" style={{ background: colour(k) }} /> {kindLabel(kinds, k)}
-          </span>
-        ))}
+        <Legend items={shownKinds.map((k) => ({ key: k, label: kindLabel(kinds, k), colour: colour(k) }))} />
       </div>
       <div ref={host} className="alert-map-plot" />
     </details>

@@ -2,7 +2,8 @@
 // system prompt, tools, replayed history, runtime-added context and the new message, with the parts
 // an alert names in red and named on hover; sizes in the legend and in the table below it.
 import * as Plot from '@observablehq/plot';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { Legend, useChartWidth } from '../../components/chart.tsx';
 import type { Alert } from '../../../../shared/domain.ts';
 import { bytes } from '../../format.ts';
 import { useEvidenceNames } from '../leaks/evidence-marks.ts';
@@ -27,17 +28,10 @@ export function Composition({
   const namesOf = useEvidenceNames(alerts);
   const parts = useMemo(() => buildComposition(body, namesOf), [body, namesOf]);
   const host = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(640);
+  const width = useChartWidth(host);
   useEffect(() => {
     const el = host.current;
-    if (!el) return;
-    const seen = new ResizeObserver(() => setWidth(Math.max(320, el.clientWidth)));
-    seen.observe(el);
-    return () => seen.disconnect();
-  }, []);
-  useEffect(() => {
-    const el = host.current;
-    if (!el || parts.length === 0) return;
+    if (!el || width === null || parts.length === 0) return;
     const svg = Plot.plot({
       width,
       height: 44,
@@ -71,11 +65,7 @@ export function Composition({
     <section className="composition" aria-label="Prompt composition" data-testid="composition">
       <div className="row small muted">
         <span>prompt {bytes(total)}:</span>
-        {byKind.map(([k, n]) => (
-          <span key={k} className="legend" data-kind={k}>
-            <span className="swatch" style={{ background: COLOURS[k] }} /> {k} {bytes(n)}
-          </span>
-        ))}
+        <Legend items={byKind.map(([k, n]) => ({ key: k, label: `${k} ${bytes(n)}`, colour: COLOURS[k] }))} />
       </div>
       <div ref={host} className="composition-plot" />
       <details>

@@ -3,7 +3,8 @@
 // errors coloured); hover says what each is, a click opens the call. Redrawn while the turn runs.
 // Every number is also in the table below it.
 import * as Plot from '@observablehq/plot';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Legend, useChartWidth } from '../../components/chart.tsx';
 import type { LogChunk, Turn, UpstreamCall } from '../../../../shared/domain.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 import { buildWaterfall, type SegmentKind } from './waterfall-data.ts';
@@ -41,22 +42,13 @@ export function Waterfall({
   const host = useRef<HTMLDivElement>(null);
   const [now, setNow] = useState(Date.now());
   // measured before the first drawing (one drawing, not one at a guess and another at the real width)
-  const [width, setWidth] = useState<number | null>(null);
+  const width = useChartWidth(host);
   const running = turn.endedAt === null;
   useEffect(() => {
     if (!running) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [running]);
-  useLayoutEffect(() => {
-    const el = host.current;
-    if (!el) return;
-    const measure = () => setWidth(Math.max(320, el.clientWidth));
-    measure();
-    const seen = new ResizeObserver(measure);
-    seen.observe(el);
-    return () => seen.disconnect();
-  }, []);
   const w = useMemo(() => buildWaterfall(turn, calls, logs, now), [turn, calls, logs, now]);
 
   useEffect(() => {
@@ -107,13 +99,11 @@ export function Waterfall({
   return (
     <section className="waterfall" aria-label="Turn timeline" data-testid="waterfall">
       <div className="row small muted">
-        {(Object.keys(KIND_NAMES) as SegmentKind[])
-          .filter((k) => w.segments.some((s) => s.kind === k))
-          .map((k) => (
-            <span key={k} className="legend">
-              <span className="swatch" style={{ background: KIND_COLOURS[k] }} /> {KIND_NAMES[k]}
-            </span>
-          ))}
+        <Legend
+          items={(Object.keys(KIND_NAMES) as SegmentKind[])
+            .filter((k) => w.segments.some((s) => s.kind === k))
+            .map((k) => ({ key: k, label: KIND_NAMES[k], colour: KIND_COLOURS[k] }))}
+        />
         {w.logs.length > 0 && <span>ticks: gateway log lines (warnings and errors coloured)</span>}
       </div>
       <div ref={host} className="waterfall-plot" />
