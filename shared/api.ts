@@ -29,6 +29,8 @@ import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import type { ErrorType } from './errors.ts';
 import type { ImportFormat } from './imported.ts';
 import type { Progress } from './progress.ts';
+import type { ResourceSeries } from './resources.ts';
+import type { CallStats, RewardStats } from './stats.ts';
 import {
   runOverrides,
   type EpisodeComparison,
@@ -219,6 +221,19 @@ export const invokeRequests = {
   }),
   /** Alerts counted by episode and kind: the alert map. */
   'alerts:map': empty,
+  /** Gateways' and the engine's RSS and CPU over the last `sinceMs` (until `untilMs`, default now). */
+  'resources:series': z.strictObject({
+    sinceMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(30 * 24 * 3600_000),
+    untilMs: z.number().int().min(0).optional(),
+  }),
+  /** Episodes' rewards and where they came from, for the reward charts (a session's, or all). */
+  'stats:rewards': z.strictObject({ sessionKey: sessionKey.optional() }),
+  /** Calls' timings and sizes, for the latency and size histograms (a session's, or all). */
+  'stats:calls': z.strictObject({ sessionKey: sessionKey.optional() }),
   /** An exported trajectory file (AReaL's shapes or trajscope JSON Lines), as text. */
   'data:import': z.strictObject({
     name: z.string().min(1).max(500),
@@ -317,6 +332,9 @@ export interface InvokeResponses {
   'rewards:undo': { removed: Reward | null };
   'alerts:list': Page<Alert>;
   'alerts:map': AlertMap;
+  'resources:series': ResourceSeries;
+  'stats:rewards': RewardStats;
+  'stats:calls': CallStats;
   'data:import': ImportResult;
   'data:export-preview': ExportTally;
   /** Each scenario with its last verdict (kept until the lab data is removed; null: never run). */

@@ -168,6 +168,14 @@ export const CONFIG_FIELDS = {
     live: true,
     help: 'shared mode: sessions per shared gateway (for gateways started from then on)',
   },
+  memoryGrowthMbPerHour: {
+    schema: z.number().int().min(1).max(100000),
+    kind: 'int',
+    arg: '<mb>',
+    default: 100,
+    live: true,
+    help: "warn (memory_growth) when a gateway's idle RSS keeps rising faster than this many MB per hour",
+  },
   openclawConfig: {
     schema: z.union([text(), jsonObject]),
     kind: 'text',

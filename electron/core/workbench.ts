@@ -14,6 +14,7 @@ import { Disposables } from './disposables.ts';
 import { EngineEvents } from './events.ts';
 import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
 import { GatewayAccounting } from './gateways/accounting.ts';
+import { ResourceHistory, watched } from './resources/history.ts';
 import { ProgressBoard } from './progress.ts';
 import type { JsonObject } from './gateways/config.ts';
 import type { Gateway } from './gateways/gateway.ts';
@@ -105,6 +106,8 @@ export class Workbench {
   /** Every gateway running, this engine's and (when this is the workbench) its lab runs'. */
   gatewayAccounting!: GatewayAccounting;
   pool: GatewayPool | null = null;
+  /** Gateways' and the engine's RSS and CPU over time (null in an engine recording into another's store). */
+  resources: ResourceHistory | null = null;
   /** Shared mode: sessions seated as agents of shared gateways. */
   seats: SharedSeats | null = null;
   /** The leak detectors (on a worker thread where one starts) and the alerts they raise. */
@@ -208,6 +211,16 @@ export class Workbench {
     this.gatewayAccounting =
       this.extras.shared?.accounting ?? new GatewayAccounting(this.events, () => this.pool?.available ?? 0);
     if (!this.extras.shared?.accounting) this.parts.add(() => this.gatewayAccounting.stop());
+    if (!this.extras.shared) {
+      const accounting = this.gatewayAccounting;
+      this.resources = new ResourceHistory(this.store.resources, {
+        gateways: () => accounting.gateways().map(({ gw, role }) => watched(gw, role)),
+        mbPerHour: () => this.config.current.memoryGrowthMbPerHour ?? 100,
+        warn: (m) => this.warn(m),
+      });
+      this.resources.start();
+      this.parts.add(() => this.resources?.stop());
+    }
   }
 
   /** The leak detectors, the built-in ones and the user's, on their worker where one starts. */
@@ -459,6 +472,7 @@ export class Workbench {
       recorderUrl: () => this.recorder.url,
       isolation: () => this.config.current.isolation,
       onChange: (key) => this.sessions.notify(key),
+      onRestart: (key) => this.resources?.restarted(key),
       onCarryover: (key, episodeId, files) => this.analysis.stateLeft(key, episodeId, files),
     });
   }

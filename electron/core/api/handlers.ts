@@ -14,6 +14,7 @@ import { labHandlers } from './lab.ts';
 import { recordHandlers } from './records.ts';
 import { rolloutHandlers } from './rollouts.ts';
 import { sessionHandlers } from './sessions.ts';
+import { statsHandlers } from './stats.ts';
 
 import type { ApiHandlers } from './types.ts';
 
@@ -28,6 +29,7 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     ...forkHandlers(wb),
     ...rolloutHandlers(wb),
     ...labHandlers(wb),
+    ...statsHandlers(wb),
   };
   // no view shows a configured key, even where an upstream echoed it into what was recorded
   const masked = Object.entries(handlers).map(([channel, handler]) => [

@@ -3,6 +3,7 @@
 // runs. Sampled each second; an event only when what the bar shows changes.
 import type { GatewayStats } from '../../../shared/domain.ts';
 import type { EngineEvents } from '../events.ts';
+import type { Gateway } from './gateway.ts';
 import type { GatewaySupervisor } from './supervisor.ts';
 
 const MB = 1024 * 1024;
@@ -28,6 +29,11 @@ export class GatewayAccounting {
       this.#supervisors.delete(supervisor);
       this.#tick();
     };
+  }
+
+  /** Every gateway counted now, with whose it is (the resource history samples them). */
+  gateways(): Array<{ gw: Gateway; role: 'workbench' | 'lab' }> {
+    return [...this.#supervisors].flatMap(([supervisor, role]) => supervisor.running.map((gw) => ({ gw, role })));
   }
 
   stats(): GatewayStats {

@@ -42,6 +42,8 @@ export interface OpenClawRuntimeOptions {
   /** Test and leak-lab switch: reuse one OpenClaw session key per session (causes double feed). */
   stableSessionKey?: boolean;
   onChange(sessionKey: string): void;
+  /** A session's gateway is about to be replaced on demand (the resource history marks it). */
+  onRestart?(sessionKey: string): void;
   /** Workspace files an episode left behind that the next episode starts with. */
   onCarryover?(sessionKey: string, episodeId: string, files: Carried[]): void;
 }
@@ -400,6 +402,7 @@ export class OpenClawRuntime implements AgentRuntime {
     if (s.starting) await s.starting.catch(() => {});
     if (s.seating) await s.seating.catch(() => {});
     s.restarts++;
+    this.o.onRestart?.(key);
     const binding = s.binding ?? this.bindingFor('sk-sess-unbound', 'default');
     if (s.seat || s.shared) {
       if (s.seat && !s.seat.host.downReason) this.o.seats.release(key, s.seat);

@@ -14,6 +14,8 @@ import { SeatsRepo } from './seats-repo.ts';
 import { UpstreamsRepo } from './upstreams-repo.ts';
 import { SearchRepo } from './search-repo.ts';
 import { RetentionRepo } from './retention-repo.ts';
+import { ResourcesRepo } from './resources-repo.ts';
+import { StatsRepo } from './stats-repo.ts';
 import { join } from 'node:path';
 import { DataDirLock } from './data-dir-lock.ts';
 import { deleteEpisodes, deleteSessions as deleteSessionRows, tempSet } from './cascade.ts';
@@ -32,6 +34,10 @@ export class Store {
   readonly seats: SeatsRepo;
   readonly search: SearchRepo;
   readonly retention: RetentionRepo;
+  /** Gateways' and the engine's RSS and CPU over time. */
+  readonly resources: ResourcesRepo;
+  /** Numbers for the reward and call charts. */
+  readonly stats: StatsRepo;
   /** The data dir's engine lock, held while this store may write (null for a reading connection). */
   readonly lock: DataDirLock | null;
 
@@ -62,6 +68,8 @@ export class Store {
     this.upstreams = new UpstreamsRepo(this.#db);
     this.seats = new SeatsRepo(this.#db);
     this.search = new SearchRepo(this.#db);
+    this.resources = new ResourcesRepo(this.#db);
+    this.stats = new StatsRepo(this.#db);
     this.retention = new RetentionRepo(this.#db, join(dataDir, 'logs'), () => this.#forgetCaches());
   }
 

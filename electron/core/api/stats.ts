@@ -1,0 +1,21 @@
+// Numbers for the pictures: gateways' and the engine's resources over time, rewards per episode and
+// calls' timings and sizes. Read from the store only.
+import type { Workbench } from '../workbench.ts';
+import type { ApiHandlers } from './types.ts';
+
+type Channels = 'resources:series' | 'stats:rewards' | 'stats:calls';
+
+export type StatsDeps = Pick<Workbench, 'store'>;
+
+export function statsHandlers(wb: StatsDeps): Pick<ApiHandlers, Channels> {
+  const { store } = wb;
+  return {
+    'resources:series': (req) => {
+      const now = Date.now();
+      const to = Math.min(req.untilMs ?? now, now);
+      return store.resources.series(to - req.sinceMs, to, now);
+    },
+    'stats:rewards': (req) => store.stats.rewards(req.sessionKey),
+    'stats:calls': (req) => store.stats.calls(req.sessionKey),
+  };
+}
