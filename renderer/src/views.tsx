@@ -10,6 +10,7 @@ import { CompareView } from './features/rollouts/CompareView.tsx';
 import { SearchView } from './features/search/SearchView.tsx';
 import { SessionView } from './features/sessions/SessionView.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
+import { StatsView } from './features/stats/StatsView.tsx';
 import { modKey } from './format.ts';
 import type { Route, View } from './store/route.ts';
 
@@ -39,6 +40,11 @@ export const VIEWS: Record<View, ViewEntry> = {
     command: 'Go to groups of rollouts',
     reset: { groupId: null },
     render: (r) => (r.groupId ? <GroupView key={r.groupId} groupId={r.groupId} /> : <GroupsView />),
+  },
+  stats: {
+    tab: 'Stats',
+    command: 'Go to stats: gateway memory over time, rewards, call latency',
+    render: () => <StatsView />,
   },
   search: {
     tab: 'Search',

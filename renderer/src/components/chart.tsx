@@ -1,6 +1,6 @@
 // What the pictures share: the width of the element a chart is drawn into (measured before the first
-// drawing, followed as it resizes), and the legend of coloured swatches above a chart.
-import { useLayoutEffect, useState, type RefObject } from 'react';
+// drawing, followed as it resizes), a chart redrawn at that width, and the legend above a chart.
+import { useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 /** The element's width in CSS pixels (at least `min`); null until measured. */
 export function useChartWidth(host: RefObject<HTMLElement | null>, min = 320): number | null {
@@ -15,6 +15,23 @@ export function useChartWidth(host: RefObject<HTMLElement | null>, min = 320): n
     return () => seen.disconnect();
   }, [host, min]);
   return width;
+}
+
+/**
+ * A chart drawn by `draw` at the host's width into the returned host, again when the width or one of
+ * `deps` changes; null draws nothing.
+ */
+export function usePlot(draw: (width: number) => Element | null, deps: unknown[]) {
+  const host = useRef<HTMLDivElement>(null);
+  const width = useChartWidth(host);
+  useEffect(() => {
+    const el = host.current;
+    if (!el || width === null) return;
+    const chart = draw(width);
+    if (chart) el.replaceChildren(chart);
+    else el.replaceChildren();
+  }, [width, ...deps]);
+  return host;
 }
 
 export function Legend({ items }: { items: Array<{ key: string; label: string; colour: string }> }) {

@@ -3,7 +3,7 @@
 // back to the sessions view.
 
 /** Every view; renderer/src/views.tsx holds one entry for each (a new name here fails its type check). */
-export const VIEW_NAMES = ['sessions', 'label', 'leaks', 'groups', 'search', 'settings', 'compare'] as const;
+export const VIEW_NAMES = ['sessions', 'label', 'leaks', 'groups', 'stats', 'search', 'settings', 'compare'] as const;
 export type View = (typeof VIEW_NAMES)[number];
 
 export const TURN_TABS = ['history', 'calls', 'sent', 'diff', 'tools', 'timeline', 'logs'] as const;
@@ -55,6 +55,7 @@ const PATHS: Record<View, { parse(a?: string, b?: string): Partial<Route> | null
     label: { parse: () => ({}), format: () => ['label'] },
     leaks: { parse: () => ({}), format: () => ['leaks'] },
     settings: { parse: () => ({}), format: () => ['settings'] },
+    stats: { parse: () => ({}), format: () => ['stats'] },
     groups: { parse: (a) => ({ groupId: a ?? null }), format: (r) => (r.groupId ? ['groups', r.groupId] : ['groups']) },
     search: { parse: (a) => ({ query: a ?? null }), format: (r) => (r.query ? ['search', r.query] : ['search']) },
     compare: {
