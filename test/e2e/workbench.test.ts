@@ -19,7 +19,7 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
 
   test(
     'a session: two turns, history, calls with a tool call, gateway logs, a label that survives a restart',
-    { timeout: 240_000 },
+    { timeout: 360_000 },
     async () => {
       await ui.page.goto(ui.host.ready.ui);
       await ui.page.getByText('No sessions yet').waitFor();
@@ -131,6 +131,31 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
         .waitFor();
       await shot('3-labeled');
 
+      if (openclaw) {
+        // Restart gateway: the Stats view draws the restart as a mark on the gateways' memory series,
+        // and the replacement gateway as a series of its own beside the first
+        await ui.page.getByRole('button', { name: 'Sessions', exact: true }).click();
+        await ui.page.locator('.rail-item', { hasText: key }).click();
+        await ui.page.getByRole('button', { name: 'Restart gateway' }).click();
+        await ui.page.getByRole('button', { name: 'Stats', exact: true }).click();
+        const marks = ui.page.getByTestId('resource-marks');
+        await marks.locator('[data-mark=restart]', { hasText: `session ${key}'s gateway restarted` }).waitFor();
+        await ui.page.waitForFunction(
+          () => Number(document.querySelector('[data-testid=resource-chart]')?.getAttribute('data-marks-drawn')) >= 1,
+        );
+        await ui.page.locator('.resource-chart details summary').click();
+        // the replacement is a series of its own from its spawn (the wait is for a busy machine)
+        await ui.page.waitForFunction(
+          (k) =>
+            [...document.querySelectorAll('[data-testid=resource-table] tbody tr')].filter((r) =>
+              r.textContent!.includes(`session ${k}`),
+            ).length === 2,
+          key,
+          { timeout: 120_000 },
+        );
+        await shot('4-stats-restart');
+      }
+
       assert.equal(await ui.host.stop(), 0);
       ui.host = await startHost(ui.dir.path, ['--runtime', 'direct']);
       await ui.page.goto(`${ui.host.ready.ui.replace('/?', '/?')}#/label`);
@@ -142,6 +167,11 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
         .getByText(/saved 1 by me .* — remembered the name/)
         .waitFor();
       await shot('4-label-after-restart');
+      if (openclaw) {
+        // the samples and marks are the engine's, kept in its store: a restarted engine still shows them
+        await ui.page.getByRole('button', { name: 'Stats', exact: true }).click();
+        await ui.page.getByTestId('resource-marks').locator('[data-mark=restart]').waitFor();
+      }
     },
   );
 

@@ -100,7 +100,7 @@ function chartOptions(series: ResourceSeries, metric: 'rss' | 'cpu', width: numb
     series: [
       {},
       ...series.sources.map((s, i) => ({
-        label: s.id === ENGINE_SOURCE ? 'engine' : `${s.label} (${s.id.slice(0, 8)})`,
+        label: s.id === ENGINE_SOURCE ? 'engine' : `${s.label} (…${s.id.slice(-6)})`,
         stroke: colourOf(series, i),
         width: 1.5,
         dash: s.id === ENGINE_SOURCE ? [6, 4] : undefined,
@@ -227,7 +227,7 @@ export function ResourceChart({ series }: { series: ResourceSeries }) {
       )}
       <details>
         <summary className="small">As a table</summary>
-        <table className="small" data-testid="resource-table">
+        <table className="small resource-table" data-testid="resource-table">
           <thead>
             <tr>
               <th>series</th>
