@@ -11,6 +11,7 @@ import { benchAreal } from './areal.ts';
 import { benchMemory } from './memory.ts';
 import { benchTokens } from './tokens.ts';
 import { benchCharts } from './charts.ts';
+import { benchPictures } from './pictures.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -24,6 +25,7 @@ const benches: Record<string, () => Promise<string>> = {
   memory: benchMemory,
   tokens: benchTokens,
   charts: benchCharts,
+  pictures: benchPictures,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

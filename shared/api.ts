@@ -467,17 +467,22 @@ export function isInvokeChannel(name: string): name is InvokeChannel {
   return Object.hasOwn(invokeRequests, name);
 }
 
-/** How many alerts of each kind each episode raised, oldest session first (the alert map). */
+/**
+ * How many alerts of each kind each episode raised (the alert map), as parallel columns: cell i is
+ * episode `episodeIndex[i]` (`episodeId[i]`) of `sessions[session[i]]`, which raised
+ * `count[i]` alerts of `kinds[kind[i]]`, the first at `firstAt[i]`. Sessions oldest alert first.
+ */
 export interface AlertMap {
-  cells: Array<{
-    sessionKey: string;
-    episodeId: string;
-    episodeIndex: number;
-    kind: AlertKind;
-    count: number;
-    /** When the first of them was raised. */
-    firstAt: number;
-  }>;
+  sessions: string[];
+  kinds: AlertKind[];
+  cells: {
+    session: number[];
+    episodeIndex: number[];
+    episodeId: string[];
+    kind: number[];
+    count: number[];
+    firstAt: number[];
+  };
   /** More cells than the map holds (50,000): the oldest sessions' are shown. */
   truncated: boolean;
 }

@@ -1,22 +1,33 @@
 // What the charts draw beside the resource history: rewards per episode (with where each came from)
 // and each call's timings and sizes. Raw per-item numbers, binned where they are drawn.
-import type { RewardSource } from './domain.ts';
 
-/** Episodes with their episode-level reward (null: unlabeled), oldest first. */
+export const REWARD_SPLITS = ['human', 'api', 'default', 'unlabeled'] as const;
+/** Where an episode's reward came from; unlabeled: it has none. */
+export type RewardSplit = (typeof REWARD_SPLITS)[number];
+/** Equal-width bins of the reward histograms over `domain`. */
+export const REWARD_BINS = 20;
+/** Tasks that get a histogram row of their own (most episodes first); the rest share "other tasks". */
+export const REWARD_TASK_ROWS = 8;
+
+/** Rewards counted in SQL over every episode (or one session's): each episode's latest episode-level reward. */
 export interface RewardStats {
-  episodes: Array<{
-    episodeId: string;
-    sessionKey: string;
-    index: number;
-    taskId: string | null;
-    groupId: string | null;
-    /** Ended (closed) episodes are the ones a label is asked for. */
-    ended: boolean;
-    reward: number | null;
-    source: RewardSource | null;
+  /** Ended episodes by where their reward came from: labeling progress. */
+  progress: Record<RewardSplit, number>;
+  /** The rewards' range, widened to include 0–1. */
+  domain: [number, number];
+  /** The histogram, per task row and source. */
+  bins: Array<{ task: string; source: Exclude<RewardSplit, 'unlabeled'>; x1: number; x2: number; count: number }>;
+  /** Per task (most episodes first, at most 1,000 tasks): episodes by source, and the rewards' mean and range. */
+  tasks: Array<{
+    task: string;
+    episodes: number;
+    bySplit: Record<RewardSplit, number>;
+    mean: number | null;
+    min: number | null;
+    max: number | null;
   }>;
-  /** More episodes than are sent (100,000): the newest are. */
-  truncated: boolean;
+  /** The session asked for: its episodes in order with their rewards (the first 10,000); null: all sessions. */
+  session: Array<{ index: number; reward: number | null; source: RewardSplit }> | null;
 }
 
 /** Complete and failed calls, newest first, as columns (null: not known for that call). */

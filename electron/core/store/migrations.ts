@@ -356,4 +356,12 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX resource_marks_at ON resource_marks(at);
     `,
   },
+  {
+    version: 17,
+    // the alert map counts alerts by episode and kind: read from this index alone, without a sort
+    name: 'alerts by episode and kind',
+    sql: `
+      CREATE INDEX alerts_map ON alerts (episode_id, kind, created_at, session_key);
+    `,
+  },
 ];

@@ -1,10 +1,29 @@
-// Numbers for the charts, counted in SQL: each episode's reward and its source, each call's
-// timings and sizes. Capped at the newest 100,000 of each (the charts bin them).
-import type { RewardSource } from '../../../shared/domain.ts';
-import type { CallStats, RewardStats } from '../../../shared/stats.ts';
+// Numbers for the charts, counted in SQL: rewards by task, source and histogram bin over every
+// episode; each call's timings and sizes (the newest 100,000; the charts bin them).
+import {
+  REWARD_BINS,
+  REWARD_SPLITS,
+  REWARD_TASK_ROWS,
+  type CallStats,
+  type RewardSplit,
+  type RewardStats,
+} from '../../../shared/stats.ts';
 import type { Db } from './db.ts';
 
 export const STATS_CAP = 100_000;
+
+/** `ep`: every episode (of the session bound twice, or all) with its latest episode-level reward. */
+const EPISODE_REWARDS = `
+  WITH latest AS (
+    SELECT r.episode_id, r.value, r.source FROM rewards r
+    JOIN (SELECT episode_id, MAX(seq) AS seq FROM rewards WHERE turn_id IS NULL AND call_id IS NULL
+          GROUP BY episode_id) m ON m.seq = r.seq
+  ), ep AS (
+    SELECT e.idx, COALESCE(e.task_id, '(no task)') AS task, e.status != 'open' AS ended, latest.value,
+      COALESCE(latest.source, 'unlabeled') AS source
+    FROM episodes e LEFT JOIN latest ON latest.episode_id = e.id
+    WHERE (? IS NULL OR e.session_key = ?)
+  )`;
 
 export class StatsRepo {
   readonly #db: Db;
@@ -14,42 +33,85 @@ export class StatsRepo {
   }
 
   rewards(sessionKey?: string): RewardStats {
-    const rows = this.#db.all<{
-      id: string;
-      session_key: string;
-      idx: number;
-      task_id: string | null;
-      group_id: string | null;
+    const key = sessionKey ?? null;
+    // one axis for every session: the range of every episode-level reward given, and 0–1
+    const range = this.#db.get<{ lo: number | null; hi: number | null }>(
+      'SELECT MIN(value) AS lo, MAX(value) AS hi FROM rewards WHERE turn_id IS NULL AND call_id IS NULL',
+    )!;
+    const lo = Math.min(0, range.lo ?? 0);
+    const hi = Math.max(1, range.hi ?? 1);
+    const width = (hi - lo) / REWARD_BINS;
+    const groups = this.#db.all<{
+      task: string;
+      source: RewardSplit;
       ended: number;
-      value: number | null;
-      source: RewardSource | null;
+      bin: number | null;
+      n: number;
+      sum: number | null;
+      lo: number | null;
+      hi: number | null;
     }>(
-      `SELECT e.id, e.session_key, e.idx, e.task_id, e.group_id, e.status != 'open' AS ended, r.value, r.source
-       FROM episodes e
-       LEFT JOIN rewards r ON r.seq = (SELECT MAX(seq) FROM rewards x
-         WHERE x.episode_id = e.id AND x.turn_id IS NULL AND x.call_id IS NULL)
-       WHERE (? IS NULL OR e.session_key = ?)
-       ORDER BY e.started_at DESC, e.rowid DESC LIMIT ?`,
-      sessionKey ?? null,
-      sessionKey ?? null,
-      STATS_CAP + 1,
+      `${EPISODE_REWARDS}
+       SELECT task, source, ended,
+         CASE WHEN value IS NULL THEN NULL ELSE MIN(${REWARD_BINS - 1}, CAST((value - ?) / ? AS INTEGER)) END AS bin,
+         COUNT(*) AS n, SUM(value) AS sum, MIN(value) AS lo, MAX(value) AS hi
+       FROM ep GROUP BY task, source, ended, bin`,
+      key,
+      key,
+      lo,
+      width,
     );
-    const truncated = rows.length > STATS_CAP;
+    const progress = Object.fromEntries(REWARD_SPLITS.map((k) => [k, 0])) as Record<RewardSplit, number>;
+    const byTask = new Map<string, RewardStats['tasks'][number] & { sum: number; rewarded: number }>();
+    for (const g of groups) {
+      if (g.ended) progress[g.source] += g.n;
+      let t = byTask.get(g.task);
+      if (!t) {
+        const bySplit = Object.fromEntries(REWARD_SPLITS.map((k) => [k, 0])) as Record<RewardSplit, number>;
+        t = { task: g.task, episodes: 0, bySplit, mean: null, min: null, max: null, sum: 0, rewarded: 0 };
+        byTask.set(g.task, t);
+      }
+      t.episodes += g.n;
+      t.bySplit[g.source] += g.n;
+      if (g.sum === null) continue;
+      t.sum += g.sum;
+      t.rewarded += g.n;
+      t.min = t.min === null ? g.lo : Math.min(t.min, g.lo!);
+      t.max = t.max === null ? g.hi : Math.max(t.max, g.hi!);
+    }
+    const tasks = [...byTask.values()]
+      .sort((a, b) => b.episodes - a.episodes || a.task.localeCompare(b.task))
+      .map(({ sum, rewarded, ...t }) => ({ ...t, mean: rewarded ? sum / rewarded : null }));
+    const own = new Set(tasks.slice(0, REWARD_TASK_ROWS).map((t) => t.task));
+    const bins = new Map<string, RewardStats['bins'][number]>();
+    for (const g of groups) {
+      if (g.bin === null || g.source === 'unlabeled') continue;
+      const task = own.has(g.task) ? g.task : 'other tasks';
+      const id = `${task}\u0000${g.source}\u0000${g.bin}`;
+      const bin = bins.get(id) ?? {
+        task,
+        source: g.source,
+        x1: lo + g.bin * width,
+        x2: lo + (g.bin + 1) * width,
+        count: 0,
+      };
+      bin.count += g.n;
+      bins.set(id, bin);
+    }
+    const session =
+      key === null
+        ? null
+        : this.#db.all<{ idx: number; value: number | null; source: RewardSplit }>(
+            `${EPISODE_REWARDS} SELECT idx, value, source FROM ep ORDER BY idx LIMIT 10000`,
+            key,
+            key,
+          );
     return {
-      episodes: rows
-        .slice(0, STATS_CAP)
-        .reverse()
-        .map((r) => ({
-          episodeId: r.id,
-          sessionKey: r.session_key,
-          index: r.idx,
-          taskId: r.task_id,
-          groupId: r.group_id,
-          ended: r.ended === 1,
-          reward: r.value,
-          source: r.source,
-        })),
-      truncated,
+      progress,
+      domain: [lo, hi],
+      bins: [...bins.values()],
+      tasks: tasks.slice(0, 1000),
+      session: session?.map((r) => ({ index: r.idx, reward: r.value, source: r.source })) ?? null,
     };
   }
 

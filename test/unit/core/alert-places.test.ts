@@ -50,16 +50,16 @@ test('an alert carries its episode and turn numbers; its evidence names its sour
     assert.deepEqual(store.alerts.list({ sessionKey: 's' }).items[0], alert, 'listed as inserted');
     // the map counts it on its episode, by kind
     assert.deepEqual(store.alerts.map(), {
-      cells: [
-        {
-          sessionKey: 's',
-          episodeId: second.id,
-          episodeIndex: 1,
-          kind: 'cross_episode',
-          count: 1,
-          firstAt: alert.createdAt,
-        },
-      ],
+      sessions: ['s'],
+      kinds: ['cross_episode'],
+      cells: {
+        session: [0],
+        episodeIndex: [1],
+        episodeId: [second.id],
+        kind: [0],
+        count: [1],
+        firstAt: [alert.createdAt],
+      },
       truncated: false,
     });
     assert.equal(store.alerts.map(0).truncated, true, 'more than it holds is said');

@@ -1,7 +1,6 @@
 // Which sessions and episodes leak, at a glance: sessions × episodes, a cell per episode that raised
 // alerts, coloured by its kind (the most raised there; every kind and count on hover), filtered as the
 // list below it is; a click opens the episode. Drawn with Observable Plot; the numbers are in a table.
-import * as Plot from '@observablehq/plot';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AlertMap as AlertMapData } from '../../../../shared/api.ts';
 import type { AlertKind } from '../../../../shared/domain.ts';
@@ -9,6 +8,7 @@ import { Legend } from '../../components/chart.tsx';
 import { clock, plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { loadAlertMap } from './actions.ts';
+import { drawAlertMap, type MapCell } from './alert-map-plot.ts';
 import { kindLabel, useAlertKinds } from './alert-kinds.ts';
 
 // ten distinct colours readable on both themes; kinds take them in the registry's order
@@ -25,38 +25,44 @@ const PALETTE = [
   '#e3b341',
 ];
 
-export interface MapCell {
-  sessionKey: string;
-  episodeId: string;
-  episodeIndex: number;
-  kind: AlertKind;
-  total: number;
-  title: string;
+/** One cell per episode: its most raised kind, every kind with its count, its first alert. */
+export function mapCells(data: AlertMapData, keep: (sessionKey: string, kind: AlertKind) => boolean): MapCell[] {
+  const { cells: c } = data;
+  const byEpisode = new Map<string, MapCell>();
+  for (let i = 0; i < c.session.length; i++) {
+    const sessionKey = data.sessions[c.session[i]!]!;
+    const kind = data.kinds[c.kind[i]!]!;
+    if (!keep(sessionKey, kind)) continue;
+    const id = c.episodeId[i]!;
+    const count = c.count[i]!;
+    const cell = byEpisode.get(id);
+    if (!cell) {
+      byEpisode.set(id, {
+        sessionKey,
+        episodeId: id,
+        episodeIndex: c.episodeIndex[i]!,
+        kind,
+        total: count,
+        kinds: [[kind, count]],
+        firstAt: c.firstAt[i]!,
+      });
+      continue;
+    }
+    if (count > cell.kinds.find(([k]) => k === cell.kind)![1]) cell.kind = kind;
+    cell.total += count;
+    cell.kinds.push([kind, count]);
+    cell.firstAt = Math.min(cell.firstAt, c.firstAt[i]!);
+  }
+  return [...byEpisode.values()];
 }
 
-/** One cell per episode: its most raised kind, and all its kinds in words. */
-export function mapCells(
-  data: AlertMapData,
-  keep: (c: AlertMapData['cells'][number]) => boolean,
-  label: (k: AlertKind) => string,
-): MapCell[] {
-  const byEpisode = new Map<string, AlertMapData['cells']>();
-  for (const c of data.cells) if (keep(c)) byEpisode.set(c.episodeId, [...(byEpisode.get(c.episodeId) ?? []), c]);
-  return [...byEpisode.values()].map((cs) => {
-    const top = [...cs].sort((a, b) => b.count - a.count)[0]!;
-    const first = Math.min(...cs.map((c) => c.firstAt));
-    return {
-      sessionKey: top.sessionKey,
-      episodeId: top.episodeId,
-      episodeIndex: top.episodeIndex,
-      kind: top.kind,
-      total: cs.reduce((n, c) => n + c.count, 0),
-      title:
-        `session ${top.sessionKey} · episode ${top.episodeIndex}: ` +
-        cs.map((c) => `${label(c.kind)} ×${c.count}`).join(', ') +
-        ` · first ${clock(first)}`,
-    };
-  });
+/** A cell in words, for its hover text. */
+export function cellTitle(c: MapCell, label: (k: AlertKind) => string): string {
+  return (
+    `session ${c.sessionKey} · episode ${c.episodeIndex}: ` +
+    c.kinds.map(([k, n]) => `${label(k)} ×${n}`).join(', ') +
+    ` · first ${clock(c.firstAt)}`
+  );
 }
 
 export function AlertMap({
@@ -82,11 +88,10 @@ export function AlertMap({
       data
         ? mapCells(
             data,
-            (c) =>
-              (!kind || c.kind === kind) &&
-              (!sessionKey || c.sessionKey === sessionKey) &&
-              (lab === 'all' || (lab === 'only') === (sessions[c.sessionKey]?.origin === 'lab')),
-            (k) => kindLabel(kinds, k),
+            (key, k) =>
+              (!kind || k === kind) &&
+              (!sessionKey || key === sessionKey) &&
+              (lab === 'all' || (lab === 'only') === (sessions[key]?.origin === 'lab')),
           )
         : [],
     [data, kind, sessionKey, lab, sessions, kinds],
@@ -106,47 +111,20 @@ export function AlertMap({
       el.replaceChildren();
       return;
     }
-    const rows = [...new Set(cells.map((c) => c.sessionKey))];
-    const columns = Math.max(10, Math.max(...cells.map((c) => c.episodeIndex)) + 1);
-    const svg = Plot.plot({
-      // a cell is 18 × 22 px at least, however few there are: one leaky episode is still a visible square
-      width: Math.min(1100, 160 + columns * 18 + 40),
-      height: 40 + 22 * rows.length,
-      marginTop: 8,
-      marginBottom: 32,
-      marginLeft: 160,
-      style: { background: 'transparent', color: 'currentColor' },
-      x: {
-        domain: Array.from({ length: columns }, (_, i) => i),
-        label: 'episode',
-        tickFormat: (i: number) => (i % 5 === 0 ? String(i) : ''),
-      },
-      y: { domain: rows, label: null, tickFormat: (k: string) => (k.length > 24 ? `${k.slice(0, 23)}…` : k) },
-      marks: [
-        Plot.cell(cells, {
-          x: 'episodeIndex',
-          y: 'sessionKey',
-          fill: (d: MapCell) => colour(d.kind),
-          title: 'title',
-          inset: 1,
-          className: 'alert-map-cells',
-        }),
-      ],
-    });
-    svg.setAttribute('data-testid', 'alert-map-svg');
-    const onClick = (e: Event) => {
-      const target = e.target as Element & { __data__?: unknown };
-      if (!target.closest('.alert-map-cells') || typeof target.__data__ !== 'number') return;
-      const c = cells[target.__data__];
-      if (c)
+    const { svg, dispose } = drawAlertMap(
+      cells,
+      data?.sessions ?? [],
+      colour,
+      (c) => cellTitle(c, (k) => kindLabel(kinds, k)),
+      (c) =>
         store
           .getState()
-          .navigate({ view: 'sessions', sessionKey: c.sessionKey, episodeId: c.episodeId, turnId: null, callId: null });
-    };
-    svg.addEventListener('click', onClick);
+          .navigate({ view: 'sessions', sessionKey: c.sessionKey, episodeId: c.episodeId, turnId: null, callId: null }),
+    );
+    svg.setAttribute('data-testid', 'alert-map-svg');
     el.replaceChildren(svg);
-    return () => svg.removeEventListener('click', onClick);
-  }, [cells, store, kinds]);
+    return dispose;
+  }, [cells, data, store, kinds]);
 
   if (!data) return null;
   const shownKinds = [...new Set(cells.map((c) => c.kind))];

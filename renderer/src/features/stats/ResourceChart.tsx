@@ -13,6 +13,7 @@ import {
   type ResourceSeries,
 } from '../../../../shared/resources.ts';
 import { useChartWidth } from '../../components/chart.tsx';
+import { DetailLevels } from './detail-levels.ts';
 import { bytes, clock, cpu, plural } from '../../format.ts';
 
 const MB = 1024 * 1024;
@@ -80,7 +81,10 @@ function axisColours(el: HTMLElement) {
   return { text: style.color, grid: 'rgba(128,128,128,0.2)' };
 }
 
-function chartOptions(series: ResourceSeries, metric: 'rss' | 'cpu', width: number, host: HTMLElement): uPlot.Options {
+type Metric = 'rss' | 'cpu';
+type Detail = Record<Metric, { levels: DetailLevels; factor: number }>;
+
+function chartOptions(series: ResourceSeries, metric: Metric, width: number, host: HTMLElement): uPlot.Options {
   const { text, grid } = axisColours(host);
   const axis = { stroke: text, grid: { stroke: grid }, ticks: { stroke: grid } };
   return {
@@ -102,7 +106,7 @@ function chartOptions(series: ResourceSeries, metric: 'rss' | 'cpu', width: numb
       ...series.sources.map((s, i) => ({
         label: s.id === ENGINE_SOURCE ? 'engine' : `${s.label} (…${s.id.slice(-6)})`,
         stroke: colourOf(series, i),
-        width: 1.5,
+        width: 1,
         dash: s.id === ENGINE_SOURCE ? [6, 4] : undefined,
         value: (_u: uPlot, v: number | null) =>
           v === null ? '–' : metric === 'rss' ? megabytes(v) : `${v.toFixed(1)} %`,
@@ -150,12 +154,40 @@ export function ResourceChart({ series }: { series: ResourceSeries }) {
   const shape = series.sources.map((s) => s.id).join(',');
   const [shapeDrawn, setShapeDrawn] = useState('');
 
+  // each chart's levels of detail and the one it draws now (detail-levels.ts)
+  const levels = useRef<Detail | null>(null);
+  const step = series.step;
+
   // (re)built when the width or the set of series changes; new samples only replace the data
   useEffect(() => {
     const el = host.current;
     if (!el || width === null || !rssHost.current || !cpuHost.current) return;
-    const rss = new uPlot(chartOptions(series, 'rss', width, el), chartData(series, 'rss'), rssHost.current);
-    const cp = new uPlot(chartOptions(series, 'cpu', width, el), chartData(series, 'cpu'), cpuHost.current);
+    const all = (['rss', 'cpu'] as const).map((metric) => {
+      const lv = new DetailLevels(chartData(series, metric));
+      return [metric, { levels: lv, factor: lv.factorFor(series.times.length, width) }] as const;
+    });
+    levels.current = Object.fromEntries(all) as Detail;
+    const make = (metric: Metric, into: HTMLElement) => {
+      const opts = chartOptions(series, metric, width, el);
+      // zoomed or panned: the level of detail for what is in view now
+      opts.hooks = {
+        setScale: [
+          (u, key) => {
+            const mine = levels.current?.[metric];
+            const { min, max } = u.scales.x!;
+            if (key !== 'x' || !mine || min == null || max == null) return;
+            const factor = mine.levels.factorFor((max - min) / step, u.bbox.width / devicePixelRatio);
+            if (factor === mine.factor) return;
+            mine.factor = factor;
+            u.setData(mine.levels.at(factor), false);
+          },
+        ],
+      };
+      const lv = levels.current![metric];
+      return new uPlot(opts, lv.levels.at(lv.factor), into);
+    };
+    const rss = make('rss', rssHost.current);
+    const cp = make('cpu', cpuHost.current);
     charts.current = [rss, cp];
     setShapeDrawn(`${shape}|${width}`);
     return () => {
@@ -166,9 +198,15 @@ export function ResourceChart({ series }: { series: ResourceSeries }) {
   }, [width, shape, series.marks.length]);
   useEffect(() => {
     const [rss, cp] = charts.current;
-    if (!rss || !cp || shapeDrawn !== `${shape}|${width}`) return;
-    rss.setData(chartData(series, 'rss'));
-    cp.setData(chartData(series, 'cpu'));
+    if (!rss || !cp || !levels.current || shapeDrawn !== `${shape}|${width}`) return;
+    for (const [metric, u] of [
+      ['rss', rss],
+      ['cpu', cp],
+    ] as const) {
+      const mine = levels.current[metric];
+      mine.levels = new DetailLevels(chartData(series, metric));
+      u.setData(mine.levels.at(mine.factor));
+    }
   }, [series, shape, width, shapeDrawn]);
 
   const summary = useMemo(
