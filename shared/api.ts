@@ -30,7 +30,7 @@ import type { ErrorType } from './errors.ts';
 import type { ImportFormat } from './imported.ts';
 import type { Progress } from './progress.ts';
 import type { ResourceSeries } from './resources.ts';
-import type { CallStats, RewardStats } from './stats.ts';
+import type { AlertTimes, CallStats, PromptSizes, RewardStats } from './stats.ts';
 import {
   runOverrides,
   type EpisodeComparison,
@@ -234,6 +234,16 @@ export const invokeRequests = {
   'stats:rewards': z.strictObject({ sessionKey: sessionKey.optional() }),
   /** Calls' timings and sizes, for the latency and size histograms (a session's, or all). */
   'stats:calls': z.strictObject({ sessionKey: sessionKey.optional() }),
+  /** Each turn's largest prompt across an episode (a jump shows an unreset or double-fed history). */
+  'stats:prompt-sizes': z.strictObject({ episodeId: id }),
+  /** Alerts over time by kind (a session's or one kind's, or all). */
+  'stats:alert-times': z.strictObject({
+    sessionKey: sessionKey.optional(),
+    kind: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,62}$/)
+      .optional(),
+  }),
   /** An exported trajectory file (AReaL's shapes or trajscope JSON Lines), as text. */
   'data:import': z.strictObject({
     name: z.string().min(1).max(500),
@@ -335,6 +345,8 @@ export interface InvokeResponses {
   'resources:series': ResourceSeries;
   'stats:rewards': RewardStats;
   'stats:calls': CallStats;
+  'stats:prompt-sizes': PromptSizes;
+  'stats:alert-times': AlertTimes;
   'data:import': ImportResult;
   'data:export-preview': ExportTally;
   /** Each scenario with its last verdict (kept until the lab data is removed; null: never run). */

@@ -32,6 +32,8 @@ export const INVOKE_CHANNEL_NAMES = [
   'resources:series',
   'stats:rewards',
   'stats:calls',
+  'stats:prompt-sizes',
+  'stats:alert-times',
   'data:import',
   'data:export-preview',
   'search:calls',

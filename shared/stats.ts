@@ -43,3 +43,15 @@ export interface CallStats {
   /** More calls than are sent (100,000): the newest are. */
   truncated: boolean;
 }
+
+/** Each turn's largest prompt: tokens where the server said them for every turn, else bytes for all. */
+export interface PromptSizes {
+  unit: 'tokens' | 'bytes';
+  turns: Array<{ turnId: string; index: number; size: number; calls: number }>;
+}
+
+/** Alerts raised over time, by kind, in buckets of `bucketMs` (as few as make ≤ 120 buckets). */
+export interface AlertTimes {
+  bucketMs: number;
+  buckets: Array<{ at: number; kind: string; count: number }>;
+}

@@ -1,9 +1,10 @@
 // Numbers for the pictures: gateways' and the engine's resources over time, rewards per episode and
 // calls' timings and sizes. Read from the store only.
+import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 
-type Channels = 'resources:series' | 'stats:rewards' | 'stats:calls';
+type Channels = 'resources:series' | 'stats:rewards' | 'stats:calls' | 'stats:prompt-sizes' | 'stats:alert-times';
 
 export type StatsDeps = Pick<Workbench, 'store'>;
 
@@ -17,5 +18,10 @@ export function statsHandlers(wb: StatsDeps): Pick<ApiHandlers, Channels> {
     },
     'stats:rewards': (req) => store.stats.rewards(req.sessionKey),
     'stats:calls': (req) => store.stats.calls(req.sessionKey),
+    'stats:prompt-sizes': (req) => {
+      if (!store.episodes.get(req.episodeId)) throw new HttpError(404, `unknown episode ${req.episodeId}`);
+      return store.stats.promptSizes(req.episodeId);
+    },
+    'stats:alert-times': (req) => store.stats.alertTimes(req),
   };
 }

@@ -4,13 +4,21 @@ import {
   REWARD_BINS,
   REWARD_SPLITS,
   REWARD_TASK_ROWS,
+  type AlertTimes,
   type CallStats,
+  type PromptSizes,
   type RewardSplit,
   type RewardStats,
 } from '../../../shared/stats.ts';
 import type { Db } from './db.ts';
 
 export const STATS_CAP = 100_000;
+
+/** A call's prompt tokens as its server said them (usage, else the prompt's token ids); null: unsaid. */
+const PROMPT_TOKENS = `CASE WHEN json_valid(c.response) THEN COALESCE(json_extract(c.response, '$.usage.prompt_tokens'),
+  json_array_length(c.response, '$.promptTokenIds')) END`;
+/** Bucket widths of the alert timeline, finest first: a minute to a week. */
+const BUCKETS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
 /** `ep`: every episode (of the session bound twice, or all) with its latest episode-level reward. */
 const EPISODE_REWARDS = `
@@ -146,5 +154,53 @@ export class StatsRepo {
       requestBytes: kept.map((r) => r.bytes),
       truncated: rows.length > STATS_CAP,
     };
+  }
+
+  promptSizes(episodeId: string): PromptSizes {
+    const rows = this.#db.all<{
+      turn_id: string;
+      idx: number;
+      tokens: number | null;
+      bytes: number;
+      calls: number;
+      untold: number;
+    }>(
+      `SELECT t.id AS turn_id, t.idx, MAX(${PROMPT_TOKENS}) AS tokens, MAX(length(c.request_body)) AS bytes,
+         COUNT(*) AS calls, SUM(${PROMPT_TOKENS} IS NULL) AS untold
+       FROM turns t JOIN upstream_calls c ON c.turn_id = t.id
+       WHERE t.episode_id = ? AND c.fork_of IS NULL
+       GROUP BY t.id ORDER BY t.idx`,
+      episodeId,
+    );
+    // one unit for the whole line: a turn whose server said no token count puts every turn in bytes
+    const unit = rows.length > 0 && rows.every((r) => r.untold === 0) ? 'tokens' : 'bytes';
+    return {
+      unit,
+      turns: rows.map((r) => ({
+        turnId: r.turn_id,
+        index: r.idx,
+        size: unit === 'tokens' ? r.tokens! : r.bytes,
+        calls: r.calls,
+      })),
+    };
+  }
+
+  alertTimes(filter: { sessionKey?: string; kind?: string }): AlertTimes {
+    const where = '(? IS NULL OR session_key = ?) AND (? IS NULL OR kind = ?)';
+    const args = [filter.sessionKey ?? null, filter.sessionKey ?? null, filter.kind ?? null, filter.kind ?? null];
+    const span = this.#db.get<{ lo: number | null; hi: number | null }>(
+      `SELECT MIN(created_at) AS lo, MAX(created_at) AS hi FROM alerts WHERE ${where}`,
+      ...args,
+    )!;
+    if (span.lo === null || span.hi === null) return { bucketMs: 60_000, buckets: [] };
+    const bucketMs = BUCKETS.find((b) => (span.hi! - span.lo!) / b <= 120) ?? BUCKETS.at(-1)!;
+    const buckets = this.#db.all<{ at: number; kind: string; count: number }>(
+      `SELECT (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS at, kind, COUNT(*) AS count
+       FROM alerts WHERE ${where} GROUP BY at, kind ORDER BY at, kind`,
+      bucketMs,
+      bucketMs,
+      ...args,
+    );
+    return { bucketMs, buckets };
   }
 }

@@ -21,9 +21,9 @@ export function useChartWidth(host: RefObject<HTMLElement | null>, min = 320): n
  * A chart drawn by `draw` at the host's width into the returned host, again when the width or one of
  * `deps` changes; null draws nothing.
  */
-export function usePlot(draw: (width: number) => Element | null, deps: unknown[]) {
+export function usePlot(draw: (width: number) => Element | null, deps: unknown[], minWidth = 320) {
   const host = useRef<HTMLDivElement>(null);
-  const width = useChartWidth(host);
+  const width = useChartWidth(host, minWidth);
   useEffect(() => {
     const el = host.current;
     if (!el || width === null) return;

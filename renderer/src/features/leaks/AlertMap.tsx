@@ -9,21 +9,7 @@ import { clock, plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { loadAlertMap } from './actions.ts';
 import { drawAlertMap, type MapCell } from './alert-map-plot.ts';
-import { kindLabel, useAlertKinds } from './alert-kinds.ts';
-
-// ten distinct colours readable on both themes; kinds take them in the registry's order
-const PALETTE = [
-  '#da3633',
-  '#d29922',
-  '#a371f7',
-  '#2f81f7',
-  '#3fb950',
-  '#db61a2',
-  '#8b949e',
-  '#f0883e',
-  '#39c5cf',
-  '#e3b341',
-];
+import { kindColour, kindLabel, useAlertKinds } from './alert-kinds.ts';
 
 /** One cell per episode: its most raised kind, every kind with its count, its first alert. */
 export function mapCells(data: AlertMapData, keep: (sessionKey: string, kind: AlertKind) => boolean): MapCell[] {
@@ -96,13 +82,7 @@ export function AlertMap({
         : [],
     [data, kind, sessionKey, lab, sessions, kinds],
   );
-  const colour = (k: AlertKind) =>
-    PALETTE[
-      Math.max(
-        0,
-        kinds.findIndex((x) => x.kind === k),
-      ) % PALETTE.length
-    ]!;
+  const colour = (k: AlertKind) => kindColour(kinds, k);
 
   useEffect(() => {
     const el = host.current;

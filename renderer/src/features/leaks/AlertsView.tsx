@@ -7,6 +7,7 @@ import { plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { AlertCard } from './AlertCard.tsx';
 import { AlertMap } from './AlertMap.tsx';
+import { AlertTimeline } from './AlertTimeline.tsx';
 import { loadAlerts } from './actions.ts';
 import { kindLabel, useAlertKinds } from './alert-kinds.ts';
 import { LeakLab } from './LeakLab.tsx';
@@ -81,6 +82,7 @@ export function AlertsView() {
         </span>
       </header>
       <AlertMap kind={kind} sessionKey={sessionKey} lab={lab} />
+      <AlertTimeline kind={kind} sessionKey={sessionKey} />
       {shown.length === 0 && (
         <p className="empty">
           {filtered || lab !== 'all'

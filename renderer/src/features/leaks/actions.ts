@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
 import type { AlertMap, InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
+import type { AlertTimes } from '../../../../shared/stats.ts';
 import type { State } from '../../store/store.ts';
 import { useStoreApi } from '../../store/use-store.ts';
 
@@ -61,6 +62,18 @@ export async function clearLabData(store: StoreApi<State>): Promise<boolean> {
 }
 
 /** The alert map's counts (null when it failed, said in a notice). */
+export function loadAlertTimes(
+  store: StoreApi<State>,
+  filter: { kind: string; sessionKey: string },
+): Promise<AlertTimes | null> {
+  return attempt(store, 'Loading the alert timeline failed', () =>
+    store.getState().api.invoke('stats:alert-times', {
+      ...(filter.kind ? { kind: filter.kind } : {}),
+      ...(filter.sessionKey ? { sessionKey: filter.sessionKey } : {}),
+    }),
+  );
+}
+
 export function loadAlertMap(store: StoreApi<State>): Promise<AlertMap | null> {
   return attempt(store, 'Loading the alert map failed', () => store.getState().api.invoke('alerts:map', {}));
 }

@@ -17,3 +17,27 @@ export function kindLabel(kinds: readonly AlertKindInfo[], kind: AlertKind): str
 export function useAlertKind(kind: AlertKind): AlertKindInfo | undefined {
   return useAlertKinds().find((k) => k.kind === kind);
 }
+
+// ten distinct colours readable on both themes; kinds take them in the registry's order
+const PALETTE = [
+  '#da3633',
+  '#d29922',
+  '#a371f7',
+  '#2f81f7',
+  '#3fb950',
+  '#db61a2',
+  '#8b949e',
+  '#f0883e',
+  '#39c5cf',
+  '#e3b341',
+];
+
+/** A kind's colour in every picture (the map, the timeline, their legends): by its place in the registry. */
+export function kindColour(kinds: readonly AlertKindInfo[], kind: AlertKind): string {
+  return PALETTE[
+    Math.max(
+      0,
+      kinds.findIndex((k) => k.kind === kind),
+    ) % PALETTE.length
+  ]!;
+}

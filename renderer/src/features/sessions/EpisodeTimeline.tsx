@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import type { Episode } from '../../../../shared/domain.ts';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
+import { EpisodeStrip } from './EpisodeStrip.tsx';
 import { plural, reward, turnDuration } from '../../format.ts';
 import { alertCounts } from '../../store/store.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
@@ -37,6 +38,7 @@ export function EpisodeTimeline({ episodes }: { episodes: Episode[] | undefined 
               r {reward(e.reward)}
             </span>
           </button>
+          {e.id === episodeId && turns && turns.length > 0 && <EpisodeStrip episodeId={e.id} turns={turns} />}
           {e.id === episodeId && (
             <ol className="turns">
               {(turns ?? []).map((t) => (

@@ -3,6 +3,7 @@ import { plural } from '../../format.ts';
 import type { StoreApi } from 'zustand/vanilla';
 import type { State } from '../../store/store.ts';
 import type { Progress } from '../../../../shared/progress.ts';
+import type { PromptSizes } from '../../../../shared/stats.ts';
 import { SAMPLE_MESSAGES, SAMPLE_TASK_ID } from '../../../../shared/sample-task.ts';
 
 async function attempt<T>(store: StoreApi<State>, what: string, fn: () => Promise<T>): Promise<T | null> {
@@ -37,6 +38,10 @@ export async function loadTurns(store: StoreApi<State>, episodeId: string): Prom
     const list = await store.getState().api.invoke('turns:list', { episodeId });
     store.getState().setTurns(episodeId, list);
   });
+}
+
+export function loadPromptSizes(store: StoreApi<State>, episodeId: string): Promise<PromptSizes | null> {
+  return attempt(store, 'Loading prompt sizes', () => store.getState().api.invoke('stats:prompt-sizes', { episodeId }));
 }
 
 export function sendMessage(store: StoreApi<State>, sessionKey: string, message: string) {
