@@ -56,7 +56,103 @@ describe('pictures of leaks and rewards', { skip: chromiumMissing }, () => {
       assert.equal(cell, legend, `${kind}: the cell's colour is its legend's`);
     }
     assert.notEqual(...([...colours.values()] as [string, string]), 'two kinds, two colours');
+    // over time: every alert counted, in bars of the kinds' colours
+    const timeline = page.getByTestId('alert-timeline');
+    await timeline
+      .locator('summary', { hasText: `Over time: ${alerts.length} alerts` })
+      .first()
+      .waitFor();
+    const fills = await timeline.locator('svg rect').evaluateAll((rs) => rs.map((r) => r.getAttribute('fill')));
+    assert.deepEqual(new Set(fills), new Set(colours.values()), 'the timeline in the map colours');
     await shot(page, 'alert-map-two-labs');
+  });
+
+  test("an episode's turns as a strip, its prompt size per turn as a line with the jump in it", async () => {
+    const store = ui.b.wb.store;
+    const t0 = Date.now() - 60_000;
+    store.sessions.ensure('grow', 'direct', t0);
+    const ep = store.episodes.insert({
+      sessionKey: 'grow',
+      taskId: null,
+      metadata: {},
+      upstreamKey: 'sk-sess-grow',
+      upstreamId: null,
+      now: t0,
+    });
+    // the third prompt is four times the second: a history fed twice
+    const prompts = [100, 200, 800];
+    const turns = prompts.map((tokens, i) => {
+      const turn = store.turns.insert({
+        episodeId: ep.id,
+        sessionKey: 'grow',
+        message: `message ${i}`,
+        historyLength: i,
+        now: t0 + i * 10_000,
+      });
+      const c = store.calls.insert({
+        upstreamKey: 'sk-sess-grow',
+        sessionKey: 'grow',
+        episodeId: ep.id,
+        turnId: turn.id,
+        path: '/v1/chat/completions',
+        headers: {},
+        body: Buffer.from(JSON.stringify({ messages: [{ role: 'user', content: 'x'.repeat(tokens) }] })),
+        startedAt: t0 + i * 10_000 + 10,
+      });
+      store.calls.finish(c, {
+        status: 200,
+        outcome: 'complete',
+        error: null,
+        response: {
+          id: null,
+          model: 'scripted',
+          text: 'ok',
+          reasoning: '',
+          toolCalls: [],
+          finishReason: 'stop',
+          usage: { prompt_tokens: tokens, completion_tokens: 2 },
+          logprobs: null,
+          tokenIds: null,
+          chunkCount: 2,
+          malformedChunks: 0,
+          streamed: true,
+        },
+        rawResponse: null,
+        firstByteAt: t0 + i * 10_000 + 200,
+        endedAt: t0 + i * 10_000 + 900,
+      });
+      store.turns.finish(turn.id, {
+        status: 'ok',
+        reply: 'ok',
+        toolCalls: [],
+        error: null,
+        now: t0 + i * 10_000 + 1000,
+      });
+      return turn;
+    });
+    await store.durable();
+
+    const { page } = ui;
+    await page.goto(ui.url(`#/session/grow/episode/${ep.id}`));
+    const strip = page.getByTestId('episode-strip');
+    const bars = strip.locator('.episode-strip-turns rect');
+    await bars.nth(2).waitFor();
+    assert.equal(await bars.count(), 3, 'a bar per turn');
+    const xs = await bars.evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('x'))));
+    assert.ok(xs[0]! < xs[1]! && xs[1]! < xs[2]!, `turns in time order: ${xs}`);
+    const dots = strip.locator('.episode-prompt-sizes circle');
+    await dots.nth(2).waitFor();
+    const titles = await dots.evaluateAll((cs) => cs.map((c) => c.querySelector('title')?.textContent));
+    assert.deepEqual(titles, [
+      'turn #0: largest prompt 100 tokens (1 call)',
+      'turn #1: largest prompt 200 tokens (1 call)',
+      'turn #2: largest prompt 800 tokens (1 call)',
+    ]);
+    const ys = await dots.evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cy'))));
+    assert.ok(ys[1]! - ys[2]! > 3 * (ys[0]! - ys[1]!), `the jump stands out: ${ys}`);
+    await bars.nth(1).click();
+    await page.waitForFunction((id) => location.hash.includes(`/turn/${id}`), turns[1]!.id);
+    await shot(page, 'episode-strip');
   });
 
   test('past 5,000 cells the map is one image: the cell under the pointer is named and opens', async () => {
