@@ -197,6 +197,15 @@ describe('forks, replays and groups in Chromium', { skip: chromiumMissing }, () 
     assert.ok(selected === 1 || selected === 2, `selected ${selected}`);
     const advantage = await rollouts.first().getByTestId('rollout-advantage').textContent();
     assert.equal(advantage, `A ${(0.5 / (Math.sqrt(1 / 6) + 1e-5)).toFixed(2)}`);
+    // the same advantages as bars from zero: the best rollout's bar green, to the right of zero
+    const plot = ui.page.getByTestId('advantage-bars');
+    const best = plot.locator('.advantage-bars rect').first();
+    await best.waitFor();
+    assert.equal(await best.getAttribute('fill'), '#3fb950');
+    assert.ok(
+      await plot.locator('text', { hasText: new RegExp(`^${advantage!.slice(2).replace('.', '\\.')}$`) }).count(),
+      "the bar names the badge's number",
+    );
     await shot('14-group-labeled');
     // a saved label is not replaced on a digit and Enter: the replacement is named, Esc keeps it
     await ui.page.keyboard.press('5');

@@ -9,6 +9,7 @@ import { reward } from '../../format.ts';
 import { isTyping } from '../../keyboard.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { noPreset, presetFor, presetKeys } from '../rewards/presets.ts';
+import { AdvantageBars } from './AdvantageBars.tsx';
 import { CopyLink } from '../../components/CopyLink.tsx';
 import { followGroup, getGroup, labelRollout, undoLabel } from './actions.ts';
 
@@ -135,6 +136,7 @@ export function GroupView({ groupId }: { groupId: string }) {
         <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>{keys}</kbd> reward · <kbd>Enter</kbd> save · <kbd>u</kbd> undo ·{' '}
         <kbd>s</kbd> sort by reward · <kbd>d</kbd> mark two to diff
       </p>
+      <AdvantageBars rollouts={rollouts} selected={Math.min(sel, rollouts.length - 1)} onSelect={setSel} />
       <div className="rollouts" style={{ gridTemplateColumns: `repeat(${rollouts.length}, minmax(220px, 1fr))` }}>
         {rollouts.map((r, i) => (
           <div
