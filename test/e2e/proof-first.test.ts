@@ -50,6 +50,8 @@ describe('proof first', { skip: chromiumMissing }, () => {
 
     await cells.first().click();
     await ui.page.locator('.episode.selected .episode-head', { hasText: 'Episode 1' }).waitFor();
+    // straight to the proof: the alerted turn, its chips
+    await ui.page.getByTestId('alert-strip').waitFor();
 
     for (const [width, height] of [
       [1440, 900],

@@ -7,7 +7,7 @@ import type { AlertKind } from '../../../../shared/domain.ts';
 import { Legend } from '../../components/chart.tsx';
 import { clock, plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
-import { loadAlertMap } from './actions.ts';
+import { loadAlertMap, openLeak } from './actions.ts';
 import { drawAlertMap, type MapCell } from './alert-map-plot.ts';
 import { kindColour, kindLabel, useAlertKinds } from './alert-kinds.ts';
 
@@ -96,10 +96,7 @@ export function AlertMap({
       data?.sessions ?? [],
       colour,
       (c) => cellTitle(c, (k) => kindLabel(kinds, k)),
-      (c) =>
-        store
-          .getState()
-          .navigate({ view: 'sessions', sessionKey: c.sessionKey, episodeId: c.episodeId, turnId: null, callId: null }),
+      (c) => void openLeak(store, c),
     );
     svg.setAttribute('data-testid', 'alert-map-svg');
     el.replaceChildren(svg);

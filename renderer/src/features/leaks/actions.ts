@@ -74,6 +74,24 @@ export function loadAlertTimes(
   );
 }
 
+/**
+ * A leaky episode's proof: the turn of its latest alert (the turn view opens on the proof), or the
+ * episode when its alerts name no turn.
+ */
+export async function openLeak(store: StoreApi<State>, cell: { sessionKey: string; episodeId: string }): Promise<void> {
+  const page = await attempt(store, 'Opening the alert failed', () =>
+    store.getState().api.invoke('alerts:list', { episodeId: cell.episodeId, limit: 1 }),
+  );
+  const latest = page?.items[0] ?? null;
+  store.getState().navigate({
+    view: 'sessions',
+    sessionKey: cell.sessionKey,
+    episodeId: cell.episodeId,
+    turnId: latest?.turnId ?? null,
+    callId: null,
+  });
+}
+
 export function loadAlertMap(store: StoreApi<State>): Promise<AlertMap | null> {
   return attempt(store, 'Loading the alert map failed', () => store.getState().api.invoke('alerts:map', {}));
 }
