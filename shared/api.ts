@@ -28,6 +28,7 @@ import {
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import type { ErrorType } from './errors.ts';
 import type { ImportFormat } from './imported.ts';
+import type { HostStatus } from './hosts.ts';
 import type { Progress } from './progress.ts';
 import type { ResourceSeries } from './resources.ts';
 import type { AlertTimes, CallStats, PromptSizes, RewardStats } from './stats.ts';
@@ -131,6 +132,19 @@ export const exportRequest = z.strictObject({
   discount: z.number().min(0).max(1),
   /** Token rows in AReaL's tensor-dict shape instead of text lines: one per call, or joined where the prefix holds. */
   tokens: z.enum(['individual', 'concat']).optional(),
+  /**
+   * On a hub: the engines whose data goes in ("local" is this one), each line tagged with its
+   * `host`; all of them, or those named. Absent: this engine's alone, untagged.
+   */
+  hosts: z
+    .union([
+      z.literal('all'),
+      z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/))
+        .min(1)
+        .max(65),
+    ])
+    .optional(),
 });
 export type ExportRequest = z.infer<typeof exportRequest>;
 
@@ -205,6 +219,8 @@ export const invokeRequests = {
     value: rewardValue,
     note: z.string().max(10_000).optional(),
     rubric: z.string().max(200).optional(),
+    /** Who gives it (default: the labeler in Settings); a hub passes its own when it forwards a label. */
+    labeler: z.string().min(1).max(200).optional(),
   }),
   'rewards:undo': z.strictObject({ episodeId: id }),
   'alerts:list': z.strictObject({
@@ -221,6 +237,8 @@ export const invokeRequests = {
   }),
   /** Alerts counted by episode and kind: the alert map. */
   'alerts:map': empty,
+  /** The engines this one shows as a hub (its remotes), reachable or not; empty when it is no hub. */
+  'hosts:list': empty,
   /** Gateways' and the engine's RSS and CPU over the last `sinceMs` (until `untilMs`, default now). */
   'resources:series': z.strictObject({
     sinceMs: z
@@ -342,6 +360,7 @@ export interface InvokeResponses {
   'rewards:undo': { removed: Reward | null };
   'alerts:list': Page<Alert>;
   'alerts:map': AlertMap;
+  'hosts:list': HostStatus[];
   'resources:series': ResourceSeries;
   'stats:rewards': RewardStats;
   'stats:calls': CallStats;
@@ -433,6 +452,7 @@ export interface EventPayloads {
   'gateways:stats': GatewayStats;
   'progress:changed': Progress;
   'engine:health': EngineHealth;
+  'hosts:changed': HostStatus[];
 }
 export type EventChannel = keyof EventPayloads;
 

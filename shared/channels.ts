@@ -29,6 +29,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'rewards:undo',
   'alerts:list',
   'alerts:map',
+  'hosts:list',
   'resources:series',
   'stats:rewards',
   'stats:calls',
@@ -69,6 +70,7 @@ export const EVENT_CHANNEL_NAMES = [
   'gateways:stats',
   'progress:changed',
   'engine:health',
+  'hosts:changed',
 ] as const;
 
 /** The IPC channels between the preload and the desktop's main process. */

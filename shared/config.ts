@@ -12,7 +12,7 @@ export const CONFIG_SOURCES = ['flag', 'env', 'file', 'saved', 'default'] as con
 export type ConfigSource = (typeof CONFIG_SOURCES)[number];
 
 /** How a value is written on a command line or in an env var. */
-type Kind = 'text' | 'int' | 'bool' | 'list';
+type Kind = 'text' | 'int' | 'bool' | 'list' | 'json';
 
 interface Field {
   schema: z.ZodType;
@@ -46,7 +46,40 @@ const jsonObject = z.record(z.string(), z.unknown());
 export const CONFIG_FIELDS = {
   dataDir: { schema: text(), kind: 'text', arg: '<dir>', help: 'where the database, logs and gateway dirs live' },
   host: { schema: text(255), kind: 'text', arg: '<host>', default: '127.0.0.1', help: 'address every server binds' },
+  expose: {
+    schema: z.boolean(),
+    kind: 'bool',
+    default: false,
+    help: 'allow --host to be an address other machines reach (the engine then names each realm and its credential)',
+  },
   port: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the UI and workbench API (0 = any)' },
+  uiToken: {
+    schema: z
+      .string()
+      .min(24)
+      .max(256)
+      .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+    kind: 'text',
+    secret: true,
+    help: 'the workbench API and UI token (default: random per run); fix it where a hub reaches this engine',
+  },
+  remotes: {
+    schema: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lower-case letters, digits, ., _ and -'),
+          url: httpUrl,
+          token: z.string().min(1).max(256),
+        }),
+      )
+      .max(64)
+      .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, { error: 'remote names must differ' }),
+    kind: 'json',
+    secret: true,
+    help:
+      'other engines this one shows as a hub: [{"name","url","token"}] (the url of their workbench API, ' +
+      'the token their uiToken); from the config file or TRAJSCOPE_REMOTES, never a flag',
+  },
   proxyPort: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the DataProxy (0 = any)' },
   upstreamPort: {
     schema: port,
@@ -282,6 +315,12 @@ export function fromText(key: ConfigKey, raw: string): unknown {
   const kind: Kind = CONFIG_FIELDS[key].kind;
   if (kind === 'int') return raw.trim() !== '' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
   if (kind === 'bool') return /^(1|true|yes|on)$/i.test(raw) ? true : /^(0|false|no|off)$/i.test(raw) ? false : raw;
+  if (kind === 'json')
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
   if (kind === 'list')
     return raw
       .split(',')
@@ -292,6 +331,9 @@ export function fromText(key: ConfigKey, raw: string): unknown {
 
 /** How a secret is shown back: whether it is set, and its last four characters when it is long. */
 export function secretHint(value: unknown): string | null {
+  // remotes: their names and addresses, never their tokens
+  if (Array.isArray(value))
+    return value.map((r: { name?: unknown; url?: unknown }) => `${String(r.name)} ${String(r.url)}`).join(', ') || null;
   if (typeof value !== 'string' || !value) return null;
   return value.length >= 12 ? `…${value.slice(-4)}` : `set (${value.length} characters)`;
 }

@@ -1,4 +1,5 @@
 // The workbench's domain objects, as the engine stores them and every view reads them.
+// Over 300 lines: one catalogue of shapes that refer to each other; split, each part would import the rest.
 
 // Each closed set of names is spelled once, as a const list; schemas and views derive from it.
 import type { RuntimeKind, SessionState } from './session-kinds.ts';
@@ -119,6 +120,7 @@ export interface TurnToolCall extends ToolCall {
 }
 
 import type { GatewayInfo } from './gateways.ts';
+import type { SessionHost } from './hosts.ts';
 import type { RuntimeCapabilities } from './runtimes.ts';
 export * from './gateways.ts';
 
@@ -142,6 +144,8 @@ export interface SessionInfo {
   callsWithTokenIds: number;
   callsWithoutTokenIds: number;
   gateway: GatewayInfo | null;
+  /** On a hub: the engine the session lives on (absent: this one). */
+  host?: SessionHost;
 }
 
 export interface Episode {

@@ -15,6 +15,9 @@ import { EngineEvents } from './events.ts';
 import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways/binary.ts';
 import { GatewayAccounting } from './gateways/accounting.ts';
 import { ResourceHistory, watched } from './resources/history.ts';
+import { Hub } from './hub/hub.ts';
+import { exposureProblem, isLoopback } from './http/exposure.ts';
+import { ConfigError } from './config/load.ts';
 import { ProgressBoard } from './progress.ts';
 import type { JsonObject } from './gateways/config.ts';
 import type { Gateway } from './gateways/gateway.ts';
@@ -106,6 +109,8 @@ export class Workbench {
   /** Every gateway running, this engine's and (when this is the workbench) its lab runs'. */
   gatewayAccounting!: GatewayAccounting;
   pool: GatewayPool | null = null;
+  /** The engines this one shows as a hub (its `remotes`); null when it has none. */
+  hub: Hub | null = null;
   /** Gateways' and the engine's RSS and CPU over time (null in an engine recording into another's store). */
   resources: ResourceHistory | null = null;
   /** Shared mode: sessions seated as agents of shared gateways. */
@@ -170,6 +175,8 @@ export class Workbench {
   /** The stages, in order; each registers the stops of what it started. */
   private async startParts(): Promise<void> {
     const c = this.config.current;
+    const exposure = exposureProblem(c);
+    if (exposure) throw new ConfigError(exposure);
     this.openStore(c);
     await this.startAnalysis(c);
     this.httpPolicy = {
@@ -185,6 +192,14 @@ export class Workbench {
     this.parts.add(() => this.sessions.closeAll());
     await this.startRuntimes(c);
     await this.startDataProxy(c);
+    if (c.remotes?.length && !this.extras.shared) {
+      // the labeler set here, if one is (else the remote's default names the label)
+      const labeler = () => this.store.settings.get<{ labeler?: string }>('ui')?.labeler;
+      const hub = new Hub(c.remotes, this.events, labeler);
+      this.hub = hub;
+      hub.start();
+      this.parts.add(() => hub.stop());
+    }
     // runtime.json is the owner's: an engine recording into another's store (a lab run) writes none
     if (!this.extras.shared)
       this.store.lock?.publish({ proxy: this.proxyUrl, upstream: this.recorder.url, adminKey: this.adminKey });
@@ -211,7 +226,7 @@ export class Workbench {
     this.gatewayAccounting =
       this.extras.shared?.accounting ?? new GatewayAccounting(this.events, () => this.pool?.available ?? 0);
     if (!this.extras.shared?.accounting) this.parts.add(() => this.gatewayAccounting.stop());
-    if (!this.extras.shared) {
+    if (!this.extras.shared && this.store.resources) {
       const accounting = this.gatewayAccounting;
       this.resources = new ResourceHistory(this.store.resources, {
         gateways: () => accounting.gateways().map(({ gw, role }) => watched(gw, role)),
@@ -254,7 +269,8 @@ export class Workbench {
     const scenario = this.extras.scenario ?? (c.scenario ? loadScenario(c.scenario) : DEFAULT_SCENARIO);
     const scripted = new ScriptedModel(scenario, mintToken(), this.httpPolicy, c.tokenizer ?? null);
     this.parts.add(() => scripted.stop());
-    await scripted.start(c.host, 0);
+    // gateways on this machine are its only callers: never exposed with the engine
+    await scripted.start(isLoopback(c.host) ? c.host : '127.0.0.1', 0);
     this.scripted = scripted;
     this.upstreams = new UpstreamDirectory(
       this.store,

@@ -73,8 +73,13 @@ export class ApiServer {
         route('POST', '/api/export', async (req, res) => {
           this.uiAuth.require(req);
           const r = await readJson(req, 64 * 1024, exportRequest);
+          if (r.hosts && !wb.hub) throw new HttpError(400, 'hosts: this engine has no remotes (it is no hub)');
+          if (r.hosts && r.sessionKey) throw new HttpError(400, 'hosts and sessionKey: export one or the other');
           if (r.sessionKey !== undefined && !wb.store.sessions.get(r.sessionKey))
             throw new HttpError(404, `unknown session ${r.sessionKey}`);
+          const own = () => maskedLines(wb.store, exportOptions(r), wb.secretMask());
+          // checked before the first byte: a hub's export of a host that does not answer is refused whole
+          const lines = r.hosts ? await wb.hub!.mergedExport(r, own) : own();
           const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
           res.writeHead(200, {
             'content-type': 'application/x-ndjson; charset=utf-8',
@@ -82,7 +87,7 @@ export class ApiServer {
             'cache-control': 'no-store',
           });
           try {
-            await writeLines(maskedLines(wb.store, exportOptions(r), wb.secretMask()), res);
+            await writeLines(lines, res);
           } catch (err) {
             if (res.destroyed) return; // the browser dropped the download: nothing to answer
             throw err;

@@ -31,7 +31,7 @@ export async function startHost(dataDir: string, args: string[] = [], env: NodeJ
     ready,
     stderr: () => err,
     stop: async () => {
-      if (child.exitCode !== null) return child.exitCode;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode; // gone already (killed)
       child.kill('SIGTERM');
       const [code] = await once(child, 'exit');
       return code as number | null;

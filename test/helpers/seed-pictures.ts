@@ -49,7 +49,10 @@ export function seedResources(store: Store, gateways: number, seconds: number): 
   const now = Math.floor(Date.now() / 1000) * 1000;
   const from = now - seconds * 1000;
   for (let g = 0; g < gateways; g++)
-    store.resources.seen({ id: `gw-bench-${g}`, kind: 'gateway', label: `session bench-${g}`, sessionKey: null }, from);
+    store.resources!.seen(
+      { id: `gw-bench-${g}`, kind: 'gateway', label: `session bench-${g}`, sessionKey: null },
+      from,
+    );
   for (let i = 0; i < seconds; i += 600) {
     store.tx(() => {
       for (let j = i; j < Math.min(seconds, i + 600); j++) {
@@ -58,13 +61,13 @@ export function seedResources(store: Store, gateways: number, seconds: number): 
           rss: Math.round((400 + g * 30 + j / 200 + 150 * Math.abs(Math.sin(j / 90 + g))) * MB),
           cpu: Math.round(50 * Math.abs(Math.sin(j / 30 + g)) * 10) / 10,
         }));
-        store.resources.sample(from + j * 1000, rows);
+        store.resources!.sample(from + j * 1000, rows);
       }
     });
   }
   for (let g = 0; g < gateways; g++)
-    store.resources.seen({ id: `gw-bench-${g}`, kind: 'gateway', label: `session bench-${g}`, sessionKey: null }, now);
-  store.resources.mark({
+    store.resources!.seen({ id: `gw-bench-${g}`, kind: 'gateway', label: `session bench-${g}`, sessionKey: null }, now);
+  store.resources!.mark({
     at: now - 3_600_000,
     kind: 'restart',
     source: 'gw-bench-0',

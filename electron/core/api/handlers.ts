@@ -21,7 +21,8 @@ import type { ApiHandlers } from './types.ts';
 export type { ApiHandlers } from './types.ts';
 
 export function createApiHandlers(wb: Workbench): ApiHandlers {
-  const handlers: ApiHandlers = {
+  const own: ApiHandlers = {
+    'hosts:list': () => [],
     ...configHandlers(wb),
     ...sessionHandlers(wb),
     ...recordHandlers(wb),
@@ -31,6 +32,8 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     ...labHandlers(wb),
     ...statsHandlers(wb),
   };
+  // a hub answers for its remotes too (hub/hub.ts)
+  const handlers = wb.hub ? wb.hub.wrap(own) : own;
   // no view shows a configured key, even where an upstream echoed it into what was recorded
   const masked = Object.entries(handlers).map(([channel, handler]) => [
     channel,

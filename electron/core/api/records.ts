@@ -69,7 +69,7 @@ export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
         turnId: req.turnId ?? null,
         value: req.value,
         source: 'human',
-        labeler: labeler(),
+        labeler: req.labeler ?? labeler(),
         note: req.note ?? null,
         rubric: req.rubric ?? null,
       }),

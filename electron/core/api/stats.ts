@@ -14,6 +14,7 @@ export function statsHandlers(wb: StatsDeps): Pick<ApiHandlers, Channels> {
     'resources:series': (req) => {
       const now = Date.now();
       const to = Math.min(req.untilMs ?? now, now);
+      if (!store.resources) throw new HttpError(409, 'this engine keeps no resource history');
       return store.resources.series(to - req.sinceMs, to, now);
     },
     'stats:rewards': (req) => store.stats.rewards(req.sessionKey),

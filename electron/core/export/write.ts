@@ -3,13 +3,13 @@
 // gets every byte, and a failed export is never reported as done.
 import type { Writable } from 'node:stream';
 
-export async function writeLines(lines: Iterable<string>, out: Writable): Promise<number> {
+export async function writeLines(lines: Iterable<string> | AsyncIterable<string>, out: Writable): Promise<number> {
   let failure: Error | null = null;
   const onError = (err: Error) => (failure ??= err);
   out.on('error', onError);
   try {
     let count = 0;
-    for (const line of lines) {
+    for await (const line of lines) {
       if (failure) throw failure;
       // a closed stream (a download the browser dropped) emits nothing more: waiting would hang
       if (out.destroyed) throw new Error('the output was closed before the export finished');

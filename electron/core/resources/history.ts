@@ -69,6 +69,7 @@ export class ResourceHistory {
   #prunedAt = 0;
   #cpu = process.cpuUsage();
   #cpuAt = 0;
+  #warnedAt = -Infinity;
 
   constructor(repo: ResourcesRepo, options: HistoryOptions) {
     this.#repo = repo;
@@ -84,7 +85,7 @@ export class ResourceHistory {
     this.mark({ at: now, kind: 'engine_start', source: ENGINE_SOURCE, sessionKey: null, detail: 'engine started' });
     this.#repo.prune(now);
     this.#prunedAt = now;
-    this.#timer = setInterval(() => this.tick(), 1000);
+    this.#timer = setInterval(() => this.#safeTick(), 1000);
     this.#timer.unref();
   }
 
@@ -107,6 +108,18 @@ export class ResourceHistory {
       sessionKey,
       detail: `session ${sessionKey}'s gateway restarted`,
     });
+  }
+
+  /** Telemetry never stops the engine: a failed write (a full disk) is said once in ten minutes. */
+  #safeTick(): void {
+    try {
+      this.tick();
+    } catch (err) {
+      const now = this.#now();
+      if (now - this.#warnedAt < 10 * 60_000) return;
+      this.#warnedAt = now;
+      this.#o.warn(`resource samples could not be written (the pictures will have a gap): ${(err as Error).message}`);
+    }
   }
 
   /** One sample of everything; marks for what changed since the last. Public for tests. */

@@ -319,45 +319,6 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 16,
-    // gateways' and the engine's RSS and CPU over time: each second for a day, each minute's peak
-    // for a month (resources-repo.ts prunes both), and what happened to them on the way
-    name: 'resource samples and marks',
-    sql: `
-      CREATE TABLE resource_sources (
-        id TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        label TEXT NOT NULL,
-        session_key TEXT,
-        first_at INTEGER NOT NULL,
-        last_at INTEGER NOT NULL
-      );
-      CREATE TABLE resource_seconds (
-        source TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        rss INTEGER,
-        cpu REAL,
-        PRIMARY KEY (source, at)
-      ) WITHOUT ROWID;
-      CREATE TABLE resource_minutes (
-        source TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        rss INTEGER,
-        cpu REAL,
-        PRIMARY KEY (source, at)
-      ) WITHOUT ROWID;
-      CREATE TABLE resource_marks (
-        id INTEGER PRIMARY KEY,
-        at INTEGER NOT NULL,
-        kind TEXT NOT NULL,
-        source TEXT,
-        session_key TEXT,
-        detail TEXT NOT NULL
-      );
-      CREATE INDEX resource_marks_at ON resource_marks(at);
-    `,
-  },
-  {
-    version: 17,
     // the alert map counts alerts by episode and kind: read from this index alone, without a sort
     name: 'alerts by episode and kind',
     sql: `

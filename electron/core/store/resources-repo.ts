@@ -1,8 +1,69 @@
 // Gateways' and the engine's memory and CPU over time. Samples are kept at the second for a day and
 // as each minute's peak RSS and mean CPU for thirty days; marks (start, restart, crash, pressure,
 // memory_growth) for thirty days. Bounded whatever runs: ten gateways for a day are ≈ 864k rows.
+// In a file of their own (resources.sqlite, beside trajscope.sqlite): written each second whatever
+// else happens, they never share a commit with what the engine records, so a full disk or a slow
+// commit of telemetry never fails or delays a turn (the main store's group commit would make them).
+import { join } from 'node:path';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { ResourceMark, ResourceMarkKind, ResourceSeries, ResourceSource } from '../../../shared/resources.ts';
-import type { Db } from './db.ts';
+import { createPrivateFile, privateFile } from '../private-fs.ts';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS resource_sources (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, session_key TEXT,
+    first_at INTEGER NOT NULL, last_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS resource_seconds (
+    source TEXT NOT NULL, at INTEGER NOT NULL, rss INTEGER, cpu REAL, PRIMARY KEY (source, at)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS resource_minutes (
+    source TEXT NOT NULL, at INTEGER NOT NULL, rss INTEGER, cpu REAL, PRIMARY KEY (source, at)
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS resource_marks (
+    id INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL, source TEXT, session_key TEXT,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS resource_marks_at ON resource_marks(at);
+  CREATE INDEX IF NOT EXISTS resource_sources_session ON resource_sources(session_key);
+`;
+
+/** The few calls the repository makes, over its own connection (no group commit: telemetry). */
+class Conn {
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+  constructor(file: string) {
+    createPrivateFile(file);
+    this.#db = new DatabaseSync(file);
+    this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
+    for (const f of [`${file}-wal`, `${file}-shm`]) privateFile(f);
+    this.#db.exec(SCHEMA);
+  }
+  #stmt(sql: string): StatementSync {
+    let s = this.#statements.get(sql);
+    if (!s) this.#statements.set(sql, (s = this.#db.prepare(sql)));
+    return s;
+  }
+  run(sql: string, ...p: SQLInputValue[]): void {
+    this.#stmt(sql).run(...p);
+  }
+  all<T>(sql: string, ...p: SQLInputValue[]): T[] {
+    return this.#stmt(sql).all(...p) as T[];
+  }
+  tx(fn: () => void): void {
+    this.#db.exec('BEGIN');
+    try {
+      fn();
+      this.#db.exec('COMMIT');
+    } catch (err) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}
 
 export const SECONDS_KEPT_MS = 24 * 3600_000;
 export const MINUTES_KEPT_MS = 30 * 24 * 3600_000;
@@ -26,10 +87,27 @@ interface SampleRow {
 }
 
 export class ResourcesRepo {
-  readonly #db: Db;
+  readonly #db: Conn;
 
-  constructor(db: Db) {
-    this.#db = db;
+  constructor(dataDir: string) {
+    this.#db = new Conn(join(dataDir, 'resources.sqlite'));
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  /** Sessions removed from the store: their gateways' samples, marks and names go too. */
+  forgetSessions(keys: string[]): void {
+    if (keys.length === 0) return;
+    const list = JSON.stringify(keys);
+    const sources = 'SELECT id FROM resource_sources WHERE session_key IN (SELECT value FROM json_each(?))';
+    this.#db.tx(() => {
+      this.#db.run(`DELETE FROM resource_seconds WHERE source IN (${sources})`, list);
+      this.#db.run(`DELETE FROM resource_minutes WHERE source IN (${sources})`, list);
+      this.#db.run('DELETE FROM resource_marks WHERE session_key IN (SELECT value FROM json_each(?))', list);
+      this.#db.run('DELETE FROM resource_sources WHERE session_key IN (SELECT value FROM json_each(?))', list);
+    });
   }
 
   /** Samples taken at one tick (`at` on the second). */

@@ -26,10 +26,10 @@ const CHOSEN = 'episode_id IN (SELECT id FROM temp.prune_episodes)';
 export class RetentionRepo {
   readonly #db: Db;
   readonly #logDir: string;
-  readonly #deleted: () => void;
+  readonly #deleted: (goneSessions: string[]) => void;
 
-  /** `deleted` runs after rows were removed (the store drops what it keeps in memory). */
-  constructor(db: Db, logDir: string, deleted: () => void) {
+  /** `deleted` runs after rows were removed, with the sessions removed (the store drops what it keeps). */
+  constructor(db: Db, logDir: string, deleted: (goneSessions: string[]) => void) {
     this.#db = db;
     this.#logDir = logDir;
     this.#deleted = deleted;
@@ -66,7 +66,7 @@ export class RetentionRepo {
           AND (? IS NULL OR s.created_at < ?)`;
       const orphanArgs = [live, keys, keys, req.before ?? null, req.before ?? null];
       const sessions = this.#db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (${orphaned})`, ...orphanArgs)!.n;
-      if (dryRun) return { episodes, calls, sessions, keptLabeled, touched: [] };
+      if (dryRun) return { episodes, calls, sessions, keptLabeled, touched: [], goneKeys: [] as string[] };
       const touched = this.#db
         .all<{ key: string }>(
           `SELECT DISTINCT session_key AS key FROM episodes WHERE id IN temp.prune_episodes
@@ -77,14 +77,16 @@ export class RetentionRepo {
       deleteEpisodes(this.#db, 'temp.prune_episodes');
       const gone = tempSet(this.#db, 'prune_sessions', 'key');
       this.#db.run(`INSERT INTO ${gone} ${orphaned}`, ...orphanArgs);
+      const goneKeys = this.#db.all<{ key: string }>(`SELECT key FROM ${gone}`).map((r) => r.key);
       deleteSessions(this.#db, gone);
       // a gateway's log lines older than the cutoff go with the episodes they served
       if (req.before !== undefined) this.#db.run('DELETE FROM log_chunks WHERE at < ?', req.before);
-      return { episodes, calls, sessions, keptLabeled, touched };
+      return { episodes, calls, sessions, keptLabeled, touched, goneKeys };
     });
-    if (!dryRun) this.#deleted();
+    const { goneKeys, ...pruned } = result;
+    if (!dryRun) this.#deleted(goneKeys);
     const logFiles = dryRun ? 0 : this.dropUnindexedLogs(req.openLogFiles ?? new Set());
-    return { ...result, logFiles, dryRun };
+    return { ...pruned, logFiles, dryRun };
   }
 
   /** Deletes the log files under `logs/` that no index row points at any more. */

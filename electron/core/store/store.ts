@@ -34,8 +34,8 @@ export class Store {
   readonly seats: SeatsRepo;
   readonly search: SearchRepo;
   readonly retention: RetentionRepo;
-  /** Gateways' and the engine's RSS and CPU over time. */
-  readonly resources: ResourcesRepo;
+  /** Gateways' and the engine's RSS and CPU over time, in their own file (null for a reading connection). */
+  readonly resources: ResourcesRepo | null;
   /** Numbers for the reward and call charts. */
   readonly stats: StatsRepo;
   /** The data dir's engine lock, held while this store may write (null for a reading connection). */
@@ -68,9 +68,12 @@ export class Store {
     this.upstreams = new UpstreamsRepo(this.#db);
     this.seats = new SeatsRepo(this.#db);
     this.search = new SearchRepo(this.#db);
-    this.resources = new ResourcesRepo(this.#db);
+    this.resources = opts.readOnly ? null : new ResourcesRepo(dataDir);
     this.stats = new StatsRepo(this.#db);
-    this.retention = new RetentionRepo(this.#db, join(dataDir, 'logs'), () => this.#forgetCaches());
+    this.retention = new RetentionRepo(this.#db, join(dataDir, 'logs'), (gone) => {
+      this.#forgetCaches();
+      this.resources?.forgetSessions(gone);
+    });
   }
 
   get path(): string {
@@ -142,6 +145,7 @@ export class Store {
       this.#db.run(`INSERT OR IGNORE INTO ${sessions} SELECT value FROM json_each(?)`, list);
       const n = deleteSessionRows(this.#db, sessions);
       this.#forgetCaches();
+      this.resources?.forgetSessions(keys);
       return n;
     });
   }
@@ -154,6 +158,7 @@ export class Store {
   }
 
   close(): void {
+    this.resources?.close();
     this.#db.close();
     this.lock?.release();
   }

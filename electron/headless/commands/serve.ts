@@ -1,9 +1,10 @@
-// `trajscope serve`: the engine and its UI on loopback, until SIGINT/SIGTERM stop everything.
+// `trajscope serve`: the engine and its UI (on loopback unless exposed), until SIGINT/SIGTERM stop everything.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigService } from '../../core/config/service.ts';
 import { mintToken } from '../../core/tokens.ts';
 import { shownAddress } from '../../core/dataproxy/areal-router.ts';
+import { exposureLines, isLoopback } from '../../core/http/exposure.ts';
 import { Workbench } from '../../core/workbench.ts';
 import { ApiServer } from '../api-server.ts';
 import { ensureUiBuilt } from '../ui-build.ts';
@@ -36,7 +37,7 @@ export async function serve(config: ConfigService): Promise<void> {
         `trajscope: registered with the AReaL Router at ${c.arealRouter} as ${shownAddress(registered)}\n`,
       );
     if (!c.noUi) {
-      api = new ApiServer(wb, mintToken(), join(ROOT, 'out/renderer'));
+      api = new ApiServer(wb, c.uiToken ?? mintToken(), join(ROOT, 'out/renderer'));
       await api.start(c.host, c.port);
     }
   } catch (err) {
@@ -54,6 +55,10 @@ export async function serve(config: ConfigService): Promise<void> {
   };
   // runtime.json: what other local tools need, never the UI token (docs/security.md)
   wb.store.lock?.publish({ ui: api ? `${api.url}/` : null, api: ready.api });
+  // said before READY: whoever waits for that line has the warning already
+  if (!isLoopback(c.host))
+    for (const line of exposureLines({ ...c, api: ready.api, proxy: ready.proxy, upstream: ready.upstream }))
+      process.stderr.write(line + '\n');
   process.stdout.write(`TRAJSCOPE_READY ${JSON.stringify(ready)}\n`);
   if (ready.ui) process.stderr.write(`trajscope: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
 }

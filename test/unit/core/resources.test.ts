@@ -42,7 +42,7 @@ function withHistory(
   let now = T0;
   let gws: WatchedGateway[] = [];
   const warned: string[] = [];
-  const history = new ResourceHistory(store.resources, {
+  const history = new ResourceHistory(store.resources!, {
     gateways: () => gws,
     mbPerHour: () => 100,
     warn: (m) => warned.push(m),
@@ -74,7 +74,7 @@ test('samples land aligned on one time axis, with a mark for each start, crash, 
     at(T0 + 5000);
     history.tick();
 
-    const series = store.resources.series(T0, T0 + 10_000, T0 + 10_000);
+    const series = store.resources!.series(T0, T0 + 10_000, T0 + 10_000);
     assert.equal(series.resolution, 'seconds');
     assert.equal(series.step, 1);
     assert.deepEqual(
@@ -131,7 +131,7 @@ test('memory pressure is marked once a minute however often it is said, and at o
     set([gateway({ pressure: pressure(6, 'critical') })]);
     at(T0 + 6000);
     history.tick();
-    const marks = store.resources.series(T0, T0 + 10_000, T0 + 10_000).marks.filter((m) => m.kind === 'pressure');
+    const marks = store.resources!.series(T0, T0 + 10_000, T0 + 10_000).marks.filter((m) => m.kind === 'pressure');
     assert.deepEqual(
       marks.map((m) => m.detail),
       [
@@ -154,7 +154,7 @@ test('memory_growth: a floor rising in every window faster than the slope set is
     }
     assert.equal(warned.length, 1, warned.join('\n'));
     assert.match(warned[0]!, /^memory_growth: session s1: RSS between turns rose from \d+ MB to \d+ MB in \d+ min/);
-    const marks = store.resources.series(T0, T0 + 7 * 60_000, T0 + 7 * 60_000).marks;
+    const marks = store.resources!.series(T0, T0 + 7 * 60_000, T0 + 7 * 60_000).marks;
     assert.equal(marks.filter((m) => m.kind === 'memory_growth').length, 1);
   });
 });
@@ -179,13 +179,29 @@ test('samples older than a day go; a range longer than a day is read by the minu
     at(T0 + 61_000); // a new minute: the first one is rolled up
     history.tick();
     const later = T0 + SECONDS_KEPT_MS + 120_000;
-    store.resources.prune(later);
-    assert.deepEqual(store.resources.series(T0, T0 + 120_000, later).times, [T0], 'the minute survives');
-    const month = store.resources.series(later - 30 * 24 * 3600_000, later, later);
+    store.resources!.prune(later);
+    assert.deepEqual(store.resources!.series(T0, T0 + 120_000, later).times, [T0], 'the minute survives');
+    const month = store.resources!.series(later - 30 * 24 * 3600_000, later, later);
     assert.equal(month.resolution, 'minutes');
     assert.ok(month.times.length <= MAX_POINTS);
     assert.equal(month.step, 60);
-    const week = store.resources.series(T0, T0 + 120_000, later);
+    const week = store.resources!.series(T0, T0 + 120_000, later);
     assert.equal(week.rss[1]![0], 400 * MB, "the minute's peak");
+  });
+});
+
+test("telemetry in a file of its own: a removed session takes its gateways' samples, marks and names along", () => {
+  withHistory(({ store, history, set, at }) => {
+    set([gateway(), gateway({ id: 'gw-b', label: 'session s2', sessionKey: 's2' })]);
+    at(T0 + 1000);
+    history.tick();
+    store.sessions.ensure('s1', 'direct');
+    store.deleteSessions(['s1']);
+    const series = store.resources!.series(T0, T0 + 10_000, T0 + 10_000);
+    assert.deepEqual(
+      series.sources.map((s) => s.id),
+      [ENGINE_SOURCE, 'gw-b'],
+    );
+    assert.ok(series.marks.every((m) => m.sessionKey !== 's1'));
   });
 });

@@ -1,0 +1,127 @@
+// Another engine this one shows as a hub: its workbench API over HTTP with its UI token, every call
+// bounded by a timeout so a slow or dead host never holds the others up, and what the hub last knew
+// of it (reachable or not since when, its sessions) for when it stops answering.
+import { request } from 'undici';
+import type { ExportRequest, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
+import type { SessionInfo } from '../../../shared/domain.ts';
+import type { HostStatus } from '../../../shared/hosts.ts';
+import { HttpError } from '../http/errors.ts';
+
+/** Pages of sessions read from a host at most (1,000 each). */
+const MAX_SESSION_PAGES = 50;
+
+export class RemoteHost {
+  readonly name: string;
+  readonly url: string;
+  readonly #token: string;
+  readonly #timeoutMs: number;
+  status: HostStatus;
+  /** Its sessions as last read (shown greyed while it does not answer). */
+  sessions: SessionInfo[] = [];
+
+  constructor(remote: { name: string; url: string; token: string }, timeoutMs = 2000) {
+    this.name = remote.name;
+    this.url = remote.url.replace(/\/+$/, '');
+    this.#token = remote.token;
+    this.#timeoutMs = timeoutMs;
+    this.status = { name: this.name, url: this.url, reachable: null, since: null, lastSeenAt: null, error: null };
+  }
+
+  /** One invoke on the host; its HTTP error comes back as the same HttpError (status and message). */
+  async invoke<C extends InvokeChannel>(
+    channel: C,
+    payload: InvokeRequest<C>,
+    timeoutMs = this.#timeoutMs,
+  ): Promise<InvokeResponse<C>> {
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(`${this.url}/api/invoke/${channel}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      this.#seen(false, describe(err, timeoutMs));
+      throw new HttpError(502, `host ${this.name} did not answer ${channel}: ${describe(err, timeoutMs)}`);
+    }
+    this.#seen(true, null);
+    let body: { ok?: boolean; result?: unknown; error?: { message?: string } };
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new HttpError(502, `host ${this.name} answered ${channel} with ${status} and no JSON`);
+    }
+    if (status === 401) throw new HttpError(502, `host ${this.name} refused the hub's token (check its uiToken)`);
+    if (!body.ok) throw new HttpError(status, `host ${this.name}: ${body.error?.message ?? `status ${status}`}`);
+    return body.result as InvokeResponse<C>;
+  }
+
+  /** Every session of the host (kept as its last-known state); throws when it does not answer. */
+  async listSessions(): Promise<SessionInfo[]> {
+    const out: SessionInfo[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < MAX_SESSION_PAGES; i++) {
+      const page = await this.invoke('sessions:list', { limit: 1000, ...(cursor ? { cursor } : {}) });
+      out.push(...page.items);
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    this.sessions = out;
+    return out;
+  }
+
+  /** The host's export for `req`, line by line as it streams (never whole in memory). */
+  async *exportLines(req: ExportRequest): AsyncGenerator<string> {
+    const res = await request(`${this.url}/api/export`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(req),
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: 60_000,
+    });
+    if (res.statusCode !== 200) {
+      const text = await res.body.text();
+      throw new HttpError(502, `host ${this.name}: its export answered ${res.statusCode}: ${text.slice(0, 200)}`);
+    }
+    res.body.setEncoding('utf8');
+    let rest = '';
+    for await (const chunk of res.body as AsyncIterable<string>) {
+      rest += chunk;
+      const lines = rest.split('\n');
+      rest = lines.pop()!;
+      yield* lines.filter(Boolean);
+    }
+    if (rest) yield rest;
+  }
+
+  /** Answers at all (its health route, no data): for the hub's watch of its hosts. */
+  async ping(): Promise<void> {
+    await this.invoke('progress:list', {}).catch(() => {});
+  }
+
+  #seen(reachable: boolean, error: string | null): void {
+    const now = Date.now();
+    const changed = this.status.reachable !== reachable;
+    this.status = {
+      ...this.status,
+      reachable,
+      since: changed ? now : this.status.since,
+      lastSeenAt: reachable ? now : this.status.lastSeenAt,
+      error,
+    };
+  }
+}
+
+function describe(err: unknown, timeoutMs: number): string {
+  const e = err as { code?: string; name?: string; message?: string };
+  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT')
+    return `no answer within ${timeoutMs} ms`;
+  if (e.code === 'ECONNREFUSED') return 'connection refused (is it running?)';
+  return e.message ?? String(err);
+}

@@ -1,0 +1,199 @@
+// One workbench over a cluster, on one machine: three engines register their DataProxies with a
+// Router speaking AReaL's wire (test/helpers/areal.ts), 30 sessions come in through a Gateway that
+// routes them round-robin, and a fourth engine is a hub over the three (`remotes` in its config
+// file, each with the engine's fixed uiToken). The hub lists every session with its host, a label
+// given through it is written on the engine that owns the episode (by the hub's labeler), its
+// merged export has every session exactly once, and an engine killed is named unreachable within
+// 5 s while the hub keeps listing and labeling on the others.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Gateway, startRouter, type Router } from '../helpers/areal.ts';
+import { startHost, type Host } from '../helpers/host.ts';
+import { request, tempDir, until } from '../helpers/workbench.ts';
+
+const NAMES = ['node-a', 'node-b', 'node-c'];
+const tokenOf = (name: string) => `cluster-token-${name}-0123456789abcdef`;
+const EXPORT = { unlabeled: 'null', includeLab: false, includeFailed: false, dropRetryOrphans: false, discount: 1 };
+
+describe('a hub over three engines behind AReaL-wire Router and Gateway', () => {
+  const dir = tempDir();
+  let router: Router;
+  const nodes = new Map<string, Host>();
+  let hub: Host;
+  const invoke = (h: Host, token: string, channel: string, body: unknown) =>
+    request(`${h.ready.api}/api/invoke/${channel}`, 'POST', body, { authorization: `Bearer ${token}` });
+  const hubInvoke = (channel: string, body: unknown) =>
+    invoke(hub, 'cluster-hub-token-0123456789abcdef', channel, body);
+  const exportOf = async (h: Host, token: string, body: unknown) => {
+    const r = await fetch(`${h.ready.api}/api/export`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    return text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  };
+
+  before(async () => {
+    router = await startRouter('cluster-router-key');
+    for (const name of NAMES) {
+      const host = await startHost(join(dir.path, name), ['--runtime', 'direct', '--areal-router', router.url], {
+        TRAJSCOPE_AREAL_ROUTER_KEY: 'cluster-router-key',
+        TRAJSCOPE_UI_TOKEN: tokenOf(name),
+      });
+      nodes.set(name, host);
+    }
+    const config = join(dir.path, 'hub.json');
+    const remotes = NAMES.map((name) => ({ name, url: nodes.get(name)!.ready.api, token: tokenOf(name) }));
+    writeFileSync(config, JSON.stringify({ remotes, uiToken: 'cluster-hub-token-0123456789abcdef' }), { mode: 0o600 });
+    hub = await startHost(join(dir.path, 'hub'), ['--runtime', 'direct', '--config', config]);
+  });
+  after(async () => {
+    await hub?.stop();
+    for (const h of nodes.values()) await h.stop();
+    await router?.stop();
+    dir.remove();
+  });
+
+  test('30 sessions land 10 per engine; the hub lists them with their hosts; a label lands on the owner', async () => {
+    const gw = new Gateway(router);
+    for (let i = 0; i < 30; i++) {
+      const t = await gw.turn(`user-${String(i).padStart(2, '0')}`, `hello from ${i}`, {});
+      assert.equal(t.status, 200, await t.text());
+    }
+    for (const name of NAMES) {
+      const own = await invoke(nodes.get(name)!, tokenOf(name), 'sessions:list', {});
+      assert.equal(own.body.result.items.length, 10, `${name} holds 10`);
+    }
+    const listed = (await hubInvoke('sessions:list', {})).body.result.items as Array<{
+      key: string;
+      host?: { name: string; reachable: boolean };
+    }>;
+    assert.equal(listed.length, 30);
+    assert.deepEqual(
+      NAMES.map((n) => listed.filter((s) => s.host?.name === n && s.host.reachable).length),
+      [10, 10, 10],
+    );
+    const hosts = (await hubInvoke('hosts:list', {})).body.result as Array<{ name: string; reachable: boolean }>;
+    assert.deepEqual(
+      hosts.map((h) => [h.name, h.reachable]),
+      NAMES.map((n) => [n, true]),
+    );
+
+    // a label through the hub: written on the engine that owns the episode, by the hub's labeler
+    assert.equal((await hubInvoke('settings:set', { labeler: 'hub-labeler' })).status, 200);
+    const target = listed.find((s) => s.host?.name === 'node-b')!;
+    const episodes = await hubInvoke('episodes:list', { sessionKey: target.key });
+    assert.equal(episodes.status, 200, JSON.stringify(episodes.body));
+    const ep = episodes.body.result.items[0];
+    const saved = await hubInvoke('rewards:set', { episodeId: ep.id, value: 1 });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    assert.equal(saved.body.result.labeler, 'hub-labeler');
+    const bRows = await exportOf(nodes.get('node-b')!, tokenOf('node-b'), { ...EXPORT, unlabeled: 'skip' });
+    assert.ok(bRows.length > 0 && bRows.every((r) => r.session_key === target.key), "node-b's export has the label");
+    assert.equal((await hubInvoke('rewards:list', { episodeId: ep.id })).body.result[0].value, 1);
+  });
+
+  test("the hub's merged export has every session exactly once, each line tagged with its host", async () => {
+    const rows = await exportOf(hub, 'cluster-hub-token-0123456789abcdef', { ...EXPORT, hosts: 'all' });
+    const hostOf = new Map<string, string>();
+    for (const r of rows) {
+      const key = r.session_key as string;
+      assert.equal(hostOf.get(key) ?? r.host, r.host, `${key} comes from one host`);
+      hostOf.set(key, r.host as string);
+    }
+    assert.equal(hostOf.size, 30);
+    const ids = rows.map((r) => `${r.host} ${r.interaction_id ?? r.id ?? JSON.stringify(r).length}`);
+    assert.equal(new Set(ids).size, ids.length, 'no line twice');
+    const again = await exportOf(hub, 'cluster-hub-token-0123456789abcdef', { ...EXPORT, hosts: 'all' });
+    assert.deepEqual(again, rows, 'deterministic');
+    // a host that is not one of the hub's is refused by name
+    const bad = await fetch(`${hub.ready.api}/api/export`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer cluster-hub-token-0123456789abcdef', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...EXPORT, hosts: ['node-z'] }),
+    });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /unknown host node-z/);
+  });
+
+  test('an engine killed is unreachable within 5 s; the others keep serving and labeling', async () => {
+    const c = nodes.get('node-c')!;
+    c.child.kill('SIGKILL');
+    const t0 = Date.now();
+    await until('node-c unreachable', async () => {
+      const hosts = (await hubInvoke('hosts:list', {})).body.result as Array<{ name: string; reachable: boolean }>;
+      return hosts.find((h) => h.name === 'node-c')!.reachable === false;
+    });
+    assert.ok(Date.now() - t0 < 5000, `named unreachable in ${Date.now() - t0} ms`);
+    const started = Date.now();
+    const listed = (await hubInvoke('sessions:list', {})).body.result.items as Array<{
+      key: string;
+      host?: { name: string; reachable: boolean };
+    }>;
+    assert.ok(Date.now() - started < 3000, 'a dead host does not hold the list up');
+    assert.equal(listed.length, 30, 'its sessions stay, as last known');
+    assert.equal(listed.filter((s) => s.host?.name === 'node-c' && !s.host.reachable).length, 10);
+    const onA = listed.find((s) => s.host?.name === 'node-a')!;
+    const ep = (await hubInvoke('episodes:list', { sessionKey: onA.key })).body.result.items[0];
+    const saved = await hubInvoke('rewards:set', { episodeId: ep.id, value: 0.5 });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    // an export of every host is refused while one does not answer; the live ones still export
+    const all = await fetch(`${hub.ready.api}/api/export`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer cluster-hub-token-0123456789abcdef', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...EXPORT, hosts: 'all' }),
+    });
+    assert.equal(all.status, 503);
+    const live = await exportOf(hub, 'cluster-hub-token-0123456789abcdef', { ...EXPORT, hosts: ['node-a', 'node-b'] });
+    assert.equal(new Set(live.map((r) => r.session_key)).size, 20);
+  });
+});
+
+describe('an engine on a cluster node: bound beyond loopback only when told, every realm named', () => {
+  test('a non-loopback host without expose is refused with what to do; nothing is left running', async () => {
+    const dir = tempDir();
+    try {
+      await assert.rejects(startHost(dir.path, ['--runtime', 'direct', '--host', '0.0.0.0']), (err: Error) => {
+        assert.match(err.message, /host 0\.0\.0\.0 is not a loopback address/);
+        assert.match(err.message, /--expose/);
+        assert.doesNotMatch(err.message, /\n\s+at /, 'no stack trace');
+        return true;
+      });
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('with expose: the warning names each server, its realm and credential; the UI token is the one set', async () => {
+    const dir = tempDir();
+    const token = 'node-token-0123456789abcdefghij';
+    const host = await startHost(dir.path, ['--runtime', 'direct', '--host', '0.0.0.0', '--expose'], {
+      TRAJSCOPE_UI_TOKEN: token,
+    });
+    try {
+      const err = host.stderr();
+      assert.match(err, /EXPOSED on 0\.0\.0\.0/);
+      assert.match(err, /DataProxy http:\/\/0\.0\.0\.0:\d+: admin key/);
+      assert.match(err, /recorder http:\/\/0\.0\.0\.0:\d+\/v1: one sk-sess-… key per episode/);
+      assert.match(err, /workbench API and UI http:\/\/0\.0\.0\.0:\d+: the UI token \(uiToken, as configured\)/);
+      const warning = err.slice(err.indexOf('EXPOSED'), err.indexOf('workbench UI at'));
+      assert.ok(warning.length > 0 && !warning.includes(token), 'the token itself is not in the warning');
+      assert.equal(new URL(host.ready.ui).searchParams.get('token'), token);
+      const api = host.ready.api.replace('0.0.0.0', '127.0.0.1');
+      const refused = await request(`${api}/api/invoke/app:info`, 'POST', {});
+      assert.equal(refused.status, 401, 'the realm still needs its credential');
+      const ok = await request(`${api}/api/invoke/app:info`, 'POST', {}, { authorization: `Bearer ${token}` });
+      assert.equal(ok.status, 200);
+    } finally {
+      await host.stop();
+      dir.remove();
+    }
+  });
+});
