@@ -171,7 +171,7 @@ describe('an engine on a cluster node: bound beyond loopback only when told, eve
     }
   });
 
-  test('with expose: the warning names each server, its realm and credential; the UI token is the one set', async () => {
+  test('with expose: each server named with its realm and credential; the UI token is the one set', async () => {
     const dir = tempDir();
     const token = 'node-token-0123456789abcdefghij';
     const host = await startHost(dir.path, ['--runtime', 'direct', '--host', '0.0.0.0', '--expose'], {
