@@ -10,6 +10,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Gateway, startRouter, type Router } from '../helpers/areal.ts';
+import { chromiumMissing, launchChromium, shot, workbenchPage } from '../helpers/browser.ts';
 import { startHost, type Host } from '../helpers/host.ts';
 import { request, tempDir, until } from '../helpers/workbench.ts';
 
@@ -154,6 +155,38 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
     const live = await exportOf(hub, 'cluster-hub-token-0123456789abcdef', { ...EXPORT, hosts: ['node-a', 'node-b'] });
     assert.equal(new Set(live.map((r) => r.session_key)).size, 20);
   });
+
+  test(
+    "in Chromium: the hub's rail tags sessions by host, greys the dead one's, opens a remote's episode",
+    {
+      skip: chromiumMissing,
+    },
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await workbenchPage(browser);
+        await page.goto(hub.ready.ui);
+        await page.getByTestId('session-host').first().waitFor();
+        await page
+          .locator('.rail-item.host-down [data-testid=session-host]', { hasText: 'node-c · unreachable' })
+          .first()
+          .waitFor();
+        const onA = page.locator('.rail-item', {
+          has: page.getByTestId('session-host').filter({ hasText: /^node-a$/ }),
+        });
+        await onA.first().click();
+        // the episode list and its turn come from node-a through the hub
+        await page.locator('.episode .episode-head', { hasText: 'Episode 0' }).waitFor();
+        await page.goto(`${hub.ready.ui.split('?')[0]}#/settings`);
+        const hosts = page.getByTestId('hosts');
+        await hosts.locator('tr[data-host=node-c]', { hasText: 'unreachable' }).waitFor();
+        await hosts.locator('tr[data-host=node-a]', { hasText: 'reachable' }).waitFor();
+        await shot(page, 'hub-hosts');
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
 
 describe('an engine on a cluster node: bound beyond loopback only when told, every realm named', () => {

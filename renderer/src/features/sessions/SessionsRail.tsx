@@ -93,14 +93,16 @@ export function SessionsRail() {
             {v.getVirtualItems().map((item) => {
               const s = list[item.index]!;
               // while the engine does not answer its sessions' states and processes are unknown
-              const gw = up ? s.gateway : null;
-              const state = up ? s.state : 'unknown';
+              // a remote's session is as last known while its host does not answer: never shown live
+              const hostDown = s.host ? !s.host.reachable : false;
+              const gw = up && !hostDown ? s.gateway : null;
+              const state = up && !hostDown ? s.state : 'unknown';
               return (
                 <button
                   type="button"
                   key={s.key}
                   data-key={s.key}
-                  className={`rail-item ${s.key === selected ? 'selected' : ''}`}
+                  className={`rail-item ${s.key === selected ? 'selected' : ''} ${hostDown ? 'host-down' : ''}`}
                   style={{
                     position: 'absolute',
                     top: 0,
@@ -114,6 +116,18 @@ export function SessionsRail() {
                   <span className="row">
                     <span className={`dot ${state}`} title={state} />
                     <span className="key">{s.key}</span>
+                    {s.host && (
+                      <span
+                        className={`badge ${s.host.reachable ? '' : 'warn'}`}
+                        data-testid="session-host"
+                        title={
+                          s.host.reachable ? `on ${s.host.name}` : `${s.host.name} does not answer: last known state`
+                        }
+                      >
+                        {s.host.name}
+                        {s.host.reachable ? '' : ' · unreachable'}
+                      </span>
+                    )}
                     {s.origin !== 'live' && (
                       <span className="badge" title={ORIGIN_LABELS[s.origin].help}>
                         {ORIGIN_LABELS[s.origin].label}

@@ -10,6 +10,7 @@ import { GATEWAY_MODES, ISOLATION_MODES, type GatewayMode } from '../../../../sh
 import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { saveConfig as saveConfigOf, savePrefs as savePrefsOf, useEffectiveGatewayConfig } from './actions.ts';
 import { Connections } from './Connections.tsx';
+import { Hosts } from './Hosts.tsx';
 import { Storage } from './Storage.tsx';
 
 const ISOLATION_HELP: Record<(typeof ISOLATION_MODES)[number], string> = {
@@ -165,6 +166,7 @@ export function SettingsView() {
           </label>
         ))}
       </section>
+      <Hosts />
       <Storage />
       <RunFacts />
     </div>

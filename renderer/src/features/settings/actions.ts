@@ -6,9 +6,19 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { InvokeRequest, UpstreamProbe } from '../../../../shared/api.ts';
 import type { ConfigPatch } from '../../../../shared/config.ts';
 import type { PruneResult, StorageStats } from '../../../../shared/domain.ts';
+import type { HostStatus } from '../../../../shared/hosts.ts';
 import type { UpstreamConnection } from '../../../../shared/rollouts.ts';
 import type { State } from '../../store/store.ts';
 import { useStoreApi } from '../../store/use-store.ts';
+
+/** The hub's hosts and whether each answers (null: the engine did not say; quietly, it is polled). */
+export async function loadHosts(store: StoreApi<State>): Promise<HostStatus[] | null> {
+  try {
+    return await store.getState().api.invoke('hosts:list', {});
+  } catch {
+    return null;
+  }
+}
 
 /** Saves the UI's own settings; true once saved (a failure is said in a notice). */
 export async function savePrefs(store: StoreApi<State>, patch: InvokeRequest<'settings:set'>): Promise<boolean> {
