@@ -12,6 +12,7 @@ import { benchMemory } from './memory.ts';
 import { benchTokens } from './tokens.ts';
 import { benchCharts } from './charts.ts';
 import { benchPictures } from './pictures.ts';
+import { benchHub } from './hub.ts';
 
 const benches: Record<string, () => Promise<string>> = {
   engine: benchEngine,
@@ -26,6 +27,7 @@ const benches: Record<string, () => Promise<string>> = {
   tokens: benchTokens,
   charts: benchCharts,
   pictures: benchPictures,
+  hub: benchHub,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benches);
 for (const name of chosen) {

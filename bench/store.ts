@@ -28,7 +28,11 @@ const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
 const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
 
 /** The big data dir, written straight into the schema the store migrated (a generator, not a test). */
-export function generate(dir: string): { seconds: number } {
+export function generate(
+  dir: string,
+  shape = { episodes: EPISODES, perSession: PER_SESSION, calls: CALLS },
+): { seconds: number } {
+  const { episodes: nEpisodes, perSession: nPerSession, calls: nCalls } = shape;
   new Store(dir).close();
   const db = new DatabaseSync(join(dir, 'trajscope.sqlite'));
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;');
@@ -56,19 +60,19 @@ export function generate(dir: string): { seconds: number } {
     ),
   };
   const t0 = performance.now();
-  const start = Date.now() - EPISODES * 60_000;
+  const start = Date.now() - nEpisodes * 60_000;
   let seq = 0;
   let rseq = 0;
   db.exec('BEGIN');
-  for (let e = 0; e < EPISODES; e++) {
-    const key = `s${Math.floor(e / PER_SESSION)}`;
+  for (let e = 0; e < nEpisodes; e++) {
+    const key = `s${Math.floor(e / nPerSession)}`;
     const at = start + e * 60_000;
-    if (e % PER_SESSION === 0) s.session.run(key, 'direct', at, at + PER_SESSION * 60_000, 'live');
+    if (e % nPerSession === 0) s.session.run(key, 'direct', at, at + nPerSession * 60_000, 'live');
     const ep = `ep_${e}`;
-    s.episode.run(ep, key, e % PER_SESSION, `task-${e % 500}`, `sk-sess-${e}`, at, at + 50_000);
+    s.episode.run(ep, key, e % nPerSession, `task-${e % 500}`, `sk-sess-${e}`, at, at + 50_000);
     const system = `You are a careful assistant for task ${e % 500}. ${words(40)}`;
     const history: Array<{ role: string; content: string }> = [];
-    for (let c = 0; c < CALLS; c++) {
+    for (let c = 0; c < nCalls; c++) {
       const message = `${c === 0 ? `tok${e} ` : ''}${words(14)}`;
       const reply = words(24);
       const callAt = at + c * 5000;

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { chromiumMissing, shot } from '../helpers/browser.ts';
 import { engineUi } from '../helpers/engine-ui.ts';
 import { seedEpisodes } from '../helpers/seed-pictures.ts';
-import { request } from '../helpers/workbench.ts';
+import { request, until } from '../helpers/workbench.ts';
 
 describe('pictures of leaks and rewards', { skip: chromiumMissing }, () => {
   const ui = engineUi('pictures-token');
@@ -164,6 +164,13 @@ describe('pictures of leaks and rewards', { skip: chromiumMissing }, () => {
     await image.waitFor();
     assert.equal(await page.locator('.alert-map-cells rect').count(), 0, 'no SVG cell per episode');
     const svg = page.getByTestId('alert-map-svg');
+    // the map is drawn again when data arrives; measure the one that stays
+    await until('the map settled', async () => {
+      const was = await image.elementHandle();
+      await page.waitForTimeout(400);
+      const now = await image.elementHandle();
+      return was !== null && now !== null && (await now.evaluate((a, b) => a === b, was));
+    });
     const box = (await image.boundingBox())!;
     // rows are sessions in the order of their first alert (the lab sessions of the test before first)
     const sessions = (await api('alerts:map', {})).body.result.sessions as string[];

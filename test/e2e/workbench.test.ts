@@ -8,7 +8,7 @@ import { chromiumMissing } from '../helpers/browser.ts';
 import { uiRun } from '../helpers/ui.ts';
 import { startFakeUpstream } from '../helpers/fake-upstream.ts';
 import { startHost } from '../helpers/host.ts';
-import { request } from '../helpers/workbench.ts';
+import { request, until } from '../helpers/workbench.ts';
 import { needsOpenClaw, OPENCLAW_EXPECTED } from '../helpers/openclaw.ts';
 
 const openclaw = OPENCLAW_EXPECTED;
@@ -102,11 +102,12 @@ describe('the workbench in Chromium', { skip: chromiumMissing }, () => {
           (h) => document.querySelector('.log-pane')!.getBoundingClientRect().height >= h + 40,
           before,
         );
-        const saved = (await ui.api('settings:get', {})).body.result.logPane;
-        assert.equal(saved.height, Math.round(before) + 48);
+        // the pane changes at once; the engine has it once the save the UI sent is in
+        const logPane = async () => (await ui.api('settings:get', {})).body.result.logPane;
+        await until('the height saved', async () => (await logPane())?.height === Math.round(before) + 48);
         await pane.getByRole('button', { name: '▾' }).click();
         await ui.page.getByTestId('log-terminal').waitFor({ state: 'hidden' });
-        assert.equal((await ui.api('settings:get', {})).body.result.logPane.collapsed, true);
+        await until('the fold saved', async () => (await logPane())?.collapsed === true);
         await pane.getByRole('button', { name: '▸' }).click();
         await ui.page.getByTestId('log-terminal').waitFor();
       }

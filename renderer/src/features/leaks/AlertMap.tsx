@@ -42,6 +42,16 @@ export function mapCells(data: AlertMapData, keep: (sessionKey: string, kind: Al
   return [...byEpisode.values()];
 }
 
+function sameMap(a: AlertMapData, b: AlertMapData): boolean {
+  const { cells: x } = a;
+  const { cells: y } = b;
+  if (a.truncated !== b.truncated || x.count.length !== y.count.length || a.sessions.length !== b.sessions.length)
+    return false;
+  for (let i = 0; i < x.count.length; i++)
+    if (x.count[i] !== y.count[i] || x.episodeId[i] !== y.episodeId[i] || x.kind[i] !== y.kind[i]) return false;
+  return a.sessions.every((k, i) => k === b.sessions[i]) && a.kinds.every((k, i) => k === b.kinds[i]);
+}
+
 /** A cell in words, for its hover text. */
 export function cellTitle(c: MapCell, label: (k: AlertKind) => string): string {
   return (
@@ -67,7 +77,8 @@ export function AlertMap({
   const [data, setData] = useState<AlertMapData | null>(null);
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    void loadAlertMap(store).then((d) => d && setData(d));
+    // the same map again (another page of alerts arrived, none of them new) is not drawn again
+    void loadAlertMap(store).then((d) => d && setData((was) => (was && sameMap(was, d) ? was : d)));
   }, [store, alertCount]);
   const cells = useMemo(
     () =>
