@@ -4,7 +4,7 @@
 // episode, turn or call of a remote goes to the engine that owns it — a label given through the hub
 // is written there, attributed to the hub's labeler. Owners are learned from what the hub listed.
 // Hosts are watched every 1.5 s (a dead one is named within 5 s) and their sessions re-read every
-// 3 s; changes are told as `sessions:changed` / `sessions:removed` and `hosts:changed` events.
+// 3 s (longer when a read is slow); changes are told as `sessions:changed` and `hosts:changed`.
 import type { ExportRequest, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Alert, Episode, Page, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
@@ -54,6 +54,8 @@ export class Hub {
     call: new Map<string, RemoteHost>(),
   };
   #timers: NodeJS.Timeout[] = [];
+  #running = false;
+  #relist: NodeJS.Timeout | null = null;
   #shown = new Map<string, string>();
 
   constructor(
@@ -76,14 +78,27 @@ export class Hub {
       });
     };
     watch();
-    this.#timers.push(
-      setInterval(watch, WATCH_MS),
-      setInterval(() => void this.sessions().catch(() => {}), RELIST_MS),
-    );
+    this.#timers.push(setInterval(watch, WATCH_MS));
+    // re-read every RELIST_MS, or ten times as long as a read took: a hub over 30,000 sessions must
+    // not spend its time re-reading them
+    const relist = () => {
+      const t0 = Date.now();
+      void this.sessions()
+        .catch(() => {})
+        .finally(() => {
+          if (!this.#running) return;
+          this.#relist = setTimeout(relist, Math.max(RELIST_MS, 10 * (Date.now() - t0)));
+          this.#relist.unref();
+        });
+    };
+    this.#running = true;
+    relist();
     for (const t of this.#timers) t.unref();
   }
 
   stop(): void {
+    this.#running = false;
+    if (this.#relist) clearTimeout(this.#relist);
     for (const t of this.#timers) clearInterval(t);
     this.#timers = [];
   }
