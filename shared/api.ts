@@ -237,6 +237,8 @@ export const invokeRequests = {
   }),
   /** Alerts counted by episode and kind: the alert map. */
   'alerts:map': empty,
+  /** One session's alerts counted by episode, turn and kind: the alert map zoomed to turns. */
+  'alerts:turn-map': z.strictObject({ sessionKey }),
   /** The engines this one shows as a hub (its remotes), reachable or not; empty when it is no hub. */
   'hosts:list': empty,
   /** Gateways' and the engine's RSS and CPU over the last `sinceMs` (until `untilMs`, default now). */
@@ -361,6 +363,7 @@ export interface InvokeResponses {
   'alerts:list': Page<Alert>;
   'alerts:map': AlertMap;
   'hosts:list': HostStatus[];
+  'alerts:turn-map': TurnAlertMap;
   'resources:series': ResourceSeries;
   'stats:rewards': RewardStats;
   'stats:calls': CallStats;
@@ -497,6 +500,20 @@ export interface WorkbenchApi {
 
 export function isInvokeChannel(name: string): name is InvokeChannel {
   return Object.hasOwn(invokeRequests, name);
+}
+
+/** One session's alerts by episode, turn (null: on no turn) and kind, oldest episode first (≤ 50,000 cells). */
+export interface TurnAlertMap {
+  cells: Array<{
+    episodeId: string;
+    episodeIndex: number;
+    turnId: string | null;
+    turnIndex: number | null;
+    kind: AlertKind;
+    count: number;
+    firstAt: number;
+  }>;
+  truncated: boolean;
 }
 
 /**

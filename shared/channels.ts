@@ -30,6 +30,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'alerts:list',
   'alerts:map',
   'hosts:list',
+  'alerts:turn-map',
   'resources:series',
   'stats:rewards',
   'stats:calls',

@@ -65,6 +65,24 @@ describe('pictures of leaks and rewards', { skip: chromiumMissing }, () => {
     const fills = await timeline.locator('svg rect').evaluateAll((rs) => rs.map((r) => r.getAttribute('fill')));
     assert.deepEqual(new Set(fills), new Set(colours.values()), 'the timeline in the map colours');
     await shot(page, 'alert-map-two-labs');
+
+    // one session chosen: the map zooms to its episodes × turns, a cell on the alerted turn opens it
+    const one = (await api('alerts:list', {})).body.result.items.find((a: { turnId: string | null }) => a.turnId) as {
+      sessionKey: string;
+      episodeIndex: number;
+      turnIndex: number;
+      turnId: string;
+    };
+    await page.getByLabel('Session', { exact: true }).selectOption(one.sessionKey);
+    await map.locator('summary', { hasText: `Map of session ${one.sessionKey}: 1 leaky turn in 1 episode` }).waitFor();
+    const turnCell = map.locator('.alert-map-cells rect');
+    assert.equal(await turnCell.count(), 1);
+    assert.match(
+      (await turnCell.locator('title').textContent())!,
+      new RegExp(`^session ${one.sessionKey} · episode ${one.episodeIndex} · turn ${one.turnIndex}: `),
+    );
+    await turnCell.click();
+    await page.waitForFunction((id) => location.hash.includes(`/turn/${id}`), one.turnId);
   });
 
   test("an episode's turns as a strip, its prompt size per turn as a line with the jump in it", async () => {

@@ -40,12 +40,12 @@ describe('proof first', { skip: chromiumMissing }, () => {
     await ui.page.getByLabel('Lab runs').selectOption('only');
     await ui.page.getByText('No alert matches these filters.').waitFor();
     await ui.page.getByLabel('Lab runs').selectOption('all');
-    // the map: one cell, on the session and episode that leaked, in its kind's colour; a click opens it
+    // the map, zoomed to the chosen session's turns: one cell, on the turn that leaked; a click opens it
     const map = ui.page.getByTestId('alert-map');
     await map.getByTestId('alert-map-svg').waitFor();
     const cells = map.locator('.alert-map-cells rect');
     assert.equal(await cells.count(), 1);
-    assert.match((await cells.first().locator('title').textContent())!, /^session hitl · episode 1: .*×1/);
+    assert.match((await cells.first().locator('title').textContent())!, /^session hitl · episode 1 · turn 0: .*×1/);
     await shot(ui.page, 'leaks-grouped');
 
     await cells.first().click();

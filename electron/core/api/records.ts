@@ -19,7 +19,8 @@ type Channels =
   | 'rewards:set'
   | 'rewards:undo'
   | 'alerts:list'
-  | 'alerts:map';
+  | 'alerts:map'
+  | 'alerts:turn-map';
 
 /** What these handlers may use of the engine. */
 export type RecordDeps = Pick<Workbench, 'store' | 'rewards' | 'analysis' | 'config' | 'scripted'>;
@@ -84,6 +85,11 @@ export function recordHandlers(wb: RecordDeps): Pick<ApiHandlers, Channels> {
     'alerts:map': async () => {
       await wb.analysis.settled();
       return store.alerts.map();
+    },
+    'alerts:turn-map': async (req) => {
+      if (!store.sessions.get(req.sessionKey)) throw new HttpError(404, `unknown session ${req.sessionKey}`);
+      await wb.analysis.settled();
+      return store.alerts.turnMap(req.sessionKey);
     },
   };
 }

@@ -35,6 +35,7 @@ const OWNED = [
   'rewards:set',
   'rewards:undo',
   'alerts:list',
+  'alerts:turn-map',
   'stats:prompt-sizes',
   'stats:rewards',
   'stats:calls',

@@ -1,5 +1,5 @@
 // Leak alerts with their evidence, listed newest first and filtered in SQL.
-import type { AlertMap } from '../../../shared/api.ts';
+import type { AlertMap, TurnAlertMap } from '../../../shared/api.ts';
 import type { Alert, AlertEvidence, AlertKind, Page } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
@@ -139,6 +139,19 @@ export class AlertsRepo {
       cells.firstAt.push(first);
     }
     return { sessions, kinds, cells, truncated };
+  }
+
+  /** One session's alerts counted by episode, turn and kind (the map zoomed to turns). */
+  turnMap(sessionKey: string, max = MAP_CELLS): TurnAlertMap {
+    const rows = this.#db.all<TurnAlertMap['cells'][number]>(
+      `SELECT a.episode_id AS episodeId, e.idx AS episodeIndex, a.turn_id AS turnId, t.idx AS turnIndex, a.kind,
+         COUNT(*) AS count, MIN(a.created_at) AS firstAt
+       FROM alerts a JOIN episodes e ON e.id = a.episode_id LEFT JOIN turns t ON t.id = a.turn_id
+       WHERE a.session_key = ? GROUP BY a.episode_id, a.turn_id, a.kind ORDER BY e.idx, t.idx LIMIT ?`,
+      sessionKey,
+      max + 1,
+    );
+    return { cells: rows.slice(0, max), truncated: rows.length > max };
   }
 
   /** How many alerts an episode (or a turn) raised. */

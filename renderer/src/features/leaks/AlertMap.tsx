@@ -1,65 +1,17 @@
 // Which sessions and episodes leak, at a glance: sessions × episodes, a cell per episode that raised
 // alerts, coloured by its kind (the most raised there; every kind and count on hover), filtered as the
-// list below it is; a click opens the episode. Drawn with Observable Plot; the numbers are in a table.
+// list below it is; a click opens the proof. With one session chosen it zooms to that session's
+// episodes × turns. Drawn with Observable Plot (alert-map-plot.ts); the list below has the numbers.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { AlertMap as AlertMapData } from '../../../../shared/api.ts';
+import type { AlertMap as AlertMapData, TurnAlertMap } from '../../../../shared/api.ts';
 import type { AlertKind } from '../../../../shared/domain.ts';
 import { Legend } from '../../components/chart.tsx';
-import { clock, plural } from '../../format.ts';
+import { plural } from '../../format.ts';
 import { useStore, useStoreApi } from '../../store/use-store.ts';
-import { loadAlertMap, openLeak } from './actions.ts';
-import { drawAlertMap, type MapCell } from './alert-map-plot.ts';
+import { loadAlertMap, loadTurnAlertMap, openLeak } from './actions.ts';
+import { cellTitle, mapCells, sameMap, turnCells } from './alert-map-cells.ts';
+import { drawAlertMap } from './alert-map-plot.ts';
 import { kindColour, kindLabel, useAlertKinds } from './alert-kinds.ts';
-
-/** One cell per episode: its most raised kind, every kind with its count, its first alert. */
-export function mapCells(data: AlertMapData, keep: (sessionKey: string, kind: AlertKind) => boolean): MapCell[] {
-  const { cells: c } = data;
-  const byEpisode = new Map<string, MapCell>();
-  for (let i = 0; i < c.session.length; i++) {
-    const sessionKey = data.sessions[c.session[i]!]!;
-    const kind = data.kinds[c.kind[i]!]!;
-    if (!keep(sessionKey, kind)) continue;
-    const id = c.episodeId[i]!;
-    const count = c.count[i]!;
-    const cell = byEpisode.get(id);
-    if (!cell) {
-      byEpisode.set(id, {
-        sessionKey,
-        episodeId: id,
-        episodeIndex: c.episodeIndex[i]!,
-        kind,
-        total: count,
-        kinds: [[kind, count]],
-        firstAt: c.firstAt[i]!,
-      });
-      continue;
-    }
-    if (count > cell.kinds.find(([k]) => k === cell.kind)![1]) cell.kind = kind;
-    cell.total += count;
-    cell.kinds.push([kind, count]);
-    cell.firstAt = Math.min(cell.firstAt, c.firstAt[i]!);
-  }
-  return [...byEpisode.values()];
-}
-
-function sameMap(a: AlertMapData, b: AlertMapData): boolean {
-  const { cells: x } = a;
-  const { cells: y } = b;
-  if (a.truncated !== b.truncated || x.count.length !== y.count.length || a.sessions.length !== b.sessions.length)
-    return false;
-  for (let i = 0; i < x.count.length; i++)
-    if (x.count[i] !== y.count[i] || x.episodeId[i] !== y.episodeId[i] || x.kind[i] !== y.kind[i]) return false;
-  return a.sessions.every((k, i) => k === b.sessions[i]) && a.kinds.every((k, i) => k === b.kinds[i]);
-}
-
-/** A cell in words, for its hover text. */
-export function cellTitle(c: MapCell, label: (k: AlertKind) => string): string {
-  return (
-    `session ${c.sessionKey} · episode ${c.episodeIndex}: ` +
-    c.kinds.map(([k, n]) => `${label(k)} ×${n}`).join(', ') +
-    ` · first ${clock(c.firstAt)}`
-  );
-}
 
 export function AlertMap({
   kind,
@@ -75,24 +27,31 @@ export function AlertMap({
   const sessions = useStore((s) => s.sessions);
   const alertCount = useStore((s) => s.alerts.length); // a new alert redraws the map
   const [data, setData] = useState<AlertMapData | null>(null);
+  const [zoomed, setZoomed] = useState<{ sessionKey: string; map: TurnAlertMap } | null>(null);
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     // the same map again (another page of alerts arrived, none of them new) is not drawn again
     void loadAlertMap(store).then((d) => d && setData((was) => (was && sameMap(was, d) ? was : d)));
   }, [store, alertCount]);
-  const cells = useMemo(
-    () =>
-      data
-        ? mapCells(
-            data,
-            (key, k) =>
-              (!kind || k === kind) &&
-              (!sessionKey || key === sessionKey) &&
-              (lab === 'all' || (lab === 'only') === (sessions[key]?.origin === 'lab')),
-          )
-        : [],
-    [data, kind, sessionKey, lab, sessions, kinds],
-  );
+  useEffect(() => {
+    if (!sessionKey) return setZoomed(null);
+    void loadTurnAlertMap(store, sessionKey).then((map) => map && setZoomed({ sessionKey, map }));
+  }, [store, sessionKey, alertCount]);
+  const view = useMemo(() => {
+    if (zoomed && zoomed.sessionKey === sessionKey)
+      return { ...turnCells(zoomed.map, sessionKey, (k) => !kind || k === kind), column: 'turn' as const };
+    const cells = data
+      ? mapCells(
+          data,
+          (key, k) =>
+            (!kind || k === kind) &&
+            (!sessionKey || key === sessionKey) &&
+            (lab === 'all' || (lab === 'only') === (sessions[key]?.origin === 'lab')),
+        )
+      : [];
+    return { cells, rows: data?.sessions ?? [], offTurn: 0, column: 'episode' as const };
+  }, [data, zoomed, kind, sessionKey, lab, sessions]);
+  const cells = view.cells;
   const colour = (k: AlertKind) => kindColour(kinds, k);
 
   useEffect(() => {
@@ -104,7 +63,8 @@ export function AlertMap({
     }
     const { svg, dispose } = drawAlertMap(
       cells,
-      data?.sessions ?? [],
+      view.rows,
+      view.column,
       colour,
       (c) => cellTitle(c, (k) => kindLabel(kinds, k)),
       (c) => void openLeak(store, c),
@@ -112,16 +72,25 @@ export function AlertMap({
     svg.setAttribute('data-testid', 'alert-map-svg');
     el.replaceChildren(svg);
     return dispose;
-  }, [cells, data, store, kinds]);
+  }, [cells, view, store, kinds]);
 
   if (!data) return null;
   const shownKinds = [...new Set(cells.map((c) => c.kind))];
   return (
     <details className="alert-map" open data-testid="alert-map">
       <summary>
-        Map: {plural(cells.length, 'leaky episode')} in{' '}
-        {plural(new Set(cells.map((c) => c.sessionKey)).size, 'session')}
-        {data.truncated ? ' (the oldest sessions only: more than the map holds)' : ''}
+        {view.column === 'turn' ? (
+          <>
+            Map of session {sessionKey}: {plural(cells.length, 'leaky turn')} in {plural(view.rows.length, 'episode')}
+            {view.offTurn ? ` · ${plural(view.offTurn, 'alert')} on no turn` : ''}
+          </>
+        ) : (
+          <>
+            Map: {plural(cells.length, 'leaky episode')} in{' '}
+            {plural(new Set(cells.map((c) => c.sessionKey)).size, 'session')}
+            {data.truncated ? ' (the oldest sessions only: more than the map holds)' : ''}
+          </>
+        )}
       </summary>
       <div className="row small muted">
         <Legend items={shownKinds.map((k) => ({ key: k, label: kindLabel(kinds, k), colour: colour(k) }))} />

@@ -2,7 +2,7 @@
 // removing every lab run's data. Errors become a notice; callers get null.
 import { useEffect, useState } from 'react';
 import type { StoreApi } from 'zustand/vanilla';
-import type { AlertMap, InvokeResponse, LabVerdict } from '../../../../shared/api.ts';
+import type { AlertMap, InvokeResponse, LabVerdict, TurnAlertMap } from '../../../../shared/api.ts';
 import type { AlertTimes } from '../../../../shared/stats.ts';
 import type { State } from '../../store/store.ts';
 import { useStoreApi } from '../../store/use-store.ts';
@@ -78,7 +78,20 @@ export function loadAlertTimes(
  * A leaky episode's proof: the turn of its latest alert (the turn view opens on the proof), or the
  * episode when its alerts name no turn.
  */
-export async function openLeak(store: StoreApi<State>, cell: { sessionKey: string; episodeId: string }): Promise<void> {
+export async function openLeak(
+  store: StoreApi<State>,
+  cell: { sessionKey: string; episodeId: string; turnId: string | null },
+): Promise<void> {
+  if (cell.turnId) {
+    store.getState().navigate({
+      view: 'sessions',
+      sessionKey: cell.sessionKey,
+      episodeId: cell.episodeId,
+      turnId: cell.turnId,
+      callId: null,
+    });
+    return;
+  }
   const page = await attempt(store, 'Opening the alert failed', () =>
     store.getState().api.invoke('alerts:list', { episodeId: cell.episodeId, limit: 1 }),
   );
@@ -90,6 +103,12 @@ export async function openLeak(store: StoreApi<State>, cell: { sessionKey: strin
     turnId: latest?.turnId ?? null,
     callId: null,
   });
+}
+
+export function loadTurnAlertMap(store: StoreApi<State>, sessionKey: string): Promise<TurnAlertMap | null> {
+  return attempt(store, 'Loading the alert map failed', () =>
+    store.getState().api.invoke('alerts:turn-map', { sessionKey }),
+  );
 }
 
 export function loadAlertMap(store: StoreApi<State>): Promise<AlertMap | null> {

@@ -8,9 +8,14 @@ import type { AlertKind } from '../../../../shared/domain.ts';
 export const RASTER_FROM = 5_000;
 
 export interface MapCell {
+  /** Its row (a session; zoomed to one session, an episode) and its column (an episode; zoomed, a turn). */
+  row: string;
+  column: number;
   sessionKey: string;
   episodeId: string;
   episodeIndex: number;
+  turnId: string | null;
+  turnIndex: number | null;
   /** The kind it raised most. */
   kind: AlertKind;
   total: number;
@@ -26,15 +31,16 @@ function rowPixels(rows: number): number {
 /** The map as an SVG element; `open` is called with the cell clicked. Returns how to undo its listeners. */
 export function drawAlertMap(
   cells: MapCell[],
-  /** Every session in the order of its first alert; rows are those with cells, in this order. */
+  /** Every row in order (sessions by first alert; zoomed, episodes); those with cells are drawn. */
   order: string[],
+  columnLabel: 'episode' | 'turn',
   colour: (k: AlertKind) => string,
   title: (c: MapCell) => string,
   open: (c: MapCell) => void,
 ): { svg: SVGSVGElement | HTMLElement; dispose: () => void } {
-  const present = new Set(cells.map((c) => c.sessionKey));
+  const present = new Set(cells.map((c) => c.row));
   const rows = order.filter((k) => present.has(k));
-  const columns = Math.max(10, cells.reduce((n, c) => Math.max(n, c.episodeIndex), 0) + 1);
+  const columns = Math.max(10, cells.reduce((n, c) => Math.max(n, c.column), 0) + 1);
   const rowPx = rowPixels(rows.length);
   const frame = {
     // a cell is 18 px wide at least, however few there are: one leaky episode is still a visible square
@@ -51,14 +57,14 @@ export function drawAlertMap(
       ...frame,
       x: {
         domain: Array.from({ length: columns }, (_, i) => i),
-        label: 'episode',
+        label: columnLabel,
         tickFormat: (i: number) => (i % 5 === 0 ? String(i) : ''),
       },
       y: { domain: rows, label: null, tickFormat: shortKey },
       marks: [
         Plot.cell(cells, {
-          x: 'episodeIndex',
-          y: 'sessionKey',
+          x: 'column',
+          y: 'row',
           fill: (d: MapCell) => colour(d.kind),
           title,
           inset: rowPx >= 8 ? 1 : 0,
@@ -76,10 +82,10 @@ export function drawAlertMap(
     return { svg, dispose: () => svg.removeEventListener('click', onClick) };
   }
   const rowOf = new Map(rows.map((k, i) => [k, i]));
-  const at = new Map(cells.map((c) => [`${rowOf.get(c.sessionKey)}:${c.episodeIndex}`, c]));
+  const at = new Map(cells.map((c) => [`${rowOf.get(c.row)}:${c.column}`, c]));
   const svg = Plot.plot({
     ...frame,
-    x: { domain: [0, columns], label: 'episode', tickFormat: 'd' },
+    x: { domain: [0, columns], label: columnLabel, tickFormat: 'd' },
     // row 0 on top, as in the cell map
     y: {
       domain: [0, rows.length],
@@ -89,8 +95,8 @@ export function drawAlertMap(
     },
     marks: [
       Plot.raster(cells, {
-        x: (c: MapCell) => c.episodeIndex + 0.5,
-        y: (c: MapCell) => rowOf.get(c.sessionKey)! + 0.5,
+        x: (c: MapCell) => c.column + 0.5,
+        y: (c: MapCell) => rowOf.get(c.row)! + 0.5,
         fill: (c: MapCell) => colour(c.kind),
         x1: 0,
         x2: columns,
