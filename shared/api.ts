@@ -251,7 +251,7 @@ export const invokeRequests = {
     untilMs: z.number().int().min(0).optional(),
   }),
   /** Episodes' rewards and where they came from, for the reward charts (a session's, or all). */
-  'stats:rewards': z.strictObject({ sessionKey: sessionKey.optional() }),
+  'stats:rewards': z.strictObject({ sessionKey: sessionKey.optional(), by: z.enum(['task', 'group']).optional() }),
   /** Calls' timings and sizes, for the latency and size histograms (a session's, or all). */
   'stats:calls': z.strictObject({ sessionKey: sessionKey.optional() }),
   /** Each turn's largest prompt across an episode (a jump shows an unreset or double-fed history). */

@@ -20,14 +20,23 @@ const PROMPT_TOKENS = `CASE WHEN json_valid(c.response) THEN COALESCE(json_extra
 /** Bucket widths of the alert timeline, finest first: a minute to a week. */
 const BUCKETS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
+/** What the histogram's rows are: tasks, or groups of rollouts. */
+export type RewardRows = 'task' | 'group';
+
+/** The histogram's row of an episode (a closed list: interpolated into the SQL). */
+const ROW_OF: Record<RewardRows, string> = {
+  task: "COALESCE(e.task_id, '(no task)')",
+  group: "COALESCE(e.group_id, '(no group)')",
+};
+
 /** `ep`: every episode (of the session bound twice, or all) with its latest episode-level reward. */
-const EPISODE_REWARDS = `
+const episodeRewards = (by: RewardRows) => `
   WITH latest AS (
     SELECT r.episode_id, r.value, r.source FROM rewards r
     JOIN (SELECT episode_id, MAX(seq) AS seq FROM rewards WHERE turn_id IS NULL AND call_id IS NULL
           GROUP BY episode_id) m ON m.seq = r.seq
   ), ep AS (
-    SELECT e.idx, COALESCE(e.task_id, '(no task)') AS task, e.status != 'open' AS ended, latest.value,
+    SELECT e.idx, ${ROW_OF[by]} AS task, e.status != 'open' AS ended, latest.value,
       COALESCE(latest.source, 'unlabeled') AS source
     FROM episodes e LEFT JOIN latest ON latest.episode_id = e.id
     WHERE (? IS NULL OR e.session_key = ?)
@@ -40,7 +49,7 @@ export class StatsRepo {
     this.#db = db;
   }
 
-  rewards(sessionKey?: string): RewardStats {
+  rewards(sessionKey?: string, by: RewardRows = 'task'): RewardStats {
     const key = sessionKey ?? null;
     // one axis for every session: the range of every episode-level reward given, and 0–1
     const range = this.#db.get<{ lo: number | null; hi: number | null }>(
@@ -59,7 +68,7 @@ export class StatsRepo {
       lo: number | null;
       hi: number | null;
     }>(
-      `${EPISODE_REWARDS}
+      `${episodeRewards(by)}
        SELECT task, source, ended,
          CASE WHEN value IS NULL THEN NULL ELSE MIN(${REWARD_BINS - 1}, CAST((value - ?) / ? AS INTEGER)) END AS bin,
          COUNT(*) AS n, SUM(value) AS sum, MIN(value) AS lo, MAX(value) AS hi
@@ -91,10 +100,11 @@ export class StatsRepo {
       .sort((a, b) => b.episodes - a.episodes || a.task.localeCompare(b.task))
       .map(({ sum, rewarded, ...t }) => ({ ...t, mean: rewarded ? sum / rewarded : null }));
     const own = new Set(tasks.slice(0, REWARD_TASK_ROWS).map((t) => t.task));
+    const rest = by === 'group' ? 'other groups' : 'other tasks';
     const bins = new Map<string, RewardStats['bins'][number]>();
     for (const g of groups) {
       if (g.bin === null || g.source === 'unlabeled') continue;
-      const task = own.has(g.task) ? g.task : 'other tasks';
+      const task = own.has(g.task) ? g.task : rest;
       const id = `${task}\u0000${g.source}\u0000${g.bin}`;
       const bin = bins.get(id) ?? {
         task,
@@ -110,7 +120,7 @@ export class StatsRepo {
       key === null
         ? null
         : this.#db.all<{ idx: number; value: number | null; source: RewardSplit }>(
-            `${EPISODE_REWARDS} SELECT idx, value, source FROM ep ORDER BY idx LIMIT 10000`,
+            `${episodeRewards(by)} SELECT idx, value, source FROM ep ORDER BY idx LIMIT 10000`,
             key,
             key,
           );

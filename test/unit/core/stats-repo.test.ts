@@ -13,19 +13,20 @@ test('rewards by source, task and bin; the latest episode-level label counts', (
   try {
     store.sessions.ensure('s', 'direct');
     store.sessions.ensure('t', 'direct');
-    const ep = (session: string, task: string | null, ended = true) => {
+    const ep = (session: string, task: string | null, ended = true, groupId: string | null = null) => {
       const e = store.episodes.insert({
         sessionKey: session,
         taskId: task,
         metadata: {},
         upstreamKey: `sk-sess-${Math.random()}`,
+        groupId,
         upstreamId: null,
       });
       if (ended) store.episodes.end(e.id);
       return e.id;
     };
-    const a = ep('s', 'math');
-    const b = ep('s', 'math');
+    const a = ep('s', 'math', true, 'g1');
+    const b = ep('s', 'math', true, 'g1');
     const c = ep('s', 'code');
     ep('t', 'code'); // ended, unlabeled
     const open = ep('t', null, false);
@@ -54,6 +55,20 @@ test('rewards by source, task and bin; the latest episode-level label counts', (
       { episodes: 2, mean: 0.75, min: 0.5, max: 1 },
     );
     assert.equal(all.session, null);
+
+    // per group of rollouts: the same rewards, rows by group
+    const byGroup = store.stats.rewards(undefined, 'group');
+    assert.deepEqual(
+      byGroup.tasks.map((t) => [t.task, t.episodes]),
+      [
+        ['(no group)', 3],
+        ['g1', 2],
+      ],
+    );
+    assert.equal(
+      byGroup.bins.reduce((n, x) => n + x.count, 0),
+      4,
+    );
 
     const s = store.stats.rewards('s');
     assert.deepEqual(s.session, [

@@ -23,7 +23,15 @@ const SPLIT_WORDS: Record<Split, string> = {
   unlabeled: 'unlabeled',
 };
 
-export function RewardCharts({ stats, sessionKey }: { stats: RewardStats; sessionKey: string }) {
+export function RewardCharts({
+  stats,
+  sessionKey,
+  by,
+}: {
+  stats: RewardStats;
+  sessionKey: string;
+  by: 'task' | 'group';
+}) {
   const counts = stats.progress;
   const ended = REWARD_SPLITS.reduce((n, k) => n + counts[k], 0);
   const splits = REWARD_SPLITS.filter((k) => counts[k] > 0);
@@ -144,7 +152,7 @@ export function RewardCharts({ stats, sessionKey }: { stats: RewardStats; sessio
         <table className="small" data-testid="reward-table">
           <thead>
             <tr>
-              <th>task</th>
+              <th>{by}</th>
               <th>episodes</th>
               <th>person</th>
               <th>API</th>

@@ -67,11 +67,12 @@ export function StatsView() {
   const sessions = useStore((s) => s.sessions);
   const [sessionKey, setSessionKey] = useState('');
   const [rewards, setRewards] = useState<RewardStats | null>(null);
+  const [by, setBy] = useState<'task' | 'group'>('task');
   const [calls, setCalls] = useState<CallStats | null>(null);
   const rewardsChanged = useStore((s) => s.rewards); // a label given anywhere redraws
   useEffect(() => {
-    void loadRewardStats(store, sessionKey).then((r) => r && setRewards(r));
-  }, [store, sessionKey, rewardsChanged]);
+    void loadRewardStats(store, sessionKey, by).then((r) => r && setRewards(r));
+  }, [store, sessionKey, by, rewardsChanged]);
   useEffect(() => {
     void loadCallStats(store, sessionKey).then((c) => c && setCalls(c));
   }, [store, sessionKey]);
@@ -90,8 +91,15 @@ export function StatsView() {
             ))}
           </select>
         </label>
+        <label className="small">
+          rewards per{' '}
+          <select value={by} onChange={(e) => setBy(e.target.value as 'task' | 'group')} aria-label="Rewards per">
+            <option value="task">task</option>
+            <option value="group">group of rollouts</option>
+          </select>
+        </label>
       </div>
-      {rewards && <RewardCharts stats={rewards} sessionKey={sessionKey} />}
+      {rewards && <RewardCharts stats={rewards} sessionKey={sessionKey} by={by} />}
       {calls && <CallHistograms stats={calls} />}
     </div>
   );

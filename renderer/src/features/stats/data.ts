@@ -20,9 +20,13 @@ export function loadResources(store: StoreApi<State>, sinceMs: number): Promise<
   );
 }
 
-export function loadRewardStats(store: StoreApi<State>, sessionKey: string): Promise<RewardStats | null> {
+export function loadRewardStats(
+  store: StoreApi<State>,
+  sessionKey: string,
+  by: 'task' | 'group',
+): Promise<RewardStats | null> {
   return attempt(store, 'Loading rewards failed', () =>
-    store.getState().api.invoke('stats:rewards', sessionKey ? { sessionKey } : {}),
+    store.getState().api.invoke('stats:rewards', { ...(sessionKey ? { sessionKey } : {}), by }),
   );
 }
 
