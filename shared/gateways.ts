@@ -25,6 +25,8 @@ export interface GatewayStats {
   lab: number;
   /** Reporting memory pressure. */
   underPressure: number;
+  /** Running but not sampled yet (just spawned): their memory is not in `rssBytes`. */
+  unmeasured: number;
 }
 
 export interface GatewayInfo {

@@ -37,12 +37,13 @@ export class GatewayAccounting {
   }
 
   stats(): GatewayStats {
-    const s: GatewayStats = { alive: 0, rssBytes: 0, pooled: this.#pooled(), lab: 0, underPressure: 0 };
+    const s: GatewayStats = { alive: 0, rssBytes: 0, pooled: this.#pooled(), lab: 0, underPressure: 0, unmeasured: 0 };
     for (const [supervisor, role] of this.#supervisors) {
       for (const gw of supervisor.running) {
         if (!gw.isRunning) continue;
         s.alive++;
-        s.rssBytes += gw.rssBytes ?? 0;
+        if (gw.rssBytes === null) s.unmeasured++;
+        else s.rssBytes += gw.rssBytes;
         if (role === 'lab') s.lab++;
         if (gw.memoryPressure) s.underPressure++;
       }

@@ -12,14 +12,20 @@ export function GatewayMeter() {
   const parts = [`${stats.pooled} warm in the pool`, `${stats.lab} of lab runs`];
   const title =
     `${stats.alive} OpenClaw gateway process tree(s) running (${parts.join(', ')}); ` +
-    `total RSS ${bytes(stats.rssBytes)}`;
+    `total RSS ${bytes(stats.rssBytes)}` +
+    (stats.unmeasured ? `; ${stats.unmeasured} just started, not measured yet` : '');
+  // a gateway just spawned has no sample yet: its memory is unknown, not 0 B
+  const memory =
+    stats.unmeasured === stats.alive
+      ? 'memory not measured yet'
+      : `${bytes(stats.rssBytes)}${stats.unmeasured ? ` + ${stats.unmeasured} not measured yet` : ''}`;
   return (
     <span
       className={`small gateway-meter${stats.underPressure ? ' warn' : ' muted'}`}
       title={title}
       data-testid="gateway-meter"
     >
-      {stats.alive} gateway{stats.alive === 1 ? '' : 's'} · {bytes(stats.alive ? stats.rssBytes : 0)}
+      {stats.alive} gateway{stats.alive === 1 ? '' : 's'} · {stats.alive ? memory : bytes(0)}
       {stats.underPressure ? ` · memory pressure on ${stats.underPressure}` : ''}
     </span>
   );

@@ -32,13 +32,13 @@ test("OpenClaw's memory-pressure lines are read, counted, and told when new or w
 });
 
 test('the count covers every supervisor added, lab runs apart, and is announced on change only', async () => {
-  const gw = (rssBytes: number, pressure = false) => ({
+  const gw = (rssBytes: number | null, pressure = false) => ({
     isRunning: true,
     rssBytes,
     memoryPressure: pressure ? { level: 'warning' } : null,
   });
   const main = { running: [gw(900e6), gw(100e6, true), { isRunning: false, rssBytes: 5e9, memoryPressure: null }] };
-  const lab = { running: [gw(800e6)] };
+  const lab = { running: [gw(800e6), gw(null)] }; // one just spawned: not sampled yet
   const events = new EngineEvents();
   const seen: GatewayStats[] = [];
   events.on('gateways:stats', (s) => seen.push(s));
@@ -46,12 +46,26 @@ test('the count covers every supervisor added, lab runs apart, and is announced 
   try {
     accounting.add(main as unknown as GatewaySupervisor, 'workbench');
     const remove = accounting.add(lab as unknown as GatewaySupervisor, 'lab');
-    assert.deepEqual(accounting.stats(), { alive: 3, rssBytes: 1800e6, pooled: 1, lab: 1, underPressure: 1 });
+    assert.deepEqual(accounting.stats(), {
+      alive: 4,
+      rssBytes: 1800e6,
+      pooled: 1,
+      lab: 2,
+      underPressure: 1,
+      unmeasured: 1,
+    });
     await new Promise((r) => setTimeout(r, 1100));
     await new Promise((r) => setTimeout(r, 1100));
     assert.equal(seen.length, 1, 'the same count is announced once');
     remove();
-    assert.deepEqual(seen.at(-1), { alive: 2, rssBytes: 1000e6, pooled: 1, lab: 0, underPressure: 1 });
+    assert.deepEqual(seen.at(-1), {
+      alive: 2,
+      rssBytes: 1000e6,
+      pooled: 1,
+      lab: 0,
+      underPressure: 1,
+      unmeasured: 0,
+    });
   } finally {
     accounting.stop();
   }

@@ -90,7 +90,7 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   const { api, emit } = fakeApi({
     'app:info': {
       version: 'x',
-      gateways: { alive: 1, rssBytes: 1e9, pooled: 1, lab: 0, underPressure: 0 },
+      gateways: { alive: 1, rssBytes: 1e9, pooled: 1, lab: 0, underPressure: 0, unmeasured: 0 },
       health: { down: [] },
     },
     'settings:get': { theme: 'dark' },
@@ -128,7 +128,7 @@ test('the store loads a snapshot, then mirrors engine events', async () => {
   assert.deepEqual(store.getState().notice, { text: 'warm pool: no port', kind: 'warning', seq: 1 });
   // gateways, the engine's health and long work: from the snapshot, then live
   assert.equal(store.getState().gateways?.alive, 1);
-  emit('gateways:stats', { alive: 2, rssBytes: 2e9, pooled: 0, lab: 1, underPressure: 0 });
+  emit('gateways:stats', { alive: 2, rssBytes: 2e9, pooled: 0, lab: 1, underPressure: 0, unmeasured: 0 });
   assert.equal(store.getState().gateways?.alive, 2);
   assert.deepEqual(store.getState().health, { down: [] });
   emit('engine:health', { down: [{ part: 'store', why: 'disk full', at: 2 }] });
@@ -142,7 +142,7 @@ test('each (re)connect of the event stream loads the snapshot again; an event du
   const responses: Partial<Record<InvokeChannel, unknown>> = {
     'app:info': {
       version: 'x',
-      gateways: { alive: 1, rssBytes: 1e9, pooled: 1, lab: 0, underPressure: 0 },
+      gateways: { alive: 1, rssBytes: 1e9, pooled: 1, lab: 0, underPressure: 0, unmeasured: 0 },
       health: { down: [] },
     },
     'progress:list': [],
