@@ -24,6 +24,7 @@ import {
   type TurnDetail,
   type UpstreamCall,
   type UpstreamCallDetail,
+  type Unanswered,
 } from './domain.ts';
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import type { ErrorType } from './errors.ts';
@@ -164,7 +165,8 @@ export interface ExportTally {
 /** Where the desktop wrote an export (null: the user cancelled the save dialog). */
 export type ExportSaved = (ExportTally & { file: string }) | null;
 const id = z.string().min(1).max(100);
-const cursor = z.string().min(1).max(1000);
+// a hub's cursor holds each host's position (hub/merge.ts)
+const cursor = z.string().min(1).max(8000);
 const limit = z.number().int().min(1).max(1000);
 
 /** Request schemas, one per invoke channel. */
@@ -534,4 +536,6 @@ export interface AlertMap {
   };
   /** More cells than the map holds (50,000): the oldest sessions' are shown. */
   truncated: boolean;
+  /** A hub's map: the hosts that did not answer, so their alerts are not in it. */
+  unanswered?: Unanswered[];
 }

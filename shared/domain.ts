@@ -61,6 +61,14 @@ export interface AlertKindInfo {
 export interface Page<T> {
   items: T[];
   next: string | null;
+  /** A hub's list: the hosts that did not answer, so their items are not in it (hub/merge.ts). */
+  unanswered?: Unanswered[];
+}
+
+/** A host of a hub that did not answer, and why. */
+export interface Unanswered {
+  host: string;
+  error: string;
 }
 
 /** A recorded call whose text matches a search; the snippet marks matches with \u0001 … \u0002. */

@@ -6,6 +6,7 @@ import { CommandPalette } from './components/CommandPalette.tsx';
 import { Cheatsheet } from './components/Cheatsheet.tsx';
 import { GatewayMeter } from './components/GatewayMeter.tsx';
 import { HealthBanner } from './components/HealthBanner.tsx';
+import { HostsBanner } from './components/HostsBanner.tsx';
 import { ProgressStrip } from './components/ProgressStrip.tsx';
 import { ExportDialog } from './features/export/ExportDialog.tsx';
 import { ReplayDialog } from './features/rollouts/ReplayDialog.tsx';
@@ -97,6 +98,7 @@ export function App() {
         </div>
       )}
       <HealthBanner />
+      <HostsBanner />
       {!connection.up && (
         <div className="offline-banner" role="alert" data-testid="offline-banner">
           {connection.why === 'other_run' ? (

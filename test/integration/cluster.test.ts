@@ -4,9 +4,12 @@
 // file, each with the engine's fixed uiToken). The hub lists every session with its host, a label
 // given through it is written on the engine that owns the episode (by the hub's labeler), its
 // merged export has every session exactly once, and an engine killed is named unreachable within
-// 5 s while the hub keeps listing and labeling on the others.
+// 5 s while the hub keeps listing and labeling on the others. Lists (sessions, episodes, alerts,
+// search hits) page across the hosts in one order, and the remotes' live events reach the hub's.
+// Over 300 lines: its cases share one cluster (four engines and a Router take ≈ 10 s to start).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import WebSocket from 'ws';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Gateway, startRouter, type Router } from '../helpers/areal.ts';
@@ -124,6 +127,87 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /unknown host node-z/);
   });
 
+  /** Every item of a list through the hub, `limit` at a time, each page's `next` passed on. */
+  const allPages = async (channel: string, body: Record<string, unknown>, limit: number) => {
+    const items: Array<Record<string, unknown>> = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const r = await hubInvoke(channel, { ...body, limit, ...(cursor ? { cursor } : {}) });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.ok(r.body.result.items.length <= limit);
+      items.push(...r.body.result.items);
+      if (!r.body.result.next) return items;
+      cursor = r.body.result.next;
+    }
+    throw new Error(`${channel}: more than 100 pages`);
+  };
+
+  test('lists page across the hosts in one order, each item once; remote events reach the hub', async () => {
+    const sessions = await allPages('sessions:list', {}, 7);
+    assert.equal(new Set(sessions.map((s) => s.key)).size, 30, 'every session once');
+    const created = sessions.map((s) => s.createdAt as number);
+    assert.deepEqual(
+      created,
+      [...created].sort((a, b) => b - a),
+      'newest first across hosts',
+    );
+    const episodes = await allPages('episodes:list', {}, 4);
+    assert.equal(new Set(episodes.map((e) => e.id)).size, 30);
+    const started = episodes.map((e) => e.startedAt as number);
+    assert.deepEqual(
+      started,
+      [...started].sort((a, b) => a - b),
+      'oldest first, as one engine lists them',
+    );
+    // search: the hits of every engine, each once
+    let own = 0;
+    for (const name of NAMES) {
+      const r = await invoke(nodes.get(name)!, tokenOf(name), 'search:calls', { query: 'hello', limit: 1000 });
+      assert.ok(r.body.result.items.length > 0, `${name} has hits`);
+      own += r.body.result.items.length;
+    }
+    const hits = await allPages('search:calls', { query: 'hello' }, 9);
+    assert.equal(hits.length, own);
+    assert.equal(new Set(hits.map((h) => h.callId)).size, own);
+    // alerts raised on one engine are in the hub's list and map, and their turn opens through it
+    const lab = await invoke(nodes.get('node-a')!, tokenOf('node-a'), 'lab:run', {
+      scenario: 'tokens-reasoning-stripped',
+    });
+    assert.equal(lab.status, 200, JSON.stringify(lab.body));
+    const alerts = await allPages('alerts:list', {}, 1);
+    assert.deepEqual(alerts.map((a) => a.id).sort(), lab.body.result.alerts.map((a: { id: string }) => a.id).sort());
+    const map = (await hubInvoke('alerts:map', {})).body.result;
+    assert.ok(map.sessions.includes(lab.body.result.sessionKeys[0]), 'the map has the session of node-a');
+    const turn = await hubInvoke('turns:get', { turnId: alerts[0]!.turnId });
+    assert.equal(turn.status, 200, JSON.stringify(turn.body));
+    // a stale or foreign cursor is refused, not read as the start
+    assert.equal((await hubInvoke('sessions:list', { cursor: 'bm90LWEtaHViLWN1cnNvcg' })).status, 400);
+
+    // a turn on node-b reaches the hub's event stream, its session tagged with its host
+    const ws = new WebSocket(`${hub.ready.api.replace('http', 'ws')}/api/events`, {
+      headers: { authorization: 'Bearer cluster-hub-token-0123456789abcdef' },
+    });
+    const heard: Array<{ channel: string; payloads: Array<Record<string, unknown>> }> = [];
+    ws.on('message', (d) => heard.push(...JSON.parse(d.toString())));
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    try {
+      const onB = sessions.find((s) => (s.host as { name: string }).name === 'node-b')!;
+      const gw = new Gateway(router);
+      const t = await gw.turn(onB.key as string, 'and a second message', {});
+      assert.equal(t.status, 200, await t.text());
+      await until('the turn heard through the hub', async () =>
+        heard.some(
+          (b) =>
+            b.channel === 'sessions:changed' &&
+            b.payloads.some((p) => p.key === onB.key && (p.host as { name: string }).name === 'node-b'),
+        ),
+      );
+      assert.ok(heard.some((b) => b.channel === 'turns:changed' && b.payloads.some((p) => p.sessionKey === onB.key)));
+    } finally {
+      ws.close();
+    }
+  });
+
   test('an engine killed is unreachable within 5 s; the others keep serving and labeling', async () => {
     const c = nodes.get('node-c')!;
     c.child.kill('SIGKILL');
@@ -139,7 +223,7 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
       host?: { name: string; reachable: boolean };
     }>;
     assert.ok(Date.now() - started < 3000, 'a dead host does not hold the list up');
-    assert.equal(listed.length, 30, 'its sessions stay, as last known');
+    assert.equal(listed.length, 31, "its sessions stay, as last known (and node-a's lab run)");
     assert.equal(listed.filter((s) => s.host?.name === 'node-c' && !s.host.reachable).length, 10);
     const onA = listed.find((s) => s.host?.name === 'node-a')!;
     const ep = (await hubInvoke('episodes:list', { sessionKey: onA.key })).body.result.items[0];
@@ -153,7 +237,24 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
     });
     assert.equal(all.status, 503);
     const live = await exportOf(hub, 'cluster-hub-token-0123456789abcdef', { ...EXPORT, hosts: ['node-a', 'node-b'] });
-    assert.equal(new Set(live.map((r) => r.session_key)).size, 20);
+    assert.equal(new Set(live.map((r) => r.session_key)).size, 20, "node-a's and node-b's (lab runs left out)");
+    // the lists across hosts answer at once without it, and name it
+    for (const [channel, body] of [
+      ['alerts:list', {}],
+      ['search:calls', { query: 'hello' }],
+      ['episodes:list', {}],
+      ['alerts:map', {}],
+    ] as const) {
+      const t1 = Date.now();
+      const r = await hubInvoke(channel, body);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.ok(Date.now() - t1 < 1000, `${channel} is not held up by a dead host`);
+      assert.deepEqual(
+        r.body.result.unanswered.map((u: { host: string }) => u.host),
+        ['node-c'],
+        `${channel} names the host it lacks`,
+      );
+    }
   });
 
   test(
@@ -167,6 +268,7 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
         const page = await workbenchPage(browser);
         await page.goto(hub.ready.ui);
         await page.getByTestId('session-host').first().waitFor();
+        await page.getByTestId('hosts-banner').filter({ hasText: 'Host node-c does not answer' }).waitFor();
         await page
           .locator('.rail-item.host-down [data-testid=session-host]', { hasText: 'node-c · unreachable' })
           .first()

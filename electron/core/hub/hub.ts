@@ -1,48 +1,27 @@
-// An engine with `remotes` is a hub: its API answers for every engine. The session list is this
-// engine's sessions and each remote's, tagged by host (a host that does not answer within its
-// timeout is shown as last known, greyed, and never holds the others up); a call about a session,
-// episode, turn or call of a remote goes to the engine that owns it — a label given through the hub
-// is written there, attributed to the hub's labeler. Owners are learned from what the hub listed.
-// Hosts are watched every 1.5 s (a dead one is named within 5 s) and their sessions re-read every
-// 3 s (longer when a read is slow); changes are told as `sessions:changed` and `hosts:changed`.
-import type { ExportRequest, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
+// An engine with `remotes` is a hub: its API answers for every engine. Lists (sessions, alerts,
+// episodes, groups, search hits) are merged page by page from this engine and every remote, in one
+// order (hub/merge.ts); a call about a session, episode, turn, call or group of a remote goes to the
+// engine that owns it — a label given through the hub is written there, attributed to the hub's
+// labeler. Owners are learned from what remotes answer and tell. Each remote's live events stream
+// into the hub (hub/remote-events.ts) and are told on as the hub's own. Hosts are watched every
+// 1.5 s (a dead one is named within 5 s); a host known dead is not asked — its sessions are listed
+// as last known, greyed, and the other lists name it as not answering.
+import type { ExportRequest, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
+import type { EventBatch, EventPayloads } from '../../../shared/api.ts';
 import { HttpError } from '../http/errors.ts';
-import type { Alert, Episode, Page, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
+import type { Page, SessionInfo } from '../../../shared/domain.ts';
 import type { HostStatus } from '../../../shared/hosts.ts';
 import type { ApiHandlers } from '../api/types.ts';
 import type { EngineEvents } from '../events.ts';
+import { pageLimit } from '../store/page.ts';
+import { mergedExport } from './merged-export.ts';
+import { ALERTS, episodes, GROUPS, HITS, OWNED, RELAYED, SESSIONS, type Owned } from './channels.ts';
+import { isHubCursor, mergedPage, type MergeOrder, type MergeSource } from './merge.ts';
+import { mergeAlertMaps } from './merge-maps.ts';
+import type { RemoteEvents } from './remote-events.ts';
 import { RemoteHost } from './remote.ts';
 
 const WATCH_MS = 1500;
-const RELIST_MS = 3000;
-
-/** Channels answered by the engine that owns what their payload names. */
-const OWNED = [
-  'sessions:close',
-  'sessions:restart',
-  'logs:recent',
-  'logs:range',
-  'episodes:list',
-  'episodes:start',
-  'episodes:end',
-  'turns:send',
-  'turns:list',
-  'turns:get',
-  'calls:list',
-  'calls:get',
-  'calls:tokens',
-  'rewards:list',
-  'rewards:set',
-  'rewards:undo',
-  'alerts:list',
-  'alerts:turn-map',
-  'stats:prompt-sizes',
-  'stats:rewards',
-  'stats:calls',
-  'search:calls',
-] as const satisfies readonly InvokeChannel[];
-
-type Owned = (typeof OWNED)[number];
 
 export class Hub {
   readonly hosts: RemoteHost[];
@@ -53,11 +32,10 @@ export class Hub {
     episode: new Map<string, RemoteHost>(),
     turn: new Map<string, RemoteHost>(),
     call: new Map<string, RemoteHost>(),
+    group: new Map<string, RemoteHost>(),
   };
-  #timers: NodeJS.Timeout[] = [];
-  #running = false;
-  #relist: NodeJS.Timeout | null = null;
-  #shown = new Map<string, string>();
+  #timer: NodeJS.Timeout | null = null;
+  #streams: RemoteEvents[] = [];
 
   constructor(
     remotes: Array<{ name: string; url: string; token: string }>,
@@ -79,77 +57,174 @@ export class Hub {
       });
     };
     watch();
-    this.#timers.push(setInterval(watch, WATCH_MS));
-    // re-read every RELIST_MS, or ten times as long as a read took: a hub over 30,000 sessions must
-    // not spend its time re-reading them
-    const relist = () => {
-      const t0 = Date.now();
-      void this.sessions()
-        .catch(() => {})
-        .finally(() => {
-          if (!this.#running) return;
-          this.#relist = setTimeout(relist, Math.max(RELIST_MS, 10 * (Date.now() - t0)));
-          this.#relist.unref();
-        });
-    };
-    this.#running = true;
-    relist();
-    for (const t of this.#timers) t.unref();
+    this.#timer = setInterval(watch, WATCH_MS);
+    this.#timer.unref();
+    for (const h of this.hosts) {
+      // each time its stream opens, what it said while none was open is read again: its sessions
+      const stream = h.eventStream({
+        onBatch: (batches) => this.#relay(h, batches),
+        opened: () =>
+          void h.listSessions().then(
+            (all) => all.forEach((s) => this.#owner.session.set(s.key, h)),
+            () => {},
+          ),
+      });
+      stream.start();
+      this.#streams.push(stream);
+    }
   }
 
   stop(): void {
-    this.#running = false;
-    if (this.#relist) clearTimeout(this.#relist);
-    for (const t of this.#timers) clearInterval(t);
-    this.#timers = [];
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    for (const s of this.#streams) s.stop();
+    this.#streams = [];
   }
 
   statuses(): HostStatus[] {
     return this.hosts.map((h) => h.status);
   }
 
-  /** Every remote's sessions, tagged by host: read now, or as last known where a host did not answer. */
-  async sessions(): Promise<SessionInfo[]> {
-    const read = await Promise.allSettled(this.hosts.map((h) => h.listSessions()));
-    const out: SessionInfo[] = [];
-    for (const [i, h] of this.hosts.entries()) {
-      const fresh = read[i]!.status === 'fulfilled';
-      for (const s of h.sessions) {
-        this.#owner.session.set(s.key, h);
-        const tagged = { ...s, host: { name: h.name, reachable: fresh } };
-        out.push(tagged);
-        const shown = JSON.stringify(tagged);
-        if (this.#shown.get(`${h.name}\u0000${s.key}`) !== shown) {
-          this.#shown.set(`${h.name}\u0000${s.key}`, shown);
-          this.#events.emit('sessions:changed', tagged);
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The handlers of a hub: this engine's, with the session list merged and owned calls forwarded. */
+  /** The handlers of a hub: this engine's, lists merged across hosts and owned calls forwarded. */
   wrap(local: ApiHandlers): ApiHandlers {
     const handlers = { ...local };
-    handlers['sessions:list'] = async (req) => {
-      const own = await local['sessions:list'](req);
-      // remotes come with the first page of this engine's sessions
-      return req.cursor ? own : { items: [...own.items, ...(await this.sessions())], next: own.next };
-    };
-    handlers['hosts:list'] = () => this.statuses();
     for (const channel of OWNED) {
       const mine = local[channel] as (req: unknown) => unknown;
       (handlers as Record<string, unknown>)[channel] = async (req: InvokeRequest<Owned>) => {
         const host = this.ownerOf(req);
+        if (channel === 'episodes:compare') this.#sameHost(req as InvokeRequest<'episodes:compare'>);
         if (!host) return mine(req);
         const labeler = channel === 'rewards:set' ? this.#labeler() : undefined;
         const sent = labeler ? { ...(req as object), labeler } : req;
         const result = await host.invoke(channel, sent as never);
-        this.#learn(channel, result, host);
+        this.#learn(result, host);
         return result;
       };
     }
+    const owned = { ...handlers };
+    handlers['sessions:list'] = (req) =>
+      this.#merged(
+        req,
+        SESSIONS,
+        (r) => local['sessions:list'](r),
+        'sessions:list',
+        (h, r) => this.#sessionsOf(h, r),
+      );
+    handlers['alerts:list'] = (req) =>
+      req.sessionKey || req.episodeId || req.turnId
+        ? owned['alerts:list'](req)
+        : this.#merged(req, ALERTS, (r) => local['alerts:list'](r), 'alerts:list');
+    handlers['episodes:list'] = (req) =>
+      req.sessionKey
+        ? owned['episodes:list'](req)
+        : this.#merged(req, episodes(req.order), (r) => local['episodes:list'](r), 'episodes:list');
+    handlers['groups:list'] = (req) => this.#merged(req, GROUPS, (r) => local['groups:list'](r), 'groups:list');
+    handlers['search:calls'] = async (req) => {
+      if (req.sessionKey) return owned['search:calls'](req);
+      let pending = 0;
+      const page = await this.#merged(
+        req,
+        HITS,
+        (r) => tally(local['search:calls'](r)),
+        'search:calls',
+        (h, r) => tally(h.invoke('search:calls', r)),
+      );
+      return { ...page, pending };
+      async function tally(p: Promise<InvokeResponse<'search:calls'>> | InvokeResponse<'search:calls'>) {
+        const r = await p;
+        pending += r.pending;
+        return r;
+      }
+    };
+    handlers['alerts:map'] = async (req) => {
+      const read = await Promise.allSettled(this.hosts.map((h) => this.#ask(h, () => h.invoke('alerts:map', req))));
+      return mergeAlertMaps(await local['alerts:map'](req), this.hosts, read);
+    };
+    handlers['hosts:list'] = () => this.statuses();
     return handlers;
+  }
+
+  /** A page merged over this engine and every remote (a host known dead is not asked). */
+  async #merged<R extends { limit?: number; cursor?: string }, T>(
+    req: R,
+    order: MergeOrder<T>,
+    local: (req: R) => Promise<Page<T>> | Page<T>,
+    channel: 'sessions:list' | 'alerts:list' | 'episodes:list' | 'groups:list' | 'search:calls',
+    remote?: (h: RemoteHost, req: R) => Promise<Page<T>>,
+  ): Promise<Page<T>> {
+    if (req.cursor && !isHubCursor(req.cursor))
+      throw new HttpError(400, 'invalid cursor: pass the "next" value of the previous page unchanged');
+    const limit = pageLimit(req.limit);
+    const { cursor: _, ...rest } = req;
+    const at = (cursor: string | undefined, n: number) => ({ ...rest, limit: n, ...(cursor ? { cursor } : {}) }) as R;
+    const sources: Array<MergeSource<T>> = [
+      { name: 'local', read: async (c, n) => local(at(c, n)) },
+      ...this.hosts.map((h) => ({
+        name: h.name,
+        read: async (c: string | undefined, n: number) => {
+          const page = remote
+            ? await remote(h, at(c, n))
+            : ((await this.#ask(h, () => h.invoke(channel, at(c, n) as never))) as Page<T>);
+          this.#learn(page, h);
+          return page;
+        },
+      })),
+    ];
+    return mergedPage(sources, order, req.cursor, limit);
+  }
+
+  /** A remote's sessions, tagged: from it, or as last known while it does not answer. */
+  async #sessionsOf(h: RemoteHost, req: InvokeRequest<'sessions:list'>): Promise<Page<SessionInfo>> {
+    let page: Page<SessionInfo>;
+    let reachable = h.status.reachable !== false;
+    if (reachable) {
+      try {
+        page = await h.invoke('sessions:list', req);
+        page.items.forEach((s) => h.keep(s));
+      } catch (err) {
+        if (!h.sessions.size) throw err;
+        reachable = false;
+        page = h.lastKnown(req.cursor, pageLimit(req.limit));
+      }
+    } else page = h.lastKnown(req.cursor, pageLimit(req.limit));
+    return { ...page, items: page.items.map((s) => ({ ...s, host: { name: h.name, reachable } })) };
+  }
+
+  /** Asks a host, unless it is known not to answer (then at once: it would only cost its timeout). */
+  async #ask<T>(h: RemoteHost, ask: () => Promise<T>): Promise<T> {
+    if (h.status.reachable === false)
+      throw new HttpError(502, `host ${h.name} does not answer (${h.status.error ?? 'since ' + h.status.since})`);
+    return ask();
+  }
+
+  /** Comparing two episodes needs both on one engine. */
+  #sameHost(req: InvokeRequest<'episodes:compare'>): void {
+    const [a, b] = [this.#owner.episode.get(req.episodeId), this.#owner.episode.get(req.otherId)];
+    if (a !== b)
+      throw new HttpError(
+        400,
+        `these episodes live on different hosts (${a?.name ?? 'local'} and ${b?.name ?? 'local'}): ` +
+          'compare episodes of one host, or collect both into one data dir (trajscope collect)',
+      );
+  }
+
+  /** A remote's events, told on as the hub's: its sessions tagged with the host, owners learned. */
+  #relay(h: RemoteHost, batches: EventBatch[]): void {
+    for (const { channel, payloads } of batches) {
+      if (!RELAYED.has(channel)) continue;
+      for (const p of payloads) {
+        if (channel === 'sessions:changed') {
+          const s = p as SessionInfo;
+          h.keep(s);
+          this.#owner.session.set(s.key, h);
+          this.#events.emit(channel, { ...s, host: { name: h.name, reachable: true } });
+          continue;
+        }
+        if (channel === 'sessions:removed') for (const k of (p as { keys: string[] }).keys) h.sessions.delete(k);
+        this.#learn(p, h);
+        this.#events.emit(channel, p as EventPayloads[typeof channel]);
+      }
+    }
   }
 
   /** The remote that owns what a payload names; null: this engine (or not known here). */
@@ -162,58 +237,44 @@ export class Hub {
       (str('episodeId') && o.episode.get(str('episodeId')!)) ||
       (str('turnId') && o.turn.get(str('turnId')!)) ||
       (str('callId') && o.call.get(str('callId')!)) ||
+      (str('groupId') && o.group.get(str('groupId')!)) ||
       null
     );
   }
 
-  /** What a remote answered names episodes, turns and calls: they are its. */
-  #learn(channel: Owned, result: unknown, host: RemoteHost): void {
+  /** What a remote answered or told names sessions, episodes, turns, calls, groups: they are its. */
+  #learn(result: unknown, host: RemoteHost): void {
     const o = this.#owner;
-    if (channel === 'episodes:list') for (const e of (result as Page<Episode>).items) o.episode.set(e.id, host);
-    if (channel === 'turns:list') for (const t of result as Turn[]) o.turn.set(t.id, host);
-    if (channel === 'turns:get') o.turn.set((result as Turn).id, host);
-    if (channel === 'calls:list') for (const c of result as UpstreamCall[]) o.call.set(c.id, host);
-    if (channel === 'alerts:list')
-      for (const a of (result as Page<Alert>).items) {
-        if (a.episodeId) o.episode.set(a.episodeId, host);
-        if (a.turnId) o.turn.set(a.turnId, host);
-        if (a.callId) o.call.set(a.callId, host);
-      }
+    const items: unknown[] = Array.isArray(result)
+      ? result
+      : result && typeof result === 'object' && Array.isArray((result as Page<unknown>).items)
+        ? (result as Page<unknown>).items
+        : [result];
+    for (const item of items) {
+      if (!item || typeof item !== 'object') continue;
+      const x = item as Record<string, unknown>;
+      const str = (k: string) => (typeof x[k] === 'string' ? (x[k] as string) : undefined);
+      const session = str('sessionKey') ?? (typeof x['createdAt'] === 'number' ? str('key') : undefined);
+      if (session) o.session.set(session, host);
+      const episode = str('episodeId');
+      if (episode) o.episode.set(episode, host);
+      const turn = str('turnId');
+      if (turn) o.turn.set(turn, host);
+      const call = str('callId');
+      if (call) o.call.set(call, host);
+      const group = str('groupId');
+      if (group) o.group.set(group, host);
+      // the item itself: which kind it is shows in what names it
+      const id = str('id');
+      if (id && 'outcome' in x) o.call.set(id, host);
+      else if (id && 'upstreamKey' in x) o.episode.set(id, host);
+      else if (id && 'historyLength' in x) o.turn.set(id, host);
+    }
   }
 
-  /**
-   * The lines of a merged export: this engine's (when chosen) then each chosen remote's in name
-   * order, each tagged with its host — deterministic, every session once (a session lives on one
-   * engine). Every chosen remote must answer first: an export that silently lacks a host is refused.
-   */
-  async mergedExport(req: ExportRequest, local: () => Iterable<string>): Promise<AsyncGenerator<string>> {
-    const names = req.hosts === 'all' ? ['local', ...this.hosts.map((h) => h.name)] : (req.hosts ?? []);
-    const unknown = names.filter((n) => n !== 'local' && !this.hosts.some((h) => h.name === n));
-    if (unknown.length)
-      throw new HttpError(
-        400,
-        `unknown host ${unknown.join(', ')} (this hub has local, ${this.hosts.map((h) => h.name).join(', ')})`,
-      );
-    const remotes = this.hosts.filter((h) => names.includes(h.name)).sort((a, b) => a.name.localeCompare(b.name));
-    await Promise.all(remotes.map((h) => h.ping()));
-    const dead = remotes.filter((h) => h.status.reachable !== true);
-    if (dead.length)
-      throw new HttpError(
-        503,
-        `host ${dead.map((h) => `${h.name} (${h.status.error ?? 'not answering'})`).join(', ')} does not answer: ` +
-          'the export would lack its sessions; choose the hosts that answer',
-      );
-    const { hosts: _, ...each } = req;
-    const tag = (host: string, line: string) => `{"host":${JSON.stringify(host)},${line.slice(1)}`;
-    return (async function* () {
-      if (names.includes('local')) for (const line of local()) yield tag('local', line);
-      for (const h of remotes) for await (const line of h.exportLines(each)) yield tag(h.name, line);
-    })();
-  }
-
-  /** Remembers where an episode lives (the label queue's merged listing). */
-  own(episodeId: string, host: RemoteHost): void {
-    this.#owner.episode.set(episodeId, host);
+  /** The lines of a merged export over the hosts `req` names (hub/merged-export.ts). */
+  mergedExport(req: ExportRequest, local: () => Iterable<string>): Promise<AsyncGenerator<string>> {
+    return mergedExport(this.hosts, req, local);
   }
 }
 

@@ -3,12 +3,15 @@
 // of it (reachable or not since when, its sessions) for when it stops answering.
 import { request } from 'undici';
 import type { ExportRequest, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
-import type { SessionInfo } from '../../../shared/domain.ts';
+import type { Page, SessionInfo } from '../../../shared/domain.ts';
 import type { HostStatus } from '../../../shared/hosts.ts';
 import { HttpError } from '../http/errors.ts';
+import { RemoteEvents, type RemoteEventsOptions } from './remote-events.ts';
+import { decodeCursor, encodeCursor } from '../store/page.ts';
 
-/** Pages of sessions read from a host at most (1,000 each). */
+/** Pages of sessions read from a host at most (1,000 each): what the hub keeps of a host is bounded. */
 const MAX_SESSION_PAGES = 50;
+const MAX_KEPT = MAX_SESSION_PAGES * 1000;
 
 export class RemoteHost {
   readonly name: string;
@@ -16,8 +19,8 @@ export class RemoteHost {
   readonly #token: string;
   readonly #timeoutMs: number;
   status: HostStatus;
-  /** Its sessions as last read (shown greyed while it does not answer). */
-  sessions: SessionInfo[] = [];
+  /** Its sessions as last read or told (shown greyed while it does not answer). */
+  readonly sessions = new Map<string, SessionInfo>();
 
   constructor(remote: { name: string; url: string; token: string }, timeoutMs = 2000) {
     this.name = remote.name;
@@ -62,7 +65,7 @@ export class RemoteHost {
     return body.result as InvokeResponse<C>;
   }
 
-  /** Every session of the host (kept as its last-known state); throws when it does not answer. */
+  /** Every session of the host, kept as its last-known state; throws when it does not answer. */
   async listSessions(): Promise<SessionInfo[]> {
     const out: SessionInfo[] = [];
     let cursor: string | undefined;
@@ -72,8 +75,26 @@ export class RemoteHost {
       if (!page.next) break;
       cursor = page.next;
     }
-    this.sessions = out;
+    this.sessions.clear();
+    for (const s of out) this.sessions.set(s.key, s);
     return out;
+  }
+
+  /** Keeps what the host said of a session (a page it answered, an event). */
+  keep(s: SessionInfo): void {
+    if (!this.sessions.has(s.key) && this.sessions.size >= MAX_KEPT) return;
+    this.sessions.set(s.key, s);
+  }
+
+  /** A page of its sessions as last known, newest first, after `cursor` (the host's own format). */
+  lastKnown(cursor: string | undefined, limit: number): Page<SessionInfo> {
+    const [at, key] = cursor ? (decodeCursor(cursor, ['number', 'string']) as [number, string]) : [Infinity, ''];
+    const after = [...this.sessions.values()]
+      .filter((s) => s.createdAt < at || (s.createdAt === at && s.key < key))
+      .sort((a, b) => b.createdAt - a.createdAt || (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+    const items = after.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, next: after.length > limit && last ? encodeCursor([last.createdAt, last.key]) : null };
   }
 
   /** The host's export for `req`, line by line as it streams (never whole in memory). */
@@ -98,6 +119,11 @@ export class RemoteHost {
       yield* lines.filter(Boolean);
     }
     if (rest) yield rest;
+  }
+
+  /** Its live event stream, not yet started. */
+  eventStream(o: Pick<RemoteEventsOptions, 'onBatch' | 'opened'>): RemoteEvents {
+    return new RemoteEvents({ url: this.url, token: this.#token, ...o });
   }
 
   /** Answers at all (its health route, no data): for the hub's watch of its hosts. */

@@ -3,6 +3,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppInfo, EngineHealth, Settings, WorkbenchApi } from '../../../shared/api.ts';
 import type { ConfigView } from '../../../shared/config.ts';
+import type { HostStatus } from '../../../shared/hosts.ts';
 import type { Progress } from '../../../shared/progress.ts';
 import type { Alert, Episode, GatewayStats, Reward, SessionInfo, Turn, UpstreamCall } from '../../../shared/domain.ts';
 import { EMPTY_ROUTE, type Route } from './route.ts';
@@ -87,6 +88,8 @@ export interface UiSlice {
   gateways: GatewayStats | null;
   /** Parts of the engine that stopped on their own (from the snapshot, then live). */
   health: EngineHealth;
+  /** A hub's remote engines, answering or not (from the snapshot, then live); empty on an engine alone. */
+  hosts: HostStatus[];
   /** Long work by id: the engine's (lab runs, groups, replays) and the page's own (the sample task). */
   progress: Record<string, Progress>;
   upsertProgress(p: Progress): void;
@@ -213,6 +216,7 @@ const uiSlice = (set: SetState): UiSlice & ConfigSlice => ({
   exportDialog: null,
   gateways: null,
   health: { down: [] },
+  hosts: [],
   progress: {},
   upsertProgress: (p) => set((st) => ({ progress: { ...st.progress, [p.id]: p } })),
   setExportDialog: (exportDialog) => set({ exportDialog }),

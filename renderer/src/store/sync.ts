@@ -47,6 +47,14 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
       touched([ENGINE.gateways]);
       store.setState({ gateways });
     }),
+    api.on('hosts:changed', (hosts) => {
+      const back = hosts.some(
+        (h) => h.reachable && store.getState().hosts.some((o) => o.name === h.name && !o.reachable),
+      );
+      store.setState({ hosts });
+      // a host answering again: its sessions as they are now, not as last known
+      if (back) void load().catch(() => {});
+    }),
     api.on('progress:changed', (p) => store.getState().upsertProgress(p)),
     api.on('engine:health', (health) => {
       touched([ENGINE.health]);
@@ -61,13 +69,14 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
     const changed = new Set<string>();
     loading.add(changed);
     try {
-      const [info, settings, config, sessions, alerts, progress] = await Promise.all([
+      const [info, settings, config, sessions, alerts, progress, hosts] = await Promise.all([
         api.invoke('app:info', {}),
         api.invoke('settings:get', {}),
         api.invoke('config:get', {}),
         api.invoke('sessions:list', {}),
         api.invoke('alerts:list', {}),
         api.invoke('progress:list', {}),
+        api.invoke('hosts:list', {}),
       ]);
       store.setState((st) => {
         const next = { ...st.sessions };
@@ -83,6 +92,7 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
           sessions: next,
           sessionsNext: sessions.next,
           alertsNext: alerts.next,
+          hosts,
           syncs: st.syncs + 1,
         };
       });

@@ -3,6 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, type KeyboardEvent } from 'react';
 import { ORIGIN_LABELS } from './origin.ts';
+import { hostAnswers } from '../../components/HostsBanner.tsx';
 import { MemoryPressureBadge } from '../../components/MemoryPressureBadge.tsx';
 import { ToolErrorBadge } from '../../components/ToolErrorBadge.tsx';
 import { bytes, cpu, plural, reward } from '../../format.ts';
@@ -16,6 +17,7 @@ export function SessionsRail() {
   const filter = useStore((s) => s.filter);
   const selected = useStore((s) => s.route.sessionKey);
   const up = useStore((s) => s.connection.up);
+  const hosts = useStore((s) => s.hosts);
   const list = useMemo(() => visibleSessions({ sessions, filter }), [sessions, filter]);
   const parent = useRef<HTMLDivElement>(null);
   const picker = useRef<HTMLInputElement>(null);
@@ -94,7 +96,13 @@ export function SessionsRail() {
               const s = list[item.index]!;
               // while the engine does not answer its sessions' states and processes are unknown
               // a remote's session is as last known while its host does not answer: never shown live
-              const hostDown = s.host ? !s.host.reachable : false;
+              // the host's status now (hosts:changed) outranks what the session said when listed
+              const host = s.host
+                ? { name: s.host.name, reachable: hostAnswers(hosts, s.host.name) ?? s.host.reachable }
+                : hosts.length
+                  ? { name: 'local', reachable: true }
+                  : undefined;
+              const hostDown = host ? !host.reachable : false;
               const gw = up && !hostDown ? s.gateway : null;
               const state = up && !hostDown ? s.state : 'unknown';
               return (
@@ -116,16 +124,14 @@ export function SessionsRail() {
                   <span className="row">
                     <span className={`dot ${state}`} title={state} />
                     <span className="key">{s.key}</span>
-                    {s.host && (
+                    {host && (
                       <span
-                        className={`badge ${s.host.reachable ? '' : 'warn'}`}
+                        className={`badge ${host.reachable ? '' : 'warn'}`}
                         data-testid="session-host"
-                        title={
-                          s.host.reachable ? `on ${s.host.name}` : `${s.host.name} does not answer: last known state`
-                        }
+                        title={host.reachable ? `on ${host.name}` : `${host.name} does not answer: last known state`}
                       >
-                        {s.host.name}
-                        {s.host.reachable ? '' : ' · unreachable'}
+                        {host.name}
+                        {host.reachable ? '' : ' · unreachable'}
                       </span>
                     )}
                     {s.origin !== 'live' && (
