@@ -22,7 +22,7 @@ const PER_SESSION = 10;
 const CALLS = 10;
 const REPS = 30;
 
-const WORDS = Array.from({ length: 4000 }, (_, i) => `w${(i * 2654435761) % 1_000_003}`);
+export const WORDS = Array.from({ length: 4000 }, (_, i) => `w${(i * 2654435761) % 1_000_003}`);
 let seed = 7;
 const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const words = (n: number) => Array.from({ length: n }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');

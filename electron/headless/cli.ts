@@ -1,16 +1,19 @@
 // The `trajscope` command line: `serve` runs the engine headless with its UI on loopback, `export`
 // writes recorded interactions as JSON Lines, `import` reads exports back, `replay` re-runs an
-// episode, `lab` runs the leak lab. Arguments are parsed by
-// commander; every error is one line (exit 2 for usage, 1 for failures), never a stack trace.
+// episode, `lab` runs the leak lab, `collect` copies remote engines' data into a local data dir.
+// Arguments are parsed by commander; every error is one line (exit 2 for usage, 1 for failures),
+// never a stack trace.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { addConfigOptions, defaultDataDir, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import { ConfigError } from '../core/config/load.ts';
 import { DataDirBusyError } from '../core/store/data-dir-lock.ts';
 import { guardOutput } from '../core/output.ts';
 import { GATEWAY_MODES, ISOLATION_MODES, STARTABLE_RUNTIMES, type GatewayMode } from '../../shared/domain.ts';
 import { SESSION_KEY_MODES } from '../../shared/rollouts.ts';
+import { age, count, discount, hostNames } from './commands/args.ts';
+import { collectCommand } from './commands/collect.ts';
 import { exportCommand } from './commands/export.ts';
 import { UNLABELED_POLICIES, type UnlabeledPolicy } from '../core/export/jsonl.ts';
 import { TOKEN_STYLES, type TokenStyle } from '../core/export/token-rows.ts';
@@ -33,33 +36,12 @@ interface ExportFlags {
   includeLab?: boolean;
   tokens?: boolean;
   style: TokenStyle;
+  hosts?: 'all' | string[];
+  config?: string;
 }
 
 /** What a command asks main() to do when it returns: exit with a code, or keep running (serve). */
 type Outcome = { exit: number } | { keepRunning: true };
-
-function discount(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
-    throw new InvalidArgumentError('must be a number from 0 to 1');
-  return n;
-}
-
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
-
-/** An age such as 30d, 12h, 90m or 2w, in ms. */
-function age(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)([mhdw])$/.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('must be a number and a unit: m, h, d or w (e.g. 30d)');
-  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-}
-
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new InvalidArgumentError('must be a whole number from 1 to 1000');
-  return n;
-}
 
 function program(done: (o: Outcome) => void): Command {
   const root = new Command('trajscope')
@@ -108,6 +90,13 @@ function program(done: (o: Outcome) => void): Command {
         .choices([...TOKEN_STYLES])
         .default('individual'),
     )
+    .addOption(
+      new Option(
+        '--hosts <names>',
+        'also the remote engines\' data ("all", or names; "local" is this data dir), each line tagged with its host',
+      ).argParser(hostNames),
+    )
+    .option('--config <file>', 'the config file naming the remotes (for --hosts)')
     .action(async (opts: ExportFlags) => {
       const episodes = opts.episodes
         ?.split(',')
@@ -120,6 +109,20 @@ function program(done: (o: Outcome) => void): Command {
         throw new UsageError('--include-failed cannot go with --tokens: a failed call is not training data in tokens');
       const tokens = opts.tokens ? opts.style : undefined;
       await exportCommand({ ...opts, episodes, includeFailed, dropRetryOrphans, includeLab, tokens });
+      done({ exit: 0 });
+    });
+
+  root
+    .command('collect')
+    .description("copy the remote engines' ended episodes into a local data dir; run again, it adds only what is new")
+    .requiredOption('--data-dir <dir>', 'the local data dir to copy into')
+    .option('--config <file>', 'the config file naming the remotes (else TRAJSCOPE_CONFIG, TRAJSCOPE_REMOTES)')
+    .addOption(
+      new Option('--hosts <names>', 'the remotes to copy from ("all", or names)').argParser(hostNames).default('all'),
+    )
+    .option('--json', 'print what was copied as JSON')
+    .action(async (opts: { dataDir: string; config?: string; hosts: 'all' | string[]; json?: boolean }) => {
+      await collectCommand({ ...opts, json: Boolean(opts.json) });
       done({ exit: 0 });
     });
 

@@ -1,3 +1,4 @@
+// Over 300 lines: its cases share one cluster (four engines and a Router take ≈ 10 s to start).
 // One workbench over a cluster, on one machine: three engines register their DataProxies with a
 // Router speaking AReaL's wire (test/helpers/areal.ts), 30 sessions come in through a Gateway that
 // routes them round-robin, and a fourth engine is a hub over the three (`remotes` in its config
@@ -6,14 +7,15 @@
 // merged export has every session exactly once, and an engine killed is named unreachable within
 // 5 s while the hub keeps listing and labeling on the others. Lists (sessions, episodes, alerts,
 // search hits) page across the hosts in one order, and the remotes' live events reach the hub's.
-// Over 300 lines: its cases share one cluster (four engines and a Router take ≈ 10 s to start).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Gateway, startRouter, type Router } from '../helpers/areal.ts';
 import { chromiumMissing, launchChromium, shot, workbenchPage } from '../helpers/browser.ts';
+import { Store } from '../../electron/core/store/store.ts';
 import { startHost, type Host } from '../helpers/host.ts';
 import { request, tempDir, until } from '../helpers/workbench.ts';
 
@@ -127,6 +129,9 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /unknown host node-z/);
   });
 
+  /** The episodes the lab run on node-a left. */
+  const lab: Array<{ id: string; status: string }> = [];
+
   /** Every item of a list through the hub, `limit` at a time, each page's `next` passed on. */
   const allPages = async (channel: string, body: Record<string, unknown>, limit: number) => {
     const items: Array<Record<string, unknown>> = [];
@@ -170,14 +175,16 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
     assert.equal(hits.length, own);
     assert.equal(new Set(hits.map((h) => h.callId)).size, own);
     // alerts raised on one engine are in the hub's list and map, and their turn opens through it
-    const lab = await invoke(nodes.get('node-a')!, tokenOf('node-a'), 'lab:run', {
+    const labRun = await invoke(nodes.get('node-a')!, tokenOf('node-a'), 'lab:run', {
       scenario: 'tokens-reasoning-stripped',
     });
-    assert.equal(lab.status, 200, JSON.stringify(lab.body));
+    assert.equal(labRun.status, 200, JSON.stringify(labRun.body));
     const alerts = await allPages('alerts:list', {}, 1);
-    assert.deepEqual(alerts.map((a) => a.id).sort(), lab.body.result.alerts.map((a: { id: string }) => a.id).sort());
+    assert.deepEqual(alerts.map((a) => a.id).sort(), labRun.body.result.alerts.map((a: { id: string }) => a.id).sort());
     const map = (await hubInvoke('alerts:map', {})).body.result;
-    assert.ok(map.sessions.includes(lab.body.result.sessionKeys[0]), 'the map has the session of node-a');
+    assert.ok(map.sessions.includes(labRun.body.result.sessionKeys[0]), 'the map has the session of node-a');
+    for (const k of labRun.body.result.sessionKeys)
+      lab.push(...(await hubInvoke('episodes:list', { sessionKey: k })).body.result.items);
     const turn = await hubInvoke('turns:get', { turnId: alerts[0]!.turnId });
     assert.equal(turn.status, 200, JSON.stringify(turn.body));
     // a stale or foreign cursor is refused, not read as the start
@@ -205,6 +212,106 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
       assert.ok(heard.some((b) => b.channel === 'turns:changed' && b.payloads.some((p) => p.sessionKey === onB.key)));
     } finally {
       ws.close();
+    }
+  });
+
+  test('trajscope export --hosts writes what the hub exports; collect copies ended episodes once', async () => {
+    const cli = async (...args: string[]) => {
+      const child = spawn(process.execPath, ['electron/headless/cli.ts', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let [stdout, stderr] = ['', ''];
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      return { code, stdout, stderr };
+    };
+    const config = join(dir.path, 'hub.json');
+    const hubDir = join(dir.path, 'hub');
+    const out = join(dir.path, 'merged.jsonl');
+    const flags = ['--unlabeled', 'null'];
+    const written = await cli(
+      'export',
+      '--data-dir',
+      hubDir,
+      '--config',
+      config,
+      '--hosts',
+      'all',
+      ...flags,
+      '--out',
+      out,
+    );
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(written.stderr, /exported \d+ interactions from local, node-a, node-b, node-c to /);
+    const viaHub = await exportOf(hub, 'cluster-hub-token-0123456789abcdef', { ...EXPORT, hosts: 'all' });
+    const fromCli = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(fromCli, viaHub, 'the same lines, in the same order');
+    const bad = await cli('export', '--data-dir', hubDir, '--config', config, '--hosts', 'node-a,node-z');
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /unknown host node-z/);
+
+    // collect: what ended is copied, once; a second run adds only what ended since
+    const sessions = await allPages('sessions:list', {}, 1000);
+    const ending = sessions.filter((s) => s.origin === 'live').slice(0, 6);
+    for (const s of ending) {
+      const r = await hubInvoke('episodes:end', { sessionKey: s.key });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    const local = join(dir.path, 'collected');
+    type Tally = { host: string; collected: number; alreadyHere: number; stillOpen: number; sessions: number };
+    const collect = async () => {
+      const r = await cli('collect', '--data-dir', local, '--config', config, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout) as Tally[];
+    };
+    const first = await collect();
+    assert.deepEqual(
+      first.map((t) => t.host),
+      NAMES,
+    );
+    const labEpisodes = lab.filter((e) => e.status === 'ended').length;
+    assert.ok(labEpisodes > 0, 'the lab run ended its episodes');
+    assert.equal(
+      first.reduce((n, t) => n + t.collected, 0),
+      6 + labEpisodes,
+      'the six ended episodes and the lab run',
+    );
+    assert.equal(
+      first.reduce((n, t) => n + t.stillOpen, 0),
+      24 + lab.length - labEpisodes,
+    );
+    const again = await collect();
+    assert.equal(
+      again.reduce((n, t) => n + t.collected, 0),
+      0,
+      'nothing twice',
+    );
+    assert.equal(
+      again.reduce((n, t) => n + t.alreadyHere, 0),
+      6 + labEpisodes,
+    );
+    const seventh = sessions.filter((s) => s.origin === 'live')[6]!;
+    assert.equal((await hubInvoke('episodes:end', { sessionKey: seventh.key })).status, 200);
+    const third = await collect();
+    assert.equal(
+      third.reduce((n, t) => n + t.collected, 0),
+      1,
+    );
+    const store = new Store(local, { readOnly: true });
+    try {
+      const keys = store.sessions.list({ limit: 1000 }).items.map((s) => s.key);
+      assert.equal(keys.length, 7 + 1, 'one session per remote session');
+      const host = (seventh.host as { name: string }).name;
+      assert.ok(keys.includes(`import-${host}-${seventh.key}`), `${seventh.key} collected as import-${host}-…`);
+      let episodes = 0;
+      for (const k of keys) episodes += store.episodes.list({ sessionKey: k, limit: 1000 }).items.length;
+      assert.equal(episodes, 7 + labEpisodes);
+    } finally {
+      store.close();
     }
   });
 

@@ -21,14 +21,20 @@ export async function exportToFile(
   out: string,
 ): Promise<ExportTally> {
   const tally = opts.tally ?? newTally();
+  await linesToFile(maskedLines(store, { ...opts, tally }, mask), out);
+  return tally;
+}
+
+/** Lines written beside `out` and renamed into place once all are on disk; how many. */
+export async function linesToFile(lines: Iterable<string> | AsyncIterable<string>, out: string): Promise<number> {
   const tmpDir = mkdtempSync(join(dirname(resolve(out)), '.trajscope-export-'));
   try {
     const tmp = join(tmpDir, 'export.jsonl');
     const file = createWriteStream(tmp, { mode: 0o600, flags: 'wx' });
-    await writeLines(maskedLines(store, { ...opts, tally }, mask), file);
+    const count = await writeLines(lines, file);
     await new Promise<void>((ok, fail) => file.end((err?: Error | null) => (err ? fail(err) : ok())));
     renameSync(tmp, resolve(out));
-    return tally;
+    return count;
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
   }

@@ -194,6 +194,16 @@ export class EpisodesRepo {
     return ref;
   }
 
+  /** The source episode ids of the episodes imported from files named `file` (what collect has). */
+  importedFrom(file: string): Set<string> {
+    const rows = this.#db.all<{ id: string | null }>(
+      `SELECT json_extract(metadata, '$.imported.source_id') AS id FROM episodes
+       WHERE json_extract(metadata, '$.imported.file') = ?`,
+      file,
+    );
+    return new Set(rows.flatMap((r) => (r.id ? [r.id] : [])));
+  }
+
   open(sessionKey: string): Episode | undefined {
     const r = this.#db.get<EpisodeRow>(`${SELECT} WHERE e.session_key = ? AND e.status = 'open'`, sessionKey);
     return r && toEpisode(r);

@@ -25,6 +25,16 @@ export interface ImportParts {
   analyzer: LeakAnalyzer;
 }
 
+export interface ImportOptions {
+  now?: number;
+  onProgress?: (done: number, total: number) => void;
+  /**
+   * A source session imported before from a file of the same name goes on in the same session
+   * (`trajscope collect`, run again, adds a session's new episodes beside those collected before).
+   */
+  sameSessions?: boolean;
+}
+
 /** Told every PROGRESS_EVERY interactions how far an import is. */
 export const PROGRESS_EVERY = 1000;
 
@@ -36,7 +46,7 @@ export function importTrajectories(
   parts: ImportParts,
   name: string,
   text: string,
-  opts: { now?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: ImportOptions = {},
 ): ImportResult {
   const parsed = parseExport(text); // throws ImportError with a reason, before anything is stored
   const result = parts.store.tx(() => new ImportRun(parts, name, parsed.format, opts).write(parsed.episodes));
@@ -65,22 +75,19 @@ class ImportRun {
   readonly #format: ImportFormat;
   readonly #now: number;
   readonly #onProgress: ((done: number, total: number) => void) | undefined;
+  readonly #sameSessions: boolean;
   readonly #batch = newId('import');
   /** Source session → imported session; source group → group here. */
   readonly #sessions = new Map<string | null, string>();
   readonly #groups = new Map<string, string>();
 
-  constructor(
-    parts: ImportParts,
-    name: string,
-    format: ImportFormat,
-    opts: { now?: number; onProgress?: (done: number, total: number) => void },
-  ) {
+  constructor(parts: ImportParts, name: string, format: ImportFormat, opts: ImportOptions) {
     this.#parts = parts;
     this.#file = basename(name);
     this.#format = format;
     this.#now = opts.now ?? Date.now();
     this.#onProgress = opts.onProgress;
+    this.#sameSessions = opts.sameSessions ?? false;
   }
 
   write(episodes: ImportedEpisode[]): ImportResult {
@@ -148,7 +155,9 @@ class ImportRun {
         .slice(0, 60) || 'file';
     const stem = `import-${file}${source ? `-${source.replaceAll('/', '-')}` : ''}`.slice(0, 500);
     let key = stem;
-    for (let n = 2; store.sessions.get(key); n++) key = `${stem}-${n}`;
+    const before = store.sessions.get(key);
+    if (!(this.#sameSessions && before?.origin === 'imported'))
+      for (let n = 2; store.sessions.get(key); n++) key = `${stem}-${n}`;
     store.sessions.ensure(key, 'external', now, 'imported');
     this.#sessions.set(source, key);
     return key;

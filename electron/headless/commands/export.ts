@@ -1,7 +1,10 @@
 // `trajscope export`: recorded interactions as JSON Lines, to a file (written beside it and renamed
 // into place, so a failed export never leaves half a file) or to stdout (every byte reaches the
 // reader before the process exits; a closed pipe is an error, exit 1).
-import { exportToFile, maskedLines } from '../../core/export/file.ts';
+import { exportToFile, linesToFile, maskedLines } from '../../core/export/file.ts';
+import { mergedExport } from '../../core/hub/merged-export.ts';
+import { RemoteHost } from '../../core/hub/remote.ts';
+import { HttpError } from '../../core/http/errors.ts';
 import { newTally, type ExportTally, type UnlabeledPolicy } from '../../core/export/jsonl.ts';
 import type { TokenStyle } from '../../core/export/token-rows.ts';
 import { writeLines } from '../../core/export/write.ts';
@@ -22,6 +25,10 @@ export interface ExportArgs {
   unlabeled: UnlabeledPolicy;
   includeLab: boolean;
   tokens?: TokenStyle | undefined;
+  /** Also (or only) the hub's remotes' data: "all", or names ("local" is this data dir). */
+  hosts?: 'all' | string[] | undefined;
+  /** The config file naming the remotes (else TRAJSCOPE_CONFIG, TRAJSCOPE_REMOTES). */
+  config?: string | undefined;
 }
 
 /** One line on stderr: what was written, what was left out and how to have it. */
@@ -54,6 +61,12 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
       onSkip,
     };
     const mask = exportMask(store, a.dataDir);
+    if (a.hosts) {
+      if (a.session !== undefined || a.episodes)
+        throw new UsageError('--hosts exports whole hosts: drop --session and --episodes');
+      await hostsExport(a, a.hosts, () => maskedLines(store, opts, mask));
+      return;
+    }
     if (a.out) {
       await exportToFile(store, opts, mask, a.out);
       process.stderr.write(tallyLine(tally, `to ${a.out}`, Boolean(a.tokens)));
@@ -66,6 +79,38 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
   } finally {
     store.close();
   }
+}
+
+/**
+ * This data dir's lines and the configured remotes' (each streamed from its engine's /api/export),
+ * tagged with their host as a hub's export is: one file, in host order, refused whole when a chosen
+ * remote does not answer.
+ */
+async function hostsExport(a: ExportArgs, chosen: 'all' | string[], local: () => Iterable<string>): Promise<void> {
+  const remotes = loadConfig({ flags: { dataDir: a.dataDir }, configFile: a.config }).current.remotes ?? [];
+  if (!remotes.length)
+    throw new UsageError('--hosts needs remotes: a "remotes" list in the --config file, or TRAJSCOPE_REMOTES');
+  const hosts = remotes.map((r) => new RemoteHost(r, 10_000));
+  const req = {
+    unlabeled: a.unlabeled,
+    includeLab: a.includeLab,
+    includeFailed: a.includeFailed,
+    dropRetryOrphans: a.dropRetryOrphans,
+    discount: a.discount,
+    ...(a.tokens ? { tokens: a.tokens } : {}),
+    hosts: chosen,
+  };
+  let lines: AsyncGenerator<string>;
+  try {
+    lines = await mergedExport(hosts, req, local);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 400) throw new UsageError(err.message);
+    throw err;
+  }
+  const names = chosen === 'all' ? ['local', ...hosts.map((h) => h.name)] : chosen;
+  const where = `from ${names.join(', ')} ${a.out ? `to ${a.out}` : 'to stdout'}`;
+  const count = a.out ? await linesToFile(lines, a.out) : await writeLines(lines, process.stdout);
+  process.stderr.write(`exported ${count} ${a.tokens ? 'token rows' : 'interactions'} ${where}\n`);
 }
 
 /**
