@@ -29,7 +29,7 @@ import {
 import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES } from './channels.ts';
 import type { ErrorType } from './errors.ts';
 import type { ImportFormat } from './imported.ts';
-import type { HostStatus } from './hosts.ts';
+import type { ForeignContent, HostStatus } from './hosts.ts';
 import type { Progress } from './progress.ts';
 import type { ResourceSeries } from './resources.ts';
 import type { AlertTimes, CallStats, PromptSizes, RewardStats } from './stats.ts';
@@ -243,6 +243,20 @@ export const invokeRequests = {
   'alerts:turn-map': z.strictObject({ sessionKey }),
   /** The engines this one shows as a hub (its remotes), reachable or not; empty when it is no hub. */
   'hosts:list': empty,
+  /** Content of recent prompts that nothing on this engine explains, after a place in its log (for a hub). */
+  'analysis:foreign': z.strictObject({ after: z.number().int().min(0).optional(), limit: limit.optional() }),
+  /**
+   * A hub found a call's unexplained content said in a session of another host: raised here, on the
+   * engine that holds the call, as that session's cross-session leak (once per turn and source).
+   */
+  'alerts:cross-host': z.strictObject({
+    callId: id,
+    sourceHost: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/),
+    sourceSessionKey: sessionKey,
+    sourceEpisodeId: id,
+    sourceTurnId: id,
+    spans: z.array(z.string().min(1).max(4096)).min(1).max(20),
+  }),
   /** Gateways' and the engine's RSS and CPU over the last `sinceMs` (until `untilMs`, default now). */
   'resources:series': z.strictObject({
     sinceMs: z
@@ -365,6 +379,8 @@ export interface InvokeResponses {
   'alerts:list': Page<Alert>;
   'alerts:map': AlertMap;
   'hosts:list': HostStatus[];
+  'analysis:foreign': { items: ForeignContent[]; last: number };
+  'alerts:cross-host': { alert: Alert | null };
   'alerts:turn-map': TurnAlertMap;
   'resources:series': ResourceSeries;
   'stats:rewards': RewardStats;

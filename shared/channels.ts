@@ -30,6 +30,8 @@ export const INVOKE_CHANNEL_NAMES = [
   'alerts:list',
   'alerts:map',
   'hosts:list',
+  'analysis:foreign',
+  'alerts:cross-host',
   'alerts:turn-map',
   'resources:series',
   'stats:rewards',

@@ -19,3 +19,20 @@ export interface SessionHost {
   /** False: the host does not answer; the session is shown as last known. */
   reachable: boolean;
 }
+
+/**
+ * Content of a prompt that no session of its engine explains (not replayed, not the session's own,
+ * said in no other session there): what a hub checks against the other hosts' sessions, since only
+ * content said on another host can explain it there (hub/cross-host.ts).
+ */
+export interface ForeignContent {
+  /** Its place in the engine's log (`analysis:foreign` reads after one). */
+  seq: number;
+  callId: string;
+  sessionKey: string;
+  episodeId: string;
+  turnId: string | null;
+  at: number;
+  /** The content as readable spans, each with its shingle hashes (analysis/fingerprint.ts); ≤ 4 KB, ≤ 1,024 hashes. */
+  parts: Array<{ text: string; hashes: number[] }>;
+}

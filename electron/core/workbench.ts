@@ -195,7 +195,8 @@ export class Workbench {
     if (c.remotes?.length && !this.extras.shared) {
       // the labeler set here, if one is (else the remote's default names the label)
       const labeler = () => this.store.settings.get<{ labeler?: string }>('ui')?.labeler;
-      const hub = new Hub(c.remotes, this.events, labeler);
+      const originOf = (key: string) => this.store.sessions.get(key)?.origin;
+      const hub = new Hub(c.remotes, this.events, { labeler, originOf });
       this.hub = hub;
       hub.start();
       this.parts.add(() => hub.stop());

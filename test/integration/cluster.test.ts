@@ -315,6 +315,73 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
     }
   });
 
+  test("one host's session content in another host's prompt is raised there, as a cross-session leak", async () => {
+    const sessions = await allPages('sessions:list', {}, 1000);
+    const live = (host: string) =>
+      sessions.find((s) => s.origin === 'live' && (s.host as { name: string }).name === host)!;
+    const [onA, onB] = [live('node-a'), live('node-b')];
+    const secret = 'the launch code for project heron is seven two nine alpha tango';
+    const gw = new Gateway(router);
+    const said = await gw.turn(onA.key as string, secret, {});
+    assert.equal(said.status, 200, await said.text());
+    // an agent on node-b whose prompt carries it, unreplayed (a workspace shared across nodes would)
+    // (its open episode: the collect case ended some)
+    const open = await invoke(nodes.get('node-b')!, tokenOf('node-b'), 'episodes:list', {
+      sessionKey: onB.key,
+      status: 'open',
+    });
+    const ep =
+      open.body.result.items[0] ??
+      (await invoke(nodes.get('node-b')!, tokenOf('node-b'), 'episodes:start', { sessionKey: onB.key })).body.result;
+    const call = (content: string) =>
+      fetch(`${nodes.get('node-b')!.ready.upstream}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ep.upstreamKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'scripted',
+          messages: [
+            { role: 'user', content },
+            { role: 'assistant', content: 'noted.' },
+            { role: 'user', content: 'what should I do next with it?' },
+          ],
+        }),
+      });
+    const leaked = await call(`remember this: ${secret}`);
+    assert.equal(leaked.status, 200, await leaked.text());
+    // content said on no host is no finding
+    const alone = await call('a note written by a tool that no session on any host ever said aloud');
+    assert.equal(alone.status, 200, await alone.text());
+    const crossHost = async () =>
+      (
+        (await hubInvoke('alerts:list', { sessionKey: onB.key, kind: 'cross_session' })).body.result.items as Array<{
+          message: string;
+          callId: string;
+          evidence: Array<{ text: string; detail: string; sourceTurnId: string }>;
+        }>
+      ).filter((a) => /on host node-a/.test(a.message));
+    await until('the leak raised on node-b', async () => (await crossHost()).length > 0, 15_000);
+    const [alert] = await crossHost();
+    assert.match(alert!.message, new RegExp(`content of session ${onA.key} on host node-a reached session ${onB.key}`));
+    assert.ok(
+      alert!.evidence.some((e) => e.text.includes('launch code for project heron')),
+      JSON.stringify(alert),
+    );
+    // stored on node-b itself, with its call; its source turn opens through the hub
+    const own = await invoke(nodes.get('node-b')!, tokenOf('node-b'), 'alerts:list', { sessionKey: onB.key });
+    assert.ok(own.body.result.items.some((a: { message: string }) => /on host node-a/.test(a.message)));
+    const source = await hubInvoke('turns:get', { turnId: alert!.evidence[0]!.sourceTurnId });
+    assert.equal(source.status, 200, JSON.stringify(source.body));
+    assert.equal(source.body.result.message, secret);
+    // once: another read of the hosts raises nothing more
+    assert.equal((await crossHost()).length, 1);
+    const all = (await hubInvoke('alerts:list', { sessionKey: onB.key, kind: 'cross_session' })).body.result.items;
+    assert.ok(
+      all.every(
+        (a: { evidence: Array<{ text: string }> }) => !a.evidence.some((e) => /no session on any host/.test(e.text)),
+      ),
+    );
+  });
+
   test('an engine killed is unreachable within 5 s; the others keep serving and labeling', async () => {
     const c = nodes.get('node-c')!;
     c.child.kill('SIGKILL');

@@ -12,6 +12,7 @@ import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 import { CallContext, type CallLookups } from './call-context.ts';
 import { MAX_EVIDENCE, type Detector, type Finding, type SignalName, type Signals } from './detector.ts';
+import { foreignOf, type ForeignFound } from './foreign.ts';
 import { AnalyzerMemory } from './memory.ts';
 import { DetectorRegistry } from './registry.ts';
 
@@ -39,6 +40,8 @@ export class LeakAnalyzer {
   /** What earlier calls and turns said. */
   private readonly memory: AnalyzerMemory;
   private readonly lookups: CallLookups;
+  /** Told each call's content nothing here explains (for a hub's cross-host check: foreign.ts). */
+  onForeign: ((f: ForeignFound) => void) | null = null;
   /** What the token checks remember of answered calls. */
   private readonly answers = new AnsweredCalls();
   /** The tokenizers the token checks use, by what is set (see tokens/tokenizer-for.ts). */
@@ -113,6 +116,8 @@ export class LeakAnalyzer {
     if (!Array.isArray(body.messages)) return [];
     this.answers.requested(call.id, body, bodyBytes.length);
     const context = new CallContext(call, body.messages, this.memory, this.lookups);
+    const found = this.onForeign && foreignOf(context);
+    if (found) this.onForeign!(found);
     return this.run('call', context, whereOf(call));
   }
 

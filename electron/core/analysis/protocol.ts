@@ -1,5 +1,6 @@
 // What the engine and its analysis worker say to each other (structured-cloned messages).
 import type { UpstreamCall } from '../../../shared/domain.ts';
+import type { ForeignFound } from './foreign.ts';
 import type { AlertInput, CallRef, TurnFacts } from './inputs.ts';
 
 /** What the worker starts with. */
@@ -31,6 +32,8 @@ export interface Finding {
 export interface FromWorker {
   seq: number;
   findings: Finding[];
+  /** Content of the batch's calls that nothing on this engine explains (foreign.ts). */
+  foreign: ForeignFound[];
   /** A detector that threw: reported, never allowed to cost a recording. */
   error: string | null;
 }

@@ -10,6 +10,7 @@ import type { EngineEvents } from '../events.ts';
 import type { Store } from '../store/store.ts';
 import { LeakAnalyzer, type CallRef, type TurnFacts } from './analyzer.ts';
 import type { LeftFile } from './detector.ts';
+import { ForeignLog } from './foreign.ts';
 import { WORKER_HEAP_MB } from './memory.ts';
 import type { FromWorker, Post, ToWorker, WorkerData } from './protocol.ts';
 import { DetectorRegistry } from './registry.ts';
@@ -42,6 +43,8 @@ const FLUSH_MS = 25;
 export class Analysis {
   /** Stores and announces alerts (with their dedupe); the detectors themselves when there is no worker. */
   readonly analyzer: LeakAnalyzer;
+  /** Content of recent calls nothing here explains, for a hub to check across hosts (foreign.ts). */
+  readonly foreign = new ForeignLog();
   readonly #store: Store;
   readonly #events: EngineEvents;
   readonly #opts: AnalysisOptions;
@@ -60,6 +63,7 @@ export class Analysis {
     this.#events = events;
     this.#opts = opts;
     this.analyzer = new LeakAnalyzer(store, events, opts.detectors ?? new DetectorRegistry(), opts.tokenizer ?? null);
+    this.analyzer.onForeign = (f) => this.foreign.add(f);
   }
 
   /** Where the detectors run now. */
@@ -207,7 +211,7 @@ export class Analysis {
           if (this.#outbox.push(msg) === 1) setTimeout(() => this.#flush(), FLUSH_MS);
         },
         // the call's group was lost (the engine reported it): nothing of it to analyze
-        () => this.#answer({ seq: msg.seq, findings: [], error: null }),
+        () => this.#answer({ seq: msg.seq, findings: [], foreign: [], error: null }),
       );
   }
 
@@ -229,6 +233,7 @@ export class Analysis {
 
   #answer(m: FromWorker): void {
     for (const f of m.findings) this.analyzer.raise(f.alert, f.dedupe);
+    for (const f of m.foreign) this.foreign.add(f);
     if (m.error) this.#opts.warn(`leak analysis failed: ${m.error}`);
     this.#answered = Math.max(this.#answered, m.seq);
     this.#release(this.#answered);

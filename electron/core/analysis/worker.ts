@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Store } from '../store/store.ts';
 import { LeakAnalyzer } from './analyzer.ts';
+import type { ForeignFound } from './foreign.ts';
 import type { Finding, Post, WorkerData } from './protocol.ts';
 import { loadDetectors, type DetectorRegistry } from './registry.ts';
 
@@ -18,6 +19,8 @@ function serve(registry: DetectorRegistry): void {
   const store = new Store(data.dataDir, { readOnly: true });
   const found: Finding[] = [];
   const analyzer = new LeakAnalyzer(store, (alert, dedupe) => found.push({ alert, dedupe }), registry, data.tokenizer);
+  const foreign: ForeignFound[] = [];
+  analyzer.onForeign = (f) => foreign.push(f);
   port.postMessage('ready');
 
   port.on('message', (post: Post) => {
@@ -41,6 +44,11 @@ function serve(registry: DetectorRegistry): void {
         errors.push((err as Error).message);
       }
     }
-    port.postMessage({ seq, findings: found.splice(0), error: errors.length ? errors.join('\n') : null });
+    port.postMessage({
+      seq,
+      findings: found.splice(0),
+      foreign: foreign.splice(0),
+      error: errors.length ? errors.join('\n') : null,
+    });
   });
 }

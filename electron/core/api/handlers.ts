@@ -7,6 +7,7 @@ import { MAX_JSON_DEPTH, valueTooDeep } from '../../../shared/json-depth.ts';
 import { describeZodError } from '../../../shared/schemas.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Workbench } from '../workbench.ts';
+import { clusterHandlers } from './cluster.ts';
 import { configHandlers } from './config.ts';
 import { dataHandlers } from './data.ts';
 import { forkHandlers } from './forks.ts';
@@ -31,6 +32,7 @@ export function createApiHandlers(wb: Workbench): ApiHandlers {
     ...rolloutHandlers(wb),
     ...labHandlers(wb),
     ...statsHandlers(wb),
+    ...clusterHandlers(wb),
   };
   // a hub answers for its remotes too (hub/hub.ts)
   const handlers = wb.hub ? wb.hub.wrap(own) : own;

@@ -37,6 +37,7 @@ export const OWNED = [
   'stats:alert-times',
   'search:calls',
   'groups:get',
+  'alerts:cross-host',
 ] as const satisfies readonly InvokeChannel[];
 
 export type Owned = (typeof OWNED)[number];

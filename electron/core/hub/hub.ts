@@ -9,12 +9,14 @@
 import type { ExportRequest, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
 import type { EventBatch, EventPayloads } from '../../../shared/api.ts';
 import { HttpError } from '../http/errors.ts';
-import type { Page, SessionInfo } from '../../../shared/domain.ts';
+import type { Page, SessionInfo, SessionOrigin, Turn } from '../../../shared/domain.ts';
+import { CrossHostCheck, type CrossHostSource } from './cross-host.ts';
 import type { HostStatus } from '../../../shared/hosts.ts';
 import type { ApiHandlers } from '../api/types.ts';
 import type { EngineEvents } from '../events.ts';
 import { pageLimit } from '../store/page.ts';
 import { mergedExport } from './merged-export.ts';
+import { Owners } from './owners.ts';
 import { ALERTS, episodes, GROUPS, HITS, OWNED, RELAYED, SESSIONS, type Owned } from './channels.ts';
 import { isHubCursor, mergedPage, type MergeOrder, type MergeSource } from './merge.ts';
 import { mergeAlertMaps } from './merge-maps.ts';
@@ -27,25 +29,26 @@ export class Hub {
   readonly hosts: RemoteHost[];
   readonly #events: EngineEvents;
   readonly #labeler: () => string | undefined;
-  readonly #owner = {
-    session: new Map<string, RemoteHost>(),
-    episode: new Map<string, RemoteHost>(),
-    turn: new Map<string, RemoteHost>(),
-    call: new Map<string, RemoteHost>(),
-    group: new Map<string, RemoteHost>(),
-  };
+  readonly #owner = new Owners();
+
   #timer: NodeJS.Timeout | null = null;
   #streams: RemoteEvents[] = [];
+  readonly #originOf: (sessionKey: string) => SessionOrigin | undefined;
+  /** This engine's handlers (known once wrapped): the cross-host check reads and raises through them. */
+  #local: ApiHandlers | null = null;
+  readonly #cross = new CrossHostCheck(() => this.#crossSources());
+  #offTurns: (() => void) | null = null;
 
   constructor(
     remotes: Array<{ name: string; url: string; token: string }>,
     events: EngineEvents,
-    labeler: () => string | undefined,
+    local: { labeler: () => string | undefined; originOf: (sessionKey: string) => SessionOrigin | undefined },
     timeoutMs = 2000,
   ) {
     this.hosts = remotes.map((r) => new RemoteHost(r, timeoutMs));
     this.#events = events;
-    this.#labeler = labeler;
+    this.#labeler = local.labeler;
+    this.#originOf = local.originOf;
   }
 
   start(): void {
@@ -65,13 +68,18 @@ export class Hub {
         onBatch: (batches) => this.#relay(h, batches),
         opened: () =>
           void h.listSessions().then(
-            (all) => all.forEach((s) => this.#owner.session.set(s.key, h)),
+            (all) => all.forEach((s) => this.#owner.setSession(s.key, h)),
             () => {},
           ),
       });
       stream.start();
       this.#streams.push(stream);
     }
+    // this engine's own live turns (a remote's are told on through the same events: owned elsewhere)
+    this.#offTurns = this.#events.on('turns:changed', (t) => {
+      if (!this.#owner.session(t.sessionKey) && this.#originOf(t.sessionKey) === 'live') this.#cross.learn('local', t);
+    });
+    this.#cross.start();
   }
 
   stop(): void {
@@ -79,6 +87,32 @@ export class Hub {
     this.#timer = null;
     for (const s of this.#streams) s.stop();
     this.#streams = [];
+    this.#offTurns?.();
+    this.#cross.stop();
+  }
+
+  /** Reads the hosts' unexplained content now and raises what another host explains (tests). */
+  checkAcrossHosts(): Promise<number> {
+    return this.#cross.poll();
+  }
+
+  /** This engine and every remote that answers, as the cross-host check reads them. */
+  #crossSources(): CrossHostSource[] {
+    const local = this.#local;
+    const out: CrossHostSource[] = [];
+    if (local)
+      out.push({
+        name: 'local',
+        foreign: async (after) => local['analysis:foreign']({ after, limit: 200 }),
+        raise: async (req) => local['alerts:cross-host'](req),
+      });
+    for (const h of this.hosts)
+      out.push({
+        name: h.name,
+        foreign: (after) => this.#ask(h, () => h.invoke('analysis:foreign', { after, limit: 200 })),
+        raise: (req) => h.invoke('alerts:cross-host', req),
+      });
+    return out;
   }
 
   statuses(): HostStatus[] {
@@ -87,17 +121,18 @@ export class Hub {
 
   /** The handlers of a hub: this engine's, lists merged across hosts and owned calls forwarded. */
   wrap(local: ApiHandlers): ApiHandlers {
+    this.#local = local;
     const handlers = { ...local };
     for (const channel of OWNED) {
       const mine = local[channel] as (req: unknown) => unknown;
       (handlers as Record<string, unknown>)[channel] = async (req: InvokeRequest<Owned>) => {
-        const host = this.ownerOf(req);
+        const host = this.#owner.of(req);
         if (channel === 'episodes:compare') this.#sameHost(req as InvokeRequest<'episodes:compare'>);
         if (!host) return mine(req);
         const labeler = channel === 'rewards:set' ? this.#labeler() : undefined;
         const sent = labeler ? { ...(req as object), labeler } : req;
         const result = await host.invoke(channel, sent as never);
-        this.#learn(result, host);
+        this.#owner.learn(result, host);
         return result;
       };
     }
@@ -165,7 +200,7 @@ export class Hub {
           const page = remote
             ? await remote(h, at(c, n))
             : ((await this.#ask(h, () => h.invoke(channel, at(c, n) as never))) as Page<T>);
-          this.#learn(page, h);
+          this.#owner.learn(page, h);
           return page;
         },
       })),
@@ -199,7 +234,7 @@ export class Hub {
 
   /** Comparing two episodes needs both on one engine. */
   #sameHost(req: InvokeRequest<'episodes:compare'>): void {
-    const [a, b] = [this.#owner.episode.get(req.episodeId), this.#owner.episode.get(req.otherId)];
+    const [a, b] = [this.#owner.episode(req.episodeId), this.#owner.episode(req.otherId)];
     if (a !== b)
       throw new HttpError(
         400,
@@ -216,59 +251,19 @@ export class Hub {
         if (channel === 'sessions:changed') {
           const s = p as SessionInfo;
           h.keep(s);
-          this.#owner.session.set(s.key, h);
+          this.#owner.setSession(s.key, h);
           this.#events.emit(channel, { ...s, host: { name: h.name, reachable: true } });
           continue;
         }
         if (channel === 'sessions:removed') for (const k of (p as { keys: string[] }).keys) h.sessions.delete(k);
-        this.#learn(p, h);
+        // a live session's turn: what it said is compared with the other hosts' prompts
+        if (channel === 'turns:changed') {
+          const t = p as Turn;
+          if ((h.sessions.get(t.sessionKey)?.origin ?? 'live') === 'live') this.#cross.learn(h.name, t);
+        }
+        this.#owner.learn(p, h);
         this.#events.emit(channel, p as EventPayloads[typeof channel]);
       }
-    }
-  }
-
-  /** The remote that owns what a payload names; null: this engine (or not known here). */
-  ownerOf(req: Record<string, unknown>): RemoteHost | null {
-    const o = this.#owner;
-    const str = (k: string) => (typeof req[k] === 'string' ? (req[k] as string) : undefined);
-    const key = str('sessionKey') ?? str('key');
-    return (
-      (key && o.session.get(key)) ||
-      (str('episodeId') && o.episode.get(str('episodeId')!)) ||
-      (str('turnId') && o.turn.get(str('turnId')!)) ||
-      (str('callId') && o.call.get(str('callId')!)) ||
-      (str('groupId') && o.group.get(str('groupId')!)) ||
-      null
-    );
-  }
-
-  /** What a remote answered or told names sessions, episodes, turns, calls, groups: they are its. */
-  #learn(result: unknown, host: RemoteHost): void {
-    const o = this.#owner;
-    const items: unknown[] = Array.isArray(result)
-      ? result
-      : result && typeof result === 'object' && Array.isArray((result as Page<unknown>).items)
-        ? (result as Page<unknown>).items
-        : [result];
-    for (const item of items) {
-      if (!item || typeof item !== 'object') continue;
-      const x = item as Record<string, unknown>;
-      const str = (k: string) => (typeof x[k] === 'string' ? (x[k] as string) : undefined);
-      const session = str('sessionKey') ?? (typeof x['createdAt'] === 'number' ? str('key') : undefined);
-      if (session) o.session.set(session, host);
-      const episode = str('episodeId');
-      if (episode) o.episode.set(episode, host);
-      const turn = str('turnId');
-      if (turn) o.turn.set(turn, host);
-      const call = str('callId');
-      if (call) o.call.set(call, host);
-      const group = str('groupId');
-      if (group) o.group.set(group, host);
-      // the item itself: which kind it is shows in what names it
-      const id = str('id');
-      if (id && 'outcome' in x) o.call.set(id, host);
-      else if (id && 'upstreamKey' in x) o.episode.set(id, host);
-      else if (id && 'historyLength' in x) o.turn.set(id, host);
     }
   }
 
