@@ -187,6 +187,17 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
       lab.push(...(await hubInvoke('episodes:list', { sessionKey: k })).body.result.items);
     const turn = await hubInvoke('turns:get', { turnId: alerts[0]!.turnId });
     assert.equal(turn.status, 200, JSON.stringify(turn.body));
+    // two rollouts on two hosts, compared side by side through the hub as one engine compares its own
+    const first = async (host: string) => {
+      const key = sessions.find((x) => (x.host as { name: string }).name === host)!.key;
+      return (await hubInvoke('episodes:list', { sessionKey: key })).body.result.items[0];
+    };
+    const [epA, epB] = [await first('node-a'), await first('node-b')];
+    const cmp = await hubInvoke('episodes:compare', { episodeId: epA.id, otherId: epB.id });
+    assert.equal(cmp.status, 200, JSON.stringify(cmp.body));
+    assert.deepEqual([cmp.body.result.a.id, cmp.body.result.b.id], [epA.id, epB.id]);
+    assert.equal(cmp.body.result.turns[0].a.message, 'hello from ' + Number(String(epA.sessionKey).slice(5)));
+    assert.equal(cmp.body.result.turns[0].b.message, 'hello from ' + Number(String(epB.sessionKey).slice(5)));
     // a stale or foreign cursor is refused, not read as the start
     assert.equal((await hubInvoke('sessions:list', { cursor: 'bm90LWEtaHViLWN1cnNvcg' })).status, 400);
 

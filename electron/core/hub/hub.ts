@@ -127,7 +127,10 @@ export class Hub {
       const mine = local[channel] as (req: unknown) => unknown;
       (handlers as Record<string, unknown>)[channel] = async (req: InvokeRequest<Owned>) => {
         const host = this.#owner.of(req);
-        if (channel === 'episodes:compare') this.#sameHost(req as InvokeRequest<'episodes:compare'>);
+        if (channel === 'episodes:compare') {
+          const across = await this.#compareAcross(req as InvokeRequest<'episodes:compare'>, local);
+          if (across) return across;
+        }
         if (!host) return mine(req);
         const labeler = channel === 'rewards:set' ? this.#labeler() : undefined;
         const sent = labeler ? { ...(req as object), labeler } : req;
@@ -232,15 +235,25 @@ export class Hub {
     return ask();
   }
 
-  /** Comparing two episodes needs both on one engine. */
-  #sameHost(req: InvokeRequest<'episodes:compare'>): void {
-    const [a, b] = [this.#owner.episode(req.episodeId), this.#owner.episode(req.otherId)];
-    if (a !== b)
-      throw new HttpError(
-        400,
-        `these episodes live on different hosts (${a?.name ?? 'local'} and ${b?.name ?? 'local'}): ` +
-          'compare episodes of one host, or collect both into one data dir (trajscope collect)',
-      );
+  /**
+   * Two episodes on different engines, compared: each engine gives its episode's side (an episode
+   * compared with itself), and the hub sets them side by side by turn index as one engine would.
+   * Null when both live on one engine (it compares them itself).
+   */
+  async #compareAcross(req: InvokeRequest<'episodes:compare'>, local: ApiHandlers) {
+    const [ha, hb] = [this.#owner.episode(req.episodeId), this.#owner.episode(req.otherId)];
+    if (ha === hb) return null;
+    const one = (host: RemoteHost | undefined, id: string) =>
+      host
+        ? host.invoke('episodes:compare', { episodeId: id, otherId: id })
+        : local['episodes:compare']({ episodeId: id, otherId: id });
+    const [a, b] = await Promise.all([one(ha, req.episodeId), one(hb, req.otherId)]);
+    const turns = Array.from({ length: Math.max(a.turns.length, b.turns.length) }, (_, index) => ({
+      index,
+      a: a.turns[index]?.a ?? null,
+      b: b.turns[index]?.a ?? null,
+    }));
+    return { a: a.a, b: b.a, turns };
   }
 
   /** A remote's events, told on as the hub's: its sessions tagged with the host, owners learned. */
