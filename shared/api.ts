@@ -32,7 +32,7 @@ import type { ImportFormat } from './imported.ts';
 import type { ForeignContent, HostStatus } from './hosts.ts';
 import type { Progress } from './progress.ts';
 import type { ResourceSeries } from './resources.ts';
-import type { AlertTimes, CallStats, PromptSizes, RewardStats } from './stats.ts';
+import { REWARD_TASK_ROWS, type AlertTimes, type CallStats, type PromptSizes, type RewardStats } from './stats.ts';
 import {
   runOverrides,
   type EpisodeComparison,
@@ -267,7 +267,17 @@ export const invokeRequests = {
     untilMs: z.number().int().min(0).optional(),
   }),
   /** Episodes' rewards and where they came from, for the reward charts (a session's, or all). */
-  'stats:rewards': z.strictObject({ sessionKey: sessionKey.optional(), by: z.enum(['task', 'group']).optional() }),
+  'stats:rewards': z.strictObject({
+    sessionKey: sessionKey.optional(),
+    by: z.enum(['task', 'group']).optional(),
+    /** The histogram's range (default: every reward's, and 0–1): a hub asks its hosts for one. */
+    domain: z
+      .tuple([z.number().finite(), z.number().finite()])
+      .refine(([lo, hi]) => lo < hi)
+      .optional(),
+    /** The tasks (or groups) with rows of their own (default: those with most episodes). */
+    rows: z.array(z.string().max(1000)).max(REWARD_TASK_ROWS).optional(),
+  }),
   /** Calls' timings and sizes, for the latency and size histograms (a session's, or all). */
   'stats:calls': z.strictObject({ sessionKey: sessionKey.optional() }),
   /** Each turn's largest prompt across an episode (a jump shows an unreset or double-fed history). */

@@ -8,6 +8,8 @@ export type RewardSplit = (typeof REWARD_SPLITS)[number];
 export const REWARD_BINS = 20;
 /** Tasks that get a histogram row of their own (most episodes first); the rest share "other tasks". */
 export const REWARD_TASK_ROWS = 8;
+/** The alert timeline's bucket sizes: each divides the next, and buckets start at multiples of their size. */
+export const ALERT_BUCKETS_MS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
 /** Rewards counted in SQL over every episode (or one session's): each episode's latest episode-level reward. */
 export interface RewardStats {

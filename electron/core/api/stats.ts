@@ -17,7 +17,7 @@ export function statsHandlers(wb: StatsDeps): Pick<ApiHandlers, Channels> {
       if (!store.resources) throw new HttpError(409, 'this engine keeps no resource history');
       return store.resources.series(to - req.sinceMs, to, now);
     },
-    'stats:rewards': (req) => store.stats.rewards(req.sessionKey, req.by),
+    'stats:rewards': (req) => store.stats.rewards(req.sessionKey, req.by, req),
     'stats:calls': (req) => store.stats.calls(req.sessionKey),
     'stats:prompt-sizes': (req) => {
       if (!store.episodes.get(req.episodeId)) throw new HttpError(404, `unknown episode ${req.episodeId}`);

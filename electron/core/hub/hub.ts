@@ -19,7 +19,7 @@ import { mergedExport } from './merged-export.ts';
 import { Owners } from './owners.ts';
 import { ALERTS, episodes, GROUPS, HITS, OWNED, RELAYED, SESSIONS, type Owned } from './channels.ts';
 import { isHubCursor, mergedPage, type MergeOrder, type MergeSource } from './merge.ts';
-import { mergeAlertMaps } from './merge-maps.ts';
+import { chartHandlers } from './charts.ts';
 import type { RemoteEvents } from './remote-events.ts';
 import { RemoteHost } from './remote.ts';
 
@@ -174,10 +174,10 @@ export class Hub {
         return r;
       }
     };
-    handlers['alerts:map'] = async (req) => {
-      const read = await Promise.allSettled(this.hosts.map((h) => this.#ask(h, () => h.invoke('alerts:map', req))));
-      return mergeAlertMaps(await local['alerts:map'](req), this.hosts, read);
-    };
+    Object.assign(
+      handlers,
+      chartHandlers(local, owned, this.hosts, (h, ask) => this.#ask(h, ask)),
+    );
     handlers['hosts:list'] = () => this.statuses();
     return handlers;
   }

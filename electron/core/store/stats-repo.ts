@@ -1,6 +1,7 @@
 // Numbers for the charts, counted in SQL: rewards by task, source and histogram bin over every
 // episode; each call's timings and sizes (the newest 100,000; the charts bin them).
 import {
+  ALERT_BUCKETS_MS,
   REWARD_BINS,
   REWARD_SPLITS,
   REWARD_TASK_ROWS,
@@ -18,7 +19,6 @@ export const STATS_CAP = 100_000;
 const PROMPT_TOKENS = `CASE WHEN json_valid(c.response) THEN COALESCE(json_extract(c.response, '$.usage.prompt_tokens'),
   json_array_length(c.response, '$.promptTokenIds')) END`;
 /** Bucket widths of the alert timeline, finest first: a minute to a week. */
-const BUCKETS = [60_000, 300_000, 900_000, 3_600_000, 6 * 3_600_000, 86_400_000, 7 * 86_400_000];
 
 /** What the histogram's rows are: tasks, or groups of rollouts. */
 export type RewardRows = 'task' | 'group';
@@ -49,14 +49,19 @@ export class StatsRepo {
     this.#db = db;
   }
 
-  rewards(sessionKey?: string, by: RewardRows = 'task'): RewardStats {
+  /** `domain` and `rows`, when given, fix the histogram's range and the tasks with rows of their own. */
+  rewards(
+    sessionKey?: string,
+    by: RewardRows = 'task',
+    fixed: { domain?: [number, number] | undefined; rows?: string[] | undefined } = {},
+  ): RewardStats {
     const key = sessionKey ?? null;
     // one axis for every session: the range of every episode-level reward given, and 0–1
     const range = this.#db.get<{ lo: number | null; hi: number | null }>(
       'SELECT MIN(value) AS lo, MAX(value) AS hi FROM rewards WHERE turn_id IS NULL AND call_id IS NULL',
     )!;
-    const lo = Math.min(0, range.lo ?? 0);
-    const hi = Math.max(1, range.hi ?? 1);
+    // a reward outside a given range still counts: in its first or last bin
+    const [lo, hi] = fixed.domain ?? [Math.min(0, range.lo ?? 0), Math.max(1, range.hi ?? 1)];
     const width = (hi - lo) / REWARD_BINS;
     const groups = this.#db.all<{
       task: string;
@@ -70,7 +75,8 @@ export class StatsRepo {
     }>(
       `${episodeRewards(by)}
        SELECT task, source, ended,
-         CASE WHEN value IS NULL THEN NULL ELSE MIN(${REWARD_BINS - 1}, CAST((value - ?) / ? AS INTEGER)) END AS bin,
+         CASE WHEN value IS NULL THEN NULL
+           ELSE MAX(0, MIN(${REWARD_BINS - 1}, CAST((value - ?) / ? AS INTEGER))) END AS bin,
          COUNT(*) AS n, SUM(value) AS sum, MIN(value) AS lo, MAX(value) AS hi
        FROM ep GROUP BY task, source, ended, bin`,
       key,
@@ -99,7 +105,7 @@ export class StatsRepo {
     const tasks = [...byTask.values()]
       .sort((a, b) => b.episodes - a.episodes || a.task.localeCompare(b.task))
       .map(({ sum, rewarded, ...t }) => ({ ...t, mean: rewarded ? sum / rewarded : null }));
-    const own = new Set(tasks.slice(0, REWARD_TASK_ROWS).map((t) => t.task));
+    const own = new Set(fixed.rows ?? tasks.slice(0, REWARD_TASK_ROWS).map((t) => t.task));
     const rest = by === 'group' ? 'other groups' : 'other tasks';
     const bins = new Map<string, RewardStats['bins'][number]>();
     for (const g of groups) {
@@ -203,7 +209,7 @@ export class StatsRepo {
       ...args,
     )!;
     if (span.lo === null || span.hi === null) return { bucketMs: 60_000, buckets: [] };
-    const bucketMs = BUCKETS.find((b) => (span.hi! - span.lo!) / b <= 120) ?? BUCKETS.at(-1)!;
+    const bucketMs = ALERT_BUCKETS_MS.find((b) => (span.hi! - span.lo!) / b <= 120) ?? ALERT_BUCKETS_MS.at(-1)!;
     const buckets = this.#db.all<{ at: number; kind: string; count: number }>(
       `SELECT (created_at / CAST(? AS INTEGER)) * CAST(? AS INTEGER) AS at, kind, COUNT(*) AS count
        FROM alerts WHERE ${where} GROUP BY at, kind ORDER BY at, kind`,

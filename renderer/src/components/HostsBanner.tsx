@@ -1,5 +1,5 @@
 // A hub's remote engine that does not answer: every view that lists across hosts (sessions, alerts,
-// the alert map, search, the label queue, groups) lacks what it holds, so that is said at the top
+// the alert map, search, the label queue, groups, the Stats charts) lacks what it holds, so that is said at the top
 // for as long as it lasts — a list that silently misses a host would read as complete.
 import type { HostStatus } from '../../../shared/hosts.ts';
 import { useStore } from '../store/use-store.ts';
@@ -20,7 +20,7 @@ export function HostsBanner() {
           <strong>Host {h.name} does not answer</strong>
           {h.since ? ` since ${new Date(h.since).toLocaleTimeString()}` : ''}
           {h.error ? ` (${h.error})` : ''}: its sessions are shown as last known, greyed; alerts, search, the label
-          queue and groups lack what it holds until it answers.
+          queue, groups and Stats lack what it holds until it answers.
         </div>
       ))}
     </div>
