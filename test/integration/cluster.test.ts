@@ -187,6 +187,21 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
       lab.push(...(await hubInvoke('episodes:list', { sessionKey: k })).body.result.items);
     const turn = await hubInvoke('turns:get', { turnId: alerts[0]!.turnId });
     assert.equal(turn.status, 200, JSON.stringify(turn.body));
+    // the Stats view's charts count every host's calls and episodes
+    const each = async <T>(channel: string): Promise<T[]> =>
+      Promise.all(NAMES.map(async (n) => (await invoke(nodes.get(n)!, tokenOf(n), channel, {})).body.result));
+    const calls = (await hubInvoke('stats:calls', {})).body.result;
+    const ownCalls = await each<{ requestBytes: number[] }>('stats:calls');
+    assert.equal(
+      calls.requestBytes.length,
+      ownCalls.reduce((n, c) => n + c.requestBytes.length, 0),
+    );
+    const rewards = (await hubInvoke('stats:rewards', {})).body.result;
+    const ownRewards = await each<{ tasks: Array<{ episodes: number }> }>('stats:rewards');
+    assert.equal(
+      rewards.tasks.reduce((n: number, t: { episodes: number }) => n + t.episodes, 0),
+      ownRewards.reduce((n, r) => n + r.tasks.reduce((m, t) => m + t.episodes, 0), 0),
+    );
     // two rollouts on two hosts, compared side by side through the hub as one engine compares its own
     const first = async (host: string) => {
       const key = sessions.find((x) => (x.host as { name: string }).name === host)!.key;
