@@ -243,6 +243,16 @@ export const invokeRequests = {
   'alerts:turn-map': z.strictObject({ sessionKey }),
   /** The engines this one shows as a hub (its remotes), reachable or not; empty when it is no hub. */
   'hosts:list': empty,
+  /**
+   * Settings → Hosts: another engine this one shows as a hub from now on (saved with the other
+   * remotes); refused, with nothing saved, when it does not answer or refuses the token.
+   */
+  'hosts:add': z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, 'lower-case letters, digits, ., _ and -'),
+    url: z.string().min(1).max(2048),
+    token: z.string().min(1).max(256),
+  }),
+  'hosts:remove': z.strictObject({ name: z.string().min(1).max(63) }),
   /** Content of recent prompts that nothing on this engine explains, after a place in its log (for a hub). */
   'analysis:foreign': z.strictObject({ after: z.number().int().min(0).optional(), limit: limit.optional() }),
   /**
@@ -389,6 +399,8 @@ export interface InvokeResponses {
   'alerts:list': Page<Alert>;
   'alerts:map': AlertMap;
   'hosts:list': HostStatus[];
+  'hosts:add': HostStatus[];
+  'hosts:remove': HostStatus[];
   'analysis:foreign': { items: ForeignContent[]; last: number };
   'alerts:cross-host': { alert: Alert | null };
   'alerts:turn-map': TurnAlertMap;

@@ -30,6 +30,8 @@ export const INVOKE_CHANNEL_NAMES = [
   'alerts:list',
   'alerts:map',
   'hosts:list',
+  'hosts:add',
+  'hosts:remove',
   'analysis:foreign',
   'alerts:cross-host',
   'alerts:turn-map',

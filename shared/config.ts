@@ -73,12 +73,14 @@ export const CONFIG_FIELDS = {
         }),
       )
       .max(64)
-      .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, { error: 'remote names must differ' }),
+      .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, { error: 'remote names must differ' })
+      .refine((rs) => !rs.some((r) => r.name === 'local'), { error: '"local" names this engine: pick another name' }),
     kind: 'json',
+    live: true,
     secret: true,
     help:
       'other engines this one shows as a hub: [{"name","url","token"}] (the url of their workbench API, ' +
-      'the token their uiToken); from the config file or TRAJSCOPE_REMOTES, never a flag',
+      'the token their uiToken); from the config file, TRAJSCOPE_REMOTES or Settings → Hosts, never a flag',
   },
   proxyPort: { schema: port, kind: 'int', arg: '<port>', default: 0, help: 'port of the DataProxy (0 = any)' },
   upstreamPort: {

@@ -109,7 +109,7 @@ export class Workbench {
   /** Every gateway running, this engine's and (when this is the workbench) its lab runs'. */
   gatewayAccounting!: GatewayAccounting;
   pool: GatewayPool | null = null;
-  /** The engines this one shows as a hub (its `remotes`); null when it has none. */
+  /** The engines this one shows as a hub (its `remotes`, maybe none); null for a lab run's engine. */
   hub: Hub | null = null;
   /** Gateways' and the engine's RSS and CPU over time (null in an engine recording into another's store). */
   resources: ResourceHistory | null = null;
@@ -192,14 +192,16 @@ export class Workbench {
     this.parts.add(() => this.sessions.closeAll());
     await this.startRuntimes(c);
     await this.startDataProxy(c);
-    if (c.remotes?.length && !this.extras.shared) {
+    if (!this.extras.shared) {
       // the labeler set here, if one is (else the remote's default names the label)
       const labeler = () => this.store.settings.get<{ labeler?: string }>('ui')?.labeler;
       const originOf = (key: string) => this.store.sessions.get(key)?.origin;
-      const hub = new Hub(c.remotes, this.events, { labeler, originOf });
+      // every engine can become a hub: remotes added in Settings → Hosts count at once
+      const hub = new Hub(c.remotes ?? [], this.events, { labeler, originOf });
       this.hub = hub;
       hub.start();
       this.parts.add(() => hub.stop());
+      this.parts.add(this.config.onChange((now) => hub.setRemotes(now.remotes ?? [])));
     }
     // runtime.json is the owner's: an engine recording into another's store (a lab run) writes none
     if (!this.extras.shared)

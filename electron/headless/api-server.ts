@@ -73,7 +73,8 @@ export class ApiServer {
         route('POST', '/api/export', async (req, res) => {
           this.uiAuth.require(req);
           const r = await readJson(req, 64 * 1024, exportRequest);
-          if (r.hosts && !wb.hub) throw new HttpError(400, 'hosts: this engine has no remotes (it is no hub)');
+          if (r.hosts && !wb.hub?.hosts.length)
+            throw new HttpError(400, 'hosts: this engine has no remotes (it is no hub)');
           if (r.hosts && r.sessionKey) throw new HttpError(400, 'hosts and sessionKey: export one or the other');
           if (r.sessionKey !== undefined && !wb.store.sessions.get(r.sessionKey))
             throw new HttpError(404, `unknown session ${r.sessionKey}`);

@@ -33,6 +33,8 @@ const PLAIN: SecretCodec = { name: 'plain', encode: (s) => s, decode: (s) => s }
 interface SavedSecret {
   $secret: string;
   data: string;
+  /** The secret is a value saved as JSON text (a list of remotes), not a string. */
+  json?: true;
 }
 
 export class ConfigService {
@@ -125,20 +127,34 @@ export class ConfigService {
     return checkLayer(plain, path, this.dataDir);
   }
 
-  #decode(v: SavedSecret, path: string, key: string): string {
+  #decode(v: SavedSecret, path: string, key: string): unknown {
     if (v.$secret !== this.#codec.name) {
       throw new ConfigError(
         `${path}: ${key} was saved with ${v.$secret} and cannot be read here; set it again in Settings`,
       );
     }
-    return this.#codec.decode(v.data);
+    const text = this.#codec.decode(v.data);
+    if (!v.json) return text;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${path}: ${key} cannot be read back; set it again in Settings`);
+    }
   }
 
   #writeSaved(values: Record<string, unknown>): void {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(values)) {
-      const secret = (SECRET_KEYS as string[]).includes(k) && typeof v === 'string';
-      out[k] = secret && this.#codec !== PLAIN ? { $secret: this.#codec.name, data: this.#codec.encode(v) } : v;
+      // a secret list (remotes and their tokens) is kept as its JSON text, encoded like any secret
+      const secret = (SECRET_KEYS as string[]).includes(k) && this.#codec !== PLAIN;
+      const text = typeof v === 'string' ? v : JSON.stringify(v);
+      out[k] = secret
+        ? {
+            $secret: this.#codec.name,
+            data: this.#codec.encode(text),
+            ...(typeof v === 'string' ? {} : { json: true }),
+          }
+        : v;
     }
     privateDir(this.dataDir);
     const tmp = `${this.settingsPath}.${process.pid}.tmp`;

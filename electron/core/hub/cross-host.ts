@@ -58,10 +58,10 @@ export class CrossHostCheck {
 
   /** Reads each host's leftovers since the last read and raises what another host's content explains. */
   async poll(): Promise<number> {
-    if (this.#busy) return 0;
+    const sources = this.#sources();
+    if (this.#busy || sources.length < 2) return 0; // one engine alone: nothing across hosts
     this.#busy = true;
     try {
-      const sources = this.#sources();
       await Promise.all(
         sources.map(async (s) => {
           const read = await s.foreign(this.#after.get(s.name) ?? 0).catch(() => null);

@@ -20,19 +20,23 @@ import { Owners } from './owners.ts';
 import { ALERTS, episodes, GROUPS, HITS, OWNED, RELAYED, SESSIONS, type Owned } from './channels.ts';
 import { isHubCursor, mergedPage, type MergeOrder, type MergeSource } from './merge.ts';
 import { chartHandlers } from './charts.ts';
+import { compareAcross } from './compare-across.ts';
 import type { RemoteEvents } from './remote-events.ts';
 import { RemoteHost } from './remote.ts';
 
 const WATCH_MS = 1500;
 
 export class Hub {
-  readonly hosts: RemoteHost[];
+  /** The remotes now (Settings → Hosts changes them while the engine runs). */
+  hosts: RemoteHost[];
+  readonly #timeoutMs: number;
+  #running = false;
   readonly #events: EngineEvents;
   readonly #labeler: () => string | undefined;
   readonly #owner = new Owners();
 
   #timer: NodeJS.Timeout | null = null;
-  #streams: RemoteEvents[] = [];
+  readonly #streams = new Map<RemoteHost, RemoteEvents>();
   readonly #originOf: (sessionKey: string) => SessionOrigin | undefined;
   /** This engine's handlers (known once wrapped): the cross-host check reads and raises through them. */
   #local: ApiHandlers | null = null;
@@ -46,6 +50,7 @@ export class Hub {
     timeoutMs = 2000,
   ) {
     this.hosts = remotes.map((r) => new RemoteHost(r, timeoutMs));
+    this.#timeoutMs = timeoutMs;
     this.#events = events;
     this.#labeler = local.labeler;
     this.#originOf = local.originOf;
@@ -62,19 +67,8 @@ export class Hub {
     watch();
     this.#timer = setInterval(watch, WATCH_MS);
     this.#timer.unref();
-    for (const h of this.hosts) {
-      // each time its stream opens, what it said while none was open is read again: its sessions
-      const stream = h.eventStream({
-        onBatch: (batches) => this.#relay(h, batches),
-        opened: () =>
-          void h.listSessions().then(
-            (all) => all.forEach((s) => this.#owner.setSession(s.key, h)),
-            () => {},
-          ),
-      });
-      stream.start();
-      this.#streams.push(stream);
-    }
+    this.#running = true;
+    for (const h of this.hosts) this.#listen(h);
     // this engine's own live turns (a remote's are told on through the same events: owned elsewhere)
     this.#offTurns = this.#events.on('turns:changed', (t) => {
       if (!this.#owner.session(t.sessionKey) && this.#originOf(t.sessionKey) === 'live') this.#cross.learn('local', t);
@@ -85,10 +79,45 @@ export class Hub {
   stop(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    for (const s of this.#streams) s.stop();
-    this.#streams = [];
+    for (const s of this.#streams.values()) s.stop();
+    this.#streams.clear();
     this.#offTurns?.();
     this.#cross.stop();
+    this.#running = false;
+  }
+
+  /** Hears a remote's live events; each time its stream opens, its sessions are read again. */
+  #listen(h: RemoteHost): void {
+    const stream = h.eventStream({
+      onBatch: (batches) => this.#relay(h, batches),
+      opened: () =>
+        void h.listSessions().then(
+          (all) => all.forEach((s) => this.#owner.setSession(s.key, h)),
+          () => {},
+        ),
+    });
+    stream.start();
+    this.#streams.set(h, stream);
+  }
+
+  /**
+   * The remotes as configured now: a remote gone (or changed) is dropped with what the hub knew of
+   * it (its sessions leave the list), a new one is listened to at once.
+   */
+  setRemotes(remotes: Array<{ name: string; url: string; token: string }>): void {
+    const kept = this.hosts.filter((h) => remotes.some((r) => h.sameAs(r)));
+    const gone = this.hosts.filter((h) => !kept.includes(h));
+    const added = remotes.filter((r) => !kept.some((h) => h.sameAs(r))).map((r) => new RemoteHost(r, this.#timeoutMs));
+    if (!gone.length && !added.length) return;
+    for (const h of gone) {
+      this.#streams.get(h)?.stop();
+      this.#streams.delete(h);
+      this.#owner.forget(h);
+      if (h.sessions.size) this.#events.emit('sessions:removed', { keys: [...h.sessions.keys()] });
+    }
+    this.hosts = [...kept, ...added];
+    if (this.#running) for (const h of added) this.#listen(h);
+    this.#events.emit('hosts:changed', this.statuses());
   }
 
   /** Reads the hosts' unexplained content now and raises what another host explains (tests). */
@@ -128,7 +157,7 @@ export class Hub {
       (handlers as Record<string, unknown>)[channel] = async (req: InvokeRequest<Owned>) => {
         const host = this.#owner.of(req);
         if (channel === 'episodes:compare') {
-          const across = await this.#compareAcross(req as InvokeRequest<'episodes:compare'>, local);
+          const across = await compareAcross(this.#owner, req as InvokeRequest<'episodes:compare'>, local);
           if (across) return across;
         }
         if (!host) return mine(req);
@@ -146,7 +175,7 @@ export class Hub {
         SESSIONS,
         (r) => local['sessions:list'](r),
         'sessions:list',
-        (h, r) => this.#sessionsOf(h, r),
+        (h, r) => h.sessionsPage(r),
       );
     handlers['alerts:list'] = (req) =>
       req.sessionKey || req.episodeId || req.turnId
@@ -176,7 +205,12 @@ export class Hub {
     };
     Object.assign(
       handlers,
-      chartHandlers(local, owned, this.hosts, (h, ask) => this.#ask(h, ask)),
+      chartHandlers(
+        local,
+        owned,
+        () => this.hosts,
+        (h, ask) => this.#ask(h, ask),
+      ),
     );
     handlers['hosts:list'] = () => this.statuses();
     return handlers;
@@ -190,6 +224,8 @@ export class Hub {
     channel: 'sessions:list' | 'alerts:list' | 'episodes:list' | 'groups:list' | 'search:calls',
     remote?: (h: RemoteHost, req: R) => Promise<Page<T>>,
   ): Promise<Page<T>> {
+    // a hub of no remotes is this engine alone: its own pages, its own cursors
+    if (!this.hosts.length && !isHubCursor(req.cursor)) return local(req);
     if (req.cursor && !isHubCursor(req.cursor))
       throw new HttpError(400, 'invalid cursor: pass the "next" value of the previous page unchanged');
     const limit = pageLimit(req.limit);
@@ -211,49 +247,11 @@ export class Hub {
     return mergedPage(sources, order, req.cursor, limit);
   }
 
-  /** A remote's sessions, tagged: from it, or as last known while it does not answer. */
-  async #sessionsOf(h: RemoteHost, req: InvokeRequest<'sessions:list'>): Promise<Page<SessionInfo>> {
-    let page: Page<SessionInfo>;
-    let reachable = h.status.reachable !== false;
-    if (reachable) {
-      try {
-        page = await h.invoke('sessions:list', req);
-        page.items.forEach((s) => h.keep(s));
-      } catch (err) {
-        if (!h.sessions.size) throw err;
-        reachable = false;
-        page = h.lastKnown(req.cursor, pageLimit(req.limit));
-      }
-    } else page = h.lastKnown(req.cursor, pageLimit(req.limit));
-    return { ...page, items: page.items.map((s) => ({ ...s, host: { name: h.name, reachable } })) };
-  }
-
   /** Asks a host, unless it is known not to answer (then at once: it would only cost its timeout). */
   async #ask<T>(h: RemoteHost, ask: () => Promise<T>): Promise<T> {
     if (h.status.reachable === false)
       throw new HttpError(502, `host ${h.name} does not answer (${h.status.error ?? 'since ' + h.status.since})`);
     return ask();
-  }
-
-  /**
-   * Two episodes on different engines, compared: each engine gives its episode's side (an episode
-   * compared with itself), and the hub sets them side by side by turn index as one engine would.
-   * Null when both live on one engine (it compares them itself).
-   */
-  async #compareAcross(req: InvokeRequest<'episodes:compare'>, local: ApiHandlers) {
-    const [ha, hb] = [this.#owner.episode(req.episodeId), this.#owner.episode(req.otherId)];
-    if (ha === hb) return null;
-    const one = (host: RemoteHost | undefined, id: string) =>
-      host
-        ? host.invoke('episodes:compare', { episodeId: id, otherId: id })
-        : local['episodes:compare']({ episodeId: id, otherId: id });
-    const [a, b] = await Promise.all([one(ha, req.episodeId), one(hb, req.otherId)]);
-    const turns = Array.from({ length: Math.max(a.turns.length, b.turns.length) }, (_, index) => ({
-      index,
-      a: a.turns[index]?.a ?? null,
-      b: b.turns[index]?.a ?? null,
-    }));
-    return { a: a.a, b: b.a, turns };
   }
 
   /** A remote's events, told on as the hub's: its sessions tagged with the host, owners learned. */

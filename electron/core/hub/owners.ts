@@ -25,6 +25,11 @@ export class Owners {
     this.#maps.session.set(key, host);
   }
 
+  /** A remote no longer shown: nothing is sent to it any more. */
+  forget(host: RemoteHost): void {
+    for (const map of Object.values(this.#maps)) for (const [k, h] of map) if (h === host) map.delete(k);
+  }
+
   /** The remote that owns what a payload names; null: this engine (or not known here). */
   of(req: Record<string, unknown>): RemoteHost | null {
     const o = this.#maps;

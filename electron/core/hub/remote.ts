@@ -7,7 +7,7 @@ import type { Page, SessionInfo } from '../../../shared/domain.ts';
 import type { HostStatus } from '../../../shared/hosts.ts';
 import { HttpError } from '../http/errors.ts';
 import { RemoteEvents, type RemoteEventsOptions } from './remote-events.ts';
-import { decodeCursor, encodeCursor } from '../store/page.ts';
+import { decodeCursor, encodeCursor, pageLimit } from '../store/page.ts';
 
 /** Pages of sessions read from a host at most (1,000 each): what the hub keeps of a host is bounded. */
 const MAX_SESSION_PAGES = 50;
@@ -28,6 +28,11 @@ export class RemoteHost {
     this.#token = remote.token;
     this.#timeoutMs = timeoutMs;
     this.status = { name: this.name, url: this.url, reachable: null, since: null, lastSeenAt: null, error: null };
+  }
+
+  /** Whether this is the remote configured as `r` (same name, address and token). */
+  sameAs(r: { name: string; url: string; token: string }): boolean {
+    return r.name === this.name && r.url.replace(/\/+$/, '') === this.url && r.token === this.#token;
   }
 
   /** One invoke on the host; its HTTP error comes back as the same HttpError (status and message). */
@@ -84,6 +89,23 @@ export class RemoteHost {
   keep(s: SessionInfo): void {
     if (!this.sessions.has(s.key) && this.sessions.size >= MAX_KEPT) return;
     this.sessions.set(s.key, s);
+  }
+
+  /** A page of its sessions, tagged with the host: from it, or as last known while it does not answer. */
+  async sessionsPage(req: InvokeRequest<'sessions:list'>): Promise<Page<SessionInfo>> {
+    let page: Page<SessionInfo>;
+    let reachable = this.status.reachable !== false;
+    if (reachable) {
+      try {
+        page = await this.invoke('sessions:list', req);
+        page.items.forEach((s) => this.keep(s));
+      } catch (err) {
+        if (!this.sessions.size) throw err;
+        reachable = false;
+        page = this.lastKnown(req.cursor, pageLimit(req.limit));
+      }
+    } else page = this.lastKnown(req.cursor, pageLimit(req.limit));
+    return { ...page, items: page.items.map((s) => ({ ...s, host: { name: this.name, reachable } })) };
   }
 
   /** A page of its sessions as last known, newest first, after `cursor` (the host's own format). */

@@ -1,10 +1,11 @@
-// Settings → Hosts: the engines this one shows as a hub (its `remotes`, from the config file or
-// TRAJSCOPE_REMOTES: their tokens are never typed here), each reachable or not since when, and why.
-import { useEffect, useState } from 'react';
+// Settings → Hosts: the engines this one shows as a hub (its `remotes`), each reachable or not since
+// when, and why; added here (name, address, token — the token in a password field, never shown
+// again) unless the config file or TRAJSCOPE_REMOTES sets them, and removed with a click.
+import { useEffect, useState, type FormEvent } from 'react';
 import type { HostStatus } from '../../../../shared/hosts.ts';
 import { clock } from '../../format.ts';
-import { useStoreApi } from '../../store/use-store.ts';
-import { loadHosts } from './actions.ts';
+import { useStore, useStoreApi } from '../../store/use-store.ts';
+import { editHosts, loadHosts } from './actions.ts';
 
 export function Hosts() {
   const store = useStoreApi();
@@ -15,13 +16,31 @@ export function Hosts() {
     const timer = setInterval(load, 2000);
     return () => clearInterval(timer);
   }, [store]);
+  const pinned = useStore((s) => s.config?.pinned.includes('remotes') ?? false);
+  const source = useStore((s) => s.config?.sources.remotes);
+  const [draft, setDraft] = useState({ name: '', url: '', token: '' });
+  const [busy, setBusy] = useState(false);
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const now = await editHosts(store, { add: draft });
+    setBusy(false);
+    if (now) {
+      setHosts(now);
+      setDraft({ name: '', url: '', token: '' });
+    }
+  };
+  const remove = async (name: string) => {
+    const now = await editHosts(store, { remove: name });
+    if (now) setHosts(now);
+  };
   return (
     <section aria-label="Hosts">
       <h3>Hosts</h3>
       {!hosts || hosts.length === 0 ? (
         <p className="muted small">
-          This engine shows its own sessions only. With <code>remotes</code> in its config file (or{' '}
-          <code>TRAJSCOPE_REMOTES</code>) it is a hub over other engines: docs/cluster.md.
+          This engine shows its own sessions only. Add another engine below (its URL and UI token), or put{' '}
+          <code>remotes</code> in its config file, and it is a hub over them: docs/cluster.md.
         </p>
       ) : (
         <table className="small" data-testid="hosts">
@@ -32,6 +51,7 @@ export function Hosts() {
               <th>state</th>
               <th>since</th>
               <th>last answer</th>
+              {!pinned && <th />}
             </tr>
           </thead>
           <tbody>
@@ -44,10 +64,51 @@ export function Hosts() {
                 </td>
                 <td>{clock(h.since)}</td>
                 <td>{clock(h.lastSeenAt)}</td>
+                {!pinned && (
+                  <td>
+                    <button type="button" className="link" onClick={() => void remove(h.name)}>
+                      Remove
+                    </button>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {pinned ? (
+        <p className="muted small">
+          The hosts come from {source === 'env' ? 'TRAJSCOPE_REMOTES' : 'the config file'}: change them there.
+        </p>
+      ) : (
+        <form className="row wrap" onSubmit={(e) => void add(e)} data-testid="host-add">
+          <input
+            aria-label="Host name"
+            placeholder="name (node-a)"
+            value={draft.name}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value.trim() })}
+            required
+          />
+          <input
+            aria-label="Workbench URL"
+            placeholder="http://10.0.0.5:38883"
+            value={draft.url}
+            onChange={(e) => setDraft({ ...draft, url: e.target.value.trim() })}
+            required
+          />
+          <input
+            aria-label="UI token"
+            type="password"
+            autoComplete="off"
+            placeholder="its uiToken"
+            value={draft.token}
+            onChange={(e) => setDraft({ ...draft, token: e.target.value })}
+            required
+          />
+          <button type="submit" disabled={busy}>
+            {busy ? 'Checking…' : 'Add host'}
+          </button>
+        </form>
       )}
     </section>
   );

@@ -20,6 +20,25 @@ export async function loadHosts(store: StoreApi<State>): Promise<HostStatus[] | 
   }
 }
 
+/** Settings → Hosts: adds or removes a remote; the hosts after it, or null (the reason in a notice). */
+export async function editHosts(
+  store: StoreApi<State>,
+  edit: { add: InvokeRequest<'hosts:add'> } | { remove: string },
+): Promise<HostStatus[] | null> {
+  try {
+    const hosts =
+      'add' in edit
+        ? await store.getState().api.invoke('hosts:add', edit.add)
+        : await store.getState().api.invoke('hosts:remove', { name: edit.remove });
+    store.setState({ hosts });
+    store.getState().setNotice('add' in edit ? `Host ${edit.add.name} added.` : `Host ${edit.remove} removed.`);
+    return hosts;
+  } catch (e) {
+    store.getState().setNotice((e as Error).message, 'error');
+    return null;
+  }
+}
+
 /** Saves the UI's own settings; true once saved (a failure is said in a notice). */
 export async function savePrefs(store: StoreApi<State>, patch: InvokeRequest<'settings:set'>): Promise<boolean> {
   try {
