@@ -3,6 +3,7 @@
 // Over 300 lines: it is the one place that wires every part to every other; split, the wiring
 // would be spread over files that each need all of the parts.
 import type { AppInfo, EngineHealth } from '../../shared/api.ts';
+import { networkInterfaces } from 'node:os';
 import { dirname } from 'node:path';
 import { RUNTIME_KINDS, type RuntimeKind, type SessionOrigin } from '../../shared/domain.ts';
 import type { EngineConfig } from '../../shared/config.ts';
@@ -16,7 +17,7 @@ import { detectOpenClaw, nodeForGateways, type OpenClawBinary } from './gateways
 import { GatewayAccounting } from './gateways/accounting.ts';
 import { ResourceHistory, watched } from './resources/history.ts';
 import { Hub } from './hub/hub.ts';
-import { exposureProblem, isLoopback } from './http/exposure.ts';
+import { exposureProblem, isLoopback, reachableUrl } from './http/exposure.ts';
 import { ConfigError } from './config/load.ts';
 import { ProgressBoard } from './progress.ts';
 import type { JsonObject } from './gateways/config.ts';
@@ -393,10 +394,17 @@ export class Workbench {
     this.parts.add(() => proxy.stop());
     this.proxyUrl = (await proxy.start(c.host, c.proxyPort)).url;
     if (!c.arealRouter || !gatewayCredential) return;
+    // bound to every interface, the Router is given an address other nodes reach (not 0.0.0.0)
+    const advertise = c.arealAdvertiseUrl ?? reachableUrl(this.proxyUrl, networkInterfaces());
+    if (!advertise)
+      throw new ConfigError(
+        `the DataProxy listens on ${this.proxyUrl} and this machine has no address other nodes reach: ` +
+          "set arealAdvertiseUrl to the address AReaL's Gateway should use",
+      );
     const registration = new ArealRegistration({
       router: c.arealRouter,
       routerKey: c.arealRouterKey ?? AREAL_DEFAULT_ADMIN_KEY,
-      advertise: c.arealAdvertiseUrl ?? this.proxyUrl,
+      advertise,
       credential: gatewayCredential,
       dataDir: c.dataDir,
       warn: (m) => this.warn(m),

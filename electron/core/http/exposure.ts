@@ -26,11 +26,15 @@ export function exposureLines(c: {
   proxy: string;
   upstream: string;
   arealRouter?: string;
+  /** The address registered with AReaL's Router (its credential is never printed). */
+  advertised?: string | null;
 }): string[] {
+  const registered = c.advertised ? `; registered with AReaL's Router as ${new URL(c.advertised).origin}` : '';
   const lines = [
     `trajscope: EXPOSED on ${c.host} (expose is set): every server below is reachable from other machines`,
     `  DataProxy ${c.proxy}: admin key (Bearer)` +
-      (c.arealRouter ? "; AReaL's Gateway routes (turn, close, history): the per-run Basic credential" : ''),
+      (c.arealRouter ? "; AReaL's Gateway routes (turn, close, history): the per-run Basic credential" : '') +
+      registered,
     `  recorder ${c.upstream}: one sk-sess-… key per episode; admin key for /rl/start_session, /export_trajectories`,
   ];
   if (c.api)
@@ -40,4 +44,23 @@ export function exposureLines(c: {
     );
   lines.push('  the embedded scripted model and every OpenClaw gateway stay on loopback');
   return lines;
+}
+
+type Interfaces = Record<string, Array<{ address: string; family: string | number; internal: boolean }> | undefined>;
+
+/**
+ * The address other nodes reach a server bound to `url` at, for AReaL's Router: the URL itself,
+ * unless it is bound to every interface (0.0.0.0, ::) — then this machine's first address that is
+ * not internal (IPv4 first), with the same port. Null: bound to every interface with no such address.
+ */
+export function reachableUrl(url: string, interfaces: Interfaces): string | null {
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (host !== '0.0.0.0' && host !== '::') return url;
+  const all = Object.values(interfaces).flatMap((list) => list ?? []);
+  const outside = all.filter((i) => !i.internal && !i.address.startsWith('fe80:'));
+  const pick = outside.find((i) => i.family === 'IPv4' || i.family === 4) ?? outside[0];
+  if (!pick) return null;
+  u.hostname = pick.address.includes(':') ? `[${pick.address}]` : pick.address;
+  return u.href.replace(/\/$/, '');
 }

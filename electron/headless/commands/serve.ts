@@ -57,7 +57,13 @@ export async function serve(config: ConfigService): Promise<void> {
   wb.store.lock?.publish({ ui: api ? `${api.url}/` : null, api: ready.api });
   // said before READY: whoever waits for that line has the warning already
   if (!isLoopback(c.host))
-    for (const line of exposureLines({ ...c, api: ready.api, proxy: ready.proxy, upstream: ready.upstream }))
+    for (const line of exposureLines({
+      ...c,
+      api: ready.api,
+      proxy: ready.proxy,
+      upstream: ready.upstream,
+      advertised: wb.arealRegistration?.address ?? null,
+    }))
       process.stderr.write(line + '\n');
   process.stdout.write(`TRAJSCOPE_READY ${JSON.stringify(ready)}\n`);
   if (ready.ui) process.stderr.write(`trajscope: workbench UI at ${ready.ui} — Ctrl+C stops everything\n`);
