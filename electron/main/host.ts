@@ -9,7 +9,7 @@ import type { ExportRequest, ExportSaved } from '../../shared/api.ts';
 import { IPC } from '../../shared/channels.ts';
 import { linkInArgs, SCHEME, viewOfLink } from './deep-link.ts';
 import { createApiHandlers } from '../core/api/handlers.ts';
-import { exportToFile } from '../core/export/file.ts';
+import { exportTally, exportToFile, linesToFile, maskedLines } from '../core/export/file.ts';
 import { exportOptions, newTally } from '../core/export/jsonl.ts';
 import { addConfigOptions, flagsFrom, loadConfig } from '../core/config/cli.ts';
 import type { ConfigService, SecretCodec } from '../core/config/service.ts';
@@ -187,6 +187,14 @@ async function saveExport(
     filters: [{ name: 'JSON Lines', extensions: ['jsonl'] }],
   });
   if (picked.canceled || !picked.filePath) return null;
+  if (r.hosts) {
+    // a hub's export of several hosts: what it will write counted first, then the lines streamed in
+    if (!wb.hub?.hosts.length) throw new Error('hosts: this engine has no remotes (it is no hub)');
+    const tally = await wb.hub.mergedPreview(r, (req) => exportTally(wb.store, req));
+    const own = () => maskedLines(wb.store, exportOptions(r), wb.secretMask());
+    await linesToFile(await wb.hub.mergedExport(r, own), picked.filePath);
+    return { ...tally, file: picked.filePath };
+  }
   const tally = await exportToFile(
     wb.store,
     { ...exportOptions(r), tally: newTally() },

@@ -479,6 +479,25 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
         await onA.first().click();
         // the episode list and its turn come from node-a through the hub
         await page.locator('.episode .episode-head', { hasText: 'Episode 0' }).waitFor();
+        // the export dialog offers the hosts; the dead one refuses the preview until it is left out
+        await page.getByRole('button', { name: 'Export', exact: true }).click();
+        const dialog = page.getByRole('dialog', { name: 'Export trajectories' });
+        const choice = dialog.getByTestId('export-hosts');
+        await choice.getByText('does not answer').waitFor();
+        await dialog.getByText(/node-c.*does not answer: the export would lack its sessions/).waitFor();
+        await choice.getByLabel('node-c').uncheck();
+        await dialog.getByLabel('write them with no reward (null)').check();
+        await dialog.getByText(/^Writes \d+ interactions? of \d+ episodes?/).waitFor();
+        await dialog.getByText(/--unlabeled null .*--hosts local,node-a,node-b/).waitFor();
+        await shot(page, 'hub-export');
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          dialog.getByRole('button', { name: 'Export' }).click(),
+        ]);
+        const lines = readFileSync((await download.path())!, 'utf8')
+          .split('\n')
+          .filter(Boolean);
+        assert.deepEqual([...new Set(lines.map((l) => JSON.parse(l).host))].sort(), ['node-a', 'node-b']);
         await page.goto(`${hub.ready.ui.split('?')[0]}#/settings`);
         const hosts = page.getByTestId('hosts');
         await hosts.locator('tr[data-host=node-c]', { hasText: 'unreachable' }).waitFor();

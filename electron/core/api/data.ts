@@ -1,6 +1,6 @@
 // Data in and out of the workbench: importing an exported trajectory file, searching what was
 // recorded, and keeping the data dir's size in hand (prune, vacuum).
-import { exportLines, exportOptions, newTally } from '../export/jsonl.ts';
+import { exportTally } from '../export/file.ts';
 import { HttpError } from '../http/errors.ts';
 import { ImportError } from '../trajectory-import/formats.ts';
 import { importTrajectories } from '../trajectory-import/importer.ts';
@@ -23,10 +23,8 @@ export function dataHandlers(wb: DataDeps): Pick<ApiHandlers, DataChannels> {
     'data:export-preview': (req) => {
       if (req.sessionKey !== undefined && !wb.store.sessions.get(req.sessionKey))
         throw new HttpError(404, `unknown session ${req.sessionKey}`);
-      const tally = newTally();
       // the same walk as the export itself, so the counts are the ones it will write
-      for (const _ of exportLines(wb.store, { ...exportOptions(req), tally }));
-      return tally;
+      return exportTally(wb.store, req);
     },
     'search:calls': (req) => {
       wb.searchIndexer?.catchUp();

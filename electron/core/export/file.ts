@@ -3,15 +3,22 @@
 // an upstream echoed; the tally says what was written and left out.
 import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { ExportTally } from '../../../shared/api.ts';
+import type { ExportRequest, ExportTally } from '../../../shared/api.ts';
 import type { SecretMask } from '../secret-mask.ts';
 import type { Store } from '../store/store.ts';
-import { exportLines, newTally, type ExportOptions } from './jsonl.ts';
+import { exportLines, exportOptions, newTally, type ExportOptions } from './jsonl.ts';
 import { writeLines } from './write.ts';
 
 /** Export lines with every configured key an upstream echoed masked (the stored bytes are unchanged). */
 export function* maskedLines(store: Store, opts: ExportOptions, mask: SecretMask): Generator<string> {
   for (const line of exportLines(store, opts)) yield mask.text(line);
+}
+
+/** What an export with these choices would write and leave out: the same walk as the export itself. */
+export function exportTally(store: Store, req: ExportRequest): ExportTally {
+  const tally = newTally();
+  for (const _ of exportLines(store, { ...exportOptions(req), tally }));
+  return tally;
 }
 
 export async function exportToFile(

@@ -6,7 +6,7 @@
 // into the hub (hub/remote-events.ts) and are told on as the hub's own. Hosts are watched every
 // 1.5 s (a dead one is named within 5 s); a host known dead is not asked — its sessions are listed
 // as last known, greyed, and the other lists name it as not answering.
-import type { ExportRequest, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
+import type { ExportRequest, ExportTally, InvokeRequest, InvokeResponse } from '../../../shared/api.ts';
 import type { EventBatch, EventPayloads } from '../../../shared/api.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Page, SessionInfo, SessionOrigin, Turn } from '../../../shared/domain.ts';
@@ -15,7 +15,7 @@ import type { HostStatus } from '../../../shared/hosts.ts';
 import type { ApiHandlers } from '../api/types.ts';
 import type { EngineEvents } from '../events.ts';
 import { pageLimit } from '../store/page.ts';
-import { mergedExport } from './merged-export.ts';
+import { mergedExport, mergedPreview } from './merged-export.ts';
 import { Owners } from './owners.ts';
 import { ALERTS, episodes, GROUPS, HITS, OWNED, RELAYED, SESSIONS, type Owned } from './channels.ts';
 import { isHubCursor, mergedPage, type MergeOrder, type MergeSource } from './merge.ts';
@@ -212,6 +212,11 @@ export class Hub {
         (h, ask) => this.#ask(h, ask),
       ),
     );
+    handlers['data:export-preview'] = async (req) => {
+      if (!req.hosts) return local['data:export-preview'](req);
+      if (!this.hosts.length) throw new HttpError(400, 'hosts: this engine has no remotes (it is no hub)');
+      return this.mergedPreview(req, (r) => local['data:export-preview'](r));
+    };
     handlers['hosts:list'] = () => this.statuses();
     return handlers;
   }
@@ -281,6 +286,11 @@ export class Hub {
   /** The lines of a merged export over the hosts `req` names (hub/merged-export.ts). */
   mergedExport(req: ExportRequest, local: () => Iterable<string>): Promise<AsyncGenerator<string>> {
     return mergedExport(this.hosts, req, local);
+  }
+
+  /** What that export would write and leave out, summed over its hosts. */
+  mergedPreview(req: ExportRequest, local: (req: ExportRequest) => ExportTally | Promise<ExportTally>) {
+    return mergedPreview(this.hosts, req, local);
   }
 }
 

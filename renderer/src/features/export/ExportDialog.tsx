@@ -4,7 +4,7 @@
 // the save dialog on the desktop.
 import { useEffect, useState } from 'react';
 import type { ExportRequest, ExportTally } from '../../../../shared/api.ts';
-import { useStoreApi } from '../../store/use-store.ts';
+import { useStore, useStoreApi } from '../../store/use-store.ts';
 import { exportCommand, leftOut, plural } from './tally.ts';
 import { exportPreview } from './data.ts';
 
@@ -42,6 +42,18 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
     dropRetryOrphans: false,
     discount: 1,
   });
+  // on a hub, every session: the hosts whose data goes in (all of them unless told otherwise)
+  const remotes = useStore((s) => s.hosts);
+  const hostNames = ['local', ...remotes.map((h) => h.name)];
+  const chosen = r.hosts === 'all' ? hostNames : (r.hosts ?? hostNames);
+  const choose = (name: string, on: boolean) => {
+    const next = hostNames.filter((n) => (n === name ? on : chosen.includes(n)));
+    setR((prev) => ({ ...prev, hosts: next.length === hostNames.length ? 'all' : next }));
+  };
+  useEffect(() => {
+    if (remotes.length && !r.sessionKey && !r.hosts) setR((prev) => ({ ...prev, hosts: 'all' }));
+    if (r.sessionKey && r.hosts) setR(({ hosts: _, ...prev }) => prev);
+  }, [remotes.length, r.sessionKey, r.hosts]);
   const [discountText, setDiscountText] = useState('1');
   const [preview, setPreview] = useState<ExportTally | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -83,7 +95,8 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
       setBusy(false);
     }
   };
-  const discountOk = r.discount >= 0 && r.discount <= 1 && discountText.trim() !== '';
+  const hostsOk = !Array.isArray(r.hosts) || r.hosts.length > 0;
+  const discountOk = r.discount >= 0 && r.discount <= 1 && discountText.trim() !== '' && hostsOk;
   return (
     <div
       className="overlay"
@@ -110,6 +123,26 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
             {sessionKey && <option value={sessionKey}>session {sessionKey}</option>}
           </select>
         </label>
+        {remotes.length > 0 && !r.sessionKey && (
+          <fieldset data-testid="export-hosts">
+            <legend>Hosts (each line says its host)</legend>
+            {hostNames.map((name) => {
+              const down = remotes.find((h) => h.name === name)?.reachable === false;
+              return (
+                <label key={name} className="inline">
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(name)}
+                    onChange={(e) => choose(name, e.target.checked)}
+                  />
+                  {name === 'local' ? 'local (this engine)' : name}
+                  {down && <span className="error small"> · does not answer</span>}
+                </label>
+              );
+            })}
+            {!hostsOk && <span className="error small">choose at least one host</span>}
+          </fieldset>
+        )}
         <label>
           Format
           <select
@@ -171,7 +204,9 @@ export function ExportDialog({ sessionKey, onClose }: { sessionKey: string | nul
               else set('discount', Number.NaN);
             }}
           />
-          {!discountOk && <span className="error small">γ is a number from 0 to 1</span>}
+          {!(r.discount >= 0 && r.discount <= 1 && discountText.trim() !== '') && (
+            <span className="error small">γ is a number from 0 to 1</span>
+          )}
         </label>
         <p className="export-preview" aria-live="polite" data-testid="export-preview">
           {error ? (
