@@ -24,6 +24,6 @@ export function exportCommand(r: ExportRequest): string {
   if (r.discount !== 1 && Number.isFinite(r.discount)) args.push(`--discount ${r.discount}`);
   if (r.sessionKey) args.push(`--session ${r.sessionKey}`);
   if (r.tokens) args.push(`--tokens --style ${r.tokens}`);
-  if (r.hosts) args.push(`--hosts ${r.hosts === "all" ? "all" : r.hosts.join(",")}`);
+  if (r.hosts) args.push(`--hosts ${r.hosts === 'all' ? 'all' : r.hosts.join(',')}`);
   return args.join(' ');
 }
