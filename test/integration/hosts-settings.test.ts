@@ -27,6 +27,11 @@ describe('Settings → Hosts', () => {
   before(async () => {
     remote = await startHost(join(dir.path, 'remote'), ['--runtime', 'direct'], { TRAJSCOPE_UI_TOKEN: REMOTE_TOKEN });
     assert.equal((await call(remote, REMOTE_TOKEN, 'sessions:create', { key: 'on-remote' })).status, 200);
+    const turn = await call(remote, REMOTE_TOKEN, 'turns:send', {
+      sessionKey: 'on-remote',
+      message: 'said before any hub',
+    });
+    assert.equal(turn.status, 200, JSON.stringify(turn.body));
     hub = await startHub();
     assert.equal((await onHub('sessions:create', { key: 'on-hub' })).status, 200);
     assert.equal((await onHub('sessions:create', { key: 'on-hub-2' })).status, 200);
@@ -92,6 +97,12 @@ describe('Settings → Hosts', () => {
     );
     await until('the remote listed', async () => (await listed()).some((s) => s.key === 'on-remote'));
     assert.equal((await listed()).find((s) => s.key === 'on-remote')!.host!.name, 'node-r');
+    // an episode the hub never listed nor heard of (it ran before the host was added) is found by id
+    const [ep] = (await call(remote, REMOTE_TOKEN, 'episodes:list', { sessionKey: 'on-remote' })).body.result.items;
+    const turns = await onHub('turns:list', { episodeId: ep.id });
+    assert.equal(turns.status, 200, JSON.stringify(turns.body));
+    assert.equal(turns.body.result[0].message, 'said before any hub');
+    assert.equal((await onHub('turns:list', { episodeId: 'no-such-episode' })).status, 404);
     // the token is kept in the data dir's settings (0600), never shown: Settings sees name and URL
     const view = (await onHub('config:get', {})).body.result;
     assert.ok(!JSON.stringify(view).includes(REMOTE_TOKEN));

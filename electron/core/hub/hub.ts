@@ -160,9 +160,9 @@ export class Hub {
           const across = await compareAcross(this.#owner, req as InvokeRequest<'episodes:compare'>, local);
           if (across) return across;
         }
-        if (!host) return mine(req);
         const labeler = channel === 'rewards:set' ? this.#labeler() : undefined;
         const sent = labeler ? { ...(req as object), labeler } : req;
+        if (!host) return this.#owner.hereOrAnywhere(this.hosts, channel, req, sent, mine);
         const result = await host.invoke(channel, sent as never);
         this.#owner.learn(result, host);
         return result;
