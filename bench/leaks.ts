@@ -52,7 +52,18 @@ async function cleanEpisodes(count: number): Promise<{ alerts: number; kinds: st
   }
 }
 
-export function detectorCost(): { p50: number; p99: number; bytes: number } {
+/**
+ * The detectors' cost per call, and beside it (alternate calls, same analyzer) with the leftovers a
+ * hub checks across hosts worked out too (analysis/foreign.ts).
+ */
+export function detectorCost(): {
+  p50: number;
+  p99: number;
+  foreignP50: number;
+  foreignP99: number;
+  bytes: number;
+  leftovers: number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'trajscope-bench-cost-'));
   const store = new Store(dir);
   const events = new EngineEvents();
@@ -124,7 +135,10 @@ export function detectorCost(): { p50: number; p99: number; bytes: number } {
       }),
     );
     const samples: number[] = [];
-    for (let i = 0; i < 220; i++) {
+    const withForeign: number[] = [];
+    let leftovers = 0;
+    for (let i = 0; i < 440; i++) {
+      analyzer.onForeign = i % 2 ? () => leftovers++ : null;
       const call = store.calls.insert({
         upstreamKey: 'sk-sess-cost-now',
         sessionKey: 'cost',
@@ -137,14 +151,34 @@ export function detectorCost(): { p50: number; p99: number; bytes: number } {
       });
       const t0 = performance.now();
       analyzer.analyzeCall(call, body);
-      if (i >= 20) samples.push(performance.now() - t0); // the first calls warm the JIT
+      if (i >= 40) (i % 2 ? withForeign : samples).push(performance.now() - t0); // the first calls warm the JIT
     }
-    const s = summarize(samples);
-    return { p50: s.p50, p99: s.p99, bytes: body.length };
+    const [s, f] = [summarize(samples), summarize(withForeign)];
+    return { p50: s.p50, p99: s.p99, foreignP50: f.p50, foreignP99: f.p99, bytes: body.length, leftovers };
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The detectors' cost alone (no gateway): `npm run bench -- detectors`. */
+export async function benchDetectors(): Promise<string> {
+  const cost = detectorCost();
+  return table(
+    ['detector cost per upstream call (alternate calls, one run)', 'p50 ms', 'p99 ms'],
+    [
+      [
+        `${fmt(cost.bytes / 1024, 0)} KB request, 80 replayed messages, 3 earlier episodes`,
+        fmt(cost.p50, 2),
+        fmt(cost.p99, 2),
+      ],
+      [
+        `the same, with the leftovers a hub checks across hosts (calls with leftovers: ${cost.leftovers})`,
+        fmt(cost.foreignP50, 2),
+        fmt(cost.foreignP99, 2),
+      ],
+    ],
+  );
 }
 
 export async function benchLeaks(): Promise<string> {
@@ -176,6 +210,7 @@ export async function benchLeaks(): Promise<string> {
           fmt(cost.p50, 2),
           fmt(cost.p99, 2),
         ],
+        ['the same, with the leftovers a hub checks across hosts', fmt(cost.foreignP50, 2), fmt(cost.foreignP99, 2)],
       ],
     ),
   ].join('\n');

@@ -3,7 +3,7 @@
 import { benchEngine } from './engine.ts';
 import { benchOpenClaw } from './openclaw.ts';
 import { benchUi } from './ui.ts';
-import { benchLeaks } from './leaks.ts';
+import { benchDetectors, benchLeaks } from './leaks.ts';
 import { benchGroups } from './groups.ts';
 import { benchShared } from './shared.ts';
 import { benchStore } from './store.ts';
@@ -19,6 +19,7 @@ const benches: Record<string, () => Promise<string>> = {
   openclaw: benchOpenClaw,
   ui: benchUi,
   leaks: benchLeaks,
+  detectors: benchDetectors,
   groups: benchGroups,
   shared: benchShared,
   store: benchStore,
