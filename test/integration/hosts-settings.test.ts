@@ -153,7 +153,8 @@ describe('Settings → Hosts', () => {
         await form.getByRole('button', { name: 'Add host' }).click();
         await page.getByTestId('hosts').locator('tr[data-host=node-r]', { hasText: 'reachable' }).waitFor();
         await shot(page, 'hosts-added');
-        await page.goto(`${hub.ready.ui.split('#')[0]}#/sessions`);
+        // no reload: the rail takes the new host's sessions as it is added
+        await page.locator('.topbar nav').getByRole('button', { name: 'Sessions' }).click();
         await page
           .locator('.rail-item[data-key=on-remote]')
           .getByTestId('session-host')
@@ -164,10 +165,10 @@ describe('Settings → Hosts', () => {
           .getByTestId('session-host')
           .filter({ hasText: 'local' })
           .waitFor();
-        await page.goto(`${hub.ready.ui.split('#')[0]}#/settings`);
+        await page.locator('.topbar nav').getByRole('button', { name: 'Settings' }).click();
         await page.getByTestId('hosts').locator('tr[data-host=node-r]').getByRole('button', { name: 'Remove' }).click();
         await page.getByText('This engine shows its own sessions only').waitFor();
-        await page.goto(`${hub.ready.ui.split('#')[0]}#/sessions`);
+        await page.locator('.topbar nav').getByRole('button', { name: 'Sessions' }).click();
         await page.locator('.rail-item[data-key=on-hub]').waitFor();
         await page.locator('.rail-item[data-key=on-remote]').waitFor({ state: 'detached' });
       } finally {

@@ -48,12 +48,12 @@ export async function syncStore(store: StoreApi<State>): Promise<() => void> {
       store.setState({ gateways });
     }),
     api.on('hosts:changed', (hosts) => {
-      const back = hosts.some(
-        (h) => h.reachable && store.getState().hosts.some((o) => o.name === h.name && !o.reachable),
-      );
+      const was = store.getState().hosts;
+      const back = hosts.some((h) => h.reachable && was.some((o) => o.name === h.name && !o.reachable));
+      const added = hosts.some((h) => !was.some((o) => o.name === h.name));
       store.setState({ hosts });
-      // a host answering again: its sessions as they are now, not as last known
-      if (back) void load().catch(() => {});
+      // a host added, or answering again: its sessions as they are now (a removed one's are told gone)
+      if (back || added) void load().catch(() => {});
     }),
     api.on('progress:changed', (p) => store.getState().upsertProgress(p)),
     api.on('engine:health', (health) => {

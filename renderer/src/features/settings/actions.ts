@@ -30,7 +30,7 @@ export async function editHosts(
       'add' in edit
         ? await store.getState().api.invoke('hosts:add', edit.add)
         : await store.getState().api.invoke('hosts:remove', { name: edit.remove });
-    store.setState({ hosts });
+    // the store's hosts follow the engine's hosts:changed, which also reloads the lists they change
     store.getState().setNotice('add' in edit ? `Host ${edit.add.name} added.` : `Host ${edit.remove} removed.`);
     return hosts;
   } catch (e) {
