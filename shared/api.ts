@@ -253,6 +253,8 @@ export const invokeRequests = {
     token: z.string().min(1).max(256),
   }),
   'hosts:remove': z.strictObject({ name: z.string().min(1).max(63) }),
+  /** Live sessions' turns that ended well, newest first: what a hub compares other hosts' prompts with. */
+  'analysis:turns': z.strictObject({ limit: limit.optional(), cursor: cursor.optional() }),
   /** Content of recent prompts that nothing on this engine explains, after a place in its log (for a hub). */
   'analysis:foreign': z.strictObject({ after: z.number().int().min(0).optional(), limit: limit.optional() }),
   /**
@@ -401,6 +403,7 @@ export interface InvokeResponses {
   'hosts:list': HostStatus[];
   'hosts:add': HostStatus[];
   'hosts:remove': HostStatus[];
+  'analysis:turns': Page<Turn>;
   'analysis:foreign': { items: ForeignContent[]; last: number };
   'alerts:cross-host': { alert: Alert | null };
   'alerts:turn-map': TurnAlertMap;

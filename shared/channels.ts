@@ -32,6 +32,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'hosts:list',
   'hosts:add',
   'hosts:remove',
+  'analysis:turns',
   'analysis:foreign',
   'alerts:cross-host',
   'alerts:turn-map',

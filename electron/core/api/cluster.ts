@@ -7,7 +7,7 @@ import { RemoteHost } from '../hub/remote.ts';
 import type { Workbench } from '../workbench.ts';
 import type { ApiHandlers } from './types.ts';
 
-type Channels = 'analysis:foreign' | 'alerts:cross-host' | 'hosts:add' | 'hosts:remove';
+type Channels = 'analysis:turns' | 'analysis:foreign' | 'alerts:cross-host' | 'hosts:add' | 'hosts:remove';
 
 export function clusterHandlers(
   wb: Pick<Workbench, 'store' | 'analysis' | 'config' | 'hub'>,
@@ -44,6 +44,7 @@ export function clusterHandlers(
       wb.config.update({ remotes: remotes().filter((r) => r.name !== req.name) });
       return wb.hub!.statuses();
     },
+    'analysis:turns': (req) => wb.store.turns.recentLive(req),
     'analysis:foreign': async (req) => {
       // every call recorded before the question is in the answer
       await wb.analysis.settled();

@@ -10,7 +10,7 @@ import type { ExportRequest, ExportTally, InvokeRequest, InvokeResponse } from '
 import type { EventBatch, EventPayloads } from '../../../shared/api.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Page, SessionInfo, SessionOrigin, Turn } from '../../../shared/domain.ts';
-import { CrossHostCheck, type CrossHostSource } from './cross-host.ts';
+import { CrossHostCheck, crossSources } from './cross-host.ts';
 import type { HostStatus } from '../../../shared/hosts.ts';
 import type { ApiHandlers } from '../api/types.ts';
 import type { EngineEvents } from '../events.ts';
@@ -40,7 +40,7 @@ export class Hub {
   readonly #originOf: (sessionKey: string) => SessionOrigin | undefined;
   /** This engine's handlers (known once wrapped): the cross-host check reads and raises through them. */
   #local: ApiHandlers | null = null;
-  readonly #cross = new CrossHostCheck(() => this.#crossSources());
+  readonly #cross = new CrossHostCheck(() => crossSources(this.#local, this.hosts, (h, ask) => this.#ask(h, ask)));
   #offTurns: (() => void) | null = null;
 
   constructor(
@@ -90,11 +90,13 @@ export class Hub {
   #listen(h: RemoteHost): void {
     const stream = h.eventStream({
       onBatch: (batches) => this.#relay(h, batches),
-      opened: () =>
+      opened: () => {
+        this.#cross.refill(h.name);
         void h.listSessions().then(
           (all) => all.forEach((s) => this.#owner.setSession(s.key, h)),
           () => {},
-        ),
+        );
+      },
     });
     stream.start();
     this.#streams.set(h, stream);
@@ -123,25 +125,6 @@ export class Hub {
   /** Reads the hosts' unexplained content now and raises what another host explains (tests). */
   checkAcrossHosts(): Promise<number> {
     return this.#cross.poll();
-  }
-
-  /** This engine and every remote that answers, as the cross-host check reads them. */
-  #crossSources(): CrossHostSource[] {
-    const local = this.#local;
-    const out: CrossHostSource[] = [];
-    if (local)
-      out.push({
-        name: 'local',
-        foreign: async (after) => local['analysis:foreign']({ after, limit: 200 }),
-        raise: async (req) => local['alerts:cross-host'](req),
-      });
-    for (const h of this.hosts)
-      out.push({
-        name: h.name,
-        foreign: (after) => this.#ask(h, () => h.invoke('analysis:foreign', { after, limit: 200 })),
-        raise: (req) => h.invoke('alerts:cross-host', req),
-      });
-    return out;
   }
 
   statuses(): HostStatus[] {

@@ -1,8 +1,9 @@
 // Turns and the episode history they build: a successful turn's message and reply join the
 // history in the same commit that finishes the turn.
-import type { HistoryMessage, Turn, TurnToolCall } from '../../../shared/domain.ts';
+import type { HistoryMessage, Page, Turn, TurnToolCall } from '../../../shared/domain.ts';
 import type { Db } from './db.ts';
 import { newId } from './ids.ts';
+import { decodeCursor, pageLimit, toPage } from './page.ts';
 import { toTurn, type TurnRow } from './rows.ts';
 
 const SELECT = `SELECT t.*, (SELECT COUNT(*) FROM upstream_calls c WHERE c.turn_id = t.id) AS call_count FROM turns t`;
@@ -197,6 +198,19 @@ export class TurnsRepo {
     return this.#db
       .all<TurnRow>(`${SELECT} WHERE t.status = 'ok' ORDER BY t.started_at DESC LIMIT ?`, limit)
       .map(toTurn);
+  }
+
+  /** Live sessions' turns that ended well, newest first, page by page (what a hub learns content from). */
+  recentLive(opts: { limit?: number; cursor?: string } = {}): Page<Turn> {
+    const limit = pageLimit(opts.limit);
+    const after = opts.cursor ? 'AND (t.started_at, t.id) < (?, ?)' : '';
+    const rows = this.#db.all<TurnRow>(
+      `${SELECT} WHERE t.status = 'ok' AND t.session_key IN (SELECT key FROM sessions WHERE origin = 'live') ${after}
+       ORDER BY t.started_at DESC, t.id DESC LIMIT ?`,
+      ...(opts.cursor ? decodeCursor(opts.cursor, ['number', 'string']) : []),
+      limit + 1,
+    );
+    return toPage(rows, limit, (r) => [r.started_at, r.id], toTurn);
   }
 
   count(filter: { status?: Turn['status'] } = {}): number {
