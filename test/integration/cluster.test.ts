@@ -410,6 +410,18 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
 
   test('an engine killed is unreachable within 5 s; the others keep serving and labeling', async () => {
     const c = nodes.get('node-c')!;
+    // the hub's UI hears it too, whichever of the hub's requests finds out first
+    const ws = new WebSocket(`${hub.ready.api.replace('http', 'ws')}/api/events`, {
+      headers: { authorization: 'Bearer cluster-hub-token-0123456789abcdef' },
+    });
+    let toldAt = 0;
+    ws.on('message', (d) => {
+      for (const b of JSON.parse(d.toString()) as Array<{ channel: string; payloads: unknown[] }>)
+        if (b.channel === 'hosts:changed')
+          for (const p of b.payloads as Array<Array<{ name: string; reachable: boolean }>>)
+            if (p.find((h) => h.name === 'node-c')?.reachable === false) toldAt ||= Date.now();
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     c.child.kill('SIGKILL');
     const t0 = Date.now();
     await until('node-c unreachable', async () => {
@@ -417,6 +429,9 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
       return hosts.find((h) => h.name === 'node-c')!.reachable === false;
     });
     assert.ok(Date.now() - t0 < 5000, `named unreachable in ${Date.now() - t0} ms`);
+    await until('told on the event stream', () => toldAt > 0);
+    ws.close();
+    assert.ok(toldAt - t0 < 5000, `told in ${toldAt - t0} ms`);
     const started = Date.now();
     const listed = (await hubInvoke('sessions:list', {})).body.result.items as Array<{
       key: string;

@@ -49,21 +49,22 @@ export class Hub {
     local: { labeler: () => string | undefined; originOf: (sessionKey: string) => SessionOrigin | undefined },
     timeoutMs = 2000,
   ) {
-    this.hosts = remotes.map((r) => new RemoteHost(r, timeoutMs));
+    this.hosts = remotes.map((r) => this.#host(r, timeoutMs));
     this.#timeoutMs = timeoutMs;
     this.#events = events;
     this.#labeler = local.labeler;
     this.#originOf = local.originOf;
   }
 
+  /** A remote whose every change of answering is told as `hosts:changed`, whichever request saw it. */
+  #host(r: { name: string; url: string; token: string }, timeoutMs: number): RemoteHost {
+    const h = new RemoteHost(r, timeoutMs);
+    h.onFlip = () => this.hosts.includes(h) && this.#events.emit('hosts:changed', this.statuses());
+    return h;
+  }
+
   start(): void {
-    const watch = () => {
-      const before = JSON.stringify(this.statuses().map((s) => s.reachable));
-      void Promise.all(this.hosts.map((h) => h.ping())).then(() => {
-        const now = this.statuses();
-        if (JSON.stringify(now.map((s) => s.reachable)) !== before) this.#events.emit('hosts:changed', now);
-      });
-    };
+    const watch = () => void Promise.all(this.hosts.map((h) => h.ping()));
     watch();
     this.#timer = setInterval(watch, WATCH_MS);
     this.#timer.unref();
@@ -109,7 +110,7 @@ export class Hub {
   setRemotes(remotes: Array<{ name: string; url: string; token: string }>): void {
     const kept = this.hosts.filter((h) => remotes.some((r) => h.sameAs(r)));
     const gone = this.hosts.filter((h) => !kept.includes(h));
-    const added = remotes.filter((r) => !kept.some((h) => h.sameAs(r))).map((r) => new RemoteHost(r, this.#timeoutMs));
+    const added = remotes.filter((r) => !kept.some((h) => h.sameAs(r))).map((r) => this.#host(r, this.#timeoutMs));
     if (!gone.length && !added.length) return;
     for (const h of gone) {
       this.#streams.get(h)?.stop();

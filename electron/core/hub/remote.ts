@@ -22,6 +22,9 @@ export class RemoteHost {
   /** Its sessions as last read or told (shown greyed while it does not answer). */
   readonly sessions = new Map<string, SessionInfo>();
 
+  /** Told when it starts or stops answering, whichever request found out (the hub says so at once). */
+  onFlip: (() => void) | null = null;
+
   constructor(remote: { name: string; url: string; token: string }, timeoutMs = 2000) {
     this.name = remote.name;
     this.url = remote.url.replace(/\/+$/, '');
@@ -163,6 +166,7 @@ export class RemoteHost {
       lastSeenAt: reachable ? now : this.status.lastSeenAt,
       error,
     };
+    if (changed) this.onFlip?.();
   }
 }
 
