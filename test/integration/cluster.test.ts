@@ -513,6 +513,9 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
           .split('\n')
           .filter(Boolean);
         assert.deepEqual([...new Set(lines.map((l) => JSON.parse(l).host))].sort(), ['node-a', 'node-b']);
+        // Stats: the resource chart is the hub's own processes, and says so
+        await page.locator('.topbar nav').getByRole('button', { name: 'Stats' }).click();
+        await page.getByTestId('resources-local').waitFor();
         await page.goto(`${hub.ready.ui.split('?')[0]}#/settings`);
         const hosts = page.getByTestId('hosts');
         await hosts.locator('tr[data-host=node-c]', { hasText: 'unreachable' }).waitFor();

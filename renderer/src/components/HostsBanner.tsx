@@ -19,7 +19,7 @@ export function HostsBanner() {
         <div key={h.name}>
           <strong>Host {h.name} does not answer</strong>
           {h.since ? ` since ${new Date(h.since).toLocaleTimeString()}` : ''}
-          {h.error ? ` (${h.error})` : ''}: its sessions are shown as last known, greyed; alerts, search, the label
+          {h.error ? ` — ${h.error}` : ''}. Its sessions are shown as last known, greyed; alerts, search, the label
           queue, groups and Stats lack what it holds until it answers.
         </div>
       ))}

@@ -25,6 +25,7 @@ function Resources() {
   const store = useStoreApi();
   const [range, setRange] = useState(3600_000);
   const [series, setSeries] = useState<ResourceSeries | null>(null);
+  const hub = useStore((s) => s.hosts.length > 0);
   useEffect(() => {
     let gone = false;
     const load = () => void loadResources(store, range).then((s) => !gone && s && setSeries(s));
@@ -50,6 +51,12 @@ function Resources() {
           </select>
         </label>
         {range <= LIVE_UP_TO && <span className="small muted">live</span>}
+        {hub && (
+          <span className="small muted" data-testid="resources-local">
+            this engine's (the hub's) processes; each host's own are in its workbench. Rewards and calls below are every
+            host's.
+          </span>
+        )}
       </header>
       {series === null ? (
         <p className="muted">Loading…</p>
