@@ -114,7 +114,10 @@ function program(done: (o: Outcome) => void): Command {
 
   root
     .command('collect')
-    .description("copy the remote engines' ended episodes into a local data dir; run again, it adds only what is new")
+    .description(
+      "copy the remote engines' ended episodes into a local data dir; run again, it adds only what is new " +
+        '(an episode copied keeps the labels it had then)',
+    )
     .requiredOption('--data-dir <dir>', 'the local data dir to copy into')
     .option('--config <file>', 'the config file naming the remotes (else TRAJSCOPE_CONFIG, TRAJSCOPE_REMOTES)')
     .addOption(
