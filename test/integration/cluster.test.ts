@@ -9,7 +9,7 @@
 // search hits) page across the hosts in one order, and the remotes' live events reach the hub's.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -276,6 +276,35 @@ describe('a hub over three engines behind AReaL-wire Router and Gateway', () => 
       .filter(Boolean)
       .map((l) => JSON.parse(l));
     assert.deepEqual(fromCli, viaHub, 'the same lines, in the same order');
+    // a data dir that recorded nothing (a laptop gathering the cluster's data) adds nothing, and is not made
+    const nowhere = join(dir.path, 'nowhere');
+    const out2 = join(dir.path, 'remotes-only.jsonl');
+    const gathered = await cli(
+      'export',
+      '--data-dir',
+      nowhere,
+      '--config',
+      config,
+      '--hosts',
+      'all',
+      ...flags,
+      '--out',
+      out2,
+    );
+    assert.equal(gathered.code, 0, gathered.stderr);
+    assert.match(gathered.stderr, /from node-a, node-b, node-c to /);
+    assert.deepEqual(
+      readFileSync(out2, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+      viaHub,
+      "the hub itself recorded nothing: the remotes' lines are all",
+    );
+    const noLocal = await cli('export', '--data-dir', nowhere, '--config', config, '--hosts', 'local,node-a');
+    assert.equal(noLocal.code, 2, noLocal.stderr);
+    assert.match(noLocal.stderr, /--hosts names local, but .* holds no Trajscope data/);
+    assert.ok(!existsSync(nowhere), 'no data dir made');
     const bad = await cli('export', '--data-dir', hubDir, '--config', config, '--hosts', 'node-a,node-z');
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /unknown host node-z/);

@@ -1,6 +1,8 @@
 // `trajscope export`: recorded interactions as JSON Lines, to a file (written beside it and renamed
 // into place, so a failed export never leaves half a file) or to stdout (every byte reaches the
 // reader before the process exits; a closed pipe is an error, exit 1).
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { exportToFile, linesToFile, maskedLines } from '../../core/export/file.ts';
 import { mergedExport } from '../../core/hub/merged-export.ts';
 import { RemoteHost } from '../../core/hub/remote.ts';
@@ -43,6 +45,9 @@ export function tallyLine(t: ExportTally, where: string, tokens = false): string
 }
 
 export async function exportCommand(a: ExportArgs): Promise<void> {
+  if (a.hosts && (a.session !== undefined || a.episodes))
+    throw new UsageError('--hosts exports whole hosts: drop --session and --episodes');
+  if (a.hosts && !existsSync(join(resolve(a.dataDir), 'trajscope.sqlite'))) return hostsExport(a, a.hosts, null);
   const store = openForReading(a.dataDir, 'trajscope export');
   try {
     const onSkip = (id: string, why: string) => process.stderr.write(`trajscope: export skipped call ${id}: ${why}\n`);
@@ -62,8 +67,6 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
     };
     const mask = exportMask(store, a.dataDir);
     if (a.hosts) {
-      if (a.session !== undefined || a.episodes)
-        throw new UsageError('--hosts exports whole hosts: drop --session and --episodes');
       await hostsExport(a, a.hosts, () => maskedLines(store, opts, mask));
       return;
     }
@@ -86,11 +89,19 @@ export async function exportCommand(a: ExportArgs): Promise<void> {
  * tagged with their host as a hub's export is: one file, in host order, refused whole when a chosen
  * remote does not answer.
  */
-async function hostsExport(a: ExportArgs, chosen: 'all' | string[], local: () => Iterable<string>): Promise<void> {
+async function hostsExport(
+  a: ExportArgs,
+  asked: 'all' | string[],
+  local: (() => Iterable<string>) | null,
+): Promise<void> {
   const remotes = loadConfig({ flags: { dataDir: a.dataDir }, configFile: a.config }).current.remotes ?? [];
   if (!remotes.length)
     throw new UsageError('--hosts needs remotes: a "remotes" list in the --config file, or TRAJSCOPE_REMOTES');
   const hosts = remotes.map((r) => new RemoteHost(r, 10_000));
+  // a data dir with nothing recorded (a laptop that only gathers the cluster's data) adds nothing
+  if (!local && asked !== 'all' && asked.includes('local'))
+    throw new UsageError(`--hosts names local, but ${resolve(a.dataDir)} holds no Trajscope data`);
+  const chosen = !local && asked === 'all' ? hosts.map((h) => h.name) : asked;
   const req = {
     unlabeled: a.unlabeled,
     includeLab: a.includeLab,
@@ -102,7 +113,7 @@ async function hostsExport(a: ExportArgs, chosen: 'all' | string[], local: () =>
   };
   let lines: AsyncGenerator<string>;
   try {
-    lines = await mergedExport(hosts, req, local);
+    lines = await mergedExport(hosts, req, local ?? (() => []));
   } catch (err) {
     if (err instanceof HttpError && err.status === 400) throw new UsageError(err.message);
     throw err;
